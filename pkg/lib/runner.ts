@@ -1,0 +1,110 @@
+/**
+ * The Runner: runs one argv (never a shell string) on a host and returns stdout.
+ * Every failure, whatever produced it, becomes one typed RunError with a cause.
+ */
+
+/** Where a command runs: this host, or another host over SSH. */
+export type RunTarget =
+    | { kind: "local" }
+    | { kind: "ssh"; address: string; user: string; port?: number };
+
+export interface RunOptions {
+    /** Data written to the command's standard input. */
+    input?: string;
+    /** Needs administrative access (Cockpit superuser). Default: "try". */
+    superuser?: "require" | "try" | "none";
+    /** Milliseconds; the command is closed after that. */
+    timeoutMs?: number;
+}
+
+export interface Runner {
+    run(target: RunTarget, argv: readonly string[], options?: RunOptions): Promise<string>;
+}
+
+/** Why a command failed, in words a caller can branch on. */
+export type RunErrorCause =
+    | "not-found"           // the program is not installed
+    | "access-denied"       // no permission (not an administrator, or polkit/sudo refused)
+    | "exit-status"         // the command ran and exited non-zero
+    | "signal"              // killed by a signal
+    | "timeout"             // we gave up waiting
+    | "host-key-unknown"    // SSH: the host key is not in known_hosts
+    | "host-key-changed"    // SSH: the host key differs from known_hosts
+    | "ssh-auth"            // SSH: authentication failed
+    | "unreachable"         // SSH or network: could not connect
+    | "disconnected"        // the Cockpit channel closed (session ended, bridge died)
+    | "cancelled"           // we closed it on purpose
+    | "invalid-argument"    // refused before running: an argv element is not acceptable
+    | "internal";           // anything else
+
+export class RunError extends Error {
+    override readonly cause: RunErrorCause;
+    readonly exitStatus: number | null;
+    readonly stderr: string;
+    readonly argv: readonly string[];
+
+    constructor(cause: RunErrorCause, message: string, argv: readonly string[], exitStatus: number | null = null, stderr = "") {
+        super(message);
+        this.name = "RunError";
+        this.cause = cause;
+        this.exitStatus = exitStatus;
+        this.stderr = stderr;
+        this.argv = argv;
+    }
+}
+
+export function isRunError(e: unknown): e is RunError {
+    return e instanceof RunError;
+}
+
+/** The shape of a failure as cockpit.spawn reports it (`{problem, exit_status, exit_signal, message}`). */
+export interface ProcessFailure {
+    problem?: string | null;
+    exit_status?: number | null;
+    exit_signal?: number | null;
+    message?: string;
+}
+
+/** Maps a cockpit.spawn failure (local or the ssh process wrapping a remote one) to a RunError. */
+export function toRunError(failure: unknown, argv: readonly string[], overSsh = false): RunError {
+    if (failure instanceof RunError) return failure;
+    const f: ProcessFailure = typeof failure === "object" && failure !== null ? failure as ProcessFailure : { message: String(failure) };
+    const message = (f.message ?? "").trim();
+    const problem = f.problem ?? null;
+
+    if (problem === "not-found") return new RunError("not-found", `${argv[0]} is not installed`, argv, null, message);
+    if (problem === "access-denied" || problem === "authentication-failed") return new RunError("access-denied", "Administrative access is required", argv, null, message);
+    if (problem === "cancelled") return new RunError("cancelled", "Cancelled", argv, null, message);
+    if (problem === "terminated" || problem === "disconnected" || problem === "no-session") return new RunError("disconnected", "The connection to Cockpit was lost", argv, null, message);
+    if (problem === "timeout") return new RunError("timeout", "The command timed out", argv, null, message);
+    if (problem) return new RunError("internal", `${problem}${message ? ": " + message : ""}`, argv, null, message);
+
+    if (overSsh && f.exit_status === 255) {
+        const ssh = classifySshFailure(message);
+        if (ssh) return new RunError(ssh, sshSummary(ssh), argv, 255, message);
+    }
+    if (f.exit_signal !== undefined && f.exit_signal !== null && f.exit_status == null)
+        return new RunError("signal", `Killed by signal ${f.exit_signal}`, argv, null, message);
+    if (f.exit_status !== undefined && f.exit_status !== null)
+        return new RunError("exit-status", message || `${argv[0]} exited with status ${f.exit_status}`, argv, f.exit_status, message);
+    return new RunError("internal", message || "Unknown error", argv, null, message);
+}
+
+/** Recognises OpenSSH's own failure messages (ssh exits 255 for its own errors). */
+export function classifySshFailure(stderr: string): RunErrorCause | null {
+    if (/REMOTE HOST IDENTIFICATION HAS CHANGED/i.test(stderr)) return "host-key-changed";
+    if (/No [A-Z0-9-]+ host key is known|Host key verification failed/i.test(stderr)) return "host-key-unknown";
+    if (/Permission denied \(|Too many authentication failures/i.test(stderr)) return "ssh-auth";
+    if (/Connection refused|No route to host|Could not resolve hostname|Connection timed out|Network is unreachable|Name or service not known|Connection closed by|kex_exchange_identification/i.test(stderr)) return "unreachable";
+    return null;
+}
+
+function sshSummary(cause: RunErrorCause): string {
+    switch (cause) {
+    case "host-key-changed": return "The host's SSH key has changed since it was last trusted";
+    case "host-key-unknown": return "The host's SSH key is not known yet";
+    case "ssh-auth": return "SSH authentication failed";
+    case "unreachable": return "Cannot connect to the host";
+    default: return "SSH failed";
+    }
+}

@@ -1,0 +1,31 @@
+/** Loading a host's domains and identity: a few bulk calls in parallel, never one call per domain. */
+import type { Runner, RunTarget } from "../../pkg/lib/runner";
+import * as v from "../virsh/argv";
+import { domainsFrom, parseCapabilities, parseDomstats, parseNames, parseVersion } from "./parse";
+import type { Domain, HostIdentity } from "./types";
+
+const LOCAL: RunTarget = { kind: "local" };
+
+/** The argvs loadDomains runs, for "show the command". */
+export function loadDomainsArgvs(uri: string): string[][] {
+    return [v.domstatsAll(uri), v.listNames(uri, "--persistent"), v.listNames(uri, "--autostart")];
+}
+
+export async function loadDomains(runner: Runner, uri: string): Promise<Domain[]> {
+    const [stats, persistent, autostart] = await Promise.all(
+        loadDomainsArgvs(uri).map(argv => runner.run(LOCAL, argv, { timeoutMs: 60_000 })));
+    return domainsFrom(parseDomstats(stats!), parseNames(persistent!), parseNames(autostart!));
+}
+
+/**
+ * Host identity. Quick calls (hostname, version) and `capabilities` run in parallel; callers get
+ * each part as it arrives through `onPart`, so nothing waits on the slowest.
+ */
+export async function loadIdentity(runner: Runner, uri: string, onPart: (part: Partial<HostIdentity>) => void): Promise<void> {
+    const run = (argv: string[]) => runner.run(LOCAL, argv, { timeoutMs: 60_000 });
+    await Promise.all([
+        run(v.hostname(uri)).then(out => onPart({ hostname: out.trim() || null })),
+        run(v.version(uri)).then(out => onPart(parseVersion(out))),
+        run(v.capabilities(uri)).then(out => onPart(parseCapabilities(out))),
+    ]);
+}

@@ -1,0 +1,87 @@
+/** Parsers for virsh output (C locale). Pure functions, tested on captured real outputs. */
+import { xml2js, type Element } from "xml-js";
+import { DOMAIN_STATES, type Domain, type DomainState, type HostIdentity } from "./types";
+
+/** `virsh list --name`: one name per line. Names may contain anything but a newline is ambiguous; trailing blank line dropped. */
+export function parseNames(out: string): string[] {
+    return out.split("\n").filter(l => l !== "");
+}
+
+export interface RawStats { name: string; fields: Map<string, string> }
+
+/**
+ * `virsh domstats --raw`: blocks of `Domain: 'NAME'` followed by indented `key=value` lines.
+ * virsh prints the name verbatim between single quotes, so the name is what lies between the
+ * first quote and the final quote of that line.
+ */
+export function parseDomstats(out: string): RawStats[] {
+    const result: RawStats[] = [];
+    let current: RawStats | null = null;
+    for (const line of out.split("\n")) {
+        const header = /^Domain: '(.*)'$/.exec(line);
+        if (header) {
+            current = { name: header[1]!, fields: new Map() };
+            result.push(current);
+            continue;
+        }
+        const kv = /^ {2}([A-Za-z0-9_.-]+)=(.*)$/.exec(line);
+        if (kv && current) current.fields.set(kv[1]!, kv[2]!);
+    }
+    return result;
+}
+
+export function stateFromNumber(n: number): DomainState {
+    return DOMAIN_STATES[n] ?? "nostate";
+}
+
+function num(fields: Map<string, string>, key: string): number | null {
+    const v = fields.get(key);
+    if (v === undefined || v === "") return null;
+    const n = Number(v);
+    return Number.isFinite(n) ? n : null;
+}
+
+/** Combines the bulk domstats with the persistent and autostart name lists. */
+export function domainsFrom(stats: RawStats[], persistentNames: string[], autostartNames: string[]): Domain[] {
+    const persistent = new Set(persistentNames);
+    const autostart = new Set(autostartNames);
+    return stats.map(s => ({
+        name: s.name,
+        state: stateFromNumber(num(s.fields, "state.state") ?? 0),
+        memoryKiB: num(s.fields, "balloon.current"),
+        maxMemoryKiB: num(s.fields, "balloon.maximum"),
+        vcpus: num(s.fields, "vcpu.current"),
+        persistent: persistent.has(s.name),
+        autostart: autostart.has(s.name),
+    })).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** `virsh version`: library and hypervisor versions. */
+export function parseVersion(out: string): { libvirtVersion: string | null; hypervisor: string | null } {
+    const lib = /^Using library: libvirt (\S+)/m.exec(out);
+    const hyp = /^Running hypervisor: (.+)$/m.exec(out);
+    return { libvirtVersion: lib?.[1] ?? null, hypervisor: hyp?.[1]?.trim() ?? null };
+}
+
+function child(el: Element | undefined, name: string): Element | undefined {
+    return el?.elements?.find(e => e.type === "element" && e.name === name);
+}
+
+function text(el: Element | undefined): string | null {
+    const t = el?.elements?.find(e => e.type === "text" || e.type === "cdata");
+    const v = t ? String(t.text ?? t.cdata ?? "").trim() : "";
+    return v === "" ? null : v;
+}
+
+/** `virsh capabilities`: host UUID, CPU arch/model/vendor. */
+export function parseCapabilities(xml: string): Pick<HostIdentity, "hostUuid" | "cpuModel" | "cpuVendor" | "arch"> {
+    const doc = xml2js(xml, { compact: false }) as Element;
+    const host = child(child(doc, "capabilities"), "host");
+    const cpu = child(host, "cpu");
+    return {
+        hostUuid: text(child(host, "uuid")),
+        arch: text(child(cpu, "arch")),
+        cpuModel: text(child(cpu, "model")),
+        cpuVendor: text(child(cpu, "vendor")),
+    };
+}

@@ -1,0 +1,54 @@
+/** Building and reading libvirt connection URIs (https://libvirt.org/uri.html). */
+import type { Driver, KnownHost, Transport } from "./types";
+
+const DEFAULT_PORTS: Record<Transport, number> = { ssh: 22, tls: 16514, tcp: 16509 };
+
+/** A bracketed IPv6 literal, or the name/IPv4 as is. */
+function uriHost(address: string): string {
+    return address.includes(":") && !address.startsWith("[") ? `[${address}]` : address;
+}
+
+/** The libvirt URI of a known host, e.g. `qemu+ssh://root@host/system`. */
+export function hostUri(host: KnownHost, driver: Driver = "system"): string {
+    const port = host.transport === "ssh" ? host.sshPort : host.libvirtPort;
+    const portPart = port && port !== DEFAULT_PORTS[host.transport] ? `:${port}` : "";
+    const userPart = host.transport === "ssh" ? `${encodeURIComponent(host.sshUser)}@` : "";
+    const query = host.transport === "ssh" ? "?no_tty=1" : "";
+    return `qemu+${host.transport}://${userPart}${uriHost(host.address)}${portPart}/${driver}${query}`;
+}
+
+/** The URI for this host. */
+export function localUri(driver: Driver = "system"): string {
+    return `qemu:///${driver}`;
+}
+
+export interface ParsedUri {
+    driver: string;          // "qemu"
+    transport: string | null; // "ssh" | "tls" | "tcp" | "unix" | …
+    user: string | null;
+    host: string | null;
+    port: number | null;
+    path: string;            // "/system"
+    query: string;
+}
+
+/** Parses a libvirt URI; null when it is not one. Does not resolve anything. */
+export function parseLibvirtUri(uri: string): ParsedUri | null {
+    const m = /^([a-z][a-z0-9]*)(?:\+([a-z0-9]+))?:\/\/(?:([^@/?#\s]*)@)?(\[[0-9a-fA-F:.]+\]|[^:/?#\s@[\]]*)(?::(\d{1,5}))?(\/[^?#\s]*)?(?:\?([^#\s]*))?$/.exec(uri);
+    if (!m) return null;
+    const port = m[5] ? Number(m[5]) : null;
+    if (port !== null && (port < 1 || port > 65535)) return null;
+    let user: string | null = null;
+    if (m[3] !== undefined) {
+        try { user = decodeURIComponent(m[3]) } catch { return null }
+    }
+    return {
+        driver: m[1]!,
+        transport: m[2] ?? null,
+        user,
+        host: m[4] ? m[4].replace(/^\[|\]$/g, "") : null,
+        port,
+        path: m[6] ?? "",
+        query: m[7] ?? "",
+    };
+}

@@ -1,0 +1,117 @@
+import { useMemo, useState } from "react";
+import { Alert, AlertActionLink, Button, ExpandableSection, FormSelect, FormSelectOption, Page, PageSection, Stack, StackItem, Title, Toolbar, ToolbarContent, ToolbarGroup, ToolbarItem } from "@patternfly/react-core";
+import { hostUri, localUri } from "../hosts/uri";
+import { LOCAL_HOST_ID, type Driver, type KnownHost } from "../hosts/types";
+import { explainConnectionError } from "../hosts/errors";
+import { isRunError } from "../../pkg/lib/runner";
+import { useAdmin, useDomains, useIdentity, useKnownHosts, useLocationPath } from "./hooks";
+import { DomainTable, LoadingState } from "./DomainTable";
+import { HostIdentityCard } from "./HostIdentityCard";
+import { HostsDialog } from "./HostsDialog";
+import { HostKeyTrust } from "./HostKeyTrust";
+import { errorText } from "./errorText";
+import { _, format } from "../../pkg/lib/gettext";
+
+const SESSION_ID = "localhost-session";
+
+/** A host choice in the selector: this host (system or session connection) or a known host. */
+export interface HostChoice { id: string; label: string; uri: string; known: KnownHost | null; driver: Driver }
+
+function hostChoices(known: KnownHost[]): HostChoice[] {
+    return [
+        { id: LOCAL_HOST_ID, label: _("This host"), uri: localUri("system"), known: null, driver: "system" },
+        { id: SESSION_ID, label: _("This host (user session)"), uri: localUri("session"), known: null, driver: "session" },
+        ...known.map(h => ({ id: h.id, label: h.address, uri: hostUri(h), known: h, driver: "system" as const })),
+    ];
+}
+
+export function App() {
+    const [path, go] = useLocationPath();
+    const hosts = useKnownHosts();
+    const admin = useAdmin();
+    const [hostsOpen, setHostsOpen] = useState(false);
+    const choices = useMemo(() => hostChoices(hosts.data?.hosts ?? []), [hosts.data]);
+    const hostId = path[0] === "host" && path[1] ? path[1] : LOCAL_HOST_ID;
+    const selectedVm = path[2] === "vm" && path[3] ? path[3] : null;
+    const host = choices.find(c => c.id === hostId);
+
+    return (
+        <Page isContentFilled>
+            <PageSection>
+                <Toolbar>
+                    <ToolbarContent>
+                        <ToolbarItem><Title headingLevel="h1">{_("Virtual machine migration")}</Title></ToolbarItem>
+                        <ToolbarGroup align={{ default: "alignEnd" }}>
+                            <ToolbarItem>
+                                <FormSelect aria-label={_("Host")} value={hostId} onChange={(_e, v) => go(["host", v])} style={{ minWidth: "16em" }}>
+                                    {choices.map(c => <FormSelectOption key={c.id} value={c.id} label={c.label} />)}
+                                    {!host && <FormSelectOption value={hostId} label={hostId} isDisabled />}
+                                </FormSelect>
+                            </ToolbarItem>
+                            <ToolbarItem>
+                                <Button variant="secondary" onClick={() => setHostsOpen(true)}>{_("Known hosts")}</Button>
+                            </ToolbarItem>
+                        </ToolbarGroup>
+                    </ToolbarContent>
+                </Toolbar>
+            </PageSection>
+            <PageSection isFilled>
+                <Stack hasGutter>
+                    {admin === false && (
+                        <StackItem>
+                            <Alert variant="info" isInline title={_("Administrative access required")}>
+                                {_("Listing and migrating system virtual machines needs administrative access. Turn it on in the top bar; until then this page is read-only.")}
+                            </Alert>
+                        </StackItem>
+                    )}
+                    {hosts.error !== null && (
+                        <StackItem><Alert variant="warning" isInline title={_("The known hosts could not be read")}>{errorText(hosts.error)}</Alert></StackItem>
+                    )}
+                    {host ? <HostView key={host.id} host={host} selectedVm={selectedVm} onSelectVm={name => go(["host", host.id, "vm", name])} />
+                        : hosts.loading ? <LoadingState what={_("Loading hosts")} />
+                            : <Alert variant="warning" isInline title={format(_("Unknown host $0"), hostId)}
+                                actionLinks={<AlertActionLink onClick={() => go(["host", LOCAL_HOST_ID])}>{_("Show this host")}</AlertActionLink>} />}
+                </Stack>
+            </PageSection>
+            {hostsOpen && <HostsDialog hosts={hosts} onClose={() => setHostsOpen(false)} />}
+        </Page>
+    );
+}
+
+function HostView({ host, selectedVm, onSelectVm }: { host: HostChoice; selectedVm: string | null; onSelectVm(name: string): void }) {
+    const domains = useDomains(host.uri);
+    const identity = useIdentity(host.uri);
+    const label = host.known ? host.known.address : _("this host");
+    return (
+        <>
+            <StackItem><HostIdentityCard uri={host.uri} identity={identity} /></StackItem>
+            <StackItem isFilled>
+                {domains.data ? (
+                    <>
+                        {domains.error !== null && <ConnectionAlert host={host} error={domains.error} onRetry={domains.reload} stale />}
+                        <DomainTable hostLabel={label} domains={domains.data} selected={selectedVm} onSelect={onSelectVm} />
+                    </>
+                ) : domains.error !== null ? <ConnectionAlert host={host} error={domains.error} onRetry={domains.reload} />
+                    : <LoadingState what={_("Loading virtual machines")} />}
+            </StackItem>
+        </>
+    );
+}
+
+function ConnectionAlert({ host, error, onRetry, stale }: { host: HostChoice; error: unknown; onRetry(): void; stale?: boolean }) {
+    const message = isRunError(error) ? (error.stderr || error.message) : errorText(error);
+    const name = host.known?.address ?? _("this host");
+    const e = explainConnectionError(name, isRunError(error) && error.cause === "not-found" ? "virsh is not installed" : message);
+    return (
+        <Alert variant={stale ? "warning" : "danger"} isInline title={stale ? format(_("$0 (showing the last list)"), e.title) : e.title}
+            actionLinks={<AlertActionLink onClick={onRetry}>{_("Try again")}</AlertActionLink>} data-problem={e.problem}>
+            <p>{e.fix}</p>
+            {e.problem === "host-key-unknown" && host.known && (
+                <HostKeyTrust address={host.known.address} port={host.known.sshPort} onTrusted={onRetry} />
+            )}
+            <ExpandableSection toggleText={_("Message from libvirt")}>
+                <pre className="cm-command">{message}</pre>
+            </ExpandableSection>
+        </Alert>
+    );
+}

@@ -1,0 +1,80 @@
+/** Data hooks: each loads through the model layer and exposes {data, error, loading, reload}. */
+import { useCallback, useEffect, useRef, useState } from "react";
+import { loadDomains, loadIdentity } from "../domains/load";
+import type { Domain, HostIdentity } from "../domains/types";
+import { HOSTS_CONFIG_PATH, parseHostsConfig, updateHostsConfig } from "../hosts/config";
+import type { HostsConfig } from "../hosts/types";
+import { useServices } from "./services";
+
+export interface Loaded<T> { data: T | null; error: unknown; loading: boolean; reload: () => void }
+
+/** Runs `load` now, whenever `key` changes, on reload(), and every `everyMs` while the page is visible. */
+export function useLoader<T>(key: string, load: () => Promise<T>, everyMs = 0): Loaded<T> {
+    const [state, setState] = useState<{ key: string; data: T | null; error: unknown; loading: boolean }>({ key, data: null, error: null, loading: true });
+    const [tick, setTick] = useState(0);
+    const loadRef = useRef(load);
+    loadRef.current = load;
+    useEffect(() => {
+        let alive = true;
+        setState(s => s.key === key ? { ...s, loading: true } : { key, data: null, error: null, loading: true });
+        loadRef.current().then(data => { if (alive) setState({ key, data, error: null, loading: false }) },
+            error => { if (alive) setState(s => ({ key, data: s.key === key ? s.data : null, error, loading: false })) });
+        return () => { alive = false };
+    }, [key, tick]);
+    useEffect(() => {
+        if (!everyMs) return;
+        const id = setInterval(() => { if (!document.hidden) setTick(t => t + 1) }, everyMs);
+        return () => clearInterval(id);
+    }, [everyMs, key]);
+    const reload = useCallback(() => setTick(t => t + 1), []);
+    const current = state.key === key ? state : { data: null, error: null, loading: true };
+    return { data: current.data, error: current.error, loading: current.loading, reload };
+}
+
+export function useDomains(uri: string): Loaded<Domain[]> {
+    const { runner } = useServices();
+    return useLoader(uri, () => loadDomains(runner, uri), 5000);
+}
+
+export function useIdentity(uri: string): Partial<HostIdentity> {
+    const { runner } = useServices();
+    const [identity, setIdentity] = useState<{ uri: string; value: Partial<HostIdentity> }>({ uri, value: {} });
+    useEffect(() => {
+        let alive = true;
+        setIdentity({ uri, value: {} });
+        loadIdentity(runner, uri, part => { if (alive) setIdentity(prev => ({ uri, value: { ...(prev.uri === uri ? prev.value : {}), ...part } })) })
+            .catch(() => { /* identity is best effort; the domain list reports connection errors */ });
+        return () => { alive = false };
+    }, [runner, uri]);
+    return identity.uri === uri ? identity.value : {};
+}
+
+export interface KnownHostsState extends Loaded<HostsConfig> {
+    update(change: (c: HostsConfig) => HostsConfig): Promise<void>;
+}
+
+export function useKnownHosts(): KnownHostsState {
+    const { files } = useServices();
+    const loaded = useLoader(HOSTS_CONFIG_PATH, async () => parseHostsConfig((await files.read(HOSTS_CONFIG_PATH)).content));
+    const { reload } = loaded;
+    const update = useCallback(async (change: (c: HostsConfig) => HostsConfig) => {
+        await updateHostsConfig(files, change);
+        reload();
+    }, [files, reload]);
+    return { ...loaded, update };
+}
+
+/** The current cockpit.location path, re-rendering on change. */
+export function useLocationPath(): [string[], (p: string[]) => void] {
+    const { location } = useServices();
+    const [path, setPath] = useState(location.path());
+    useEffect(() => location.watch(() => setPath(location.path())), [location]);
+    return [path, location.go];
+}
+
+export function useAdmin(): boolean | null {
+    const { watchAdmin } = useServices();
+    const [allowed, setAllowed] = useState<boolean | null>(null);
+    useEffect(() => watchAdmin(setAllowed), [watchAdmin]);
+    return allowed;
+}

@@ -1,0 +1,73 @@
+/**
+ * Every `virsh` argv is built here (and in the sibling modules of src/virsh/), and the UI shows
+ * the very same arrays as "the equivalent command". Values (domain names, URIs, paths) always
+ * travel as the data of a named option (`--domain NAME`), so a value that starts with "-" is
+ * never read as an option.
+ */
+
+/** A domain name, URI or path as it must be for virsh: anything but empty or NUL. */
+export function checkValue(what: string, value: string): string {
+    if (value === "") throw new VirshArgumentError(`The ${what} is empty`);
+    if (value.includes("\0")) throw new VirshArgumentError(`The ${what} contains a NUL character`);
+    return value;
+}
+
+export class VirshArgumentError extends Error {
+    constructor(message: string) { super(message); this.name = "VirshArgumentError" }
+}
+
+/** `virsh -c URI SUBCOMMAND …`: the connection is always explicit. */
+export function virsh(uri: string, subcommand: string, ...args: string[]): string[] {
+    return ["virsh", "-c", checkValue("connection URI", uri), subcommand, ...args];
+}
+
+/** Names of domains, optionally filtered (`--persistent`, `--transient`, `--autostart`, `--state-running`, …). */
+export function listNames(uri: string, ...filters: string[]): string[] {
+    return virsh(uri, "list", "--all", "--name", ...filters);
+}
+
+/** One bulk query for every domain's state, memory and vCPUs (not one call per domain). */
+export function domstatsAll(uri: string): string[] {
+    return virsh(uri, "domstats", "--raw", "--state", "--balloon", "--vcpu", "--nowait");
+}
+
+export function domstats(uri: string, domain: string, ...groups: string[]): string[] {
+    return virsh(uri, "domstats", "--raw", ...groups, "--domains", checkValue("domain name", domain));
+}
+
+export function version(uri: string): string[] {
+    return virsh(uri, "version");
+}
+
+export function hostname(uri: string): string[] {
+    return virsh(uri, "hostname");
+}
+
+export function capabilities(uri: string): string[] {
+    return virsh(uri, "capabilities");
+}
+
+export function sysinfo(uri: string): string[] {
+    return virsh(uri, "sysinfo");
+}
+
+export function domstate(uri: string, domain: string): string[] {
+    return virsh(uri, "domstate", "--domain", checkValue("domain name", domain), "--reason");
+}
+
+export function dominfo(uri: string, domain: string): string[] {
+    return virsh(uri, "dominfo", "--domain", checkValue("domain name", domain));
+}
+
+export function dumpxml(uri: string, domain: string, inactive = false): string[] {
+    return virsh(uri, "dumpxml", "--domain", checkValue("domain name", domain), ...(inactive ? ["--inactive"] : []));
+}
+
+export function domblklist(uri: string, domain: string): string[] {
+    return virsh(uri, "domblklist", "--domain", checkValue("domain name", domain), "--details");
+}
+
+/** Renders an argv for display, quoting each element the way a POSIX shell would need. */
+export function displayCommand(argv: readonly string[]): string {
+    return argv.map(a => /^[A-Za-z0-9_./:=@%+,-]+$/.test(a) ? a : "'" + a.replace(/'/g, "'\\''") + "'").join(" ");
+}

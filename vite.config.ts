@@ -1,0 +1,47 @@
+import type { Plugin } from "vite";
+import { defineConfig } from "vitest/config";
+import react from "@vitejs/plugin-react";
+import { readdirSync, readFileSync, statSync, writeFileSync, copyFileSync } from "node:fs";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+
+/** Cockpit serves `<file>.gz` when it exists; ship gzip alongside every asset, as Cockpit packages do. */
+function cockpitPackage(): Plugin {
+    let outDir = "dist";
+    return {
+        name: "cockpit-package",
+        apply: "build",
+        configResolved(config) { outDir = config.build.outDir; },
+        closeBundle() {
+            copyFileSync("manifest.json", join(outDir, "manifest.json"));
+            const walk = (dir: string): string[] => readdirSync(dir).flatMap(name => {
+                const p = join(dir, name);
+                return statSync(p).isDirectory() ? walk(p) : [p];
+            });
+            for (const file of walk(outDir)) {
+                if (!/\.(js|css|html|svg|json|map)$/.test(file) || file.endsWith("manifest.json")) continue;
+                writeFileSync(file + ".gz", gzipSync(readFileSync(file), { level: 9 }));
+            }
+        },
+    };
+}
+
+export default defineConfig({
+    base: "./",
+    plugins: [react(), cockpitPackage()],
+    build: {
+        outDir: "dist",
+        emptyOutDir: true,
+        target: "es2022",
+        sourcemap: false,
+        chunkSizeWarningLimit: 2000,
+        rollupOptions: {
+            // cockpit.js is provided by Cockpit at ../base1/cockpit.js, loaded by index.html
+            external: [],
+        },
+    },
+    test: {
+        include: ["test/unit/**/*.test.ts"],
+        environment: "node",
+    },
+});
