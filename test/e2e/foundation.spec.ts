@@ -1,0 +1,90 @@
+import { test, expect } from "@playwright/test";
+import { readFileSync } from "node:fs";
+import { domState, HOSTS_CONFIG, labHost } from "./lab";
+import { domainRow, openPage, shellFrame } from "./page";
+import { writeLabHostsConfig } from "./global-setup";
+
+const STATE_TEXT: Record<string, string> = { "running": "Running", "shut off": "Shut off", "paused": "Paused" };
+
+test.beforeEach(() => writeLabHostsConfig());
+
+test("the package is in Cockpit's navigation and opens in the shell", async ({ page }) => {
+    await page.goto("/");
+    const nav = page.getByRole("link", { name: "Virtual machine migration" });
+    await expect(nav).toBeVisible();
+    await nav.click();
+    await expect(page).toHaveURL(/\/cockpit-migrate/);
+    await expect(shellFrame(page).getByRole("heading", { name: "Virtual machine migration" })).toBeVisible();
+    await expect(shellFrame(page).getByRole("table", { name: /Virtual machines on/ })).toBeVisible();
+});
+
+test("this host's VM list shows the lab guests of host A with their libvirt states", async ({ page }) => {
+    const a = labHost("a");
+    await openPage(page);
+    for (const name of ["lab-tiny", "lab-disk"]) {
+        const state = domState(a.uri, name);
+        expect(state, `${name} exists on A`).not.toBeNull();
+        const row = domainRow(page, name);
+        await expect(row).toBeVisible();
+        await expect(row.getByRole("cell").nth(1)).toHaveText(STATE_TEXT[state!] ?? state!);
+        await expect(row).toContainText("Persistent");
+    }
+    await expect(page.getByLabel("Host UUID")).toHaveText(/^[0-9a-f-]{36}$/);
+    await expect(page.getByLabel("Hypervisor")).toContainText("QEMU");
+});
+
+test("the VM list of host B, chosen in the host selector, shows B's guests and identity", async ({ page }) => {
+    const b = labHost("b");
+    await openPage(page);
+    await page.getByRole("combobox", { name: "Host" }).selectOption(b.address);
+    await expect(page).toHaveURL(new RegExp(`#/host/${b.address.replace(/\./g, "\\.")}`));
+    await expect(domainRow(page, "lab-b-tiny").getByRole("cell").nth(1)).toHaveText("Running");
+    await expect(domainRow(page, "lab-b-off").getByRole("cell").nth(1)).toHaveText("Shut off");
+    await expect(domainRow(page, "lab-tiny")).toHaveCount(0);
+    await expect(page.getByLabel("Host name")).toHaveText("lab-b");
+    if (b.hostUuid) await expect(page.getByLabel("Host UUID")).toHaveText(b.hostUuid);
+});
+
+test("a deep link selects the host and the VM", async ({ page }) => {
+    const b = labHost("b");
+    await openPage(page, `/host/${b.address}/vm/lab-b-tiny`);
+    await expect(domainRow(page, "lab-b-tiny")).toHaveClass(/pf-m-selected/);
+    await domainRow(page, "lab-b-off").getByRole("button", { name: "lab-b-off" }).click();
+    await expect(page).toHaveURL(/#\/host\/127\.0\.0\.2\/vm\/lab-b-off$/);
+});
+
+test("adding, editing and removing a known host", async ({ page }) => {
+    await openPage(page);
+    await page.getByRole("button", { name: "Known hosts" }).click();
+    const dialog = page.getByRole("dialog", { name: "Known hosts" });
+    await dialog.getByRole("button", { name: "Add host" }).click();
+    await dialog.getByLabel("Address").fill("-oProxyCommand=x");
+    await expect(dialog.getByText("Not a valid host name")).toBeVisible();
+    await dialog.getByLabel("Address").fill("127.0.0.9");
+    await dialog.getByLabel("Transport").selectOption("tcp");
+    await expect(dialog.locator("#host-uri")).toContainText("qemu+tcp://127.0.0.9/system");
+    await dialog.getByRole("button", { name: "Add host" }).click();
+    await expect(dialog.getByRole("cell", { name: "qemu+tcp://127.0.0.9/system" })).toBeVisible();
+    let saved = JSON.parse(readFileSync(HOSTS_CONFIG, "utf8"));
+    expect(saved.hosts.map((h: { address: string }) => h.address)).toContain("127.0.0.9");
+    expect(saved.hosts.map((h: { address: string }) => h.address)).toContain("127.0.0.2");
+
+    await dialog.getByRole("button", { name: "Edit 127.0.0.9" }).click();
+    await dialog.getByLabel("libvirt port").fill("16600");
+    await dialog.getByRole("button", { name: "Save" }).click();
+    await expect(dialog.getByRole("cell", { name: "qemu+tcp://127.0.0.9:16600/system" })).toBeVisible();
+
+    await dialog.getByRole("button", { name: "Remove 127.0.0.9" }).click();
+    await expect(dialog.getByRole("cell", { name: /127\.0\.0\.9/ })).toHaveCount(0);
+    saved = JSON.parse(readFileSync(HOSTS_CONFIG, "utf8"));
+    expect(saved.hosts.map((h: { address: string }) => h.address)).not.toContain("127.0.0.9");
+    expect(saved.hosts.map((h: { address: string }) => h.address)).toContain("127.0.0.3");
+});
+
+test("a host whose port is closed shows the designed error with the fix", async ({ page }) => {
+    writeLabHostsConfig([{ address: "127.0.0.9", sshUser: "root", transport: "tcp" }]);
+    await openPage(page, "/host/127.0.0.9");
+    const alert = page.getByText("127.0.0.9 refused the connection");
+    await expect(alert).toBeVisible();
+    await expect(page.getByText(/16509/).first()).toBeVisible();
+});

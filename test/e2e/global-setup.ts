@@ -1,0 +1,26 @@
+/**
+ * Before the browser tests: the lab must be up (scripts/test.mjs brings it up), and the known
+ * hosts file holds the lab's hosts. The admin's own file is kept aside and restored afterwards.
+ */
+import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { HOSTS_CONFIG, labHosts } from "./lab";
+
+const BACKUP = `${HOSTS_CONFIG}.before-tests`;
+
+export function writeLabHostsConfig(extra: object[] = []): void {
+    const hosts = labHosts().map(h => ({ address: h.address, sshUser: "root", transport: "ssh",
+        ...(h.address === "127.0.0.1" ? { migrationAddress: "127.0.0.1" } : {}) }));
+    mkdirSync("/etc/cockpit-migrate", { recursive: true });
+    writeFileSync(`${HOSTS_CONFIG}.tmp`, JSON.stringify({ version: 1, hosts: [...hosts, ...extra] }, null, 2) + "\n");
+    renameSync(`${HOSTS_CONFIG}.tmp`, HOSTS_CONFIG);
+}
+
+export default function globalSetup(): () => void {
+    labHosts(); // throws a clear message when the lab is down
+    if (existsSync(HOSTS_CONFIG) && !existsSync(BACKUP)) copyFileSync(HOSTS_CONFIG, BACKUP);
+    writeLabHostsConfig();
+    return () => {
+        if (existsSync(BACKUP)) renameSync(BACKUP, HOSTS_CONFIG);
+        else rmSync(HOSTS_CONFIG, { force: true });
+    };
+}

@@ -1,0 +1,89 @@
+import { describe, expect, it } from "vitest";
+import { hostUri, localUri, parseLibvirtUri } from "../../src/hosts/uri";
+import { ConfigError, parseHostsConfig, removeHost, serializeHostsConfig, updateHostsConfig, upsertHost, type FileStore } from "../../src/hosts/config";
+import { validateAddress, validateHost } from "../../src/hosts/validate";
+import type { KnownHost } from "../../src/hosts/types";
+import { HOSTILE } from "./hostile";
+
+const host = (p: Partial<KnownHost>): KnownHost => ({ id: "", address: "h.example.com", sshUser: "root", transport: "ssh", ...p });
+
+describe("hostUri", () => {
+    it.each([
+        [host({}), "qemu+ssh://root@h.example.com/system?no_tty=1"],
+        [host({ sshUser: "admin", sshPort: 2222 }), "qemu+ssh://admin@h.example.com:2222/system?no_tty=1"],
+        [host({ sshPort: 22 }), "qemu+ssh://root@h.example.com/system?no_tty=1"],
+        [host({ transport: "tcp" }), "qemu+tcp://h.example.com/system"],
+        [host({ transport: "tcp", libvirtPort: 16600 }), "qemu+tcp://h.example.com:16600/system"],
+        [host({ transport: "tls", libvirtPort: 16514 }), "qemu+tls://h.example.com/system"],
+        [host({ address: "fe80::1", transport: "tls" }), "qemu+tls://[fe80::1]/system"],
+        [host({ address: "127.0.0.2" }), "qemu+ssh://root@127.0.0.2/system?no_tty=1"],
+    ])("%j -> %s", (h, uri) => expect(hostUri(h)).toBe(uri));
+    it("session driver", () => expect(hostUri(host({ transport: "tcp" }), "session")).toBe("qemu+tcp://h.example.com/session"));
+    it("local", () => { expect(localUri()).toBe("qemu:///system"); expect(localUri("session")).toBe("qemu:///session") });
+    it("round-trips through parseLibvirtUri", () => {
+        const p = parseLibvirtUri(hostUri(host({ sshUser: "admin", sshPort: 2222 })));
+        expect(p).toMatchObject({ driver: "qemu", transport: "ssh", user: "admin", host: "h.example.com", port: 2222, path: "/system", query: "no_tty=1" });
+    });
+});
+
+describe("parseLibvirtUri", () => {
+    it.each(["qemu:///system", "qemu+tcp://[::1]:16509/system", "qemu+ssh://u@h/session"])("accepts %s", u => expect(parseLibvirtUri(u)).not.toBeNull());
+    it.each(["", "system", "qemu://h:99999/system", "qemu+ssh://a b/system", "-c qemu:///system"])("rejects %j", u => expect(parseLibvirtUri(u)).toBeNull());
+});
+
+describe("validation", () => {
+    it.each(["h", "h.example.com", "127.0.0.2", "fe80::1", "::1", "a-b.c"])("accepts address %s", a => expect(validateAddress(a)).toBeNull());
+    it("rejects every hostile string as an address except plain names", () => {
+        for (const s of HOSTILE) {
+            const ok = validateAddress(s) === null;
+            if (ok) expect(s).toMatch(/^[A-Za-z0-9.-]+$/);
+        }
+    });
+    it("reports each bad field", () => {
+        expect(Object.keys(validateHost(host({ address: "-x", sshUser: "a b", sshPort: 0 })))).toEqual(["address", "sshUser", "sshPort"]);
+    });
+});
+
+describe("hosts config", () => {
+    it("round-trips", () => {
+        let c = parseHostsConfig(null);
+        c = upsertHost(c, host({ address: "b.example" }));
+        c = upsertHost(c, host({ address: "c.example", transport: "tcp", libvirtPort: 16600, migrationAddress: "10.1.1.1" }));
+        const again = parseHostsConfig(serializeHostsConfig(c));
+        expect(again).toEqual(c);
+        expect(again.hosts.map(h => h.id)).toEqual(["b.example", "c.example"]);
+    });
+    it("edits in place, renames, refuses duplicates and this host", () => {
+        let c = upsertHost(upsertHost(parseHostsConfig(null), host({ address: "a" })), host({ address: "b" }));
+        c = upsertHost(c, host({ address: "a2" }), "a");
+        expect(c.hosts.map(h => h.address)).toEqual(["a2", "b"]);
+        expect(() => upsertHost(c, host({ address: "B" }), "a2")).toThrow(ConfigError);
+        expect(() => upsertHost(c, host({ address: "localhost" }))).toThrow(ConfigError);
+        expect(() => upsertHost(c, host({ address: "-oProxyCommand=x" }))).toThrow(ConfigError);
+        expect(removeHost(c, "b").hosts.map(h => h.address)).toEqual(["a2"]);
+    });
+    it("skips invalid entries of a hand-edited file and explains broken JSON", () => {
+        const c = parseHostsConfig(JSON.stringify({ hosts: [{ address: "ok" }, { address: "-bad" }, { nope: 1 }, { address: "ok" }] }));
+        expect(c.hosts.map(h => h.address)).toEqual(["ok"]);
+        expect(() => parseHostsConfig("{")).toThrow(/not valid JSON/);
+        expect(() => parseHostsConfig("{}")).toThrow(/no "hosts" list/);
+    });
+    it("updates with the file's tag and retries once on a concurrent change", async () => {
+        let content: string | null = null;
+        let tag = "t0";
+        let conflicts = 1;
+        const writes: (string | null)[] = [];
+        const store: FileStore = {
+            read: async () => ({ content, tag }),
+            replace: async (_p, c, expected) => {
+                writes.push(expected);
+                if (conflicts-- > 0) { content = serializeHostsConfig(upsertHost(parseHostsConfig(content), host({ address: "other" }))); tag = "t1"; throw { problem: "change-conflict" } }
+                if (expected !== tag) throw new Error("tag mismatch");
+                content = c; tag = "t2"; return tag;
+            },
+        };
+        const result = await updateHostsConfig(store, c => upsertHost(c, host({ address: "mine" })));
+        expect(result.hosts.map(h => h.address)).toEqual(["other", "mine"]);
+        expect(writes).toEqual(["t0", "t1"]);
+    });
+});
