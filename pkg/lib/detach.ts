@@ -1,0 +1,62 @@
+/**
+ * Commands that must outlive the page (a migration must not stop when the browser tab closes or
+ * reloads): started in their own session with `setsid --fork`, output and exit status written
+ * into a job directory, which any later page can read.
+ *
+ * The shell script below is a constant: the job directory and the argv reach it as positional
+ * parameters ("$1", "$@"), never spliced into the script text.
+ */
+import { RunError, type Runner } from "./runner";
+
+const SCRIPT = [
+    'exec < /dev/null > /dev/null 2>&1', // let the starter's pipes close at once
+    'dir=$1; shift',
+    'mkdir -p -m 700 -- "$dir" || exit 1',
+    'echo $$ > "$dir/pid"',
+    '"$@" > "$dir/stdout" 2> "$dir/stderr"',
+    'echo $? > "$dir/status.tmp" && mv -f -- "$dir/status.tmp" "$dir/status"',
+].join("\n");
+
+/** The argv that starts `argv` detached, recording into `jobDir`. */
+export function detachedArgv(jobDir: string, argv: readonly string[]): string[] {
+    if (!jobDir.startsWith("/") || jobDir.includes("\0")) throw new RunError("invalid-argument", "The job directory must be an absolute path", [jobDir]);
+    if (argv.length === 0) throw new RunError("invalid-argument", "Nothing to run", argv);
+    return ["setsid", "--fork", "sh", "-c", SCRIPT, "sh", jobDir, ...argv];
+}
+
+export interface JobStatus {
+    /** null while the command runs */
+    exitStatus: number | null;
+    /** true when no process is running and no status was written (killed, or the host rebooted) */
+    lost: boolean;
+    stdout: string;
+    stderr: string;
+}
+
+/** One call that reports a job directory: exit status (or "running"/"lost"), stdout, stderr. */
+const READ_SCRIPT = [
+    'dir=$1',
+    'if [ -f "$dir/status" ]; then printf "status %s\\n" "$(cat "$dir/status")";',
+    'elif [ -f "$dir/pid" ] && kill -0 "$(cat "$dir/pid")" 2>/dev/null; then echo running;',
+    'else echo lost; fi',
+    'printf "\\036"; cat "$dir/stdout" 2>/dev/null; printf "\\036"; cat "$dir/stderr" 2>/dev/null; true',
+].join("\n");
+
+export function readJobArgv(jobDir: string): string[] {
+    return ["sh", "-c", READ_SCRIPT, "sh", jobDir];
+}
+
+export function parseJobStatus(out: string): JobStatus {
+    const [head = "", stdout = "", stderr = ""] = out.split("\x1e");
+    const m = /^status (\d+)/.exec(head);
+    return {
+        exitStatus: m ? Number(m[1]) : null,
+        lost: head.startsWith("lost"),
+        stdout,
+        stderr: stderr.trim(),
+    };
+}
+
+export async function readJob(runner: Runner, jobDir: string): Promise<JobStatus> {
+    return parseJobStatus(await runner.run({ kind: "local" }, readJobArgv(jobDir)));
+}
