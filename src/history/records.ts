@@ -1,0 +1,104 @@
+/**
+ * Migration records: one per migration started from this page, kept in a JSON file through a
+ * FileStore (atomic, tag-checked), so that progress survives a reload (the record names the job
+ * directory of the detached `virsh migrate`) and admins see who moved what, where and when.
+ */
+import type { FileStore } from "../hosts/config";
+
+export const HISTORY_PATH = "/var/lib/cockpit-migrate/history.json";
+export const JOBS_DIR = "/run/cockpit-migrate/jobs";
+const KEEP = 500;
+
+export type Outcome = "running" | "completed" | "failed" | "cancelled" | "lost";
+
+export interface Endpoint { hostId: string; label: string; uri: string }
+
+export interface MigrationRecord {
+    id: string;
+    domain: string;
+    source: Endpoint;
+    destination: Endpoint;
+    /** The exact argv that ran. */
+    argv: string[];
+    /** The dialog's choices, as JSON. */
+    options: Record<string, unknown>;
+    user: string | null;
+    startedAt: number;
+    endedAt?: number;
+    jobDir: string;
+    outcome: Outcome;
+    /** libvirt's own message when it failed. */
+    message?: string;
+    /** Why it failed and what to do, in words. */
+    explanation?: { title: string; fix: string };
+    summary?: { durationMs: number | null; dataBytes: number | null; downtimeMs: number | null };
+    /** Where the domain is after the end, from libvirt on both hosts. */
+    verification?: { ok: boolean; where: string; problems: string[] };
+}
+
+export interface History { version: 1; records: MigrationRecord[] }
+
+export function parseHistory(text: string | null): History {
+    if (!text) return { version: 1, records: [] };
+    try {
+        const raw = JSON.parse(text) as { records?: unknown };
+        return { version: 1, records: Array.isArray(raw.records) ? raw.records.filter(isRecord) : [] };
+    } catch {
+        return { version: 1, records: [] };
+    }
+}
+
+function isRecord(r: unknown): r is MigrationRecord {
+    const o = r as Partial<MigrationRecord>;
+    return typeof o === "object" && o !== null && typeof o.id === "string" && typeof o.domain === "string"
+        && typeof o.jobDir === "string" && typeof o.source?.uri === "string" && typeof o.destination?.uri === "string";
+}
+
+export function newRecordId(now: number, random: () => number = Math.random): string {
+    return `${now.toString(36).padStart(9, "0")}-${Math.floor(random() * 36 ** 6).toString(36).padStart(6, "0")}`;
+}
+
+/** The running migration of this domain from this source, if any: a second one is refused. */
+export function activeMigration(history: History, sourceUri: string, domain: string): MigrationRecord | null {
+    return history.records.find(r => r.outcome === "running" && r.domain === domain && r.source.uri === sourceUri) ?? null;
+}
+
+export class HistoryConflictError extends Error {
+    readonly record: MigrationRecord;
+    constructor(record: MigrationRecord) {
+        super(`${record.domain} is already being migrated to ${record.destination.label} (started ${new Date(record.startedAt).toLocaleString()})`);
+        this.name = "HistoryConflictError";
+        this.record = record;
+    }
+}
+
+async function change(store: FileStore, f: (h: History) => History): Promise<History> {
+    for (let attempt = 0; ; attempt++) {
+        const { content, tag } = await store.read(HISTORY_PATH);
+        const next = f(parseHistory(content));
+        next.records = next.records.slice(-KEEP);
+        try {
+            await store.replace(HISTORY_PATH, JSON.stringify(next, null, 1) + "\n", tag);
+            return next;
+        } catch (e) {
+            if (attempt >= 3 || (e as { problem?: string })?.problem !== "change-conflict") throw e;
+        }
+    }
+}
+
+export function readHistory(store: FileStore): Promise<History> {
+    return store.read(HISTORY_PATH).then(r => parseHistory(r.content));
+}
+
+/** Adds a running record, atomically refusing when the domain already has a running migration. */
+export function addRecord(store: FileStore, record: MigrationRecord): Promise<History> {
+    return change(store, h => {
+        const active = activeMigration(h, record.source.uri, record.domain);
+        if (active) throw new HistoryConflictError(active);
+        return { version: 1, records: [...h.records, record] };
+    });
+}
+
+export function updateRecord(store: FileStore, id: string, patch: Partial<MigrationRecord>): Promise<History> {
+    return change(store, h => ({ version: 1, records: h.records.map(r => r.id === id ? { ...r, ...patch } : r) }));
+}
