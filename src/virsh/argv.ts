@@ -67,6 +67,10 @@ export function domblklist(uri: string, domain: string): string[] {
     return virsh(uri, "domblklist", "--domain", checkValue("domain name", domain), "--details");
 }
 
+export function domblkinfoAll(uri: string, domain: string): string[] {
+    return virsh(uri, "domblkinfo", "--domain", checkValue("domain name", domain), "--all");
+}
+
 /** Renders an argv for display, quoting each element the way a POSIX shell would need. */
 export function displayCommand(argv: readonly string[]): string {
     return argv.map(a => /^[A-Za-z0-9_./:=@%+,-]+$/.test(a) ? a : "'" + a.replace(/'/g, "'\\''") + "'").join(" ");

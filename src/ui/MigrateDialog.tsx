@@ -1,0 +1,186 @@
+import { useMemo, useState } from "react";
+import {
+    Alert, Button, Checkbox, ClipboardCopy, ExpandableSection, Form, FormGroup, FormHelperText, FormSelect, FormSelectOption,
+    HelperText, HelperTextItem, Modal, ModalBody, ModalFooter, ModalHeader, Radio, TextInput,
+} from "@patternfly/react-core";
+import type { Domain } from "../domains/types";
+import type { KnownHost } from "../hosts/types";
+import { resolveDestination } from "../hosts/destination";
+import { defaultOptions, migrateArgv, validateOptions, type MigrationOptions } from "../migration/options";
+import { displayCommand } from "../virsh/argv";
+import { loadDisks } from "../domains/disks";
+import { useLoader } from "./hooks";
+import { useServices } from "./services";
+import { errorText } from "./errorText";
+import { formatBytes } from "./format";
+import { _, format } from "../../pkg/lib/gettext";
+
+export interface MigrateRequest { domain: string; sourceUri: string; destinationUri: string; destinationLabel: string; destinationHostId: string; options: MigrationOptions; argv: string[] }
+
+interface Props { domain: Domain; sourceUri: string; sourceLabel: string; hosts: KnownHost[]; onClose(): void; onMigrate(r: MigrateRequest): Promise<void> }
+
+const OTHER = "__other__";
+
+function Help({ text, error }: { text?: string; error?: string | null | undefined }) {
+    if (!text && !error) return null;
+    return <FormHelperText><HelperText><HelperTextItem variant={error ? "error" : "default"}>{error ?? text}</HelperTextItem></HelperText></FormHelperText>;
+}
+
+const num = (v: string): number | undefined => v.trim() === "" ? undefined : Number(v);
+
+export function MigrateDialog({ domain, sourceUri, sourceLabel, hosts, onClose, onMigrate }: Props) {
+    const { runner } = useServices();
+    const candidates = hosts.filter(h => resolveDestination(h.id, hosts).destination?.uri !== sourceUri);
+    const [choice, setChoice] = useState(candidates[0]?.id ?? OTHER);
+    const [typed, setTyped] = useState("");
+    const [options, setOptions] = useState<MigrationOptions>(() => defaultOptions(domain.state));
+    const [busy, setBusy] = useState(false);
+    const [failure, setFailure] = useState<string | null>(null);
+    const disks = useLoader(`${sourceUri}\n${domain.name}`, () => loadDisks(runner, sourceUri, domain.name));
+
+    const resolved = resolveDestination(choice === OTHER ? typed : choice, hosts);
+    const dest = resolved.destination;
+    const effective: MigrationOptions = useMemo(() => ({
+        ...options,
+        ...(dest?.known?.migrationAddress && !options.migrateUri
+            ? { migrateUri: `tcp://${dest.known.migrationAddress}`, listenAddress: dest.known.migrationAddress } : {}),
+    }), [options, dest]);
+    const check = validateOptions(effective, { domainState: domain.state, persistent: domain.persistent });
+    const sameHost = dest !== null && dest.uri === sourceUri;
+    let argv: string[] | null = null;
+    let argvError: string | null = null;
+    if (dest && !sameHost) {
+        try { argv = migrateArgv(sourceUri, domain.name, dest.uri, effective) } catch (e) { argvError = errorText(e) }
+    }
+    const canMigrate = argv !== null && Object.keys(check.errors).length === 0 && !busy;
+    const set = (patch: Partial<MigrationOptions>) => setOptions(o => ({ ...o, ...patch }));
+    const live = domain.state !== "shutoff";
+
+    const submit = async () => {
+        if (!argv || !dest) return;
+        setBusy(true); setFailure(null);
+        try {
+            await onMigrate({ domain: domain.name, sourceUri, destinationUri: dest.uri, destinationLabel: dest.label,
+                destinationHostId: dest.known?.id ?? dest.label, options: effective, argv });
+        } catch (e) {
+            setFailure(errorText(e));
+        } finally {
+            setBusy(false);
+        }
+    };
+
+    return (
+        <Modal isOpen onClose={onClose} variant="medium" aria-labelledby="migrate-title">
+            <ModalHeader title={format(_("Migrate $0"), domain.name)} labelId="migrate-title" description={format(_("From $0"), sourceLabel)} />
+            <ModalBody>
+                {failure && <Alert variant="danger" isInline title={_("The migration did not start")}>{failure}</Alert>}
+                <Form onSubmit={e => { e.preventDefault(); if (canMigrate) void submit() }}>
+                    <FormGroup label={_("Destination")} fieldId="migrate-destination" isRequired>
+                        <FormSelect id="migrate-destination" value={choice} onChange={(_e, v) => setChoice(v)}>
+                            {candidates.map(h => <FormSelectOption key={h.id} value={h.id} label={h.address} />)}
+                            <FormSelectOption value={OTHER} label={_("Other host or URI…")} />
+                        </FormSelect>
+                        {choice === OTHER && (
+                            <TextInput aria-label={_("Destination host or URI")} value={typed} onChange={(_e, v) => setTyped(v)}
+                                placeholder="qemu+ssh://root@host/system" validated={typed && resolved.error ? "error" : "default"} style={{ marginTop: "0.5rem" }} />
+                        )}
+                        <Help error={sameHost ? _("This is the source host: choose another destination") : (choice !== OTHER || typed) ? resolved.error : null}
+                            text={dest ? format(_("Connection: $0"), dest.uri) : undefined} />
+                    </FormGroup>
+
+                    <FormGroup role="radiogroup" label={_("Duration")} fieldId="migrate-duration" isInline>
+                        <Radio id="duration-permanent" name="duration" label={_("Permanent")} isChecked={options.duration === "permanent"}
+                            onChange={() => set({ duration: "permanent" })} description={_("The VM moves: defined on the destination, removed from this host.")} />
+                        <Radio id="duration-temporary" name="duration" label={_("Temporary")} isChecked={options.duration === "temporary"}
+                            onChange={() => set({ duration: "temporary" })} description={_("Runs on the destination until it shuts down; its definition stays here.")} />
+                    </FormGroup>
+
+                    <FormGroup role="radiogroup" label={_("Mode")} fieldId="migrate-mode" isInline>
+                        <Radio id="mode-live" name="mode" label={_("Live")} isChecked={options.mode === "live"} isDisabled={!live}
+                            onChange={() => set({ mode: "live" })} description={live ? _("Keeps running while its memory is copied.") : _("Only for running or paused VMs.")} />
+                        <Radio id="mode-offline" name="mode" label={_("Offline")} isChecked={options.mode === "offline"} isDisabled={live}
+                            onChange={() => set({ mode: "offline", duration: "permanent" })} description={live ? _("Only for shut-off VMs.") : _("Moves the definition only; disks must be reachable there.")} />
+                    </FormGroup>
+
+                    <FormGroup role="radiogroup" label={_("Storage")} fieldId="migrate-storage">
+                        <Radio id="storage-shared" name="storage" label={_("Shared")} isChecked={options.storage === "shared"}
+                            onChange={() => set({ storage: "shared" })} description={_("Both hosts see the disk images at the same path (NFS, iSCSI, …).")} />
+                        <Radio id="storage-copy-all" name="storage" label={_("Copy all disks")} isChecked={options.storage === "copy-all"} isDisabled={!live}
+                            onChange={() => set({ storage: "copy-all" })} description={_("Copies every disk to the destination (--copy-storage-all); the images must exist there with the same size.")} />
+                        <Radio id="storage-copy-inc" name="storage" label={_("Copy incrementally")} isChecked={options.storage === "copy-inc"} isDisabled={!live}
+                            onChange={() => set({ storage: "copy-inc" })} description={_("Copies only the top layer; the base image must be shared (--copy-storage-inc).")} />
+                        <Help text={disks.data ? (disks.data.length === 0 ? _("This VM has no disks.")
+                            : disks.data.map(d => `${d.target}: ${d.source ?? _("no media")}${d.capacityBytes !== null ? ` (${formatBytes(d.capacityBytes)})` : ""}`).join(" · "))
+                            : disks.error ? _("The disks could not be listed.") : _("Reading disks…")} />
+                    </FormGroup>
+
+                    {check.warnings.map(w => <Alert key={w} variant="warning" isInline isPlain title={w} />)}
+
+                    <ExpandableSection toggleText={_("Advanced options")}>
+                        <AdvancedOptions options={options} set={set} errors={check.errors} live={live} />
+                    </ExpandableSection>
+
+                    <FormGroup label={_("Equivalent command")} fieldId="migrate-command">
+                        {argv ? <ClipboardCopy id="migrate-command" isReadOnly isCode isExpanded variant="expansion" hoverTip={_("Copy")} clickTip={_("Copied")}
+                            aria-label={_("Equivalent command")}>{displayCommand(argv)}</ClipboardCopy>
+                            : <Help text={argvError ?? _("Choose a destination to see the command.")} />}
+                    </FormGroup>
+                </Form>
+            </ModalBody>
+            <ModalFooter>
+                <Button variant="primary" onClick={() => void submit()} isDisabled={!canMigrate} isLoading={busy}>{_("Migrate")}</Button>
+                <Button variant="link" onClick={onClose}>{_("Cancel")}</Button>
+            </ModalFooter>
+        </Modal>
+    );
+}
+
+function AdvancedOptions({ options, set, errors, live }: { options: MigrationOptions; set(p: Partial<MigrationOptions>): void; errors: Partial<Record<keyof MigrationOptions, string>>; live: boolean }) {
+    return (
+        <>
+            <FormGroup label={_("Parallel connections")} fieldId="opt-parallel">
+                <TextInput id="opt-parallel" type="number" value={options.parallelConnections ?? ""} isDisabled={!live} placeholder={_("Off")}
+                    onChange={(_e, v) => set({ parallelConnections: num(v) })} />
+                <Help error={errors.parallelConnections} text={_("--parallel --parallel-connections N: about one per 10 Gbit/s of link; libvirt's default is 2.")} />
+            </FormGroup>
+            <FormGroup label={_("Maximum downtime (ms)")} fieldId="opt-downtime">
+                <TextInput id="opt-downtime" type="number" value={options.maxDowntimeMs ?? ""} isDisabled={!live} placeholder="300"
+                    onChange={(_e, v) => set({ maxDowntimeMs: num(v) })} />
+                <Help error={errors.maxDowntimeMs} text={_("The longest pause the guest may see at the switch-over (migrate-setmaxdowntime).")} />
+            </FormGroup>
+            <FormGroup label={_("Bandwidth limit (MiB/s)")} fieldId="opt-bandwidth">
+                <TextInput id="opt-bandwidth" type="number" value={options.bandwidthMiBs ?? ""} placeholder={_("Unlimited")}
+                    onChange={(_e, v) => set({ bandwidthMiBs: num(v) })} />
+                <Help error={errors.bandwidthMiBs} text={_("--bandwidth: leaves room for other traffic; can be changed while it runs.")} />
+            </FormGroup>
+            <FormGroup fieldId="opt-postcopy" label={_("Convergence")}>
+                <Checkbox id="opt-postcopy" label={_("Allow post-copy")} isChecked={options.postcopy} isDisabled={!live}
+                    onChange={(_e, v) => set({ postcopy: v })} description={_("--postcopy: lets you switch the guest to the destination before all memory is copied; a network failure then loses the guest.")} />
+                {options.postcopy && (
+                    <TextInput aria-label={_("Switch to post-copy after (seconds)")} type="number" value={options.postcopyAfterTimeoutS ?? ""} placeholder={_("Switch to post-copy after (seconds), optional")}
+                        onChange={(_e, v) => set({ postcopyAfterTimeoutS: num(v) })} />
+                )}
+                <Help error={errors.postcopyAfterTimeoutS ?? errors.postcopy} />
+                <Checkbox id="opt-autoconverge" label={_("Auto-converge")} isChecked={options.autoConverge} isDisabled={!live}
+                    onChange={(_e, v) => set({ autoConverge: v })} description={_("--auto-converge: slows the guest's vCPUs when it dirties memory faster than it can be copied.")} />
+                {options.autoConverge && (
+                    <>
+                        <TextInput aria-label={_("Initial throttle (%)")} type="number" value={options.autoConvergeInitial ?? ""} placeholder={_("Initial throttle % (default 20)")}
+                            onChange={(_e, v) => set({ autoConvergeInitial: num(v) })} />
+                        <TextInput aria-label={_("Throttle increment (%)")} type="number" value={options.autoConvergeIncrement ?? ""} placeholder={_("Increment % (default 10)")}
+                            onChange={(_e, v) => set({ autoConvergeIncrement: num(v) })} />
+                    </>
+                )}
+                <Help error={errors.autoConvergeInitial ?? errors.autoConvergeIncrement} />
+            </FormGroup>
+            <FormGroup fieldId="opt-other" label={_("Other")}>
+                <Checkbox id="opt-compressed" label={_("Compress")} isChecked={options.compressed} isDisabled={!live}
+                    onChange={(_e, v) => set({ compressed: v })} description={_("--compressed: trades CPU for bandwidth on slow links.")} />
+                <Checkbox id="opt-tls" label={_("Encrypt migration data (TLS)")} isChecked={options.tls}
+                    onChange={(_e, v) => set({ tls: v })} description={_("--tls: needs libvirt TLS certificates on both hosts.")} />
+                <Checkbox id="opt-abort" label={_("Abort on I/O errors")} isChecked={options.abortOnError}
+                    onChange={(_e, v) => set({ abortOnError: v })} description={_("--abort-on-error: stop instead of continuing after a soft error.")} />
+            </FormGroup>
+        </>
+    );
+}
