@@ -3,6 +3,7 @@ import { Button, EmptyState, EmptyStateBody, Label, SearchInput, Spinner, Toolba
 import { Table, Tbody, Td, Th, Thead, Tr, type ThProps } from "@patternfly/react-table";
 import type { Domain } from "../domains/types";
 import { _, format } from "../../pkg/lib/gettext";
+import { formatBytes } from "./format";
 
 const STATE_LABEL: Record<Domain["state"], string> = {
     nostate: _("No state"), running: _("Running"), blocked: _("Blocked"), paused: _("Paused"),
@@ -14,8 +15,7 @@ export function stateLabel(state: Domain["state"]): string {
 }
 
 export function formatMemory(kib: number | null): string {
-    if (kib === null) return "—";
-    return kib >= 1024 * 1024 ? `${(kib / 1024 / 1024).toFixed(1)} GiB` : `${Math.round(kib / 1024)} MiB`;
+    return kib === null ? "—" : formatBytes(kib * 1024);
 }
 
 type SortKey = "name" | "state" | "memory" | "vcpus";

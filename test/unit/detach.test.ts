@@ -1,11 +1,14 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, existsSync } from "node:fs";
+import { mkdtempSync as mkdtempRaw, readFileSync, existsSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { detachedArgv, parseJobStatus, readJobArgv } from "../../pkg/lib/detach";
 import { HOSTILE } from "./hostile";
 
+const made: string[] = [];
+const mkdtempSync = (prefix: string) => { const d = mkdtempRaw(prefix); made.push(d); return d };
+afterAll(() => { for (const d of made) rmSync(d, { recursive: true, force: true }) });
 const run = (argv: string[]) => execFileSync(argv[0]!, argv.slice(1), { encoding: "utf8" });
 const waitFor = async (p: string) => { for (let i = 0; i < 200 && !existsSync(p); i++) await new Promise(r => setTimeout(r, 50)) };
 

@@ -1,0 +1,125 @@
+# Lab guests (TCG, <domain type='qemu'>). Sourced by lab.sh.
+# Kinds: tiny (64 MiB, no disk), disk (64 MiB + qcow2), bigram (512 MiB, ~384 MiB of random data in RAM),
+#        dirty (Linux kernel + busybox initramfs dirtying N MiB/s of its RAM).
+
+images_dir() { if [ "$1" = a ]; then echo /var/lib/libvirt/images; else echo "$(host_root "$1")/var-lib-libvirt/images"; fi; }
+
+xml_escape() { printf '%s' "$1" | sed -e 's/&/\&amp;/g' -e 's/</\&lt;/g' -e 's/>/\&gt;/g' -e "s/'/\&apos;/g" -e 's/"/\&quot;/g'; }
+
+domain_xml() { # domain_xml NAME MEMORY_MIB DEVICES_XML [OS_EXTRA] [QEMU_EXTRA]
+    cat <<XML
+<domain type='qemu' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>
+  <name>$(xml_escape "$1")</name>
+  <memory unit='MiB'>$2</memory>
+  <vcpu>1</vcpu>
+  <os><type arch='x86_64' machine='pc'>hvm</type>${4:-}</os>
+  <on_poweroff>destroy</on_poweroff><on_reboot>restart</on_reboot><on_crash>destroy</on_crash>
+  <devices>
+    <emulator>/usr/bin/qemu-system-x86_64</emulator>
+    $3
+    <serial type='pty'/><console type='pty'/>
+    <memballoon model='none'/>
+  </devices>${5:-}
+</domain>
+XML
+}
+
+# Random data that the bigram guest's QEMU loads into RAM (same path on every host).
+bigram_blob() {
+    local f="$STATE/boot/bigram.bin"
+    [ -f "$f" ] || { head -c $((384 * 1024 * 1024)) /dev/urandom > "$f.tmp" && mv -f "$f.tmp" "$f"; }
+    chmod 644 "$f"; echo "$f"
+}
+
+# Debian's kernel and a busybox initramfs whose /init dirties dirty_mb=N MiB per second.
+dirty_boot() {
+    local kernel initrd work
+    kernel=$(ls /boot/vmlinuz-* 2>/dev/null | sort -V | tail -1)
+    [ -n "$kernel" ] || { echo "no kernel in /boot: install linux-image-amd64" >&2; return 1; }
+    cp -f "$kernel" "$STATE/boot/vmlinuz"; chmod 644 "$STATE/boot/vmlinuz"
+    initrd="$STATE/boot/dirty-initrd.cpio.gz"
+    if [ ! -f "$initrd" ]; then
+        work=$(mktemp -d)
+        mkdir -p "$work/bin" "$work/proc" "$work/dev" "$work/sys"
+        cp /bin/busybox "$work/bin/busybox"
+        cp "$LAB_DIR/dirty-init.sh" "$work/init"
+        chmod 755 "$work/init"
+        (cd "$work" && find . | cpio -o -H newc --quiet | gzip -1 > "$initrd.tmp") && mv -f "$initrd.tmp" "$initrd"
+        rm -rf "$work"
+    fi
+    chmod 644 "$initrd"
+}
+
+guest_xml() { # guest_xml HOST NAME KIND DIRTY_MB
+    local h=$1 name=$2 kind=$3 rate=${4:-8}
+    case "$kind" in
+        tiny) domain_xml "$name" 64 "" ;;
+        disk)
+            local img
+            img="$(images_dir "$h")/$name.qcow2"
+            rm -f "$img"; qemu-img create -q -f qcow2 "$img" 64M
+            domain_xml "$name" 64 "<disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='/var/lib/libvirt/images/$(xml_escape "$name").qcow2'/><target dev='vda' bus='virtio'/></disk>" ;;
+        bigram)
+            local blob; blob=$(bigram_blob)
+            domain_xml "$name" 512 "" "" "
+  <qemu:commandline><qemu:arg value='-device'/><qemu:arg value='loader,file=$blob,addr=0x1000000,force-raw=on'/></qemu:commandline>" ;;
+        dirty)
+            dirty_boot
+            domain_xml "$name" 256 "" "<kernel>$STATE/boot/vmlinuz</kernel><initrd>$STATE/boot/dirty-initrd.cpio.gz</initrd><cmdline>console=ttyS0 quiet dirty_mb=$rate</cmdline>" ;;
+        *) echo "unknown guest kind $kind" >&2; return 2 ;;
+    esac
+}
+
+remove_guest_everywhere() {
+    local name=$1 h uri
+    for h in a b c; do
+        uri=$(host_uri "$h")
+        socket_answers "$uri" || continue
+        virsh -c "$uri" destroy --domain "$name" >/dev/null 2>&1 || true
+        virsh -c "$uri" undefine --domain "$name" >/dev/null 2>&1 || true
+        rm -f "$(images_dir "$h")/$name.qcow2"
+    done
+}
+
+cmd_guest() { # guest HOST NAME KIND [--start] [--dirty-mb N]
+    local h=$1 name=$2 kind=$3 start=0 rate=8 xml
+    shift 3
+    while [ $# -gt 0 ]; do
+        case "$1" in --start) start=1 ;; --dirty-mb) rate=$2; shift ;; *) echo "unknown option $1" >&2; return 2 ;; esac
+        shift
+    done
+    remove_guest_everywhere "$name"
+    xml=$(mktemp)
+    guest_xml "$h" "$name" "$kind" "$rate" > "$xml"
+    virsh -c "$(host_uri "$h")" define --file "$xml" >/dev/null
+    rm -f "$xml"
+    if [ "$start" = 1 ]; then virsh -c "$(host_uri "$h")" start --domain "$name" >/dev/null; fi
+}
+
+ensure_guest() { # ensure_guest HOST NAME KIND STATE(running|shutoff)
+    local uri; uri=$(host_uri "$1")
+    if ! virsh -c "$uri" dominfo --domain "$2" >/dev/null 2>&1; then
+        if [ "$4" = running ]; then cmd_guest "$1" "$2" "$3" --start; else cmd_guest "$1" "$2" "$3"; fi
+    elif [ "$4" = running ] && [ "$(virsh -c "$uri" domstate --domain "$2")" != running ]; then
+        virsh -c "$uri" start --domain "$2" >/dev/null
+    fi
+}
+
+ensure_default_guests() {
+    ensure_guest a lab-tiny tiny running
+    ensure_guest a lab-disk disk running
+    ensure_guest a lab-bigram bigram running
+    ensure_guest a lab-dirty dirty running
+    ensure_guest b lab-b-tiny tiny running
+    ensure_guest b lab-b-off tiny shutoff
+}
+
+remove_lab_guests_a() {
+    socket_answers qemu:///system || return 0
+    local d
+    for d in $(virsh -c qemu:///system list --all --name | grep '^lab-' || true); do
+        virsh -c qemu:///system destroy --domain "$d" >/dev/null 2>&1 || true
+        virsh -c qemu:///system undefine --domain "$d" >/dev/null 2>&1 || true
+        rm -f "/var/lib/libvirt/images/$d.qcow2"
+    done
+}

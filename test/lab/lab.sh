@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# The cockpit-migrate lab: three libvirt hosts on one machine, loopback only.
+#   A = this machine's libvirtd (qemu:///system), sshd on 127.0.0.1:22
+#   B = 127.0.0.2 (hostname lab-b), C = 127.0.0.3 (lab-c): each its own libvirtd + virtlogd + sshd
+#       in private mount/UTS/cgroup namespaces, with its own host_uuid, config and state.
+# Usage: lab.sh up | down | status | guest HOST NAME KIND [--start] [--dirty-mb N]
+#        | stop-libvirtd HOST | start-libvirtd HOST | uri HOST
+set -euo pipefail
+
+LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+STATE=/var/lib/cockpit-migrate-lab
+# shellcheck source=test/lab/lib.sh
+. "$LAB_DIR/lib.sh"
+# shellcheck source=test/lab/guests.sh
+. "$LAB_DIR/guests.sh"
+
+cmd_up() {
+    local t0=$SECONDS
+    require_root
+    mkdir -p -m 755 "$STATE" "$STATE/boot"
+    setup_host_a
+    lab_key
+    for h in b c; do start_host "$h"; done
+    ssh_client_config
+    write_hosts_json
+    for h in b c; do define_pool "$h"; done
+    ensure_default_guests
+    echo "lab up: $((SECONDS - t0)) s"
+}
+
+cmd_down() {
+    local t0=$SECONDS
+    require_root
+    remove_lab_guests_a
+    for h in b c; do stop_host "$h"; done
+    stop_host_a
+    ssh_client_unconfig
+    rm -f "$STATE/hosts.json"
+    echo "lab down: $((SECONDS - t0)) s"
+}
+
+cmd_status() {
+    local ok=0 h uri
+    for h in a b c; do
+        uri=$(host_uri "$h")
+        if virsh -c "$uri" version >/dev/null 2>&1; then
+            echo "lab-$h $(host_addr "$h") $uri: up"
+            virsh -c "$uri" list --all | sed -n '3,$p' | sed '/^$/d; s/^/    /'
+        else
+            echo "lab-$h $(host_addr "$h") $uri: DOWN"; ok=1
+        fi
+    done
+    return $ok
+}
+
+main() {
+    local sub=${1:-}
+    shift || true
+    case "$sub" in
+        up) cmd_up ;;
+        down) cmd_down ;;
+        status) cmd_status ;;
+        guest) require_root; cmd_guest "$@" ;;
+        stop-libvirtd) require_root; stop_libvirtd "$1" ;;
+        start-libvirtd) require_root; start_libvirtd "$1" ;;
+        uri) host_uri "$1"; echo ;;
+        *) echo "usage: lab.sh up|down|status|guest HOST NAME KIND [--start] [--dirty-mb N]|stop-libvirtd HOST|start-libvirtd HOST|uri HOST" >&2; exit 2 ;;
+    esac
+}
+
+main "$@"
