@@ -16,6 +16,7 @@ const services: Services = {
     files: new CockpitFileStore(cockpit),
     location: cockpitLocation(cockpit),
     watchAdmin: cb => watchAdmin(cockpit, cb),
+    userName: () => cockpit.user().then(u => u.name, () => null),
 };
 
 createRoot(document.getElementById("app")!).render(

@@ -10,6 +10,11 @@ import { HostIdentityCard } from "./HostIdentityCard";
 import { HostsDialog } from "./HostsDialog";
 import { HostKeyTrust } from "./HostKeyTrust";
 import { errorText } from "./errorText";
+import { MigrateDialog, type MigrateRequest } from "./MigrateDialog";
+import { Migrations, useHistory } from "./Migrations";
+import { startMigration } from "../migration/job";
+import { isActive, type Domain } from "../domains/types";
+import { useServices } from "./services";
 import { _, format } from "../../pkg/lib/gettext";
 
 const SESSION_ID = "localhost-session";
@@ -67,7 +72,8 @@ export function App() {
                     {hosts.error !== null && (
                         <StackItem><Alert variant="warning" isInline title={_("The known hosts could not be read")}>{errorText(hosts.error)}</Alert></StackItem>
                     )}
-                    {host ? <HostView key={host.id} host={host} selectedVm={selectedVm} onSelectVm={name => go(["host", host.id, "vm", name])} />
+                    {host ? <HostView key={host.id} host={host} known={hosts.data?.hosts ?? []} readOnly={admin === false}
+                        selectedVm={selectedVm} onSelectVm={name => go(["host", host.id, "vm", name])} />
                         : hosts.loading ? <LoadingState what={_("Loading hosts")} />
                             : <Alert variant="warning" isInline title={format(_("Unknown host $0"), hostId)}
                                 actionLinks={<AlertActionLink onClick={() => go(["host", LOCAL_HOST_ID])}>{_("Show this host")}</AlertActionLink>} />}
@@ -78,22 +84,41 @@ export function App() {
     );
 }
 
-function HostView({ host, selectedVm, onSelectVm }: { host: HostChoice; selectedVm: string | null; onSelectVm(name: string): void }) {
+function HostView({ host, known, readOnly, selectedVm, onSelectVm }: { host: HostChoice; known: KnownHost[]; readOnly: boolean; selectedVm: string | null; onSelectVm(name: string): void }) {
+    const services = useServices();
     const domains = useDomains(host.uri);
     const identity = useIdentity(host.uri);
+    const history = useHistory();
+    const [migrating, setMigrating] = useState<Domain | null>(null);
     const label = host.known ? host.known.address : _("this host");
+    const onMigrate = async (r: MigrateRequest) => {
+        await startMigration({ runner: services.runner, files: services.files }, {
+            domain: r.domain, argv: r.argv, options: r.options, wasRunning: migrating ? isActive(migrating.state) : true,
+            source: { hostId: host.id, label: host.known?.address ?? (identity.hostname ?? _("this host")), uri: host.uri },
+            destination: { hostId: r.destinationHostId, label: r.destinationLabel, uri: r.destinationUri },
+            user: await services.userName(),
+        });
+        setMigrating(null);
+        history.reload();
+    };
     return (
         <>
             <StackItem><HostIdentityCard uri={host.uri} identity={identity} /></StackItem>
+            <StackItem><Migrations uri={host.uri} history={history} onChanged={domains.reload} /></StackItem>
             <StackItem isFilled>
                 {domains.data ? (
                     <>
                         {domains.error !== null && <ConnectionAlert host={host} error={domains.error} onRetry={domains.reload} stale />}
-                        <DomainTable hostLabel={label} domains={domains.data} selected={selectedVm} onSelect={onSelectVm} />
+                        <DomainTable hostLabel={label} domains={domains.data} selected={selectedVm} onSelect={onSelectVm}
+                            onMigrate={readOnly ? undefined : setMigrating} />
                     </>
                 ) : domains.error !== null ? <ConnectionAlert host={host} error={domains.error} onRetry={domains.reload} />
                     : <LoadingState what={_("Loading virtual machines")} />}
             </StackItem>
+            {migrating && (
+                <MigrateDialog domain={migrating} sourceUri={host.uri} sourceLabel={label} hosts={known}
+                    onClose={() => setMigrating(null)} onMigrate={onMigrate} />
+            )}
         </>
     );
 }

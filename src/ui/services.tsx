@@ -10,6 +10,8 @@ export interface Services {
     location: AppLocation;
     /** Subscribes to administrative access changes; returns an unsubscribe function. */
     watchAdmin(cb: (allowed: boolean | null) => void): () => void;
+    /** The Cockpit login name, for the migration history. */
+    userName(): Promise<string | null>;
 }
 
 export const ServicesContext = createContext<Services | null>(null);

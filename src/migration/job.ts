@@ -1,0 +1,151 @@
+/**
+ * A migration as a job: started detached (it survives closing or reloading the page), recorded in
+ * the history, polled through domjobinfo on the source, and verified on both hosts when it ends.
+ */
+import type { Runner } from "../../pkg/lib/runner";
+import { isRunError } from "../../pkg/lib/runner";
+import { detachedArgv, readJob, type JobStatus } from "../../pkg/lib/detach";
+import type { FileStore } from "../hosts/config";
+import { addRecord, JOBS_DIR, newRecordId, updateRecord, type Endpoint, type MigrationRecord } from "../history/records";
+import { dominfo } from "../virsh/argv";
+import * as vm from "../virsh/migrate";
+import type { DomainState } from "../domains/types";
+import { explainMigrationError } from "./errors";
+import { parseJobInfo, type JobStats } from "./jobinfo";
+import type { MigrationOptions } from "./options";
+import { verifyAfterFailure, verifyMigration, type Presence } from "./verify";
+
+const LOCAL = { kind: "local" } as const;
+
+export interface Deps { runner: Runner; files: FileStore; now?: () => number; sleep?: (ms: number) => Promise<void> }
+
+export interface StartRequest {
+    domain: string;
+    source: Endpoint;
+    destination: Endpoint;
+    options: MigrationOptions;
+    argv: string[];
+    wasRunning: boolean;
+    user: string | null;
+}
+
+/** Records the migration (refusing a second one of the same VM), then starts `virsh migrate` detached. */
+export async function startMigration(deps: Deps, req: StartRequest): Promise<MigrationRecord> {
+    const now = (deps.now ?? Date.now)();
+    const id = newRecordId(now);
+    const record: MigrationRecord = {
+        id, domain: req.domain, source: req.source, destination: req.destination, argv: req.argv,
+        options: { ...req.options, wasRunning: req.wasRunning }, user: req.user, startedAt: now, jobDir: `${JOBS_DIR}/${id}`, outcome: "running",
+    };
+    await addRecord(deps.files, record);
+    try {
+        await deps.runner.run(LOCAL, detachedArgv(record.jobDir, req.argv));
+    } catch (e) {
+        const message = isRunError(e) ? e.stderr || e.message : String(e);
+        await updateRecord(deps.files, id, { outcome: "failed", endedAt: (deps.now ?? Date.now)(), message });
+        throw e;
+    }
+    if (req.options.maxDowntimeMs !== undefined && req.options.mode === "live")
+        void applyWhenRunning(deps, record, argv => deps.runner.run(LOCAL, argv), vm.migrateSetMaxDowntime(req.source.uri, req.domain, req.options.maxDowntimeMs));
+    return record;
+}
+
+/** Some settings can only be applied once the job exists on the source. */
+async function applyWhenRunning(deps: Deps, record: MigrationRecord, run: (argv: string[]) => Promise<unknown>, argv: string[]): Promise<void> {
+    const sleep = deps.sleep ?? (ms => new Promise(r => setTimeout(r, ms)));
+    for (let i = 0; i < 50; i++) {
+        const stats = await jobStats(deps.runner, record).catch(() => null);
+        if (stats && stats.type !== "none") { await run(argv).catch(() => undefined); return }
+        const job = await readJob(deps.runner, record.jobDir).catch(() => null);
+        if (job && job.exitStatus !== null) return;
+        await sleep(200);
+    }
+}
+
+export async function jobStats(runner: Runner, record: MigrationRecord): Promise<JobStats> {
+    return parseJobInfo(await runner.run(LOCAL, vm.domjobinfo(record.source.uri, record.domain), { timeoutMs: 20_000 }));
+}
+
+export interface Poll { job: JobStatus; stats: JobStats | null }
+
+export async function pollMigration(runner: Runner, record: MigrationRecord): Promise<Poll> {
+    const [job, stats] = await Promise.all([
+        readJob(runner, record.jobDir),
+        jobStats(runner, record).catch(() => null),
+    ]);
+    return { job, stats };
+}
+
+/** State and persistence of a domain on a host; null when it is not there. Connection errors throw. */
+export async function domainPresence(runner: Runner, uri: string, domain: string): Promise<Presence | null> {
+    let out: string;
+    try {
+        out = await runner.run(LOCAL, dominfo(uri, domain), { timeoutMs: 30_000 });
+    } catch (e) {
+        if (isRunError(e) && /Domain not found|failed to get domain/i.test(e.stderr || e.message)) return null;
+        throw e;
+    }
+    const state = (/^State:\s+(.*)$/m.exec(out)?.[1] ?? "").trim();
+    const persistent = /^Persistent:\s+yes/m.test(out);
+    return { state: stateFromText(state), persistent };
+}
+
+function stateFromText(s: string): DomainState {
+    switch (s) {
+    case "running": return "running";
+    case "idle": case "blocked": return "blocked";
+    case "paused": return "paused";
+    case "in shutdown": return "shutdown";
+    case "shut off": return "shutoff";
+    case "crashed": return "crashed";
+    case "pmsuspended": return "pmsuspended";
+    default: return "nostate";
+    }
+}
+
+/** Ends a record whose job has ended: outcome, explanation, summary, and the check on both hosts. */
+export async function finishMigration(deps: Deps, record: MigrationRecord, job: JobStatus, last: JobStats | null): Promise<MigrationRecord> {
+    const endedAt = (deps.now ?? Date.now)();
+    const o = record.options as unknown as MigrationOptions & { wasRunning?: boolean };
+    const succeeded = job.exitStatus === 0;
+    const failure = succeeded ? null : explainMigrationError(job.stderr || (job.lost ? "The migration process ended without a status (killed, or the host restarted)" : ""));
+    const completed = await deps.runner.run(LOCAL, vm.domjobinfo(record.source.uri, record.domain, true)).then(parseJobInfo).catch(() => null);
+    const stats = completed && completed.type === "completed" ? completed : last;
+    const names = { source: record.source.label, destination: record.destination.label };
+    const [src, dst] = await Promise.all([
+        domainPresence(deps.runner, record.source.uri, record.domain).catch(() => undefined),
+        domainPresence(deps.runner, record.destination.uri, record.domain).catch(() => undefined),
+    ]);
+    let verification: MigrationRecord["verification"];
+    if (src === undefined || dst === undefined) {
+        verification = { ok: false, where: "Unknown", problems: [`Could not ask libvirt on ${src === undefined ? names.source : names.destination} where the VM is.`] };
+    } else {
+        const v = succeeded ? verifyMigration(o, src, dst, names) : verifyAfterFailure(src, dst, names, o.wasRunning ?? o.mode === "live");
+        verification = { ok: v.ok, where: v.where, problems: v.problems };
+    }
+    const patch: Partial<MigrationRecord> = {
+        endedAt,
+        outcome: succeeded ? "completed" : failure?.cause === "cancelled" ? "cancelled" : job.lost ? "lost" : "failed",
+        summary: {
+            durationMs: stats?.type === "completed" && stats.timeElapsedMs !== null ? stats.timeElapsedMs : endedAt - record.startedAt,
+            dataBytes: stats?.dataProcessed ?? null,
+            downtimeMs: stats?.type === "completed" ? stats.downtimeMs : null,
+        },
+        verification,
+        ...(failure ? { message: failure.message, explanation: { title: failure.title, fix: failure.fix } } : {}),
+    };
+    await updateRecord(deps.files, record.id, patch);
+    return { ...record, ...patch };
+}
+
+/** The live controls, each the argv it runs (for "show the command") and the run. */
+export const controls = {
+    abort: (r: MigrationRecord) => vm.domjobabort(r.source.uri, r.domain),
+    postcopy: (r: MigrationRecord) => vm.migratePostcopy(r.source.uri, r.domain),
+    maxDowntime: (r: MigrationRecord, ms: number) => vm.migrateSetMaxDowntime(r.source.uri, r.domain, ms),
+    speed: (r: MigrationRecord, mibs: number) => vm.migrateSetSpeed(r.source.uri, r.domain, mibs),
+};
+
+export function runControl(runner: Runner, argv: string[]): Promise<string> {
+    return runner.run(LOCAL, argv, { timeoutMs: 30_000 });
+}

@@ -1,0 +1,113 @@
+/** `virsh domjobinfo --rawstats`: the typed job statistics, and progress derived from them. */
+
+/** virDomainJobType */
+export type JobType = "none" | "bounded" | "unbounded" | "completed" | "failed" | "cancelled";
+const JOB_TYPES: JobType[] = ["none", "bounded", "unbounded", "completed", "failed", "cancelled"];
+
+/** virDomainJobOperation */
+export type JobOperation = "unknown" | "start" | "save" | "restore" | "migration-in" | "migration-out" | "snapshot" | "snapshot-revert" | "dump" | "backup" | "snapshot-delete";
+const OPERATIONS: JobOperation[] = ["unknown", "start", "save", "restore", "migration-in", "migration-out", "snapshot", "snapshot-revert", "dump", "backup", "snapshot-delete"];
+
+export interface JobStats {
+    type: JobType;
+    operation: JobOperation | null;
+    timeElapsedMs: number | null;
+    dataTotal: number | null;
+    dataProcessed: number | null;
+    dataRemaining: number | null;
+    memoryTotal: number | null;
+    memoryProcessed: number | null;
+    memoryRemaining: number | null;
+    /** bytes per second */
+    memoryBps: number | null;
+    /** pages per second */
+    dirtyRate: number | null;
+    pageSize: number | null;
+    iteration: number | null;
+    postcopyRequests: number | null;
+    diskTotal: number | null;
+    diskProcessed: number | null;
+    diskRemaining: number | null;
+    diskBps: number | null;
+    /** expected downtime while running; the real one in completed stats */
+    downtimeMs: number | null;
+    setupTimeMs: number | null;
+    raw: Record<string, string>;
+}
+
+export function parseJobInfo(out: string): JobStats {
+    const raw: Record<string, string> = {};
+    let typeNumber: number | null = null;
+    for (const line of out.split("\n")) {
+        const head = /^Job type:\s*(\S+)/.exec(line);
+        if (head) { typeNumber = /^\d+$/.test(head[1]!) ? Number(head[1]) : JOB_TYPES.indexOf(head[1]!.toLowerCase() as JobType); continue }
+        const m = /^([a-z_.]+):\s*(.*?)\s*$/.exec(line);
+        if (m) raw[m[1]!] = m[2]!;
+    }
+    const n = (k: string): number | null => {
+        const v = raw[k];
+        return v !== undefined && /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : null;
+    };
+    const op = n("operation");
+    return {
+        type: typeNumber !== null && typeNumber >= 0 ? JOB_TYPES[typeNumber] ?? "none" : "none",
+        operation: op === null ? null : OPERATIONS[op] ?? "unknown",
+        timeElapsedMs: n("time_elapsed"),
+        dataTotal: n("data_total"),
+        dataProcessed: n("data_processed"),
+        dataRemaining: n("data_remaining"),
+        memoryTotal: n("memory_total"),
+        memoryProcessed: n("memory_processed"),
+        memoryRemaining: n("memory_remaining"),
+        memoryBps: n("memory_bps"),
+        dirtyRate: n("memory_dirty_rate"),
+        pageSize: n("memory_page_size"),
+        iteration: n("memory_iteration"),
+        postcopyRequests: n("memory_postcopy_requests"),
+        diskTotal: n("disk_total"),
+        diskProcessed: n("disk_processed"),
+        diskRemaining: n("disk_remaining"),
+        diskBps: n("disk_bps"),
+        downtimeMs: n("downtime"),
+        setupTimeMs: n("setup_time"),
+        raw,
+    };
+}
+
+export type Phase = "starting" | "setup" | "storage" | "memory" | "postcopy" | "done";
+
+export interface Progress {
+    phase: Phase;
+    /** 0..100 of the data known so far */
+    percent: number | null;
+    mibPerSecond: number | null;
+    dirtyMiBPerSecond: number | null;
+    etaSeconds: number | null;
+}
+
+/**
+ * Progress from one sample. The ETA is remaining / bandwidth, stretched by the dirty rate
+ * (pages re-dirtied while copying must be sent again); null when the dirty rate outruns the
+ * bandwidth (it would never converge without auto-converge or post-copy).
+ */
+export function progress(s: JobStats, postcopyActive = false): Progress {
+    if (s.type === "none") return { phase: "starting", percent: null, mibPerSecond: null, dirtyMiBPerSecond: null, etaSeconds: null };
+    if (s.type === "completed") return { phase: "done", percent: 100, mibPerSecond: null, dirtyMiBPerSecond: null, etaSeconds: 0 };
+    const total = s.dataTotal, done = s.dataProcessed, remaining = s.dataRemaining;
+    const percent = total && total > 0 && remaining !== null ? Math.max(0, Math.min(100, 100 * (total - remaining) / total))
+        : total && done !== null ? Math.min(100, 100 * done / total) : null;
+    const bps = (s.memoryBps ?? 0) + (s.diskBps ?? 0);
+    const dirtyBps = s.dirtyRate !== null && s.pageSize ? s.dirtyRate * s.pageSize : 0;
+    let eta: number | null = null;
+    if (remaining !== null && bps > 0) eta = dirtyBps < bps ? remaining / (bps - dirtyBps) : null;
+    const inStorage = (s.diskRemaining ?? 0) > 0 && (s.memoryProcessed ?? 0) === 0;
+    const phase: Phase = postcopyActive || (s.postcopyRequests ?? 0) > 0 ? "postcopy"
+        : (s.timeElapsedMs ?? 0) === 0 && (done ?? 0) === 0 ? "setup" : inStorage ? "storage" : "memory";
+    return {
+        phase,
+        percent,
+        mibPerSecond: bps > 0 ? bps / 1048576 : null,
+        dirtyMiBPerSecond: s.dirtyRate !== null && s.pageSize ? dirtyBps / 1048576 : null,
+        etaSeconds: eta,
+    };
+}

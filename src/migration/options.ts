@@ -1,0 +1,124 @@
+/** What the admin chooses in the Migrate dialog, and the `virsh migrate` argv it means. */
+import type { DomainState } from "../domains/types";
+import { isActive } from "../domains/types";
+import { migrate } from "../virsh/migrate";
+
+export interface MigrationOptions {
+    /** permanent = --persistent --undefinesource; temporary = a transient copy, source definition kept */
+    duration: "permanent" | "temporary";
+    /** live for running/paused domains; offline (--offline --persistent) for shut-off ones */
+    mode: "live" | "offline";
+    storage: "shared" | "copy-all" | "copy-inc";
+    /** --parallel --parallel-connections N; undefined = off */
+    parallelConnections?: number | undefined;
+    /** applied with migrate-setmaxdowntime once the job runs (virsh migrate has no flag for it) */
+    maxDowntimeMs?: number | undefined;
+    postcopy: boolean;
+    /** --timeout N --timeout-postcopy */
+    postcopyAfterTimeoutS?: number | undefined;
+    autoConverge: boolean;
+    autoConvergeInitial?: number | undefined;
+    autoConvergeIncrement?: number | undefined;
+    /** --bandwidth MiB/s */
+    bandwidthMiBs?: number | undefined;
+    tls: boolean;
+    compressed: boolean;
+    abortOnError: boolean;
+    /** --migrateuri, --listen-address: where the destination receives migration data */
+    migrateUri?: string | undefined;
+    listenAddress?: string | undefined;
+}
+
+export function defaultOptions(state: DomainState): MigrationOptions {
+    return {
+        duration: "permanent",
+        mode: isActive(state) ? "live" : "offline",
+        storage: "shared",
+        postcopy: false,
+        autoConverge: false,
+        tls: false,
+        compressed: false,
+        abortOnError: false,
+    };
+}
+
+export type OptionErrors = Partial<Record<keyof MigrationOptions, string>>;
+export interface OptionCheck { errors: OptionErrors; warnings: string[] }
+
+export interface DomainContext { domainState: DomainState; persistent: boolean }
+
+const intIn = (v: number | undefined, lo: number, hi: number) => v === undefined || (Number.isInteger(v) && v >= lo && v <= hi);
+
+/** Never offers what libvirt refuses; warns where data could be lost. */
+export function validateOptions(o: MigrationOptions, ctx: DomainContext): OptionCheck {
+    const errors: OptionErrors = {};
+    const warnings: string[] = [];
+    const active = isActive(ctx.domainState);
+    if (o.mode === "live" && !active) errors.mode = "A shut-off VM can only be migrated offline";
+    if (o.mode === "offline" && active) errors.mode = "A running VM is migrated live; shut it down for an offline migration";
+    if (o.mode === "offline") {
+        if (!ctx.persistent) errors.mode = "A transient VM has no definition to move offline";
+        if (o.duration === "temporary") errors.duration = "An offline migration always defines the VM on the destination (libvirt requires --persistent)";
+        if (o.storage !== "shared") errors.storage = "Offline migration moves the definition only; copy the disks separately or use shared storage";
+        if (o.postcopy) errors.postcopy = "Post-copy needs a running VM";
+        if (o.parallelConnections !== undefined) errors.parallelConnections = "Parallel connections need a live migration";
+        if (o.autoConverge) errors.autoConverge = "Auto-converge needs a live migration";
+        if (o.compressed) errors.compressed = "Compression needs a live migration";
+    }
+    if (o.duration === "permanent" && !ctx.persistent && o.mode === "live") {
+        warnings.push("This VM is transient: it will be defined on the destination (--persistent) and has no definition to remove here.");
+    }
+    if (!intIn(o.parallelConnections, 1, 255)) errors.parallelConnections = "A whole number from 1 to 255";
+    if (!intIn(o.maxDowntimeMs, 1, 2_000_000)) errors.maxDowntimeMs = "A whole number of milliseconds, at least 1";
+    if (!intIn(o.bandwidthMiBs, 1, 1_000_000)) errors.bandwidthMiBs = "A whole number of MiB/s, at least 1";
+    if (!intIn(o.autoConvergeInitial, 0, 100)) errors.autoConvergeInitial = "A percentage from 0 to 100";
+    if (!intIn(o.autoConvergeIncrement, 0, 100)) errors.autoConvergeIncrement = "A percentage from 0 to 100";
+    if ((o.autoConvergeInitial !== undefined || o.autoConvergeIncrement !== undefined) && !o.autoConverge)
+        errors.autoConverge = "Turn on auto-converge to set its throttling";
+    if (o.postcopyAfterTimeoutS !== undefined) {
+        if (!o.postcopy) errors.postcopyAfterTimeoutS = "Allow post-copy to switch to it after a timeout";
+        else if (!intIn(o.postcopyAfterTimeoutS, 1, 86_400)) errors.postcopyAfterTimeoutS = "A whole number of seconds, at least 1";
+    }
+    for (const [key, value] of [["migrateUri", o.migrateUri], ["listenAddress", o.listenAddress]] as const) {
+        if (value !== undefined && (value === "" || /[\s\0]/.test(value) || value.startsWith("-"))) errors[key] = "Not a valid address";
+    }
+    if (o.duration === "temporary" && o.storage === "shared" && active)
+        warnings.push("Temporary migration keeps the definition here: never start it here while it runs on the destination, or both hosts will write to the same shared disks and corrupt them.");
+    if (o.duration === "temporary" && o.storage !== "shared")
+        warnings.push("Temporary migration with copied disks: the copies on the destination and the disks here will differ from now on.");
+    if (o.postcopy)
+        warnings.push("During post-copy the VM's memory is split between both hosts: if either host or the network fails, the VM is lost.");
+    return { errors, warnings };
+}
+
+/** The flags, in a stable order. */
+export function migrateFlags(o: MigrationOptions): string[] {
+    const f: string[] = [];
+    if (o.mode === "offline") f.push("--offline", "--persistent");
+    else f.push("--live");
+    if (o.duration === "permanent") {
+        if (o.mode === "live") f.push("--persistent");
+        f.push("--undefinesource");
+    }
+    if (o.storage === "copy-all") f.push("--copy-storage-all");
+    if (o.storage === "copy-inc") f.push("--copy-storage-inc");
+    if (o.parallelConnections !== undefined) f.push("--parallel", "--parallel-connections", String(o.parallelConnections));
+    if (o.postcopy) f.push("--postcopy");
+    if (o.postcopy && o.postcopyAfterTimeoutS !== undefined) f.push("--timeout", String(o.postcopyAfterTimeoutS), "--timeout-postcopy");
+    if (o.autoConverge) {
+        f.push("--auto-converge");
+        if (o.autoConvergeInitial !== undefined) f.push("--auto-converge-initial", String(o.autoConvergeInitial));
+        if (o.autoConvergeIncrement !== undefined) f.push("--auto-converge-increment", String(o.autoConvergeIncrement));
+    }
+    if (o.bandwidthMiBs !== undefined) f.push("--bandwidth", String(o.bandwidthMiBs));
+    if (o.compressed) f.push("--compressed");
+    if (o.tls) f.push("--tls");
+    if (o.abortOnError) f.push("--abort-on-error");
+    if (o.migrateUri) f.push("--migrateuri", o.migrateUri);
+    if (o.listenAddress) f.push("--listen-address", o.listenAddress);
+    return f;
+}
+
+export function migrateArgv(srcUri: string, domain: string, destUri: string, o: MigrationOptions): string[] {
+    return migrate(srcUri, domain, destUri, migrateFlags(o));
+}

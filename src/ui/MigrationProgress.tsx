@@ -1,0 +1,158 @@
+import { useEffect, useRef, useState } from "react";
+import {
+    Alert, Button, Card, CardBody, CardTitle, DescriptionList, DescriptionListDescription, DescriptionListGroup, DescriptionListTerm,
+    ExpandableSection, Flex, FlexItem, Label, List, ListItem, Progress, ProgressMeasureLocation, TextInput,
+} from "@patternfly/react-core";
+import type { MigrationRecord } from "../history/records";
+import { controls, finishMigration, pollMigration, runControl } from "../migration/job";
+import { progress, type JobStats } from "../migration/jobinfo";
+import { displayCommand } from "../virsh/argv";
+import { useServices } from "./services";
+import { errorText } from "./errorText";
+import { formatBytes, formatDuration } from "./format";
+import { _, format } from "../../pkg/lib/gettext";
+
+const PHASE: Record<string, string> = {
+    starting: _("Starting"), setup: _("Setting up"), storage: _("Copying disks"), memory: _("Copying memory"), postcopy: _("Post-copy"), done: _("Completing"),
+};
+
+/** Polls a running migration about once a second; finishes its record when the job ends. */
+export function MigrationProgress({ record, onFinished }: { record: MigrationRecord; onFinished(r: MigrationRecord): void }) {
+    const { runner, files } = useServices();
+    const [stats, setStats] = useState<JobStats | null>(null);
+    const [pollError, setPollError] = useState<string | null>(null);
+    const [postcopy, setPostcopy] = useState(false);
+    const last = useRef<JobStats | null>(null);
+    const finished = useRef(false);
+
+    useEffect(() => {
+        let alive = true;
+        let timer: ReturnType<typeof setTimeout>;
+        const tick = async () => {
+            try {
+                const p = await pollMigration(runner, record);
+                if (!alive) return;
+                setPollError(null);
+                if (p.stats && p.stats.type !== "none") { last.current = p.stats; setStats(p.stats) }
+                if ((p.job.exitStatus !== null || p.job.lost) && !finished.current) {
+                    finished.current = true;
+                    onFinished(await finishMigration({ runner, files }, record, p.job, last.current));
+                    return;
+                }
+            } catch (e) {
+                if (alive) setPollError(errorText(e));
+            }
+            if (alive) timer = setTimeout(() => void tick(), 1000);
+        };
+        void tick();
+        return () => { alive = false; clearTimeout(timer) };
+    }, [runner, files, record, onFinished]);
+
+    const p = stats ? progress(stats, postcopy) : null;
+    const elapsed = stats?.timeElapsedMs ?? null;
+    return (
+        <Card isCompact aria-label={format(_("Migration of $0"), record.domain)} data-migration={record.id}>
+            <CardTitle>
+                {format(_("Migrating $0 to $1"), record.domain, record.destination.label)}{" "}
+                <Label color="blue" isCompact>{p ? PHASE[p.phase] : _("Starting")}</Label>
+            </CardTitle>
+            <CardBody>
+                <Progress aria-label={_("Migration progress")} value={p?.percent ?? 0} measureLocation={ProgressMeasureLocation.outside}
+                    title={p?.percent !== null && p?.percent !== undefined ? format(_("$0 of $1"), formatBytes(stats?.dataProcessed), formatBytes(stats?.dataTotal)) : _("Waiting for the job to start")} />
+                <DescriptionList isCompact isHorizontal columnModifier={{ default: "3Col" }} aria-label={_("Job statistics")}>
+                    <Stat term={_("Processed")} value={formatBytes(stats?.dataProcessed)} />
+                    <Stat term={_("Remaining")} value={formatBytes(stats?.dataRemaining)} />
+                    <Stat term={_("Total")} value={formatBytes(stats?.dataTotal)} />
+                    <Stat term={_("Speed")} value={p?.mibPerSecond ? `${p.mibPerSecond.toFixed(1)} MiB/s` : "—"} />
+                    <Stat term={_("Dirty rate")} value={p?.dirtyMiBPerSecond !== null && p?.dirtyMiBPerSecond !== undefined ? `${p.dirtyMiBPerSecond.toFixed(1)} MiB/s` : "—"} />
+                    <Stat term={_("Iteration")} value={stats?.iteration ?? "—"} />
+                    <Stat term={_("Expected downtime")} value={formatDuration(stats?.downtimeMs)} />
+                    <Stat term={_("Elapsed")} value={formatDuration(elapsed)} />
+                    <Stat term={_("Time left")} value={p?.etaSeconds !== null && p?.etaSeconds !== undefined ? formatDuration(p.etaSeconds * 1000) : "—"} />
+                </DescriptionList>
+                {pollError && <Alert variant="warning" isInline isPlain title={format(_("Cannot read the job's progress: $0"), pollError)} />}
+                <Controls record={record} onPostcopy={() => setPostcopy(true)} />
+                <ExpandableSection toggleText={_("Command")}>
+                    <pre className="cm-command">{displayCommand(record.argv)}</pre>
+                </ExpandableSection>
+            </CardBody>
+        </Card>
+    );
+}
+
+function Stat({ term, value }: { term: string; value: string | number }) {
+    return (
+        <DescriptionListGroup>
+            <DescriptionListTerm>{term}</DescriptionListTerm>
+            <DescriptionListDescription aria-label={term}>{value}</DescriptionListDescription>
+        </DescriptionListGroup>
+    );
+}
+
+function Controls({ record, onPostcopy }: { record: MigrationRecord; onPostcopy(): void }) {
+    const { runner } = useServices();
+    const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+    const [busy, setBusy] = useState<string | null>(null);
+    const [downtime, setDowntime] = useState("");
+    const [speed, setSpeed] = useState("");
+    const allowPostcopy = (record.options as { postcopy?: boolean }).postcopy === true;
+    const act = async (name: string, argv: string[], done: string) => {
+        setBusy(name); setMessage(null);
+        try { await runControl(runner, argv); setMessage({ ok: true, text: done }) } catch (e) { setMessage({ ok: false, text: errorText(e) }) } finally { setBusy(null) }
+    };
+    return (
+        <>
+            <Flex spaceItems={{ default: "spaceItemsSm" }} alignItems={{ default: "alignItemsCenter" }} style={{ marginTop: "1rem" }}>
+                <FlexItem>
+                    <Button variant="danger" isLoading={busy === "abort"} isDisabled={busy !== null}
+                        onClick={() => void act("abort", controls.abort(record), _("Cancelling: the VM keeps running on the source."))}>{_("Cancel migration")}</Button>
+                </FlexItem>
+                {allowPostcopy && (
+                    <FlexItem>
+                        <Button variant="secondary" isLoading={busy === "postcopy"} isDisabled={busy !== null}
+                            onClick={() => void act("postcopy", controls.postcopy(record), _("Switched to post-copy: the VM now runs on the destination.")).then(onPostcopy)}>{_("Switch to post-copy")}</Button>
+                    </FlexItem>
+                )}
+                <FlexItem>
+                    <TextInput aria-label={_("New maximum downtime (ms)")} type="number" value={downtime} onChange={(_e, v) => setDowntime(v)} placeholder={_("Max downtime ms")} style={{ width: "10em" }} />
+                </FlexItem>
+                <FlexItem>
+                    <Button variant="secondary" isDisabled={busy !== null || !/^\d+$/.test(downtime) || Number(downtime) < 1}
+                        onClick={() => void act("downtime", controls.maxDowntime(record, Number(downtime)), format(_("Maximum downtime set to $0 ms."), downtime))}>{_("Set downtime")}</Button>
+                </FlexItem>
+                <FlexItem>
+                    <TextInput aria-label={_("New bandwidth (MiB/s)")} type="number" value={speed} onChange={(_e, v) => setSpeed(v)} placeholder={_("MiB/s")} style={{ width: "8em" }} />
+                </FlexItem>
+                <FlexItem>
+                    <Button variant="secondary" isDisabled={busy !== null || !/^\d+$/.test(speed) || Number(speed) < 1}
+                        onClick={() => void act("speed", controls.speed(record, Number(speed)), format(_("Bandwidth set to $0 MiB/s."), speed))}>{_("Set bandwidth")}</Button>
+                </FlexItem>
+            </Flex>
+            {message && <Alert variant={message.ok ? "info" : "danger"} isInline isPlain title={message.text} />}
+        </>
+    );
+}
+
+/** A finished migration: outcome, verification on both hosts, summary, and what to do on failure. */
+export function MigrationResult({ record, onDismiss }: { record: MigrationRecord; onDismiss?: () => void }) {
+    const ok = record.outcome === "completed" && record.verification?.ok !== false;
+    const title = record.outcome === "completed" ? format(_("$0 migrated to $1"), record.domain, record.destination.label)
+        : record.outcome === "cancelled" ? format(_("Migration of $0 cancelled"), record.domain)
+            : format(_("Migration of $0 to $1 failed"), record.domain, record.destination.label);
+    const v = record.verification;
+    return (
+        <Alert variant={ok ? "success" : record.outcome === "cancelled" && v?.ok ? "info" : "danger"} isInline title={title}
+            data-migration-result={record.id} data-outcome={record.outcome}
+            actionClose={onDismiss ? <Button variant="plain" aria-label={_("Dismiss")} onClick={onDismiss}>×</Button> : undefined}>
+            {record.explanation && <p><strong>{record.explanation.title}.</strong> {record.explanation.fix}</p>}
+            {v && <p>{format(_("Checked on both hosts: $0."), v.where)}</p>}
+            {v && v.problems.length > 0 && <List>{v.problems.map(p => <ListItem key={p}>{p}</ListItem>)}</List>}
+            {record.summary && (
+                <p>{format(_("Duration $0 · data $1 · downtime $2"), formatDuration(record.summary.durationMs), formatBytes(record.summary.dataBytes), formatDuration(record.summary.downtimeMs))}</p>
+            )}
+            {record.message && (
+                <ExpandableSection toggleText={_("Message from libvirt")}><pre className="cm-command">{record.message}</pre></ExpandableSection>
+            )}
+        </Alert>
+    );
+}

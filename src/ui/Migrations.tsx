@@ -1,0 +1,62 @@
+import { useCallback, useState } from "react";
+import { ExpandableSection, Label, Stack, StackItem } from "@patternfly/react-core";
+import { Table, Tbody, Td, Th, Thead, Tr } from "@patternfly/react-table";
+import { readHistory, type MigrationRecord } from "../history/records";
+import { useLoader } from "./hooks";
+import { useServices } from "./services";
+import { MigrationProgress, MigrationResult } from "./MigrationProgress";
+import { formatDuration } from "./format";
+import { _ } from "../../pkg/lib/gettext";
+
+const OUTCOME: Record<MigrationRecord["outcome"], [string, "blue" | "green" | "red" | "grey" | "orange"]> = {
+    running: [_("Running"), "blue"], completed: [_("Completed"), "green"], failed: [_("Failed"), "red"], cancelled: [_("Cancelled"), "grey"], lost: [_("Lost"), "orange"],
+};
+
+export function useHistory() {
+    const { files } = useServices();
+    return useLoader("history", () => readHistory(files), 2000);
+}
+
+/** Running migrations from this host (reattached after a reload), results, and the history. */
+export function Migrations({ uri, history, onChanged }: { uri: string; history: ReturnType<typeof useHistory>; onChanged(): void }) {
+    const [finished, setFinished] = useState<MigrationRecord[]>([]);
+    const [dismissed, setDismissed] = useState<Set<string>>(new Set());
+    const records = history.data?.records ?? [];
+    const mine = records.filter(r => r.source.uri === uri || r.destination.uri === uri);
+    const running = records.filter(r => r.outcome === "running" && r.source.uri === uri && !finished.some(f => f.id === r.id));
+    const onFinished = useCallback((r: MigrationRecord) => { setFinished(f => [...f, r]); history.reload(); onChanged() }, [history, onChanged]);
+    const results = [
+        ...finished,
+        ...records.filter(r => r.outcome !== "running" && r.source.uri === uri && r.endedAt && Date.now() - r.endedAt < 10 * 60_000 && !finished.some(f => f.id === r.id)),
+    ].filter(r => !dismissed.has(r.id)).slice(-3);
+
+    if (mine.length === 0 && running.length === 0) return null;
+    return (
+        <Stack hasGutter>
+            {running.map(r => <StackItem key={r.id}><MigrationProgress record={r} onFinished={onFinished} /></StackItem>)}
+            {results.map(r => <StackItem key={r.id}><MigrationResult record={r} onDismiss={() => setDismissed(d => new Set(d).add(r.id))} /></StackItem>)}
+            {mine.length > 0 && (
+                <StackItem>
+                    <ExpandableSection toggleText={_("Migration history")}>
+                        <Table aria-label={_("Migration history")} variant="compact">
+                            <Thead><Tr><Th>{_("Started")}</Th><Th>{_("VM")}</Th><Th>{_("From")}</Th><Th>{_("To")}</Th><Th>{_("Outcome")}</Th><Th>{_("Duration")}</Th><Th>{_("By")}</Th></Tr></Thead>
+                            <Tbody>
+                                {[...mine].reverse().slice(0, 50).map(r => (
+                                    <Tr key={r.id}>
+                                        <Td dataLabel={_("Started")}>{new Date(r.startedAt).toLocaleString()}</Td>
+                                        <Td dataLabel={_("VM")}>{r.domain}</Td>
+                                        <Td dataLabel={_("From")}>{r.source.label}</Td>
+                                        <Td dataLabel={_("To")}>{r.destination.label}</Td>
+                                        <Td dataLabel={_("Outcome")}><Label isCompact color={OUTCOME[r.outcome][1]}>{OUTCOME[r.outcome][0]}</Label></Td>
+                                        <Td dataLabel={_("Duration")}>{r.endedAt ? formatDuration(r.endedAt - r.startedAt) : "—"}</Td>
+                                        <Td dataLabel={_("By")}>{r.user ?? "—"}</Td>
+                                    </Tr>
+                                ))}
+                            </Tbody>
+                        </Table>
+                    </ExpandableSection>
+                </StackItem>
+            )}
+        </Stack>
+    );
+}
