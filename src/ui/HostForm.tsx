@@ -75,7 +75,7 @@ export function HostForm({ initial, onSave, onCancel }: { initial?: KnownHost; o
             </FormGroup>
             {!hasErrors(errors) && (
                 <FormGroup label={_("Connection URI")} fieldId="host-uri">
-                    <ClipboardCopy id="host-uri" isReadOnly hoverTip={_("Copy")} clickTip={_("Copied")}>{hostUri(host)}</ClipboardCopy>
+                    <ClipboardCopy id="host-uri" isReadOnly textAriaLabel={_("Connection URI")} hoverTip={_("Copy")} clickTip={_("Copied")}>{hostUri(host)}</ClipboardCopy>
                 </FormGroup>
             )}
             <ActionGroup>

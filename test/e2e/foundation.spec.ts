@@ -1,6 +1,6 @@
 import { test, expect } from "@playwright/test";
 import { readFileSync } from "node:fs";
-import { domState, HOSTS_CONFIG, labHost } from "./lab";
+import { domState, HOSTS_CONFIG, lab, labHost } from "./lab";
 import { domainRow, openPage, shellFrame } from "./page";
 import { writeLabHostsConfig } from "./global-setup";
 
@@ -15,7 +15,7 @@ test("the package is in Cockpit's navigation and opens in the shell", async ({ p
     await nav.click();
     await expect(page).toHaveURL(/\/cockpit-migrate/);
     await expect(shellFrame(page).getByRole("heading", { name: "Virtual machine migration" })).toBeVisible();
-    await expect(shellFrame(page).getByRole("table", { name: /Virtual machines on/ })).toBeVisible();
+    await expect(shellFrame(page).getByRole("grid", { name: /Virtual machines on/ })).toBeVisible();
 });
 
 test("this host's VM list shows the lab guests of host A with their libvirt states", async ({ page }) => {
@@ -26,7 +26,7 @@ test("this host's VM list shows the lab guests of host A with their libvirt stat
         expect(state, `${name} exists on A`).not.toBeNull();
         const row = domainRow(page, name);
         await expect(row).toBeVisible();
-        await expect(row.getByRole("cell").nth(1)).toHaveText(STATE_TEXT[state!] ?? state!);
+        await expect(row.getByRole("gridcell").nth(1)).toHaveText(STATE_TEXT[state!] ?? state!);
         await expect(row).toContainText("Persistent");
     }
     await expect(page.getByLabel("Host UUID")).toHaveText(/^[0-9a-f-]{36}$/);
@@ -38,8 +38,8 @@ test("the VM list of host B, chosen in the host selector, shows B's guests and i
     await openPage(page);
     await page.getByRole("combobox", { name: "Host" }).selectOption(b.address);
     await expect(page).toHaveURL(new RegExp(`#/host/${b.address.replace(/\./g, "\\.")}`));
-    await expect(domainRow(page, "lab-b-tiny").getByRole("cell").nth(1)).toHaveText("Running");
-    await expect(domainRow(page, "lab-b-off").getByRole("cell").nth(1)).toHaveText("Shut off");
+    await expect(domainRow(page, "lab-b-tiny").getByRole("gridcell").nth(1)).toHaveText("Running");
+    await expect(domainRow(page, "lab-b-off").getByRole("gridcell").nth(1)).toHaveText("Shut off");
     await expect(domainRow(page, "lab-tiny")).toHaveCount(0);
     await expect(page.getByLabel("Host name")).toHaveText("lab-b");
     if (b.hostUuid) await expect(page.getByLabel("Host UUID")).toHaveText(b.hostUuid);
@@ -49,7 +49,7 @@ test("a deep link selects the host and the VM", async ({ page }) => {
     const b = labHost("b");
     await openPage(page, `/host/${b.address}/vm/lab-b-tiny`);
     await expect(domainRow(page, "lab-b-tiny")).toHaveClass(/pf-m-selected/);
-    await domainRow(page, "lab-b-off").getByRole("button", { name: "lab-b-off" }).click();
+    await domainRow(page, "lab-b-off").getByRole("button", { name: "lab-b-off", exact: true }).click();
     await expect(page).toHaveURL(/#\/host\/127\.0\.0\.2\/vm\/lab-b-off$/);
 });
 
@@ -58,13 +58,13 @@ test("adding, editing and removing a known host", async ({ page }) => {
     await page.getByRole("button", { name: "Known hosts" }).click();
     const dialog = page.getByRole("dialog", { name: "Known hosts" });
     await dialog.getByRole("button", { name: "Add host" }).click();
-    await dialog.getByLabel("Address").fill("-oProxyCommand=x");
+    await dialog.getByRole("textbox", { name: "Address", exact: true }).fill("-oProxyCommand=x");
     await expect(dialog.getByText("Not a valid host name")).toBeVisible();
-    await dialog.getByLabel("Address").fill("127.0.0.9");
+    await dialog.getByRole("textbox", { name: "Address", exact: true }).fill("127.0.0.9");
     await dialog.getByLabel("Transport").selectOption("tcp");
-    await expect(dialog.locator("#host-uri")).toContainText("qemu+tcp://127.0.0.9/system");
+    await expect(dialog.getByRole("textbox", { name: "Connection URI" })).toHaveValue("qemu+tcp://127.0.0.9/system");
     await dialog.getByRole("button", { name: "Add host" }).click();
-    await expect(dialog.getByRole("cell", { name: "qemu+tcp://127.0.0.9/system" })).toBeVisible();
+    await expect(dialog.getByRole("gridcell", { name: "qemu+tcp://127.0.0.9/system" })).toBeVisible();
     let saved = JSON.parse(readFileSync(HOSTS_CONFIG, "utf8"));
     expect(saved.hosts.map((h: { address: string }) => h.address)).toContain("127.0.0.9");
     expect(saved.hosts.map((h: { address: string }) => h.address)).toContain("127.0.0.2");
@@ -72,10 +72,10 @@ test("adding, editing and removing a known host", async ({ page }) => {
     await dialog.getByRole("button", { name: "Edit 127.0.0.9" }).click();
     await dialog.getByLabel("libvirt port").fill("16600");
     await dialog.getByRole("button", { name: "Save" }).click();
-    await expect(dialog.getByRole("cell", { name: "qemu+tcp://127.0.0.9:16600/system" })).toBeVisible();
+    await expect(dialog.getByRole("gridcell", { name: "qemu+tcp://127.0.0.9:16600/system" })).toBeVisible();
 
     await dialog.getByRole("button", { name: "Remove 127.0.0.9" }).click();
-    await expect(dialog.getByRole("cell", { name: /127\.0\.0\.9/ })).toHaveCount(0);
+    await expect(dialog.getByRole("gridcell", { name: /127\.0\.0\.9/ })).toHaveCount(0);
     saved = JSON.parse(readFileSync(HOSTS_CONFIG, "utf8"));
     expect(saved.hosts.map((h: { address: string }) => h.address)).not.toContain("127.0.0.9");
     expect(saved.hosts.map((h: { address: string }) => h.address)).toContain("127.0.0.3");
@@ -87,4 +87,18 @@ test("a host whose port is closed shows the designed error with the fix", async 
     const alert = page.getByText("127.0.0.9 refused the connection");
     await expect(alert).toBeVisible();
     await expect(page.getByText(/16509/).first()).toBeVisible();
+});
+
+test("a host whose libvirtd is stopped shows 'libvirtd is not running' with the fix, and recovers", async ({ page }) => {
+    lab("stop-libvirtd", "c");
+    try {
+        await openPage(page, "/host/127.0.0.3");
+        await expect(page.getByText("libvirtd is not running on 127.0.0.3")).toBeVisible();
+        await expect(page.getByText(/systemctl start libvirtd/)).toBeVisible();
+    } finally {
+        lab("start-libvirtd", "c");
+    }
+    await page.getByRole("button", { name: "Try again" }).click();
+    await expect(page.getByText("libvirtd is not running on 127.0.0.3")).toHaveCount(0);
+    await expect(page.getByText("There are no virtual machines on 127.0.0.3 for this connection.").or(page.getByRole("grid"))).toBeVisible();
 });
