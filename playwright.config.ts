@@ -5,7 +5,7 @@ export const COCKPIT_PORT = Number(process.env.COCKPIT_TEST_PORT ?? 9097);
 
 export default defineConfig({
     testDir: "test/e2e",
-    timeout: 180_000,
+    timeout: 150_000,
     expect: { timeout: 20_000 },
     workers: 1,
     fullyParallel: false,

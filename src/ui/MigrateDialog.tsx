@@ -1,13 +1,13 @@
 import { useMemo, useState } from "react";
 import {
-    Alert, Button, Checkbox, ClipboardCopy, ExpandableSection, Form, FormGroup, FormHelperText, FormSelect, FormSelectOption,
+    Alert, Button, Checkbox, ExpandableSection, Form, FormGroup, FormHelperText, FormSelect, FormSelectOption,
     HelperText, HelperTextItem, Modal, ModalBody, ModalFooter, ModalHeader, Radio, TextInput,
 } from "@patternfly/react-core";
 import type { Domain } from "../domains/types";
 import type { KnownHost } from "../hosts/types";
 import { resolveDestination } from "../hosts/destination";
 import { defaultOptions, migrateArgv, validateOptions, type MigrationOptions } from "../migration/options";
-import { displayCommand } from "../virsh/argv";
+import { CommandLine } from "./CommandLine";
 import { loadDisks } from "../domains/disks";
 import { useLoader } from "./hooks";
 import { useServices } from "./services";
@@ -121,8 +121,7 @@ export function MigrateDialog({ domain, sourceUri, sourceLabel, hosts, onClose, 
                     </ExpandableSection>
 
                     <FormGroup label={_("Equivalent command")} fieldId="migrate-command">
-                        {argv ? <ClipboardCopy id="migrate-command" isReadOnly isCode isExpanded variant="expansion" hoverTip={_("Copy")} clickTip={_("Copied")}
-                            aria-label={_("Equivalent command")}>{displayCommand(argv)}</ClipboardCopy>
+                        {argv ? <CommandLine argv={argv} />
                             : <Help text={argvError ?? _("Choose a destination to see the command.")} />}
                     </FormGroup>
                 </Form>

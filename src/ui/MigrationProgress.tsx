@@ -6,7 +6,7 @@ import {
 import type { MigrationRecord } from "../history/records";
 import { controls, finishMigration, pollMigration, runControl } from "../migration/job";
 import { progress, type JobStats } from "../migration/jobinfo";
-import { displayCommand } from "../virsh/argv";
+import { CommandLine } from "./CommandLine";
 import { useServices } from "./services";
 import { errorText } from "./errorText";
 import { formatBytes, formatDuration } from "./format";
@@ -73,7 +73,7 @@ export function MigrationProgress({ record, onFinished }: { record: MigrationRec
                 {pollError && <Alert variant="warning" isInline isPlain title={format(_("Cannot read the job's progress: $0"), pollError)} />}
                 <Controls record={record} onPostcopy={() => setPostcopy(true)} />
                 <ExpandableSection toggleText={_("Command")}>
-                    <pre className="cm-command">{displayCommand(record.argv)}</pre>
+                    <CommandLine argv={record.argv} label={_("Command")} />
                 </ExpandableSection>
             </CardBody>
         </Card>
