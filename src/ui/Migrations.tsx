@@ -25,10 +25,14 @@ export function Migrations({ uri, history, onChanged }: { uri: string; history: 
     const mine = records.filter(r => r.source.uri === uri || r.destination.uri === uri);
     const running = records.filter(r => r.outcome === "running" && r.source.uri === uri && !finished.some(f => f.id === r.id));
     const onFinished = useCallback((r: MigrationRecord) => { setFinished(f => [...f, r]); history.reload(); onChanged() }, [history, onChanged]);
-    const results = [
-        ...finished,
-        ...records.filter(r => r.outcome !== "running" && r.source.uri === uri && r.endedAt && Date.now() - r.endedAt < 10 * 60_000 && !finished.some(f => f.id === r.id)),
-    ].filter(r => !dismissed.has(r.id)).slice(-3);
+    const runningDomains = new Set(records.filter(r => r.outcome === "running").map(r => r.domain));
+    const seen = new Set<string>();
+    const results = [...finished, ...records.filter(r => !finished.some(f => f.id === r.id))]
+        .filter(r => r.outcome !== "running" && r.source.uri === uri && r.endedAt && Date.now() - r.endedAt < 10 * 60_000)
+        .sort((x, y) => (y.endedAt ?? 0) - (x.endedAt ?? 0))
+        .filter(r => !seen.has(r.domain) && (seen.add(r.domain), true))
+        .filter(r => !dismissed.has(r.id) && !runningDomains.has(r.domain))
+        .slice(0, 5);
 
     if (mine.length === 0 && running.length === 0) return null;
     return (

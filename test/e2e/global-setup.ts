@@ -6,6 +6,13 @@ import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync 
 import { HOSTS_CONFIG, labHosts } from "./lab";
 
 const BACKUP = `${HOSTS_CONFIG}.before-tests`;
+export const HISTORY = "/var/lib/cockpit-migrate/history.json";
+const HISTORY_BACKUP = `${HISTORY}.before-tests`;
+
+/** Each test starts with an empty migration history (the admin's is restored afterwards). */
+export function clearHistory(): void {
+    rmSync(HISTORY, { force: true });
+}
 
 export function writeLabHostsConfig(extra: object[] = []): void {
     const hosts = labHosts().map(h => ({ address: h.address, sshUser: "root", transport: "ssh",
@@ -19,7 +26,10 @@ export default function globalSetup(): () => void {
     labHosts(); // throws a clear message when the lab is down
     if (existsSync(HOSTS_CONFIG) && !existsSync(BACKUP)) copyFileSync(HOSTS_CONFIG, BACKUP);
     writeLabHostsConfig();
+    if (existsSync(HISTORY) && !existsSync(HISTORY_BACKUP)) renameSync(HISTORY, HISTORY_BACKUP);
     return () => {
+        if (existsSync(HISTORY_BACKUP)) renameSync(HISTORY_BACKUP, HISTORY);
+        else rmSync(HISTORY, { force: true });
         if (existsSync(BACKUP)) renameSync(BACKUP, HOSTS_CONFIG);
         else rmSync(HOSTS_CONFIG, { force: true });
     };

@@ -1,10 +1,10 @@
 import { test, expect } from "@playwright/test";
 import { domState, isPersistent, labGuest, labHost } from "./lab";
-import { writeLabHostsConfig } from "./global-setup";
+import { clearHistory, writeLabHostsConfig } from "./global-setup";
 import { command, openMigrateDialog, result } from "./migrate-helpers";
 import { openPage } from "./page";
 
-test.beforeEach(() => writeLabHostsConfig());
+test.beforeEach(() => { writeLabHostsConfig(); clearHistory() });
 
 test("live permanent migration A→B: progress, verified on both hosts", async ({ page }) => {
     const [a, b] = [labHost("a"), labHost("b")];

@@ -77,7 +77,10 @@ remove_guest_everywhere() {
         socket_answers "$uri" || continue
         virsh -c "$uri" destroy --domain "$name" >/dev/null 2>&1 || true
         virsh -c "$uri" undefine --domain "$name" >/dev/null 2>&1 || true
-        rm -f "$(images_dir "$h")/$name.qcow2"
+        if [ -f "$(images_dir "$h")/$name.qcow2" ]; then
+            rm -f "$(images_dir "$h")/$name.qcow2"
+            virsh -c "$uri" pool-refresh default >/dev/null 2>&1 || true # libvirt caches the pool's volumes
+        fi
     done
 }
 
