@@ -2,7 +2,7 @@
 
 export type MigrationFailureCause =
     | "cancelled" | "host-key" | "ssh-auth" | "same-host" | "hostname-localhost" | "unknown-host" | "connection-refused"
-    | "libvirtd-down" | "cpu-incompatible" | "storage-missing" | "storage-precreate" | "postcopy-unsupported" | "not-running"
+    | "libvirtd-down" | "connection-lost" | "cpu-incompatible" | "storage-missing" | "storage-precreate" | "postcopy-unsupported" | "not-running"
     | "offline-needs-persistent" | "busy" | "already-exists" | "domain-missing" | "unsafe" | "timeout" | "unknown";
 
 export interface MigrationFailure { cause: MigrationFailureCause; title: string; fix: string; message: string }
@@ -24,8 +24,10 @@ const RULES: Rule[] = [
         title: "The destination host cannot be found", fix: "Check the host name, or use its IP address or an /etc/hosts entry." },
     { cause: "libvirtd-down", test: /Failed to connect socket to '[^']*(libvirt|virtqemud)-sock'|virt-ssh-helper|libvirtd.*not running/i,
         title: "libvirtd is not running on the destination", fix: "Start it on the destination: 'systemctl start libvirtd' (or the modular virtqemud)." },
-    { cause: "connection-refused", test: /Connection refused|unable to connect to server|No route to host|Connection timed out|Network is unreachable|Connection reset by peer|End of file while reading data/i,
+    { cause: "connection-refused", test: /Connection refused|unable to connect to server|No route to host|Network is unreachable/i,
         title: "The destination refused the connection", fix: "Check that the destination accepts the transport (SSH 22, TLS 16514, TCP 16509) and that its firewall allows QEMU's migration ports 49152–49215." },
+    { cause: "connection-lost", test: /Connection reset by peer|End of file while reading data|Connection timed out|Broken pipe/i,
+        title: "The connection to the destination was lost", fix: "Check that libvirtd and QEMU still run on the destination and that the network between the hosts is up; the check below says where the VM is now." },
     { cause: "cpu-incompatible", test: /CPU is incompatible|guest CPU doesn't match|does not provide required features|unsupported configuration: .*CPU/i,
         title: "The destination's CPU cannot run this VM's CPU model", fix: "Use a CPU model both hosts support (the CPU baseline of both hosts), then restart the VM before migrating." },
     { cause: "storage-precreate", test: /precreate|unable to find storage pool|No storage pool with matching target path/i,

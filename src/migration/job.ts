@@ -17,6 +17,9 @@ import { verifyAfterFailure, verifyMigration, type Presence } from "./verify";
 
 const LOCAL = { kind: "local" } as const;
 
+/** Failures in which the source never connected to the destination's libvirt. */
+const NEVER_CONNECTED = new Set(["host-key", "ssh-auth", "unknown-host", "connection-refused", "libvirtd-down"]);
+
 export interface Deps { runner: Runner; files: FileStore; now?: () => number; sleep?: (ms: number) => Promise<void> }
 
 export interface StartRequest {
@@ -112,10 +115,12 @@ export async function finishMigration(deps: Deps, record: MigrationRecord, job: 
     const completed = await deps.runner.run(LOCAL, vm.domjobinfo(record.source.uri, record.domain, true)).then(parseJobInfo).catch(() => null);
     const stats = completed && completed.type === "completed" ? completed : last;
     const names = { source: record.source.label, destination: record.destination.label };
-    const [src, dst] = await Promise.all([
+    const [src, dstAsked] = await Promise.all([
         domainPresence(deps.runner, record.source.uri, record.domain).catch(() => undefined),
         domainPresence(deps.runner, record.destination.uri, record.domain).catch(() => undefined),
     ]);
+    // When the connection to the destination itself failed, nothing can have reached it.
+    const dst = dstAsked === undefined && failure && NEVER_CONNECTED.has(failure.cause) ? null : dstAsked;
     let verification: MigrationRecord["verification"];
     if (src === undefined || dst === undefined) {
         verification = { ok: false, where: "Unknown", problems: [`Could not ask libvirt on ${src === undefined ? names.source : names.destination} where the VM is.`] };

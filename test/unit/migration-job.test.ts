@@ -1,0 +1,112 @@
+import { describe, expect, it } from "vitest";
+import { verifyAfterFailure, verifyMigration, type Presence } from "../../src/migration/verify";
+import { domainPresence, finishMigration, startMigration } from "../../src/migration/job";
+import { defaultOptions } from "../../src/migration/options";
+import { readHistory, HistoryConflictError } from "../../src/history/records";
+import { RunError, type Runner } from "../../pkg/lib/runner";
+import type { FileStore } from "../../src/hosts/config";
+
+const names = { source: "A", destination: "B" };
+const run: Presence = { state: "running", persistent: true };
+const off: Presence = { state: "shutoff", persistent: true };
+const transient: Presence = { state: "running", persistent: false };
+
+describe("verifyMigration (RHEL procedure)", () => {
+    it("live permanent: running on destination, gone from source", () => {
+        expect(verifyMigration({ duration: "permanent", mode: "live" }, null, run, names)).toMatchObject({ ok: true, where: "Running on B" });
+        expect(verifyMigration({ duration: "permanent", mode: "live" }, off, run, names).problems).toEqual(["Still defined on A."]);
+    });
+    it("temporary: transient on destination, definition kept on source", () => {
+        expect(verifyMigration({ duration: "temporary", mode: "live" }, off, transient, names).ok).toBe(true);
+        expect(verifyMigration({ duration: "temporary", mode: "live" }, null, transient, names).problems).toContain("The definition on A is gone.");
+    });
+    it("offline: defined and shut off on destination", () => {
+        expect(verifyMigration({ duration: "permanent", mode: "offline" }, null, off, names)).toMatchObject({ ok: true, where: "Shut off on B" });
+        expect(verifyMigration({ duration: "permanent", mode: "offline" }, null, null, names).ok).toBe(false);
+    });
+    it("running on both hosts is always a problem", () => {
+        expect(verifyMigration({ duration: "temporary", mode: "live" }, run, transient, names).problems.join()).toMatch(/both hosts/);
+        expect(verifyAfterFailure(run, run, names, true).problems.join()).toMatch(/both hosts/);
+    });
+    it("after a failure: fine when it still runs on the source only", () => {
+        expect(verifyAfterFailure(run, null, names, true)).toMatchObject({ ok: true, where: "Running on A" });
+        expect(verifyAfterFailure(off, null, names, true).ok).toBe(false);
+        expect(verifyAfterFailure(off, null, names, false).ok).toBe(true);
+    });
+});
+
+function memoryStore(): FileStore {
+    let content: string | null = null, tag = 0;
+    return {
+        read: async () => ({ content, tag: content === null ? null : String(tag) }),
+        replace: async (_p, c, expected) => { if ((expected ?? null) !== (content === null ? null : String(tag))) throw { problem: "change-conflict" }; content = c; return String(++tag) },
+    };
+}
+
+/** A scripted runner: answers by the virsh subcommand (or the program), records every argv. */
+function scripted(answers: Record<string, (argv: readonly string[]) => string>): Runner & { calls: string[][] } {
+    const calls: string[][] = [];
+    return {
+        calls,
+        run: async (_t, argv) => {
+            calls.push([...argv]);
+            const key = argv[0] === "virsh" ? `${argv[2]} ${argv[3]}` : argv[0]!;
+            const f = answers[key] ?? answers[argv[0] === "virsh" ? argv[3]! : argv[0]!];
+            if (!f) throw new RunError("exit-status", `unexpected ${argv.join(" ")}`, argv, 1);
+            return f(argv);
+        },
+    };
+}
+
+const notFound = (argv: readonly string[]) => { throw new RunError("exit-status", "error: failed to get domain 'vm'", argv, 1, "error: failed to get domain 'vm'") };
+const req = () => ({
+    domain: "vm", argv: ["virsh", "-c", "qemu:///system", "migrate", "--live", "--domain", "vm", "--desturi", "qemu+tcp://b/system"],
+    options: defaultOptions("running"), wasRunning: true, user: "admin",
+    source: { hostId: "localhost", label: "A", uri: "qemu:///system" }, destination: { hostId: "b", label: "B", uri: "qemu+tcp://b/system" },
+});
+
+describe("migration job", () => {
+    it("records, starts detached, and refuses a second start of the same VM", async () => {
+        const files = memoryStore();
+        const runner = scripted({ setsid: () => "" });
+        const rec = await startMigration({ runner, files, now: () => 1000 }, req());
+        expect(runner.calls[0]!.slice(0, 2)).toEqual(["setsid", "--fork"]);
+        expect(runner.calls[0]!.slice(-req().argv.length)).toEqual(req().argv);
+        expect(runner.calls[0]).toContain(rec.jobDir);
+        expect((await readHistory(files)).records[0]).toMatchObject({ outcome: "running", domain: "vm", user: "admin" });
+        await expect(startMigration({ runner, files, now: () => 2000 }, req())).rejects.toBeInstanceOf(HistoryConflictError);
+    });
+    it("a start that cannot run is recorded as failed", async () => {
+        const files = memoryStore();
+        const runner = scripted({});
+        await expect(startMigration({ runner, files }, req())).rejects.toBeInstanceOf(RunError);
+        expect((await readHistory(files)).records[0]!.outcome).toBe("failed");
+    });
+    it("finishes a completed job with verification on both hosts", async () => {
+        const files = memoryStore();
+        const rec = await startMigration({ runner: scripted({ setsid: () => "" }), files, now: () => 1000 }, req());
+        const runner = scripted({
+            "qemu:///system domjobinfo": () => "Job type: 0\n",
+            "qemu:///system dominfo": notFound,
+            "qemu+tcp://b/system dominfo": () => "Name: vm\nState:          running\nPersistent:     yes\n",
+        });
+        const done = await finishMigration({ runner, files, now: () => 5000 }, rec, { exitStatus: 0, lost: false, stdout: "", stderr: "" }, null);
+        expect(done).toMatchObject({ outcome: "completed", endedAt: 5000, verification: { ok: true, where: "Running on B" } });
+        expect((await readHistory(files)).records[0]!.outcome).toBe("completed");
+    });
+    it("finishes a cancelled job: explained, VM on the source", async () => {
+        const files = memoryStore();
+        const rec = await startMigration({ runner: scripted({ setsid: () => "" }), files }, req());
+        const runner = scripted({
+            "qemu:///system domjobinfo": () => "Job type: 0\n",
+            "qemu:///system dominfo": () => "State:          running\nPersistent:     yes\n",
+            "qemu+tcp://b/system dominfo": notFound,
+        });
+        const done = await finishMigration({ runner, files }, rec, { exitStatus: 1, lost: false, stdout: "", stderr: "error: operation aborted: migration out: canceled by client" }, null);
+        expect(done).toMatchObject({ outcome: "cancelled", verification: { ok: true, where: "Running on A" } });
+    });
+    it("domainPresence: absent is null, connection errors throw", async () => {
+        expect(await domainPresence(scripted({ dominfo: notFound }), "u", "vm")).toBeNull();
+        await expect(domainPresence(scripted({}), "u", "vm")).rejects.toBeInstanceOf(RunError);
+    });
+});

@@ -1,0 +1,107 @@
+import { describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
+import { defaultOptions, migrateArgv, migrateFlags, validateOptions, type MigrationOptions } from "../../src/migration/options";
+import { HOSTILE } from "./hostile";
+
+const base = (p: Partial<MigrationOptions> = {}): MigrationOptions => ({ ...defaultOptions("running"), ...p });
+const SRC = "qemu:///system", DEST = "qemu+ssh://root@127.0.0.2/system?no_tty=1";
+
+describe("defaults", () => {
+    it("live for running, offline for shut off; permanent, shared", () => {
+        expect(defaultOptions("running")).toMatchObject({ mode: "live", duration: "permanent", storage: "shared", postcopy: false });
+        expect(defaultOptions("paused").mode).toBe("live");
+        expect(defaultOptions("shutoff").mode).toBe("offline");
+    });
+});
+
+describe("options -> virsh migrate flags", () => {
+    it.each<[Partial<MigrationOptions>, string]>([
+        [{}, "--live --persistent --undefinesource"],
+        [{ duration: "temporary" }, "--live"],
+        [{ mode: "offline" }, "--offline --persistent --undefinesource"],
+        [{ storage: "copy-all" }, "--live --persistent --undefinesource --copy-storage-all"],
+        [{ storage: "copy-inc", duration: "temporary" }, "--live --copy-storage-inc"],
+        [{ parallelConnections: 4 }, "--live --persistent --undefinesource --parallel --parallel-connections 4"],
+        [{ postcopy: true, postcopyAfterTimeoutS: 30 }, "--live --persistent --undefinesource --postcopy --timeout 30 --timeout-postcopy"],
+        [{ autoConverge: true, autoConvergeInitial: 20, autoConvergeIncrement: 10 }, "--live --persistent --undefinesource --auto-converge --auto-converge-initial 20 --auto-converge-increment 10"],
+        [{ bandwidthMiBs: 100, compressed: true, tls: true, abortOnError: true }, "--live --persistent --undefinesource --bandwidth 100 --compressed --tls --abort-on-error"],
+        [{ migrateUri: "tcp://127.0.0.1", listenAddress: "127.0.0.1" }, "--live --persistent --undefinesource --migrateuri tcp://127.0.0.1 --listen-address 127.0.0.1"],
+    ])("%j", (p, flags) => expect(migrateFlags(base(p)).join(" ")).toBe(flags));
+
+    it("every combination of duration x mode x storage x advanced: valid ones build, each flag once, names only after their options", () => {
+        let built = 0;
+        for (const duration of ["permanent", "temporary"] as const)
+            for (const mode of ["live", "offline"] as const)
+                for (const storage of ["shared", "copy-all", "copy-inc"] as const)
+                    for (const postcopy of [false, true])
+                        for (const autoConverge of [false, true])
+                            for (const parallelConnections of [undefined, 2]) {
+                                const o = base({ duration, mode, storage, postcopy, autoConverge, parallelConnections });
+                                const state = mode === "live" ? "running" : "shutoff";
+                                const check = validateOptions(o, { domainState: state, persistent: true });
+                                if (Object.keys(check.errors).length) {
+                                    expect(mode === "offline").toBe(true);
+                                    continue;
+                                }
+                                const argv = migrateArgv(SRC, "vm", DEST, o);
+                                built++;
+                                const flags = argv.filter(a => a.startsWith("--"));
+                                expect(new Set(flags).size).toBe(flags.length);
+                                expect(argv.slice(-4)).toEqual(["--domain", "vm", "--desturi", DEST]);
+                                if (mode === "offline") expect(argv).toContain("--persistent");
+                                expect(argv.includes("--undefinesource")).toBe(duration === "permanent");
+                            }
+        expect(built).toBeGreaterThan(30);
+    });
+});
+
+describe("validation never offers what libvirt refuses", () => {
+    it("offline only for shut-off, persistent, permanent, shared", () => {
+        expect(validateOptions(base({ mode: "offline" }), { domainState: "running", persistent: true }).errors.mode).toBeTruthy();
+        expect(validateOptions(base({ mode: "live" }), { domainState: "shutoff", persistent: true }).errors.mode).toBeTruthy();
+        const off = (p: Partial<MigrationOptions>) => validateOptions(base({ mode: "offline", ...p }), { domainState: "shutoff", persistent: true }).errors;
+        expect(off({})).toEqual({});
+        expect(off({ duration: "temporary" }).duration).toMatch(/--persistent/);
+        expect(off({ storage: "copy-all" }).storage).toBeTruthy();
+        expect(off({ postcopy: true }).postcopy).toBeTruthy();
+        expect(validateOptions(base({ mode: "offline" }), { domainState: "shutoff", persistent: false }).errors.mode).toBeTruthy();
+    });
+    it("numbers in range", () => {
+        const e = validateOptions(base({ parallelConnections: 0, maxDowntimeMs: -1, bandwidthMiBs: 1.5, autoConvergeInitial: 101 }), { domainState: "running", persistent: true }).errors;
+        expect(Object.keys(e).sort()).toEqual(["autoConverge", "autoConvergeInitial", "bandwidthMiBs", "maxDowntimeMs", "parallelConnections"]);
+    });
+    it("warns about temporary + shared disks, temporary + copy, post-copy", () => {
+        const w = (p: Partial<MigrationOptions>) => validateOptions(base(p), { domainState: "running", persistent: true }).warnings.join(" ");
+        expect(w({ duration: "temporary" })).toMatch(/corrupt/);
+        expect(w({ duration: "temporary", storage: "copy-all" })).toMatch(/differ/);
+        expect(w({ postcopy: true })).toMatch(/lost/);
+        expect(w({})).toBe("");
+    });
+});
+
+describe("hostile domain names and URIs are data, never options", () => {
+    const values = HOSTILE.filter(s => s !== "" && !s.includes("\0"));
+    it("each arrives as exactly one element right after --domain / --desturi", () => {
+        for (const name of values) {
+            const argv = migrateArgv(SRC, name, name, base());
+            expect(argv[argv.indexOf("--domain") + 1]).toBe(name);
+            expect(argv[argv.lastIndexOf("--desturi") + 1]).toBe(name);
+            expect(argv.slice(-4)).toEqual(["--domain", name, "--desturi", name]);
+        }
+    });
+    it("NUL and empty are refused", () => {
+        expect(() => migrateArgv(SRC, "a\0b", DEST, base())).toThrow(/NUL/);
+        expect(() => migrateArgv(SRC, "", DEST, base())).toThrow(/empty/);
+        expect(() => migrateArgv(SRC, "vm", "", base())).toThrow(/empty/);
+    });
+    it("the real virsh parses them as the domain name (libvirt's test driver: no daemon needed)", () => {
+        const sample = values.filter((_, i) => i % 3 === 0);
+        for (const name of sample) {
+            const argv = migrateArgv("test:///default", name, "test:///default", base());
+            const r = spawnSync(argv[0]!, argv.slice(1), { encoding: "utf8" });
+            expect(r.status).not.toBe(0);
+            expect(r.stderr, name).toMatch(/failed to get domain|Domain not found/);
+            expect(r.stderr).not.toMatch(/unknown option|doesn't support option|expected syntax/);
+        }
+    });
+});
