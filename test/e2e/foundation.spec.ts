@@ -1,6 +1,7 @@
 import { test, expect } from "@playwright/test";
 import { readFileSync } from "node:fs";
-import { domState, HOSTS_CONFIG, lab, labHost } from "./lab";
+import { execFileSync, spawnSync } from "node:child_process";
+import { domState, HOSTS_CONFIG, lab, LAB_STATE, labHost } from "./lab";
 import { domainRow, openPage, shellFrame } from "./page";
 import { writeLabHostsConfig } from "./global-setup";
 
@@ -98,7 +99,29 @@ test("a host whose libvirtd is stopped shows 'libvirtd is not running' with the 
     } finally {
         lab("start-libvirtd", "c");
     }
-    await page.getByRole("button", { name: "Try again" }).click();
+    // the list refreshes by itself every 5 s; "Try again" does it at once (if the refresh has not already)
+    const retry = page.getByRole("button", { name: "Try again" });
+    if (await retry.isVisible()) await retry.click().catch(() => undefined);
     await expect(page.getByText("libvirtd is not running on 127.0.0.3")).toHaveCount(0);
     await expect(page.getByText("There are no virtual machines on 127.0.0.3 for this connection.").or(page.getByRole("grid"))).toBeVisible();
+});
+
+test("an unknown SSH host key is shown with its fingerprint and trusted only on request", async ({ page }) => {
+    const fp = execFileSync("ssh-keygen", ["-l", "-f", `${LAB_STATE}/hostkeys/c/ssh_host_ed25519_key.pub`], { encoding: "utf8" }).split(/\s+/)[1]!;
+    lab("forget-hostkey", "c");
+    spawnSync("ssh-keygen", ["-R", "127.0.0.3", "-f", "/root/.ssh/known_hosts"]);
+    try {
+        await openPage(page, "/host/127.0.0.3");
+        await expect(page.getByText("The SSH host key of 127.0.0.3 is not trusted yet")).toBeVisible();
+        await page.getByRole("button", { name: "Show host key fingerprints" }).click();
+        await expect(page.getByRole("list", { name: "Host key fingerprints" })).toContainText(fp);
+        expect(readFileSync("/root/.ssh/known_hosts", "utf8")).not.toContain("127.0.0.3");
+        await page.getByRole("button", { name: "Trust these keys and connect" }).click();
+        await expect(page.getByText("The SSH host key of 127.0.0.3 is not trusted yet")).toHaveCount(0);
+        await expect(page.getByLabel("Host name")).toHaveText("lab-c");
+        expect(readFileSync("/root/.ssh/known_hosts", "utf8")).toContain("127.0.0.3");
+    } finally {
+        spawnSync("ssh-keygen", ["-R", "127.0.0.3", "-f", "/root/.ssh/known_hosts"]);
+        lab("restore-hostkey");
+    }
 });

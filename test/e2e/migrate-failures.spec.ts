@@ -4,6 +4,7 @@ import { clearHistory, writeLabHostsConfig } from "./global-setup";
 import { openMigrateDialog, result } from "./migrate-helpers";
 
 test.beforeAll(() => labGuest("a", "lab-e2e-fail", "tiny"));
+test.afterAll(() => lab("clean-tests"));
 test.beforeEach(() => { writeLabHostsConfig(); clearHistory() });
 
 test("a URI that could run a program is refused before anything runs", async ({ page }) => {

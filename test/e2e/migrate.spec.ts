@@ -1,9 +1,10 @@
 import { test, expect } from "@playwright/test";
-import { domState, isPersistent, labGuest, labHost } from "./lab";
+import { domState, isPersistent, lab, labGuest, labHost } from "./lab";
 import { clearHistory, writeLabHostsConfig } from "./global-setup";
 import { command, openMigrateDialog, result } from "./migrate-helpers";
 import { openPage } from "./page";
 
+test.afterAll(() => lab("clean-tests"));
 test.beforeEach(() => { writeLabHostsConfig(); clearHistory() });
 
 test("live permanent migration A→B: progress, verified on both hosts", async ({ page }) => {

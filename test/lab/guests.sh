@@ -126,3 +126,13 @@ remove_lab_guests_a() {
         rm -f "/var/lib/libvirt/images/$d.qcow2"
     done
 }
+
+# Removes the guests the browser tests made (lab-e2e-*) from every lab host.
+remove_test_guests() {
+    local h uri d
+    for h in a b c; do
+        uri=$(host_uri "$h")
+        socket_answers "$uri" || continue
+        for d in $(virsh -c "$uri" list --all --name | grep '^lab-e2e-' || true); do remove_guest_everywhere "$d"; done
+    done
+}

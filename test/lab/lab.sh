@@ -64,6 +64,9 @@ main() {
         stop-libvirtd) require_root; stop_libvirtd "$1" ;;
         start-libvirtd) require_root; start_libvirtd "$1" ;;
         uri) host_uri "$1"; echo ;;
+        clean-tests) require_root; remove_test_guests ;;
+        forget-hostkey) require_root; forget_hostkey "$1" ;;
+        restore-hostkey) require_root; restore_hostkey ;;
         *) echo "usage: lab.sh up|down|status|guest HOST NAME KIND [--start] [--dirty-mb N]|stop-libvirtd HOST|start-libvirtd HOST|uri HOST" >&2; exit 2 ;;
     esac
 }

@@ -59,6 +59,18 @@ stop_host_a() {
 lab_key() {
     [ -f "$STATE/id_ed25519" ] || ssh-keygen -q -t ed25519 -N '' -C cockpit-migrate-lab -f "$STATE/id_ed25519"
     install -m 600 "$STATE/id_ed25519.pub" "$STATE/authorized_keys"
+    lab_key_known_hosts
+    sshd_config a > "$STATE/sshd_config.a"
+    if ! pid_alive "$(pid_of "$STATE/a-sshd.pid")"; then
+        if ss -Hltn 'sport = :22' | grep -q '127.0.0.1:22\|0.0.0.0:22\|\*:22'; then
+            echo "note: something already listens on port 22 of 127.0.0.1; host A's SSH is not the lab's" >&2
+        else
+            /usr/sbin/sshd -f "$STATE/sshd_config.a"
+        fi
+    fi
+}
+
+lab_key_known_hosts() {
     : > "$STATE/known_hosts.new"
     local h
     for h in a b c; do
@@ -68,14 +80,6 @@ lab_key() {
         printf '%s lab-%s %s\n' "$(host_addr "$h")" "$h" "$(cut -d' ' -f1,2 "$keydir/ssh_host_ed25519_key.pub")" | awk '{print $1","$2" "$3" "$4}' >> "$STATE/known_hosts.new"
     done
     mv -f "$STATE/known_hosts.new" "$STATE/known_hosts"
-    sshd_config a > "$STATE/sshd_config.a"
-    if ! pid_alive "$(pid_of "$STATE/a-sshd.pid")"; then
-        if ss -Hltn 'sport = :22' | grep -q '127.0.0.1:22\|0.0.0.0:22\|\*:22'; then
-            echo "note: something already listens on port 22 of 127.0.0.1; host A's SSH is not the lab's" >&2
-        else
-            /usr/sbin/sshd -f "$STATE/sshd_config.a"
-        fi
-    fi
 }
 
 sshd_config() { # sshd_config HOST
@@ -99,7 +103,7 @@ ssh_client_config() {
 Host 127.0.0.1 127.0.0.2 127.0.0.3 lab-a lab-b lab-c
     IdentityFile $STATE/id_ed25519
     IdentitiesOnly yes
-    UserKnownHostsFile $STATE/known_hosts
+    UserKnownHostsFile $STATE/known_hosts ~/.ssh/known_hosts
     StrictHostKeyChecking yes
     CheckHostIP no
 EOF
@@ -113,6 +117,14 @@ EOF
         mv -f "$tmp" /root/.ssh/config
     fi
 }
+
+# For the "unknown host key" tests: drop / restore a lab host's key from the lab known_hosts.
+forget_hostkey() {
+    local addr; addr=$(host_addr "$1")
+    grep -v "^$addr," "$STATE/known_hosts" > "$STATE/known_hosts.new" || true
+    mv -f "$STATE/known_hosts.new" "$STATE/known_hosts"
+}
+restore_hostkey() { lab_key_known_hosts; }
 
 ssh_client_unconfig() {
     local line="Include $STATE/ssh_config"
