@@ -87,7 +87,9 @@ export function App() {
 function HostView({ host, known, readOnly, selectedVm, onSelectVm }: { host: HostChoice; known: KnownHost[]; readOnly: boolean; selectedVm: string | null; onSelectVm(name: string): void }) {
     const services = useServices();
     const domains = useDomains(host.uri);
-    const identity = useIdentity(host.uri);
+    const [generation, setGeneration] = useState(0);
+    const identity = useIdentity(host.uri, generation);
+    const retry = () => { domains.reload(); setGeneration(g => g + 1) };
     const history = useHistory();
     const [migrating, setMigrating] = useState<Domain | null>(null);
     const label = host.known ? host.known.address : _("this host");
@@ -108,11 +110,11 @@ function HostView({ host, known, readOnly, selectedVm, onSelectVm }: { host: Hos
             <StackItem isFilled>
                 {domains.data ? (
                     <>
-                        {domains.error !== null && <ConnectionAlert host={host} error={domains.error} onRetry={domains.reload} stale />}
+                        {domains.error !== null && <ConnectionAlert host={host} error={domains.error} onRetry={retry} stale />}
                         <DomainTable hostLabel={label} domains={domains.data} selected={selectedVm} onSelect={onSelectVm}
                             onMigrate={readOnly ? undefined : setMigrating} />
                     </>
-                ) : domains.error !== null ? <ConnectionAlert host={host} error={domains.error} onRetry={domains.reload} />
+                ) : domains.error !== null ? <ConnectionAlert host={host} error={domains.error} onRetry={retry} />
                     : <LoadingState what={_("Loading virtual machines")} />}
             </StackItem>
             {migrating && (

@@ -36,16 +36,19 @@ export function useDomains(uri: string): Loaded<Domain[]> {
     return useLoader(uri, () => loadDomains(runner, uri), 5000);
 }
 
-export function useIdentity(uri: string): Partial<HostIdentity> {
+/** The host's identity, part by part; `generation` re-reads it (e.g. after a connection problem was fixed). */
+export function useIdentity(uri: string, generation = 0): Partial<HostIdentity> {
     const { runner } = useServices();
     const [identity, setIdentity] = useState<{ uri: string; value: Partial<HostIdentity> }>({ uri, value: {} });
     useEffect(() => {
         let alive = true;
         setIdentity({ uri, value: {} });
+        const unknown: HostIdentity = { hostname: null, libvirtVersion: null, hypervisor: null, hostUuid: null, cpuModel: null, cpuVendor: null, arch: null };
         loadIdentity(runner, uri, part => { if (alive) setIdentity(prev => ({ uri, value: { ...(prev.uri === uri ? prev.value : {}), ...part } })) })
-            .catch(() => { /* identity is best effort; the domain list reports connection errors */ });
+            // best effort: the domain list reports the connection error; what could not be read shows as unknown
+            .catch(() => { if (alive) setIdentity(prev => ({ uri, value: { ...unknown, ...(prev.uri === uri ? prev.value : {}) } })) });
         return () => { alive = false };
-    }, [runner, uri]);
+    }, [runner, uri, generation]);
     return identity.uri === uri ? identity.value : {};
 }
 
