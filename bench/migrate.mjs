@@ -6,6 +6,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import { chromium } from "@playwright/test";
 import { startCockpitWs } from "../scripts/setup.mjs";
+import { labAddKnownHosts } from "../scripts/lab-control.mjs";
 
 const REPS = Number(process.argv[2] ?? 3);
 const PORT = 9099;
@@ -47,6 +48,7 @@ async function plugin(browser) {
     return { visible, job: statusMtime - rec.startedAt };
 }
 
+labAddKnownHosts();
 const ws = startCockpitWs(PORT, { stdio: "ignore" });
 await new Promise(r => setTimeout(r, 1000));
 const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"] });

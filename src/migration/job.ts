@@ -71,12 +71,22 @@ export async function jobStats(runner: Runner, record: MigrationRecord): Promise
 
 export interface Poll { job: JobStatus; stats: JobStats | null }
 
-export async function pollMigration(runner: Runner, record: MigrationRecord): Promise<Poll> {
+/** The job's status, and (when `withStats`) its statistics from the source. */
+export async function pollMigration(runner: Runner, record: MigrationRecord, withStats = true): Promise<Poll> {
     const [job, stats] = await Promise.all([
         readJob(runner, record.jobDir),
-        jobStats(runner, record).catch(() => null),
+        withStats ? jobStats(runner, record).catch(() => null) : Promise.resolve(null),
     ]);
     return { job, stats };
+}
+
+/**
+ * Whether a polled job has ended. A job directory with neither a live process nor a status is
+ * "lost" (killed, host restarted), but only once the start is a few seconds old: right after the
+ * start the detached process may not have written its pid yet.
+ */
+export function jobEnded(job: JobStatus, record: MigrationRecord, now: number): boolean {
+    return job.exitStatus !== null || (job.lost && now - record.startedAt > 5000);
 }
 
 /** State and persistence of a domain on a host; null when it is not there. Connection errors throw. */
@@ -112,13 +122,13 @@ export async function finishMigration(deps: Deps, record: MigrationRecord, job: 
     const o = record.options as unknown as MigrationOptions & { wasRunning?: boolean };
     const succeeded = job.exitStatus === 0;
     const failure = succeeded ? null : explainMigrationError(job.stderr || (job.lost ? "The migration process ended without a status (killed, or the host restarted)" : ""));
-    const completed = await deps.runner.run(LOCAL, vm.domjobinfo(record.source.uri, record.domain, true)).then(parseJobInfo).catch(() => null);
-    const stats = completed && completed.type === "completed" ? completed : last;
     const names = { source: record.source.label, destination: record.destination.label };
-    const [src, dstAsked] = await Promise.all([
+    const [completed, src, dstAsked] = await Promise.all([
+        deps.runner.run(LOCAL, vm.domjobinfo(record.source.uri, record.domain, true)).then(parseJobInfo).catch(() => null),
         domainPresence(deps.runner, record.source.uri, record.domain).catch(() => undefined),
         domainPresence(deps.runner, record.destination.uri, record.domain).catch(() => undefined),
     ]);
+    const stats = completed && completed.type === "completed" ? completed : last;
     // When the connection to the destination itself failed, nothing can have reached it.
     const dst = dstAsked === undefined && failure && NEVER_CONNECTED.has(failure.cause) ? null : dstAsked;
     let verification: MigrationRecord["verification"];

@@ -4,7 +4,7 @@ import {
     ExpandableSection, Flex, FlexItem, Label, List, ListItem, Progress, ProgressMeasureLocation, TextInput,
 } from "@patternfly/react-core";
 import type { MigrationRecord } from "../history/records";
-import { controls, finishMigration, pollMigration, runControl } from "../migration/job";
+import { controls, finishMigration, jobEnded, pollMigration, runControl } from "../migration/job";
 import { progress, type JobStats } from "../migration/jobinfo";
 import { CommandLine } from "./CommandLine";
 import { useServices } from "./services";
@@ -28,13 +28,15 @@ export function MigrationProgress({ record, onFinished }: { record: MigrationRec
     useEffect(() => {
         let alive = true;
         let timer: ReturnType<typeof setTimeout>;
+        let n = 0;
+        // the job's status every 250 ms (so the end shows at once), its statistics every second
         const tick = async () => {
             try {
-                const p = await pollMigration(runner, record);
+                const p = await pollMigration(runner, record, n++ % 4 === 0);
                 if (!alive) return;
                 setPollError(null);
                 if (p.stats && p.stats.type !== "none") { last.current = p.stats; setStats(p.stats) }
-                if ((p.job.exitStatus !== null || p.job.lost) && !finished.current) {
+                if (jobEnded(p.job, record, Date.now()) && !finished.current) {
                     finished.current = true;
                     onFinished(await finishMigration({ runner, files }, record, p.job, last.current));
                     return;
@@ -42,7 +44,7 @@ export function MigrationProgress({ record, onFinished }: { record: MigrationRec
             } catch (e) {
                 if (alive) setPollError(errorText(e));
             }
-            if (alive) timer = setTimeout(() => void tick(), 1000);
+            if (alive) timer = setTimeout(() => void tick(), 250);
         };
         void tick();
         return () => { alive = false; clearTimeout(timer) };

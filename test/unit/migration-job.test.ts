@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { verifyAfterFailure, verifyMigration, type Presence } from "../../src/migration/verify";
-import { domainPresence, finishMigration, startMigration } from "../../src/migration/job";
+import { domainPresence, finishMigration, jobEnded, startMigration } from "../../src/migration/job";
 import { defaultOptions } from "../../src/migration/options";
 import { readHistory, HistoryConflictError } from "../../src/history/records";
 import { RunError, type Runner } from "../../pkg/lib/runner";
@@ -108,5 +108,15 @@ describe("migration job", () => {
     it("domainPresence: absent is null, connection errors throw", async () => {
         expect(await domainPresence(scripted({ dominfo: notFound }), "u", "vm")).toBeNull();
         await expect(domainPresence(scripted({}), "u", "vm")).rejects.toBeInstanceOf(RunError);
+    });
+});
+
+describe("jobEnded", () => {
+    const rec = { startedAt: 10_000 } as Parameters<typeof jobEnded>[1];
+    it("ends on a status, or when lost for more than a few seconds after the start", () => {
+        expect(jobEnded({ exitStatus: 0, lost: false, stdout: "", stderr: "" }, rec, 10_100)).toBe(true);
+        expect(jobEnded({ exitStatus: null, lost: false, stdout: "", stderr: "" }, rec, 99_000)).toBe(false);
+        expect(jobEnded({ exitStatus: null, lost: true, stdout: "", stderr: "" }, rec, 10_200)).toBe(false);
+        expect(jobEnded({ exitStatus: null, lost: true, stdout: "", stderr: "" }, rec, 16_000)).toBe(true);
     });
 });
