@@ -1,5 +1,5 @@
 import { test, expect } from "@playwright/test";
-import { domState, isPersistent, lab, labGuest, labHost } from "./lab";
+import { domState, isPersistent, lab, labGuest, labHost, tryVirsh } from "./lab";
 import { clearHistory, writeLabHostsConfig } from "./global-setup";
 import { command, openMigrateDialog, result } from "./migrate-helpers";
 import { openPage } from "./page";
@@ -96,9 +96,20 @@ test("cancel mid-way: the VM keeps running on the source, nothing on the destina
     await dialog.getByRole("combobox", { name: "Destination", exact: true }).selectOption("127.0.0.2");
     await dialog.getByRole("button", { name: "Advanced options" }).click();
     await dialog.getByLabel("Bandwidth limit (MiB/s)").fill("10");
+    await dialog.getByLabel("Maximum downtime (ms)").fill("400");
     await dialog.getByRole("button", { name: "Migrate", exact: true }).click();
-    const progress = page.getByRole("region", { name: "Migration of lab-e2e-cancel" }).or(page.locator("[data-migration]").filter({ hasText: "lab-e2e-cancel" }));
+    const progress = page.locator("[data-migration]").filter({ hasText: "lab-e2e-cancel" });
     await expect(progress.getByLabel("Processed")).not.toHaveText("—", { timeout: 30_000 });
+    // the dialog's maximum downtime was applied to the running job, and both can be changed live
+    await expect.poll(() => tryVirsh(a.uri, "migrate-getmaxdowntime", "--domain", "lab-e2e-cancel").out.trim()).toBe("400");
+    await progress.getByLabel("New maximum downtime (ms)").fill("700");
+    await progress.getByRole("button", { name: "Set downtime" }).click();
+    await expect(progress.getByText("Maximum downtime set to 700 ms.")).toBeVisible();
+    expect(tryVirsh(a.uri, "migrate-getmaxdowntime", "--domain", "lab-e2e-cancel").out.trim()).toBe("700");
+    await progress.getByLabel("New bandwidth (MiB/s)").fill("12");
+    await progress.getByRole("button", { name: "Set bandwidth" }).click();
+    await expect(progress.getByText("Bandwidth set to 12 MiB/s.")).toBeVisible();
+    expect(tryVirsh(a.uri, "migrate-getspeed", "--domain", "lab-e2e-cancel").out.trim()).toBe("12");
     await progress.getByRole("button", { name: "Cancel migration" }).click();
     const done = result(page, "lab-e2e-cancel");
     await expect(done).toHaveAttribute("data-outcome", "cancelled", { timeout: 60_000 });
