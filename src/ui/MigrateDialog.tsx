@@ -8,6 +8,8 @@ import type { KnownHost } from "../hosts/types";
 import { resolveDestination } from "../hosts/destination";
 import { defaultOptions, migrateArgv, validateOptions, type MigrationOptions } from "../migration/options";
 import { CommandLine } from "./CommandLine";
+import { Preflight } from "./Preflight";
+import type { CheckResult } from "../preflight/types";
 import { loadDisks } from "../domains/disks";
 import { useLoader } from "./hooks";
 import { useServices } from "./services";
@@ -36,6 +38,8 @@ export function MigrateDialog({ domain, sourceUri, sourceLabel, hosts, onClose, 
     const [options, setOptions] = useState<MigrationOptions>(() => defaultOptions(domain.state));
     const [busy, setBusy] = useState(false);
     const [failure, setFailure] = useState<string | null>(null);
+    const [checks, setChecks] = useState<CheckResult[] | null>(null);
+    const [override, setOverride] = useState(false);
     const disks = useLoader(`${sourceUri}\n${domain.name}`, () => loadDisks(runner, sourceUri, domain.name));
 
     const resolved = resolveDestination(choice === OTHER ? typed : choice, hosts);
@@ -52,7 +56,11 @@ export function MigrateDialog({ domain, sourceUri, sourceLabel, hosts, onClose, 
     if (dest && !sameHost) {
         try { argv = migrateArgv(sourceUri, domain.name, dest.uri, effective) } catch (e) { argvError = errorText(e) }
     }
-    const canMigrate = argv !== null && Object.keys(check.errors).length === 0 && !busy;
+    const failedChecks = (checks ?? []).filter(c => c.severity === "error");
+    const canMigrate = argv !== null && Object.keys(check.errors).length === 0 && !busy && (failedChecks.length === 0 || override);
+    const preflightInput = useMemo(() => dest && !sameHost ? {
+        domain: domain.name, sourceUri, destinationUri: dest.uri, destinationLabel: dest.label, options: effective, live: domain.state !== "shutoff",
+    } : null, [domain.name, domain.state, sourceUri, dest?.uri, dest?.label, effective, sameHost]);
     const set = (patch: Partial<MigrationOptions>) => setOptions(o => ({ ...o, ...patch }));
     const live = domain.state !== "shutoff";
 
@@ -119,6 +127,13 @@ export function MigrateDialog({ domain, sourceUri, sourceLabel, hosts, onClose, 
                     <ExpandableSection toggleText={_("Advanced options")}>
                         <AdvancedOptions options={options} set={set} errors={check.errors} live={live} />
                     </ExpandableSection>
+
+                    <FormGroup label={_("Pre-flight checks")} fieldId="migrate-preflight">
+                        <Preflight input={preflightInput} onResults={setChecks} />
+                        {failedChecks.length > 0 && (
+                            <Checkbox id="migrate-override" label={_("Migrate despite failed checks")} isChecked={override} onChange={(_e, v) => setOverride(v)} />
+                        )}
+                    </FormGroup>
 
                     <FormGroup label={_("Equivalent command")} fieldId="migrate-command">
                         {argv ? <CommandLine argv={argv} />

@@ -31,8 +31,30 @@ export function domstatsAll(uri: string): string[] {
     return virsh(uri, "domstats", "--raw", "--state", "--balloon", "--vcpu", "--nowait");
 }
 
+/** domstats takes domain names as trailing arguments: after "--", so a name starting with "-" stays a name. */
 export function domstats(uri: string, domain: string, ...groups: string[]): string[] {
-    return virsh(uri, "domstats", "--raw", ...groups, "--domains", checkValue("domain name", domain));
+    return virsh(uri, "domstats", "--raw", ...groups, "--", checkValue("domain name", domain));
+}
+
+export function domdirtyrateCalc(uri: string, domain: string, seconds: number): string[] {
+    return virsh(uri, "domdirtyrate-calc", "--domain", checkValue("domain name", domain), "--seconds", String(seconds));
+}
+
+/** Compares a <cpu> definition given on standard input with what the host's hypervisor can run. */
+export function hypervisorCpuCompare(uri: string, virttype: string): string[] {
+    return virsh(uri, "hypervisor-cpu-compare", "--virttype", checkValue("virtualization type", virttype), "--error", "/dev/stdin");
+}
+
+export function nodeinfo(uri: string): string[] {
+    return virsh(uri, "nodeinfo");
+}
+
+export function domstatsActive(uri: string): string[] {
+    return virsh(uri, "domstats", "--raw", "--balloon", "--list-active");
+}
+
+export function volInfo(uri: string, path: string): string[] {
+    return virsh(uri, "vol-info", "--vol", checkValue("volume path", path));
 }
 
 export function version(uri: string): string[] {

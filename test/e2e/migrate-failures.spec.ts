@@ -18,11 +18,11 @@ test("a URI that could run a program is refused before anything runs", async ({ 
     await expect(dialog.getByRole("button", { name: "Migrate", exact: true })).toBeDisabled();
 });
 
-const failures: { name: string; destination: string; title: RegExp; before?: () => void; after?: () => void }[] = [
-    { name: "closed port", destination: "qemu+tcp://127.0.0.9/system", title: /refused the connection/ },
-    { name: "no SSH authentication", destination: "qemu+ssh://ghost@127.0.0.2/system", title: /SSH login to the destination was refused/ },
-    { name: "same host UUID", destination: "127.0.0.1", title: /same host UUID/ },
-    { name: "destination libvirtd stopped", destination: "127.0.0.3", title: /libvirtd is not running on the destination/,
+const failures: { name: string; destination: string; title: RegExp; check: RegExp; before?: () => void; after?: () => void }[] = [
+    { name: "closed port", destination: "qemu+tcp://127.0.0.9/system", title: /refused the connection/, check: /127\.0\.0\.9 refused the connection/ },
+    { name: "no SSH authentication", destination: "qemu+ssh://ghost@127.0.0.2/system", title: /SSH login to the destination was refused/, check: /SSH login to 127\.0\.0\.2 was refused/ },
+    { name: "same host UUID", destination: "127.0.0.1", title: /same host UUID/, check: /same host UUID/ },
+    { name: "destination libvirtd stopped", destination: "127.0.0.3", title: /libvirtd is not running on the destination/, check: /libvirtd is not running on 127\.0\.0\.3/,
         before: () => lab("stop-libvirtd", "c"), after: () => lab("start-libvirtd", "c") },
 ];
 
@@ -40,6 +40,12 @@ for (const f of failures) {
             } else {
                 await select.selectOption(f.destination);
             }
+            // pre-flight finds it first and holds the Migrate button back…
+            const failed = dialog.locator('[data-severity="error"]').filter({ hasText: f.check });
+            await expect(failed).toBeVisible({ timeout: 60_000 });
+            await expect(dialog.getByRole("button", { name: "Migrate", exact: true })).toBeDisabled();
+            // …and when the admin insists, libvirt's own failure is explained the same way
+            await dialog.getByLabel("Migrate despite failed checks").check();
             await dialog.getByRole("button", { name: "Migrate", exact: true }).click();
             const done = result(page, "lab-e2e-fail");
             await expect(done).toHaveAttribute("data-outcome", "failed", { timeout: 60_000 });

@@ -1,0 +1,70 @@
+/** What pre-flight needs from a domain's XML definition (`virsh dumpxml`), read with xml-js. */
+import { js2xml, xml2js, type Element } from "xml-js";
+
+export interface DiskDef { device: string; source: string | null; target: string | null; readonly: boolean; shareable: boolean }
+export interface InterfaceDef { type: string; source: string | null }
+
+export interface DomainDefinition {
+    type: string;                 // "kvm" | "qemu"
+    memoryKiB: number | null;
+    vcpus: number | null;
+    machine: string | null;
+    cpuMode: string | null;       // custom | host-model | host-passthrough | maximum
+    /** The <cpu> element as XML, for hypervisor-cpu-compare; null when there is none or it names no model. */
+    cpuXml: string | null;
+    cpuModel: string | null;
+    disks: DiskDef[];
+    interfaces: InterfaceDef[];
+    hostdevs: string[];           // "pci 0000:01:00.0", "mdev <uuid>", …
+    vcpupin: boolean;
+    numatune: boolean;
+}
+
+const kids = (el: Element | undefined, name?: string) => (el?.elements ?? []).filter(e => e.type === "element" && (!name || e.name === name));
+const kid = (el: Element | undefined, name: string) => kids(el, name)[0];
+const text = (el: Element | undefined) => { const t = el?.elements?.find(e => e.type === "text"); return t ? String(t.text).trim() : null };
+const attr = (el: Element | undefined, name: string) => { const v = el?.attributes?.[name]; return v === undefined ? null : String(v) };
+
+function toKiB(el: Element | undefined): number | null {
+    const v = Number(text(el));
+    if (!Number.isFinite(v)) return null;
+    const unit = (attr(el, "unit") ?? "KiB").toLowerCase();
+    const f: Record<string, number> = { b: 1 / 1024, bytes: 1 / 1024, k: 1, kib: 1, kb: 1000 / 1024, m: 1024, mib: 1024, mb: 1e6 / 1024, g: 1048576, gib: 1048576, gb: 1e9 / 1024, t: 1073741824, tib: 1073741824 };
+    return Math.round(v * (f[unit] ?? 1));
+}
+
+export function parseDefinition(xml: string): DomainDefinition {
+    const domain = kid(xml2js(xml, { compact: false }) as Element, "domain");
+    if (!domain) throw new Error("Not a domain definition");
+    const devices = kid(domain, "devices");
+    const cpu = kid(domain, "cpu");
+    const model = text(kid(cpu, "model"));
+    const hostdevs = kids(devices, "hostdev").map(h => {
+        const type = attr(h, "type") ?? "?";
+        const a = kid(kid(h, "source"), "address");
+        return type === "pci" && a ? `pci ${attr(a, "domain") ?? ""}:${attr(a, "bus") ?? ""}:${attr(a, "slot") ?? ""}.${attr(a, "function") ?? ""}` : type === "mdev" ? `mdev ${attr(a, "uuid") ?? ""}` : type;
+    });
+    const interfaces = kids(devices, "interface").map(i => {
+        const src = kid(i, "source");
+        return { type: attr(i, "type") ?? "?", source: attr(src, "network") ?? attr(src, "bridge") ?? attr(src, "dev") };
+    });
+    for (const i of interfaces) if (i.type === "hostdev") hostdevs.push(`SR-IOV interface ${i.source ?? ""}`.trim());
+    return {
+        type: attr(domain, "type") ?? "kvm",
+        memoryKiB: toKiB(kid(domain, "memory")),
+        vcpus: Number(text(kid(domain, "vcpu"))) || null,
+        machine: attr(kid(kid(domain, "os"), "type"), "machine"),
+        cpuMode: cpu ? attr(cpu, "mode") ?? "custom" : null,
+        cpuXml: cpu && model ? js2xml({ elements: [cpu] }, { compact: false }) : null,
+        cpuModel: model,
+        disks: kids(devices, "disk").map(d => {
+            const src = kid(d, "source");
+            return { device: attr(d, "device") ?? "disk", source: attr(src, "file") ?? attr(src, "dev") ?? attr(src, "name") ?? null,
+                target: attr(kid(d, "target"), "dev"), readonly: !!kid(d, "readonly"), shareable: !!kid(d, "shareable") };
+        }),
+        interfaces,
+        hostdevs,
+        vcpupin: kids(kid(domain, "cputune"), "vcpupin").length > 0,
+        numatune: !!kid(domain, "numatune"),
+    };
+}

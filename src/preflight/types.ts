@@ -1,0 +1,18 @@
+/** A pre-flight check's outcome: what it found, why it matters, and what to do. */
+export type Severity = "pass" | "info" | "warning" | "error";
+
+export interface CheckResult {
+    id: string;
+    severity: Severity;
+    title: string;
+    detail?: string;
+    fix?: string;
+    /** The commands the check ran (shown as "the equivalent command"). */
+    commands: string[][];
+}
+
+export const SEVERITY_ORDER: Severity[] = ["error", "warning", "info", "pass"];
+
+export function worst(results: CheckResult[]): Severity {
+    return SEVERITY_ORDER.find(s => results.some(r => r.severity === s)) ?? "pass";
+}

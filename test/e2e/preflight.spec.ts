@@ -1,0 +1,59 @@
+import { test, expect } from "@playwright/test";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { lab, labGuest, labHost, tryVirsh } from "./lab";
+import { clearHistory, writeLabHostsConfig } from "./global-setup";
+import { openMigrateDialog } from "./migrate-helpers";
+
+test.afterAll(() => lab("clean-tests"));
+test.beforeEach(() => { writeLabHostsConfig(); clearHistory() });
+
+const check = (dialog: ReturnType<import("@playwright/test").Page["getByRole"]>, severity: string, text: RegExp) =>
+    dialog.locator(`[data-severity="${severity}"]`).filter({ hasText: text });
+
+test("pre-flight: shared storage not visible on the destination is an error; copying the disks passes", async ({ page }) => {
+    labGuest("a", "lab-e2e-pf-disk", "disk");
+    const dialog = await openMigrateDialog(page, "localhost", "lab-e2e-pf-disk");
+    await dialog.getByRole("combobox", { name: "Destination", exact: true }).selectOption("127.0.0.2");
+    await expect(check(dialog, "error", /vda: \/var\/lib\/libvirt\/images\/lab-e2e-pf-disk\.qcow2 is not visible on 127\.0\.0\.2/)).toBeVisible({ timeout: 60_000 });
+    await expect(check(dialog, "pass", /127\.0\.0\.2 answers: libvirt 9\.0\.0/)).toBeVisible();
+    await expect(check(dialog, "pass", /Different hosts \(.* → lab-b\)/)).toBeVisible();
+    await expect(dialog.getByRole("button", { name: "Migrate", exact: true })).toBeDisabled();
+    await dialog.getByLabel("Copy all disks").check();
+    await expect(check(dialog, "pass", /vda: .* will be copied/)).toBeVisible({ timeout: 60_000 });
+    await expect(dialog.getByRole("region", { name: "Pre-flight checks" })).toHaveAttribute("aria-busy", "false", { timeout: 60_000 });
+    await expect(dialog.getByRole("button", { name: "Migrate", exact: true })).toBeEnabled();
+});
+
+test("pre-flight: an incompatible CPU model, a passthrough device and vCPU pinning are reported", async ({ page }) => {
+    const a = labHost("a");
+    tryVirsh(a.uri, "undefine", "--domain", "lab-e2e-pf-hw");
+    const xml = join(mkdtempSync(join(tmpdir(), "cm-e2e-")), "hw.xml");
+    writeFileSync(xml, `<domain type='qemu'><name>lab-e2e-pf-hw</name><memory unit='MiB'>64</memory>
+        <vcpu>1</vcpu><cputune><vcpupin vcpu='0' cpuset='0'/></cputune><os><type arch='x86_64' machine='pc'>hvm</type></os>
+        <cpu mode='custom' match='exact'><model fallback='forbid'>Skylake-Server</model><feature policy='require' name='avx512f'/></cpu>
+        <devices><hostdev mode='subsystem' type='pci' managed='yes'><source><address domain='0x0000' bus='0x01' slot='0x00' function='0x0'/></source></hostdev></devices></domain>`);
+    execFileSync("virsh", ["-c", a.uri, "define", "--file", xml]);
+    rmSync(dirname(xml), { recursive: true, force: true });
+    const dialog = await openMigrateDialog(page, "localhost", "lab-e2e-pf-hw");
+    await dialog.getByRole("combobox", { name: "Destination", exact: true }).selectOption("127.0.0.2");
+    await expect(check(dialog, "error", /127\.0\.0\.2 cannot run CPU model Skylake-Server/)).toBeVisible({ timeout: 60_000 });
+    await expect(check(dialog, "error", /Devices that cannot migrate: pci 0x0000:0x01:0x00\.0x0/)).toBeVisible();
+    await expect(check(dialog, "warning", /The VM pins vCPUs/)).toBeVisible();
+    await expect(dialog.getByRole("button", { name: "Migrate", exact: true })).toBeDisabled();
+    tryVirsh(a.uri, "undefine", "--domain", "lab-e2e-pf-hw");
+});
+
+test("pre-flight: the guest's dirty rate is measured and the duration predicted; destination capacity shown", async ({ page }) => {
+    labGuest("a", "lab-e2e-pf-dirty", "dirty", true, 32);
+    await page.waitForTimeout(8000); // let the Linux guest boot and start dirtying memory
+    const dialog = await openMigrateDialog(page, "localhost", "lab-e2e-pf-dirty");
+    await dialog.getByRole("combobox", { name: "Destination", exact: true }).selectOption("127.0.0.3");
+    await expect(check(dialog, "pass", /Dirty rate \d+ MiB\/s: about \d+ s for 256 MiB at 1 Gbit\/s/)).toBeVisible({ timeout: 60_000 });
+    await expect(check(dialog, "pass", /127\.0\.0\.3: [\d.]+ of [\d.]+ GiB memory committed with this VM/)).toBeVisible();
+    await dialog.getByRole("button", { name: "Advanced options" }).click();
+    await dialog.getByLabel("Bandwidth limit (MiB/s)").fill("1");
+    await expect(check(dialog, "warning", /faster than it can be copied at the 1 MiB\/s limit/)).toBeVisible({ timeout: 60_000 });
+});
