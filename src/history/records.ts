@@ -3,7 +3,7 @@
  * FileStore (atomic, tag-checked), so that progress survives a reload (the record names the job
  * directory of the detached `virsh migrate`) and admins see who moved what, where and when.
  */
-import type { FileStore } from "../hosts/config";
+import { modifyFile, type FileStore } from "../hosts/config";
 
 export const HISTORY_PATH = "/var/lib/cockpit-migrate/history.json";
 export const JOBS_DIR = "/run/cockpit-migrate/jobs";
@@ -73,17 +73,13 @@ export class HistoryConflictError extends Error {
 }
 
 async function change(store: FileStore, f: (h: History) => History): Promise<History> {
-    for (let attempt = 0; ; attempt++) {
-        const { content, tag } = await store.read(HISTORY_PATH);
-        const next = f(parseHistory(content));
-        next.records = next.records.slice(-KEEP);
-        try {
-            await store.replace(HISTORY_PATH, JSON.stringify(next, null, 1) + "\n", tag);
-            return next;
-        } catch (e) {
-            if (attempt >= 3 || (e as { problem?: string })?.problem !== "change-conflict") throw e;
-        }
-    }
+    let result: History = { version: 1, records: [] };
+    await modifyFile(store, HISTORY_PATH, content => {
+        result = f(parseHistory(content));
+        result.records = result.records.slice(-KEEP);
+        return JSON.stringify(result, null, 1) + "\n";
+    }, 3);
+    return result;
 }
 
 export function readHistory(store: FileStore): Promise<History> {

@@ -78,18 +78,27 @@ export function removeHost(config: HostsConfig, id: string): HostsConfig {
     return { version: 1, hosts: config.hosts.filter(h => h.id !== id) };
 }
 
-/** Read-modify-write with conflict detection: retries once on a concurrent change. */
-export async function updateHostsConfig(store: FileStore, change: (c: HostsConfig) => HostsConfig): Promise<HostsConfig> {
+/**
+ * Read-modify-write of a file with conflict detection: the write names the tag that was read, so
+ * a concurrent change is never overwritten; the change is then re-applied to the new content.
+ */
+export async function modifyFile(store: FileStore, path: string, change: (content: string | null) => string, retries = 1): Promise<void> {
     for (let attempt = 0; ; attempt++) {
-        const { content, tag } = await store.read(HOSTS_CONFIG_PATH);
-        const next = change(parseHostsConfig(content));
+        const { content, tag } = await store.read(path);
+        const next = change(content);
         try {
-            await store.replace(HOSTS_CONFIG_PATH, serializeHostsConfig(next), tag);
-            return next;
+            await store.replace(path, next, tag);
+            return;
         } catch (e) {
-            if (attempt >= 1 || !isTagConflict(e)) throw e;
+            if (attempt >= retries || !isTagConflict(e)) throw e;
         }
     }
+}
+
+export async function updateHostsConfig(store: FileStore, change: (c: HostsConfig) => HostsConfig): Promise<HostsConfig> {
+    let result: HostsConfig = { version: 1, hosts: [] };
+    await modifyFile(store, HOSTS_CONFIG_PATH, content => serializeHostsConfig(result = change(parseHostsConfig(content))));
+    return result;
 }
 
 export function isTagConflict(e: unknown): boolean {

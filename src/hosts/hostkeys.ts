@@ -1,7 +1,7 @@
 /** Showing an SSH host key's fingerprints and trusting it only when the admin says so. */
 import type { Runner } from "../../pkg/lib/runner";
 import { fingerprintArgv, keyscanArgv, parseHostKeys, type HostKey } from "../../pkg/lib/ssh";
-import type { FileStore } from "./config";
+import { modifyFile, type FileStore } from "./config";
 
 const LOCAL = { kind: "local" } as const;
 
@@ -22,10 +22,10 @@ export async function knownHostsPath(runner: Runner): Promise<string> {
 export async function trustHostKeys(runner: Runner, files: FileStore, keys: HostKey[]): Promise<void> {
     const path = await knownHostsPath(runner);
     await runner.run(LOCAL, ["mkdir", "-p", "-m", "700", "--", path.slice(0, path.lastIndexOf("/"))]);
-    const { content, tag } = await files.read(path);
-    const existing = content ?? "";
-    const add = keys.map(k => k.line).filter(l => !existing.split("\n").includes(l));
-    if (add.length === 0) return;
-    const sep = existing === "" || existing.endsWith("\n") ? "" : "\n";
-    await files.replace(path, existing + sep + add.join("\n") + "\n", tag);
+    await modifyFile(files, path, content => {
+        const existing = content ?? "";
+        const add = keys.map(k => k.line).filter(l => !existing.split("\n").includes(l));
+        const sep = existing === "" || existing.endsWith("\n") ? "" : "\n";
+        return add.length === 0 ? existing : existing + sep + add.join("\n") + "\n";
+    });
 }
