@@ -85,3 +85,24 @@ export function parseCapabilities(xml: string): Pick<HostIdentity, "hostUuid" | 
         cpuVendor: text(child(cpu, "vendor")),
     };
 }
+
+/** Machine types (and their aliases) the host's QEMU offers per guest architecture, from `virsh capabilities`. */
+export function parseMachineTypes(xml: string): Map<string, Set<string>> {
+    const doc = xml2js(xml, { compact: false }) as Element;
+    const result = new Map<string, Set<string>>();
+    for (const guest of child(doc, "capabilities")?.elements?.filter(e => e.name === "guest") ?? []) {
+        const arch = child(guest, "arch");
+        const name = String(arch?.attributes?.name ?? "");
+        const set = result.get(name) ?? new Set<string>();
+        const add = (el: Element | undefined) => {
+            for (const m of el?.elements?.filter(e => e.name === "machine") ?? []) {
+                const t = text(m); if (t) set.add(t);
+                if (m.attributes?.canonical) set.add(String(m.attributes.canonical));
+            }
+        };
+        add(arch);
+        for (const d of arch?.elements?.filter(e => e.name === "domain") ?? []) add(d);
+        result.set(name, set);
+    }
+    return result;
+}

@@ -5,7 +5,7 @@
 import type { Runner } from "../../pkg/lib/runner";
 import { isRunError } from "../../pkg/lib/runner";
 import * as v from "../virsh/argv";
-import { parseCapabilities, parseDomstats, parseVersion } from "../domains/parse";
+import { parseCapabilities, parseDomstats, parseMachineTypes, parseVersion } from "../domains/parse";
 import { parseDefinition, type DomainDefinition } from "../domains/definition";
 import { explainConnectionError } from "../hosts/errors";
 import type { MigrationOptions } from "../migration/options";
@@ -32,13 +32,17 @@ export async function runPreflight(deps: PreflightDeps, input: PreflightInput, o
     const run = (argv: string[], input?: string) => deps.runner.run(LOCAL, argv, { timeoutMs: TIMEOUT, ...(input !== undefined ? { input } : {}) });
     const definition = run(v.dumpxml(input.sourceUri, input.domain, true)).then(parseDefinition);
     const destVersion = run(v.version(input.destinationUri));
+    const destCapabilities = run(v.capabilities(input.destinationUri));
+    destCapabilities.catch(() => undefined);
     const checks: Promise<CheckResult | CheckResult[]>[] = [
         reachable(input, destVersion),
-        sameHost(run, input),
+        sameHost(run, input, destCapabilities),
         definition.then(d => cpu(run, input, d), e => cannot("cpu", "CPU compatibility", e)),
         definition.then(d => storage(run, input, d), e => cannot("storage", "Storage", e)),
         definition.then(d => devices(d), e => cannot("devices", "Devices", e)),
         definition.then(d => numa(d), e => cannot("numa", "NUMA pinning", e)),
+        definition.then(d => machineType(destCapabilities, input, d), e => cannot("machine", "Machine type", e)),
+        definition.then(d => networks(run, input, d), e => cannot("networks", "Networks", e)),
         definition.then(d => capacity(run, input, d), e => cannot("capacity", "Destination capacity", e)),
         ...(input.live ? [definition.then(d => dirtyRate(run, deps, input, d), e => cannot("dirtyrate", "Dirty rate", e))] : []),
     ];
@@ -64,10 +68,10 @@ async function reachable(input: PreflightInput, version: Promise<string>): Promi
     }
 }
 
-async function sameHost(run: (a: string[]) => Promise<string>, input: PreflightInput): Promise<CheckResult> {
+async function sameHost(run: (a: string[]) => Promise<string>, input: PreflightInput, destCapabilities: Promise<string>): Promise<CheckResult> {
     const commands = [v.capabilities(input.sourceUri), v.capabilities(input.destinationUri), v.hostname(input.sourceUri), v.hostname(input.destinationUri)];
     try {
-        const [a, b, ha, hb] = await Promise.all(commands.map(c => run(c)));
+        const [a, b, ha, hb] = await Promise.all([run(commands[0]!), destCapabilities, run(commands[2]!), run(commands[3]!)]);
         const ua = parseCapabilities(a!).hostUuid, ub = parseCapabilities(b!).hostUuid;
         if (ua && ua === ub)
             return { id: "same-host", severity: "error", title: `Source and destination have the same host UUID (${ua})`, commands,
@@ -131,6 +135,42 @@ function numa(d: DomainDefinition): CheckResult {
     if (!d.vcpupin && !d.numatune) return { id: "numa", severity: "pass", title: "No vCPU or NUMA pinning", commands: [] };
     return { id: "numa", severity: "warning", title: `The VM pins ${[d.vcpupin && "vCPUs", d.numatune && "memory (numatune)"].filter(Boolean).join(" and ")}`, commands: [],
         fix: "Check that the destination has the same host CPUs and NUMA nodes, or remove the pinning; otherwise performance may suffer or the start fails." };
+}
+
+async function machineType(destCapabilities: Promise<string>, input: PreflightInput, d: DomainDefinition): Promise<CheckResult> {
+    const argv = v.capabilities(input.destinationUri);
+    if (!d.machine) return { id: "machine", severity: "info", title: "The VM names no machine type", commands: [] };
+    try {
+        const offered = [...parseMachineTypes(await destCapabilities).values()].some(set => set.has(d.machine!));
+        return offered
+            ? { id: "machine", severity: "pass", title: `Machine type ${d.machine} is available on ${input.destinationLabel}`, commands: [argv] }
+            : { id: "machine", severity: "error", title: `${input.destinationLabel}'s QEMU does not offer machine type ${d.machine}`, commands: [argv],
+                detail: "A VM keeps its machine type when it migrates; the destination's QEMU must offer it (older QEMU versions lack newer types).",
+                fix: "Migrate to a host with the same or a newer QEMU, or change the VM's machine type while it is shut down." };
+    } catch (e) {
+        return { ...cannot("machine", "Machine type", e), commands: [argv] };
+    }
+}
+
+/** Every libvirt network the VM's interfaces use must exist and be active on the destination. */
+async function networks(run: (a: string[]) => Promise<string>, input: PreflightInput, d: DomainDefinition): Promise<CheckResult[]> {
+    const nets = [...new Set(d.interfaces.filter(i => i.type === "network" && i.source).map(i => i.source!))];
+    const bridges = [...new Set(d.interfaces.filter(i => i.type === "bridge" && i.source).map(i => i.source!))];
+    const results: CheckResult[] = await Promise.all(nets.map(async (net): Promise<CheckResult> => {
+        const argv = v.netInfo(input.destinationUri, net);
+        try {
+            const active = /^Active:\s+yes/m.test(await run(argv));
+            return active ? { id: `network:${net}`, severity: "pass", title: `Network ${net} is active on ${input.destinationLabel}`, commands: [argv] }
+                : { id: `network:${net}`, severity: "error", title: `Network ${net} is not active on ${input.destinationLabel}`, commands: [argv], fix: `Start it there: virsh net-start ${net}` };
+        } catch (e) {
+            return { id: `network:${net}`, severity: "error", title: `Network ${net} does not exist on ${input.destinationLabel}`, detail: message(e), commands: [argv],
+                fix: "Define the same network on the destination, or change the VM's interface." };
+        }
+    }));
+    for (const br of bridges) results.push({ id: `bridge:${br}`, severity: "info", title: `Bridge ${br} must exist on ${input.destinationLabel}`, commands: [],
+        fix: "The VM's interface attaches to a host bridge of that name; create it there with the same network behind it." });
+    if (results.length === 0) results.push({ id: "networks", severity: "pass", title: "No network interfaces to match", commands: [] });
+    return results;
 }
 
 async function capacity(run: (a: string[]) => Promise<string>, input: PreflightInput, d: DomainDefinition): Promise<CheckResult> {

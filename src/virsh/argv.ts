@@ -53,6 +53,10 @@ export function domstatsActive(uri: string): string[] {
     return virsh(uri, "domstats", "--raw", "--balloon", "--list-active");
 }
 
+export function netInfo(uri: string, network: string): string[] {
+    return virsh(uri, "net-info", "--network", checkValue("network name", network));
+}
+
 export function volInfo(uri: string, path: string): string[] {
     return virsh(uri, "vol-info", "--vol", checkValue("volume path", path));
 }

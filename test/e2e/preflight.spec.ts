@@ -20,6 +20,7 @@ test("pre-flight: shared storage not visible on the destination is an error; cop
     await expect(check(dialog, "error", /vda: \/var\/lib\/libvirt\/images\/lab-e2e-pf-disk\.qcow2 is not visible on 127\.0\.0\.2/)).toBeVisible({ timeout: 60_000 });
     await expect(check(dialog, "pass", /127\.0\.0\.2 answers: libvirt 9\.0\.0/)).toBeVisible();
     await expect(check(dialog, "pass", /Different hosts \(.* → lab-b\)/)).toBeVisible();
+    await expect(check(dialog, "pass", /Machine type pc-i440fx-[\d.]+ is available on 127\.0\.0\.2/)).toBeVisible();
     await expect(dialog.getByRole("button", { name: "Migrate", exact: true })).toBeDisabled();
     await dialog.getByLabel("Copy all disks").check();
     await expect(check(dialog, "pass", /vda: .* will be copied/)).toBeVisible({ timeout: 60_000 });

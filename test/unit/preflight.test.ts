@@ -64,7 +64,8 @@ describe("runPreflight with a scripted runner", () => {
         const uri = argv[2], sub = argv[3];
         if (sub === "dumpxml") return XML;
         if (sub === "version") return "Using library: libvirt 9.0.0\nRunning hypervisor: QEMU 7.2.0\n";
-        if (sub === "capabilities") return `<capabilities><host><uuid>${uri === "src" ? "u1" : "u2"}</uuid></host></capabilities>`;
+        if (sub === "capabilities") return `<capabilities><host><uuid>${uri === "src" ? "u1" : "u2"}</uuid></host><guest><arch name='x86_64'><machine>pc-i440fx-7.2</machine><machine canonical='pc-q35-7.2'>q35</machine></arch></guest></capabilities>`;
+        if (sub === "net-info") return "Name:           default\nActive:         no\n";
         if (sub === "hostname") return uri === "src" ? "a\n" : "b\n";
         if (sub === "hypervisor-cpu-compare") { expect(input).toContain("Skylake"); throw new RunError("exit-status", "incompatible", argv, 1, "error: the CPU is incompatible with host CPU") }
         if (sub === "vol-info") throw new RunError("exit-status", "no vol", argv, 1, "error: Storage volume not found");
@@ -86,6 +87,8 @@ describe("runPreflight with a scripted runner", () => {
         expect(by("devices").severity).toBe("error");
         expect(by("numa").severity).toBe("warning");
         expect(by("capacity")).toMatchObject({ severity: "error", title: expect.stringMatching(/5\.0 of 4\.0 GiB/) });
+        expect(by("machine")).toMatchObject({ severity: "pass", title: "Machine type pc-q35-7.2 is available on B" });
+        expect(by("network:default")).toMatchObject({ severity: "error", title: "Network default is not active on B" });
         expect(results.some(r => r.id === "dirtyrate")).toBe(false);
         expect(seen.sort()).toEqual(results.map(r => r.id).sort());
         expect(worst(results)).toBe("error");
@@ -94,5 +97,6 @@ describe("runPreflight with a scripted runner", () => {
         const same: Runner = { run: async (t, argv, o) => argv[3] === "capabilities" ? "<capabilities><host><uuid>u1</uuid></host></capabilities>" : runner.run(t, argv, o) };
         const results = await runPreflight({ runner: same }, { domain: "vm", sourceUri: "src", destinationUri: "dst", destinationLabel: "B", options: defaultOptions("shutoff"), live: false });
         expect(results.find(r => r.id === "same-host")).toMatchObject({ severity: "error" });
+        expect(results.find(r => r.id === "machine")).toMatchObject({ severity: "error", title: "B's QEMU does not offer machine type pc-q35-7.2" });
     });
 });
