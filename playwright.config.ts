@@ -25,7 +25,7 @@ export default defineConfig({
         },
     },
     webServer: {
-        command: `node scripts/serve-tests.mjs ${COCKPIT_PORT}`,
+        command: `node --experimental-websocket scripts/serve-tests.mjs ${COCKPIT_PORT}`,
         url: `http://127.0.0.1:${COCKPIT_PORT}/cockpit/@localhost/manifests.json`,
         reuseExistingServer: false,
         timeout: 30_000,

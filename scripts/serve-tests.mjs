@@ -1,7 +1,13 @@
-// cockpit-ws for one browser-test run (Playwright's webServer starts and stops it).
+// cockpit-ws for one browser-test run (Playwright's webServer starts and stops it). One idle
+// WebSocket holds the local session open, so that a pause between tests longer than cockpit-ws's
+// 15 s idle limit (a slow lab clean-up) does not end the bridge and turn every later page into a
+// login form.
 import { startCockpitWs } from "./setup.mjs";
+import { keepSessionAlive } from "./keepalive.mjs";
 
-const ws = startCockpitWs(Number(process.argv[2] ?? 9097));
+const port = Number(process.argv[2] ?? 9097);
+const ws = startCockpitWs(port);
+setTimeout(() => keepSessionAlive(port), 500);
 const stop = () => { ws.kill("SIGTERM"); process.exit(0) };
 process.on("SIGTERM", stop);
 process.on("SIGINT", stop);
