@@ -2,7 +2,8 @@
  * Pre-flight: why a migration would fail, and how long it would take, before it starts.
  * Every check runs in parallel with its own timeout; a check that cannot run says so.
  */
-import type { Runner } from "../../pkg/lib/runner";
+import type { Runner, RunTarget } from "../../pkg/lib/runner";
+import { parseOsRelease, supportedPath } from "./hostversions";
 import { isRunError } from "../../pkg/lib/runner";
 import * as v from "../virsh/argv";
 import { parseCapabilities, parseDomstats, parseMachineTypes, parseVersion } from "../domains/parse";
@@ -21,6 +22,9 @@ export interface PreflightInput {
     destinationLabel: string;
     options: MigrationOptions;
     live: boolean;
+    /** Where to read each host's /etc/os-release; null when unknown. */
+    sourceTarget?: RunTarget | null;
+    destinationTarget?: RunTarget | null;
 }
 
 export interface PreflightDeps { runner: Runner; sleep?: (ms: number) => Promise<void> }
@@ -43,6 +47,7 @@ export async function runPreflight(deps: PreflightDeps, input: PreflightInput, o
         definition.then(d => numa(d), e => cannot("numa", "NUMA pinning", e)),
         definition.then(d => machineType(destCapabilities, input, d), e => cannot("machine", "Machine type", e)),
         definition.then(d => networks(run, input, d), e => cannot("networks", "Networks", e)),
+        definition.then(d => hostVersions(deps.runner, input, d.machine), e => cannot("host-versions", "Host versions", e)),
         definition.then(d => capacity(run, input, d), e => cannot("capacity", "Destination capacity", e)),
         ...(input.live ? [definition.then(d => dirtyRate(run, deps, input, d), e => cannot("dirtyrate", "Dirty rate", e))] : []),
     ];
@@ -171,6 +176,19 @@ async function networks(run: (a: string[]) => Promise<string>, input: PreflightI
         fix: "The VM's interface attaches to a host bridge of that name; create it there with the same network behind it." });
     if (results.length === 0) results.push({ id: "networks", severity: "pass", title: "No network interfaces to match", commands: [] });
     return results;
+}
+
+const OS_RELEASE = ["cat", "/etc/os-release"];
+
+async function hostVersions(runner: Runner, input: PreflightInput, machine: string | null): Promise<CheckResult> {
+    if (!input.sourceTarget || !input.destinationTarget)
+        return { id: "host-versions", severity: "info", title: "Host versions: no way to read the hosts' /etc/os-release", commands: [] };
+    try {
+        const [a, b] = await Promise.all([input.sourceTarget, input.destinationTarget].map(t => runner.run(t!, OS_RELEASE, { timeoutMs: TIMEOUT })));
+        return supportedPath(parseOsRelease(a!), parseOsRelease(b!), machine, [OS_RELEASE]);
+    } catch (e) {
+        return { ...cannot("host-versions", "Host versions", e), severity: "info" };
+    }
 }
 
 async function capacity(run: (a: string[]) => Promise<string>, input: PreflightInput, d: DomainDefinition): Promise<CheckResult> {

@@ -6,6 +6,7 @@ import {
 import type { Domain } from "../domains/types";
 import type { KnownHost } from "../hosts/types";
 import { resolveDestination } from "../hosts/destination";
+import { targetForUri } from "../hosts/target";
 import { defaultOptions, migrateArgv, validateOptions, type MigrationOptions } from "../migration/options";
 import { CommandLine } from "./CommandLine";
 import { Preflight } from "./Preflight";
@@ -60,7 +61,8 @@ export function MigrateDialog({ domain, sourceUri, sourceLabel, hosts, onClose, 
     const canMigrate = argv !== null && Object.keys(check.errors).length === 0 && !busy && (failedChecks.length === 0 || override);
     const preflightInput = useMemo(() => dest && !sameHost ? {
         domain: domain.name, sourceUri, destinationUri: dest.uri, destinationLabel: dest.label, options: effective, live: domain.state !== "shutoff",
-    } : null, [domain.name, domain.state, sourceUri, dest?.uri, dest?.label, effective, sameHost]);
+        sourceTarget: targetForUri(sourceUri, hosts), destinationTarget: targetForUri(dest.uri, hosts),
+    } : null, [domain.name, domain.state, sourceUri, dest?.uri, dest?.label, effective, sameHost, hosts]);
     const set = (patch: Partial<MigrationOptions>) => setOptions(o => ({ ...o, ...patch }));
     const live = domain.state !== "shutoff";
 

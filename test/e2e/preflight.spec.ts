@@ -21,6 +21,7 @@ test("pre-flight: shared storage not visible on the destination is an error; cop
     await expect(check(dialog, "pass", /127\.0\.0\.2 answers: libvirt 9\.0\.0/)).toBeVisible();
     await expect(check(dialog, "pass", /Different hosts \(.* → lab-b\)/)).toBeVisible();
     await expect(check(dialog, "pass", /Machine type pc-i440fx-[\d.]+ is available on 127\.0\.0\.2/)).toBeVisible();
+    await expect(check(dialog, "pass", /Same release on both hosts: Debian GNU\/Linux 12/)).toBeVisible();
     await expect(dialog.getByRole("button", { name: "Migrate", exact: true })).toBeDisabled();
     await dialog.getByLabel("Copy all disks").check();
     await expect(check(dialog, "pass", /vda: .* will be copied/)).toBeVisible({ timeout: 60_000 });
