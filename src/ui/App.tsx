@@ -11,6 +11,7 @@ import { HostsDialog } from "./HostsDialog";
 import { HostKeyTrust } from "./HostKeyTrust";
 import { errorText } from "./errorText";
 import { MigrateDialog, type MigrateRequest } from "./MigrateDialog";
+import { ReadinessDialog } from "./ReadinessDialog";
 import { Migrations, useHistory } from "./Migrations";
 import { startMigration } from "../migration/job";
 import { isActive, type Domain } from "../domains/types";
@@ -92,6 +93,7 @@ function HostView({ host, known, readOnly, selectedVm, onSelectVm }: { host: Hos
     const retry = () => { domains.reload(); setGeneration(g => g + 1) };
     const history = useHistory();
     const [migrating, setMigrating] = useState<Domain | null>(null);
+    const [checking, setChecking] = useState<Domain | null>(null);
     const label = host.known ? host.known.address : _("this host");
     const onMigrate = async (r: MigrateRequest) => {
         await startMigration({ runner: services.runner, files: services.files }, {
@@ -112,11 +114,12 @@ function HostView({ host, known, readOnly, selectedVm, onSelectVm }: { host: Hos
                     <>
                         {domains.error !== null && <ConnectionAlert host={host} error={domains.error} onRetry={retry} stale />}
                         <DomainTable hostLabel={label} domains={domains.data} selected={selectedVm} onSelect={onSelectVm}
-                            onMigrate={readOnly ? undefined : setMigrating} />
+                            onMigrate={readOnly ? undefined : setMigrating} onCheck={readOnly ? undefined : setChecking} />
                     </>
                 ) : domains.error !== null ? <ConnectionAlert host={host} error={domains.error} onRetry={retry} />
                     : <LoadingState what={_("Loading virtual machines")} />}
             </StackItem>
+            {checking && <ReadinessDialog domain={checking} sourceUri={host.uri} hosts={known} onClose={() => setChecking(null)} />}
             {migrating && (
                 <MigrateDialog domain={migrating} sourceUri={host.uri} sourceLabel={label} hosts={known}
                     onClose={() => setMigrating(null)} onMigrate={onMigrate} />

@@ -27,9 +27,10 @@ export interface DomainTableProps {
     selected: string | null;
     onSelect(name: string): void;
     onMigrate?(domain: Domain): void;
+    onCheck?(domain: Domain): void;
 }
 
-export function DomainTable({ hostLabel, domains, selected, onSelect, onMigrate }: DomainTableProps) {
+export function DomainTable({ hostLabel, domains, selected, onSelect, onMigrate, onCheck }: DomainTableProps) {
     const [filter, setFilter] = useState("");
     const [sort, setSort] = useState<{ key: SortKey; asc: boolean }>({ key: "name", asc: true });
     const [limit, setLimit] = useState(PAGE);
@@ -94,6 +95,10 @@ export function DomainTable({ hostLabel, domains, selected, onSelect, onMigrate 
                             </Td>
                             <Td dataLabel={_("Autostart")}>{d.autostart ? _("Yes") : _("No")}</Td>
                             <Td isActionCell>
+                                {onCheck && (
+                                    <Button variant="link" size="sm" onClick={() => onCheck(d)}
+                                        aria-label={format(_("Check migration readiness of $0"), d.name)}>{_("Check")}</Button>
+                                )}{" "}
                                 {onMigrate && (
                                     <Button variant="secondary" size="sm" onClick={() => onMigrate(d)}
                                         aria-label={format(_("Migrate $0"), d.name)}>{_("Migrate")}</Button>

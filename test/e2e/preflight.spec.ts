@@ -6,6 +6,7 @@ import { dirname, join } from "node:path";
 import { lab, labGuest, labHost, tryVirsh } from "./lab";
 import { clearHistory, writeLabHostsConfig } from "./global-setup";
 import { openMigrateDialog } from "./migrate-helpers";
+import { openPage } from "./page";
 
 test.afterAll(() => lab("clean-tests"));
 test.beforeEach(() => { writeLabHostsConfig(); clearHistory() });
@@ -58,4 +59,22 @@ test("pre-flight: the guest's dirty rate is measured and the duration predicted;
     await dialog.getByRole("button", { name: "Advanced options" }).click();
     await dialog.getByLabel("Bandwidth limit (MiB/s)").fill("1");
     await expect(check(dialog, "warning", /faster than it can be copied at the 1 MiB\/s limit/)).toBeVisible({ timeout: 60_000 });
+});
+
+test("check migration readiness of one VM against several hosts at once", async ({ page }) => {
+    labGuest("a", "lab-e2e-pf-ready", "tiny");
+    await openPage(page);
+    await page.getByRole("button", { name: "Check migration readiness of lab-e2e-pf-ready" }).click();
+    const dialog = page.getByRole("dialog", { name: "Migration readiness of lab-e2e-pf-ready" });
+    for (const h of ["127.0.0.1", "127.0.0.2", "127.0.0.3"]) await expect(dialog.getByLabel(h)).toBeChecked();
+    await dialog.getByRole("button", { name: "Check", exact: true }).click();
+    const row = (h: string) => dialog.locator(`[data-readiness="${h}"]`);
+    await expect(row("127.0.0.1")).toHaveAttribute("data-severity", "error", { timeout: 60_000 });
+    await expect(row("127.0.0.1")).toContainText("Blocked");
+    await row("127.0.0.1").getByRole("button", { name: /checks/ }).click();
+    await expect(row("127.0.0.1").locator('li[data-severity="error"]').filter({ hasText: /same host UUID/ })).toBeVisible();
+    for (const h of ["127.0.0.2", "127.0.0.3"]) {
+        await expect(row(h)).toHaveAttribute("data-severity", /^(pass|info|warning)$/, { timeout: 60_000 });
+        await expect(row(h)).toContainText(/Ready|Warnings/);
+    }
 });

@@ -5,7 +5,7 @@ import { targetForUri } from "../../src/hosts/target";
 const os = (id: string, v: string) => parseOsRelease(`NAME="X"\nID=${id}\nVERSION_ID="${v}"\nPRETTY_NAME="${id} ${v}"\n`);
 
 describe("supported-migration table (RHEL procedure 10.8)", () => {
-    it.each<[string, string, string, string | null, string]>([
+    it.each<[string, string, string, string, string | null, string]>([
         ["rhel", "7.9", "rhel", "8.1", "pc-i440fx-rhel7.6.0", "pass"],
         ["rhel", "7.5", "rhel", "8.1", "pc-i440fx-rhel7.5.0", "warning"],
         ["rhel", "8.1", "rhel", "7.6", "pc-q35-rhel7.6.0", "pass"],
