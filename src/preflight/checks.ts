@@ -52,7 +52,8 @@ export async function runPreflight(deps: PreflightDeps, input: PreflightInput, o
         ...(input.live ? [definition.then(d => dirtyRate(run, deps, input, d), e => cannot("dirtyrate", "Dirty rate", e))] : []),
     ];
     const results: CheckResult[] = [];
-    await Promise.all(checks.map(p => p.then(r => {
+    // a check that throws unexpectedly still reports, instead of silencing the checks after it
+    await Promise.all(checks.map((p, i) => p.catch(e => cannot(`check-${i}`, "A check", e)).then(r => {
         for (const x of Array.isArray(r) ? r : [r]) { results.push(x); onResult?.(x) }
     })));
     return results;
