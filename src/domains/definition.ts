@@ -1,5 +1,6 @@
 /** What pre-flight needs from a domain's XML definition (`virsh dumpxml`), read with xml-js. */
 import { js2xml, xml2js, type Element } from "xml-js";
+import { attr, kid, kids, text } from "./xml";
 
 export interface DiskDef { device: string; source: string | null; target: string | null; readonly: boolean; shareable: boolean }
 export interface InterfaceDef { type: string; source: string | null }
@@ -20,14 +21,11 @@ export interface DomainDefinition {
     numatune: boolean;
 }
 
-const kids = (el: Element | undefined, name?: string) => (el?.elements ?? []).filter(e => e.type === "element" && (!name || e.name === name));
-const kid = (el: Element | undefined, name: string) => kids(el, name)[0];
-const text = (el: Element | undefined) => { const t = el?.elements?.find(e => e.type === "text"); return t ? String(t.text).trim() : null };
-const attr = (el: Element | undefined, name: string) => { const v = el?.attributes?.[name]; return v === undefined ? null : String(v) };
 
 function toKiB(el: Element | undefined): number | null {
-    const v = Number(text(el));
-    if (!Number.isFinite(v)) return null;
+    const t = text(el);
+    const v = Number(t);
+    if (t === null || !Number.isFinite(v)) return null;
     const unit = (attr(el, "unit") ?? "KiB").toLowerCase();
     const f: Record<string, number> = { b: 1 / 1024, bytes: 1 / 1024, k: 1, kib: 1, kb: 1000 / 1024, m: 1024, mib: 1024, mb: 1e6 / 1024, g: 1048576, gib: 1048576, gb: 1e9 / 1024, t: 1073741824, tib: 1073741824 };
     return Math.round(v * (f[unit] ?? 1));

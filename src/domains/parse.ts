@@ -1,5 +1,6 @@
 /** Parsers for virsh output (C locale). Pure functions, tested on captured real outputs. */
 import { xml2js, type Element } from "xml-js";
+import { attr, kid, kids, text } from "./xml";
 import { DOMAIN_STATES, type Domain, type DomainState, type HostIdentity } from "./types";
 
 /** `virsh list --name`: one name per line. Names may contain anything but a newline is ambiguous; trailing blank line dropped. */
@@ -63,26 +64,16 @@ export function parseVersion(out: string): { libvirtVersion: string | null; hype
     return { libvirtVersion: lib?.[1] ?? null, hypervisor: hyp?.[1]?.trim() ?? null };
 }
 
-function child(el: Element | undefined, name: string): Element | undefined {
-    return el?.elements?.find(e => e.type === "element" && e.name === name);
-}
-
-function text(el: Element | undefined): string | null {
-    const t = el?.elements?.find(e => e.type === "text" || e.type === "cdata");
-    const v = t ? String(t.text ?? t.cdata ?? "").trim() : "";
-    return v === "" ? null : v;
-}
-
 /** `virsh capabilities`: host UUID, CPU arch/model/vendor. */
 export function parseCapabilities(xml: string): Pick<HostIdentity, "hostUuid" | "cpuModel" | "cpuVendor" | "arch"> {
     const doc = xml2js(xml, { compact: false }) as Element;
-    const host = child(child(doc, "capabilities"), "host");
-    const cpu = child(host, "cpu");
+    const host = kid(kid(doc, "capabilities"), "host");
+    const cpu = kid(host, "cpu");
     return {
-        hostUuid: text(child(host, "uuid")),
-        arch: text(child(cpu, "arch")),
-        cpuModel: text(child(cpu, "model")),
-        cpuVendor: text(child(cpu, "vendor")),
+        hostUuid: text(kid(host, "uuid")),
+        arch: text(kid(cpu, "arch")),
+        cpuModel: text(kid(cpu, "model")),
+        cpuVendor: text(kid(cpu, "vendor")),
     };
 }
 
@@ -90,18 +81,18 @@ export function parseCapabilities(xml: string): Pick<HostIdentity, "hostUuid" | 
 export function parseMachineTypes(xml: string): Map<string, Set<string>> {
     const doc = xml2js(xml, { compact: false }) as Element;
     const result = new Map<string, Set<string>>();
-    for (const guest of child(doc, "capabilities")?.elements?.filter(e => e.name === "guest") ?? []) {
-        const arch = child(guest, "arch");
-        const name = String(arch?.attributes?.name ?? "");
+    for (const guest of kids(kid(doc, "capabilities"), "guest")) {
+        const arch = kid(guest, "arch");
+        const name = attr(arch, "name") ?? "";
         const set = result.get(name) ?? new Set<string>();
         const add = (el: Element | undefined) => {
-            for (const m of el?.elements?.filter(e => e.name === "machine") ?? []) {
+            for (const m of kids(el, "machine")) {
                 const t = text(m); if (t) set.add(t);
-                if (m.attributes?.canonical) set.add(String(m.attributes.canonical));
+                const canonical = attr(m, "canonical"); if (canonical) set.add(canonical);
             }
         };
         add(arch);
-        for (const d of arch?.elements?.filter(e => e.name === "domain") ?? []) add(d);
+        for (const d of kids(arch, "domain")) add(d);
         result.set(name, set);
     }
     return result;
