@@ -19,6 +19,26 @@ export interface DomainDefinition {
     hostdevs: string[];           // "pci 0000:01:00.0", "mdev <uuid>", …
     vcpupin: boolean;
     numatune: boolean;
+    /** Host CPUs named by <vcpupin cpuset> / <emulatorpin> (expanded), and NUMA nodes named by <numatune>. */
+    pinnedCpus: number[];
+    numaNodes: number[];
+    currentMemoryKiB: number | null;
+    /** <memoryBacking> asks for locked memory or hugepages: the guest cannot give memory back. */
+    memoryLocked: boolean;
+    hugepages: boolean;
+}
+
+/** "0-3,^2,8" → [0,1,3,8]; null when the set cannot be read. */
+export function parseCpuset(set: string): number[] | null {
+    const add = new Set<number>(), remove = new Set<number>();
+    for (const part of set.split(",").map(p => p.trim()).filter(Boolean)) {
+        const m = /^(\^)?(\d+)(?:-(\d+))?$/.exec(part);
+        if (!m) return null;
+        const from = Number(m[2]), to = Number(m[3] ?? m[2]);
+        if (to < from || to - from > 65536) return null;
+        for (let i = from; i <= to; i++) (m[1] ? remove : add).add(i);
+    }
+    return [...add].filter(i => !remove.has(i)).sort((a, b) => a - b);
 }
 
 
@@ -29,6 +49,12 @@ function toKiB(el: Element | undefined): number | null {
     const unit = (attr(el, "unit") ?? "KiB").toLowerCase();
     const f: Record<string, number> = { b: 1 / 1024, bytes: 1 / 1024, k: 1, kib: 1, kb: 1000 / 1024, m: 1024, mib: 1024, mb: 1e6 / 1024, g: 1048576, gib: 1048576, gb: 1e9 / 1024, t: 1073741824, tib: 1073741824 };
     return Math.round(v * (f[unit] ?? 1));
+}
+
+function union(sets: (string | null)[]): number[] {
+    const all = new Set<number>();
+    for (const s of sets) for (const n of (s ? parseCpuset(s) ?? [] : [])) all.add(n);
+    return [...all].sort((a, b) => a - b);
 }
 
 export function parseDefinition(xml: string): DomainDefinition {
@@ -64,5 +90,10 @@ export function parseDefinition(xml: string): DomainDefinition {
         hostdevs,
         vcpupin: kids(kid(domain, "cputune"), "vcpupin").length > 0,
         numatune: !!kid(domain, "numatune"),
+        pinnedCpus: union([...kids(kid(domain, "cputune"), "vcpupin"), ...kids(kid(domain, "cputune"), "emulatorpin")].map(p => attr(p, "cpuset"))),
+        numaNodes: union([kid(kid(domain, "numatune"), "memory"), ...kids(kid(domain, "numatune"), "memnode")].map(m => attr(m, "nodeset"))),
+        currentMemoryKiB: toKiB(kid(domain, "currentMemory")),
+        memoryLocked: !!kid(kid(domain, "memoryBacking"), "locked"),
+        hugepages: !!kid(kid(domain, "memoryBacking"), "hugepages"),
     };
 }

@@ -77,6 +77,21 @@ export function parseCapabilities(xml: string): Pick<HostIdentity, "hostUuid" | 
     };
 }
 
+export interface NumaCell { id: number; memoryKiB: number | null; cpus: number[]; hugepages: { sizeKiB: number; count: number }[] }
+
+/** The host's NUMA cells (`<host><topology><cells>` of `virsh capabilities`). */
+export function parseTopology(xml: string): NumaCell[] {
+    const doc = xml2js(xml, { compact: false }) as Element;
+    const cells = kid(kid(kid(kid(doc, "capabilities"), "host"), "topology"), "cells");
+    return kids(cells, "cell").map(c => ({
+        id: Number(attr(c, "id")),
+        memoryKiB: Number(text(kid(c, "memory"))) || null,
+        cpus: kids(kid(c, "cpus"), "cpu").map(x => Number(attr(x, "id"))).filter(Number.isInteger),
+        hugepages: kids(c, "pages").map(p => ({ sizeKiB: Number(attr(p, "size")), count: Number(text(p)) }))
+            .filter(p => p.sizeKiB > 4 && Number.isFinite(p.count)),
+    }));
+}
+
 /** Machine types (and their aliases) the host's QEMU offers per guest architecture, from `virsh capabilities`. */
 export function parseMachineTypes(xml: string): Map<string, Set<string>> {
     const doc = xml2js(xml, { compact: false }) as Element;

@@ -1,16 +1,23 @@
 /**
  * Pre-flight: why a migration would fail, and how long it would take, before it starts.
- * Every check runs in parallel with its own timeout; a check that cannot run says so.
+ * Every check runs in parallel with its own timeout and can be cancelled on its own; a check
+ * that cannot run says so, it never passes silently.
  */
 import type { Runner, RunTarget } from "../../pkg/lib/runner";
 import { parseOsRelease, supportedPath } from "./hostversions";
-import { isRunError } from "../../pkg/lib/runner";
 import * as v from "../virsh/argv";
-import { parseCapabilities, parseDomstats, parseMachineTypes, parseVersion } from "../domains/parse";
+import { parseCapabilities, parseDomstats, parseMachineTypes, parseTopology, parseVersion } from "../domains/parse";
 import { parseDefinition, type DomainDefinition } from "../domains/definition";
 import { explainConnectionError } from "../hosts/errors";
 import type { MigrationOptions } from "../migration/options";
 import type { CheckResult } from "./types";
+import { assessCapacity, committed, parseNodeinfo, parseSysctl } from "./capacity";
+import { DEFAULT_POLICY, type OvercommitPolicy } from "./policy";
+import { measureDirtyRate, predictPrecopy, recommendations, dirtyRateCommands } from "./dirtyrate";
+import { numaCheck } from "./numa";
+import { portChecks } from "./ports";
+import { devices, networks, storage } from "./resources";
+import { cannot, message } from "./util";
 
 const LOCAL = { kind: "local" } as const;
 const TIMEOUT = 30_000;
@@ -22,45 +29,97 @@ export interface PreflightInput {
     destinationLabel: string;
     options: MigrationOptions;
     live: boolean;
-    /** Where to read each host's /etc/os-release; null when unknown. */
+    /** Where to run commands on each host itself (os-release, sysctls, firewall); null when unknown. */
     sourceTarget?: RunTarget | null;
     destinationTarget?: RunTarget | null;
+    /** The admin's overcommit policy (defaults when not given). */
+    policy?: OvercommitPolicy;
+    /** How long to measure the dirty rate, 1–60 s (default 3). */
+    dirtyRateSeconds?: number;
+    dirtyRateMode?: v.DirtyRateMode;
 }
 
 export interface PreflightDeps { runner: Runner; sleep?: (ms: number) => Promise<void> }
 
-const message = (e: unknown) => isRunError(e) ? (e.stderr || e.message) : String(e);
+/** A check still running, as the UI lists it (with a Cancel button). */
+export interface PendingCheck { id: string; title: string }
 
-/** Runs every check; `onResult` receives each as it finishes. */
-export async function runPreflight(deps: PreflightDeps, input: PreflightInput, onResult?: (r: CheckResult) => void): Promise<CheckResult[]> {
-    const run = (argv: string[], input?: string) => deps.runner.run(LOCAL, argv, { timeoutMs: TIMEOUT, ...(input !== undefined ? { input } : {}) });
+export interface PreflightHandle {
+    done: Promise<CheckResult[]>;
+    /** Cancels one check (its result says it was not checked), or all of them. */
+    cancel(id?: string): void;
+}
+
+interface CheckSpec { id: string; title: string; timeoutMs: number; run: () => Promise<CheckResult | CheckResult[]> }
+
+export const DEFAULT_DIRTYRATE_SECONDS = 3;
+
+/** Starts every check in parallel; `onResult` receives each as it finishes, `onPending` the ones still running. */
+export function startPreflight(deps: PreflightDeps, input: PreflightInput, onResult?: (r: CheckResult) => void,
+    onPending?: (p: PendingCheck[]) => void): PreflightHandle {
+    const run = (argv: string[], stdin?: string) => deps.runner.run(LOCAL, argv, { timeoutMs: TIMEOUT, ...(stdin !== undefined ? { input: stdin } : {}) });
     const definition = run(v.dumpxml(input.sourceUri, input.domain, true)).then(parseDefinition);
     const destVersion = run(v.version(input.destinationUri));
     const destCapabilities = run(v.capabilities(input.destinationUri));
     destCapabilities.catch(() => undefined);
-    const checks: Promise<CheckResult | CheckResult[]>[] = [
-        reachable(input, destVersion),
-        sameHost(run, input, destCapabilities),
-        definition.then(d => cpu(run, input, d), e => cannot("cpu", "CPU compatibility", e)),
-        definition.then(d => storage(run, input, d), e => cannot("storage", "Storage", e)),
-        definition.then(d => devices(d), e => cannot("devices", "Devices", e)),
-        definition.then(d => numa(d), e => cannot("numa", "NUMA pinning", e)),
-        definition.then(d => machineType(destCapabilities, input, d), e => cannot("machine", "Machine type", e)),
-        definition.then(d => networks(run, input, d), e => cannot("networks", "Networks", e)),
-        definition.then(d => hostVersions(deps.runner, input, d.machine), e => cannot("host-versions", "Host versions", e)),
-        definition.then(d => capacity(run, input, d), e => cannot("capacity", "Destination capacity", e)),
-        ...(input.live ? [definition.then(d => dirtyRate(run, deps, input, d), e => cannot("dirtyrate", "Dirty rate", e))] : []),
+    definition.catch(() => undefined);
+    const dirtySeconds = input.dirtyRateSeconds ?? DEFAULT_DIRTYRATE_SECONDS;
+    const abort = new AbortController();
+    const withDef = (id: string, title: string, f: (d: DomainDefinition) => Promise<CheckResult | CheckResult[]> | CheckResult | CheckResult[]) =>
+        () => definition.then(f, e => cannot(id, title, e));
+    const specs: CheckSpec[] = [
+        { id: "reachable", title: "Destination reachable", timeoutMs: 45_000, run: () => reachable(input, destVersion) },
+        { id: "same-host", title: "Not the same host", timeoutMs: 45_000, run: () => sameHost(run, input, destCapabilities) },
+        { id: "ports", title: "Ports and firewall", timeoutMs: 45_000, run: () => portChecks(deps.runner, { destinationUri: input.destinationUri,
+            destinationLabel: input.destinationLabel, probeFrom: input.sourceTarget ?? LOCAL, destinationTarget: input.destinationTarget ?? null }) },
+        { id: "cpu", title: "CPU compatibility", timeoutMs: 45_000, run: withDef("cpu", "CPU compatibility", d => cpu(run, input, d)) },
+        { id: "storage", title: "Storage", timeoutMs: 60_000, run: withDef("storage", "Storage", d => storage(run, input, d, pathExists(deps.runner, input.destinationTarget))) },
+        { id: "devices", title: "Devices", timeoutMs: 45_000, run: withDef("devices", "Devices", d => devices(d)) },
+        { id: "numa", title: "NUMA pinning", timeoutMs: 45_000, run: withDef("numa", "NUMA pinning", d => numa(destCapabilities, input, d)) },
+        { id: "machine", title: "Machine type", timeoutMs: 45_000, run: withDef("machine", "Machine type", d => machineType(destCapabilities, input, d)) },
+        { id: "networks", title: "Networks", timeoutMs: 45_000, run: withDef("networks", "Networks", d => networks(run, input, d)) },
+        { id: "host-versions", title: "Host versions", timeoutMs: 45_000, run: withDef("host-versions", "Host versions", d => hostVersions(deps.runner, input, d.machine)) },
+        { id: "capacity", title: "Destination capacity", timeoutMs: 45_000, run: withDef("capacity", "Destination capacity", d => capacity(deps.runner, input, d)) },
+        ...(input.live ? [{ id: "dirtyrate", title: `Dirty rate (measuring for ${dirtySeconds} s)`, timeoutMs: dirtySeconds * 1000 + 45_000,
+            run: withDef("dirtyrate", "Dirty rate", d => dirtyRate(deps, input, d, abort.signal)) }] : []),
     ];
+    const pending = new Map(specs.map(s => [s.id, s]));
+    const cancels = new Map<string, () => void>();
     const results: CheckResult[] = [];
-    // a check that throws unexpectedly still reports, instead of silencing the checks after it
-    await Promise.all(checks.map((p, i) => p.catch(e => cannot(`check-${i}`, "A check", e)).then(r => {
-        for (const x of Array.isArray(r) ? r : [r]) { results.push(x); onResult?.(x) }
-    })));
-    return results;
+    const report = () => onPending?.([...pending.values()].map(s => ({ id: s.id, title: s.title })));
+    report();
+    const done = Promise.all(specs.map(spec => {
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const stopped = new Promise<CheckResult>(resolve => {
+            timer = setTimeout(() => resolve({ id: spec.id, severity: "warning", title: `${spec.title}: not checked (no answer within ${Math.round(spec.timeoutMs / 1000)} s)`, commands: [] }), spec.timeoutMs);
+            cancels.set(spec.id, () => resolve({ id: spec.id, severity: "warning", title: `${spec.title}: not checked (cancelled)`, commands: [] }));
+        });
+        // a check that throws unexpectedly still reports, instead of silencing the checks after it
+        const result = spec.run().catch(e => cannot(spec.id, spec.title, e));
+        return Promise.race([result, stopped]).then(r => {
+            clearTimeout(timer);
+            pending.delete(spec.id);
+            for (const x of Array.isArray(r) ? r : [r]) { results.push(x); onResult?.(x) }
+            report();
+        });
+    })).then(() => results);
+    return {
+        done,
+        cancel(id?: string) {
+            if (id === undefined || id === "dirtyrate") abort.abort();
+            for (const [k, c] of cancels) if (id === undefined || k === id) c();
+        },
+    };
 }
 
-function cannot(id: string, what: string, e: unknown): CheckResult {
-    return { id, severity: "warning", title: `${what}: could not be checked`, detail: message(e), commands: [] };
+/** Runs every check and returns all results. */
+export function runPreflight(deps: PreflightDeps, input: PreflightInput, onResult?: (r: CheckResult) => void): Promise<CheckResult[]> {
+    return startPreflight(deps, input, onResult).done;
+}
+
+function pathExists(runner: Runner, target: RunTarget | null | undefined): ((path: string) => Promise<boolean>) | null {
+    if (!target) return null;
+    return path => runner.run(target, ["test", "-e", path], { timeoutMs: TIMEOUT }).then(() => true, () => false);
 }
 
 async function reachable(input: PreflightInput, version: Promise<string>): Promise<CheckResult> {
@@ -108,39 +167,14 @@ async function cpu(run: (a: string[], i?: string) => Promise<string>, input: Pre
     }
 }
 
-async function storage(run: (a: string[]) => Promise<string>, input: PreflightInput, d: DomainDefinition): Promise<CheckResult[]> {
-    const disks = d.disks.filter(x => x.source);
-    if (disks.length === 0) return [{ id: "storage", severity: "pass", title: "No disks to share or copy", commands: [] }];
-    const copying = input.options.storage !== "shared";
-    return Promise.all(disks.map(async (disk): Promise<CheckResult> => {
-        const argv = v.volInfo(input.destinationUri, disk.source!);
-        const id = `storage:${disk.target ?? disk.source}`;
-        if (disk.device === "cdrom" || disk.device === "floppy")
-            return { id, severity: "warning", title: `${disk.target}: local ${disk.device} image ${disk.source}`, commands: [],
-                fix: "Eject it, or make sure the same image exists on the destination." };
-        let visible = false;
-        try { await run(argv); visible = true } catch { visible = false }
-        if (copying) return { id, severity: "pass", title: `${disk.target}: ${disk.source} will be copied`, commands: [argv],
-            ...(visible ? { detail: "The destination already has a volume at that path: it will be overwritten by the copy." } : {}) };
-        return visible
-            ? { id, severity: "pass", title: `${disk.target}: ${disk.source} is visible on ${input.destinationLabel}`, commands: [argv] }
-            : { id, severity: "error", title: `${disk.target}: ${disk.source} is not visible on ${input.destinationLabel}`, commands: [argv],
-                detail: "No storage pool on the destination holds a volume at this path.",
-                fix: "Choose \"Copy all disks\", or share the images (NFS at the same path) and define a storage pool for them." };
-    }));
-}
-
-function devices(d: DomainDefinition): CheckResult {
-    if (d.hostdevs.length === 0) return { id: "devices", severity: "pass", title: "No passthrough, SR-IOV or mediated devices", commands: [] };
-    return { id: "devices", severity: "error", title: `Devices that cannot migrate: ${d.hostdevs.join(", ")}`, commands: [],
-        detail: "PCI passthrough, SR-IOV virtual functions and mediated devices (vGPU) are bound to this host's hardware.",
-        fix: "Detach them before migrating (virsh detach-device), and attach the destination's own afterwards." };
-}
-
-function numa(d: DomainDefinition): CheckResult {
-    if (!d.vcpupin && !d.numatune) return { id: "numa", severity: "pass", title: "No vCPU or NUMA pinning", commands: [] };
-    return { id: "numa", severity: "warning", title: `The VM pins ${[d.vcpupin && "vCPUs", d.numatune && "memory (numatune)"].filter(Boolean).join(" and ")}`, commands: [],
-        fix: "Check that the destination has the same host CPUs and NUMA nodes, or remove the pinning; otherwise performance may suffer or the start fails." };
+async function numa(destCapabilities: Promise<string>, input: PreflightInput, d: DomainDefinition): Promise<CheckResult> {
+    const commands = [v.capabilities(input.destinationUri)];
+    if (!d.vcpupin && !d.numatune && d.pinnedCpus.length === 0) return numaCheck(d, [], input.destinationLabel, []);
+    try {
+        return numaCheck(d, parseTopology(await destCapabilities), input.destinationLabel, commands);
+    } catch (e) {
+        return cannot("numa", "NUMA pinning", e, commands);
+    }
 }
 
 async function machineType(destCapabilities: Promise<string>, input: PreflightInput, d: DomainDefinition): Promise<CheckResult> {
@@ -158,27 +192,6 @@ async function machineType(destCapabilities: Promise<string>, input: PreflightIn
     }
 }
 
-/** Every libvirt network the VM's interfaces use must exist and be active on the destination. */
-async function networks(run: (a: string[]) => Promise<string>, input: PreflightInput, d: DomainDefinition): Promise<CheckResult[]> {
-    const nets = [...new Set(d.interfaces.filter(i => i.type === "network" && i.source).map(i => i.source!))];
-    const bridges = [...new Set(d.interfaces.filter(i => i.type === "bridge" && i.source).map(i => i.source!))];
-    const results: CheckResult[] = await Promise.all(nets.map(async (net): Promise<CheckResult> => {
-        const argv = v.netInfo(input.destinationUri, net);
-        try {
-            const active = /^Active:\s+yes/m.test(await run(argv));
-            return active ? { id: `network:${net}`, severity: "pass", title: `Network ${net} is active on ${input.destinationLabel}`, commands: [argv] }
-                : { id: `network:${net}`, severity: "error", title: `Network ${net} is not active on ${input.destinationLabel}`, commands: [argv], fix: `Start it there: virsh net-start ${net}` };
-        } catch (e) {
-            return { id: `network:${net}`, severity: "error", title: `Network ${net} does not exist on ${input.destinationLabel}`, detail: message(e), commands: [argv],
-                fix: "Define the same network on the destination, or change the VM's interface." };
-        }
-    }));
-    for (const br of bridges) results.push({ id: `bridge:${br}`, severity: "info", title: `Bridge ${br} must exist on ${input.destinationLabel}`, commands: [],
-        fix: "The VM's interface attaches to a host bridge of that name; create it there with the same network behind it." });
-    if (results.length === 0) results.push({ id: "networks", severity: "pass", title: "No network interfaces to match", commands: [] });
-    return results;
-}
-
 const OS_RELEASE = ["cat", "/etc/os-release"];
 
 async function hostVersions(runner: Runner, input: PreflightInput, machine: string | null): Promise<CheckResult> {
@@ -192,54 +205,53 @@ async function hostVersions(runner: Runner, input: PreflightInput, machine: stri
     }
 }
 
-async function capacity(run: (a: string[]) => Promise<string>, input: PreflightInput, d: DomainDefinition): Promise<CheckResult> {
+const SYSCTL = ["cat", "/proc/sys/vm/overcommit_memory", "/proc/sys/vm/panic_on_oom"];
+
+async function capacity(runner: Runner, input: PreflightInput, d: DomainDefinition): Promise<CheckResult[]> {
     const commands = [v.nodeinfo(input.destinationUri), v.domstatsActive(input.destinationUri)];
+    const run = (argv: string[]) => runner.run(LOCAL, argv, { timeoutMs: TIMEOUT });
     try {
-        const [info, stats] = await Promise.all(commands.map(c => run(c)));
-        const totalKiB = Number(/^Memory size:\s+(\d+) KiB/m.exec(info!)?.[1] ?? NaN);
-        const cpus = Number(/^CPU\(s\):\s+(\d+)/m.exec(info!)?.[1] ?? NaN);
-        const committed = parseDomstats(stats!).reduce((sum, s) => sum + Number(s.fields.get("balloon.current") ?? s.fields.get("balloon.maximum") ?? 0), 0);
-        const need = d.memoryKiB ?? 0;
-        const ratio = (committed + need) / totalKiB;
-        const gib = (k: number) => (k / 1048576).toFixed(1);
-        const title = `${input.destinationLabel}: ${gib(committed + need)} of ${gib(totalKiB)} GiB memory committed with this VM (${Math.round(ratio * 100)}%), ${cpus} CPUs`;
-        if (!Number.isFinite(ratio)) return { ...cannot("capacity", "Destination capacity", "nodeinfo gave no memory size"), commands };
-        if (ratio > 1) return { id: "capacity", severity: "error", title, commands,
-            detail: "Running VMs would be promised more memory than the host has (memory overcommit): the host may swap or the OOM killer may end a VM.",
-            fix: "Choose a destination with more free memory, or move or shut down other VMs there first." };
-        if (ratio > 0.9) return { id: "capacity", severity: "warning", title, commands, fix: "Less than 10% of the destination's memory would stay free for the host itself." };
-        return { id: "capacity", severity: "pass", title, commands };
+        const sysctl = input.destinationTarget
+            ? runner.run(input.destinationTarget, SYSCTL, { timeoutMs: TIMEOUT, superuser: "none" }).then(parseSysctl, () => null) : Promise.resolve(null);
+        const [info, stats, sys] = await Promise.all([run(commands[0]!), run(commands[1]!), sysctl]);
+        // the VM itself may already run there (a same-host check reports that); do not count it twice
+        const others = parseDomstats(stats).filter(s => s.name !== input.domain || input.sourceUri !== input.destinationUri);
+        return assessCapacity({ label: input.destinationLabel, node: parseNodeinfo(info), running: committed(others), guest: d,
+            policy: input.policy ?? DEFAULT_POLICY, sysctl: sys, commands: input.destinationTarget ? [...commands, SYSCTL] : commands });
     } catch (e) {
-        return { ...cannot("capacity", "Destination capacity", e), commands };
+        return [cannot("capacity", "Destination capacity", e, commands)];
     }
 }
 
-/** Measures the guest's dirty-page rate for 1 s and predicts the migration's duration. */
-async function dirtyRate(run: (a: string[]) => Promise<string>, deps: PreflightDeps, input: PreflightInput, d: DomainDefinition): Promise<CheckResult> {
-    const commands = [v.domdirtyrateCalc(input.sourceUri, input.domain, 1), v.domstats(input.sourceUri, input.domain, "--dirtyrate")];
-    const sleep = deps.sleep ?? (ms => new Promise(r => setTimeout(r, ms)));
+/** Measures the guest's dirty-page rate and predicts whether pre-copy converges, and how long it takes. */
+async function dirtyRate(deps: PreflightDeps, input: PreflightInput, d: DomainDefinition, signal: AbortSignal): Promise<CheckResult> {
+    const seconds = input.dirtyRateSeconds ?? DEFAULT_DIRTYRATE_SECONDS;
+    const commands = dirtyRateCommands(input.sourceUri, input.domain, seconds, input.dirtyRateMode);
     try {
-        await run(commands[0]!);
-        let mibs: number | null = null;
-        for (let i = 0; i < 20 && mibs === null; i++) {
-            await sleep(i === 0 ? 1100 : 250);
-            const f = parseDomstats(await run(commands[1]!))[0]?.fields;
-            if (f?.get("dirtyrate.calc_status") === "2") mibs = Number(f.get("dirtyrate.megabytes_per_second") ?? NaN);
-        }
-        if (mibs === null || !Number.isFinite(mibs)) return { ...cannot("dirtyrate", "Dirty rate", "the measurement did not finish"), commands };
-        return predict(mibs, (d.memoryKiB ?? 0) / 1024, input.options.bandwidthMiBs, commands);
+        const sample = await measureDirtyRate(deps.runner, LOCAL, input.sourceUri, input.domain, seconds,
+            { ...(input.dirtyRateMode ? { mode: input.dirtyRateMode } : {}), ...(deps.sleep ? { sleep: deps.sleep } : {}), signal });
+        return dirtyRateResult(sample.mibs, seconds, (d.memoryKiB ?? 0) / 1024, sample.residentMiB, input.options, commands);
     } catch (e) {
-        return { ...cannot("dirtyrate", "Dirty rate", e), commands };
+        return cannot("dirtyrate", "Dirty rate", e, commands);
     }
 }
 
-/** Pre-copy sends the memory once, then what was dirtied meanwhile, round after round. */
-export function predict(dirtyMiBs: number, memoryMiB: number, bandwidthMiBs: number | undefined, commands: string[][]): CheckResult {
-    const bw = bandwidthMiBs ?? 112; // 1 Gbit/s when no limit is set: a conservative link speed
-    const assumed = bandwidthMiBs ? `at the ${bw} MiB/s limit` : "at 1 Gbit/s (about 112 MiB/s)";
-    if (dirtyMiBs >= bw * 0.9)
-        return { id: "dirtyrate", severity: "warning", title: `The VM dirties ${dirtyMiBs} MiB/s: faster than it can be copied ${assumed}`, commands,
-            fix: "Allow post-copy or auto-converge, raise the bandwidth, or migrate when the VM is less busy." };
-    const seconds = memoryMiB / (bw - dirtyMiBs);
-    return { id: "dirtyrate", severity: "pass", title: `Dirty rate ${dirtyMiBs} MiB/s: about ${seconds < 1 ? "1" : Math.round(seconds)} s for ${Math.round(memoryMiB)} MiB ${assumed}`, commands };
+export function dirtyRateResult(mibs: number, seconds: number, memoryMiB: number, residentMiB: number | null, o: MigrationOptions, commands: string[][]): CheckResult {
+    const inp = { dirtyMiBs: mibs, memoryMiB, residentMiB, ...(o.bandwidthMiBs ? { bandwidthMiBs: o.bandwidthMiBs } : {}),
+        ...(o.maxDowntimeMs ? { maxDowntimeMs: o.maxDowntimeMs } : {}), ...(o.parallelConnections ? { parallelConnections: o.parallelConnections } : {}) };
+    const p = predictPrecopy(inp);
+    const measured = `measured over ${seconds} s`;
+    const detail = `Pre-copy sends ${Math.round(p.firstPassMiB)} MiB of touched memory (of ${Math.round(memoryMiB)} MiB) first, then what the guest dirtied meanwhile, ` +
+        `until the rest fits in the maximum downtime (${o.maxDowntimeMs ?? 300} ms).`;
+    if (!p.converges) {
+        const rescue = o.postcopy ? " Post-copy is allowed: switch to it when the copy stalls." : o.autoConverge ? " Auto-converge will slow the guest until it converges." : "";
+        return { id: "dirtyrate", severity: o.postcopy || o.autoConverge ? "info" : "warning",
+            title: `The VM dirties ${mibs} MiB/s (${measured}): faster than it can be copied ${p.assumption}; pre-copy will not converge.${rescue}`, detail, commands,
+            fix: `To finish: ${recommendations({ ...inp, postcopy: o.postcopy, autoConverge: o.autoConverge }).join("; ")}.` };
+    }
+    const s = Math.max(1, Math.round(p.seconds));
+    const slow = p.rounds > 30 || mibs > p.bandwidthMiBs * 0.8;
+    return { id: "dirtyrate", severity: slow ? "warning" : "pass",
+        title: `Dirty rate ${mibs} MiB/s (${measured}): about ${s} s for ${Math.round(memoryMiB)} MiB ${p.assumption}, ${p.rounds} pass${p.rounds === 1 ? "" : "es"}`,
+        detail, commands, ...(slow ? { fix: `It converges slowly: ${recommendations(inp).join("; ")}.` } : {}) };
 }

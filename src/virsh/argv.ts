@@ -36,8 +36,11 @@ export function domstats(uri: string, domain: string, ...groups: string[]): stri
     return virsh(uri, "domstats", "--raw", ...groups, "--", checkValue("domain name", domain));
 }
 
-export function domdirtyrateCalc(uri: string, domain: string, seconds: number): string[] {
-    return virsh(uri, "domdirtyrate-calc", "--domain", checkValue("domain name", domain), "--seconds", String(seconds));
+export type DirtyRateMode = "page-sampling" | "dirty-bitmap" | "dirty-ring";
+
+export function domdirtyrateCalc(uri: string, domain: string, seconds: number, mode?: DirtyRateMode): string[] {
+    if (!Number.isInteger(seconds) || seconds < 1 || seconds > 60) throw new RangeError("The dirty-rate period is 1 to 60 seconds");
+    return virsh(uri, "domdirtyrate-calc", "--domain", checkValue("domain name", domain), "--seconds", String(seconds), ...(mode ? ["--mode", mode] : []));
 }
 
 /** Compares a <cpu> definition given on standard input with what the host's hypervisor can run. */
@@ -50,7 +53,7 @@ export function nodeinfo(uri: string): string[] {
 }
 
 export function domstatsActive(uri: string): string[] {
-    return virsh(uri, "domstats", "--raw", "--balloon", "--list-active");
+    return virsh(uri, "domstats", "--raw", "--balloon", "--vcpu", "--list-active");
 }
 
 export function netInfo(uri: string, network: string): string[] {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
 import { parseDefinition } from "../../src/domains/definition";
-import { predict, runPreflight } from "../../src/preflight/checks";
+import { dirtyRateResult, runPreflight, startPreflight } from "../../src/preflight/checks";
 import { worst } from "../../src/preflight/types";
 import { defaultOptions } from "../../src/migration/options";
 import { domstats } from "../../src/virsh/argv";
@@ -38,13 +38,21 @@ describe("parseDefinition", () => {
     });
 });
 
-describe("predict", () => {
-    it("memory / (bandwidth - dirty rate)", () => {
-        expect(predict(12, 1000, 100, []).title).toBe("Dirty rate 12 MiB/s: about 11 s for 1000 MiB at the 100 MiB/s limit");
-        expect(predict(0, 512, undefined, []).title).toMatch(/about 5 s for 512 MiB at 1 Gbit\/s/);
+describe("dirtyRateResult", () => {
+    it("predicts the duration from touched memory, bandwidth and dirty rate", () => {
+        const r = dirtyRateResult(12, 3, 1000, null, { ...defaultOptions("running"), bandwidthMiBs: 100 }, []);
+        expect(r.severity).toBe("pass");
+        expect(r.title).toMatch(/^Dirty rate 12 MiB\/s \(measured over 3 s\): about 11 s for 1000 MiB at the 100 MiB\/s limit, \d passes$/);
+        expect(dirtyRateResult(0, 1, 512, null, defaultOptions("running"), []).title).toMatch(/about 5 s for 512 MiB at 1 Gbit\/s/);
     });
-    it("warns when the guest dirties memory about as fast as it can be sent", () => {
-        expect(predict(95, 1000, 100, [])).toMatchObject({ severity: "warning" });
+    it("warns when pre-copy cannot converge, and recommends what would", () => {
+        const r = dirtyRateResult(120, 3, 1000, 800, { ...defaultOptions("running"), bandwidthMiBs: 100 }, []);
+        expect(r).toMatchObject({ severity: "warning" });
+        expect(r.title).toMatch(/pre-copy will not converge/);
+        expect(r.fix).toMatch(/post-copy.*auto-converge.*raise the bandwidth limit above 180 MiB\/s/);
+    });
+    it("with post-copy allowed, non-convergence is information: the switch finishes it", () => {
+        expect(dirtyRateResult(120, 3, 1000, 800, { ...defaultOptions("running"), bandwidthMiBs: 100, postcopy: true }, [])).toMatchObject({ severity: "info" });
     });
 });
 
@@ -85,8 +93,11 @@ describe("runPreflight with a scripted runner", () => {
         expect(by("storage:vda")).toMatchObject({ severity: "error" });
         expect(by("storage:sda")).toMatchObject({ severity: "warning" });
         expect(by("devices").severity).toBe("error");
-        expect(by("numa").severity).toBe("warning");
-        expect(by("capacity")).toMatchObject({ severity: "error", title: expect.stringMatching(/5\.0 of 4\.0 GiB/) });
+        expect(by("numa")).toMatchObject({ severity: "warning", title: "The VM pins host CPUs 1 and NUMA nodes 0; B's NUMA topology is unknown" });
+        expect(by("capacity")).toMatchObject({ severity: "warning", title: expect.stringMatching(/5\.0 of 3\.5 GiB guest memory committed with this VM \(143%; policy 100%\)/) });
+        expect(by("capacity-cpu")).toMatchObject({ severity: "pass", title: "B: 2 vCPUs on 4 CPUs with this VM (50%; policy 400%)" });
+        expect(by("ports")).toMatchObject({ severity: "pass" });
+        expect(by("firewall")).toMatchObject({ severity: "info" });
         expect(by("machine")).toMatchObject({ severity: "pass", title: "Machine type pc-q35-7.2 is available on B" });
         expect(by("network:default")).toMatchObject({ severity: "error", title: "Network default is not active on B" });
         expect(results.some(r => r.id === "dirtyrate")).toBe(false);
@@ -98,5 +109,30 @@ describe("runPreflight with a scripted runner", () => {
         const results = await runPreflight({ runner: same }, { domain: "vm", sourceUri: "src", destinationUri: "dst", destinationLabel: "B", options: defaultOptions("shutoff"), live: false });
         expect(results.find(r => r.id === "same-host")).toMatchObject({ severity: "error" });
         expect(results.find(r => r.id === "machine")).toMatchObject({ severity: "error", title: "B's QEMU does not offer machine type pc-q35-7.2" });
+    });
+});
+
+describe("startPreflight: each check has its own timeout and can be cancelled", () => {
+    const slow: Runner = { run: (_t, argv) => new Promise((resolve, reject) => {
+        if (argv[3] === "dumpxml") resolve(XML.replace(/<cputune>.*<\/numatune>/, ""));
+        else if (argv[3] === "domdirtyrate-calc") resolve("");
+        else if (argv[3] === "domstats" && argv.includes("--dirtyrate")) resolve("Domain: 'vm'\n  dirtyrate.calc_status=1\n");
+        else setTimeout(() => reject(new Error("never")), 10_000_000);
+    }) };
+    it("cancelling one check reports it as not checked; the others go on", async () => {
+        const pending: string[][] = [];
+        const h = startPreflight({ runner: slow, sleep: () => new Promise(r => setTimeout(r, 1)) },
+            { domain: "vm", sourceUri: "src", destinationUri: "dst", destinationLabel: "B", options: defaultOptions("running"), live: true },
+            undefined, p => pending.push(p.map(x => x.id)));
+        expect(pending[0]).toContain("dirtyrate");
+        h.cancel("dirtyrate");
+        await new Promise(r => setTimeout(r, 20));
+        expect(pending.at(-1)).not.toContain("dirtyrate");
+        expect(pending.at(-1)).toContain("reachable");
+        h.cancel();
+        const results = await h.done;
+        expect(results.find(r => r.id === "dirtyrate")).toMatchObject({ severity: "warning", title: expect.stringMatching(/^Dirty rate.*not checked \(cancelled\)$/) });
+        expect(results.find(r => r.id === "devices")).toMatchObject({ severity: "error" });
+        expect(results.filter(r => /cancelled/.test(r.title)).length).toBeGreaterThan(3);
     });
 });

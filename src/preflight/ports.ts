@@ -1,0 +1,106 @@
+/**
+ * Ports: the destination's libvirt transport port must be reachable from the source, and its
+ * firewall must not drop QEMU's migration ports (49152–49215, qemu.conf migration_port_min/max).
+ */
+import type { Runner, RunTarget } from "../../pkg/lib/runner";
+import { parseLibvirtUri } from "../hosts/uri";
+import type { CheckResult } from "./types";
+
+export const MIGRATION_PORTS: [number, number] = [49152, 49215];
+
+const TRANSPORT_PORTS: Record<string, number> = { ssh: 22, libssh: 22, libssh2: 22, tls: 16514, tcp: 16509 };
+
+/** The TCP port a libvirt URI connects to; null for a local socket. */
+export function transportPort(uri: string): { host: string; port: number; transport: string } | null {
+    const p = parseLibvirtUri(uri);
+    if (!p?.host) return null;
+    const transport = p.transport ?? "tls";
+    const port = p.port ?? TRANSPORT_PORTS[transport];
+    return port ? { host: p.host, port, transport } : null;
+}
+
+/** Connects to host:port with bash's /dev/tcp; the script is a constant, host and port are its arguments. */
+export function probeArgv(host: string, port: number): string[] {
+    if (!/^[A-Za-z0-9.:_-]+$/.test(host) || host.startsWith("-")) throw new RangeError(`Not a host name or address: ${JSON.stringify(host)}`);
+    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new RangeError(`Not a port: ${port}`);
+    return ["timeout", "5", "bash", "-c", 'exec 3<>"/dev/tcp/$1/$2"', "cockpit-migrate-probe", host, String(port)];
+}
+
+export const NFT_LIST = ["nft", "list", "ruleset"];
+export const IPTABLES_SAVE = ["iptables-save"];
+
+export type FirewallVerdict = "none" | "open" | "blocked";
+
+const coversRange = (from: number, to: number) => from <= MIGRATION_PORTS[0] && to >= MIGRATION_PORTS[1];
+
+/** Reads `nft list ruleset`: an input chain with policy drop blocks the range unless a rule accepts it. */
+export function nftVerdict(ruleset: string): FirewallVerdict {
+    const chains = [...ruleset.matchAll(/chain\s+\S+\s*\{([^{}]*(?:\{[^{}]*\}[^{}]*)*)\}/g)].map(m => m[1]!);
+    const input = chains.filter(c => /type\s+filter\s+hook\s+input/.test(c));
+    if (input.length === 0) return "none";
+    const dropping = input.filter(c => /policy\s+drop/.test(c) || /^\s*(reject|drop)\s*(with[^\n]*)?$/m.test(c));
+    if (dropping.length === 0) return "open";
+    for (const c of dropping) {
+        const accepted = [...c.matchAll(/tcp\s+dport\s+(\{[^}]*\}|\S+)[^\n]*accept/g)].some(m => portsCover(m[1]!));
+        if (!accepted) return "blocked";
+    }
+    return "open";
+}
+
+/** Reads `iptables-save`: a DROP policy or a final reject on INPUT blocks the range unless a rule accepts it. */
+export function iptablesVerdict(save: string): FirewallVerdict {
+    if (!/^\*filter/m.test(save)) return "none";
+    const policyDrop = /^:INPUT (DROP|REJECT)/m.test(save);
+    const rules = save.split("\n").filter(l => l.startsWith("-A INPUT "));
+    const rejects = rules.some(r => / -j (DROP|REJECT)\b/.test(r) && !/--dports? /.test(r));
+    if (!policyDrop && !rejects) return "open";
+    const accepted = rules.some(r => / -j ACCEPT\b/.test(r) && (/--dports? (\S+)/.exec(r) ? portsCover(/--dports? (\S+)/.exec(r)![1]!.replace(/:/g, "-")) : false));
+    return accepted ? "open" : "blocked";
+}
+
+/** "49152-49215", "{ 22, 49152-49215 }", "49000-50000" → whether the migration range is inside. */
+function portsCover(spec: string): boolean {
+    return spec.replace(/[{}\s]/g, "").split(",").some(p => {
+        const m = /^(\d+)(?:-(\d+))?$/.exec(p);
+        return !!m && coversRange(Number(m[1]), Number(m[2] ?? m[1]));
+    });
+}
+
+export interface PortsInput { destinationUri: string; destinationLabel: string; probeFrom: RunTarget; destinationTarget: RunTarget | null }
+
+export async function portChecks(runner: Runner, i: PortsInput): Promise<CheckResult[]> {
+    const tp = transportPort(i.destinationUri);
+    const results: CheckResult[] = [];
+    if (!tp) results.push({ id: "ports", severity: "pass", title: "The destination is this host's own libvirt socket: no port to open", commands: [] });
+    else {
+        const argv = probeArgv(tp.host, tp.port);
+        try {
+            await runner.run(i.probeFrom, argv, { timeoutMs: 10_000, superuser: "none" });
+            results.push({ id: "ports", severity: "pass", title: `Port ${tp.port} (${tp.transport}) on ${tp.host} accepts connections`, commands: [argv] });
+        } catch (e) {
+            results.push({ id: "ports", severity: "error", title: `Port ${tp.port} (${tp.transport}) on ${tp.host} does not accept connections`, commands: [argv],
+                detail: e instanceof Error ? e.message : String(e),
+                fix: tp.transport.startsWith("ssh") || tp.transport.startsWith("libssh") ? "Start sshd on the destination and open port 22 in its firewall."
+                    : `Make libvirtd listen there (${tp.transport === "tls" ? "listen_tls / libvirtd-tls.socket" : "listen_tcp / libvirtd-tcp.socket"}) and open port ${tp.port} in its firewall.` });
+        }
+    }
+    results.push(await firewallCheck(runner, i));
+    return results;
+}
+
+async function firewallCheck(runner: Runner, i: PortsInput): Promise<CheckResult> {
+    const range = `${MIGRATION_PORTS[0]}–${MIGRATION_PORTS[1]}`;
+    if (!i.destinationTarget) return { id: "firewall", severity: "info", title: `Firewall on ${i.destinationLabel}: no way to read it; migration ports ${range} must be open`, commands: [] };
+    const tried: string[][] = [];
+    for (const [argv, verdictOf] of [[NFT_LIST, nftVerdict], [IPTABLES_SAVE, iptablesVerdict]] as const) {
+        tried.push(argv);
+        let out: string;
+        try { out = await runner.run(i.destinationTarget, argv, { timeoutMs: 15_000 }) } catch { continue }
+        const verdict = verdictOf(out);
+        if (verdict === "blocked") return { id: "firewall", severity: "warning", title: `${i.destinationLabel}'s firewall appears to drop migration ports ${range}`, commands: [argv],
+            fix: `Open TCP ${range} on the destination (firewall-cmd --add-port=${MIGRATION_PORTS[0]}-${MIGRATION_PORTS[1]}/tcp --permanent), or use tunnelled migration.` };
+        if (verdict === "open") return { id: "firewall", severity: "pass", title: `${i.destinationLabel}'s firewall lets migration ports ${range} through`, commands: [argv] };
+        return { id: "firewall", severity: "pass", title: `No firewall rules on ${i.destinationLabel}`, commands: [argv] };
+    }
+    return { id: "firewall", severity: "info", title: `Firewall on ${i.destinationLabel} could not be read (no nft or iptables-save, or no permission); migration ports ${range} must be open`, commands: tried };
+}
