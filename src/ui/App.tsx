@@ -1,4 +1,4 @@
-import { useMemo, useState } from "react";
+import { lazy, Suspense, useMemo, useState } from "react";
 import { Alert, AlertActionLink, Button, ExpandableSection, FormSelect, FormSelectOption, Page, PageSection, Stack, StackItem, Title, Toolbar, ToolbarContent, ToolbarGroup, ToolbarItem } from "@patternfly/react-core";
 import { hostUri, localUri } from "../hosts/uri";
 import { LOCAL_HOST_ID, type Driver, type KnownHost } from "../hosts/types";
@@ -19,6 +19,8 @@ import { useServices } from "./services";
 import { _, format } from "../../pkg/lib/gettext";
 
 const SESSION_ID = "localhost-session";
+/** The NFS shared-storage flow is loaded only when opened (own chunk). */
+const NfsFlow = lazy(() => import("./storage/NfsFlow"));
 
 /** A host choice in the selector: this host (system or session connection) or a known host. */
 export interface HostChoice { id: string; label: string; uri: string; known: KnownHost | null; driver: Driver }
@@ -36,6 +38,7 @@ export function App() {
     const hosts = useKnownHosts();
     const admin = useAdmin();
     const [hostsOpen, setHostsOpen] = useState(false);
+    const [nfsOpen, setNfsOpen] = useState(false);
     const choices = useMemo(() => hostChoices(hosts.data?.hosts ?? []), [hosts.data]);
     const hostId = path[0] === "host" && path[1] ? path[1] : LOCAL_HOST_ID;
     const selectedVm = path[2] === "vm" && path[3] ? path[3] : null;
@@ -56,6 +59,9 @@ export function App() {
                             </ToolbarItem>
                             <ToolbarItem>
                                 <Button variant="secondary" onClick={() => setHostsOpen(true)}>{_("Known hosts")}</Button>
+                            </ToolbarItem>
+                            <ToolbarItem>
+                                <Button variant="secondary" onClick={() => setNfsOpen(true)}>{_("Shared storage (NFS)")}</Button>
                             </ToolbarItem>
                         </ToolbarGroup>
                     </ToolbarContent>
@@ -81,6 +87,7 @@ export function App() {
                 </Stack>
             </PageSection>
             {hostsOpen && <HostsDialog hosts={hosts} onClose={() => setHostsOpen(false)} />}
+            {nfsOpen && <Suspense fallback={null}><NfsFlow onClose={() => setNfsOpen(false)} /></Suspense>}
         </Page>
     );
 }

@@ -1,0 +1,96 @@
+/**
+ * Copying a disk image from the source host to the storage host: streamed through this host
+ * (`cat` on the source | dd here for progress | dd on the storage host into a ".part" file),
+ * detached so that it survives a page reload, then verified by SHA-256 on both ends, and only
+ * then renamed into place. An existing file is never replaced without the explicit choice.
+ */
+import { detachedArgv, readJob } from "../../pkg/lib/detach";
+import { sshArgv } from "../../pkg/lib/ssh";
+import { isRunError, type RunTarget, type Runner } from "../../pkg/lib/runner";
+import { exists, moveIntoPlace, removePart, sha256, statSize } from "./argv";
+import type { NfsHost } from "./types";
+
+/** The argv that runs `argv` on a target, as the copy pipeline starts it from this host. */
+export function onTarget(target: RunTarget, argv: string[]): string[] {
+    return target.kind === "local" ? argv : sshArgv(target.address, target.user, target.port, argv);
+}
+
+// Constant script: reader argv (count first) and writer argv arrive as positional parameters.
+const PIPE = 'n=$1; shift; r=("${@:1:$n}"); shift "$n"; set -o pipefail; "${r[@]}" | dd bs=4M iflag=fullblock status=progress | "$@"';
+
+export const partPath = (dest: string) => `${dest}.cockpit-migrate-part`;
+
+export function copyPipeline(source: NfsHost, sourcePath: string, storage: NfsHost, part: string): string[] {
+    const reader = onTarget(source.target, ["cat", "--", sourcePath]);
+    const writer = onTarget(storage.target, ["dd", `of=${part}`, "bs=4M", "iflag=fullblock", "conv=excl,sparse", "status=none"]);
+    return ["bash", "-c", PIPE, "copy", String(reader.length), ...reader, ...writer];
+}
+
+export interface CopyProgress { bytes: number; seconds: number; rate: string | null }
+
+/** The last `dd status=progress` report ("N bytes (…) copied, S s, R MB/s"), lines split by CR or LF. */
+export function parseDdProgress(stderr: string): CopyProgress | null {
+    const reports = stderr.split(/[\r\n]+/).map(l => /^(\d+) bytes\b.*copied, ([\d.,]+) s, (.+)$/.exec(l.trim())).filter(m => m !== null);
+    const m = reports[reports.length - 1];
+    return m ? { bytes: Number(m[1]), seconds: Number(m[2]!.replace(",", ".")), rate: m[3]!.trim() } : null;
+}
+
+/** stderr without dd's progress and record counts: what went wrong, if anything did. */
+export function copyErrors(stderr: string): string {
+    return stderr.split(/[\r\n]+/).map(l => l.trim())
+        .filter(l => l && !/^\d+ bytes\b.*copied/.test(l) && !/^\d+\+\d+ records (in|out)$/.test(l)).join("\n");
+}
+
+export class CopyError extends Error {
+    constructor(message: string, readonly fix: string) { super(message); this.name = "CopyError" }
+}
+
+export interface CopyRequest { source: NfsHost; sourcePath: string; storage: NfsHost; dest: string; overwrite: boolean; jobDir: string }
+export interface CopyResult { sha256: string; copied: boolean; commands: string[][] }
+
+const firstWord = (s: string) => s.trim().split(/\s+/)[0] ?? "";
+
+async function fileExists(runner: Runner, target: RunTarget, path: string): Promise<boolean> {
+    try { await runner.run(target, exists(path)); return true } catch (e) {
+        if (isRunError(e) && e.cause === "exit-status" && e.exitStatus === 1) return false;
+        throw e;
+    }
+}
+
+export async function copyImage(runner: Runner, r: CopyRequest, onProgress: (p: CopyProgress & { total: number }) => void,
+    sleep: (ms: number) => Promise<void> = ms => new Promise(res => setTimeout(res, ms))): Promise<CopyResult> {
+    const part = partPath(r.dest);
+    const pipeline = copyPipeline(r.source, r.sourcePath, r.storage, part);
+    const commands = [statSize(r.sourcePath), exists(r.dest), removePart(part), pipeline, sha256(r.sourcePath), sha256(part), moveIntoPlace(part, r.dest, r.overwrite)];
+    const total = Number(await runner.run(r.source.target, statSize(r.sourcePath)));
+    if (await fileExists(runner, r.storage.target, r.dest)) {
+        const [a, b] = await Promise.all([runner.run(r.source.target, sha256(r.sourcePath)), runner.run(r.storage.target, sha256(r.dest))]);
+        if (firstWord(a) === firstWord(b)) { onProgress({ bytes: total, seconds: 0, rate: null, total }); return { sha256: firstWord(a), copied: false, commands } }
+        if (!r.overwrite) throw new CopyError(`${r.dest} already exists on ${r.storage.label} and differs from ${r.sourcePath}`,
+            "It was left alone. Choose \"Replace different files of the same name\" to overwrite it, or another export directory.");
+    }
+    await runner.run(r.storage.target, removePart(part));
+    await runner.run({ kind: "local" }, detachedArgv(r.jobDir, pipeline));
+    for (;;) {
+        await sleep(1000);
+        const job = await readJob(runner, r.jobDir);
+        const p = parseDdProgress(job.stderr);
+        if (p) onProgress({ ...p, total });
+        if (job.lost) throw new CopyError("The copy stopped without an exit status (killed, or the host restarted)", "Run the step again: it starts the copy over.");
+        if (job.exitStatus === null) continue;
+        if (job.exitStatus !== 0) {
+            await runner.run(r.storage.target, removePart(part)).catch(() => undefined);
+            throw new CopyError(`Copying ${r.sourcePath} to ${r.storage.label} failed: ${copyErrors(job.stderr) || `exit status ${job.exitStatus}`}`, "Fix the cause and run the step again.");
+        }
+        break;
+    }
+    const [a, b] = await Promise.all([runner.run(r.source.target, sha256(r.sourcePath)), runner.run(r.storage.target, sha256(part))]);
+    if (firstWord(a) !== firstWord(b)) {
+        await runner.run(r.storage.target, removePart(part)).catch(() => undefined);
+        throw new CopyError(`The copy of ${r.sourcePath} does not match the original (SHA-256 ${firstWord(b)} ≠ ${firstWord(a)})`, "The partial copy was removed. Run the step again.");
+    }
+    await runner.run(r.storage.target, moveIntoPlace(part, r.dest, r.overwrite));
+    if (await fileExists(runner, r.storage.target, part))
+        throw new CopyError(`${r.dest} appeared on ${r.storage.label} during the copy and was not replaced`, `The verified copy is kept as ${part}.`);
+    return { sha256: firstWord(a), copied: true, commands };
+}
