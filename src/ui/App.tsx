@@ -8,6 +8,7 @@ import { useAdmin, useDomains, useIdentity, useKnownHosts, useLocationPath } fro
 import { DomainTable, LoadingState } from "./DomainTable";
 import { HostIdentityCard } from "./HostIdentityCard";
 import { HostsDialog } from "./HostsDialog";
+import { PolicyDialog } from "./PolicyDialog";
 import { HostKeyTrust } from "./HostKeyTrust";
 import { errorText } from "./errorText";
 import { MigrateDialog, type MigrateRequest } from "./MigrateDialog";
@@ -39,6 +40,7 @@ export function App() {
     const admin = useAdmin();
     const [hostsOpen, setHostsOpen] = useState(false);
     const [nfsOpen, setNfsOpen] = useState(false);
+    const [policyOpen, setPolicyOpen] = useState(false);
     const choices = useMemo(() => hostChoices(hosts.data?.hosts ?? []), [hosts.data]);
     const hostId = path[0] === "host" && path[1] ? path[1] : LOCAL_HOST_ID;
     const selectedVm = path[2] === "vm" && path[3] ? path[3] : null;
@@ -62,6 +64,9 @@ export function App() {
                             </ToolbarItem>
                             <ToolbarItem>
                                 <Button variant="secondary" onClick={() => setNfsOpen(true)}>{_("Shared storage (NFS)")}</Button>
+                            </ToolbarItem>
+                            <ToolbarItem>
+                                <Button variant="secondary" onClick={() => setPolicyOpen(true)} isDisabled={admin === false}>{_("Overcommit policy")}</Button>
                             </ToolbarItem>
                         </ToolbarGroup>
                     </ToolbarContent>
@@ -88,6 +93,7 @@ export function App() {
             </PageSection>
             {hostsOpen && <HostsDialog hosts={hosts} onClose={() => setHostsOpen(false)} />}
             {nfsOpen && <Suspense fallback={null}><NfsFlow onClose={() => setNfsOpen(false)} /></Suspense>}
+            {policyOpen && <PolicyDialog onClose={() => setPolicyOpen(false)} />}
         </Page>
     );
 }

@@ -12,7 +12,8 @@ import { CommandLine } from "./CommandLine";
 import { Preflight } from "./Preflight";
 import type { CheckResult } from "../preflight/types";
 import { loadDisks } from "../domains/disks";
-import { useLoader } from "./hooks";
+import { useLoader, usePolicy } from "./hooks";
+import { DEFAULT_DIRTYRATE_SECONDS } from "../preflight/checks";
 import { useServices } from "./services";
 import { errorText } from "./errorText";
 import { formatBytes } from "./format";
@@ -41,6 +42,8 @@ export function MigrateDialog({ domain, sourceUri, sourceLabel, hosts, onClose, 
     const [failure, setFailure] = useState<string | null>(null);
     const [checks, setChecks] = useState<CheckResult[] | null>(null);
     const [override, setOverride] = useState(false);
+    const [dirtySeconds, setDirtySeconds] = useState(String(DEFAULT_DIRTYRATE_SECONDS));
+    const policy = usePolicy();
     const disks = useLoader(`${sourceUri}\n${domain.name}`, () => loadDisks(runner, sourceUri, domain.name));
 
     const resolved = resolveDestination(choice === OTHER ? typed : choice, hosts);
@@ -59,10 +62,14 @@ export function MigrateDialog({ domain, sourceUri, sourceLabel, hosts, onClose, 
     }
     const failedChecks = (checks ?? []).filter(c => c.severity === "error");
     const canMigrate = argv !== null && Object.keys(check.errors).length === 0 && !busy && (failedChecks.length === 0 || override);
-    const preflightInput = useMemo(() => dest && !sameHost ? {
+    const dirtyPeriod = Number(dirtySeconds);
+    const dirtyPeriodError = Number.isInteger(dirtyPeriod) && dirtyPeriod >= 1 && dirtyPeriod <= 60 ? null : _("A whole number of seconds from 1 to 60");
+    const policyReady = !policy.loading || policy.data !== null || policy.error !== null;
+    const preflightInput = useMemo(() => dest && !sameHost && !dirtyPeriodError && policyReady ? {
         domain: domain.name, sourceUri, destinationUri: dest.uri, destinationLabel: dest.label, options: effective, live: domain.state !== "shutoff",
         sourceTarget: targetForUri(sourceUri, hosts), destinationTarget: targetForUri(dest.uri, hosts),
-    } : null, [domain.name, domain.state, sourceUri, dest?.uri, dest?.label, effective, sameHost, hosts]);
+        dirtyRateSeconds: dirtyPeriod, ...(policy.data ? { policy: policy.data } : {}),
+    } : null, [domain.name, domain.state, sourceUri, dest?.uri, dest?.label, effective, sameHost, hosts, dirtyPeriod, dirtyPeriodError, policy.data, policyReady]);
     const set = (patch: Partial<MigrationOptions>) => setOptions(o => ({ ...o, ...patch }));
     const live = domain.state !== "shutoff";
 
@@ -131,6 +138,14 @@ export function MigrateDialog({ domain, sourceUri, sourceLabel, hosts, onClose, 
                     </ExpandableSection>
 
                     <FormGroup label={_("Pre-flight checks")} fieldId="migrate-preflight">
+                        {live && (
+                            <FormGroup label={_("Dirty-rate measurement (s)")} fieldId="migrate-dirty-seconds">
+                                <TextInput id="migrate-dirty-seconds" type="number" value={dirtySeconds} onChange={(_e, v) => setDirtySeconds(v)}
+                                    validated={dirtyPeriodError ? "error" : "default"} style={{ maxWidth: "8em" }} />
+                                <Help error={dirtyPeriodError} text={_("How long virsh domdirtyrate-calc watches the guest's memory writes (1–60 s; the RHEL procedure uses 30).")} />
+                            </FormGroup>
+                        )}
+                        {policy.error !== null && <Alert variant="warning" isInline isPlain title={_("The overcommit policy could not be read; the defaults apply.")} />}
                         <Preflight input={preflightInput} onResults={setChecks} />
                         {failedChecks.length > 0 && (
                             <Checkbox id="migrate-override" label={_("Migrate despite failed checks")} isChecked={override} onChange={(_e, v) => setOverride(v)} />

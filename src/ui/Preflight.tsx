@@ -1,11 +1,15 @@
-import { useEffect, useState } from "react";
-import { ExpandableSection, Icon, List, ListItem, Spinner } from "@patternfly/react-core";
+import { useEffect, useRef, useState } from "react";
+import { Button, ExpandableSection, Flex, FlexItem, Icon, List, ListItem, Spinner } from "@patternfly/react-core";
 import { CheckCircleIcon, ExclamationCircleIcon, ExclamationTriangleIcon, InfoCircleIcon } from "@patternfly/react-icons";
-import { runPreflight, type PreflightInput } from "../preflight/checks";
+import { startPreflight, type PendingCheck, type PreflightHandle, type PreflightInput } from "../preflight/checks";
+import { PreflightCache, preflightKey } from "../preflight/cache";
 import { SEVERITY_ORDER, type CheckResult } from "../preflight/types";
 import { useServices } from "./services";
 import { CommandLine } from "./CommandLine";
-import { _ } from "../../pkg/lib/gettext";
+import { _, format } from "../../pkg/lib/gettext";
+
+/** Results of complete runs, kept for a minute per VM + destination + options. */
+const cache = new PreflightCache();
 
 const ICON = {
     pass: <Icon status="success"><CheckCircleIcon /></Icon>,
@@ -18,19 +22,29 @@ const ICON = {
 export function Preflight({ input, onResults }: { input: PreflightInput | null; onResults(r: CheckResult[] | null): void }) {
     const { runner } = useServices();
     const [results, setResults] = useState<CheckResult[]>([]);
-    const [running, setRunning] = useState(false);
-    const key = input ? JSON.stringify([input.domain, input.sourceUri, input.destinationUri, input.options.storage, input.options.bandwidthMiBs, input.live]) : "";
+    const [pending, setPending] = useState<PendingCheck[]>([]);
+    const [checkedAt, setCheckedAt] = useState<number | null>(null);
+    const [generation, setGeneration] = useState(0);
+    const handle = useRef<PreflightHandle | null>(null);
+    const key = input ? preflightKey(input) : "";
     useEffect(() => {
-        if (!input) { setResults([]); onResults(null); return }
+        if (!input) { setResults([]); setPending([]); onResults(null); return }
+        const cached = cache.get(key);
+        if (cached) { setResults(cached.results); setPending([]); setCheckedAt(cached.at); onResults(cached.results); return }
         let alive = true;
-        setResults([]); setRunning(true); onResults(null);
+        setResults([]); setCheckedAt(null); onResults(null);
         const timer = setTimeout(() => {
-            runPreflight({ runner }, input, r => { if (alive) setResults(prev => [...prev, r]) })
-                .then(all => { if (alive) { setRunning(false); onResults(all) } }, () => { if (alive) setRunning(false) });
+            const h = startPreflight({ runner }, input, r => { if (alive) setResults(prev => [...prev, r]) }, p => { if (alive) setPending(p) });
+            handle.current = h;
+            h.done.then(all => {
+                cache.set(key, all);
+                if (alive) { setCheckedAt(Date.now()); onResults(all) }
+            }, () => undefined);
         }, 400);
-        return () => { alive = false; clearTimeout(timer) };
+        return () => { alive = false; clearTimeout(timer); handle.current?.cancel(); handle.current = null };
         // eslint-disable-next-line react-hooks/exhaustive-deps
-    }, [key, runner]);
+    }, [key, runner, generation]);
+    const running = pending.length > 0;
     if (!input) return null;
     const sorted = [...results].sort((a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity));
     return (
@@ -51,7 +65,23 @@ export function Preflight({ input, onResults }: { input: PreflightInput | null; 
                     </ListItem>
                 ))}
             </List>
-            {running && <Spinner size="md" aria-label={_("Checking")} />}
+            {pending.length > 0 && (
+                <List isPlain aria-label={_("Checks still running")}>
+                    {pending.map(p => (
+                        <ListItem key={p.id} icon={<Spinner size="sm" aria-hidden />} data-pending={p.id}>
+                            <Flex spaceItems={{ default: "spaceItemsSm" }}>
+                                <FlexItem>{p.title}…</FlexItem>
+                                <FlexItem><Button variant="link" isInline size="sm" aria-label={format(_("Cancel check: $0"), p.title)}
+                                    onClick={() => handle.current?.cancel(p.id)}>{_("Cancel")}</Button></FlexItem>
+                            </Flex>
+                        </ListItem>
+                    ))}
+                </List>
+            )}
+            {checkedAt !== null && !running && (
+                <small>{format(_("Checked at $0."), new Date(checkedAt).toLocaleTimeString())}{" "}
+                    <Button variant="link" isInline onClick={() => { cache.forget(key); setGeneration(g => g + 1) }}>{_("Check again")}</Button></small>
+            )}
         </div>
     );
 }

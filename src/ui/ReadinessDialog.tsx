@@ -9,6 +9,7 @@ import { runPreflight } from "../preflight/checks";
 import { worst, type CheckResult, type Severity } from "../preflight/types";
 import { isActive } from "../domains/types";
 import { useServices } from "./services";
+import { usePolicy } from "./hooks";
 import { _, format } from "../../pkg/lib/gettext";
 
 const LABEL: Record<Severity, [string, "green" | "blue" | "orange" | "red"]> = {
@@ -21,6 +22,7 @@ export function ReadinessDialog({ domain, sourceUri, hosts, onClose }: { domain:
     const candidates = hosts.filter(h => hostUri(h) !== sourceUri);
     const [chosen, setChosen] = useState<Set<string>>(new Set(candidates.map(h => h.id)));
     const [results, setResults] = useState<Record<string, CheckResult[] | "running">>({});
+    const policy = usePolicy();
 
     const check = () => {
         const options = defaultOptions(domain.state);
@@ -29,7 +31,7 @@ export function ReadinessDialog({ domain, sourceUri, hosts, onClose }: { domain:
             const uri = hostUri(h);
             void runPreflight({ runner }, {
                 domain: domain.name, sourceUri, destinationUri: uri, destinationLabel: h.address, options, live: isActive(domain.state),
-                sourceTarget: targetForUri(sourceUri, hosts), destinationTarget: targetForUri(uri, hosts),
+                sourceTarget: targetForUri(sourceUri, hosts), destinationTarget: targetForUri(uri, hosts), ...(policy.data ? { policy: policy.data } : {}),
             }).then(all => setResults(r => ({ ...r, [h.id]: all })));
         }
     };

@@ -4,6 +4,7 @@ import { loadDomains, loadIdentity } from "../domains/load";
 import type { Domain, HostIdentity } from "../domains/types";
 import { HOSTS_CONFIG_PATH, parseHostsConfig, updateHostsConfig } from "../hosts/config";
 import type { HostsConfig } from "../hosts/types";
+import { POLICY_PATH, readPolicy, writePolicy, type OvercommitPolicy } from "../preflight/policy";
 import { useServices } from "./services";
 
 export interface Loaded<T> { data: T | null; error: unknown; loading: boolean; reload: () => void }
@@ -65,6 +66,17 @@ export function useKnownHosts(): KnownHostsState {
         reload();
     }, [files, reload]);
     return { ...loaded, update };
+}
+
+export interface PolicyState extends Loaded<OvercommitPolicy> { save(p: OvercommitPolicy): Promise<void> }
+
+/** The admin's overcommit policy (/etc/cockpit-migrate/policy.json). */
+export function usePolicy(): PolicyState {
+    const { files } = useServices();
+    const loaded = useLoader(POLICY_PATH, () => readPolicy(files));
+    const { reload } = loaded;
+    const save = useCallback(async (p: OvercommitPolicy) => { await writePolicy(files, p); reload() }, [files, reload]);
+    return { ...loaded, save };
 }
 
 /** The current cockpit.location path, re-rendering on change. */

@@ -8,6 +8,13 @@ import { HOSTS_CONFIG, labHosts } from "./lab";
 const BACKUP = `${HOSTS_CONFIG}.before-tests`;
 export const HISTORY = "/var/lib/cockpit-migrate/history.json";
 const HISTORY_BACKUP = `${HISTORY}.before-tests`;
+export const POLICY = "/etc/cockpit-migrate/policy.json";
+const POLICY_BACKUP = `${POLICY}.before-tests`;
+
+/** Tests that change the overcommit policy start from none (the defaults). */
+export function clearPolicy(): void {
+    rmSync(POLICY, { force: true });
+}
 
 /** Each test starts with an empty migration history (the admin's is restored afterwards). */
 export function clearHistory(): void {
@@ -27,7 +34,10 @@ export default function globalSetup(): () => void {
     if (existsSync(HOSTS_CONFIG) && !existsSync(BACKUP)) copyFileSync(HOSTS_CONFIG, BACKUP);
     writeLabHostsConfig();
     if (existsSync(HISTORY) && !existsSync(HISTORY_BACKUP)) renameSync(HISTORY, HISTORY_BACKUP);
+    if (existsSync(POLICY) && !existsSync(POLICY_BACKUP)) renameSync(POLICY, POLICY_BACKUP);
     return () => {
+        if (existsSync(POLICY_BACKUP)) renameSync(POLICY_BACKUP, POLICY);
+        else rmSync(POLICY, { force: true });
         if (existsSync(HISTORY_BACKUP)) renameSync(HISTORY_BACKUP, HISTORY);
         else rmSync(HISTORY, { force: true });
         if (existsSync(BACKUP)) renameSync(BACKUP, HOSTS_CONFIG);

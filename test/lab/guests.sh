@@ -38,7 +38,8 @@ dirty_boot() {
     [ -n "$kernel" ] || { echo "no kernel in /boot: install linux-image-amd64" >&2; return 1; }
     cp -f "$kernel" "$STATE/boot/vmlinuz"; chmod 644 "$STATE/boot/vmlinuz"
     initrd="$STATE/boot/dirty-initrd.cpio.gz"
-    if [ ! -f "$initrd" ]; then
+    # rebuilt whenever the init script changes
+    if [ ! -f "$initrd" ] || [ "$LAB_DIR/dirty-init.sh" -nt "$initrd" ]; then
         work=$(mktemp -d)
         mkdir -p "$work/bin" "$work/proc" "$work/dev" "$work/sys"
         cp /bin/busybox "$work/bin/busybox"

@@ -7,6 +7,14 @@
 #        | stop-libvirtd HOST | start-libvirtd HOST | uri HOST
 set -euo pipefail
 
+# Daemons started here must not inherit the caller's descriptors (a `flock` lock file, a pipe a
+# test runner waits on): close everything above stderr first.
+for fd in /proc/$$/fd/*; do
+    fd=${fd##*/}
+    case "$fd" in *[!0-9]*) continue ;; esac
+    [ "$fd" -gt 2 ] && eval "exec $fd>&-" 2>/dev/null || true
+done
+
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 STATE=/var/lib/cockpit-migrate-lab
 # shellcheck source=test/lab/lib.sh

@@ -7,6 +7,7 @@ import { DEFAULT_POLICY, parsePolicy, serializePolicy, validatePolicy, writePoli
 import { iptablesVerdict, nftVerdict, portChecks, probeArgv, transportPort } from "../../src/preflight/ports";
 import { numaCheck } from "../../src/preflight/numa";
 import { measureDirtyRate, predictPrecopy } from "../../src/preflight/dirtyrate";
+import { PreflightCache, preflightKey } from "../../src/preflight/cache";
 import { RunError, type Runner } from "../../pkg/lib/runner";
 import { HOSTILE } from "./hostile";
 
@@ -35,7 +36,9 @@ describe("overcommit policy", () => {
             read: async (p: string) => ({ content: files.get(p)?.content ?? null, tag: files.get(p)?.tag ?? null }),
             replace: async (p: string, content: string, tag: string | null) => {
                 if ((files.get(p)?.tag ?? null) !== tag) throw { problem: "change-conflict" };
-                files.set(p, { content, tag: String(Math.random()) });
+                const next = String(Math.random());
+                files.set(p, { content, tag: next });
+                return next;
             },
         };
         await writePolicy(store, { memoryCommitPercent: 80, cpuCommitPercent: 200, hostReserveMiB: 1024 });
@@ -177,5 +180,25 @@ describe("measureDirtyRate", () => {
     });
     it("refuses a period libvirt does not accept", async () => {
         await expect(measureDirtyRate({ run: async () => "" }, { kind: "local" }, "u", "vm", 61)).rejects.toThrow(/1 to 60/);
+    });
+});
+
+describe("pre-flight cache", () => {
+    const input = { domain: "vm", sourceUri: "a", destinationUri: "b", destinationLabel: "B", options: { duration: "permanent", mode: "live", storage: "shared", postcopy: false, autoConverge: false, tls: false, compressed: false, abortOnError: false } as const, live: true };
+    it("keys on what changes the outcome, and expires", () => {
+        let t = 0;
+        const cache = new PreflightCache(1000, () => t);
+        const k = preflightKey(input);
+        expect(preflightKey({ ...input, destinationLabel: "other label" })).toBe(k);
+        expect(preflightKey({ ...input, options: { ...input.options, bandwidthMiBs: 10 } })).not.toBe(k);
+        expect(preflightKey({ ...input, dirtyRateSeconds: 30 })).not.toBe(k);
+        cache.set(k, [{ id: "x", severity: "pass", title: "ok", commands: [] }]);
+        t = 999; expect(cache.get(k)?.at).toBe(0);
+        t = 1001; expect(cache.get(k)).toBeNull();
+    });
+    it("never keeps a run with cancelled checks", () => {
+        const cache = new PreflightCache();
+        cache.set("k", [{ id: "dirtyrate", severity: "warning", title: "Dirty rate: not checked (cancelled)", commands: [] }]);
+        expect(cache.get("k")).toBeNull();
     });
 });

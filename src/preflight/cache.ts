@@ -1,0 +1,34 @@
+/** Pre-flight results kept for a short time per VM + destination + the options that change them. */
+import type { CheckResult } from "./types";
+import type { PreflightInput } from "./checks";
+
+export const CACHE_TTL_MS = 60_000;
+
+/** What a check's outcome depends on: the same key means the same checks would run. */
+export function preflightKey(i: PreflightInput): string {
+    const o = i.options;
+    return JSON.stringify([i.domain, i.sourceUri, i.destinationUri, i.live, o.storage, o.bandwidthMiBs ?? null, o.maxDowntimeMs ?? null,
+        o.parallelConnections ?? null, o.postcopy, o.autoConverge, i.dirtyRateSeconds ?? null, i.dirtyRateMode ?? null, i.policy ?? null]);
+}
+
+export interface CachedPreflight { results: CheckResult[]; at: number }
+
+export class PreflightCache {
+    private readonly entries = new Map<string, CachedPreflight>();
+    constructor(private readonly ttlMs = CACHE_TTL_MS, private readonly now: () => number = Date.now) {}
+
+    get(key: string): CachedPreflight | null {
+        const e = this.entries.get(key);
+        if (!e) return null;
+        if (this.now() - e.at > this.ttlMs) { this.entries.delete(key); return null }
+        return e;
+    }
+
+    /** Only complete runs are kept; a run with cancelled or timed-out checks is not. */
+    set(key: string, results: CheckResult[]): void {
+        if (results.some(r => /not checked \((cancelled|no answer)/.test(r.title))) return;
+        this.entries.set(key, { results, at: this.now() });
+    }
+
+    forget(key: string): void { this.entries.delete(key) }
+}
