@@ -4,6 +4,7 @@
 // login form.
 import { startCockpitWs } from "./setup.mjs";
 import { keepSessionAlive } from "./keepalive.mjs";
+import { readFileSync } from "node:fs";
 
 const port = Number(process.argv[2] ?? 9097);
 const ws = startCockpitWs(port);
@@ -12,3 +13,8 @@ const stop = () => { ws.kill("SIGTERM"); process.exit(0) };
 process.on("SIGTERM", stop);
 process.on("SIGINT", stop);
 ws.on("exit", code => process.exit(code ?? 1));
+
+// Playwright starts us through `sh -c`; if Playwright itself is killed, that shell is orphaned
+// (reparented to init) and nobody would stop cockpit-ws: notice it and stop.
+const ppidOf = pid => { try { return Number(readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /, "").split(" ")[1]) } catch { return 1 } };
+setInterval(() => { if (process.ppid === 1 || ppidOf(process.ppid) === 1) stop() }, 2000).unref();

@@ -50,7 +50,7 @@ test("pre-flight: a network that exists only on the source is an error on the de
 });
 
 test("pre-flight: a strict overcommit policy set in the UI warns before the destination is committed beyond it", async ({ page }) => {
-    labGuest("a", "lab-e2e-pf-cap", "tiny");
+    labGuest("a", "lab-e2e-pf-cap", "bigram"); // 512 MiB: more than 1 % of any lab machine's memory
     await openPage(page);
     await page.getByRole("button", { name: "Overcommit policy" }).click();
     const policy = page.getByRole("dialog", { name: "Overcommit policy" });

@@ -44,7 +44,7 @@ test("pre-flight: an incompatible CPU model, a passthrough device and vCPU pinni
     await dialog.getByRole("combobox", { name: "Destination", exact: true }).selectOption("127.0.0.2");
     await expect(check(dialog, "error", /127\.0\.0\.2 cannot run CPU model Skylake-Server/)).toBeVisible({ timeout: 60_000 });
     await expect(check(dialog, "error", /Devices that cannot migrate: pci 0x0000:0x01:0x00\.0x0/)).toBeVisible();
-    await expect(check(dialog, "warning", /The VM pins vCPUs/)).toBeVisible();
+    await expect(check(dialog, "warning", /The VM pins host CPUs 0: they exist on 127\.0\.0\.2/)).toBeVisible();
     await expect(dialog.getByRole("button", { name: "Migrate", exact: true })).toBeDisabled();
     tryVirsh(a.uri, "undefine", "--domain", "lab-e2e-pf-hw");
 });
