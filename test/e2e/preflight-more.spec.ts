@@ -84,3 +84,23 @@ test("pre-flight: a running check can be cancelled on its own; the others still 
     await expect(check(dialog, "pass", /127\.0\.0\.2 answers/)).toBeVisible({ timeout: 60_000 });
     await expect(dialog.getByRole("region", { name: "Pre-flight checks" })).toHaveAttribute("aria-busy", "false", { timeout: 60_000 });
 });
+
+test("pre-flight: a cloned installation (another host name, the same host UUID) is an error that holds the Migrate button", async ({ page }) => {
+    lab("clone-up");
+    try {
+        writeLabHostsConfig([{ address: "127.0.0.4", sshUser: "root", transport: "ssh" }]);
+        labGuest("b", "lab-e2e-pf-clone", "tiny");
+        const dialog = await openMigrateDialog(page, "127.0.0.2", "lab-e2e-pf-clone");
+        await dialog.getByRole("combobox", { name: "Destination", exact: true }).selectOption("127.0.0.4");
+        const same = check(dialog, "error", /Source and destination have the same host UUID \([0-9a-f-]{36}\)/);
+        await expect(same).toBeVisible({ timeout: 60_000 });
+        await expect(same).toContainText("host_uuid");
+        await expect(check(dialog, "pass", /127\.0\.0\.4 answers: libvirt/)).toBeVisible();
+        await expect(dialog.getByRole("region", { name: "Pre-flight checks" })).toHaveAttribute("aria-busy", "false", { timeout: 60_000 });
+        await expect(dialog.getByRole("button", { name: "Migrate", exact: true })).toBeDisabled();
+        await dialog.getByLabel("Migrate despite failed checks").check();
+        await expect(dialog.getByRole("button", { name: "Migrate", exact: true })).toBeEnabled();
+    } finally {
+        lab("clone-down");
+    }
+});

@@ -5,6 +5,7 @@
 #       in private mount/UTS/cgroup namespaces, with its own host_uuid, config and state.
 # Usage: lab.sh up | down | status | guest HOST NAME KIND [--start] [--dirty-mb N]
 #        | stop-libvirtd HOST | start-libvirtd HOST | uri HOST
+#        | clone-up | clone-down   (host D = 127.0.0.4, lab-d: a cloned installation of B, same host_uuid)
 set -euo pipefail
 
 # Daemons started here must not inherit the caller's descriptors (a `flock` lock file, a pipe a
@@ -40,7 +41,7 @@ cmd_down() {
     local t0=$SECONDS
     require_root
     remove_lab_guests_a
-    for h in b c; do stop_host "$h"; done
+    for h in b c d; do stop_host "$h"; done
     stop_host_a
     ssh_client_unconfig
     rm -f "$STATE/hosts.json"
@@ -73,6 +74,8 @@ main() {
         start-libvirtd) require_root; start_libvirtd "$1" ;;
         uri) host_uri "$1"; echo ;;
         clean-tests) require_root; remove_test_guests ;;
+        clone-up) require_root; lab_key_known_hosts; ssh_client_config; start_host d; define_pool d; echo "lab-d 127.0.0.4 qemu+tcp://127.0.0.4/system: up (a clone of lab-b: same host UUID)" ;;
+        clone-down) require_root; stop_host d ;;
         forget-hostkey) require_root; forget_hostkey "$1" ;;
         restore-hostkey) require_root; restore_hostkey ;;
         *) echo "usage: lab.sh up|down|status|guest HOST NAME KIND [--start] [--dirty-mb N]|stop-libvirtd HOST|start-libvirtd HOST|uri HOST" >&2; exit 2 ;;

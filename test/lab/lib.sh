@@ -4,7 +4,7 @@ CGROUP_CONTROLLERS=(cpu cpuacct cpuset memory devices freezer blkio pids systemd
 
 require_root() { [ "$(id -u)" = 0 ] || { echo "the lab needs root" >&2; exit 1; }; }
 
-host_addr() { case "$1" in a) echo 127.0.0.1 ;; b) echo 127.0.0.2 ;; c) echo 127.0.0.3 ;; *) echo "no lab host $1" >&2; return 1 ;; esac; }
+host_addr() { case "$1" in a) echo 127.0.0.1 ;; b) echo 127.0.0.2 ;; c) echo 127.0.0.3 ;; d) echo 127.0.0.4 ;; *) echo "no lab host $1" >&2; return 1 ;; esac; }
 host_uri() { if [ "$1" = a ]; then echo qemu:///system; else echo "qemu+tcp://$(host_addr "$1")/system"; fi; }
 host_root() { echo "$STATE/hosts/$1"; }
 
@@ -73,7 +73,7 @@ lab_key() {
 lab_key_known_hosts() {
     : > "$STATE/known_hosts.new"
     local h
-    for h in a b c; do
+    for h in a b c d; do
         local keydir="$STATE/hostkeys/$h"
         mkdir -p -m 700 "$keydir"
         [ -f "$keydir/ssh_host_ed25519_key" ] || ssh-keygen -q -t ed25519 -N '' -f "$keydir/ssh_host_ed25519_key"
@@ -100,7 +100,7 @@ EOF
 
 ssh_client_config() {
     cat > "$STATE/ssh_config" <<EOF
-Host 127.0.0.1 127.0.0.2 127.0.0.3 lab-a lab-b lab-c
+Host 127.0.0.1 127.0.0.2 127.0.0.3 127.0.0.4 lab-a lab-b lab-c lab-d
     IdentityFile $STATE/id_ed25519
     IdentitiesOnly yes
     UserKnownHostsFile $STATE/known_hosts ~/.ssh/known_hosts
@@ -139,7 +139,8 @@ ssh_client_unconfig() {
 }
 
 # ---------- hosts B and C: namespaced libvirtd ----------
-host_uuid() { # stable per lab host, distinct from each other and from A
+host_uuid() { # stable per lab host, distinct from each other and from A; D is a clone of B (same UUID)
+    [ "$1" = d ] && { host_uuid b; return; }
     local f="$STATE/hosts/$1.uuid"
     [ -f "$f" ] || cat /proc/sys/kernel/random/uuid > "$f"
     cat "$f"
@@ -170,7 +171,7 @@ prepare_host_root() {
         grep -v '^\s*\(migration_address\|migration_host\|security_driver\)\s*=' /etc/libvirt/qemu.conf || true
         printf 'migration_address = "%s"\nmigration_host = "%s"\nsecurity_driver = "none"\n' "$addr" "$addr"
     } > "$root/etc-libvirt/qemu.conf"
-    { cat /etc/hosts; printf '127.0.0.1 lab-a\n127.0.0.2 lab-b\n127.0.0.3 lab-c\n'; } > "$root/hosts"
+    { cat /etc/hosts; printf '127.0.0.1 lab-a\n127.0.0.2 lab-b\n127.0.0.3 lab-c\n127.0.0.4 lab-d\n'; } > "$root/hosts"
     sshd_config "$h" > "$root/sshd_config"
 }
 
