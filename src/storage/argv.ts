@@ -36,6 +36,8 @@ export function poolDefineNetfs(uri: string, pool: string, server: string, expor
         "--source-host", checkValue("NFS server", server), "--source-path", checkValue("export", exportPath),
         "--source-format", "nfs", "--target", checkValue("mount point", target));
 }
+/** Creates the pool's target directory (netfs: the mount point). */
+export const poolBuild = (uri: string, pool: string) => virsh(uri, "pool-build", "--pool", checkValue("pool name", pool));
 export const poolStart = (uri: string, pool: string) => virsh(uri, "pool-start", "--pool", checkValue("pool name", pool));
 export const poolAutostart = (uri: string, pool: string) => virsh(uri, "pool-autostart", "--pool", checkValue("pool name", pool));
 export const poolInfo = (uri: string, pool: string) => virsh(uri, "pool-info", "--pool", checkValue("pool name", pool));

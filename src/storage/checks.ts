@@ -50,7 +50,8 @@ export type SelinuxState = "absent" | "disabled" | "on" | "off";
 export async function selinuxState(runner: Runner, host: NfsHost): Promise<SelinuxState> {
     let mode: string;
     try { mode = (await runner.run(host.target, getenforce())).trim() } catch (e) {
-        if (isRunError(e) && e.cause === "not-found") return "absent";
+        // not installed: locally "not-found"; over SSH the remote shell exits 127
+        if (isRunError(e) && (e.cause === "not-found" || e.exitStatus === 127)) return "absent";
         throw e;
     }
     if (mode === "Disabled") return "disabled";

@@ -47,7 +47,7 @@ export function buildPlan(i: NfsInputs, selinuxHosts: readonly string[]): Step[]
     }
     for (const c of i.clients) {
         const commands = i.method === "pool"
-            ? [a.poolDefineNetfs(c.uri, i.poolName, i.storage.address, i.exportDir, i.mountPoint), a.poolStart(c.uri, i.poolName), a.poolAutostart(c.uri, i.poolName)]
+            ? [a.poolDefineNetfs(c.uri, i.poolName, i.storage.address, i.exportDir, i.mountPoint), a.poolBuild(c.uri, i.poolName), a.poolStart(c.uri, i.poolName), a.poolAutostart(c.uri, i.poolName)]
             : [a.findmnt(i.mountPoint), a.mkdirArgv(i.mountPoint), i.method === "fstab" ? a.mountFromFstab(i.mountPoint) : a.mountNfs(i.storage.address, i.exportDir, i.mountPoint, i.mountOptions)];
         const how = i.method === "pool" ? `as libvirt pool ${i.poolName}` : i.method === "fstab" ? "(and in /etc/fstab)" : "";
         steps.push({ id: `mount-${c.id}`, kind: "mount", host: c, title: `Mount ${i.storage.address}:${i.exportDir} on ${i.mountPoint} of ${c.label} ${how}`.trim(),

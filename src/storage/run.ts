@@ -134,13 +134,13 @@ async function mountStep(ctx: FlowContext, record: FlowRecord, step: Step): Prom
     const i = record.inputs;
     const h = step.host;
     if (i.method === "pool") {
-        const [define, start, autostart] = step.commands as [string[], string[], string[]];
+        const [define, build, start, autostart] = step.commands as [string[], string[], string[], string[]];
         const ours = record.added.pools.some(p => p.hostId === h.id && p.name === i.poolName);
         const exists = await run(ctx, h, a.poolInfo(h.uri, i.poolName)).then(info => info, () => null);
         if (exists !== null && !ours) throw new StepError({ message: `A storage pool named ${i.poolName} already exists on ${h.label}; the flow does not change it`, fix: "Choose another pool name" });
         if (exists === null) await run(ctx, h, define);
         if (exists === null || !/State:\s+running/.test(exists)) {
-            try { await run(ctx, h, start) } catch (e) {
+            try { if (exists === null) await run(ctx, h, build); await run(ctx, h, start) } catch (e) {
                 if (exists === null) await run(ctx, h, a.poolUndefine(h.uri, i.poolName)).catch(() => undefined);
                 throw new StepError(explainMount(h.label, e), exists === null ? `Pool ${i.poolName} was removed again` : "");
             }

@@ -140,7 +140,7 @@ describe("mount step", () => {
         expect(runner.ran(/^mount/)).toEqual([]);
     });
     it("netfs pool whose start fails is undefined again", async () => {
-        const { runner, ctx, record, step } = setup([[/pool-info/, failure("error: failed to get pool")], [/pool-define-as/, ""],
+        const { runner, ctx, record, step } = setup([[/pool-info/, failure("error: failed to get pool")], [/pool-define-as/, ""], [/pool-build/, ""],
             [/pool-start/, failure("error: Failed to start pool shared-images\nerror: internal error: Child process (/usr/bin/mount -t nfs ...) unexpected exit status 32: mount.nfs: No such device")], [/pool-undefine/, ""]], { method: "pool" });
         const e = await executeStep(ctx, record, step("mount-dest")).then(() => { throw new Error("the step should fail") }, (x: unknown) => x as StepError);
         expect(e.message).toMatch(/cannot mount NFS/);
@@ -182,5 +182,18 @@ describe("other steps", () => {
         const s = buildPlan(r.inputs, r.selinuxHosts).find(x => x.id === "selinux-dest")!;
         expect(await executeStep({ runner, files: () => new MemoryFiles(), jobDir: () => "/x" }, r, s)).toMatch(/virt_use_nfs is on/);
         expect(runner.calls[0]!.target).toEqual(LOCAL.target.kind === "local" ? r.inputs.clients[1]!.target : null);
+    });
+});
+
+describe("SELinux detection", () => {
+    it("getenforce missing (locally not-found, over SSH exit 127) → not installed; Enforcing + getsebool off → the step is needed", async () => {
+        const { selinuxState } = await import("../../src/storage/checks");
+        const h = inputs().clients[1]!;
+        expect(await selinuxState(new ScriptedRunner([[/^getenforce$/, new RunError("exit-status", "sh: 1: getenforce: not found", ["getenforce"], 127, "")]]), h)).toBe("absent");
+        expect(await selinuxState(new ScriptedRunner([[/^getenforce$/, new RunError("not-found", "", ["getenforce"])]]), h)).toBe("absent");
+        expect(await selinuxState(new ScriptedRunner([[/^getenforce$/, "Disabled\n"]]), h)).toBe("disabled");
+        expect(await selinuxState(new ScriptedRunner([[/^getenforce$/, "Enforcing\n"], [/^getsebool virt_use_nfs$/, "virt_use_nfs --> off\n"]]), h)).toBe("off");
+        expect(await selinuxState(new ScriptedRunner([[/^getenforce$/, "Permissive\n"], [/^getsebool virt_use_nfs$/, "virt_use_nfs --> on\n"]]), h)).toBe("on");
+        await expect(selinuxState(new ScriptedRunner([[/^getenforce$/, failure("ssh: connect to host 10.0.0.2 port 22: Connection refused", 255)]]), h)).rejects.toThrow();
     });
 });
