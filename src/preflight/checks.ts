@@ -68,7 +68,7 @@ export function startPreflight(deps: PreflightDeps, input: PreflightInput, onRes
     const withDef = (id: string, title: string, f: (d: DomainDefinition) => Promise<CheckResult | CheckResult[]> | CheckResult | CheckResult[]) =>
         () => definition.then(f, e => cannot(id, title, e));
     const specs: CheckSpec[] = [
-        { id: "reachable", title: "Destination reachable", timeoutMs: 45_000, run: () => reachable(input, destVersion) },
+        { id: "reachable", title: "Destination reachable", timeoutMs: 45_000, run: () => reachable(input, destVersion, run(v.version(input.sourceUri))) },
         { id: "same-host", title: "Not the same host", timeoutMs: 45_000, run: () => sameHost(run, input, destCapabilities) },
         { id: "ports", title: "Ports and firewall", timeoutMs: 45_000, run: () => portChecks(deps.runner, { destinationUri: input.destinationUri,
             destinationLabel: input.destinationLabel, probeFrom: input.sourceTarget ?? LOCAL, destinationTarget: input.destinationTarget ?? null }) },
@@ -122,11 +122,17 @@ function pathExists(runner: Runner, target: RunTarget | null | undefined): ((pat
     return path => runner.run(target, ["test", "-e", path], { timeoutMs: TIMEOUT }).then(() => true, () => false);
 }
 
-async function reachable(input: PreflightInput, version: Promise<string>): Promise<CheckResult> {
-    const commands = [v.version(input.destinationUri)];
+async function reachable(input: PreflightInput, version: Promise<string>, sourceVersion: Promise<string>): Promise<CheckResult> {
+    const commands = [v.version(input.destinationUri), v.version(input.sourceUri)];
     try {
         const ver = parseVersion(await version);
-        return { id: "reachable", severity: "pass", title: `${input.destinationLabel} answers: libvirt ${ver.libvirtVersion ?? "?"}, ${ver.hypervisor ?? "?"}`, commands };
+        const src = await sourceVersion.then(parseVersion, () => null);
+        const here = src ? ` (source: libvirt ${src.libvirtVersion ?? "?"}, ${src.hypervisor ?? "?"})` : "";
+        const title = `${input.destinationLabel} answers: libvirt ${ver.libvirtVersion ?? "?"}, ${ver.hypervisor ?? "?"}${here}`;
+        if (ver.hypervisor && !/^QEMU\b/.test(ver.hypervisor))
+            return { id: "reachable", severity: "error", title, commands, detail: `The destination runs ${ver.hypervisor}, not QEMU/KVM.`,
+                fix: "Choose a destination whose libvirt manages QEMU/KVM guests (a qemu:// URI)." };
+        return { id: "reachable", severity: "pass", title, commands };
     } catch (e) {
         const c = explainConnectionError(input.destinationLabel, message(e));
         return { id: "reachable", severity: "error", title: c.title, detail: c.message, fix: c.fix, commands };

@@ -104,6 +104,13 @@ describe("runPreflight with a scripted runner", () => {
         expect(seen.sort()).toEqual(results.map(r => r.id).sort());
         expect(worst(results)).toBe("error");
     });
+    it("shows both sides' versions; a destination that is not QEMU is an error", async () => {
+        const results = await runPreflight({ runner }, { domain: "vm", sourceUri: "src", destinationUri: "dst", destinationLabel: "B", options: defaultOptions("shutoff"), live: false });
+        expect(results.find(r => r.id === "reachable")!.title).toBe("B answers: libvirt 9.0.0, QEMU 7.2.0 (source: libvirt 9.0.0, QEMU 7.2.0)");
+        const xen: Runner = { run: async (t, argv, o) => argv[3] === "version" && argv[2] === "dst" ? "Using library: libvirt 9.0.0\nRunning hypervisor: Xen 4.17.0\n" : runner.run(t, argv, o) };
+        const r = (await runPreflight({ runner: xen }, { domain: "vm", sourceUri: "src", destinationUri: "dst", destinationLabel: "B", options: defaultOptions("shutoff"), live: false })).find(x => x.id === "reachable");
+        expect(r).toMatchObject({ severity: "error", detail: "The destination runs Xen 4.17.0, not QEMU/KVM." });
+    });
     it("the same host UUID is an error", async () => {
         const same: Runner = { run: async (t, argv, o) => argv[3] === "capabilities" ? "<capabilities><host><uuid>u1</uuid></host></capabilities>" : runner.run(t, argv, o) };
         const results = await runPreflight({ runner: same }, { domain: "vm", sourceUri: "src", destinationUri: "dst", destinationLabel: "B", options: defaultOptions("shutoff"), live: false });
