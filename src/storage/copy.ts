@@ -78,6 +78,7 @@ export async function copyImage(runner: Runner, r: CopyRequest, onProgress: (p: 
         if (p) onProgress({ ...p, total });
         if (job.lost) throw new CopyError("The copy stopped without an exit status (killed, or the host restarted)", "Run the step again: it starts the copy over.");
         if (job.exitStatus === null) continue;
+        await runner.run({ kind: "local" }, ["rm", "-rf", "--", r.jobDir]).catch(() => undefined);
         if (job.exitStatus !== 0) {
             await runner.run(r.storage.target, removePart(part)).catch(() => undefined);
             throw new CopyError(`Copying ${r.sourcePath} to ${r.storage.label} failed: ${copyErrors(job.stderr) || `exit status ${job.exitStatus}`}`, "Fix the cause and run the step again.");

@@ -126,6 +126,11 @@ test("nfs: directory, verified copy, /etc/exports + exportfs, then mount fails i
     expect(onB("sha256sum", "--", `${EXPORT_DIR}/${VM}.qcow2`).split(" ")[0]).toBe(sum);
     await expect(step(d, "copy-0")).toContainText(`SHA-256 ${sum}`);
 
+    await step(d, "export").getByRole("button", { name: "Commands" }).click();
+    await expect(step(d, "export").getByLabel(/^Commands of /)).toContainText("exportfs -a");
+    await expect(step(d, "export").getByLabel(/^Commands of /)).toContainText("exportfs -v");
+    await expect(step(d, "export")).toContainText(`Edits /etc/exports`);
+    await expect(step(d, "export")).toContainText(`${EXPORT_DIR} 127.0.0.1(rw,no_root_squash) 127.0.0.3(rw,no_root_squash)`);
     await runStep(d, "export", "done");
     expect(read("/etc/exports")).toBe(EXPORTS + "# cockpit-migrate: NFS shared storage for VM disk images (remove with Undo in the Shared storage flow)\n" +
         `${EXPORT_DIR} 127.0.0.1(rw,no_root_squash) 127.0.0.3(rw,no_root_squash)\n`);
@@ -177,5 +182,21 @@ test("nfs: a libvirt netfs pool that cannot mount is removed again, with the rea
     await runStep(d, "mount-127.0.0.3", "failed");
     await expect(step(d, "mount-127.0.0.3").locator("[data-step-error]")).toContainText("cannot mount NFS");
     expect(tryVirsh("qemu+tcp://127.0.0.3/system", "pool-info", "--pool", "lab-e2e-nfs-pool").ok).toBe(false);
+    expect(read("/etc/fstab")).toBe(FSTAB);
+});
+
+test("nfs: Run all stops at a copy that would replace a different file on the storage host; nothing else changes", async ({ page }) => {
+    onB("mkdir", "-p", "--", EXPORT_DIR);
+    execFileSync("ssh", ["-o", "BatchMode=yes", "root@127.0.0.2", "--", "sh", "-c", `'echo the admin file > ${EXPORT_DIR}/${VM}.qcow2'`]);
+    const d = await openFlow(page);
+    await prepare(d);
+    await d.getByRole("button", { name: "Run all steps" }).click();
+    await expect(step(d, "copy-0")).toHaveAttribute("data-status", "failed", { timeout: 60_000 });
+    await expect(step(d, "copy-0").locator("[data-step-error]")).toContainText(`${EXPORT_DIR}/${VM}.qcow2 already exists on 127.0.0.2 and differs from /var/lib/libvirt/images/${VM}.qcow2`);
+    await expect(step(d, "mkdir")).toHaveAttribute("data-status", "done");
+    await expect(step(d, "export")).toHaveAttribute("data-status", "pending");
+    expect(onB("cat", "--", `${EXPORT_DIR}/${VM}.qcow2`)).toBe("the admin file\n");
+    expect(onB("ls", "-A", "--", EXPORT_DIR)).toBe(`${VM}.qcow2\n`);
+    expect(read("/etc/exports")).toBe(EXPORTS);
     expect(read("/etc/fstab")).toBe(FSTAB);
 });

@@ -197,3 +197,24 @@ describe("SELinux detection", () => {
         await expect(selinuxState(new ScriptedRunner([[/^getenforce$/, failure("ssh: connect to host 10.0.0.2 port 22: Connection refused", 255)]]), h)).rejects.toThrow();
     });
 });
+
+describe("Undo of a netfs pool", () => {
+    it("pool-destroy (an inactive pool is fine) then pool-undefine, only for the pool the flow defined", async () => {
+        const { runner, ctx, record, step } = setup([[/pool-info/, failure("error: failed to get pool")], [/pool-define-as|pool-build|pool-start|pool-autostart/, ""],
+            [/pool-destroy/, failure("error: Requested operation is not valid: storage pool 'shared-images' is not active")], [/pool-undefine/, ""]], { method: "pool" });
+        await executeStep(ctx, record, step("mount-dest"));
+        expect(record.added.pools).toEqual([{ hostId: "dest", name: "shared-images" }]);
+        const plan = undoPlan(record);
+        expect(plan.map(a => a.commands.map(displayCommand))).toEqual([[
+            "virsh -c qemu+ssh://root@10.0.0.2/system pool-destroy --pool shared-images",
+            "virsh -c qemu+ssh://root@10.0.0.2/system pool-undefine --pool shared-images"]]);
+        await undoAction(ctx, record, plan[0]!);
+        expect(runner.ran(/pool-undefine/)).toHaveLength(1);
+        expect(record.added.pools).toEqual([]);
+    });
+    it("a pool of that name the flow did not define is refused, not reused", async () => {
+        const { runner, ctx, record, step } = setup([[/pool-info/, "Name: shared-images\nState: running\n"]], { method: "pool" });
+        await expect(executeStep(ctx, record, step("mount-dest"))).rejects.toThrow(/already exists on 10.0.0.2; the flow does not change it/);
+        expect(runner.ran(/pool-(define|start|undefine)/)).toEqual([]);
+    });
+});
