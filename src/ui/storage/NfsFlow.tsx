@@ -31,7 +31,10 @@ export default function NfsFlow({ onClose }: { onClose(): void }) {
         setRecordState(r ? { ...r, steps: { ...r.steps }, added: { ...r.added } } : null);
         try { await saveRecord(services.files, r) } catch (e) { setMessage({ variant: "danger", title: _("The flow's record could not be saved"), body: errorText(e) }) }
     };
-    const steps = useMemo(() => current ? buildPlan(current.inputs, current.selinuxHosts) : [], [current?.inputs, current?.selinuxHosts]);
+    const plan = useMemo(() => {
+        try { return { steps: current ? buildPlan(current.inputs, current.selinuxHosts) : [], error: null } } catch (e) { return { steps: [], error: errorText(e) } }
+    }, [current?.inputs, current?.selinuxHosts]);
+    const steps = plan.steps;
 
     const runStep = async (step: Step): Promise<boolean> => {
         const r = ref.current!;
@@ -73,6 +76,7 @@ export default function NfsFlow({ onClose }: { onClose(): void }) {
                 description={_("Share the VMs' disk images between hosts over NFS: directory, copy, /etc/exports, exportfs, SELinux, mount on the clients.")} />
             <ModalBody>
                 <Stack hasGutter>
+                    {plan.error && <StackItem><Alert variant="danger" isInline title={_("The saved flow cannot be resumed")}>{plan.error}</Alert></StackItem>}
                     {message && <StackItem><Alert variant={message.variant} isInline title={message.title}>{message.body && <pre className="cm-command">{message.body}</pre>}</Alert></StackItem>}
                     {current === undefined || (saved.loading && record === undefined) ? <Spinner aria-label={_("Loading")} />
                         : current === null ? <NfsSetup known={hosts.data?.hosts ?? []} onPrepare={prepare} />
