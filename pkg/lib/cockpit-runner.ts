@@ -3,7 +3,7 @@
  * remote ones run as `ssh … -- host 'argv'…` through the same bridge (see ssh.ts).
  */
 import type { Cockpit } from "./cockpit";
-import { RunError, toRunError, type RunOptions, type Runner, type RunTarget } from "./runner";
+import { checkArgv, toRunError, type RunOptions, type Runner, type RunTarget } from "./runner";
 import { sshArgv } from "./ssh";
 
 export function cockpitInstance(): Cockpit {
@@ -24,7 +24,7 @@ export class CockpitRunner implements Runner {
     run(target: RunTarget, argv: readonly string[], options: RunOptions = {}): Promise<string> {
         let full: string[];
         try {
-            if (argv.some(a => a.includes("\0"))) throw new RunError("invalid-argument", "An argument contains a NUL character", argv);
+            checkArgv(argv);
             full = targetArgv(target, argv);
         } catch (e) {
             return Promise.reject(toRunError(e, argv));

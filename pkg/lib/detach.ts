@@ -6,7 +6,7 @@
  * The shell script below is a constant: the job directory and the argv reach it as positional
  * parameters ("$1", "$@"), never spliced into the script text.
  */
-import { RunError, type Runner } from "./runner";
+import { checkArgv, RunError, type Runner } from "./runner";
 
 const SCRIPT = [
     'exec < /dev/null > /dev/null 2>&1', // let the starter's pipes close at once
@@ -21,6 +21,7 @@ const SCRIPT = [
 export function detachedArgv(jobDir: string, argv: readonly string[]): string[] {
     if (!jobDir.startsWith("/") || jobDir.includes("\0")) throw new RunError("invalid-argument", "The job directory must be an absolute path", [jobDir]);
     if (argv.length === 0) throw new RunError("invalid-argument", "Nothing to run", argv);
+    checkArgv(argv);
     return ["setsid", "--fork", "sh", "-c", SCRIPT, "sh", jobDir, ...argv];
 }
 

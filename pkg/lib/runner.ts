@@ -53,6 +53,24 @@ export class RunError extends Error {
     }
 }
 
+/** Lone UTF-16 surrogates cannot be encoded: the program would receive U+FFFD, another name. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Why an argv element cannot be passed to a program exactly, or null when it can. */
+export function argProblem(arg: string): string | null {
+    if (arg.includes("\0")) return "contains a NUL character";
+    if (LONE_SURROGATE.test(arg)) return "is not valid Unicode (a lone surrogate)";
+    return null;
+}
+
+/** Refuses an argv that cannot reach the program exactly as given. */
+export function checkArgv(argv: readonly string[]): void {
+    for (const a of argv) {
+        const p = argProblem(a);
+        if (p) throw new RunError("invalid-argument", `An argument ${p}`, argv);
+    }
+}
+
 export function isRunError(e: unknown): e is RunError {
     return e instanceof RunError;
 }

@@ -4,11 +4,12 @@
  * argv element is sent as one POSIX single-quoted word, which the remote shell turns back into
  * exactly that element.
  */
-import { RunError } from "./runner";
+import { argProblem, RunError } from "./runner";
 
 /** One argv element as a single-quoted POSIX shell word. NUL cannot be carried and is refused. */
 export function shellQuote(arg: string): string {
-    if (arg.includes("\0")) throw new RunError("invalid-argument", "An argument contains a NUL character", [arg]);
+    const problem = argProblem(arg);
+    if (problem) throw new RunError("invalid-argument", `An argument ${problem}`, [arg]);
     return "'" + arg.replace(/'/g, "'\\''") + "'";
 }
 
@@ -23,7 +24,7 @@ export const SSH_OPTIONS: readonly string[] = [
 
 /** Refuses host and user names that ssh could read as options or that carry control characters. */
 export function checkSshEndpoint(address: string, user: string, port?: number): void {
-    const bad = (s: string) => s === "" || s.startsWith("-") || /[\s\0-\x1f\x7f]/.test(s);
+    const bad = (s: string) => s === "" || s.startsWith("-") || /[\s\0-\x1f\x7f]/.test(s) || argProblem(s) !== null;
     if (bad(address)) throw new RunError("invalid-argument", `Not a valid host address: ${JSON.stringify(address)}`, [address]);
     if (bad(user) || user.includes("@")) throw new RunError("invalid-argument", `Not a valid user name: ${JSON.stringify(user)}`, [user]);
     if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535))

@@ -2,6 +2,8 @@
 import type { DomainState } from "../domains/types";
 import { isActive } from "../domains/types";
 import { migrate } from "../virsh/migrate";
+import { checkValue } from "../virsh/argv";
+import { argProblem } from "../../pkg/lib/runner";
 
 export interface MigrationOptions {
     /** permanent = --persistent --undefinesource; temporary = a transient copy, source definition kept */
@@ -80,7 +82,7 @@ export function validateOptions(o: MigrationOptions, ctx: DomainContext): Option
         else if (!intIn(o.postcopyAfterTimeoutS, 1, 86_400)) errors.postcopyAfterTimeoutS = "A whole number of seconds, at least 1";
     }
     for (const [key, value] of [["migrateUri", o.migrateUri], ["listenAddress", o.listenAddress]] as const) {
-        if (value !== undefined && (value === "" || /[\s\0]/.test(value) || value.startsWith("-"))) errors[key] = "Not a valid address";
+        if (value !== undefined && (value === "" || /[\s\0]/.test(value) || value.startsWith("-") || argProblem(value) !== null)) errors[key] = "Not a valid address";
     }
     if (o.duration === "temporary" && o.storage === "shared" && active)
         warnings.push("Temporary migration keeps the definition here: never start it here while it runs on the destination, or both hosts will write to the same shared disks and corrupt them.");
@@ -114,8 +116,8 @@ export function migrateFlags(o: MigrationOptions): string[] {
     if (o.compressed) f.push("--compressed");
     if (o.tls) f.push("--tls");
     if (o.abortOnError) f.push("--abort-on-error");
-    if (o.migrateUri) f.push("--migrateuri", o.migrateUri);
-    if (o.listenAddress) f.push("--listen-address", o.listenAddress);
+    if (o.migrateUri) f.push("--migrateuri", checkValue("migration URI", o.migrateUri));
+    if (o.listenAddress) f.push("--listen-address", checkValue("listen address", o.listenAddress));
     return f;
 }
 

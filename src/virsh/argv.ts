@@ -5,10 +5,13 @@
  * never read as an option.
  */
 
+import { argProblem } from "../../pkg/lib/runner";
+
 /** A domain name, URI or path as it must be for virsh: anything but empty or NUL. */
 export function checkValue(what: string, value: string): string {
     if (value === "") throw new VirshArgumentError(`The ${what} is empty`);
-    if (value.includes("\0")) throw new VirshArgumentError(`The ${what} contains a NUL character`);
+    const problem = argProblem(value);
+    if (problem) throw new VirshArgumentError(`The ${what} ${problem}`);
     return value;
 }
 

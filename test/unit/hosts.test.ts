@@ -36,7 +36,7 @@ describe("validation", () => {
     it("rejects every hostile string as an address except plain names", () => {
         for (const s of HOSTILE) {
             const ok = validateAddress(s) === null;
-            if (ok) expect(s).toMatch(/^[A-Za-z0-9.-]+$/);
+            if (ok) expect(s).toMatch(/^([A-Za-z0-9.-]+|\[?[0-9A-Fa-f:.]+\]?)$/);
         }
     });
     it("reports each bad field", () => {
