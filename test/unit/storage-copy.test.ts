@@ -16,7 +16,9 @@ const dir = mkdtempSync(join(tmpdir(), "nfs-copy-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const runner = new LocalRunner();
 const fast = () => new Promise<void>(r => setTimeout(r, 30));
-const NAMES = HOSTILE.filter(n => n && !n.includes("/") && argProblem(n) === null && n !== "." && n !== ".." && n.length < 200);
+// file names as the file system stores them (UTF-8): strings that encode alike (lone surrogates) are one name
+const NAMES = [...new Set(HOSTILE.filter(n => n && !n.includes("/") && !n.includes("\0") && n !== "." && n !== ".." && n.length < 200)
+    .filter(n => Buffer.from(n).toString() === n))];
 
 describe("dd progress", () => {
     it("reads the last report among CR-separated updates and record counts", () => {
