@@ -16,9 +16,8 @@ const dir = mkdtempSync(join(tmpdir(), "nfs-copy-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const runner = new LocalRunner();
 const fast = () => new Promise<void>(r => setTimeout(r, 30));
-// file names as the file system stores them (UTF-8): strings that encode alike (lone surrogates) are one name
-const NAMES = [...new Set(HOSTILE.filter(n => n && !n.includes("/") && !n.includes("\0") && n !== "." && n !== ".." && n.length < 200)
-    .filter(n => Buffer.from(n).toString() === n))];
+// names the runner accepts as arguments (argProblem: no NUL, no lone surrogates) and that can be a file name
+const NAMES = [...new Set(HOSTILE.filter(n => n && !n.includes("/") && argProblem(n) === null && n !== "." && n !== ".." && n.length < 200))];
 
 describe("dd progress", () => {
     it("reads the last report among CR-separated updates and record counts", () => {
