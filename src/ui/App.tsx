@@ -1,5 +1,5 @@
 import { lazy, Suspense, useMemo, useState } from "react";
-import { Alert, AlertActionLink, Button, ExpandableSection, FormSelect, FormSelectOption, Page, PageSection, Stack, StackItem, Title, Toolbar, ToolbarContent, ToolbarGroup, ToolbarItem } from "@patternfly/react-core";
+import { Alert, AlertActionLink, Button, EmptyState, EmptyStateBody, ExpandableSection, FormSelect, FormSelectOption, Page, PageSection, Stack, StackItem, Title, Toolbar, ToolbarContent, ToolbarGroup, ToolbarItem } from "@patternfly/react-core";
 import { hostUri, localUri } from "../hosts/uri";
 import { LOCAL_HOST_ID, type Driver, type KnownHost } from "../hosts/types";
 import { explainConnectionError } from "../hosts/errors";
@@ -18,6 +18,7 @@ import { startMigration } from "../migration/job";
 import { isActive, type Domain } from "../domains/types";
 import { useServices } from "./services";
 import { _, format } from "../../pkg/lib/gettext";
+import { LockIcon } from "@patternfly/react-icons";
 
 const SESSION_ID = "localhost-session";
 /** The NFS shared-storage flow is loaded only when opened (own chunk). */
@@ -60,10 +61,10 @@ export function App() {
                                 </FormSelect>
                             </ToolbarItem>
                             <ToolbarItem>
-                                <Button variant="secondary" onClick={() => setHostsOpen(true)}>{_("Known hosts")}</Button>
+                                <Button variant="secondary" onClick={() => setHostsOpen(true)} isDisabled={admin === false}>{_("Known hosts")}</Button>
                             </ToolbarItem>
                             <ToolbarItem>
-                                <Button variant="secondary" onClick={() => setNfsOpen(true)}>{_("Shared storage (NFS)")}</Button>
+                                <Button variant="secondary" onClick={() => setNfsOpen(true)} isDisabled={admin === false}>{_("Shared storage (NFS)")}</Button>
                             </ToolbarItem>
                             <ToolbarItem>
                                 <Button variant="secondary" onClick={() => setPolicyOpen(true)} isDisabled={admin === false}>{_("Overcommit policy")}</Button>
@@ -98,7 +99,31 @@ export function App() {
     );
 }
 
-function HostView({ host, known, readOnly, selectedVm, onSelectVm }: { host: HostChoice; known: KnownHost[]; readOnly: boolean; selectedVm: string | null; onSelectVm(name: string): void }) {
+type HostViewProps = { host: HostChoice; known: KnownHost[]; readOnly: boolean; selectedVm: string | null; onSelectVm(name: string): void };
+
+/** Without administrative access, the system connection and other hosts are not queried at all. */
+function HostView(props: HostViewProps) {
+    return props.readOnly && props.host.driver !== "session" ? <ReadOnlyHostView host={props.host} /> : <FullHostView {...props} />;
+}
+
+function ReadOnlyHostView({ host }: { host: HostChoice }) {
+    const history = useHistory();
+    return (
+        <>
+            <StackItem><Migrations uri={host.uri} history={history} onChanged={() => undefined} readOnly /></StackItem>
+            <StackItem isFilled>
+                <EmptyState titleText={_("Administrative access required")} headingLevel="h2" icon={LockIcon} data-state="admin-required">
+                    <EmptyStateBody>
+                        {format(_("The virtual machines of $0 are listed and migrated with administrative access. Turn it on in the top bar (\"Limited access\")."),
+                            host.known?.address ?? _("this host"))}
+                    </EmptyStateBody>
+                </EmptyState>
+            </StackItem>
+        </>
+    );
+}
+
+function FullHostView({ host, known, readOnly, selectedVm, onSelectVm }: HostViewProps) {
     const services = useServices();
     const domains = useDomains(host.uri);
     const [generation, setGeneration] = useState(0);

@@ -1,12 +1,12 @@
 import { useCallback, useState } from "react";
-import { ExpandableSection, Label, Stack, StackItem } from "@patternfly/react-core";
+import { Alert, ExpandableSection, Label, Stack, StackItem } from "@patternfly/react-core";
 import { Table, Tbody, Td, Th, Thead, Tr } from "@patternfly/react-table";
 import { readHistory, type MigrationRecord } from "../history/records";
 import { useLoader } from "./hooks";
 import { useServices } from "./services";
 import { MigrationProgress, MigrationResult } from "./MigrationProgress";
 import { formatDuration } from "./format";
-import { _ } from "../../pkg/lib/gettext";
+import { _, format } from "../../pkg/lib/gettext";
 
 const OUTCOME: Record<MigrationRecord["outcome"], [string, "blue" | "green" | "red" | "grey" | "orange"]> = {
     running: [_("Running"), "blue"], completed: [_("Completed"), "green"], failed: [_("Failed"), "red"], cancelled: [_("Cancelled"), "grey"], lost: [_("Lost"), "orange"],
@@ -18,7 +18,7 @@ export function useHistory() {
 }
 
 /** Running migrations from this host (reattached after a reload), results, and the history. */
-export function Migrations({ uri, history, onChanged }: { uri: string; history: ReturnType<typeof useHistory>; onChanged(): void }) {
+export function Migrations({ uri, history, onChanged, readOnly = false }: { uri: string; history: ReturnType<typeof useHistory>; onChanged(): void; readOnly?: boolean }) {
     const [finished, setFinished] = useState<MigrationRecord[]>([]);
     const [dismissed, setDismissed] = useState<Set<string>>(new Set());
     const records = history.data?.records ?? [];
@@ -37,7 +37,11 @@ export function Migrations({ uri, history, onChanged }: { uri: string; history: 
     if (mine.length === 0 && running.length === 0) return null;
     return (
         <Stack hasGutter>
-            {running.map(r => <StackItem key={r.id}><MigrationProgress record={r} onFinished={onFinished} /></StackItem>)}
+            {running.map(r => <StackItem key={r.id}>{readOnly
+                ? <Alert variant="info" isInline data-migration={r.id} title={format(_("$0 is being migrated to $1"), r.domain, r.destination.label)}>
+                    {format(_("Started by $0 at $1. Following or controlling it needs administrative access."), r.user ?? "?", new Date(r.startedAt).toLocaleTimeString())}
+                </Alert>
+                : <MigrationProgress record={r} onFinished={onFinished} />}</StackItem>)}
             {results.map(r => <StackItem key={r.id}><MigrationResult record={r} onDismiss={() => setDismissed(d => new Set(d).add(r.id))} /></StackItem>)}
             {mine.length > 0 && (
                 <StackItem>

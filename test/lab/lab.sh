@@ -5,6 +5,7 @@
 #       in private mount/UTS/cgroup namespaces, with its own host_uuid, config and state.
 # Usage: lab.sh up | down | status | guest HOST NAME KIND [--start] [--dirty-mb N]
 #        | stop-libvirtd HOST | start-libvirtd HOST | uri HOST
+#        | restart-libvirtd-a | kill-qemu HOST NAME | kill-ssh-to ADDR   (faults for the reliability tests)
 #        | clone-up | clone-down   (host D = 127.0.0.4, lab-d: a cloned installation of B, same host_uuid)
 set -euo pipefail
 
@@ -76,6 +77,9 @@ main() {
         clean-tests) require_root; remove_test_guests ;;
         clone-up) require_root; lab_key_known_hosts; ssh_client_config; start_host d; define_pool d; echo "lab-d 127.0.0.4 qemu+tcp://127.0.0.4/system: up (a clone of lab-b: same host UUID)" ;;
         clone-down) require_root; stop_host d ;;
+        restart-libvirtd-a) require_root; restart_libvirtd_a ;;
+        kill-qemu) require_root; kill_qemu "$1" "$2" ;;
+        kill-ssh-to) require_root; kill_ssh_to "$1" ;;
         forget-hostkey) require_root; forget_hostkey "$1" ;;
         restore-hostkey) require_root; restore_hostkey ;;
         *) echo "usage: lab.sh up|down|status|guest HOST NAME KIND [--start] [--dirty-mb N]|stop-libvirtd HOST|start-libvirtd HOST|uri HOST" >&2; exit 2 ;;

@@ -296,3 +296,46 @@ define_pool() {
     virsh -c "$uri" pool-start default >/dev/null
     virsh -c "$uri" pool-autostart default >/dev/null
 }
+
+# ---------- faults injected by the reliability tests ----------
+# A's libvirtd: the one in this mount namespace (B's and C's run in their own).
+host_a_libvirtd_pid() {
+    local p me
+    me=$(readlink /proc/self/ns/mnt)
+    for p in $(pgrep -x libvirtd); do
+        [ "$(readlink "/proc/$p/ns/mnt" 2>/dev/null)" = "$me" ] && { echo "$p"; return 0; }
+    done
+    return 1
+}
+
+restart_libvirtd_a() {
+    local pid i
+    pid=$(host_a_libvirtd_pid) || true
+    if [ -n "$pid" ]; then
+        kill "$pid"
+        for i in $(seq 100); do pid_alive "$pid" || break; sleep 0.1; done
+    fi
+    libvirtd -d -p "$STATE/a-libvirtd.pid"
+    wait_for 30 socket_answers qemu:///system
+}
+
+# kill -9 the QEMU process of a domain on a lab host (a crash of the destination's QEMU)
+kill_qemu() {
+    local h=$1 name=$2 f
+    if [ "$h" = a ]; then f=/run/libvirt/qemu/$name.pid; else f=$(host_root "$h")/run-libvirt/qemu/$name.pid; fi
+    [ -f "$f" ] || { echo "no QEMU pid file for $name on lab-$h" >&2; return 1; }
+    kill -9 "$(cat "$f")"
+}
+
+# cut the SSH connections that libvirt or virsh opened to a lab address (the network failing mid-way)
+kill_ssh_to() {
+    local addr=$1 p comm parent n=0
+    for p in $(pgrep -x ssh); do
+        tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null | grep -qw -- "$addr" || continue
+        parent=$(awk '{print $4}' "/proc/$p/stat" 2>/dev/null) || continue
+        comm=$(cat "/proc/$parent/comm" 2>/dev/null || true)
+        case "$comm" in libvirtd|virsh|rpc-*) kill -9 "$p" && n=$((n + 1)) ;; esac
+    done
+    echo "cut $n SSH connection(s) to $addr"
+    [ "$n" -gt 0 ]
+}
