@@ -5,8 +5,7 @@
  */
 import { test, expect } from "@playwright/test";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdirSync, chownSync } from "node:fs";
-import { resolve } from "node:path";
+import { chmodSync, chownSync, cpSync, mkdirSync, rmSync } from "node:fs";
 
 const USER = "cockpit-migrate-test";
 const PORT = 9095;
@@ -19,7 +18,12 @@ test.beforeAll(async () => {
     const home = `/tmp/${USER}-home`;
     mkdirSync(home, { recursive: true });
     chownSync(home, uid, uid);
-    ws = spawn("runuser", ["-u", USER, "--", "env", `HOME=${home}`, `XDG_DATA_DIRS=${resolve(".cache/xdg")}:/usr/local/share:/usr/share`,
+    // the package, where that user can read it whatever the checkout's permissions
+    const data = `/tmp/${USER}-data`;
+    rmSync(data, { recursive: true, force: true });
+    cpSync("dist", `${data}/cockpit/cockpit-migrate`, { recursive: true });
+    chmodSync(data, 0o755);
+    ws = spawn("runuser", ["-u", USER, "--", "env", `HOME=${home}`, `XDG_DATA_DIRS=${data}:/usr/local/share:/usr/share`,
         "/usr/lib/cockpit/cockpit-ws", "--no-tls", "--local-session=cockpit-bridge", "--port", String(PORT), "--address", "127.0.0.1"], { stdio: "ignore" });
     for (let i = 0; i < 50; i++) {
         const ok = await fetch(`http://127.0.0.1:${PORT}/cockpit/@localhost/manifests.json`).then(r => r.ok, () => false);
@@ -36,12 +40,13 @@ test("without administrative access: read-only, says why, nothing that would fai
     await expect(page.locator('[data-state="admin-required"]')).toBeVisible();
     await expect(page.locator('[data-state="admin-required"]')).toContainText("Turn it on in the top bar");
     // the system connection was not queried: no connection error, no VM list, no Migrate buttons
-    await expect(page.getByText("Cannot read the virtual machines")).toHaveCount(0);
+    await expect(page.locator("[data-problem]")).toHaveCount(0);
     await expect(page.getByRole("grid")).toHaveCount(0);
     await expect(page.getByRole("button", { name: /^Migrate / })).toHaveCount(0);
     for (const name of ["Known hosts", "Shared storage (NFS)", "Overcommit policy"])
         await expect(page.getByRole("button", { name, exact: true })).toBeDisabled();
     // a known host is not contacted either (SSH as this user would fail)
-    await page.getByRole("combobox", { name: "Host" }).selectOption({ label: "127.0.0.2" }).catch(() => undefined);
-    await expect(page.getByText(/SSH|host key|refused/i)).toHaveCount(0);
+    await page.getByRole("combobox", { name: "Host" }).selectOption({ label: "127.0.0.2" });
+    await expect(page.locator('[data-state="admin-required"]')).toContainText("127.0.0.2");
+    await expect(page.locator("[data-problem]")).toHaveCount(0);
 });
