@@ -134,6 +134,7 @@ remove_test_guests() {
     for h in a b c; do
         uri=$(host_uri "$h")
         socket_answers "$uri" || continue
-        for d in $(virsh -c "$uri" list --all --name | grep '^lab-e2e-' || true); do remove_guest_everywhere "$d"; done
+        # one name per line: names may hold spaces or shell characters (the hostile-name tests)
+        while IFS= read -r d; do [ -n "$d" ] && remove_guest_everywhere "$d"; done < <(virsh -c "$uri" list --all --name | grep '^lab-e2e-' || true)
     done
 }
