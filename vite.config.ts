@@ -4,6 +4,8 @@ import react from "@vitejs/plugin-react";
 import { readdirSync, readFileSync, statSync, writeFileSync, copyFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
+// @ts-expect-error: a plain ES module of ours, without type declarations
+import { buildTranslations } from "./scripts/po.mjs";
 
 /** Cockpit serves `<file>.gz` when it exists; ship gzip alongside every asset, as Cockpit packages do. */
 function cockpitPackage(): Plugin {
@@ -14,6 +16,8 @@ function cockpitPackage(): Plugin {
         configResolved(config) { outDir = config.build.outDir; },
         closeBundle() {
             copyFileSync("manifest.json", join(outDir, "manifest.json"));
+            // po/LANG.po → po.LANG.js: Cockpit serves it as the package's po.js for the user's language
+            (buildTranslations as (dir: string) => string[])(outDir);
             const walk = (dir: string): string[] => readdirSync(dir).flatMap(name => {
                 const p = join(dir, name);
                 return statSync(p).isDirectory() ? walk(p) : [p];
