@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { FstabError, escapeField, formatFstabEntry, nfsSource, parseFstab, removeOurMount, setOurMount } from "../../src/storage/fstab";
@@ -52,10 +53,10 @@ describe("formatting", () => {
     });
     it("util-linux's own parser reads our line back (findmnt --fstab)", () => {
         const line = formatFstabEntry({ server: "nas", exportPath: "/srv/vm images", mountPoint: "/mnt/vm images", options: "rw,hard" });
-        const tmp = join(require("node:os").tmpdir(), `fstab-${process.pid}`);
-        require("node:fs").writeFileSync(tmp, setOurMount(fixture("fstab.debian"), { server: "nas", exportPath: "/srv/vm images", mountPoint: "/mnt/vm images", options: "rw,hard" }).content);
+        const tmp = join(tmpdir(), `fstab-${process.pid}`);
+        writeFileSync(tmp, setOurMount(fixture("fstab.debian"), { server: "nas", exportPath: "/srv/vm images", mountPoint: "/mnt/vm images", options: "rw,hard" }).content);
         const r = spawnSync("findmnt", ["--fstab", "--tab-file", tmp, "-J", "-o", "SOURCE,TARGET,FSTYPE,OPTIONS", "--target", "/mnt/vm images"], { encoding: "utf8" });
-        require("node:fs").unlinkSync(tmp);
+        unlinkSync(tmp);
         expect(line).toContain("\\040");
         expect(JSON.parse(r.stdout).filesystems).toEqual([{ source: "nas:/srv/vm images", target: "/mnt/vm images", fstype: "nfs", options: "rw,hard" }]);
     });
