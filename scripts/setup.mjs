@@ -17,6 +17,8 @@ const PACKAGES = {
         rpm: ["cockpit-ws", "cockpit-bridge", "cockpit-system", "libvirt-daemon-kvm", "libvirt-client", "qemu-kvm", "qemu-img", "openssh-clients"] },
     lab: { deb: ["openssh-server", "busybox-static", "linux-image-amd64", "cpio", "util-linux", "iproute2", "procps"],
         rpm: ["openssh-server", "busybox", "kernel-core", "cpio", "util-linux", "iproute", "procps-ng"] },
+    // packaging tests: make install, the release tarball, a .deb and an .rpm built from it
+    build: { deb: ["make", "xz-utils", "debhelper", "rpm"], rpm: ["make", "xz", "rpm-build"] },
     // NFS flow tests: exportfs and mount.nfs for real, NFS-Ganesha + libnfs (nfs-cat) as user-space server and client
     test: { deb: ["chromium", "nfs-kernel-server", "nfs-common", "nfs-ganesha", "nfs-ganesha-vfs", "libnfs-utils"],
         rpm: ["chromium", "nfs-utils", "nfs-ganesha", "nfs-ganesha-vfs", "libnfs-utils"] },

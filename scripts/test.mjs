@@ -17,7 +17,7 @@ const cache = join(ROOT, ".cache");
 const t0 = Date.now();
 const secs = since => ((Date.now() - since) / 1000).toFixed(1);
 
-ensurePackages(unitOnly ? ["runtime"] : ["runtime", "lab", "test"]);
+ensurePackages(unitOnly ? ["runtime", "build"] : ["runtime", "build", "lab", "test"]);
 await ensureLibvirt();
 ensureNpm();
 

@@ -53,6 +53,32 @@ describe("packaging", () => {
         } finally { rmSync(work, { recursive: true, force: true }) }
     }, 180_000);
 
+    const have = (tool: string) => spawnSync("sh", ["-c", 'command -v "$1"', "sh", tool]).status === 0;
+    it.runIf(have("dpkg-buildpackage") || have("rpmbuild"))("a .deb (dpkg-buildpackage) and an .rpm (rpmbuild) build from the release tarball without network", () => {
+        const work = mkdtempSync(join(tmpdir(), "cm-pkg-"));
+        try {
+            execFileSync("node", ["scripts/dist.mjs", work], { cwd: ROOT, stdio: "pipe" });
+            const tarball = join(work, `cockpit-migrate-${version}.tar.xz`);
+            execFileSync("tar", ["-xJf", tarball, "-C", work]);
+            if (have("dpkg-buildpackage")) {
+                execFileSync("dpkg-buildpackage", ["-b", "-us", "-uc"], { cwd: join(work, "cockpit-migrate"), stdio: "pipe" });
+                const deb = join(work, `cockpit-migrate_${version}-1_all.deb`);
+                const files = execFileSync("dpkg-deb", ["--contents", deb], { encoding: "utf8", maxBuffer: 1 << 24 });
+                expect(files).toContain("./usr/share/cockpit/cockpit-migrate/manifest.json");
+                expect(files).toContain("./usr/share/metainfo/org.cockpit_project.cockpit_migrate.metainfo.xml");
+            }
+            if (have("rpmbuild")) {
+                mkdirSync(join(work, "rpm/SOURCES"), { recursive: true });
+                execFileSync("cp", [tarball, join(work, "rpm/SOURCES/")]);
+                // --nodeps: the BuildRequires are Fedora package names, this may be another distribution
+                execFileSync("rpmbuild", ["--define", `_topdir ${join(work, "rpm")}`, "--nodeps", "--nocheck", "-bb", join(work, "cockpit-migrate/cockpit-migrate.spec")], { stdio: "pipe" });
+                const rpm = join(work, `rpm/RPMS/noarch/cockpit-migrate-${version}-1.noarch.rpm`);
+                const files = execFileSync("rpm", ["-qlp", rpm], { encoding: "utf8" });
+                expect(files).toContain("/usr/share/cockpit/cockpit-migrate/manifest.json");
+            }
+        } finally { rmSync(work, { recursive: true, force: true }) }
+    }, 180_000);
+
     it("the AppStream metainfo is an addon of Cockpit launching our manifest", () => {
         const doc = xml2js(readFileSync(join(ROOT, "packaging/org.cockpit_project.cockpit_migrate.metainfo.xml"), "utf8"), { compact: false }) as Element;
         const c = kid(doc, "component");
