@@ -25,15 +25,18 @@ export function Preflight({ input, onResults }: { input: PreflightInput | null; 
     const [pending, setPending] = useState<PendingCheck[]>([]);
     const [checkedAt, setCheckedAt] = useState<number | null>(null);
     const [generation, setGeneration] = useState(0);
+    // between an input change and the start of the checks (a 400 ms debounce) the region is busy too
+    const [starting, setStarting] = useState(false);
     const handle = useRef<PreflightHandle | null>(null);
     const key = input ? preflightKey(input) : "";
     useEffect(() => {
-        if (!input) { setResults([]); setPending([]); onResults(null); return }
+        if (!input) { setResults([]); setPending([]); setStarting(false); onResults(null); return }
         const cached = cache.get(key);
-        if (cached) { setResults(cached.results); setPending([]); setCheckedAt(cached.at); onResults(cached.results); return }
+        if (cached) { setResults(cached.results); setPending([]); setStarting(false); setCheckedAt(cached.at); onResults(cached.results); return }
         let alive = true;
-        setResults([]); setCheckedAt(null); onResults(null);
+        setResults([]); setCheckedAt(null); onResults(null); setStarting(true);
         const timer = setTimeout(() => {
+            setStarting(false);
             const h = startPreflight({ runner }, input, r => { if (alive) setResults(prev => [...prev, r]) }, p => { if (alive) setPending(p) });
             handle.current = h;
             h.done.then(all => {
@@ -44,7 +47,7 @@ export function Preflight({ input, onResults }: { input: PreflightInput | null; 
         return () => { alive = false; clearTimeout(timer); handle.current?.cancel(); handle.current = null };
         // eslint-disable-next-line react-hooks/exhaustive-deps
     }, [key, runner, generation]);
-    const running = pending.length > 0;
+    const running = starting || pending.length > 0;
     if (!input) return null;
     const sorted = [...results].sort((a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity));
     return (
