@@ -48,7 +48,7 @@ export function App() {
     const host = choices.find(c => c.id === hostId);
 
     return (
-        <Page isContentFilled>
+        <Page isContentFilled className="cm-page">
             <PageSection>
                 <Toolbar>
                     <ToolbarContent>

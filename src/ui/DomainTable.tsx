@@ -94,7 +94,7 @@ export function DomainTable({ hostLabel, domains, selected, onSelect, onMigrate,
                                 {d.persistent ? <Label isCompact>{_("Persistent")}</Label> : <Label isCompact color="orange">{_("Transient")}</Label>}
                             </Td>
                             <Td dataLabel={_("Autostart")}>{d.autostart ? _("Yes") : _("No")}</Td>
-                            <Td isActionCell>
+                            <Td isActionCell className="cm-actions">
                                 {onCheck && (
                                     <Button variant="link" size="sm" onClick={() => onCheck(d)}
                                         aria-label={format(_("Check migration readiness of $0"), d.name)}>{_("Check")}</Button>
