@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+// @ts-expect-error: a plain ES module of ours, without type declarations
+import { oursBytes } from "../../bench/bundle.mjs";
+
+// cockpit-machines 288 (Debian): index.js.gz 714,805 B + index.css.gz 149,616 B (/work/shared/anchors.md,
+// and what bench/bundle.mjs measures from the installed package). Our budget: a quarter of that.
+const THEIRS_JS_CSS_GZ = 714_805 + 149_616;
+const BUDGET = Math.floor(THEIRS_JS_CSS_GZ / 4);
+const DIST = join(import.meta.dirname, "..", "..", "dist");
+type Bytes = { js: number; css: number; files: { file: string; gz: number }[] };
+
+describe("bundle budget (npm test builds dist/ before the unit tests)", () => {
+    it("dist/ holds a build to measure", () => {
+        expect(existsSync(join(DIST, "index.html")), `${DIST}/index.html missing: run npm run build`).toBe(true);
+    });
+
+    it(`gzipped JS+CSS of dist/ is at most ${BUDGET} B (25 % of cockpit-machines' ${THEIRS_JS_CSS_GZ} B)`, () => {
+        const bytes = oursBytes(DIST) as Bytes; // throws when dist/ is missing or has no JS/CSS
+        expect(bytes.js).toBeGreaterThan(10_000); // a real build, not an empty directory
+        expect(bytes.css).toBeGreaterThan(1_000);
+        const detail = bytes.files.map(f => `${f.file} ${f.gz}`).join(", ");
+        expect(bytes.js + bytes.css, detail).toBeLessThanOrEqual(BUDGET);
+    });
+});
