@@ -1,0 +1,185 @@
+// Shared helpers of the benchmarks: statistics and summary lines, Chromium, a cockpit-ws of our
+// own with a private system D-Bus running libvirt-dbus (what cockpit-machines needs), and an idle
+// Cockpit WebSocket that keeps the local-session bridge alive between page loads.
+// Every command is an argv array. Nothing here touches /run/dbus.
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import net from "node:net";
+import { chromium } from "@playwright/test";
+import { COCKPIT_WS, packageDataDir } from "../scripts/setup.mjs";
+
+export const LOCK = "/tmp/cockpit-migrate-e2e.lock";
+export const OURS_PATH = "/cockpit/@localhost/cockpit-migrate/index.html";
+export const THEIRS_PATH = "/cockpit/@localhost/machines/index.html";
+/** cockpit-machines 288 renders each guest as a row with this id in its VM list */
+export const THEIRS_ROW = 'tr[data-row-id^="vm-"]';
+export const OURS_ROW = "tr[data-domain]";
+
+export const sleep = ms => new Promise(r => setTimeout(r, ms));
+
+export function stats(values) {
+    const s = [...values].sort((x, y) => x - y);
+    const n = s.length;
+    const median = n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+    return { min: s[0], median, max: s[n - 1], n };
+}
+
+/** "metric: ours X, theirs Y, ratio Z (ours min/median/max …; theirs min/median/max …, n runs)" */
+export function summary(metric, ours, theirs, { unit = "ms", digits = 0, theirsLabel = "theirs" } = {}) {
+    const o = Array.isArray(ours) ? stats(ours) : { min: ours, median: ours, max: ours, n: 1 };
+    const t = Array.isArray(theirs) ? stats(theirs) : { min: theirs, median: theirs, max: theirs, n: 1 };
+    const f = v => `${v.toFixed(digits)}${unit ? ` ${unit}` : ""}`;
+    const mmm = v => `${v.min.toFixed(digits)}/${v.median.toFixed(digits)}/${v.max.toFixed(digits)}`;
+    const line = `${metric}: ours ${f(o.median)}, ${theirsLabel} ${f(t.median)}, ratio ${(o.median / t.median).toFixed(3)}`
+        + ` (min/median/max ours ${mmm(o)}, ${theirsLabel} ${mmm(t)}; n=${o.n}/${t.n})`;
+    console.log(line);
+    return line;
+}
+
+export function launchBrowser() {
+    return chromium.launch({
+        executablePath: "/usr/bin/chromium",
+        args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    });
+}
+
+function socketAnswers(path) {
+    return new Promise(res => {
+        const s = net.connect(path, () => { s.destroy(); res(true) });
+        s.on("error", () => res(false));
+    });
+}
+
+function portAnswers(port) {
+    return new Promise(res => {
+        const s = net.connect(port, "127.0.0.1", () => { s.destroy(); res(true) });
+        s.on("error", () => res(false));
+    });
+}
+
+async function waitFor(check, what, ms = 10_000) {
+    for (const t0 = Date.now(); Date.now() - t0 < ms; await sleep(100)) if (await check()) return;
+    throw new Error(`${what} did not come up within ${ms} ms`);
+}
+
+const busConfig = socket => `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <!-- a private bus of the benchmark: system-bus type and the daemon's default limits, open policy -->
+  <type>system</type>
+  <listen>unix:path=${socket}</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow user="*"/>
+    <allow own="*"/>
+    <allow send_destination="*"/>
+    <allow receive_sender="*"/>
+  </policy>
+</busconfig>
+`;
+
+/** A private system bus (own config and socket) with `libvirt-dbus --system` on it; stop() ends both. */
+export async function startSystemBus() {
+    if (!existsSync("/usr/sbin/libvirt-dbus")) throw new Error("libvirt-dbus is not installed (npm run bench installs the bench packages: cockpit-machines libvirt-dbus)");
+    const dir = mkdtempSync(join(tmpdir(), "cockpit-migrate-bench-bus-"));
+    const config = join(dir, "bus.conf");
+    const socket = join(dir, "system_bus_socket");
+    writeFileSync(config, busConfig(socket));
+    const address = `unix:path=${socket}`;
+    const daemon = spawn("dbus-daemon", ["--nofork", "--nopidfile", `--config-file=${config}`, `--address=${address}`], { stdio: "ignore" });
+    await waitFor(() => socketAnswers(socket), "private dbus-daemon");
+    const env = { ...process.env, DBUS_SYSTEM_BUS_ADDRESS: address };
+    const libvirtDbus = spawn("/usr/sbin/libvirt-dbus", ["--system"], { env, stdio: "ignore" });
+    await sleep(500);
+    if (libvirtDbus.exitCode !== null) throw new Error(`libvirt-dbus exited (${libvirtDbus.exitCode})`);
+    return {
+        address,
+        stop() {
+            libvirtDbus.kill("SIGTERM");
+            daemon.kill("SIGTERM");
+            rmSync(dir, { recursive: true, force: true });
+        },
+    };
+}
+
+/** cockpit-ws without login on 127.0.0.1:port serving our dist/ and the installed packages. */
+export async function startCockpitWs(port, busAddress) {
+    const env = { ...process.env, XDG_DATA_DIRS: `${packageDataDir()}:/usr/local/share:/usr/share` };
+    if (busAddress) env.DBUS_SYSTEM_BUS_ADDRESS = busAddress;
+    if (await portAnswers(port)) throw new Error(`port ${port} is in use`);
+    const ws = spawn(COCKPIT_WS, ["--no-tls", "--local-session=cockpit-bridge", "--port", String(port), "--address", "127.0.0.1"], { env, stdio: "ignore" });
+    await waitFor(() => portAnswers(port), "cockpit-ws");
+    const hold = holdSession(port);
+    return { ws, stop() { hold.close(); ws.kill("SIGTERM") } };
+}
+
+/** cockpit-ws ends its bridge ~15 s after the last WebSocket: one idle Cockpit WebSocket held open. */
+function holdSession(port) {
+    if (typeof WebSocket === "undefined") throw new Error("run the benchmarks with node --experimental-websocket");
+    let closed = false, socket;
+    const connect = () => {
+        socket = new WebSocket(`ws://127.0.0.1:${port}/cockpit/socket`, { protocols: ["cockpit1"], headers: { Origin: `http://127.0.0.1:${port}` } });
+        socket.onopen = () => socket.send('\n{ "command": "init", "version": 1 }');
+        socket.onmessage = e => { if (String(e.data).includes('"ping"')) socket.send('\n{ "command": "pong" }') };
+        socket.onclose = () => { if (!closed) setTimeout(connect, 500) };
+        socket.onerror = () => {};
+    };
+    connect();
+    return { close() { closed = true; socket?.close() } };
+}
+
+/** Navigation → first `selector` visible, in a fresh browser context (fresh profile: no cache). */
+export async function timeToFirstRow(browser, url, selector, timeoutMs = 120_000) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    try {
+        const t0 = performance.now();
+        await page.goto(url, { waitUntil: "commit" });
+        await page.locator(selector).first().waitFor({ state: "visible", timeout: timeoutMs });
+        const ms = performance.now() - t0;
+        return { ms, page, context };
+    } catch (e) {
+        await context.close();
+        throw e;
+    }
+}
+
+/** A fresh profile that once clicked cockpit-machines' "Ignore" on "Hardware virtualization is
+ *  disabled" (TCG-only machine): otherwise that page never lists VMs here. */
+export function freshContext(browser, port) {
+    return browser.newContext({ storageState: { cookies: [], origins: [{ origin: `http://127.0.0.1:${port}`, localStorage: [{ name: "virtualization-disabled-ignored", value: "true" }] }] } });
+}
+
+/** Navigation → first row visible, ours and theirs alternating (who goes first alternates too),
+ *  after one uncounted warm-up load of each. `inspect(page, side)` may read the page after the
+ *  first row shows (e.g. how many rows); its results are returned per run. */
+export async function compareFirstRow(browser, port, reps, { timeoutMs = 120_000, inspect } = {}) {
+    const sides = {
+        ours: { url: `http://127.0.0.1:${port}${OURS_PATH}`, row: OURS_ROW, ms: [], seen: [] },
+        theirs: { url: `http://127.0.0.1:${port}${THEIRS_PATH}`, row: THEIRS_ROW, ms: [], seen: [] },
+    };
+    const once = async (name, count) => {
+        const side = sides[name];
+        const context = await freshContext(browser, port);
+        try {
+            const page = await context.newPage();
+            const t0 = performance.now();
+            await page.goto(side.url, { waitUntil: "commit" });
+            await page.locator(side.row).first().waitFor({ state: "visible", timeout: timeoutMs });
+            const ms = performance.now() - t0;
+            const seen = inspect ? await inspect(page, name) : undefined;
+            if (count) { side.ms.push(ms); side.seen.push(seen) }
+            console.log(`  ${count ? "" : "warm-up "}${name}: ${ms.toFixed(0)} ms${seen !== undefined ? ` (${seen})` : ""}`);
+        } finally {
+            await context.close();
+        }
+    };
+    await once("theirs", false);
+    await once("ours", false);
+    for (let i = 0; i < reps; i++) {
+        for (const name of i % 2 ? ["ours", "theirs"] : ["theirs", "ours"]) await once(name, true);
+    }
+    return { ours: sides.ours, theirs: sides.theirs };
+}
