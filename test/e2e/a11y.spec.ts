@@ -48,6 +48,12 @@ test("axe: the host view, the Migrate dialog with pre-flight, readiness, known h
     await page.getByRole("button", { name: "Overcommit policy" }).click();
     await expect(page.getByRole("dialog", { name: "Overcommit policy" })).toBeVisible();
     await expectNoSeriousViolations(page, "policy dialog", '[role="dialog"]');
+    await page.keyboard.press("Escape");
+
+    await page.getByRole("button", { name: "Shared storage (NFS)" }).click();
+    await expect(page.getByRole("dialog", { name: "Shared storage (NFS)" })).toBeVisible({ timeout: 30_000 });
+    await page.waitForTimeout(500);
+    await expectNoSeriousViolations(page, "NFS flow", '[role="dialog"]');
 });
 
 test("keyboard only: open the Migrate dialog, choose a destination and migrate, without the mouse", async ({ page }) => {
