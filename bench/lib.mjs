@@ -3,7 +3,7 @@
 // Cockpit WebSocket that keeps the local-session bridge alive between page loads.
 // Every command is an argv array. Nothing here touches /run/dbus.
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import net from "node:net";
@@ -146,6 +146,35 @@ export async function timeToFirstRow(browser, url, selector, timeoutMs = 120_000
     }
 }
 
+const BUSY = new Set(["libvirtd", "libvirt-dbus", "cockpit-bridge", "cockpit-ws", "dbus-daemon", "virsh"]);
+/** CPU ticks used so far by the processes a VM list makes busy (all libvirtd, libvirt-dbus, bridge, …). */
+function busyTicks() {
+    let ticks = 0;
+    for (const pid of readdirSync("/proc").filter(d => /^\d+$/.test(d))) {
+        try {
+            const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+            const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+            if (!BUSY.has(comm)) continue;
+            const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+            ticks += Number(f[11]) + Number(f[12]);
+        } catch { /* gone */ }
+    }
+    return ticks;
+}
+
+/** Waits until the work a page left behind (e.g. cockpit-machines' per-guest D-Bus calls, which go
+ *  on after its tab is closed) has ended: < 5 % CPU over 1 s in those processes, at most 90 s. */
+export async function settle(maxMs = 90_000) {
+    const t0 = Date.now();
+    for (let before = busyTicks(); Date.now() - t0 < maxMs;) {
+        await sleep(1000);
+        const now = busyTicks();
+        if (now - before < 5) return Date.now() - t0;
+        before = now;
+    }
+    return maxMs;
+}
+
 /** A fresh profile that once clicked cockpit-machines' "Ignore" on "Hardware virtualization is
  *  disabled" (TCG-only machine): otherwise that page never lists VMs here. */
 export function freshContext(browser, port) {
@@ -153,7 +182,7 @@ export function freshContext(browser, port) {
 }
 
 /** Navigation → first row visible, ours and theirs alternating (who goes first alternates too),
- *  after one uncounted warm-up load of each. `inspect(page, side)` may read the page after the
+ *  after one uncounted warm-up load of each; before each load the libvirt side is idle again. `inspect(page, side)` may read the page after the
  *  first row shows (e.g. how many rows); its results are returned per run. */
 export async function compareFirstRow(browser, port, reps, { timeoutMs = 120_000, inspect } = {}) {
     const sides = {
@@ -175,6 +204,8 @@ export async function compareFirstRow(browser, port, reps, { timeoutMs = 120_000
         } finally {
             await context.close();
         }
+        const waited = await settle();
+        if (waited > 1500) console.log(`    (waited ${(waited / 1000).toFixed(0)} s for libvirt/bridge to go idle)`);
     };
     await once("theirs", false);
     await once("ours", false);
