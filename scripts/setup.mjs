@@ -22,6 +22,8 @@ const PACKAGES = {
     // NFS flow tests: exportfs and mount.nfs for real, NFS-Ganesha + libnfs (nfs-cat) as user-space server and client
     test: { deb: ["chromium", "nfs-kernel-server", "nfs-common", "nfs-ganesha", "nfs-ganesha-vfs", "libnfs-utils"],
         rpm: ["chromium", "nfs-utils", "nfs-ganesha", "nfs-ganesha-vfs", "libnfs-utils"] },
+    // npm run bench: the incumbent to compare with, and the system-bus service it needs
+    bench: { deb: ["cockpit-machines", "libvirt-dbus"], rpm: ["cockpit-machines", "libvirt-dbus"] },
 };
 
 export function log(msg) { process.stdout.write(`[${PACKAGE}] ${msg}\n`) }
