@@ -1,6 +1,6 @@
 /** What pre-flight needs from a domain's XML definition (`virsh dumpxml`), read with xml-js. */
-import { js2xml, xml2js, type Element } from "xml-js";
-import { attr, kid, kids, text } from "./xml";
+import { xml2js, type Element } from "xml-js";
+import { attr, kid, kids, text, writeXml } from "./xml";
 
 export interface DiskDef { device: string; source: string | null; target: string | null; readonly: boolean; shareable: boolean }
 export interface InterfaceDef { type: string; source: string | null }
@@ -79,7 +79,7 @@ export function parseDefinition(xml: string): DomainDefinition {
         vcpus: Number(text(kid(domain, "vcpu"))) || null,
         machine: attr(kid(kid(domain, "os"), "type"), "machine"),
         cpuMode: cpu ? attr(cpu, "mode") ?? "custom" : null,
-        cpuXml: cpu && model ? js2xml({ elements: [cpu] }, { compact: false }) : null,
+        cpuXml: cpu && model ? writeXml({ elements: [cpu] }) : null,
         cpuModel: model,
         disks: kids(devices, "disk").map(d => {
             const src = kid(d, "source");

@@ -1,5 +1,5 @@
 /** Reading libvirt XML documents parsed by xml-js (non-compact form). */
-import type { Element } from "xml-js";
+import { js2xml, type Element } from "xml-js";
 
 /** Child elements, optionally only those with a name. */
 export function kids(el: Element | undefined, name?: string): Element[] {
@@ -20,4 +20,19 @@ export function text(el: Element | undefined): string | null {
 export function attr(el: Element | undefined, name: string): string | null {
     const v = el?.attributes?.[name];
     return v === undefined ? null : String(v);
+}
+
+/**
+ * Writes an xml-js document. xml-js escapes text but leaves `&` and `<` in attribute values as they
+ * are (it only turns `"` into `&quot;`), which would make a path like `/images/a&b.qcow2` unreadable
+ * XML: every document we write goes through here, which escapes them first (on a copy).
+ */
+export function writeXml(doc: Element | { elements: Element[] }, spaces = 0): string {
+    const escape = (el: Element): Element => ({
+        ...el,
+        ...(el.attributes ? { attributes: Object.fromEntries(Object.entries(el.attributes).map(([k, v]) =>
+            [k, typeof v === "string" ? v.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;") : v])) } : {}),
+        ...(el.elements ? { elements: el.elements.map(escape) } : {}),
+    });
+    return js2xml(escape(doc as Element), { compact: false, spaces });
 }

@@ -1,6 +1,6 @@
 /** Points a domain's file disks at new paths in its XML definition (xml-js), nothing else changed. */
-import { js2xml, xml2js, type Element } from "xml-js";
-import { attr, kid, kids } from "../domains/xml";
+import { xml2js, type Element } from "xml-js";
+import { attr, kid, kids, writeXml } from "../domains/xml";
 
 /** Replaces <disk type='file'><source file='FROM'/> by TO for each pair; returns the XML and how many changed. */
 export function repointDisks(xml: string, map: ReadonlyMap<string, string>): { xml: string; changed: number } {
@@ -15,5 +15,5 @@ export function repointDisks(xml: string, map: ReadonlyMap<string, string>): { x
             changed++;
         }
     }
-    return { xml: js2xml(doc, { spaces: 0 }), changed };
+    return { xml: writeXml(doc), changed };
 }

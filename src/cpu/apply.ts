@@ -1,0 +1,134 @@
+/**
+ * The wizard's actions on real hosts: fetch each host's CPU, compute the baseline, validate it on
+ * every host, apply it to VM definitions (with a backup for a one-click restore), restart VMs.
+ */
+import type { Runner } from "../../pkg/lib/runner";
+import { isRunError } from "../../pkg/lib/runner";
+import type { FileStore } from "../hosts/config";
+import * as v from "../virsh/argv";
+import * as c from "../virsh/cpu";
+import { hostModelCpu, mergeHostCpus, parseCompare, parseCpu, type CompareVerdict, type CpuModel, type HostCpu } from "./hostcpu";
+import { cpuOf, replaceCpu } from "./definition";
+
+const LOCAL = { kind: "local" } as const;
+export const BACKUP_DIR = "/var/lib/cockpit-migrate/cpu-backups";
+const message = (e: unknown) => isRunError(e) ? (e.stderr || e.message).trim() : e instanceof Error ? e.message : String(e);
+
+export interface CpuHost { label: string; uri: string }
+
+export async function fetchHostCpu(runner: Runner, host: CpuHost, virttype?: string): Promise<HostCpu> {
+    return hostModelCpu(host.label, await runner.run(LOCAL, c.domcapabilities(host.uri, virttype), { timeoutMs: 60_000 }));
+}
+
+export interface Baseline extends CpuModel { xml: string; input: string; argv: string[] }
+
+export async function computeBaseline(runner: Runner, on: CpuHost, cpus: HostCpu[], options: { virttype?: string; features?: boolean; migratable?: boolean }): Promise<Baseline> {
+    const input = mergeHostCpus(cpus);
+    const argv = c.hypervisorCpuBaseline(on.uri, options);
+    const xml = await runner.run(LOCAL, argv, { input, timeoutMs: 60_000 });
+    return { ...parseCpu(xml), xml, input, argv };
+}
+
+export interface Validation { host: string; verdict: CompareVerdict; reason: string; argv: string[] }
+
+/** `hypervisor-cpu-compare` of the baseline on every host. */
+export function validateBaseline(runner: Runner, hosts: CpuHost[], baselineXml: string, virttype?: string): Promise<Validation[]> {
+    return Promise.all(hosts.map(async h => {
+        const argv = c.cpuCompare(h.uri, virttype);
+        try {
+            const out = await runner.run(LOCAL, argv, { input: baselineXml, timeoutMs: 60_000 });
+            return { host: h.label, ...parseCompare(out, true), argv };
+        } catch (e) {
+            return { host: h.label, ...parseCompare(message(e), false), argv };
+        }
+    }));
+}
+
+export interface ApplyResult { domain: string; ok: boolean; backup: string | null; error?: string; before?: string; after?: string }
+
+const stamp = (now: number) => new Date(now).toISOString().replace(/[:.]/g, "-");
+/** A file name for the backup of a domain's definition: the name is encoded, never a path. */
+export function backupPath(domain: string, now: number): string {
+    const safe = Array.from(new TextEncoder().encode(domain), b => /[A-Za-z0-9_-]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, "0")}`).join("");
+    return `${BACKUP_DIR}/${safe.slice(0, 180)}-${stamp(now)}.xml`;
+}
+
+/** The new definition of one VM (for the diff), without changing anything. */
+export async function preview(runner: Runner, uri: string, domain: string, baselineXml: string): Promise<{ before: string; after: string }> {
+    const before = await runner.run(LOCAL, v.dumpxml(uri, domain, true), { timeoutMs: 30_000 });
+    return { before, after: replaceCpu(before, baselineXml) };
+}
+
+/**
+ * Applies the baseline to each VM's persistent definition: the current definition is saved first,
+ * then `virsh define` replaces it (libvirt keeps the old one when define fails). Each VM is
+ * reported; one failure does not stop the others.
+ */
+export async function applyBaseline(runner: Runner, files: FileStore, uri: string, domains: string[], baselineXml: string, now = Date.now): Promise<ApplyResult[]> {
+    const results: ApplyResult[] = [];
+    for (const domain of domains) {
+        let backup: string | null = null;
+        try {
+            const { before, after } = await preview(runner, uri, domain, baselineXml);
+            backup = backupPath(domain, now());
+            await files.replace(backup, before, null);
+            await runner.run(LOCAL, c.defineFromStdin(uri), { input: after, timeoutMs: 30_000 });
+            results.push({ domain, ok: true, backup, before, after });
+        } catch (e) {
+            results.push({ domain, ok: false, backup, error: message(e) });
+        }
+    }
+    return results;
+}
+
+/** Defines the VM again from a backup taken by applyBaseline. */
+export async function restoreDefinition(runner: Runner, files: FileStore, uri: string, backup: string): Promise<void> {
+    const { content } = await files.read(backup);
+    if (content === null) throw new Error(`The backup ${backup} no longer exists`);
+    await runner.run(LOCAL, c.defineFromStdin(uri), { input: content, timeoutMs: 30_000 });
+}
+
+export type RestartPhase = "shutting-down" | "forcing-off" | "starting" | "running" | "failed";
+
+/** Graceful shutdown, wait up to `timeoutMs` (then force off if allowed), start. */
+export async function restartDomain(runner: Runner, uri: string, domain: string,
+    o: { timeoutMs: number; force: boolean; onPhase?: (p: RestartPhase, secondsLeft?: number) => void; sleep?: (ms: number) => Promise<void>; now?: () => number }): Promise<void> {
+    const sleep = o.sleep ?? (ms => new Promise<void>(r => setTimeout(r, ms)));
+    const now = o.now ?? Date.now;
+    const state = async () => (await runner.run(LOCAL, v.domstate(uri, domain), { timeoutMs: 30_000 })).trim();
+    o.onPhase?.("shutting-down", Math.round(o.timeoutMs / 1000));
+    if (!/^shut off/.test(await state())) {
+        await runner.run(LOCAL, c.shutdown(uri, domain), { timeoutMs: 30_000 });
+        const end = now() + o.timeoutMs;
+        while (!/^shut off/.test(await state())) {
+            if (now() >= end) {
+                if (!o.force) { o.onPhase?.("failed"); throw new Error(`${domain} did not shut down within ${Math.round(o.timeoutMs / 1000)} s; it still runs with its old CPU`) }
+                o.onPhase?.("forcing-off");
+                await runner.run(LOCAL, c.destroy(uri, domain), { timeoutMs: 30_000 });
+                break;
+            }
+            o.onPhase?.("shutting-down", Math.max(0, Math.round((end - now()) / 1000)));
+            await sleep(1000);
+        }
+    }
+    o.onPhase?.("starting");
+    await runner.run(LOCAL, c.start(uri, domain), { timeoutMs: 60_000 });
+    o.onPhase?.("running");
+}
+
+/** Whether a running VM still uses another CPU than its persistent definition (it needs a restart). */
+export async function needsRestart(runner: Runner, uri: string, domain: string): Promise<boolean> {
+    const [live, inactive] = await Promise.all([
+        runner.run(LOCAL, v.dumpxml(uri, domain, false), { timeoutMs: 30_000 }),
+        runner.run(LOCAL, v.dumpxml(uri, domain, true), { timeoutMs: 30_000 }),
+    ]);
+    const a = parseCpuOf(live), b = parseCpuOf(inactive);
+    return a.model !== b.model || [...a.req].sort().join() !== [...b.req].sort().join();
+}
+
+function parseCpuOf(domainXml: string): { model: string | null; req: string[] } {
+    const xml = cpuOf(domainXml);
+    if (!xml) return { model: null, req: [] };
+    const cpu = parseCpu(xml);
+    return { model: cpu.model, req: cpu.features.filter(f => f.policy === "require").map(f => f.name) };
+}

@@ -1,0 +1,64 @@
+/**
+ * Replacing the <cpu> of a domain definition with a baseline: only the CPU model, vendor and
+ * features change; the CPU's topology, NUMA cells, cache and every other part of the domain stay.
+ */
+import { xml2js, type Element } from "xml-js";
+import { kid, kids, writeXml } from "../domains/xml";
+
+/** Children of the old <cpu> that describe the guest's shape, not the CPU model: kept. */
+const KEPT = new Set(["topology", "numa", "cache", "maxphysaddr"]);
+const MODEL_PARTS = new Set(["model", "vendor", "feature"]);
+
+function parse(xml: string): Element {
+    return xml2js(xml, { compact: false }) as Element;
+}
+
+/** The domain XML with its <cpu> replaced by `cpuXml` (keeping topology/numa/cache of the old one). */
+export function replaceCpu(domainXml: string, cpuXml: string): string {
+    const doc = parse(domainXml);
+    const domain = kid(doc, "domain");
+    if (!domain) throw new Error("Not a domain definition");
+    const baseline = kid(parse(cpuXml), "cpu");
+    if (!baseline) throw new Error("Not a <cpu> document");
+    const old = kid(domain, "cpu");
+    const cpu: Element = {
+        type: "element", name: "cpu",
+        attributes: { ...(old?.attributes ?? {}), mode: "custom", match: String(baseline.attributes?.match ?? "exact"), check: "partial" },
+        elements: [
+            ...kids(baseline).filter(e => MODEL_PARTS.has(e.name ?? "")),
+            ...kids(old).filter(e => KEPT.has(e.name ?? "")),
+        ],
+    };
+    const children = domain.elements ?? [];
+    const at = children.findIndex(e => e.type === "element" && e.name === "cpu");
+    if (at >= 0) children[at] = cpu;
+    else {
+        // libvirt's order puts <cpu> after <features>/<os>; it reorders on define anyway
+        const after = ["features", "os", "vcpu", "currentMemory", "memory"].map(n => children.findIndex(e => e.name === n)).find(i => i >= 0);
+        children.splice(after === undefined ? children.length : after + 1, 0, cpu);
+    }
+    domain.elements = children;
+    return writeXml(doc, 2) + "\n";
+}
+
+/** The domain's <cpu> as XML (for the diff), or null. */
+export function cpuOf(domainXml: string): string | null {
+    const cpu = kid(kid(parse(domainXml), "domain"), "cpu");
+    return cpu ? writeXml({ elements: [cpu] }, 2) : null;
+}
+
+/** Line diff of two texts (for showing the change before it is applied). */
+export function lineDiff(before: string, after: string): { kind: " " | "-" | "+"; line: string }[] {
+    const a = before.split("\n"), b = after.split("\n");
+    const n = a.length, m = b.length;
+    const lcs: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
+    for (let i = n - 1; i >= 0; i--) for (let j = m - 1; j >= 0; j--) lcs[i]![j] = a[i] === b[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
+    const out: { kind: " " | "-" | "+"; line: string }[] = [];
+    let i = 0, j = 0;
+    while (i < n || j < m) {
+        if (i < n && j < m && a[i] === b[j]) { out.push({ kind: " ", line: a[i]! }); i++; j++ }
+        else if (j < m && (i >= n || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) { out.push({ kind: "+", line: b[j]! }); j++ }
+        else { out.push({ kind: "-", line: a[i]! }); i++ }
+    }
+    return out;
+}
