@@ -23,6 +23,8 @@ import { LockIcon } from "@patternfly/react-icons";
 const SESSION_ID = "localhost-session";
 /** The NFS shared-storage flow is loaded only when opened (own chunk). */
 const NfsFlow = lazy(() => import("./storage/NfsFlow"));
+/** The CPU-baseline wizard, likewise. */
+const CpuBaselineWizard = lazy(() => import("./cpu/CpuBaselineWizard"));
 
 /** A host choice in the selector: this host (system or session connection) or a known host. */
 export interface HostChoice { id: string; label: string; uri: string; known: KnownHost | null; driver: Driver }
@@ -41,6 +43,7 @@ export function App() {
     const admin = useAdmin();
     const [hostsOpen, setHostsOpen] = useState(false);
     const [nfsOpen, setNfsOpen] = useState(false);
+    const [cpuOpen, setCpuOpen] = useState(false);
     const [policyOpen, setPolicyOpen] = useState(false);
     const choices = useMemo(() => hostChoices(hosts.data?.hosts ?? []), [hosts.data]);
     const hostId = path[0] === "host" && path[1] ? path[1] : LOCAL_HOST_ID;
@@ -65,6 +68,9 @@ export function App() {
                             </ToolbarItem>
                             <ToolbarItem>
                                 <Button variant="secondary" onClick={() => setNfsOpen(true)} isDisabled={admin === false}>{_("Shared storage (NFS)")}</Button>
+                            </ToolbarItem>
+                            <ToolbarItem>
+                                <Button variant="secondary" onClick={() => setCpuOpen(true)} isDisabled={admin === false}>{_("CPU baseline")}</Button>
                             </ToolbarItem>
                             <ToolbarItem>
                                 <Button variant="secondary" onClick={() => setPolicyOpen(true)} isDisabled={admin === false}>{_("Overcommit policy")}</Button>
@@ -94,6 +100,7 @@ export function App() {
             </PageSection>
             {hostsOpen && <HostsDialog hosts={hosts} onClose={() => setHostsOpen(false)} />}
             {nfsOpen && <Suspense fallback={null}><NfsFlow onClose={() => setNfsOpen(false)} /></Suspense>}
+            {cpuOpen && <Suspense fallback={null}><CpuBaselineWizard onClose={() => setCpuOpen(false)} /></Suspense>}
             {policyOpen && <PolicyDialog onClose={() => setPolicyOpen(false)} />}
         </Page>
     );
