@@ -9,6 +9,7 @@ import { DomainTable, LoadingState } from "./DomainTable";
 import { HostIdentityCard } from "./HostIdentityCard";
 import { HostsDialog } from "./HostsDialog";
 import { PolicyDialog } from "./PolicyDialog";
+import { ToolsContext, type CpuPreset } from "./tools";
 import { HostKeyTrust } from "./HostKeyTrust";
 import { errorText } from "./errorText";
 import { MigrateDialog, type MigrateRequest } from "./MigrateDialog";
@@ -43,7 +44,8 @@ export function App() {
     const admin = useAdmin();
     const [hostsOpen, setHostsOpen] = useState(false);
     const [nfsOpen, setNfsOpen] = useState(false);
-    const [cpuOpen, setCpuOpen] = useState(false);
+    const [cpuOpen, setCpuOpen] = useState<CpuPreset | true | false>(false);
+    const tools = useMemo(() => ({ openCpuBaseline: (p?: CpuPreset) => setCpuOpen(p ?? true), openNfs: () => setNfsOpen(true) }), []);
     const [policyOpen, setPolicyOpen] = useState(false);
     const choices = useMemo(() => hostChoices(hosts.data?.hosts ?? []), [hosts.data]);
     const hostId = path[0] === "host" && path[1] ? path[1] : LOCAL_HOST_ID;
@@ -51,6 +53,7 @@ export function App() {
     const host = choices.find(c => c.id === hostId);
 
     return (
+        <ToolsContext.Provider value={tools}>
         <Page isContentFilled className="cm-page">
             <PageSection>
                 <Toolbar>
@@ -100,9 +103,10 @@ export function App() {
             </PageSection>
             {hostsOpen && <HostsDialog hosts={hosts} onClose={() => setHostsOpen(false)} />}
             {nfsOpen && <Suspense fallback={null}><NfsFlow onClose={() => setNfsOpen(false)} /></Suspense>}
-            {cpuOpen && <Suspense fallback={null}><CpuBaselineWizard onClose={() => setCpuOpen(false)} /></Suspense>}
+            {cpuOpen !== false && <Suspense fallback={null}><CpuBaselineWizard onClose={() => setCpuOpen(false)} {...(cpuOpen !== true ? { preset: cpuOpen } : {})} /></Suspense>}
             {policyOpen && <PolicyDialog onClose={() => setPolicyOpen(false)} />}
         </Page>
+        </ToolsContext.Provider>
     );
 }
 

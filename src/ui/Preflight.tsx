@@ -5,6 +5,7 @@ import { startPreflight, type PendingCheck, type PreflightHandle, type Preflight
 import { PreflightCache, preflightKey } from "../preflight/cache";
 import { SEVERITY_ORDER, type CheckResult } from "../preflight/types";
 import { useServices } from "./services";
+import { useTools } from "./tools";
 import { CommandLine } from "./CommandLine";
 import { _, format } from "../../pkg/lib/gettext";
 
@@ -21,6 +22,7 @@ const ICON = {
 /** Runs the pre-flight checks for a destination (again when the input changes) and lists them. */
 export function Preflight({ input, onResults }: { input: PreflightInput | null; onResults(r: CheckResult[] | null): void }) {
     const { runner } = useServices();
+    const tools = useTools();
     const [results, setResults] = useState<CheckResult[]>([]);
     const [pending, setPending] = useState<PendingCheck[]>([]);
     const [checkedAt, setCheckedAt] = useState<number | null>(null);
@@ -58,6 +60,13 @@ export function Preflight({ input, onResults }: { input: PreflightInput | null; 
                         {r.title}
                         {(r.fix || r.detail || r.commands.length > 0) && r.severity !== "pass" && (
                             <div>{r.fix && <small>{r.fix}</small>}</div>
+                        )}
+                        {r.id === "cpu" && r.severity === "error" && tools.openCpuBaseline && input && (
+                            <Button variant="link" isInline onClick={() => tools.openCpuBaseline!({ domain: input.domain, sourceUri: input.sourceUri, destinationUri: input.destinationUri })}>
+                                {_("Make the CPUs compatible (CPU baseline)")}</Button>
+                        )}
+                        {r.id.startsWith("storage:") && r.severity === "error" && tools.openNfs && (
+                            <Button variant="link" isInline onClick={() => tools.openNfs!()}>{_("Set up shared storage (NFS)")}</Button>
                         )}
                         {(r.detail || r.commands.length > 0) && (
                             <ExpandableSection toggleText={_("Details")} isIndented>

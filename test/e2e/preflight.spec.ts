@@ -24,6 +24,7 @@ test("pre-flight: shared storage not visible on the destination is an error; cop
     await expect(check(dialog, "pass", /Machine type pc-i440fx-[\d.]+ is available on 127\.0\.0\.2/)).toBeVisible();
     await expect(check(dialog, "pass", /Same release on both hosts: Debian GNU\/Linux 12/)).toBeVisible();
     await expect(dialog.getByRole("button", { name: "Migrate", exact: true })).toBeDisabled();
+    await expect(dialog.getByRole("button", { name: "Set up shared storage (NFS)" })).toBeVisible();
     await dialog.getByLabel("Copy all disks").check();
     await expect(check(dialog, "pass", /vda: .* will be copied/)).toBeVisible({ timeout: 60_000 });
     await expect(dialog.getByRole("region", { name: "Pre-flight checks" })).toHaveAttribute("aria-busy", "false", { timeout: 60_000 });
@@ -46,6 +47,13 @@ test("pre-flight: an incompatible CPU model, a passthrough device and vCPU pinni
     await expect(check(dialog, "error", /Devices that cannot migrate: pci 0x0000:0x01:0x00\.0x0/)).toBeVisible();
     await expect(check(dialog, "warning", /The VM pins host CPUs 0: they exist on 127\.0\.0\.2/)).toBeVisible();
     await expect(dialog.getByRole("button", { name: "Migrate", exact: true })).toBeDisabled();
+    // the failed CPU check links to the CPU-baseline wizard, with the VM's host and the destination chosen
+    await dialog.getByRole("button", { name: "Make the CPUs compatible (CPU baseline)" }).click();
+    const wizard = page.getByRole("dialog", { name: "CPU baseline" });
+    await expect(wizard).toBeVisible();
+    await expect(wizard.getByRole("checkbox", { name: "This host", exact: true })).toBeChecked();
+    await expect(wizard.getByRole("checkbox", { name: "127.0.0.2", exact: true })).toBeChecked();
+    await expect(wizard.getByRole("checkbox", { name: "127.0.0.3", exact: true })).not.toBeChecked();
     tryVirsh(a.uri, "undefine", "--domain", "lab-e2e-pf-hw");
 });
 

@@ -14,12 +14,12 @@ import { CommandLine } from "../CommandLine";
 import { errorText } from "../errorText";
 import { _, format } from "../../../pkg/lib/gettext";
 
-export function ApplyStep({ uri, domains, baseline, hostsLabel, blocked, results, setResults }: {
-    uri: string; domains: Domain[]; baseline: Baseline; hostsLabel: string[]; blocked: boolean;
+export function ApplyStep({ uri, domains, baseline, hostsLabel, blocked, results, setResults, preselect }: {
+    preselect?: string; uri: string; domains: Domain[]; baseline: Baseline; hostsLabel: string[]; blocked: boolean;
     results: ApplyResult[]; setResults(r: ApplyResult[]): void;
 }) {
     const { runner, files } = useServices();
-    const [chosen, setChosen] = useState<Set<string>>(new Set());
+    const [chosen, setChosen] = useState<Set<string>>(new Set(preselect ? [preselect] : []));
     const [diff, setDiff] = useState<{ domain: string; lines: ReturnType<typeof lineDiff> } | null>(null);
     const [busy, setBusy] = useState(false);
     const [anyway, setAnyway] = useState(false);

@@ -13,19 +13,21 @@ import { useServices } from "../services";
 import { errorText } from "../errorText";
 import { ApplyStep, RestartStep } from "./CpuApply";
 import { BaselineStep, CompareStep, HostsStep, type BaselineOptions, type Fetch } from "./CpuSteps";
+import type { CpuPreset } from "../tools";
 import { _ } from "../../../pkg/lib/gettext";
 
 /** A host's CPU, cached for the session with the time it was read. */
 const cache = new Map<string, { cpu: HostCpu; at: number }>();
 
-export default function CpuBaselineWizard({ onClose }: { onClose(): void }) {
+export default function CpuBaselineWizard({ onClose, preset }: { onClose(): void; preset?: CpuPreset }) {
     const { runner } = useServices();
     const known = useKnownHosts();
     const localDomains = useDomains(localUri("system"));
     const hosts: CpuHost[] = useMemo(() => [{ label: _("This host"), uri: localUri("system") },
         ...(known.data?.hosts ?? []).map(h => ({ label: h.address, uri: hostUri(h) }))], [known.data]);
     const [chosen, setChosen] = useState<Set<string> | null>(null);
-    const selected = chosen ?? new Set(hosts.map(h => h.uri));
+    // opened from a failed CPU check: the VM's host and the destination
+    const selected = chosen ?? new Set(preset ? hosts.filter(h => h.uri === preset.sourceUri || h.uri === preset.destinationUri).map(h => h.uri) : hosts.map(h => h.uri));
     const [virttype, setVirttype] = useState("kvm");
     const [fetches, setFetches] = useState<Record<string, Fetch>>({});
     const generation = useRef(0);
@@ -89,7 +91,8 @@ export default function CpuBaselineWizard({ onClose }: { onClose(): void }) {
                 </WizardStep>
                 <WizardStep name={_("Apply")} id="cpu-step-apply" isDisabled={!baseline}>
                     {baseline && <ApplyStep uri={localUri("system")} domains={localDomains.data ?? []} baseline={baseline} blocked={blocked}
-                        hostsLabel={chosenHosts.map(h => h.label)} results={applied} setResults={setApplied} />}
+                        hostsLabel={chosenHosts.map(h => h.label)} results={applied} setResults={setApplied}
+                        {...(preset ? { preselect: preset.domain } : {})} />}
                 </WizardStep>
                 <WizardStep name={_("Restart")} id="cpu-step-restart" isDisabled={!baseline} footer={{ nextButtonText: _("Close"), onNext: onClose }}>
                     <RestartStep uri={localUri("system")} domains={localDomains.data ?? []} applied={applied} />
