@@ -54,6 +54,12 @@ test("axe: the host view, the Migrate dialog with pre-flight, readiness, known h
     await expect(page.getByRole("dialog", { name: "Shared storage (NFS)" })).toBeVisible({ timeout: 30_000 });
     await page.waitForTimeout(500);
     await expectNoSeriousViolations(page, "NFS flow", '[role="dialog"]');
+    await page.keyboard.press("Escape");
+
+    await page.getByRole("button", { name: "CPU baseline" }).click();
+    await expect(page.getByRole("dialog", { name: "CPU baseline" })).toBeVisible({ timeout: 30_000 });
+    await page.waitForTimeout(500);
+    await expectNoSeriousViolations(page, "CPU-baseline wizard", '[role="dialog"]');
 });
 
 test("keyboard only: open the Migrate dialog, choose a destination and migrate, without the mouse", async ({ page }) => {
