@@ -130,21 +130,6 @@ function holdSession(port) {
     return { close() { closed = true; socket?.close() } };
 }
 
-/** Navigation → first `selector` visible, in a fresh browser context (fresh profile: no cache). */
-export async function timeToFirstRow(browser, url, selector, timeoutMs = 120_000) {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    try {
-        const t0 = performance.now();
-        await page.goto(url, { waitUntil: "commit" });
-        await page.locator(selector).first().waitFor({ state: "visible", timeout: timeoutMs });
-        const ms = performance.now() - t0;
-        return { ms, page, context };
-    } catch (e) {
-        await context.close();
-        throw e;
-    }
-}
 
 const BUSY = new Set(["libvirtd", "libvirt-dbus", "cockpit-bridge", "cockpit-ws", "dbus-daemon", "virsh"]);
 /** CPU ticks used so far by the processes a VM list makes busy (all libvirtd, libvirt-dbus, bridge, …). */
@@ -181,6 +166,19 @@ export function freshContext(browser, port) {
     return browser.newContext({ storageState: { cookies: [], origins: [{ origin: `http://127.0.0.1:${port}`, localStorage: [{ name: "virtualization-disabled-ignored", value: "true" }] }] } });
 }
 
+/** Runs in the page before its scripts: records performance.now() (0 = navigation start) at the
+ *  first animation frame in which a `selector` element exists and has a layout box. */
+function markFirstRow(selector) {
+    const check = () => {
+        const el = document.querySelector(selector);
+        if (!el || el.getClientRects().length === 0) return false;
+        requestAnimationFrame(() => { window.__firstRowAt ??= performance.now() });
+        return true;
+    };
+    const observer = new MutationObserver(() => { if (check()) observer.disconnect() });
+    observer.observe(document, { subtree: true, childList: true, attributes: true });
+}
+
 /** Navigation → first row visible, ours and theirs alternating (who goes first alternates too),
  *  after one uncounted warm-up load of each; before each load the libvirt side is idle again. `inspect(page, side)` may read the page after the
  *  first row shows (e.g. how many rows); its results are returned per run. */
@@ -193,14 +191,18 @@ export async function compareFirstRow(browser, port, reps, { timeoutMs = 120_000
         const side = sides[name];
         const context = await freshContext(browser, port);
         try {
+            await context.addInitScript(markFirstRow, side.row);
             const page = await context.newPage();
             const t0 = performance.now();
             await page.goto(side.url, { waitUntil: "commit" });
             await page.locator(side.row).first().waitFor({ state: "visible", timeout: timeoutMs });
-            const ms = performance.now() - t0;
+            const outside = performance.now() - t0;
+            // the page's own clock: navigation start → the frame in which the first row is visible.
+            // Playwright's waitFor polls with growing pauses (up to 500 ms), so its time is only a cross-check.
+            const ms = await page.waitForFunction(() => window.__firstRowAt, null, { timeout: 10_000 }).then(h => h.jsonValue());
             const seen = inspect ? await inspect(page, name) : undefined;
             if (count) { side.ms.push(ms); side.seen.push(seen) }
-            console.log(`  ${count ? "" : "warm-up "}${name}: ${ms.toFixed(0)} ms${seen !== undefined ? ` (${seen})` : ""}`);
+            console.log(`  ${count ? "" : "warm-up "}${name}: ${ms.toFixed(0)} ms (seen by Playwright after ${outside.toFixed(0)} ms)${seen !== undefined ? ` (${seen})` : ""}`);
         } finally {
             await context.close();
         }
