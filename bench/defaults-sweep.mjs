@@ -4,14 +4,14 @@
 // (src/migration/options.ts defaultOptions + migrateArgv), loaded through Vite; run as bare virsh.
 // Throughput = memory processed / job time from `domjobinfo --completed` on the destination.
 // Goal: the defaults reach ≥ 90 % of the best configuration's median throughput.
-// Run under the lab lock (npm run bench does). Usage: node bench/defaults-sweep.mjs [reps=3]
+// Run under the lab lock (npm run bench does). Usage: node bench/defaults-sweep.mjs [reps=5]
 import { execFileSync, spawnSync } from "node:child_process";
 import { runnerImport } from "vite";
 import { ROOT } from "../scripts/setup.mjs";
 import { labAddKnownHosts } from "../scripts/lab-control.mjs";
 import { stats, summary } from "./lib.mjs";
 
-const REPS = Number(process.argv[2] ?? 3);
+const REPS = Number(process.argv[2] ?? 5);
 const GUEST = "lab-bench-sweep";
 const SRC = "qemu:///system";
 const DEST = "qemu+ssh://root@127.0.0.2/system?no_tty=1";
