@@ -1,0 +1,66 @@
+/**
+ * What placement needs, read from the hosts: each host's memory, CPUs and what its running guests
+ * are promised; the source's VMs; and, per VM and destination, the pre-flight errors that forbid
+ * the move (capacity is left to placement, which accounts for the plan's own earlier moves).
+ */
+import type { Runner, RunTarget } from "../../pkg/lib/runner";
+import { loadDomains } from "../domains/load";
+import { isActive, type Domain } from "../domains/types";
+import { parseDomstats } from "../domains/parse";
+import { committed, parseNodeinfo } from "../preflight/capacity";
+import { runPreflight } from "../preflight/checks";
+import type { OvercommitPolicy } from "../preflight/policy";
+import { defaultOptions, type MigrationOptions } from "../migration/options";
+import * as v from "../virsh/argv";
+import type { PlanHost, PlanVm } from "./placement";
+
+const LOCAL = { kind: "local" } as const;
+
+export interface HostRef { id: string; label: string; uri: string; target: RunTarget | null; migrationAddress?: string | undefined }
+
+export interface Gathered { hosts: PlanHost[]; vms: PlanVm[]; domains: Domain[]; unreachable: { label: string; error: string }[] }
+
+export async function readHost(runner: Runner, h: HostRef): Promise<PlanHost> {
+    const [info, stats] = await Promise.all([v.nodeinfo(h.uri), v.domstatsActive(h.uri)].map(argv => runner.run(LOCAL, argv, { timeoutMs: 60_000 })));
+    const node = parseNodeinfo(info!);
+    const c = committed(parseDomstats(stats!));
+    return { id: h.id, label: h.label, uri: h.uri, memoryKiB: node.memoryKiB, cpus: node.cpus, committedKiB: c.memoryKiB, committedVcpus: c.vcpus };
+}
+
+/** Checks that do not decide whether a VM may move to a host (placement handles capacity). */
+const NOT_BLOCKING = new Set(["capacity", "capacity-cpu", "dirtyrate"]);
+
+/** Reads every host, the VMs of `sourceIds` and the blocking pre-flight errors of each possible move. */
+export async function gather(runner: Runner, refs: HostRef[], sourceIds: string[], policy: OvercommitPolicy,
+    o: { copyStorage: boolean; includeShutOff: boolean; onProgress?: (done: number, total: number) => void }): Promise<Gathered> {
+    const unreachable: Gathered["unreachable"] = [];
+    const read = await Promise.all(refs.map(h => readHost(runner, h).then(x => x, e => { unreachable.push({ label: h.label, error: e instanceof Error ? e.message : String(e) }); return null })));
+    const hosts = read.filter((x): x is PlanHost => x !== null);
+    const vms: PlanVm[] = [];
+    const domains: Domain[] = [];
+    const pairs: { vm: PlanVm; source: HostRef; dest: HostRef; domain: Domain }[] = [];
+    for (const sid of sourceIds) {
+        const source = refs.find(r => r.id === sid);
+        if (!source || !hosts.some(h => h.id === sid)) continue;
+        for (const d of await loadDomains(runner, source.uri)) {
+            if (!isActive(d.state) && !(o.includeShutOff && d.persistent)) continue;
+            const vm: PlanVm = { name: d.name, hostId: sid, running: isActive(d.state), memoryKiB: d.memoryKiB ?? d.maxMemoryKiB ?? 0, vcpus: d.vcpus ?? 1, blocked: {} };
+            vms.push(vm); domains.push(d);
+            for (const dest of refs) if (dest.id !== sid && hosts.some(h => h.id === dest.id)) pairs.push({ vm, source, dest, domain: d });
+        }
+    }
+    let done = 0;
+    o.onProgress?.(0, pairs.length);
+    // a few at a time: each pre-flight runs a dozen commands
+    for (let i = 0; i < pairs.length; i += 3) {
+        await Promise.all(pairs.slice(i, i + 3).map(async p => {
+            const options: MigrationOptions = { ...defaultOptions(p.domain.state), ...(o.copyStorage && isActive(p.domain.state) ? { storage: "copy-all" as const } : {}) };
+            const results = await runPreflight({ runner }, { domain: p.vm.name, sourceUri: p.source.uri, destinationUri: p.dest.uri, destinationLabel: p.dest.label,
+                options, live: false, sourceTarget: p.source.target, destinationTarget: p.dest.target, policy });
+            const errors = results.filter(r => r.severity === "error" && !NOT_BLOCKING.has(r.id));
+            if (errors.length) p.vm.blocked[p.dest.id] = errors.map(e => e.title).join("; ");
+            o.onProgress?.(++done, pairs.length);
+        }));
+    }
+    return { hosts, vms, domains, unreachable };
+}

@@ -1,0 +1,93 @@
+/**
+ * Running a plan: each move is one migration of the single-VM engine (detached virsh migrate,
+ * history record, verification on both hosts), at most `perSource` at a time from each source
+ * host; pause, cancel the rest, stop on the first failure or go on; a final report.
+ */
+import { displayCommand } from "../virsh/argv";
+import { migrateArgv, type MigrationOptions } from "../migration/options";
+import { finishMigration, jobEnded, pollMigration, startMigration, type Deps } from "../migration/job";
+import type { MigrationRecord } from "../history/records";
+import type { Domain } from "../domains/types";
+import { isActive } from "../domains/types";
+import type { HostRef } from "./gather";
+import type { Move } from "./placement";
+
+export type MoveState = "waiting" | "running" | "completed" | "failed" | "cancelled" | "skipped";
+
+export interface MoveStatus { move: Move; state: MoveState; record?: MigrationRecord; message?: string; where?: string }
+
+/** The options each move migrates with: live for running VMs, offline for shut-off ones, permanent. */
+export function moveOptions(domain: Domain | undefined, dest: HostRef, copyStorage: boolean): MigrationOptions {
+    const live = domain ? isActive(domain.state) : true;
+    return {
+        duration: "permanent", mode: live ? "live" : "offline", storage: copyStorage && live ? "copy-all" : "shared",
+        postcopy: false, autoConverge: false, tls: false, compressed: false, abortOnError: false,
+        ...(dest.migrationAddress && live ? { migrateUri: `tcp://${dest.migrationAddress}`, listenAddress: dest.migrationAddress } : {}),
+    };
+}
+
+export function moveArgv(move: Move, refs: HostRef[], domains: Domain[], copyStorage: boolean): string[] {
+    const from = refs.find(r => r.id === move.from)!, to = refs.find(r => r.id === move.to)!;
+    return migrateArgv(from.uri, move.vm, to.uri, moveOptions(domains.find(d => d.name === move.vm), to, copyStorage));
+}
+
+/** The whole plan as a shell script of `virsh migrate` lines (each argument quoted). */
+export function planScript(moves: Move[], refs: HostRef[], domains: Domain[], copyStorage: boolean): string {
+    return ["#!/bin/sh", "# cockpit-migrate plan: one virsh migrate per VM, in order; stops at the first failure", "set -e",
+        ...moves.map(m => displayCommand(moveArgv(m, refs, domains, copyStorage)))].join("\n") + "\n";
+}
+
+export interface RunControl { paused: boolean; cancelled: boolean }
+
+export interface RunOptions { perSource: number; stopOnFailure: boolean; copyStorage: boolean; user: string | null; pollMs?: number }
+
+/** Runs the moves; `onUpdate` gets every status change. Returns the final statuses. */
+export async function runPlan(deps: Deps, refs: HostRef[], domains: Domain[], moves: Move[], o: RunOptions, control: RunControl,
+    onUpdate: (s: MoveStatus[]) => void): Promise<MoveStatus[]> {
+    const status: MoveStatus[] = moves.map(move => ({ move, state: "waiting" }));
+    const emit = () => onUpdate(status.map(s => ({ ...s })));
+    const sleep = deps.sleep ?? (ms => new Promise<void>(r => setTimeout(r, ms)));
+    let failed = false;
+    const active = new Map<string, number>();
+    const one = async (s: MoveStatus) => {
+        const from = refs.find(r => r.id === s.move.from)!, to = refs.find(r => r.id === s.move.to)!;
+        const domain = domains.find(d => d.name === s.move.vm);
+        const options = moveOptions(domain, to, o.copyStorage);
+        s.state = "running"; emit();
+        try {
+            let record = await startMigration(deps, { domain: s.move.vm, argv: migrateArgv(from.uri, s.move.vm, to.uri, options), options,
+                wasRunning: domain ? isActive(domain.state) : true, user: o.user,
+                source: { hostId: from.id, label: from.label, uri: from.uri }, destination: { hostId: to.id, label: to.label, uri: to.uri } });
+            s.record = record; emit();
+            for (;;) {
+                await sleep(o.pollMs ?? 500);
+                const p = await pollMigration(deps.runner, record, false);
+                if (jobEnded(p.job, record, (deps.now ?? Date.now)())) { record = await finishMigration(deps, record, p.job, null); break }
+            }
+            s.record = record;
+            s.state = record.outcome === "completed" ? "completed" : record.outcome === "cancelled" ? "cancelled" : "failed";
+            s.message = record.explanation?.title ?? record.message;
+            s.where = record.verification?.where;
+        } catch (e) {
+            s.state = "failed";
+            s.message = e instanceof Error ? e.message : String(e);
+        }
+        if (s.state === "failed") failed = true;
+        emit();
+    };
+    const running: Promise<void>[] = [];
+    for (const s of status) {
+        for (;;) {
+            if (control.cancelled || (failed && o.stopOnFailure)) break;
+            if (!control.paused && (active.get(s.move.from) ?? 0) < o.perSource) break;
+            await Promise.race([sleep(300), ...running]);
+        }
+        if (control.cancelled || (failed && o.stopOnFailure)) { s.state = "skipped"; s.message = control.cancelled ? "Cancelled before it started" : "Not started: an earlier move failed"; emit(); continue }
+        active.set(s.move.from, (active.get(s.move.from) ?? 0) + 1);
+        const p: Promise<void> = one(s).finally(() => { active.set(s.move.from, (active.get(s.move.from) ?? 1) - 1); running.splice(running.indexOf(p), 1) });
+        running.push(p);
+    }
+    await Promise.all(running);
+    emit();
+    return status;
+}

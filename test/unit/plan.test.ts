@@ -1,0 +1,100 @@
+import { describe, expect, it } from "vitest";
+import { planEvacuation, planRebalance, limits, type PlanHost, type PlanVm } from "../../src/plan/placement";
+import { moveArgv, planScript, runPlan, type MoveStatus } from "../../src/plan/run";
+import { DEFAULT_POLICY } from "../../src/preflight/policy";
+import type { Domain } from "../../src/domains/types";
+import type { Runner } from "../../pkg/lib/runner";
+import { HOSTILE } from "./hostile";
+
+const GiB = 1048576;
+const host = (id: string, memGiB: number, committedGiB = 0, cpus = 4): PlanHost =>
+    ({ id, label: id, uri: `qemu+ssh://root@${id}/system`, memoryKiB: memGiB * GiB, cpus, committedKiB: committedGiB * GiB, committedVcpus: 0 });
+const vm = (name: string, hostId: string, memGiB: number, blocked: Record<string, string> = {}, running = true): PlanVm =>
+    ({ name, hostId, running, memoryKiB: memGiB * GiB, vcpus: 1, blocked });
+const policy = { ...DEFAULT_POLICY, hostReserveMiB: 0 };
+
+describe("evacuation placement", () => {
+    it("largest first, each to the host with the most headroom; deterministic", () => {
+        const hosts = [host("a", 16, 7), host("b", 8), host("c", 8, 2)];
+        const vms = [vm("small", "a", 1), vm("big", "a", 4), vm("mid", "a", 2)];
+        const p = planEvacuation("a", hosts, vms, policy);
+        expect(p.moves.map(m => `${m.vm}→${m.to}`)).toEqual(["big→b", "mid→c", "small→b"]);
+        expect(planEvacuation("a", hosts, [...vms].reverse(), policy)).toEqual(p);
+        expect(p.after.find(u => u.hostId === "a")!.memoryKiB).toBe(0);
+        expect(p.after.find(u => u.hostId === "b")!.memoryKiB).toBe(5 * GiB);
+    });
+    it("a VM that cannot move anywhere is listed with every host's reason", () => {
+        const p = planEvacuation("a", [host("a", 16), host("b", 8), host("c", 8)], [vm("gpu", "a", 1, { b: "Devices that cannot migrate: pci 0000:01:00.0", c: "Devices that cannot migrate: pci 0000:01:00.0" }), vm("ok", "a", 1)], policy);
+        expect(p.moves.map(m => m.vm)).toEqual(["ok"]);
+        expect(p.unmovable).toEqual([{ vm: "gpu", reason: "b: Devices that cannot migrate: pci 0000:01:00.0; c: Devices that cannot migrate: pci 0000:01:00.0" }]);
+    });
+    it("the policy limits what a host takes, counting the plan's own earlier moves", () => {
+        const p = planEvacuation("a", [host("a", 16), host("b", 4)], [vm("x", "a", 3), vm("y", "a", 2)], policy);
+        expect(p.moves.map(m => m.vm)).toEqual(["x"]);
+        expect(p.unmovable[0]).toMatchObject({ vm: "y", reason: expect.stringMatching(/b: not enough memory under the policy \(1\.0 GiB free, 2\.0 GiB needed\)/) });
+        expect(planEvacuation("a", [host("a", 16), host("b", 4)], [vm("y", "a", 2)], { ...policy, memoryCommitPercent: 25 }).unmovable).toHaveLength(1);
+        expect(limits(host("b", 4), { ...policy, hostReserveMiB: 1024 }).memoryKiB).toBe(3 * GiB);
+    });
+    it("shut-off VMs move only when asked, and take no room", () => {
+        const hosts = [host("a", 8), host("b", 1)];
+        expect(planEvacuation("a", hosts, [vm("off", "a", 4, {}, false)], policy).moves).toEqual([]);
+        expect(planEvacuation("a", hosts, [vm("off", "a", 4, {}, false)], policy, true).moves).toEqual([{ vm: "off", from: "a", to: "b", memoryKiB: 0, vcpus: 0 }]);
+    });
+});
+
+describe("rebalance", () => {
+    it("moves VMs from the fullest host to the emptiest while the spread shrinks", () => {
+        const hosts = [host("a", 8, 6), host("b", 8, 0), host("c", 8, 2)];
+        const vms = [vm("v1", "a", 2), vm("v2", "a", 2), vm("v3", "a", 2), vm("w", "c", 2)];
+        const p = planRebalance(hosts, vms, policy);
+        const ratios = p.after.map(u => u.ratio);
+        expect(Math.max(...ratios) - Math.min(...ratios)).toBeLessThan(Math.max(...p.before.map(u => u.ratio)) - Math.min(...p.before.map(u => u.ratio)));
+        expect(p.moves[0]).toMatchObject({ from: "a", to: "b" });
+        expect(planRebalance(hosts, vms, policy)).toEqual(p);
+    });
+    it("balanced hosts: nothing to do", () => {
+        expect(planRebalance([host("a", 8, 2), host("b", 8, 2)], [vm("x", "a", 2), vm("y", "b", 2)], policy).moves).toEqual([]);
+    });
+});
+
+describe("running a plan", () => {
+    const refs = [{ id: "a", label: "A", uri: "qemu:///system", target: null }, { id: "b", label: "B", uri: "qemu+ssh://root@b/system", target: null, migrationAddress: "10.0.0.2" }];
+    const domains: Domain[] = ["x", "y", "z"].map(name => ({ name, state: "running", memoryKiB: 1, maxMemoryKiB: 1, vcpus: 1, persistent: true, autostart: false }));
+    it("the script has one quoted virsh migrate per move", () => {
+        const s = planScript([{ vm: "x; rm -rf /", from: "a", to: "b", memoryKiB: 0, vcpus: 0 }], refs, domains, false);
+        expect(s).toContain("virsh -c qemu:///system migrate --live --persistent --undefinesource --migrateuri tcp://10.0.0.2 --listen-address 10.0.0.2 --domain 'x; rm -rf /' --desturi qemu+ssh://root@b/system");
+        for (const name of HOSTILE.filter(h => h && !h.includes("\0") && !/[\uD800-\uDFFF]/.test(h)))
+            expect(moveArgv({ vm: name, from: "a", to: "b", memoryKiB: 0, vcpus: 0 }, refs, domains, false)).toContain(name);
+    });
+    it("one at a time per source; stops at the first failure and reports the rest as skipped", async () => {
+        const started: string[] = [];
+        let concurrent = 0, max = 0;
+        const files = new Map<string, { content: string; tag: string }>(); let n = 0;
+        const store = {
+            read: async (p: string) => ({ content: files.get(p)?.content ?? null, tag: files.get(p)?.tag ?? null }),
+            replace: async (p: string, content: string, tag: string | null) => { if ((files.get(p)?.tag ?? null) !== tag) throw { problem: "change-conflict" }; const t = String(++n); files.set(p, { content, tag: t }); return t },
+        };
+        const jobs = new Map<string, number>();
+        const runner: Runner = { run: async (_t, argv) => {
+            if (argv[0] === "setsid") { const dom = argv[argv.indexOf("--domain") + 1]!; started.push(dom); concurrent++; max = Math.max(max, concurrent); jobs.set(argv[6]!, 0); return "" }
+            if (argv[0] === "sh" && argv.join(" ").includes("status")) {
+                const dir = argv[argv.length - 1]!;
+                const k = (jobs.get(dir) ?? 0) + 1; jobs.set(dir, k);
+                if (k < 2) return "running\x1e\x1e";
+                concurrent--;
+                return started.at(-1) === "y" ? "status 1\x1e\x1eerror: internal error: boom\n" : "status 0\x1e\x1e";
+            }
+            if (argv[3] === "domstate") return "running (migrated)\n";
+            if (argv[3] === "dominfo") return "Persistent:     yes\n";
+            return "";
+        } };
+        const updates: MoveStatus[][] = [];
+        const moves = ["x", "y", "z"].map(name => ({ vm: name, from: "a", to: "b", memoryKiB: 0, vcpus: 0 }));
+        const final = await runPlan({ runner, files: store, sleep: async () => undefined }, refs, domains, moves,
+            { perSource: 1, stopOnFailure: true, copyStorage: false, user: "root" }, { paused: false, cancelled: false }, s => updates.push(s));
+        expect(max).toBe(1);
+        expect(final.map(s => s.state)).toEqual(["completed", "failed", "skipped"]);
+        expect(final[2]!.message).toBe("Not started: an earlier move failed");
+        expect(started).toEqual(["x", "y"]);
+    });
+});
