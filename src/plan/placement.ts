@@ -39,7 +39,7 @@ export function limits(h: PlanHost, p: OvercommitPolicy): { memoryKiB: number; v
     return { memoryKiB: Math.max(0, h.memoryKiB - p.hostReserveMiB * 1024) * p.memoryCommitPercent / 100, vcpus: h.cpus * p.cpuCommitPercent / 100 };
 }
 
-function use(hosts: PlanHost[], p: OvercommitPolicy, extra: Map<string, { mem: number; cpu: number }>): HostUse[] {
+function hostUse(hosts: PlanHost[], p: OvercommitPolicy, extra: Map<string, { mem: number; cpu: number }>): HostUse[] {
     return hosts.map(h => {
         const l = limits(h, p), e = extra.get(h.id) ?? { mem: 0, cpu: 0 };
         const memoryKiB = h.committedKiB + e.mem;
@@ -69,7 +69,7 @@ export function planEvacuation(hostId: string, hosts: PlanHost[], vms: PlanVm[],
         .sort((a, b) => b.memoryKiB - a.memoryKiB || b.vcpus - a.vcpus || a.name.localeCompare(b.name));
     for (const vm of ordered) {
         const extra = applyMoves(moves);
-        const usage = use(targets, policy, extra);
+        const usage = hostUse(targets, policy, extra);
         const reasons: string[] = [];
         const fits = targets.filter((h, i) => {
             if (vm.blocked[h.id]) { reasons.push(`${h.label}: ${vm.blocked[h.id]}`); return false }
@@ -84,7 +84,7 @@ export function planEvacuation(hostId: string, hosts: PlanHost[], vms: PlanVm[],
         const best = [...fits].sort((a, b) => headroom(b) - headroom(a) || a.label.localeCompare(b.label))[0]!;
         moves.push({ vm: vm.name, from: hostId, to: best.id, memoryKiB: counts(vm) ? vm.memoryKiB : 0, vcpus: counts(vm) ? vm.vcpus : 0 });
     }
-    return { moves, unmovable, before: use(hosts, policy, new Map()), after: use(hosts, policy, applyMoves(moves)) };
+    return { moves, unmovable, before: hostUse(hosts, policy, new Map()), after: hostUse(hosts, policy, applyMoves(moves)) };
 }
 
 /**
@@ -95,7 +95,7 @@ export function planRebalance(hosts: PlanHost[], vms: PlanVm[], policy: Overcomm
     const moves: Move[] = [];
     const where = new Map(vms.map(v => [v.name, v.hostId]));
     for (let n = 0; n < maxMoves; n++) {
-        const usage = use(hosts, policy, applyMoves(moves));
+        const usage = hostUse(hosts, policy, applyMoves(moves));
         const sorted = [...usage].sort((a, b) => b.ratio - a.ratio || a.label.localeCompare(b.label));
         const high = sorted[0]!, low = sorted.at(-1)!;
         if (high.hostId === low.hostId) break;
@@ -112,5 +112,5 @@ export function planRebalance(hosts: PlanHost[], vms: PlanVm[], policy: Overcomm
         moves.push({ vm: pick.v.name, from: high.hostId, to: low.hostId, memoryKiB: pick.v.memoryKiB, vcpus: pick.v.vcpus });
         where.set(pick.v.name, low.hostId);
     }
-    return { moves, unmovable: [], before: use(hosts, policy, new Map()), after: use(hosts, policy, applyMoves(moves)) };
+    return { moves, unmovable: [], before: hostUse(hosts, policy, new Map()), after: hostUse(hosts, policy, applyMoves(moves)) };
 }
