@@ -10,6 +10,8 @@ import { HostIdentityCard } from "./HostIdentityCard";
 import { HostsDialog } from "./HostsDialog";
 import { PolicyDialog } from "./PolicyDialog";
 import { ToolsContext, type CpuPreset } from "./tools";
+import type { MaintenanceMode } from "./plan/MaintenanceDialog";
+import { targetForUri } from "../hosts/target";
 import { HostKeyTrust } from "./HostKeyTrust";
 import { errorText } from "./errorText";
 import { MigrateDialog, type MigrateRequest } from "./MigrateDialog";
@@ -26,6 +28,8 @@ const SESSION_ID = "localhost-session";
 const NfsFlow = lazy(() => import("./storage/NfsFlow"));
 /** The CPU-baseline wizard, likewise. */
 const CpuBaselineWizard = lazy(() => import("./cpu/CpuBaselineWizard"));
+/** Host maintenance (evacuate, rebalance), likewise. */
+const MaintenanceDialog = lazy(() => import("./plan/MaintenanceDialog"));
 
 /** A host choice in the selector: this host (system or session connection) or a known host. */
 export interface HostChoice { id: string; label: string; uri: string; known: KnownHost | null; driver: Driver }
@@ -45,6 +49,7 @@ export function App() {
     const [hostsOpen, setHostsOpen] = useState(false);
     const [nfsOpen, setNfsOpen] = useState(false);
     const [cpuOpen, setCpuOpen] = useState<CpuPreset | true | false>(false);
+    const [maintenance, setMaintenance] = useState<MaintenanceMode | null>(null);
     const tools = useMemo(() => ({ openCpuBaseline: (p?: CpuPreset) => setCpuOpen(p ?? true), openNfs: () => setNfsOpen(true) }), []);
     const [policyOpen, setPolicyOpen] = useState(false);
     const choices = useMemo(() => hostChoices(hosts.data?.hosts ?? []), [hosts.data]);
@@ -76,6 +81,12 @@ export function App() {
                                 <Button variant="secondary" onClick={() => setCpuOpen(true)} isDisabled={admin === false}>{_("CPU baseline")}</Button>
                             </ToolbarItem>
                             <ToolbarItem>
+                                <Button variant="secondary" onClick={() => setMaintenance("evacuate")} isDisabled={admin === false || !host || host.driver === "session"}>{_("Evacuate host")}</Button>
+                            </ToolbarItem>
+                            <ToolbarItem>
+                                <Button variant="secondary" onClick={() => setMaintenance("rebalance")} isDisabled={admin === false}>{_("Rebalance")}</Button>
+                            </ToolbarItem>
+                            <ToolbarItem>
                                 <Button variant="secondary" onClick={() => setPolicyOpen(true)} isDisabled={admin === false}>{_("Overcommit policy")}</Button>
                             </ToolbarItem>
                         </ToolbarGroup>
@@ -103,6 +114,9 @@ export function App() {
             </PageSection>
             {hostsOpen && <HostsDialog hosts={hosts} onClose={() => setHostsOpen(false)} />}
             {nfsOpen && <Suspense fallback={null}><NfsFlow onClose={() => setNfsOpen(false)} /></Suspense>}
+            {maintenance && host && <Suspense fallback={null}><MaintenanceDialog mode={maintenance} hostId={host.id} onClose={() => setMaintenance(null)}
+                refs={choices.filter(c => c.driver === "system").map(c => ({ id: c.id, label: c.label, uri: c.uri, target: c.known ? targetForUri(c.uri, hosts.data?.hosts ?? []) : { kind: "local" as const },
+                    migrationAddress: c.known?.migrationAddress }))} /></Suspense>}
             {cpuOpen !== false && <Suspense fallback={null}><CpuBaselineWizard onClose={() => setCpuOpen(false)} {...(cpuOpen !== true ? { preset: cpuOpen } : {})} /></Suspense>}
             {policyOpen && <PolicyDialog onClose={() => setPolicyOpen(false)} />}
         </Page>
