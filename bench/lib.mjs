@@ -166,6 +166,7 @@ export function freshContext(browser, port) {
     return browser.newContext({ storageState: { cookies: [], origins: [{ origin: `http://127.0.0.1:${port}`, localStorage: [{ name: "virtualization-disabled-ignored", value: "true" }] }] } });
 }
 
+/* global document, window, requestAnimationFrame, MutationObserver -- the next two functions run in the page */
 /** Runs in the page before its scripts: records performance.now() (0 = navigation start) at the
  *  first animation frame in which a `selector` element exists and has a layout box. */
 function markFirstRow(selector) {
