@@ -60,6 +60,13 @@ test("axe: the host view, the Migrate dialog with pre-flight, readiness, known h
     await expect(page.getByRole("dialog", { name: "CPU baseline" })).toBeVisible({ timeout: 30_000 });
     await page.waitForTimeout(500);
     await expectNoSeriousViolations(page, "CPU-baseline wizard", '[role="dialog"]');
+    await page.keyboard.press("Escape");
+    await expect(page.getByRole("dialog", { name: "CPU baseline" })).toBeHidden();
+
+    await openPage(page, "/host/127.0.0.2");
+    await page.getByRole("button", { name: "Evacuate host" }).click();
+    await expect(page.getByRole("dialog", { name: "Evacuate 127.0.0.2" }).getByRole("grid", { name: "Plan" })).toBeVisible({ timeout: 120_000 });
+    await expectNoSeriousViolations(page, "evacuation plan", '[role="dialog"]');
 });
 
 test("keyboard only: open the Migrate dialog, choose a destination and migrate, without the mouse", async ({ page }) => {

@@ -74,7 +74,7 @@ export default function CpuBaselineWizard({ onClose, preset }: { onClose(): void
     const blocked = !!validations?.some(v => v.verdict === "incompatible");
 
     return (
-        <Modal isOpen onClose={onClose} variant="large" aria-labelledby="cpu-wizard-title">
+        <Modal isOpen onEscapePress={onClose} variant="large" aria-labelledby="cpu-wizard-title">
             <Wizard height={640} onClose={onClose}
                 header={<WizardHeader title={_("CPU baseline")} titleId="cpu-wizard-title" onClose={onClose} closeButtonAriaLabel={_("Close")}
                     description={_("One CPU definition that runs on every chosen host, so VMs can migrate between them.")} />}>

@@ -18,11 +18,13 @@ export function HostsStep({ hosts, chosen, setChosen, virttype, setVirttype, fet
         <Stack hasGutter>
             <StackItem>{_("Choose the hosts the VMs must be able to run on. Each host's host-model CPU is read with virsh domcapabilities.")}</StackItem>
             <StackItem>
-                <FormGroup role="group" label={_("Hosts")} fieldId="cpu-hosts" isInline>
-                    {hosts.map(h => (
-                        <Checkbox key={h.uri} id={`cpu-host-${h.uri}`} label={h.label} isChecked={chosen.has(h.uri)}
-                            onChange={(_e, on) => { const n = new Set(chosen); if (on) n.add(h.uri); else n.delete(h.uri); setChosen(n) }} />
-                    ))}
+                <FormGroup role="group" label={_("Hosts")} fieldId="cpu-hosts">
+                    <Flex spaceItems={{ default: "spaceItemsLg" }}>
+                        {hosts.map(h => (
+                            <FlexItem key={h.uri}><Checkbox id={`cpu-host-${h.uri}`} label={h.label} isChecked={chosen.has(h.uri)}
+                                onChange={(_e, on) => { const n = new Set(chosen); if (on) n.add(h.uri); else n.delete(h.uri); setChosen(n) }} /></FlexItem>
+                        ))}
+                    </Flex>
                 </FormGroup>
             </StackItem>
             <StackItem>
