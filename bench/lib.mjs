@@ -80,6 +80,17 @@ const busConfig = socket => `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-B
 </busconfig>
 `;
 
+/** cockpit-bridge starts a session bus (`dbus-daemon --session`) that outlives it: end those the
+ *  bridges of this bench started, known by our private bus address in their environment. */
+function reapSessionBuses(marker) {
+    for (const pid of readdirSync("/proc").filter(d => /^\d+$/.test(d))) {
+        try {
+            if (readFileSync(`/proc/${pid}/comm`, "utf8").trim() !== "dbus-daemon") continue;
+            if (readFileSync(`/proc/${pid}/environ`, "utf8").includes(marker)) process.kill(Number(pid), "SIGTERM");
+        } catch { /* gone */ }
+    }
+}
+
 /** A private system bus (own config and socket) with `libvirt-dbus --system` on it; stop() ends both. */
 export async function startSystemBus() {
     if (!existsSync("/usr/sbin/libvirt-dbus")) throw new Error("libvirt-dbus is not installed (npm run bench installs the bench packages: cockpit-machines libvirt-dbus)");
@@ -99,6 +110,7 @@ export async function startSystemBus() {
         stop() {
             libvirtDbus.kill("SIGTERM");
             daemon.kill("SIGTERM");
+            reapSessionBuses(dir);
             rmSync(dir, { recursive: true, force: true });
         },
     };
