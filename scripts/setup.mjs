@@ -111,7 +111,8 @@ export function ensureNpm() {
 
 export function build() {
     log("Building");
-    run(["npx", "vite", "build", "--logLevel", "warn"], { cwd: ROOT });
+    // production React and PatternFly, whatever NODE_ENV the caller has (vitest sets "test")
+    run(["npx", "vite", "build", "--logLevel", "warn"], { cwd: ROOT, env: { ...process.env, NODE_ENV: "production" } });
 }
 
 /** A private XDG data dir in which cockpit/<package> points at dist/: nothing installed system-wide. */

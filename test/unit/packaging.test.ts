@@ -22,7 +22,7 @@ describe("packaging", () => {
     it("make install DESTDIR=… PREFIX=/usr: cockpit-bridge --packages lists the package there", () => {
         const dest = mkdtempSync(join(tmpdir(), "cm-install-"));
         try {
-            execFileSync("make", ["-s", "install", `DESTDIR=${dest}`, "PREFIX=/usr"], { cwd: ROOT, stdio: "pipe" });
+            execFileSync("make", ["-s", "install", `DESTDIR=${dest}`, "PREFIX=/usr"], { cwd: ROOT, stdio: "pipe", env: { ...process.env, NODE_ENV: "production" } });
             expect(existsSync(join(dest, "usr/share/cockpit/cockpit-migrate/manifest.json"))).toBe(true);
             expect(existsSync(join(dest, "usr/share/metainfo/org.cockpit_project.cockpit_migrate.metainfo.xml"))).toBe(true);
             expect(cockpitPackages(join(dest, "usr/share"))).toMatch(new RegExp(`^cockpit-migrate\\s+Virtual machine migration\\s+${dest}/usr/share/cockpit/cockpit-migrate$`, "m"));
@@ -32,7 +32,7 @@ describe("packaging", () => {
     it("the release tarball holds dist/, the spec and debian/, and installs with make alone (no Node.js on PATH)", () => {
         const work = mkdtempSync(join(tmpdir(), "cm-dist-"));
         try {
-            execFileSync("node", ["scripts/dist.mjs", work], { cwd: ROOT, stdio: "pipe" });
+            execFileSync("node", ["scripts/dist.mjs", work], { cwd: ROOT, stdio: "pipe", env: { ...process.env, CM_NO_BUILD: "1", NODE_ENV: "production" } });
             const tarball = join(work, `cockpit-migrate-${version}.tar.xz`);
             const list = execFileSync("tar", ["-tJf", tarball], { encoding: "utf8" }).split("\n");
             for (const f of ["dist/manifest.json", "dist/index.html", "Makefile", "cockpit-migrate.spec", "debian/changelog", "debian/rules", "packaging/org.cockpit_project.cockpit_migrate.metainfo.xml"])
@@ -57,7 +57,7 @@ describe("packaging", () => {
     it.runIf(have("dpkg-buildpackage") || have("rpmbuild"))("a .deb (dpkg-buildpackage) and an .rpm (rpmbuild) build from the release tarball without network", () => {
         const work = mkdtempSync(join(tmpdir(), "cm-pkg-"));
         try {
-            execFileSync("node", ["scripts/dist.mjs", work], { cwd: ROOT, stdio: "pipe" });
+            execFileSync("node", ["scripts/dist.mjs", work], { cwd: ROOT, stdio: "pipe", env: { ...process.env, CM_NO_BUILD: "1", NODE_ENV: "production" } });
             const tarball = join(work, `cockpit-migrate-${version}.tar.xz`);
             execFileSync("tar", ["-xJf", tarball, "-C", work]);
             if (have("dpkg-buildpackage")) {
