@@ -26,7 +26,7 @@ const RULES: Rule[] = [
         title: "libvirtd is not running on the destination", fix: "Start it on the destination: 'systemctl start libvirtd' (or the modular virtqemud)." },
     { cause: "connection-refused", test: /Connection refused|unable to connect to server|No route to host|Network is unreachable/i,
         title: "The destination refused the connection", fix: "Check that the destination accepts the transport (SSH 22, TLS 16514, TCP 16509) and that its firewall allows QEMU's migration ports 49152–49215." },
-    { cause: "connection-lost", test: /Connection reset by peer|End of file while reading data|Connection timed out|Broken pipe/i,
+    { cause: "connection-lost", test: /Connection reset by peer|End of file while reading data|Connection timed out|Broken pipe|Unable to (write to|read from) socket|Bad file descriptor/i,
         title: "The connection to the destination was lost", fix: "Check that libvirtd and QEMU still run on the destination and that the network between the hosts is up; the check below says where the VM is now." },
     { cause: "cpu-incompatible", test: /CPU is incompatible|guest CPU doesn't match|does not provide required features|unsupported configuration: .*CPU/i,
         title: "The destination's CPU cannot run this VM's CPU model", fix: "Use a CPU model both hosts support (the CPU baseline of both hosts), then restart the VM before migrating." },

@@ -123,11 +123,20 @@ export async function finishMigration(deps: Deps, record: MigrationRecord, job: 
     const succeeded = job.exitStatus === 0;
     const failure = succeeded ? null : explainMigrationError(job.stderr || (job.lost ? "The migration process ended without a status (killed, or the host restarted)" : ""));
     const names = { source: record.source.label, destination: record.destination.label };
-    const [completed, src, dstAsked] = await Promise.all([
+    const ask = (uri: string) => domainPresence(deps.runner, uri, record.domain).catch(() => undefined);
+    const answers = await Promise.all([
         deps.runner.run(LOCAL, vm.domjobinfo(record.source.uri, record.domain, true)).then(parseJobInfo).catch(() => null),
-        domainPresence(deps.runner, record.source.uri, record.domain).catch(() => undefined),
-        domainPresence(deps.runner, record.destination.uri, record.domain).catch(() => undefined),
+        ask(record.source.uri), ask(record.destination.uri),
     ]);
+    const completed = answers[0];
+    let [, src, dstAsked] = answers;
+    // a libvirtd that just restarted (the very fault that ended the job) answers again within seconds
+    const sleep = deps.sleep ?? (ms => new Promise<void>(r => setTimeout(r, ms)));
+    for (let i = 0; i < 5 && (src === undefined || (dstAsked === undefined && !(failure && NEVER_CONNECTED.has(failure.cause)))); i++) {
+        await sleep(2000);
+        if (src === undefined) src = await ask(record.source.uri);
+        if (dstAsked === undefined) dstAsked = await ask(record.destination.uri);
+    }
     const stats = completed && completed.type === "completed" ? completed : last;
     // When the connection to the destination itself failed, nothing can have reached it.
     const dst = dstAsked === undefined && failure && NEVER_CONNECTED.has(failure.cause) ? null : dstAsked;

@@ -14,6 +14,7 @@ describe("explainMigrationError", () => {
         ["error: failed to connect to the hypervisor\nerror: unable to connect to server at '127.0.0.9:16509': Connection refused", "connection-refused"],
         ["error: End of file while reading data: virt-ssh-helper: cannot connect to '/var/run/libvirt/libvirt-sock': Failed to connect socket to '/var/run/libvirt/libvirt-sock': No such file or directory: Input/output error", "libvirtd-down"],
         ["error: End of file while reading data: Input/output error", "connection-lost"],
+        ["error: operation failed: job 'migration out' failed: Unable to write to socket: Bad file descriptor", "connection-lost"],
         ["error: operation failed: guest CPU doesn't match specification: missing features: avx2", "cpu-incompatible"],
         ["error: the CPU is incompatible with host CPU: Host CPU does not provide required features: avx512f", "cpu-incompatible"],
         ["error: Path '/var/lib/libvirt/images/x.qcow2' is not accessible: No such file or directory", "storage-missing"],

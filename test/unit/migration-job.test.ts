@@ -105,6 +105,28 @@ describe("migration job", () => {
         const done = await finishMigration({ runner, files }, rec, { exitStatus: 1, lost: false, stdout: "", stderr: "error: operation aborted: migration out: canceled by client" }, null);
         expect(done).toMatchObject({ outcome: "cancelled", verification: { ok: true, where: "Running on A" } });
     });
+    it("asks again for a while when a host's libvirtd does not answer (it may be restarting after the very fault)", async () => {
+        const files = memoryStore();
+        const rec = await startMigration({ runner: scripted({ setsid: () => "" }), files }, req());
+        let asked = 0;
+        const runner = scripted({
+            "qemu:///system domjobinfo": () => "Job type: 0\n",
+            "qemu:///system dominfo": () => "State:          running\nPersistent:     yes\n",
+            "qemu+tcp://b/system dominfo": argv => { if (++asked < 3) throw new RunError("exit-status", "x", argv, 1, "error: failed to connect to the hypervisor"); return notFound(argv) },
+        });
+        const slept: number[] = [];
+        const done = await finishMigration({ runner, files, sleep: async ms => { slept.push(ms) } }, rec,
+            { exitStatus: 1, lost: false, stdout: "", stderr: "error: operation failed: job 'migration out' failed: Unable to write to socket: Bad file descriptor" }, null);
+        expect(asked).toBe(3);
+        expect(slept).toEqual([2000, 2000]);
+        expect(done).toMatchObject({ outcome: "failed", explanation: { title: "The connection to the destination was lost" }, verification: { ok: true, where: "Running on A" } });
+        // a host that never answers is reported as unknown, after five more tries
+        const files2 = memoryStore();
+        const rec2 = await startMigration({ runner: scripted({ setsid: () => "" }), files: files2 }, req());
+        const down = scripted({ "qemu:///system domjobinfo": () => "", "qemu:///system dominfo": () => "State:          running\nPersistent:     yes\n" });
+        const unknown = await finishMigration({ runner: down, files: files2, sleep: async () => undefined }, rec2, { exitStatus: 1, lost: false, stdout: "", stderr: "error: internal error" }, null);
+        expect(unknown.verification).toMatchObject({ ok: false, where: "Unknown" });
+    });
     it("domainPresence: absent is null, connection errors throw", async () => {
         expect(await domainPresence(scripted({ dominfo: notFound }), "u", "vm")).toBeNull();
         await expect(domainPresence(scripted({}), "u", "vm")).rejects.toBeInstanceOf(RunError);
