@@ -32,3 +32,34 @@ export async function saveBaseline(files: FileStore, b: SavedBaseline): Promise<
         return JSON.stringify({ version: 1, baselines: [...list, b] }, null, 2) + "\n";
     });
 }
+
+/** Which VMs got which baseline through the wizard (the VM list shows it): /var/lib/cockpit-migrate/cpu-applied.json. */
+export const APPLIED_PATH = "/var/lib/cockpit-migrate/cpu-applied.json";
+
+export interface AppliedCpu { uri: string; domain: string; baseline: string | null; model: string | null; at: number }
+
+export function parseApplied(content: string | null): AppliedCpu[] {
+    if (content === null || content.trim() === "") return [];
+    try {
+        const list = (JSON.parse(content) as { applied?: unknown }).applied;
+        return Array.isArray(list) ? list.filter((a): a is AppliedCpu => typeof a === "object" && a !== null && typeof (a as AppliedCpu).domain === "string" && typeof (a as AppliedCpu).uri === "string") : [];
+    } catch { throw new Error(`${APPLIED_PATH} is not valid JSON`) }
+}
+
+export async function readApplied(files: FileStore): Promise<AppliedCpu[]> {
+    return parseApplied((await files.read(APPLIED_PATH)).content);
+}
+
+/** Records (or, with `entry.baseline === undefined`, forgets) the CPU a VM was given. */
+export async function recordApplied(files: FileStore, uri: string, domains: string[], entry: { baseline: string | null; model: string | null } | null, now = Date.now()): Promise<void> {
+    await modifyFile(files, APPLIED_PATH, content => {
+        const rest = parseApplied(content).filter(a => !(a.uri === uri && domains.includes(a.domain)));
+        const added = entry ? domains.map(domain => ({ uri, domain, baseline: entry.baseline, model: entry.model, at: now })) : [];
+        return JSON.stringify({ version: 1, applied: [...rest, ...added] }, null, 2) + "\n";
+    });
+}
+
+/** "name → label" for one host's VM list. */
+export function appliedLabels(applied: AppliedCpu[], uri: string): Map<string, string> {
+    return new Map(applied.filter(a => a.uri === uri).map(a => [a.domain, a.baseline ? `CPU baseline ${a.baseline}` : `CPU baseline ${a.model ?? "?"}`]));
+}

@@ -4,7 +4,8 @@ import { hostUri, localUri } from "../hosts/uri";
 import { LOCAL_HOST_ID, type Driver, type KnownHost } from "../hosts/types";
 import { explainConnectionError } from "../hosts/errors";
 import { isRunError } from "../../pkg/lib/runner";
-import { useAdmin, useDomains, useIdentity, useKnownHosts, useLocationPath } from "./hooks";
+import { useAdmin, useDomains, useIdentity, useKnownHosts, useLoader, useLocationPath } from "./hooks";
+import { APPLIED_PATH, appliedLabels, readApplied } from "../cpu/store";
 import { DomainTable, LoadingState } from "./DomainTable";
 import { HostIdentityCard } from "./HostIdentityCard";
 import { HostsDialog } from "./HostsDialog";
@@ -155,6 +156,8 @@ function FullHostView({ host, known, readOnly, selectedVm, onSelectVm }: HostVie
     const identity = useIdentity(host.uri, generation);
     const retry = () => { domains.reload(); setGeneration(g => g + 1) };
     const history = useHistory();
+    const applied = useLoader(APPLIED_PATH, () => readApplied(services.files), 5000);
+    const cpuLabels = useMemo(() => appliedLabels(applied.data ?? [], host.uri), [applied.data, host.uri]);
     const [migrating, setMigrating] = useState<Domain | null>(null);
     const [checking, setChecking] = useState<Domain | null>(null);
     const label = host.known ? host.known.address : _("this host");
@@ -176,7 +179,7 @@ function FullHostView({ host, known, readOnly, selectedVm, onSelectVm }: HostVie
                 {domains.data ? (
                     <>
                         {domains.error !== null && <ConnectionAlert host={host} error={domains.error} onRetry={retry} stale />}
-                        <DomainTable hostLabel={label} domains={domains.data} selected={selectedVm} onSelect={onSelectVm}
+                        <DomainTable hostLabel={label} domains={domains.data} selected={selectedVm} onSelect={onSelectVm} cpuLabels={cpuLabels}
                             onMigrate={readOnly ? undefined : setMigrating} onCheck={readOnly ? undefined : setChecking} />
                     </>
                 ) : domains.error !== null ? <ConnectionAlert host={host} error={domains.error} onRetry={retry} />

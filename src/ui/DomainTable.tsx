@@ -28,9 +28,11 @@ export interface DomainTableProps {
     onSelect(name: string): void;
     onMigrate?(domain: Domain): void;
     onCheck?(domain: Domain): void;
+    /** VM name → the CPU baseline the wizard gave it. */
+    cpuLabels?: Map<string, string>;
 }
 
-export function DomainTable({ hostLabel, domains, selected, onSelect, onMigrate, onCheck }: DomainTableProps) {
+export function DomainTable({ hostLabel, domains, selected, onSelect, onMigrate, onCheck, cpuLabels }: DomainTableProps) {
     const [filter, setFilter] = useState("");
     const [sort, setSort] = useState<{ key: SortKey; asc: boolean }>({ key: "name", asc: true });
     const [limit, setLimit] = useState(PAGE);
@@ -86,6 +88,7 @@ export function DomainTable({ hostLabel, domains, selected, onSelect, onMigrate,
                         <Tr key={d.name} isRowSelected={d.name === selected} data-domain={d.name}>
                             <Td dataLabel={_("Name")}>
                                 <Button variant="link" isInline onClick={() => onSelect(d.name)}>{d.name}</Button>
+                                {cpuLabels?.get(d.name) && <>{" "}<Label isCompact color="purple" data-cpu-baseline>{cpuLabels.get(d.name)}</Label></>}
                             </Td>
                             <Td dataLabel={_("State")}>{stateLabel(d.state)}</Td>
                             <Td dataLabel={_("Memory")}>{formatMemory(d.memoryKiB)}</Td>

@@ -72,6 +72,9 @@ test("CPU baseline of A+B+C: validated everywhere, applied to a shut-off and a r
     expect(tryVirsh(labHost("a").uri, "dumpxml", "--domain", "lab-e2e-cpu-run").out).toContain(`>${model}</model>`);
     await wizard.getByRole("button", { name: "Close" }).last().click();
     await expect(wizard).toBeHidden();
+    // the VM list shows which VMs use the baseline (the restored one does not)
+    await expect(page.locator('tr[data-domain="lab-e2e-cpu-run"] [data-cpu-baseline]')).toHaveText(`CPU baseline ${model}`, { timeout: 15_000 });
+    await expect(page.locator('tr[data-domain="lab-e2e-cpu-off"] [data-cpu-baseline]')).toHaveCount(0);
 
     // a migration with the baseline CPU succeeds, and its CPU check passes
     const dialog = await openMigrateDialog(page, "localhost", "lab-e2e-cpu-run");

@@ -4,7 +4,7 @@ import { xml2js, type Element } from "xml-js";
 import { featureMatrix, hostModelCpu, losses, mergeHostCpus, parseCompare, parseCpu, required } from "../../src/cpu/hostcpu";
 import { cpuOf, lineDiff, replaceCpu } from "../../src/cpu/definition";
 import { applyBaseline, backupPath, computeBaseline, restartDomain, restoreDefinition, validateBaseline } from "../../src/cpu/apply";
-import { parseBaselines, saveBaseline, validateBaselineName, BASELINES_PATH } from "../../src/cpu/store";
+import { appliedLabels, parseApplied, parseBaselines, readApplied, recordApplied, saveBaseline, validateBaselineName, APPLIED_PATH, BASELINES_PATH } from "../../src/cpu/store";
 import * as c from "../../src/virsh/cpu";
 import { RunError, type Runner } from "../../pkg/lib/runner";
 import { HOSTILE } from "./hostile";
@@ -213,5 +213,19 @@ describe("saved baselines", () => {
         expect(validateBaselineName("../x")).not.toBeNull();
         expect(validateBaselineName("cluster 2026")).toBeNull();
         await expect(saveBaseline(store, { name: "-x", hosts: [], xml: "", model: null, savedAt: 0 })).rejects.toThrow();
+    });
+});
+
+describe("which VMs use which baseline", () => {
+    it("recorded per host and VM, replaced on a new apply, forgotten on restore", async () => {
+        const { store, files } = memoryFiles();
+        await recordApplied(store, "qemu:///system", ["a", "b"], { baseline: null, model: "EPYC" }, 1);
+        await recordApplied(store, "qemu:///system", ["b"], { baseline: "cluster-2026", model: "EPYC" }, 2);
+        await recordApplied(store, "qemu+tcp://h/system", ["a"], { baseline: null, model: "IvyBridge" }, 3);
+        expect([...appliedLabels(await readApplied(store), "qemu:///system")]).toEqual([["a", "CPU baseline EPYC"], ["b", "CPU baseline cluster-2026"]]);
+        await recordApplied(store, "qemu:///system", ["a"], null);
+        expect([...appliedLabels(await readApplied(store), "qemu:///system")]).toEqual([["b", "CPU baseline cluster-2026"]]);
+        expect(parseApplied(files.get(APPLIED_PATH)!.content)).toHaveLength(2);
+        expect(() => parseApplied("{")).toThrow(/not valid JSON/);
     });
 });

@@ -6,7 +6,7 @@ import type { Domain } from "../../domains/types";
 import { isActive } from "../../domains/types";
 import { applyBaseline, preview, restartDomain, restoreDefinition, type ApplyResult, type Baseline, type RestartPhase } from "../../cpu/apply";
 import { cpuOf, lineDiff } from "../../cpu/definition";
-import { saveBaseline, validateBaselineName } from "../../cpu/store";
+import { recordApplied, saveBaseline, validateBaselineName } from "../../cpu/store";
 import * as v from "../../virsh/argv";
 import * as c from "../../virsh/cpu";
 import { useServices } from "../services";
@@ -36,11 +36,20 @@ export function ApplyStep({ uri, domains, baseline, hostsLabel, blocked, results
     };
     const apply = async () => {
         setBusy(true); setFailure(null);
-        try { setResults(await applyBaseline(runner, files, uri, [...chosen], baseline.xml)) } catch (e) { setFailure(errorText(e)) } finally { setBusy(false) }
+        try {
+            const r = await applyBaseline(runner, files, uri, [...chosen], baseline.xml);
+            setResults(r);
+            // the VM list shows which VMs use which baseline
+            await recordApplied(files, uri, r.filter(x => x.ok).map(x => x.domain), { baseline: saved, model: baseline.model });
+        } catch (e) { setFailure(errorText(e)) } finally { setBusy(false) }
     };
     const restore = async (r: ApplyResult) => {
         setFailure(null);
-        try { await restoreDefinition(runner, files, uri, r.backup!); setResults(results.map(x => x === r ? { ...x, restored: true } as ApplyResult : x)) } catch (e) { setFailure(errorText(e)) }
+        try {
+            await restoreDefinition(runner, files, uri, r.backup!);
+            setResults(results.map(x => x === r ? { ...x, restored: true } as ApplyResult : x));
+            await recordApplied(files, uri, [r.domain], null);
+        } catch (e) { setFailure(errorText(e)) }
     };
     const save = async () => {
         setFailure(null);
