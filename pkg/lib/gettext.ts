@@ -14,6 +14,6 @@ export function ngettext(singular: string, plural: string, n: number): string {
 }
 
 /** Replaces $0, $1 … like cockpit.format. */
-export function format(template: string, ...args: (string | number)[]): string {
-    return template.replace(/\$(\d+)/g, (m, i: string) => String(args[Number(i)] ?? m));
+export function format(template: string, ...args: unknown[]): string {
+    return template.replace(/\$(\d+)/g, (m, i: string) => Number(i) < args.length ? String(args[Number(i)]) : m);
 }

@@ -4,6 +4,7 @@ import { isActive } from "../domains/types";
 import { migrate } from "../virsh/migrate";
 import { checkValue } from "../virsh/argv";
 import { argProblem } from "../../pkg/lib/runner";
+import { _ } from "../../pkg/lib/gettext";
 
 export interface MigrationOptions {
     /** permanent = --persistent --undefinesource; temporary = a transient copy, source definition kept */
@@ -56,40 +57,40 @@ export function validateOptions(o: MigrationOptions, ctx: DomainContext): Option
     const errors: OptionErrors = {};
     const warnings: string[] = [];
     const active = isActive(ctx.domainState);
-    if (o.mode === "live" && !active) errors.mode = "A shut-off VM can only be migrated offline";
-    if (o.mode === "offline" && active) errors.mode = "A running VM is migrated live; shut it down for an offline migration";
+    if (o.mode === "live" && !active) errors.mode = _("A shut-off VM can only be migrated offline");
+    if (o.mode === "offline" && active) errors.mode = _("A running VM is migrated live; shut it down for an offline migration");
     if (o.mode === "offline") {
-        if (!ctx.persistent) errors.mode = "A transient VM has no definition to move offline";
-        if (o.duration === "temporary") errors.duration = "An offline migration always defines the VM on the destination (libvirt requires --persistent)";
-        if (o.storage !== "shared") errors.storage = "Offline migration moves the definition only; copy the disks separately or use shared storage";
-        if (o.postcopy) errors.postcopy = "Post-copy needs a running VM";
-        if (o.parallelConnections !== undefined) errors.parallelConnections = "Parallel connections need a live migration";
-        if (o.autoConverge) errors.autoConverge = "Auto-converge needs a live migration";
-        if (o.compressed) errors.compressed = "Compression needs a live migration";
+        if (!ctx.persistent) errors.mode = _("A transient VM has no definition to move offline");
+        if (o.duration === "temporary") errors.duration = _("An offline migration always defines the VM on the destination (libvirt requires --persistent)");
+        if (o.storage !== "shared") errors.storage = _("Offline migration moves the definition only; copy the disks separately or use shared storage");
+        if (o.postcopy) errors.postcopy = _("Post-copy needs a running VM");
+        if (o.parallelConnections !== undefined) errors.parallelConnections = _("Parallel connections need a live migration");
+        if (o.autoConverge) errors.autoConverge = _("Auto-converge needs a live migration");
+        if (o.compressed) errors.compressed = _("Compression needs a live migration");
     }
     if (o.duration === "permanent" && !ctx.persistent && o.mode === "live") {
-        warnings.push("This VM is transient: it will be defined on the destination (--persistent) and has no definition to remove here.");
+        warnings.push(_("This VM is transient: it will be defined on the destination (--persistent) and has no definition to remove here."));
     }
-    if (!intIn(o.parallelConnections, 1, 255)) errors.parallelConnections = "A whole number from 1 to 255";
-    if (!intIn(o.maxDowntimeMs, 1, 2_000_000)) errors.maxDowntimeMs = "A whole number of milliseconds, at least 1";
-    if (!intIn(o.bandwidthMiBs, 1, 1_000_000)) errors.bandwidthMiBs = "A whole number of MiB/s, at least 1";
-    if (!intIn(o.autoConvergeInitial, 0, 100)) errors.autoConvergeInitial = "A percentage from 0 to 100";
-    if (!intIn(o.autoConvergeIncrement, 0, 100)) errors.autoConvergeIncrement = "A percentage from 0 to 100";
+    if (!intIn(o.parallelConnections, 1, 255)) errors.parallelConnections = _("A whole number from 1 to 255");
+    if (!intIn(o.maxDowntimeMs, 1, 2_000_000)) errors.maxDowntimeMs = _("A whole number of milliseconds, at least 1");
+    if (!intIn(o.bandwidthMiBs, 1, 1_000_000)) errors.bandwidthMiBs = _("A whole number of MiB/s, at least 1");
+    if (!intIn(o.autoConvergeInitial, 0, 100)) errors.autoConvergeInitial = _("A percentage from 0 to 100");
+    if (!intIn(o.autoConvergeIncrement, 0, 100)) errors.autoConvergeIncrement = _("A percentage from 0 to 100");
     if ((o.autoConvergeInitial !== undefined || o.autoConvergeIncrement !== undefined) && !o.autoConverge)
-        errors.autoConverge = "Turn on auto-converge to set its throttling";
+        errors.autoConverge = _("Turn on auto-converge to set its throttling");
     if (o.postcopyAfterTimeoutS !== undefined) {
-        if (!o.postcopy) errors.postcopyAfterTimeoutS = "Allow post-copy to switch to it after a timeout";
-        else if (!intIn(o.postcopyAfterTimeoutS, 1, 86_400)) errors.postcopyAfterTimeoutS = "A whole number of seconds, at least 1";
+        if (!o.postcopy) errors.postcopyAfterTimeoutS = _("Allow post-copy to switch to it after a timeout");
+        else if (!intIn(o.postcopyAfterTimeoutS, 1, 86_400)) errors.postcopyAfterTimeoutS = _("A whole number of seconds, at least 1");
     }
     for (const [key, value] of [["migrateUri", o.migrateUri], ["listenAddress", o.listenAddress]] as const) {
         if (value !== undefined && (value === "" || /[\s\0]/.test(value) || value.startsWith("-") || argProblem(value) !== null)) errors[key] = "Not a valid address";
     }
     if (o.duration === "temporary" && o.storage === "shared" && active)
-        warnings.push("Temporary migration keeps the definition here: never start it here while it runs on the destination, or both hosts will write to the same shared disks and corrupt them.");
+        warnings.push(_("Temporary migration keeps the definition here: never start it here while it runs on the destination, or both hosts will write to the same shared disks and corrupt them."));
     if (o.duration === "temporary" && o.storage !== "shared")
-        warnings.push("Temporary migration with copied disks: the copies on the destination and the disks here will differ from now on.");
+        warnings.push(_("Temporary migration with copied disks: the copies on the destination and the disks here will differ from now on."));
     if (o.postcopy)
-        warnings.push("During post-copy the VM's memory is split between both hosts: if either host or the network fails, the VM is lost.");
+        warnings.push(_("During post-copy the VM's memory is split between both hosts: if either host or the network fails, the VM is lost."));
     return { errors, warnings };
 }
 

@@ -8,6 +8,7 @@ import type { DomainDefinition } from "../domains/definition";
 import type { RawStats } from "../domains/parse";
 import type { OvercommitPolicy } from "./policy";
 import type { CheckResult } from "./types";
+import { _ } from "../../pkg/lib/gettext";
 
 export type GuestClass = "guaranteed" | "burstable";
 
@@ -85,13 +86,13 @@ export function assessCapacity(i: CapacityInput): CheckResult[] {
     const memory: CheckResult = (() => {
         if (physical > 1 && cls === "guaranteed")
             return { id: "capacity", severity: "error", title: memTitle, detail, commands,
-                fix: "This VM locks its memory or uses hugepages and cannot be overcommitted: choose a destination with more free memory, or move other VMs away first." };
+                fix: _("This VM locks its memory or uses hugepages and cannot be overcommitted: choose a destination with more free memory, or move other VMs away first.") };
         if (physical > 1 && i.sysctl?.overcommitMemory === 2)
             return { id: "capacity", severity: "error", title: memTitle, detail, commands,
-                fix: "The destination uses strict memory accounting (vm.overcommit_memory=2): QEMU's allocations would fail. Free memory there first." };
+                fix: _("The destination uses strict memory accounting (vm.overcommit_memory=2): QEMU's allocations would fail. Free memory there first.") };
         if (physical > 1 && i.sysctl?.panicOnOom && i.sysctl.panicOnOom > 0)
             return { id: "capacity", severity: "error", title: memTitle, detail, commands,
-                fix: "The destination panics on out-of-memory (vm.panic_on_oom): an overcommitted host would crash with all its VMs. Free memory there first." };
+                fix: _("The destination panics on out-of-memory (vm.panic_on_oom): an overcommitted host would crash with all its VMs. Free memory there first.") };
         if (physical > allowed)
             return { id: "capacity", severity: "warning", title: memTitle, detail, commands,
                 fix: physical > 1
@@ -103,7 +104,7 @@ export function assessCapacity(i: CapacityInput): CheckResult[] {
     const cpuRatio = vcpus / Math.max(1, i.node.cpus);
     const cpuTitle = `${i.label}: ${vcpus} vCPUs on ${i.node.cpus} CPUs with this VM (${pct(cpuRatio)}; policy ${i.policy.cpuCommitPercent}%)`;
     const cpu: CheckResult = cpuRatio > i.policy.cpuCommitPercent / 100
-        ? { id: "capacity-cpu", severity: "warning", title: cpuTitle, commands, fix: "Guests there would share the CPUs more than the policy allows: expect them to run slower." }
+        ? { id: "capacity-cpu", severity: "warning", title: cpuTitle, commands, fix: _("Guests there would share the CPUs more than the policy allows: expect them to run slower.") }
         : { id: "capacity-cpu", severity: "pass", title: cpuTitle, commands };
     return [memory, cpu];
 }

@@ -18,6 +18,7 @@ import { numaCheck } from "./numa";
 import { portChecks } from "./ports";
 import { devices, networks, storage } from "./resources";
 import { cannot, message } from "./util";
+import { _, format } from "../../pkg/lib/gettext";
 
 const LOCAL = { kind: "local" } as const;
 const TIMEOUT = 30_000;
@@ -68,19 +69,19 @@ export function startPreflight(deps: PreflightDeps, input: PreflightInput, onRes
     const withDef = (id: string, title: string, f: (d: DomainDefinition) => Promise<CheckResult | CheckResult[]> | CheckResult | CheckResult[]) =>
         () => definition.then(f, e => cannot(id, title, e));
     const specs: CheckSpec[] = [
-        { id: "reachable", title: "Destination reachable", timeoutMs: 45_000, run: () => reachable(input, destVersion, run(v.version(input.sourceUri))) },
-        { id: "same-host", title: "Not the same host", timeoutMs: 45_000, run: () => sameHost(run, input, destCapabilities) },
-        { id: "ports", title: "Ports and firewall", timeoutMs: 45_000, run: () => portChecks(deps.runner, { destinationUri: input.destinationUri,
+        { id: "reachable", title: _("Destination reachable"), timeoutMs: 45_000, run: () => reachable(input, destVersion, run(v.version(input.sourceUri))) },
+        { id: "same-host", title: _("Not the same host"), timeoutMs: 45_000, run: () => sameHost(run, input, destCapabilities) },
+        { id: "ports", title: _("Ports and firewall"), timeoutMs: 45_000, run: () => portChecks(deps.runner, { destinationUri: input.destinationUri,
             destinationLabel: input.destinationLabel, probeFrom: input.sourceTarget ?? LOCAL, destinationTarget: input.destinationTarget ?? null }) },
-        { id: "cpu", title: "CPU compatibility", timeoutMs: 45_000, run: withDef("cpu", "CPU compatibility", d => cpu(run, input, d)) },
-        { id: "storage", title: "Storage", timeoutMs: 60_000, run: withDef("storage", "Storage", d => storage(run, input, d, pathExists(deps.runner, input.destinationTarget))) },
-        { id: "devices", title: "Devices", timeoutMs: 45_000, run: withDef("devices", "Devices", d => devices(d)) },
-        { id: "numa", title: "NUMA pinning", timeoutMs: 45_000, run: withDef("numa", "NUMA pinning", d => numa(destCapabilities, input, d)) },
-        { id: "machine", title: "Machine type", timeoutMs: 45_000, run: withDef("machine", "Machine type", d => machineType(destCapabilities, input, d)) },
-        { id: "networks", title: "Networks", timeoutMs: 45_000, run: withDef("networks", "Networks", d => networks(run, input, d)) },
-        { id: "host-versions", title: "Host versions", timeoutMs: 45_000, run: withDef("host-versions", "Host versions", d => hostVersions(deps.runner, input, d.machine)) },
-        { id: "capacity", title: "Destination capacity", timeoutMs: 45_000, run: withDef("capacity", "Destination capacity", d => capacity(deps.runner, input, d)) },
-        ...(input.live ? [{ id: "dirtyrate", title: `Dirty rate (measuring for ${dirtySeconds} s)`, timeoutMs: dirtySeconds * 1000 + 45_000,
+        { id: "cpu", title: _("CPU compatibility"), timeoutMs: 45_000, run: withDef("cpu", "CPU compatibility", d => cpu(run, input, d)) },
+        { id: "storage", title: _("Storage"), timeoutMs: 60_000, run: withDef("storage", "Storage", d => storage(run, input, d, pathExists(deps.runner, input.destinationTarget))) },
+        { id: "devices", title: _("Devices"), timeoutMs: 45_000, run: withDef("devices", "Devices", d => devices(d)) },
+        { id: "numa", title: _("NUMA pinning"), timeoutMs: 45_000, run: withDef("numa", "NUMA pinning", d => numa(destCapabilities, input, d)) },
+        { id: "machine", title: _("Machine type"), timeoutMs: 45_000, run: withDef("machine", "Machine type", d => machineType(destCapabilities, input, d)) },
+        { id: "networks", title: _("Networks"), timeoutMs: 45_000, run: withDef("networks", "Networks", d => networks(run, input, d)) },
+        { id: "host-versions", title: _("Host versions"), timeoutMs: 45_000, run: withDef("host-versions", "Host versions", d => hostVersions(deps.runner, input, d.machine)) },
+        { id: "capacity", title: _("Destination capacity"), timeoutMs: 45_000, run: withDef("capacity", "Destination capacity", d => capacity(deps.runner, input, d)) },
+        ...(input.live ? [{ id: "dirtyrate", title: format(_("Dirty rate (measuring for $0 s)"), dirtySeconds), timeoutMs: dirtySeconds * 1000 + 45_000,
             run: withDef("dirtyrate", "Dirty rate", d => dirtyRate(deps, input, d, abort.signal)) }] : []),
     ];
     const pending = new Map(specs.map(s => [s.id, s]));
@@ -91,8 +92,8 @@ export function startPreflight(deps: PreflightDeps, input: PreflightInput, onRes
     const done = Promise.all(specs.map(spec => {
         let timer: ReturnType<typeof setTimeout> | undefined;
         const stopped = new Promise<CheckResult>(resolve => {
-            timer = setTimeout(() => resolve({ id: spec.id, severity: "warning", title: `${spec.title}: not checked (no answer within ${Math.round(spec.timeoutMs / 1000)} s)`, commands: [] }), spec.timeoutMs);
-            cancels.set(spec.id, () => resolve({ id: spec.id, severity: "warning", title: `${spec.title}: not checked (cancelled)`, commands: [] }));
+            timer = setTimeout(() => resolve({ id: spec.id, severity: "warning", title: format(_("$0: not checked (no answer within $1 s)"), spec.title, Math.round(spec.timeoutMs / 1000)), commands: [] }), spec.timeoutMs);
+            cancels.set(spec.id, () => resolve({ id: spec.id, severity: "warning", title: format(_("$0: not checked (cancelled)"), spec.title), commands: [] }));
         });
         // a check that throws unexpectedly still reports, instead of silencing the checks after it
         const result = spec.run().catch(e => cannot(spec.id, spec.title, e));
@@ -130,8 +131,8 @@ async function reachable(input: PreflightInput, version: Promise<string>, source
         const here = src ? ` (source: libvirt ${src.libvirtVersion ?? "?"}, ${src.hypervisor ?? "?"})` : "";
         const title = `${input.destinationLabel} answers: libvirt ${ver.libvirtVersion ?? "?"}, ${ver.hypervisor ?? "?"}${here}`;
         if (ver.hypervisor && !/^QEMU\b/.test(ver.hypervisor))
-            return { id: "reachable", severity: "error", title, commands, detail: `The destination runs ${ver.hypervisor}, not QEMU/KVM.`,
-                fix: "Choose a destination whose libvirt manages QEMU/KVM guests (a qemu:// URI)." };
+            return { id: "reachable", severity: "error", title, commands, detail: format(_("The destination runs $0, not QEMU/KVM."), ver.hypervisor),
+                fix: _("Choose a destination whose libvirt manages QEMU/KVM guests (a qemu:// URI).") };
         return { id: "reachable", severity: "pass", title, commands };
     } catch (e) {
         const c = explainConnectionError(input.destinationLabel, message(e));
@@ -145,13 +146,13 @@ async function sameHost(run: (a: string[]) => Promise<string>, input: PreflightI
         const [a, b, ha, hb] = await Promise.all([run(commands[0]!), destCapabilities, run(commands[2]!), run(commands[3]!)]);
         const ua = parseCapabilities(a!).hostUuid, ub = parseCapabilities(b!).hostUuid;
         if (ua && ua === ub)
-            return { id: "same-host", severity: "error", title: `Source and destination have the same host UUID (${ua})`, commands,
-                detail: "libvirt refuses with \"Attempt to migrate guest to the same host\". It is the same host, or a cloned installation.",
-                fix: "Choose another destination, or give each host a unique host_uuid in /etc/libvirt/libvirtd.conf and restart libvirtd." };
+            return { id: "same-host", severity: "error", title: format(_("Source and destination have the same host UUID ($0)"), ua), commands,
+                detail: _("libvirt refuses with \"Attempt to migrate guest to the same host\". It is the same host, or a cloned installation."),
+                fix: _("Choose another destination, or give each host a unique host_uuid in /etc/libvirt/libvirtd.conf and restart libvirtd.") };
         if (ha!.trim() && ha!.trim() === hb!.trim())
-            return { id: "same-host", severity: "warning", title: `Both hosts are called ${ha!.trim()}`, commands,
-                fix: "Give each host its own host name: migration resolves the destination by name unless a migration address is set." };
-        return { id: "same-host", severity: "pass", title: `Different hosts (${ha!.trim()} → ${hb!.trim()})`, commands };
+            return { id: "same-host", severity: "warning", title: format(_("Both hosts are called $0"), ha!.trim()), commands,
+                fix: _("Give each host its own host name: migration resolves the destination by name unless a migration address is set.") };
+        return { id: "same-host", severity: "pass", title: format(_("Different hosts ($0 → $1)"), ha!.trim(), hb!.trim()), commands };
     } catch (e) {
         return { ...cannot("same-host", "Same-host check", e), commands };
     }
@@ -160,16 +161,16 @@ async function sameHost(run: (a: string[]) => Promise<string>, input: PreflightI
 async function cpu(run: (a: string[], i?: string) => Promise<string>, input: PreflightInput, d: DomainDefinition): Promise<CheckResult> {
     const argv = v.hypervisorCpuCompare(input.destinationUri, d.type);
     if (d.cpuMode === "host-passthrough" || d.cpuMode === "maximum")
-        return { id: "cpu", severity: "warning", title: `The VM uses ${d.cpuMode}: it can only move between identical CPUs`, commands: [],
-            fix: "Use a CPU model both hosts support (a CPU baseline of the hosts), then restart the VM before migrating." };
+        return { id: "cpu", severity: "warning", title: format(_("The VM uses $0: it can only move between identical CPUs"), d.cpuMode), commands: [],
+            fix: _("Use a CPU model both hosts support (a CPU baseline of the hosts), then restart the VM before migrating.") };
     if (!d.cpuXml)
         return { id: "cpu", severity: "pass", title: d.cpuMode === "host-model" ? "host-model CPU: libvirt fixes the model when the VM starts" : "No specific CPU model: the hypervisor default", commands: [] };
     try {
         const out = await run(argv, d.cpuXml);
-        return { id: "cpu", severity: "pass", title: `CPU model ${d.cpuModel} runs on ${input.destinationLabel}`, detail: out.trim(), commands: [argv] };
+        return { id: "cpu", severity: "pass", title: format(_("CPU model $0 runs on $1"), d.cpuModel, input.destinationLabel), detail: out.trim(), commands: [argv] };
     } catch (e) {
-        return { id: "cpu", severity: "error", title: `${input.destinationLabel} cannot run CPU model ${d.cpuModel}`, detail: message(e), commands: [argv],
-            fix: "Use a CPU model both hosts support (the CPU baseline of both hosts), restart the VM, then migrate." };
+        return { id: "cpu", severity: "error", title: format(_("$0 cannot run CPU model $1"), input.destinationLabel, d.cpuModel), detail: message(e), commands: [argv],
+            fix: _("Use a CPU model both hosts support (the CPU baseline of both hosts), restart the VM, then migrate.") };
     }
 }
 
@@ -185,14 +186,14 @@ async function numa(destCapabilities: Promise<string>, input: PreflightInput, d:
 
 async function machineType(destCapabilities: Promise<string>, input: PreflightInput, d: DomainDefinition): Promise<CheckResult> {
     const argv = v.capabilities(input.destinationUri);
-    if (!d.machine) return { id: "machine", severity: "info", title: "The VM names no machine type", commands: [] };
+    if (!d.machine) return { id: "machine", severity: "info", title: _("The VM names no machine type"), commands: [] };
     try {
         const offered = [...parseMachineTypes(await destCapabilities).values()].some(set => set.has(d.machine!));
         return offered
-            ? { id: "machine", severity: "pass", title: `Machine type ${d.machine} is available on ${input.destinationLabel}`, commands: [argv] }
-            : { id: "machine", severity: "error", title: `${input.destinationLabel}'s QEMU does not offer machine type ${d.machine}`, commands: [argv],
-                detail: "A VM keeps its machine type when it migrates; the destination's QEMU must offer it (older QEMU versions lack newer types).",
-                fix: "Migrate to a host with the same or a newer QEMU, or change the VM's machine type while it is shut down." };
+            ? { id: "machine", severity: "pass", title: format(_("Machine type $0 is available on $1"), d.machine, input.destinationLabel), commands: [argv] }
+            : { id: "machine", severity: "error", title: format(_("$0's QEMU does not offer machine type $1"), input.destinationLabel, d.machine), commands: [argv],
+                detail: _("A VM keeps its machine type when it migrates; the destination's QEMU must offer it (older QEMU versions lack newer types)."),
+                fix: _("Migrate to a host with the same or a newer QEMU, or change the VM's machine type while it is shut down.") };
     } catch (e) {
         return { ...cannot("machine", "Machine type", e), commands: [argv] };
     }
@@ -202,7 +203,7 @@ const OS_RELEASE = ["cat", "/etc/os-release"];
 
 async function hostVersions(runner: Runner, input: PreflightInput, machine: string | null): Promise<CheckResult> {
     if (!input.sourceTarget || !input.destinationTarget)
-        return { id: "host-versions", severity: "info", title: "Host versions: no way to read the hosts' /etc/os-release", commands: [] };
+        return { id: "host-versions", severity: "info", title: _("Host versions: no way to read the hosts' /etc/os-release"), commands: [] };
     try {
         const [a, b] = await Promise.all([input.sourceTarget, input.destinationTarget].map(t => runner.run(t!, OS_RELEASE, { timeoutMs: TIMEOUT })));
         return supportedPath(parseOsRelease(a!), parseOsRelease(b!), machine, [OS_RELEASE]);
@@ -252,12 +253,12 @@ export function dirtyRateResult(mibs: number, seconds: number, memoryMiB: number
     if (!p.converges) {
         const rescue = o.postcopy ? " Post-copy is allowed: switch to it when the copy stalls." : o.autoConverge ? " Auto-converge will slow the guest until it converges." : "";
         return { id: "dirtyrate", severity: o.postcopy || o.autoConverge ? "info" : "warning",
-            title: `The VM dirties ${mibs} MiB/s (${measured}): faster than it can be copied ${p.assumption}; pre-copy will not converge.${rescue}`, detail, commands,
-            fix: `To finish: ${recommendations({ ...inp, postcopy: o.postcopy, autoConverge: o.autoConverge }).join("; ")}.` };
+            title: format(_("The VM dirties $0 MiB/s ($1): faster than it can be copied $2; pre-copy will not converge.$3"), mibs, measured, p.assumption, rescue), detail, commands,
+            fix: format(_("To finish: $0."), recommendations({ ...inp, postcopy: o.postcopy, autoConverge: o.autoConverge }).join("; ")) };
     }
     const s = Math.max(1, Math.round(p.seconds));
     const slow = p.rounds > 30 || mibs > p.bandwidthMiBs * 0.8;
     return { id: "dirtyrate", severity: slow ? "warning" : "pass",
-        title: `Dirty rate ${mibs} MiB/s (${measured}): about ${s} s for ${Math.round(memoryMiB)} MiB ${p.assumption}, ${p.rounds} pass${p.rounds === 1 ? "" : "es"}`,
-        detail, commands, ...(slow ? { fix: `It converges slowly: ${recommendations(inp).join("; ")}.` } : {}) };
+        title: format(_("Dirty rate $0 MiB/s ($1): about $2 s for $3 MiB $4, $5 pass$6"), mibs, measured, s, Math.round(memoryMiB), p.assumption, p.rounds, p.rounds === 1 ? "" : "es"),
+        detail, commands, ...(slow ? { fix: format(_("It converges slowly: $0."), recommendations(inp).join("; ")) } : {}) };
 }

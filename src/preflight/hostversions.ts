@@ -4,6 +4,7 @@
  * across minor releases on RHEL 8. Other distributions get information, not a false error.
  */
 import type { CheckResult } from "./types";
+import { _, format } from "../../pkg/lib/gettext";
 
 export interface OsRelease { id: string; versionId: string; pretty: string }
 
@@ -31,18 +32,18 @@ export function supportedPath(src: OsRelease, dst: OsRelease, machine: string | 
     const family = machineFamily(machine);
     if (src.id !== "rhel" || dst.id !== "rhel") {
         if (src.id === dst.id && src.versionId === dst.versionId)
-            return { id, severity: "pass", title: `Same release on both hosts: ${src.pretty}`, commands };
-        return { id, severity: "info", title: `${both}: the RHEL support table does not apply`, commands,
-            detail: "Migrating to an older QEMU can fail when the VM's machine type or devices are newer than the destination offers; the machine-type check covers the first." };
+            return { id, severity: "pass", title: format(_("Same release on both hosts: $0"), src.pretty), commands };
+        return { id, severity: "info", title: format(_("$0: the RHEL support table does not apply"), both), commands,
+            detail: _("Migrating to an older QEMU can fail when the VM's machine type or devices are newer than the destination offers; the machine-type check covers the first.") };
     }
     const s = version(src.versionId), d = version(dst.versionId);
-    const ok = (why: string): CheckResult => ({ id, severity: "pass", title: `${both}: ${why}`, commands });
-    const unsupported = (why: string, fix: string): CheckResult => ({ id, severity: "warning", title: `${both}: ${why}`, fix, commands });
+    const ok = (why: string): CheckResult => ({ id, severity: "pass", title: format(_("$0: $1"), both, why), commands });
+    const unsupported = (why: string, fix: string): CheckResult => ({ id, severity: "warning", title: format(_("$0: $1"), both, why), fix, commands });
     if (s[0] === d[0] && s[1] === d[1]) return ok("same release");
     if (s[0] === 7 && d[0] === 8) return atLeast(s, 7, 6) && family !== "other" ? ok(`supported (forward, ${family})`) : unsupported("not a supported path", "Use RHEL 7.6 or later with an i440fx or q35 machine type.");
     if (s[0] === 8 && d[0] === 7) return atLeast(d, 7, 6) && family !== "other" ? ok(`supported (backward, ${family})`) : unsupported("not a supported path", "The RHEL 7 host must be 7.6 or later; use an i440fx or q35 machine type.");
     if (s[0] === 8 && d[0] === 8) return family === "q35" ? ok("supported (minor release, q35)")
         : unsupported("across RHEL 8 minor releases only q35 is supported", "Use a q35 machine type for VMs that move between RHEL 8 minor releases.");
     if (s[0] === 7 && d[0] === 7) return atLeast(s, 7, 6) && atLeast(d, 7, 6) ? ok(`supported (${family})`) : unsupported("RHEL 7 before 7.6 is not supported", "Update both hosts to RHEL 7.6 or later.");
-    return { id, severity: "info", title: `${both}: not covered by the RHEL 7/8 table`, commands };
+    return { id, severity: "info", title: format(_("$0: not covered by the RHEL 7/8 table"), both), commands };
 }

@@ -5,6 +5,7 @@
 import type { Runner, RunTarget } from "../../pkg/lib/runner";
 import { parseLibvirtUri } from "../hosts/uri";
 import type { CheckResult } from "./types";
+import { _, format } from "../../pkg/lib/gettext";
 
 export const MIGRATION_PORTS: [number, number] = [49152, 49215];
 
@@ -71,14 +72,14 @@ export interface PortsInput { destinationUri: string; destinationLabel: string; 
 export async function portChecks(runner: Runner, i: PortsInput): Promise<CheckResult[]> {
     const tp = transportPort(i.destinationUri);
     const results: CheckResult[] = [];
-    if (!tp) results.push({ id: "ports", severity: "pass", title: "The destination is this host's own libvirt socket: no port to open", commands: [] });
+    if (!tp) results.push({ id: "ports", severity: "pass", title: _("The destination is this host's own libvirt socket: no port to open"), commands: [] });
     else {
         const argv = probeArgv(tp.host, tp.port);
         try {
             await runner.run(i.probeFrom, argv, { timeoutMs: 10_000, superuser: "none" });
-            results.push({ id: "ports", severity: "pass", title: `Port ${tp.port} (${tp.transport}) on ${tp.host} accepts connections`, commands: [argv] });
+            results.push({ id: "ports", severity: "pass", title: format(_("Port $0 ($1) on $2 accepts connections"), tp.port, tp.transport, tp.host), commands: [argv] });
         } catch (e) {
-            results.push({ id: "ports", severity: "error", title: `Port ${tp.port} (${tp.transport}) on ${tp.host} does not accept connections`, commands: [argv],
+            results.push({ id: "ports", severity: "error", title: format(_("Port $0 ($1) on $2 does not accept connections"), tp.port, tp.transport, tp.host), commands: [argv],
                 detail: e instanceof Error ? e.message : String(e),
                 fix: tp.transport.startsWith("ssh") || tp.transport.startsWith("libssh") ? "Start sshd on the destination and open port 22 in its firewall."
                     : `Make libvirtd listen there (${tp.transport === "tls" ? "listen_tls / libvirtd-tls.socket" : "listen_tcp / libvirtd-tcp.socket"}) and open port ${tp.port} in its firewall.` });
@@ -90,17 +91,17 @@ export async function portChecks(runner: Runner, i: PortsInput): Promise<CheckRe
 
 async function firewallCheck(runner: Runner, i: PortsInput): Promise<CheckResult> {
     const range = `${MIGRATION_PORTS[0]}–${MIGRATION_PORTS[1]}`;
-    if (!i.destinationTarget) return { id: "firewall", severity: "info", title: `Firewall on ${i.destinationLabel}: no way to read it; migration ports ${range} must be open`, commands: [] };
+    if (!i.destinationTarget) return { id: "firewall", severity: "info", title: format(_("Firewall on $0: no way to read it; migration ports $1 must be open"), i.destinationLabel, range), commands: [] };
     const tried: string[][] = [];
     for (const [argv, verdictOf] of [[NFT_LIST, nftVerdict], [IPTABLES_SAVE, iptablesVerdict]] as const) {
         tried.push(argv);
         let out: string;
         try { out = await runner.run(i.destinationTarget, argv, { timeoutMs: 15_000 }) } catch { continue }
         const verdict = verdictOf(out);
-        if (verdict === "blocked") return { id: "firewall", severity: "warning", title: `${i.destinationLabel}'s firewall appears to drop migration ports ${range}`, commands: [argv],
-            fix: `Open TCP ${range} on the destination (firewall-cmd --add-port=${MIGRATION_PORTS[0]}-${MIGRATION_PORTS[1]}/tcp --permanent), or use tunnelled migration.` };
-        if (verdict === "open") return { id: "firewall", severity: "pass", title: `${i.destinationLabel}'s firewall lets migration ports ${range} through`, commands: [argv] };
-        return { id: "firewall", severity: "pass", title: `No firewall rules on ${i.destinationLabel}`, commands: [argv] };
+        if (verdict === "blocked") return { id: "firewall", severity: "warning", title: format(_("$0's firewall appears to drop migration ports $1"), i.destinationLabel, range), commands: [argv],
+            fix: format(_("Open TCP $0 on the destination (firewall-cmd --add-port=$1-$2/tcp --permanent), or use tunnelled migration."), range, MIGRATION_PORTS[0], MIGRATION_PORTS[1]) };
+        if (verdict === "open") return { id: "firewall", severity: "pass", title: format(_("$0's firewall lets migration ports $1 through"), i.destinationLabel, range), commands: [argv] };
+        return { id: "firewall", severity: "pass", title: format(_("No firewall rules on $0"), i.destinationLabel), commands: [argv] };
     }
-    return { id: "firewall", severity: "info", title: `Firewall on ${i.destinationLabel} could not be read (no nft or iptables-save, or no permission); migration ports ${range} must be open`, commands: tried };
+    return { id: "firewall", severity: "info", title: format(_("Firewall on $0 could not be read (no nft or iptables-save, or no permission); migration ports $1 must be open"), i.destinationLabel, range), commands: tried };
 }
