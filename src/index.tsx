@@ -8,11 +8,12 @@ import { watchAdmin } from "../pkg/lib/superuser";
 import { App } from "./ui/App";
 import { ServicesContext, type Services } from "./ui/services";
 import { followTheme } from "../pkg/lib/theme";
+import { ThrottledRunner } from "../pkg/lib/throttle";
 
 const cockpit = cockpitInstance();
 followTheme();
 const services: Services = {
-    runner: new CockpitRunner(cockpit),
+    runner: new ThrottledRunner(new CockpitRunner(cockpit)),
     files: new CockpitFileStore(cockpit),
     location: cockpitLocation(cockpit),
     watchAdmin: cb => watchAdmin(cockpit, cb),

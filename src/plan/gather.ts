@@ -13,6 +13,8 @@ import type { OvercommitPolicy } from "../preflight/policy";
 import { defaultOptions, type MigrationOptions } from "../migration/options";
 import * as v from "../virsh/argv";
 import type { PlanHost, PlanVm } from "./placement";
+import type { CheckResult } from "../preflight/types";
+import { _, format } from "../../pkg/lib/gettext";
 
 const LOCAL = { kind: "local" } as const;
 
@@ -51,16 +53,30 @@ export async function gather(runner: Runner, refs: HostRef[], sourceIds: string[
     }
     let done = 0;
     o.onProgress?.(0, pairs.length);
+    const check = (p: typeof pairs[number]) => {
+        const options: MigrationOptions = { ...defaultOptions(p.domain.state), ...(o.copyStorage && isActive(p.domain.state) ? { storage: "copy-all" as const } : {}) };
+        return runPreflight({ runner }, { domain: p.vm.name, sourceUri: p.source.uri, destinationUri: p.dest.uri, destinationLabel: p.dest.label,
+            options, live: false, sourceTarget: p.source.target, destinationTarget: p.dest.target, policy });
+    };
+    const verdict = (p: typeof pairs[number], results: CheckResult[]) => {
+        const deciding = results.filter(r => !NOT_BLOCKING.has(r.id));
+        const errors = deciding.filter(r => r.severity === "error");
+        const unchecked = deciding.filter(r => r.unchecked);
+        if (errors.length) p.vm.blocked[p.dest.id] = errors.map(e => e.title).join("; ");
+        else if (unchecked.length) p.vm.blocked[p.dest.id] = format(_("not checked: $0"), unchecked.map(e => e.title).join("; "));
+        else delete p.vm.blocked[p.dest.id];
+        return errors.length === 0 && unchecked.length > 0;
+    };
     // a few at a time: each pre-flight runs a dozen commands
+    const again: typeof pairs = [];
     for (let i = 0; i < pairs.length; i += 3) {
         await Promise.all(pairs.slice(i, i + 3).map(async p => {
-            const options: MigrationOptions = { ...defaultOptions(p.domain.state), ...(o.copyStorage && isActive(p.domain.state) ? { storage: "copy-all" as const } : {}) };
-            const results = await runPreflight({ runner }, { domain: p.vm.name, sourceUri: p.source.uri, destinationUri: p.dest.uri, destinationLabel: p.dest.label,
-                options, live: false, sourceTarget: p.source.target, destinationTarget: p.dest.target, policy });
-            const errors = results.filter(r => r.severity === "error" && !NOT_BLOCKING.has(r.id));
-            if (errors.length) p.vm.blocked[p.dest.id] = errors.map(e => e.title).join("; ");
+            if (verdict(p, await check(p))) again.push(p);
             o.onProgress?.(++done, pairs.length);
         }));
     }
+    // a check that could not answer (a busy host, a timeout) is asked once more, alone; a move
+    // whose checks still cannot answer is not planned: nothing moves unchecked
+    for (const p of again) verdict(p, await check(p));
     return { hosts, vms, domains, unreachable };
 }

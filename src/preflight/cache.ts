@@ -24,9 +24,9 @@ export class PreflightCache {
         return e;
     }
 
-    /** Only complete runs are kept; a run with cancelled or timed-out checks is not. */
+    /** Only complete runs are kept; a run with a check that could not answer (failed to run, timed out, cancelled) is not. */
     set(key: string, results: CheckResult[]): void {
-        if (results.some(r => /not checked \((cancelled|no answer)/.test(r.title))) return;
+        if (results.some(r => r.unchecked)) return;
         this.entries.set(key, { results, at: this.now() });
     }
 

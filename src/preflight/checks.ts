@@ -92,8 +92,8 @@ export function startPreflight(deps: PreflightDeps, input: PreflightInput, onRes
     const done = Promise.all(specs.map(spec => {
         let timer: ReturnType<typeof setTimeout> | undefined;
         const stopped = new Promise<CheckResult>(resolve => {
-            timer = setTimeout(() => resolve({ id: spec.id, severity: "warning", title: format(_("$0: not checked (no answer within $1 s)"), spec.title, Math.round(spec.timeoutMs / 1000)), commands: [] }), spec.timeoutMs);
-            cancels.set(spec.id, () => resolve({ id: spec.id, severity: "warning", title: format(_("$0: not checked (cancelled)"), spec.title), commands: [] }));
+            timer = setTimeout(() => resolve({ id: spec.id, severity: "warning", title: format(_("$0: not checked (no answer within $1 s)"), spec.title, Math.round(spec.timeoutMs / 1000)), commands: [], unchecked: true }), spec.timeoutMs);
+            cancels.set(spec.id, () => resolve({ id: spec.id, severity: "warning", title: format(_("$0: not checked (cancelled)"), spec.title), commands: [], unchecked: true }));
         });
         // a check that throws unexpectedly still reports, instead of silencing the checks after it
         const result = spec.run().catch(e => cannot(spec.id, spec.title, e));

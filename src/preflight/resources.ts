@@ -3,7 +3,7 @@ import type { DomainDefinition } from "../domains/definition";
 import * as v from "../virsh/argv";
 import type { CheckResult } from "./types";
 import type { PreflightInput } from "./checks";
-import { message } from "./util";
+import { cannot, message } from "./util";
 import { _, format } from "../../pkg/lib/gettext";
 
 type Run = (a: string[]) => Promise<string>;
@@ -52,6 +52,8 @@ export async function networks(run: Run, input: PreflightInput, d: DomainDefinit
             return active ? { id: `network:${net}`, severity: "pass", title: format(_("Network $0 is active on $1"), net, input.destinationLabel), commands: [argv] }
                 : { id: `network:${net}`, severity: "error", title: format(_("Network $0 is not active on $1"), net, input.destinationLabel), commands: [argv], fix: format(_("Start it there: virsh net-start $0"), net) };
         } catch (e) {
+            // only libvirt's own answer means "no such network"; a timeout or a lost connection is no verdict
+            if (!/network not found|no network with matching/i.test(message(e))) return cannot(`network:${net}`, format(_("Network $0"), net), e, [argv]);
             return { id: `network:${net}`, severity: "error", title: format(_("Network $0 does not exist on $1"), net, input.destinationLabel), detail: message(e), commands: [argv],
                 fix: _("Define the same network on the destination, or change the VM's interface.") };
         }

@@ -9,6 +9,8 @@ export interface CheckResult {
     fix?: string;
     /** The commands the check ran (shown as "the equivalent command"). */
     commands: string[][];
+    /** The check could not reach a verdict (it failed to run, timed out or was cancelled). */
+    unchecked?: true;
 }
 
 export const SEVERITY_ORDER: Severity[] = ["error", "warning", "info", "pass"];

@@ -6,5 +6,5 @@ export const message = (e: unknown): string => isRunError(e) ? (e.stderr || e.me
 
 /** A check that could not run: never a silent pass. */
 export function cannot(id: string, what: string, e: unknown, commands: string[][] = []): CheckResult {
-    return { id, severity: "warning", title: format(_("$0: could not be checked"), what), detail: message(e), commands };
+    return { id, severity: "warning", title: format(_("$0: could not be checked"), what), detail: message(e), commands, unchecked: true };
 }

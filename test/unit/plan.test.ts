@@ -3,7 +3,8 @@ import { planEvacuation, planRebalance, limits, type PlanHost, type PlanVm } fro
 import { moveArgv, planScript, runPlan, type MoveStatus } from "../../src/plan/run";
 import { DEFAULT_POLICY } from "../../src/preflight/policy";
 import type { Domain } from "../../src/domains/types";
-import type { Runner } from "../../pkg/lib/runner";
+import { RunError, type Runner } from "../../pkg/lib/runner";
+import { gather } from "../../src/plan/gather";
 import { HOSTILE } from "./hostile";
 
 const GiB = 1048576;
@@ -96,5 +97,44 @@ describe("running a plan", () => {
         expect(final.map(s => s.state)).toEqual(["completed", "failed", "skipped"]);
         expect(final[2]!.message).toBe("Not started: an earlier move failed");
         expect(started).toEqual(["x", "y"]);
+    });
+});
+
+describe("gather: the checks that decide a move", () => {
+    const XMLS: Record<string, string> = {
+        web: "<domain type='qemu'><name>web</name><memory unit='KiB'>65536</memory><vcpu>1</vcpu><devices><interface type='network'><source network='only-a'/></interface></devices></domain>",
+        db: "<domain type='qemu'><name>db</name><memory unit='KiB'>65536</memory><vcpu>1</vcpu></domain>",
+    };
+    const script = (netInfo: (uri: string, calls: number) => string): Runner => {
+        const seen = new Map<string, number>();
+        return { run: async (_t, argv) => {
+            const uri = argv[2]!, sub = argv[3]!;
+            const n = (seen.get(`${uri} ${sub}`) ?? 0) + 1; seen.set(`${uri} ${sub}`, n);
+            if (sub === "nodeinfo") return "CPU(s):              4\nMemory size:         8388608 KiB\n";
+            if (sub === "domstats" && argv.includes("--list-active")) return uri === "a" ? "Domain: 'web'\n  balloon.current=65536\nDomain: 'db'\n  balloon.current=65536\n" : "";
+            if (sub === "domstats") return uri === "a" ? "Domain: 'web'\n  state.state=1\n  balloon.current=65536\n  balloon.maximum=65536\n  vcpu.current=1\nDomain: 'db'\n  state.state=1\n  balloon.current=65536\n  balloon.maximum=65536\n  vcpu.current=1\n" : "";
+            if (sub === "list") return argv.includes("--persistent") && uri === "a" ? "web\ndb\n" : "";
+            if (sub === "dumpxml") return XMLS[argv[argv.indexOf("--domain") + 1]!]!;
+            if (sub === "version") return "Using library: libvirt 9.0.0\nRunning hypervisor: QEMU 7.2.0\n";
+            if (sub === "capabilities") return `<capabilities><host><uuid>${uri}</uuid></host></capabilities>`;
+            if (sub === "hostname") return `${uri}\n`;
+            if (sub === "net-info") return netInfo(uri, n);
+            throw new Error(`unexpected ${argv.join(" ")}`);
+        } };
+    };
+    const refs = ["a", "b"].map(id => ({ id, label: id, uri: id, target: null }));
+    it("an error on a destination blocks that move; a check that could not run is asked again, then blocks", async () => {
+        const g = await gather(script(() => { throw new RunError("exit-status", "x", [], 1, "error: Network not found") }), refs, ["a"], policy, { copyStorage: false, includeShutOff: false });
+        expect(g.vms.find(v => v.name === "web")!.blocked["b"]).toBe("Network only-a does not exist on b");
+        expect(g.vms.find(v => v.name === "db")!.blocked, JSON.stringify(g.vms)).toEqual({});
+        // the first answer fails in a way that is no verdict, the retry answers
+        const flaky = script((_u, n) => { if (n === 1) throw new Error("bridge gone"); return "Name: only-a\nActive:         yes\n" });
+        const g2 = await gather(flaky, refs, ["a"], policy, { copyStorage: false, includeShutOff: false });
+        expect(g2.vms.find(v => v.name === "web")!.blocked).toEqual({});
+        // never answers with a verdict: the move is not planned, and says why
+        const broken = script(() => { throw new Error("bridge gone") });
+        const g3 = await gather(broken, refs, ["a"], policy, { copyStorage: false, includeShutOff: false });
+        expect(g3.vms.find(v => v.name === "web")!.blocked["b"]).toMatch(/^not checked: Network only-a: could not be checked$/);
+        expect(planEvacuation("a", g3.hosts, g3.vms, policy).unmovable.map(u => u.vm)).toEqual(["web"]);
     });
 });

@@ -198,7 +198,7 @@ describe("pre-flight cache", () => {
     });
     it("never keeps a run with cancelled checks", () => {
         const cache = new PreflightCache();
-        cache.set("k", [{ id: "dirtyrate", severity: "warning", title: "Dirty rate: not checked (cancelled)", commands: [] }]);
+        cache.set("k", [{ id: "dirtyrate", severity: "warning", title: "Dirty rate: not checked (cancelled)", commands: [], unchecked: true }]);
         expect(cache.get("k")).toBeNull();
     });
 });
