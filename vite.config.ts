@@ -6,6 +6,28 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 // @ts-expect-error: a plain ES module of ours, without type declarations
 import { buildTranslations } from "./scripts/po.mjs";
+// @ts-expect-error: a plain ES module of ours, without type declarations
+import { slimCss } from "./scripts/slim-css.mjs";
+
+/** PatternFly CSS without the themes we never set and the custom properties nothing reads (scripts/slim-css.mjs). */
+function slimPatternFly(): Plugin {
+    return {
+        name: "slim-patternfly-css",
+        apply: "build",
+        generateBundle(_options, bundle) {
+            const css: Record<string, string> = {}, js: string[] = [];
+            for (const [name, item] of Object.entries(bundle)) {
+                if (item.type === "chunk") js.push(item.code);
+                else if (name.endsWith(".css")) css[name] = typeof item.source === "string" ? item.source : new TextDecoder().decode(item.source);
+            }
+            const slim = (slimCss as (css: Record<string, string>, js: string[]) => { css: Record<string, string> })(css, js).css;
+            for (const name of Object.keys(css)) {
+                const item = bundle[name];
+                if (item && item.type === "asset") item.source = slim[name]!;
+            }
+        },
+    };
+}
 
 /** Cockpit serves `<file>.gz` when it exists; ship gzip alongside every asset, as Cockpit packages do. */
 function cockpitPackage(): Plugin {
@@ -32,7 +54,7 @@ function cockpitPackage(): Plugin {
 
 export default defineConfig({
     base: "./",
-    plugins: [react(), cockpitPackage()],
+    plugins: [react(), slimPatternFly(), cockpitPackage()],
     build: {
         outDir: "dist",
         emptyOutDir: true,
