@@ -103,7 +103,7 @@ async function exportStep(ctx: FlowContext, record: FlowRecord, step: Step): Pro
     let newTag: string | null = null;
     if (change.kind === "added" || change.kind === "updated") {
         newTag = await writeWithBackup(store, EXPORTS_PATH, content, tag, change.content);
-        if (change.kind === "added") record.added.exports = { hostId: step.host.id, path: i.exportDir };
+        if (change.kind === "added") record.added.exports = { hostId: step.host.id, path: i.exportDir, ...(content === null ? { created: true } : {}) };
         out.push(`${EXPORTS_PATH}: ${change.kind} “${change.line}” (previous content kept in ${EXPORTS_PATH}.cockpit-migrate.bak)`);
     } else out.push(change.kind === "covered" ? `${EXPORTS_PATH}: line ${change.lineNumber} already exports it; nothing written` : `${EXPORTS_PATH}: our line is already there`);
     try {

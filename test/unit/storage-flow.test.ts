@@ -79,6 +79,24 @@ describe("export step: write our line, exportfs -a, exportfs -v, roll back on fa
         expect(store.get(EXPORTS_PATH)).toBe(EXPORTS);
         expect(record.added.exports).toBeNull();
     });
+    it("no /etc/exports before: Undo removes the file the flow created, unless someone added to it since", async () => {
+        for (const later of ["", "/srv/added-by-admin *(ro)\n"]) {
+            const { runner, files, ctx, record, step } = setup([[/^exportfs -a$/, ""], [/^exportfs -v$/, VERBOSE], [/^exportfs -r$/, ""], [/^rm -f -- \/etc\/exports$/, ""]]);
+            const store = files(record.inputs.storage);
+            store.files.delete(EXPORTS_PATH);
+            await executeStep(ctx, record, step("export"));
+            expect(record.added.exports).toEqual({ hostId: "storage", path: "/var/lib/libvirt/shared-images", created: true });
+            expect(store.get(`${EXPORTS_PATH}.cockpit-migrate.bak`)).toBeNull();
+            if (later) store.touch(EXPORTS_PATH, store.get(EXPORTS_PATH)! + later);
+            const [undo] = undoPlan(record);
+            expect(undo!.commands).toEqual([["rm", "-f", "--", EXPORTS_PATH], ["exportfs", "-r"]]);
+            const said = await undoAction(ctx, record, undo!);
+            const removed = runner.calls.some(c => c.argv.join(" ") === "rm -f -- /etc/exports");
+            if (later) { expect(removed).toBe(false); expect(store.get(EXPORTS_PATH)).toBe(later); expect(said).toMatch(/line removed/) }
+            else { expect(removed).toBe(true); expect(said).toMatch(/removed again/) }
+            expect(record.added.exports).toBeNull();
+        }
+    });
     it("exportfs rejects an option: the file is rolled back byte for byte, and the reason is in words", async () => {
         const { files, ctx, record, step } = setup([[/^exportfs -a$/, failure('exportfs: /etc/exports:5: unknown keyword "bogus"')]]);
         const e = await executeStep(ctx, record, step("export")).then(() => { throw new Error("the step should fail") }, (x: unknown) => x as StepError);
