@@ -22,8 +22,11 @@ export async function storage(run: Run, input: PreflightInput, d: DomainDefiniti
         let visible = false;
         try { await run(argv); visible = true } catch { visible = false }
         const onDisk = !visible && exists ? await exists(disk.source!).catch(() => false) : false;
-        if (copying) return { id, severity: "pass", title: format(_("$0: $1 will be copied"), disk.target, disk.source), commands: [argv],
-            ...(visible ? { detail: _("The destination already has a volume at that path: it will be overwritten by the copy.") } : {}) };
+        if (copying && (visible || onDisk))
+            return { id, severity: "warning", title: format(_("$0: $1 already exists on $2 and the copy will overwrite it"), disk.target, disk.source, input.destinationLabel), commands: [argv],
+                detail: _("libvirt copies into an image that already exists at the same path: whatever that file holds on the destination is replaced."),
+                fix: _("Make sure no other VM on the destination uses that file (move or rename it there first), or share the storage instead of copying.") };
+        if (copying) return { id, severity: "pass", title: format(_("$0: $1 will be copied"), disk.target, disk.source), commands: [argv] };
         if (onDisk) return { id, severity: "warning", title: format(_("$0: $1 exists on $2, but no storage pool lists it"), disk.target, disk.source, input.destinationLabel), commands: [argv],
             fix: _("Refresh the pool that holds it on the destination (virsh pool-refresh), or define a pool for its directory; libvirt can still use the file.") };
         return visible

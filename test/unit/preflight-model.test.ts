@@ -10,6 +10,8 @@ import { measureDirtyRate, predictPrecopy } from "../../src/preflight/dirtyrate"
 import { PreflightCache, preflightKey } from "../../src/preflight/cache";
 import { RunError, type Runner } from "../../pkg/lib/runner";
 import { HOSTILE } from "./hostile";
+import { storage } from "../../src/preflight/resources";
+import { defaultOptions } from "../../src/migration/options";
 
 const fixture = (name: string) => readFileSync(new URL(`fixtures/preflight/${name}`, import.meta.url), "utf8");
 const domain = (extra = "", memory = "<memory unit='GiB'>2</memory><currentMemory unit='GiB'>1</currentMemory>") =>
@@ -200,5 +202,21 @@ describe("pre-flight cache", () => {
         const cache = new PreflightCache();
         cache.set("k", [{ id: "dirtyrate", severity: "warning", title: "Dirty rate: not checked (cancelled)", commands: [], unchecked: true }]);
         expect(cache.get("k")).toBeNull();
+    });
+});
+
+describe("storage check when copying the disks", () => {
+    const d = parseDefinition("<domain type='qemu'><name>vm</name><devices><disk type='file' device='disk'><source file='/var/lib/libvirt/images/vm.qcow2'/><target dev='vda'/></disk></devices></domain>");
+    const input = { domain: "vm", sourceUri: "a", destinationUri: "b", destinationLabel: "B", options: { ...defaultOptions("running"), storage: "copy-all" as const }, live: true };
+    it("nothing at that path on the destination: the copy creates it", async () => {
+        const r = await storage(async () => { throw new Error("error: Storage volume not found") }, input, d, async () => false);
+        expect(r).toEqual([expect.objectContaining({ severity: "pass", title: "vda: /var/lib/libvirt/images/vm.qcow2 will be copied" })]);
+    });
+    it("a file already there (listed by a pool or not) would be overwritten: a warning that says so", async () => {
+        for (const [vol, file] of [[true, true], [false, true]] as const) {
+            const r = await storage(async () => { if (!vol) throw new Error("not found"); return "Name: vm.qcow2\n" }, input, d, async () => file);
+            expect(r[0]).toMatchObject({ severity: "warning", title: "vda: /var/lib/libvirt/images/vm.qcow2 already exists on B and the copy will overwrite it" });
+            expect(r[0]!.fix).toMatch(/no other VM on the destination uses that file/);
+        }
     });
 });
