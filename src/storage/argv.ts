@@ -15,6 +15,8 @@ export const getenforce = () => ["getenforce"];
 export const getseboolVirtUseNfs = () => ["getsebool", "virt_use_nfs"];
 export const setseboolVirtUseNfs = () => ["setsebool", "-P", "virt_use_nfs", "1"];
 export const statSize = (path: string) => ["stat", "--printf", "%s", "--", checkValue("path", path)];
+/** The image's format and backing file, as JSON; -U: readable even while a VM holds it. */
+export const qemuImgInfo = (path: string) => ["qemu-img", "info", "--output=json", "-U", "--", checkValue("path", path)];
 export const sha256 = (path: string) => ["sha256sum", "--", checkValue("path", path)];
 export const exists = (path: string) => ["test", "-e", checkValue("path", path)];
 export const removePart = (path: string) => ["rm", "-f", "--", checkValue("path", path)];

@@ -1,7 +1,7 @@
 /** Prerequisites of the NFS flow, each a CheckResult with the commands it ran. */
 import { isRunError, type Runner } from "../../pkg/lib/runner";
 import type { CheckResult } from "../preflight/types";
-import { domstate, freeSpace, getenforce, getseboolVirtUseNfs, nfsProbe, statSize } from "./argv";
+import { domstate, freeSpace, getenforce, getseboolVirtUseNfs, nfsProbe, qemuImgInfo, statSize } from "./argv";
 import type { NfsHost, NfsInputs } from "./types";
 
 export interface NfsProbe { bins: Set<string>; fs: Set<string>; modules: Set<string>; nfsdThreads: number | null; running: Set<string> }
@@ -87,6 +87,22 @@ export function spaceCheck(host: NfsHost, dir: string, avail: number | null, nee
     return { id: "free-space", severity: "pass", title: `${gib(avail)} free on ${host.label} for ${gib(needed)} of images`, commands };
 }
 
+/** `qemu-img info --output=json`: the format and the backing file, if any. */
+export function parseImageInfo(out: string): { format: string | null; backing: string | null } {
+    const j = JSON.parse(out) as Record<string, unknown>;
+    const str = (k: string) => typeof j[k] === "string" ? j[k] as string : null;
+    return { format: str("format"), backing: str("full-backing-filename") ?? str("backing-filename") };
+}
+
+/** The flow copies single files: an image on top of a backing file would lose it (or find it hidden by the mount). */
+export function backingCheck(path: string, info: { format: string | null; backing: string | null }, commands: string[][]): CheckResult {
+    const id = `backing-${path}`;
+    if (!info.backing) return { id, severity: "pass", title: `${path} is a single ${info.format ?? ""} image (no backing file)`.replace("  ", " "), commands };
+    return { id, severity: "error", title: `${path} is a layer on top of ${info.backing}`, commands,
+        detail: "The flow copies one file per disk; the copy would still point at the backing file on the source, which the mount over the images directory can hide.",
+        fix: `Merge the chain into one image first while the VM is shut off, e.g. qemu-img convert -O ${info.format ?? "qcow2"} ${path} NEW-FILE, and point the disk at NEW-FILE` };
+}
+
 function failed(id: string, title: string, e: unknown, commands: string[][]): CheckResult {
     const msg = isRunError(e) ? (e.stderr || e.message) : String(e);
     return { id, severity: "warning", title: `${title} could not be checked`, detail: msg, commands };
@@ -120,6 +136,11 @@ export async function runChecks(runner: Runner, inputs: NfsInputs, onResult: (r:
         const avail = parseDfAvail(await runner.run(inputs.storage.target, df));
         return spaceCheck(inputs.storage, inputs.exportDir, avail, sizes.reduce((a, b) => a + b, 0), [...inputs.images.map(i => statSize(i.path)), df]);
     })().catch(e => failed("free-space", "Free space", e, [freeSpace(inputs.exportDir)]))));
+    for (const img of new Set(inputs.images.map(i => i.path))) {
+        const argv = qemuImgInfo(img);
+        tasks.push(one(runner.run(inputs.source.target, argv).then(out => backingCheck(img, parseImageInfo(out), [argv]),
+            e => failed(`backing-${img}`, `The backing chain of ${img}`, e, [argv]))));
+    }
     onResult(LOCKING_NOTE);
     const results = [LOCKING_NOTE, ...await Promise.all(tasks)];
     return { results, selinuxHosts };
