@@ -38,13 +38,23 @@ export function theirsBytes(dir = THEIRS_DIR) {
 
 /**
  * The files the first screen loads: what index.html references (module script, modulepreload,
- * stylesheets) and, from each JS file, its static imports, transitively. Lazy chunks
- * (`import("./…")`) are left out.
+ * stylesheets); everything the entry script (the module script) imports, also dynamically: our
+ * entry (src/boot.ts) starts the first commands and then imports the page at once; and from each
+ * other JS file its static imports, transitively. Lazy chunks (`import("./…")` from the page) are
+ * left out.
  */
 export function firstScreen(dist = join(ROOT, "dist")) {
     const html = readFileSync(join(dist, "index.html"), "utf8");
     const seen = new Set();
     const queue = [...html.matchAll(/(?:src|href)="\.\/([^"]+\.(?:js|css))"/g)].map(m => m[1]);
+    const entry = html.match(/<script type="module"[^>]*src="\.\/([^"]+\.js)"/)?.[1];
+    if (entry) {
+        const code = readFileSync(join(dist, entry), "utf8");
+        const dir = entry.includes("/") ? entry.slice(0, entry.lastIndexOf("/") + 1) : "";
+        const deps = code.match(/m\.f=\[([^\]]*)\]/)?.[1] ?? "";
+        for (const m of deps.matchAll(/"\.\/([^"]+)"/g)) queue.push(dir + m[1]);
+        for (const m of code.matchAll(/import\("\.\/([^"]+\.js)"\)/g)) queue.push(dir + m[1]);
+    }
     while (queue.length) {
         const file = queue.shift();
         if (seen.has(file)) continue;

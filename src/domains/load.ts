@@ -3,17 +3,15 @@ import type { Runner, RunTarget } from "../../pkg/lib/runner";
 import * as v from "../virsh/argv";
 import { domainsFrom, parseCapabilities, parseDomstats, parseNames, parseVersion } from "./parse";
 import type { Domain, HostIdentity } from "./types";
+import { LOAD_DOMAINS_OPTIONS, loadDomainsArgvs } from "./argvs";
 
 const LOCAL: RunTarget = { kind: "local" };
 
-/** The argvs loadDomains runs, for "show the command". */
-export function loadDomainsArgvs(uri: string): string[][] {
-    return [v.domstatsAll(uri), v.listNames(uri, "--persistent"), v.listNames(uri, "--autostart")];
-}
+export { loadDomainsArgvs, LOAD_DOMAINS_OPTIONS } from "./argvs";
 
 export async function loadDomains(runner: Runner, uri: string): Promise<Domain[]> {
     const [stats, persistent, autostart] = await Promise.all(
-        loadDomainsArgvs(uri).map(argv => runner.run(LOCAL, argv, { timeoutMs: 60_000 })));
+        loadDomainsArgvs(uri).map(argv => runner.run(LOCAL, argv, LOAD_DOMAINS_OPTIONS)));
     return domainsFrom(parseDomstats(stats!), parseNames(persistent!), parseNames(autostart!));
 }
 

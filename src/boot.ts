@@ -1,0 +1,21 @@
+/**
+ * The page's entry: small on purpose. It starts this host's VM list commands at once (when the
+ * page opens on this host), then loads the rest of the page, which takes their answers
+ * (pkg/lib/prefetch.ts): the commands run while the browser fetches and compiles the page.
+ */
+import "@patternfly/react-core/dist/styles/base.css";
+import "./ui/app.css";
+import { CockpitRunner, cockpitInstance } from "../pkg/lib/cockpit-runner";
+import { PrefetchRunner } from "../pkg/lib/prefetch";
+import { ThrottledRunner } from "../pkg/lib/throttle";
+import { LOAD_DOMAINS_OPTIONS, loadDomainsArgvs } from "./domains/argvs";
+import { LOCAL_HOST_ID } from "./hosts/types";
+import { localUri } from "./hosts/uri";
+
+const cockpit = cockpitInstance();
+const runner = new PrefetchRunner(new ThrottledRunner(new CockpitRunner(cockpit)));
+const path = cockpit.location.path;
+if (path.length === 0 || (path[0] === "host" && path[1] === LOCAL_HOST_ID))
+    for (const argv of loadDomainsArgvs(localUri("system"))) runner.start({ kind: "local" }, argv, LOAD_DOMAINS_OPTIONS);
+
+void import("./main").then(m => m.start(cockpit, runner));

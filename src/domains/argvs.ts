@@ -1,0 +1,9 @@
+/** The commands that list a host's domains: kept apart from the parsers so the boot module can start them early. */
+import * as v from "../virsh/argv";
+
+/** The argvs loadDomains runs (also shown as "the equivalent command"). */
+export function loadDomainsArgvs(uri: string): string[][] {
+    return [v.domstatsAll(uri), v.listNames(uri, "--persistent"), v.listNames(uri, "--autostart")];
+}
+
+export const LOAD_DOMAINS_OPTIONS = { timeoutMs: 60_000 } as const;
