@@ -15,7 +15,9 @@ import { localUri } from "./hosts/uri";
 const cockpit = cockpitInstance();
 const runner = new PrefetchRunner(new ThrottledRunner(new CockpitRunner(cockpit)));
 const path = cockpit.location.path;
+// superuser "require": without administrative access Cockpit refuses to start them at all (the
+// page then shows its read-only view), instead of running commands that would fail
 if (path.length === 0 || (path[0] === "host" && path[1] === LOCAL_HOST_ID))
-    for (const argv of loadDomainsArgvs(localUri("system"))) runner.start({ kind: "local" }, argv, LOAD_DOMAINS_OPTIONS);
+    for (const argv of loadDomainsArgvs(localUri("system"))) runner.start({ kind: "local" }, argv, { ...LOAD_DOMAINS_OPTIONS, superuser: "require" });
 
 void import("./main").then(m => m.start(cockpit, runner));

@@ -13,7 +13,7 @@ export class PrefetchRunner implements Runner {
     private readonly early = new Map<string, { answer: Promise<string>; at: number }>();
     constructor(private readonly inner: Runner, private readonly maxAgeMs = 10_000, private readonly now: () => number = () => Date.now()) {}
 
-    /** Starts `argv` now; the first identical `run` within maxAgeMs gets its answer. */
+    /** Starts `argv` now; the first `run` of the same argv on the same target within maxAgeMs gets its answer (whatever its options). */
     start(target: RunTarget, argv: readonly string[], options?: RunOptions): void {
         const answer = this.inner.run(target, argv, options);
         answer.catch(() => undefined); // reported to whoever takes it, never unhandled
