@@ -12,6 +12,7 @@ import { LOAD_DOMAINS_OPTIONS, loadDomainsArgvs } from "./domains/argvs";
 import { LOCAL_HOST_ID } from "./hosts/types";
 import { localUri } from "./hosts/uri";
 
+performance.mark("cockpit-migrate:boot");
 const cockpit = cockpitInstance();
 const runner = new PrefetchRunner(new ThrottledRunner(new CockpitRunner(cockpit)));
 const path = cockpit.location.path;
@@ -20,4 +21,4 @@ const path = cockpit.location.path;
 if (path.length === 0 || (path[0] === "host" && path[1] === LOCAL_HOST_ID))
     for (const argv of loadDomainsArgvs(localUri("system"))) runner.start({ kind: "local" }, argv, { ...LOAD_DOMAINS_OPTIONS, superuser: "require" });
 
-void import("./main").then(m => m.start(cockpit, runner));
+void import("./main").then(m => { performance.mark("cockpit-migrate:page-loaded"); m.start(cockpit, runner) });
