@@ -105,6 +105,13 @@ describe("RunnerFileStore (tag = SHA-256), run for real", () => {
             await expect(store.replace(p, "x", null)).rejects.toSatisfy(isTagConflict);
         }
     }, 60_000);
+    it("a stale tag with a large new content is still a conflict (the script reads it all, no broken pipe)", async () => {
+        const p = join(dir, "rf-large");
+        const t1 = await store.replace(p, "one\n", null);
+        await store.replace(p, "two\n", t1);
+        await expect(store.replace(p, "x".repeat(4 << 20), t1)).rejects.toSatisfy(isTagConflict);
+        expect((await store.read(p)).content).toBe("two\n");
+    });
 });
 
 describe("prerequisite probes", () => {
