@@ -2,7 +2,7 @@
  * /etc/exports (exports(5)): parse, print one entry, and change only this flow's entry, leaving
  * every other byte as it was (comments, blank lines, backslash continuations, other entries).
  */
-import { MARKER, appendLines, joinLines, removeLines, samePath, splitLines, type PhysLine } from "./lines";
+import { MARKER, dropOurLine, putOurLine, samePath, splitLines, type OurLineChange, type PhysLine } from "./lines";
 
 export const EXPORTS_PATH = "/etc/exports";
 
@@ -96,10 +96,8 @@ export function formatExportEntry(spec: ExportSpec): string {
     return [path, ...spec.clients.map(c => `${c.host}(${c.options})`)].join(" ");
 }
 
-export type ExportsChange =
-    | { kind: "added" | "updated" | "unchanged"; content: string; line: string }
-    /** Another entry (not ours) already exports the path to every client with these options: nothing to add. */
-    | { kind: "covered"; content: string; lineNumber: number };
+/** "covered": another entry (not ours) already exports the path to every client with these options: nothing to add. */
+export type ExportsChange = OurLineChange;
 
 const optionSet = (o: string | null) => (o ?? "").split(",").filter(Boolean).sort().join(",");
 
@@ -113,25 +111,18 @@ export function setOurExport(content: string | null, spec: ExportSpec): ExportsC
     const line = formatExportEntry(spec);
     const file = parseExports(content);
     const ours = file.entries.find(e => e.ours && samePath(e.path, spec.path));
-    if (ours) {
-        if (file.lines[ours.firstLine]!.text === line) return { kind: "unchanged", content: content ?? "", line };
-        const lines = file.lines.map(l => ({ ...l }));
-        lines[ours.firstLine]!.text = line;
-        return { kind: "updated", content: joinLines(lines), line };
-    }
+    if (ours) return putOurLine(content, file.lines, ours.firstLine, line);
     const other = file.entries.find(e => samePath(e.path, spec.path));
     if (other) {
         if (covers(other, spec)) return { kind: "covered", content: content ?? "", lineNumber: other.firstLine + 1 };
         throw new ExportsError(`Line ${other.firstLine + 1} of ${EXPORTS_PATH} already exports ${other.path} (to ${other.clients.map(c => c.host || "everyone").join(", ") || "everyone"}). ` +
             "That entry was not added by this flow and is left alone: add the clients to it yourself, or choose another export directory.");
     }
-    return { kind: "added", content: joinLines(appendLines(file.lines, [MARKER, line])), line };
+    return putOurLine(content, file.lines, null, line);
 }
 
 /** Removes this flow's entry (and its marker) for `path`; everything else stays byte-identical. */
 export function removeOurExport(content: string | null, path: string): { content: string; removed: boolean } {
     const file = parseExports(content);
-    const ours = file.entries.find(e => e.ours && samePath(e.path, path));
-    if (!ours) return { content: content ?? "", removed: false };
-    return { content: joinLines(removeLines(file.lines, ours.firstLine - 1, ours.firstLine)), removed: true };
+    return dropOurLine(content, file.lines, file.entries.find(e => e.ours && samePath(e.path, path))?.firstLine ?? null);
 }

@@ -2,7 +2,7 @@
  * /etc/fstab (fstab(5)): parse, print one NFS entry, and change only this flow's entry, leaving
  * every other byte as it was. Fields are whitespace-separated; spaces inside a field are "\040".
  */
-import { MARKER, appendLines, joinLines, removeLines, samePath, splitLines, type PhysLine } from "./lines";
+import { MARKER, dropOurLine, putOurLine, samePath, splitLines, type OurLineChange, type PhysLine } from "./lines";
 import { unescapeOctal } from "./exports";
 
 export const FSTAB_PATH = "/etc/fstab";
@@ -58,21 +58,14 @@ export function formatFstabEntry(m: NfsMountSpec): string {
     return [escapeField(nfsSource(m.server, m.exportPath)), escapeField(m.mountPoint), "nfs", m.options, "0", "0"].join(" ");
 }
 
-export type FstabChange =
-    | { kind: "added" | "updated" | "unchanged"; content: string; line: string }
-    | { kind: "covered"; content: string; lineNumber: number };
+export type FstabChange = OurLineChange;
 
 /** Adds or updates this flow's line for the mount point; another line for that mount point is never edited. */
 export function setOurMount(content: string | null, m: NfsMountSpec): FstabChange {
     const line = formatFstabEntry(m);
     const file = parseFstab(content);
     const ours = file.entries.find(e => e.ours && samePath(e.file, m.mountPoint));
-    if (ours) {
-        if (file.lines[ours.line]!.text === line) return { kind: "unchanged", content: content ?? "", line };
-        const lines = file.lines.map(l => ({ ...l }));
-        lines[ours.line]!.text = line;
-        return { kind: "updated", content: joinLines(lines), line };
-    }
+    if (ours) return putOurLine(content, file.lines, ours.line, line);
     const other = file.entries.find(e => samePath(e.file, m.mountPoint));
     if (other) {
         if (other.spec === nfsSource(m.server, m.exportPath) && /^nfs4?$/.test(other.vfstype))
@@ -80,12 +73,10 @@ export function setOurMount(content: string | null, m: NfsMountSpec): FstabChang
         throw new FstabError(`Line ${other.line + 1} of ${FSTAB_PATH} already mounts ${other.spec} at ${other.file}. ` +
             "That line was not added by this flow and is left alone: remove it yourself, or choose another mount point.");
     }
-    return { kind: "added", content: joinLines(appendLines(file.lines, [MARKER, line])), line };
+    return putOurLine(content, file.lines, null, line);
 }
 
 export function removeOurMount(content: string | null, mountPoint: string): { content: string; removed: boolean } {
     const file = parseFstab(content);
-    const ours = file.entries.find(e => e.ours && samePath(e.file, mountPoint));
-    if (!ours) return { content: content ?? "", removed: false };
-    return { content: joinLines(removeLines(file.lines, ours.line - 1, ours.line)), removed: true };
+    return dropOurLine(content, file.lines, file.entries.find(e => e.ours && samePath(e.file, mountPoint))?.line ?? null);
 }

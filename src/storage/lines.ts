@@ -44,6 +44,29 @@ export function removeLines(lines: readonly PhysLine[], first: number, last: num
     return out;
 }
 
+/** What putting this flow's line into a file did; "covered": another entry already does what ours would. */
+export type OurLineChange =
+    | { kind: "added" | "updated" | "unchanged"; content: string; line: string }
+    | { kind: "covered"; content: string; lineNumber: number };
+
+/**
+ * Puts this flow's `line` into a file: in place of our entry's line at index `ours` (null: the flow
+ * has no entry there yet), or appended below its marker. Nothing else changes.
+ */
+export function putOurLine(content: string | null, lines: readonly PhysLine[], ours: number | null, line: string): OurLineChange {
+    if (ours === null) return { kind: "added", content: joinLines(appendLines(lines, [MARKER, line])), line };
+    if (lines[ours]!.text === line) return { kind: "unchanged", content: content ?? "", line };
+    const out = lines.map(l => ({ ...l }));
+    out[ours]!.text = line;
+    return { kind: "updated", content: joinLines(out), line };
+}
+
+/** Removes our entry's line at index `ours` and its marker above it (null: nothing of ours is there). */
+export function dropOurLine(content: string | null, lines: readonly PhysLine[], ours: number | null): { content: string; removed: boolean } {
+    if (ours === null) return { content: content ?? "", removed: false };
+    return { content: joinLines(removeLines(lines, ours - 1, ours)), removed: true };
+}
+
 /** Normalises a directory path for comparison: no trailing slashes, no repeated slashes. */
 export function samePath(a: string, b: string): boolean {
     const n = (p: string) => p.replace(/\/+/g, "/").replace(/(.)\/$/, "$1");
