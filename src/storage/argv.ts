@@ -19,7 +19,7 @@ export const statSize = (path: string) => ["stat", "--printf", "%s", "--", check
 export const qemuImgInfo = (path: string) => ["qemu-img", "info", "--output=json", "-U", "--", checkValue("path", path)];
 export const sha256 = (path: string) => ["sha256sum", "--", checkValue("path", path)];
 export const exists = (path: string) => ["test", "-e", checkValue("path", path)];
-export const removePart = (path: string) => ["rm", "-f", "--", checkValue("path", path)];
+export const removeFile = (path: string) => ["rm", "-f", "--", checkValue("path", path)];
 /** Renames the verified copy into place; without `overwrite`, an existing file is never replaced. */
 export const moveIntoPlace = (from: string, to: string, overwrite: boolean) => ["mv", overwrite ? "-f" : "-n", "--", from, to];
 

@@ -7,7 +7,7 @@
 import { detachedArgv, readJob } from "../../pkg/lib/detach";
 import { sshArgv } from "../../pkg/lib/ssh";
 import { isRunError, type RunTarget, type Runner } from "../../pkg/lib/runner";
-import { exists, moveIntoPlace, removePart, sha256, statSize } from "./argv";
+import { exists, moveIntoPlace, removeFile, sha256, statSize } from "./argv";
 import type { NfsHost } from "./types";
 
 /** The argv that runs `argv` on a target, as the copy pipeline starts it from this host. */
@@ -61,7 +61,7 @@ export async function copyImage(runner: Runner, r: CopyRequest, onProgress: (p: 
     sleep: (ms: number) => Promise<void> = ms => new Promise(res => setTimeout(res, ms))): Promise<CopyResult> {
     const part = partPath(r.dest);
     const pipeline = copyPipeline(r.source, r.sourcePath, r.storage, part);
-    const commands = [statSize(r.sourcePath), exists(r.dest), removePart(part), pipeline, sha256(r.sourcePath), sha256(part), moveIntoPlace(part, r.dest, r.overwrite)];
+    const commands = [statSize(r.sourcePath), exists(r.dest), removeFile(part), pipeline, sha256(r.sourcePath), sha256(part), moveIntoPlace(part, r.dest, r.overwrite)];
     const total = Number(await runner.run(r.source.target, statSize(r.sourcePath)));
     if (await fileExists(runner, r.storage.target, r.dest)) {
         const [a, b] = await Promise.all([runner.run(r.source.target, sha256(r.sourcePath)), runner.run(r.storage.target, sha256(r.dest))]);
@@ -69,7 +69,7 @@ export async function copyImage(runner: Runner, r: CopyRequest, onProgress: (p: 
         if (!r.overwrite) throw new CopyError(`${r.dest} already exists on ${r.storage.label} and differs from ${r.sourcePath}`,
             "It was left alone. Choose \"Replace different files of the same name\" to overwrite it, or another export directory.");
     }
-    await runner.run(r.storage.target, removePart(part));
+    await runner.run(r.storage.target, removeFile(part));
     await runner.run({ kind: "local" }, detachedArgv(r.jobDir, pipeline));
     for (;;) {
         await sleep(1000);
@@ -80,14 +80,14 @@ export async function copyImage(runner: Runner, r: CopyRequest, onProgress: (p: 
         if (job.exitStatus === null) continue;
         await runner.run({ kind: "local" }, ["rm", "-rf", "--", r.jobDir]).catch(() => undefined);
         if (job.exitStatus !== 0) {
-            await runner.run(r.storage.target, removePart(part)).catch(() => undefined);
+            await runner.run(r.storage.target, removeFile(part)).catch(() => undefined);
             throw new CopyError(`Copying ${r.sourcePath} to ${r.storage.label} failed: ${copyErrors(job.stderr) || `exit status ${job.exitStatus}`}`, "Fix the cause and run the step again.");
         }
         break;
     }
     const [a, b] = await Promise.all([runner.run(r.source.target, sha256(r.sourcePath)), runner.run(r.storage.target, sha256(part))]);
     if (firstWord(a) !== firstWord(b)) {
-        await runner.run(r.storage.target, removePart(part)).catch(() => undefined);
+        await runner.run(r.storage.target, removeFile(part)).catch(() => undefined);
         throw new CopyError(`The copy of ${r.sourcePath} does not match the original (SHA-256 ${firstWord(b)} ≠ ${firstWord(a)})`, "The partial copy was removed. Run the step again.");
     }
     await runner.run(r.storage.target, moveIntoPlace(part, r.dest, r.overwrite));

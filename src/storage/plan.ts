@@ -36,7 +36,7 @@ export function buildPlan(i: NfsInputs, selinuxHosts: readonly string[]): Step[]
     i.images.forEach((img, k) => {
         const dest = storedPath(i, img);
         steps.push({ id: `copy-${k}`, kind: "copy", host: s, image: img, title: `Copy ${img.path} (${img.domain} ${img.target}) from ${i.source.label} to ${dest}`,
-            commands: [a.statSize(img.path), a.exists(dest), a.removePart(partPath(dest)), copyPipeline(i.source, img.path, s, partPath(dest)),
+            commands: [a.statSize(img.path), a.exists(dest), a.removeFile(partPath(dest)), copyPipeline(i.source, img.path, s, partPath(dest)),
                 a.sha256(img.path), a.sha256(partPath(dest)), a.moveIntoPlace(partPath(dest), dest, i.overwrite)], edits: [] });
     });
     steps.push({ id: "export", kind: "export", host: s, title: `Export ${i.exportDir} to ${i.clients.map(c => c.address).join(", ")}`,

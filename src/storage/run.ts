@@ -118,7 +118,7 @@ async function exportStep(ctx: FlowContext, record: FlowRecord, step: Step): Pro
         const why = e instanceof StepError ? { message: e.message, fix: e.fix } : explainExportfs(step.host.label, e);
         if (newTag !== null) {
             try {
-                if (content === null) await run(ctx, step.host, ["rm", "-f", "--", EXPORTS_PATH]);
+                if (content === null) await run(ctx, step.host, a.removeFile(EXPORTS_PATH));
                 else await store.replace(EXPORTS_PATH, content, newTag);
                 if (change.kind === "added") record.added.exports = null;
                 out.push(`${EXPORTS_PATH} was restored to its content before this step`);

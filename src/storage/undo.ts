@@ -37,7 +37,7 @@ export function undoPlan(r: FlowRecord): UndoAction[] {
     }
     if (r.added.exports) {
         const h = byId(r, r.added.exports.hostId);
-        out.push({ id: "exports", host: h, title: `Remove the flow's line for ${r.added.exports.path} from ${EXPORTS_PATH} on ${h.label}${r.added.exports.created ? " (and the file, which the flow created, if nothing else is in it)" : ""} and re-export`, commands: [...(r.added.exports.created ? [["rm", "-f", "--", EXPORTS_PATH]] : []), a.exportfsResync()], edits: [{ path: EXPORTS_PATH, line: "" }] });
+        out.push({ id: "exports", host: h, title: `Remove the flow's line for ${r.added.exports.path} from ${EXPORTS_PATH} on ${h.label}${r.added.exports.created ? " (and the file, which the flow created, if nothing else is in it)" : ""} and re-export`, commands: [...(r.added.exports.created ? [a.removeFile(EXPORTS_PATH)] : []), a.exportfsResync()], edits: [{ path: EXPORTS_PATH, line: "" }] });
     }
     for (const d of [...new Set(r.added.repointed.map(x => x.domain))])
         out.push({ id: `repoint-${d}`, host: r.inputs.source, title: `Point ${d}'s disks back at their previous paths`, commands: [dumpxml(r.inputs.source.uri, d, true), a.defineStdin(r.inputs.source.uri)], edits: [] });
@@ -78,7 +78,7 @@ export async function undoAction(ctx: FlowContext, r: FlowRecord, action: UndoAc
             let emptied = false;
             await modifyFile(ctx.files(h), EXPORTS_PATH, c => { const next = removeOurExport(c, path).content; emptied = !!created && next.trim() === ""; return next });
             // the flow created the file and nobody added to it since: give back its absence, not an empty file
-            if (emptied) await run(["rm", "-f", "--", EXPORTS_PATH]);
+            if (emptied) await run(a.removeFile(EXPORTS_PATH));
             r.added.exports = null;
             await run(a.exportfsResync());
             return emptied ? `${EXPORTS_PATH}: removed again (the flow had created it)` : `${EXPORTS_PATH}: the flow's line removed; exports re-read`;
