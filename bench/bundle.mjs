@@ -48,13 +48,6 @@ export function firstScreen(dist = join(ROOT, "dist")) {
     const seen = new Set();
     const queue = [...html.matchAll(/(?:src|href)="\.\/([^"]+\.(?:js|css))"/g)].map(m => m[1]);
     const entry = html.match(/<script type="module"[^>]*src="\.\/([^"]+\.js)"/)?.[1];
-    if (entry) {
-        const code = readFileSync(join(dist, entry), "utf8");
-        const dir = entry.includes("/") ? entry.slice(0, entry.lastIndexOf("/") + 1) : "";
-        const deps = code.match(/m\.f=\[([^\]]*)\]/)?.[1] ?? "";
-        for (const m of deps.matchAll(/"\.\/([^"]+)"/g)) queue.push(dir + m[1]);
-        for (const m of code.matchAll(/import\("\.\/([^"]+\.js)"\)/g)) queue.push(dir + m[1]);
-    }
     while (queue.length) {
         const file = queue.shift();
         if (seen.has(file)) continue;
@@ -63,6 +56,10 @@ export function firstScreen(dist = join(ROOT, "dist")) {
         const code = readFileSync(join(dist, file), "utf8");
         const dir = file.includes("/") ? file.slice(0, file.lastIndexOf("/") + 1) : "";
         for (const m of code.matchAll(/(?:\bfrom|\bimport)\s*"\.\/([^"]+\.js)"/g)) queue.push(dir + m[1]);
+        if (file !== entry) continue;
+        // the entry's dynamic imports and what they preload (Vite's __vite__mapDeps list)
+        for (const m of (code.match(/m\.f=\[([^\]]*)\]/)?.[1] ?? "").matchAll(/"\.\/([^"]+)"/g)) queue.push(dir + m[1]);
+        for (const m of code.matchAll(/import\("\.\/([^"]+\.js)"\)/g)) queue.push(dir + m[1]);
     }
     return seen;
 }

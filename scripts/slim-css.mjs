@@ -59,9 +59,10 @@ export function slimCss(css, js = []) {
     const dropEmpty = node => { while (node && node.type !== "root" && (!node.nodes || node.nodes.length === 0)) { const parent = node.parent; node.remove(); node = parent } };
     for (const root of Object.values(roots)) {
         root.walkRules(rule => {
-            const keep = splitSelectors(rule.selector).filter(s => !needsUnusedTheme(s));
+            const all = splitSelectors(rule.selector);
+            const keep = all.filter(s => !needsUnusedTheme(s));
             if (keep.length === 0) { const parent = rule.parent; rule.remove(); rules++; dropEmpty(parent) }
-            else if (keep.length !== splitSelectors(rule.selector).length) rule.selector = keep.join(",");
+            else if (keep.length !== all.length) rule.selector = keep.join(",");
         });
     }
     const mentionedInJs = new Set(js.flatMap(text => text.match(NAME) ?? []));

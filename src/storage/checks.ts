@@ -97,7 +97,7 @@ export function parseImageInfo(out: string): { format: string | null; backing: s
 /** The flow copies single files: an image on top of a backing file would lose it (or find it hidden by the mount). */
 export function backingCheck(path: string, info: { format: string | null; backing: string | null }, commands: string[][]): CheckResult {
     const id = `backing-${path}`;
-    if (!info.backing) return { id, severity: "pass", title: `${path} is a single ${info.format ?? ""} image (no backing file)`.replace("  ", " "), commands };
+    if (!info.backing) return { id, severity: "pass", title: `${path} is a single ${info.format ? `${info.format} ` : ""}image (no backing file)`, commands };
     return { id, severity: "error", title: `${path} is a layer on top of ${info.backing}`, commands,
         detail: "The flow copies one file per disk; the copy would still point at the backing file on the source, which the mount over the images directory can hide.",
         fix: `Merge the chain into one image first while the VM is shut off, e.g. qemu-img convert -O ${info.format ?? "qcow2"} ${path} NEW-FILE, and point the disk at NEW-FILE` };
