@@ -3,8 +3,8 @@
  * remote ones run as `ssh … -- host 'argv'…` through the same bridge (see ssh.ts).
  */
 import type { Cockpit } from "./cockpit";
-import { checkArgv, toRunError, type RunOptions, type Runner, type RunTarget } from "./runner";
-import { sshArgv } from "./ssh";
+import { checkArgv, toRunError, type ProcessFailure, type RunOptions, type Runner, type RunTarget } from "./runner";
+import { multiplexedArgv, sshArgv, withoutMuxNoise } from "./ssh";
 
 export function cockpitInstance(): Cockpit {
     const c = window.cockpit;
@@ -12,9 +12,18 @@ export function cockpitInstance(): Cockpit {
     return c;
 }
 
-/** The argv that actually runs for a target: the command itself, or ssh wrapping it. */
+/** The argv that actually runs for a target: the command itself, or ssh wrapping it over the host's shared connection. */
 export function targetArgv(target: RunTarget, argv: readonly string[]): string[] {
-    return target.kind === "local" ? [...argv] : sshArgv(target.address, target.user, target.port, argv);
+    return target.kind === "local" ? [...argv] : multiplexedArgv(sshArgv(target.address, target.user, target.port, argv));
+}
+
+/** A failure as cockpit.spawn reports it, without the shared SSH connection's own notes in its message. */
+function cleanFailure(err: unknown, target: RunTarget): unknown {
+    if (target.kind !== "ssh" || typeof err !== "object" || err === null) return err;
+    const f = err as ProcessFailure;
+    return typeof f.message === "string"
+        ? { problem: f.problem, exit_status: f.exit_status, exit_signal: f.exit_signal, message: withoutMuxNoise(f.message) }
+        : err;
 }
 
 export class CockpitRunner implements Runner {
@@ -40,7 +49,7 @@ export class CockpitRunner implements Runner {
         if (options.input !== undefined) proc.input(options.input);
         return new Promise<string>((resolve, reject) => {
             proc.then(out => { clearTimeout(timer); resolve(out) },
-                (err: unknown) => { clearTimeout(timer); reject(toRunError(err, argv, target.kind === "ssh")) });
+                (err: unknown) => { clearTimeout(timer); reject(toRunError(cleanFailure(err, target), argv, target.kind === "ssh")) });
         });
     }
 }

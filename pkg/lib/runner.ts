@@ -15,6 +15,9 @@ export interface RunOptions {
     superuser?: "require" | "try" | "none";
     /** Milliseconds; the command is closed after that. */
     timeoutMs?: number;
+    /** A `virsh -c qemu+ssh://…` that must go through libvirt's own SSH transport, as a migration does
+     * (not run on the host over the shared connection: src/virsh/route.ts). */
+    libvirtTransport?: boolean;
 }
 
 export interface Runner {

@@ -44,6 +44,35 @@ export function sshArgv(address: string, user: string, port: number | undefined,
     ];
 }
 
+/**
+ * One SSH connection per host, shared by every command (OpenSSH connection multiplexing): the first
+ * command to a host leaves a master connection that later commands reuse, for a minute after the last
+ * one. A command costs a session on that connection (≈ 10 ms) instead of a TCP + key exchange + login
+ * (≈ 200 ms), and sshd's MaxStartups limit no longer sees a burst of handshakes.
+ * The control sockets live in a directory only the running user can write to: root's in /run, a user's
+ * in $XDG_RUNTIME_DIR; elsewhere (no such directory, a path too long for a socket) ssh runs without one.
+ * Constant script; the ssh argv arrives as positional parameters.
+ */
+export const SSH_MUX_SCRIPT = [
+    'if [ "$(id -u)" = 0 ]; then d=/run/cockpit-migrate/ssh; else d=${XDG_RUNTIME_DIR:+$XDG_RUNTIME_DIR/cockpit-migrate-ssh}; fi',
+    'if [ -n "$d" ] && [ ${#d} -le 60 ] && { [ -d "$d" ] || (umask 077 && mkdir -p -- "$d") 2>/dev/null; } && [ -O "$d" ] && [ ! -L "$d" ]; then',
+    '    exec ssh -o ControlMaster=auto -o "ControlPath=$d/%C" -o ControlPersist=60 "$@"',
+    'fi',
+    'exec ssh "$@"',
+].join("\n");
+
+/** The argv that runs an `ssh …` argv through a shared connection to its host (see SSH_MUX_SCRIPT). */
+export function multiplexedArgv(ssh: readonly string[]): string[] {
+    if (ssh[0] !== "ssh") throw new RunError("invalid-argument", "Not an ssh command", ssh);
+    return ["sh", "-c", SSH_MUX_SCRIPT, "ssh", ...ssh.slice(1)];
+}
+
+/** OpenSSH's own notes about the shared connection (a refused extra session, a busy socket): not the command's error. */
+const MUX_NOISE = /^(?:mux_client_[a-z_]+: .*|muxclient: .*|ControlSocket .* already exists, disabling multiplexing|Control socket connect\(.*\): .*)$/;
+export function withoutMuxNoise(stderr: string): string {
+    return stderr.split("\n").filter(l => !MUX_NOISE.test(l.trim())).join("\n");
+}
+
 /** argv that prints the host's public keys (for showing fingerprints before trusting them). */
 export function keyscanArgv(address: string, port?: number): string[] {
     checkSshEndpoint(address, "root", port);

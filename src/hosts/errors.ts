@@ -17,7 +17,7 @@ export function explainConnectionError(host: string, message: string): Connectio
         return e("ssh-auth", `SSH login to ${host} was refused`, `Install this host's public key on ${host} (ssh-copy-id root@${host}); migration connects as root without a password.`);
     if (/Could not resolve hostname|Name or service not known|Temporary failure in name resolution|unable to resolve/i.test(m))
         return e("unknown-host", `${host} cannot be found`, `Check the host name, or add it to /etc/hosts.`);
-    if (/Failed to connect socket to '[^']*libvirt-sock[^']*'|libvirt-sock.*No such file or directory/i.test(m) || /libvirtd.*not running/i.test(m))
+    if (/Failed to connect socket to '[^']*(?:libvirt|virtqemud)-sock[^']*'|libvirt-sock.*No such file or directory/i.test(m) || /libvirtd.*not running/i.test(m))
         return e("libvirtd-down", `libvirtd is not running on ${host}`, `Start it on ${host}: "systemctl start libvirtd" (or "libvirtd -d" where no service manager runs).`);
     if (/Connection refused|unable to connect to server/i.test(m))
         return e("refused", `${host} refused the connection`, `Check that libvirtd listens for the chosen transport (SSH 22, TLS 16514, TCP 16509) and that no firewall blocks it.`);

@@ -60,7 +60,8 @@ export function startPreflight(deps: PreflightDeps, input: PreflightInput, onRes
     onPending?: (p: PendingCheck[]) => void): PreflightHandle {
     const run = (argv: string[], stdin?: string) => deps.runner.run(LOCAL, argv, { timeoutMs: TIMEOUT, ...(stdin !== undefined ? { input: stdin } : {}) });
     const definition = run(v.dumpxml(input.sourceUri, input.domain, true)).then(parseDefinition);
-    const destVersion = run(v.version(input.destinationUri));
+    // through libvirt's own transport: the connection the migration will make from here
+    const destVersion = deps.runner.run(LOCAL, v.version(input.destinationUri), { timeoutMs: TIMEOUT, libvirtTransport: true });
     const destCapabilities = run(v.capabilities(input.destinationUri));
     destCapabilities.catch(() => undefined);
     definition.catch(() => undefined);

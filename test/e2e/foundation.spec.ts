@@ -46,6 +46,34 @@ test("the VM list of host B, chosen in the host selector, shows B's guests and i
     if (b.hostUuid) await expect(page.getByLabel("Host UUID")).toHaveText(b.hostUuid);
 });
 
+test("commands to a host share one long-lived SSH connection (OpenSSH multiplexing): the list still loads while B's sshd takes no new connections", async ({ page }) => {
+    const b = labHost("b");
+    const check = () => spawnSync("ssh", ["-o", "ControlPath=/run/cockpit-migrate/ssh/%C", "-O", "check", "-l", "root", "--", b.address], { encoding: "utf8" });
+    const masterPid = () => /pid=(\d+)/.exec(check().stderr)?.[1];
+    lab("close-ssh-master", b.address);
+    expect(check().status).not.toBe(0);
+    await openPage(page, `/host/${b.address}`);
+    await expect(domainRow(page, "lab-b-tiny")).toBeVisible();
+    await expect.poll(() => check().status).toBe(0);
+    const master = masterPid();
+    expect(master).toBeTruthy();
+    lab("stop-sshd", "b");
+    try {
+        expect(spawnSync("ssh", ["-o", "BatchMode=yes", "-o", "ControlPath=none", "-l", "root", "--", b.address, "true"]).status).toBe(255);
+        // leave B and come back: its three list commands and its identity run again, over the open connection
+        const host = page.getByRole("combobox", { name: "Host" });
+        await host.selectOption("localhost");
+        await expect(domainRow(page, "lab-b-tiny")).toHaveCount(0);
+        await host.selectOption(b.address);
+        await expect(domainRow(page, "lab-b-tiny").getByRole("gridcell").nth(1)).toHaveText("Running");
+        await expect(page.getByLabel("Host name")).toHaveText("lab-b");
+        await expect(page.getByText(/Cannot connect|could not connect/i)).toHaveCount(0);
+        expect(masterPid()).toBe(master);
+    } finally {
+        lab("start-sshd", "b");
+    }
+});
+
 test("a deep link selects the host and the VM", async ({ page }) => {
     const b = labHost("b");
     await openPage(page, `/host/${b.address}/vm/lab-b-tiny`);

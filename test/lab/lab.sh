@@ -82,6 +82,9 @@ main() {
         kill-ssh-to) require_root; kill_ssh_to "$1" ;;
         forget-hostkey) require_root; forget_hostkey "$1" ;;
         restore-hostkey) require_root; restore_hostkey ;;
+        close-ssh-master) require_root; close_ssh_master "$1" ;;
+        stop-sshd) require_root; stop_sshd "$1" ;;
+        start-sshd) require_root; start_sshd "$1" ;;
         *) echo "usage: lab.sh up|down|status|guest HOST NAME KIND [--start] [--dirty-mb N]|stop-libvirtd HOST|start-libvirtd HOST|uri HOST" >&2; exit 2 ;;
     esac
 }

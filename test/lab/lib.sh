@@ -51,6 +51,7 @@ setup_host_a() {
 }
 
 stop_host_a() {
+    close_ssh_master 127.0.0.1
     stop_pidfile "$STATE/a-sshd.pid"
     stop_pidfile "$STATE/a-libvirtd.pid"
     stop_pidfile "$STATE/a-virtlogd.pid"
@@ -119,8 +120,16 @@ EOF
 }
 
 # For the "unknown host key" tests: drop / restore a lab host's key from the lab known_hosts.
+# Close the plugin's shared SSH connection to a lab address, if one is open (pkg/lib/ssh.ts, SSH_MUX_SCRIPT):
+# a test that takes a host's key or sshd away must not be answered over a connection made before.
+close_ssh_master() {
+    [ -d /run/cockpit-migrate/ssh ] || return 0
+    ssh -o ControlPath=/run/cockpit-migrate/ssh/%C -O exit -l root -- "$1" >/dev/null 2>&1 || true
+}
+
 forget_hostkey() {
     local addr; addr=$(host_addr "$1")
+    close_ssh_master "$addr"
     grep -v "^$addr," "$STATE/known_hosts" > "$STATE/known_hosts.new" || true
     mv -f "$STATE/known_hosts.new" "$STATE/known_hosts"
 }
@@ -255,6 +264,15 @@ start_libvirtd() { # restarts libvirtd (and sshd) inside the host's existing nam
     wait_for 30 socket_answers "$(host_uri "$h")"
 }
 
+# sshd of a lab host: the listener only (sessions already open, like a shared connection's, go on)
+stop_sshd() { stop_pidfile "$STATE/$1-sshd.pid"; }
+start_sshd() {
+    local h=$1 pid
+    pid=$(host_ns_pid "$h")
+    pid_alive "$pid" || { echo "lab-$h is not up" >&2; return 1; }
+    nsenter -t "$pid" -m -u -C /usr/sbin/sshd -f "$(host_root "$h")/sshd_config"
+}
+
 stop_libvirtd() {
     stop_pidfile "$(host_root "$1")/run-libvirt/libvirtd.pid"
 }
@@ -267,6 +285,7 @@ stop_host() {
         for d in $(virsh -c "$uri" list --name 2>/dev/null); do virsh -c "$uri" destroy --domain "$d" >/dev/null 2>&1 || true; done
     fi
     for f in "$root"/run-libvirt/qemu/*.pid; do [ -f "$f" ] && stop_pidfile "$f"; done
+    close_ssh_master "$(host_addr "$h")"
     stop_pidfile "$STATE/$h-sshd.pid"
     stop_pidfile "$root/run-libvirt/libvirtd.pid"
     stop_pidfile "$root/run-libvirt/virtlogd.pid"

@@ -1,7 +1,11 @@
 import { argProblem } from "../../pkg/lib/runner";
 import { describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
-import { keyscanArgv, parseHostKeys, shellQuote, sshArgv } from "../../pkg/lib/ssh";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { keyscanArgv, multiplexedArgv, parseHostKeys, shellQuote, sshArgv, withoutMuxNoise } from "../../pkg/lib/ssh";
+import { targetArgv } from "../../pkg/lib/cockpit-runner";
 import { RunError } from "../../pkg/lib/runner";
 import { HOSTILE } from "./hostile";
 
@@ -46,5 +50,63 @@ describe("parseHostKeys", () => {
             { line: "127.0.0.2 ssh-ed25519 AAAAC3Nza", type: "ED25519", fingerprint: "SHA256:abc" },
             { line: "127.0.0.2 ssh-rsa AAAAB3Nz", type: "RSA", fingerprint: "SHA256:def" },
         ]);
+    });
+});
+
+describe("multiplexedArgv: one shared SSH connection per host, in a directory only we can write to", () => {
+    // a fake `ssh` that records its argv (NUL-separated) and a fake `id` that says we are user 1000,
+    // so the script takes the $XDG_RUNTIME_DIR branch (root's /run/cockpit-migrate/ssh is left alone here)
+    const run = (argv: string[], env: Record<string, string | undefined>) => {
+        const bin = mkdtempSync(join(tmpdir(), "mux-bin-"));
+        try {
+            writeFileSync(join(bin, "ssh"), `#!/bin/sh\nprintf '%s\\0' "$@" > "${bin}/args"\n`);
+            writeFileSync(join(bin, "id"), "#!/bin/sh\necho 1000\n");
+            chmodSync(join(bin, "ssh"), 0o755); chmodSync(join(bin, "id"), 0o755);
+            const clean = Object.fromEntries(Object.entries({ PATH: `${bin}:/usr/bin:/bin`, ...env }).filter(([, v]) => v !== undefined)) as Record<string, string>;
+            execFileSync(argv[0]!, argv.slice(1), { env: clean });
+            return readFileSync(join(bin, "args"), "utf8").split("\0").slice(0, -1);
+        } finally { rmSync(bin, { recursive: true, force: true }) }
+    };
+    const ssh = sshArgv("h.example", "root", undefined, ["virsh", "list", "--all"]);
+    it("adds ControlMaster/ControlPath/ControlPersist and passes every ssh argument through unchanged", () => {
+        const xdg = mkdtempSync(join(tmpdir(), "mux-xdg-"));
+        try {
+            const got = run(multiplexedArgv(ssh), { XDG_RUNTIME_DIR: xdg });
+            expect(got).toEqual(["-o", "ControlMaster=auto", "-o", `ControlPath=${xdg}/cockpit-migrate-ssh/%C`, "-o", "ControlPersist=60", ...ssh.slice(1)]);
+        } finally { rmSync(xdg, { recursive: true, force: true }) }
+    });
+    it("carries hostile argv elements exactly", () => {
+        const xdg = mkdtempSync(join(tmpdir(), "mux-xdg-"));
+        try {
+            const safe = HOSTILE.filter(s => argProblem(s) === null).slice(0, 60);
+            const argv = sshArgv("h", "root", undefined, ["virsh", ...safe]);
+            expect(run(multiplexedArgv(argv), { XDG_RUNTIME_DIR: xdg }).slice(6)).toEqual(argv.slice(1));
+        } finally { rmSync(xdg, { recursive: true, force: true }) }
+    });
+    it("runs plain ssh without a runtime directory, with a symlinked one, or with one too long for a socket path", () => {
+        expect(run(multiplexedArgv(ssh), { XDG_RUNTIME_DIR: undefined })).toEqual(ssh.slice(1));
+        const base = mkdtempSync(join(tmpdir(), "mux-xdg-"));
+        try {
+            mkdirSync(join(base, "elsewhere"));
+            symlinkSync(join(base, "elsewhere"), join(base, "cockpit-migrate-ssh"));
+            expect(run(multiplexedArgv(ssh), { XDG_RUNTIME_DIR: base })).toEqual(ssh.slice(1));
+            const long = join(base, "x".repeat(60));
+            mkdirSync(long);
+            expect(run(multiplexedArgv(ssh), { XDG_RUNTIME_DIR: long })).toEqual(ssh.slice(1));
+        } finally { rmSync(base, { recursive: true, force: true }) }
+    });
+    it("is what the Cockpit runner runs for an SSH target; local commands run as they are", () => {
+        expect(targetArgv({ kind: "ssh", address: "h.example", user: "root" }, ["virsh", "list", "--all"])).toEqual(multiplexedArgv(ssh));
+        expect(targetArgv({ kind: "local" }, ["virsh", "list"])).toEqual(["virsh", "list"]);
+    });
+    it("refuses what is not an ssh argv", () => expect(() => multiplexedArgv(["sh", "-c", "x"])).toThrow(RunError));
+    it("drops OpenSSH's notes about the shared connection from an error, keeps the rest", () => {
+        const stderr = [
+            "mux_client_request_session: session request failed: Session open refused by peer",
+            "ControlSocket /run/cockpit-migrate/ssh/742c already exists, disabling multiplexing",
+            "Control socket connect(/run/cockpit-migrate/ssh/742c): Connection refused",
+            "error: failed to connect to the hypervisor",
+        ].join("\n");
+        expect(withoutMuxNoise(stderr)).toBe("error: failed to connect to the hypervisor");
     });
 });
