@@ -15,8 +15,15 @@ export function onTarget(target: RunTarget, argv: string[]): string[] {
     return target.kind === "local" ? argv : sshArgv(target.address, target.user, target.port, argv);
 }
 
-// Constant script: reader argv (count first) and writer argv arrive as positional parameters.
-const PIPE = 'n=$1; shift; r=("${@:1:$n}"); shift "$n"; set -o pipefail; "${r[@]}" | dd bs=4M iflag=fullblock status=progress | "$@"';
+// Constant script: reader argv (count first) and writer argv arrive as positional parameters. The reader's
+// and writer's stderr are kept in files and printed after the pipeline: written straight into the same
+// stderr as dd's progress, their messages got interleaved mid-line ("dd: 0+1 records in…failed to open").
+const PIPE = [
+    'n=$1; shift; r=("${@:1:$n}"); shift "$n"; set -o pipefail',
+    't=$(mktemp -d) || exit 1',
+    '"${r[@]}" 2> "$t/reader" | dd bs=4M iflag=fullblock status=progress | "$@" 2> "$t/writer"; s=$?',
+    'cat -- "$t/reader" "$t/writer" >&2; rm -rf -- "$t"; exit "$s"',
+].join("\n");
 
 export const partPath = (dest: string) => `${dest}.cockpit-migrate-part`;
 

@@ -51,7 +51,8 @@ export function App() {
     const [nfsOpen, setNfsOpen] = useState(false);
     const [cpuOpen, setCpuOpen] = useState<CpuPreset | true | false>(false);
     const [maintenance, setMaintenance] = useState<MaintenanceMode | null>(null);
-    const tools = useMemo(() => ({ openCpuBaseline: (p?: CpuPreset) => setCpuOpen(p ?? true), openNfs: () => setNfsOpen(true) }), []);
+    const covered = cpuOpen !== false || nfsOpen;
+    const tools = useMemo(() => ({ openCpuBaseline: (p?: CpuPreset) => setCpuOpen(p ?? true), openNfs: () => setNfsOpen(true), covered }), [covered]);
     const [policyOpen, setPolicyOpen] = useState(false);
     const choices = useMemo(() => hostChoices(hosts.data?.hosts ?? []), [hosts.data]);
     const hostId = path[0] === "host" && path[1] ? path[1] : LOCAL_HOST_ID;

@@ -15,6 +15,7 @@ import { loadDisks } from "../domains/disks";
 import { useLoader, usePolicy } from "./hooks";
 import { DEFAULT_DIRTYRATE_SECONDS } from "../preflight/checks";
 import { useServices } from "./services";
+import { useTools } from "./tools";
 import { errorText } from "./errorText";
 import { formatBytes } from "./format";
 import { _, format } from "../../pkg/lib/gettext";
@@ -34,6 +35,7 @@ const num = (v: string): number | undefined => v.trim() === "" ? undefined : Num
 
 export function MigrateDialog({ domain, sourceUri, sourceLabel, hosts, onClose, onMigrate }: Props) {
     const { runner } = useServices();
+    const { covered } = useTools();
     const candidates = hosts.filter(h => resolveDestination(h.id, hosts).destination?.uri !== sourceUri);
     const [choice, setChoice] = useState(candidates[0]?.id ?? OTHER);
     const [typed, setTyped] = useState("");
@@ -87,7 +89,7 @@ export function MigrateDialog({ domain, sourceUri, sourceLabel, hosts, onClose, 
     };
 
     return (
-        <Modal isOpen onClose={onClose} variant="medium" aria-labelledby="migrate-title">
+        <Modal isOpen={!covered} onClose={onClose} variant="medium" aria-labelledby="migrate-title">
             <ModalHeader title={format(_("Migrate $0"), domain.name)} labelId="migrate-title" description={format(_("From $0"), sourceLabel)} />
             <ModalBody>
                 {failure && <Alert variant="danger" isInline title={_("The migration did not start")}>{failure}</Alert>}

@@ -19,7 +19,8 @@ const ICON = {
     error: <Icon status="danger"><ExclamationCircleIcon /></Icon>,
 };
 
-/** Runs the pre-flight checks for a destination (again when the input changes) and lists them. */
+/** Runs the pre-flight checks for a destination (again when the input changes) and lists them. A check's fix
+ *  (CPU baseline, NFS) opens over the Migrate dialog, which steps aside and checks again when it comes back. */
 export function Preflight({ input, onResults }: { input: PreflightInput | null; onResults(r: CheckResult[] | null): void }) {
     const { runner } = useServices();
     const tools = useTools();
@@ -62,11 +63,11 @@ export function Preflight({ input, onResults }: { input: PreflightInput | null; 
                             <div>{r.fix && <small>{r.fix}</small>}</div>
                         )}
                         {r.id === "cpu" && r.severity === "error" && tools.openCpuBaseline && input && (
-                            <Button variant="link" isInline onClick={() => tools.openCpuBaseline!({ domain: input.domain, sourceUri: input.sourceUri, destinationUri: input.destinationUri })}>
+                            <Button variant="link" isInline onClick={() => { cache.forget(key); tools.openCpuBaseline!({ domain: input.domain, sourceUri: input.sourceUri, destinationUri: input.destinationUri }) }}>
                                 {_("Make the CPUs compatible (CPU baseline)")}</Button>
                         )}
                         {r.id.startsWith("storage:") && r.severity === "error" && tools.openNfs && (
-                            <Button variant="link" isInline onClick={() => tools.openNfs!()}>{_("Set up shared storage (NFS)")}</Button>
+                            <Button variant="link" isInline onClick={() => { cache.forget(key); tools.openNfs!() }}>{_("Set up shared storage (NFS)")}</Button>
                         )}
                         {(r.detail || r.commands.length > 0) && (
                             <ExpandableSection toggleText={_("Details")} isIndented>

@@ -6,6 +6,9 @@ export interface CpuPreset { domain: string; sourceUri: string; destinationUri: 
 export interface Tools {
     openCpuBaseline?(preset?: CpuPreset): void;
     openNfs?(): void;
+    /** A tool opened from a dialog is on screen: that dialog steps aside until it closes (two open PatternFly
+     *  modals hide each other from screen readers: each re-render of one sets aria-hidden on the other). */
+    covered?: boolean;
 }
 
 export const ToolsContext = createContext<Tools>({});

@@ -55,6 +55,20 @@ describe("copy pipeline, run for real on this machine", () => {
         expect(spawnSync(argv[0]!, argv.slice(1)).status).not.toBe(0);
         expect(readFileSync(part, "utf8")).toBe("old");
     });
+    it("the writer's and the reader's errors come out as whole lines, never cut by dd's progress", () => {
+        const src = join(dir, "lines-src");
+        writeFileSync(src, "image");
+        for (let i = 0; i < 40; i++) {
+            const argv = copyPipeline(LOCAL, src, LOCAL, join(dir, "no-such-dir", "x"));
+            const r = spawnSync(argv[0]!, argv.slice(1), { encoding: "utf8" });
+            expect(r.status).not.toBe(0);
+            expect(copyErrors(r.stderr)).toMatch(/^dd: failed to open '.*x': No such file or directory$/);
+            const gone = copyPipeline(LOCAL, join(dir, "no-such-src"), LOCAL, join(dir, `lines-${i}.part`));
+            const g = spawnSync(gone[0]!, gone.slice(1), { encoding: "utf8" });
+            expect(g.status).not.toBe(0);
+            expect(copyErrors(g.stderr)).toMatch(/^cat: .*no-such-src: No such file or directory$/);
+        }
+    }, 60_000);
 });
 
 describe("copyImage: detached job, progress, SHA-256, never overwrite without the choice", () => {
