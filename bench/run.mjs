@@ -14,6 +14,7 @@ const BENCHES = [
     { name: "migrate", lock: true },       // plugin-driven migration vs bare virsh migrate
     { name: "defaults-sweep", lock: true },// default options vs --parallel 1–4
     { name: "predict", lock: true },       // predicted vs actual migration duration
+    { name: "ssh", lock: true },           // read-only virsh over the shared SSH connection vs a connection per call
 ];
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter(w => !BENCHES.some(b => b.name === w));
