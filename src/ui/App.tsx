@@ -1,5 +1,5 @@
 import { lazy, Suspense, useMemo, useState } from "react";
-import { Alert, AlertActionLink, Button, EmptyState, EmptyStateBody, ExpandableSection, FormSelect, FormSelectOption, Page, PageSection, Stack, StackItem, Title, Toolbar, ToolbarContent, ToolbarGroup, ToolbarItem } from "@patternfly/react-core";
+import { Alert, AlertActionLink, Button, EmptyState, EmptyStateBody, ExpandableSection, FormSelect, FormSelectOption, PageSection, Stack, StackItem, Title, Toolbar, ToolbarContent, ToolbarGroup, ToolbarItem } from "@patternfly/react-core";
 import { hostUri, localUri } from "../hosts/uri";
 import { LOCAL_HOST_ID, type Driver, type KnownHost } from "../hosts/types";
 import { explainConnectionError } from "../hosts/errors";
@@ -10,6 +10,7 @@ import { DomainTable, LoadingState } from "./DomainTable";
 import { HostIdentityCard } from "./HostIdentityCard";
 import { HostsDialog } from "./HostsDialog";
 import { PolicyDialog } from "./PolicyDialog";
+import { PageFrame } from "./PageFrame";
 import { ToolsContext, type CpuPreset } from "./tools";
 import type { MaintenanceMode } from "./plan/MaintenanceDialog";
 import { targetForUri } from "../hosts/target";
@@ -61,7 +62,7 @@ export function App() {
 
     return (
         <ToolsContext.Provider value={tools}>
-        <Page isContentFilled className="cm-page">
+        <PageFrame className="cm-page">
             <PageSection>
                 <Toolbar>
                     <ToolbarContent>
@@ -121,7 +122,7 @@ export function App() {
                     migrationAddress: c.known?.migrationAddress }))} /></Suspense>}
             {cpuOpen !== false && <Suspense fallback={null}><CpuBaselineWizard onClose={() => setCpuOpen(false)} {...(cpuOpen !== true ? { preset: cpuOpen } : {})} /></Suspense>}
             {policyOpen && <PolicyDialog onClose={() => setPolicyOpen(false)} />}
-        </Page>
+        </PageFrame>
         </ToolsContext.Provider>
     );
 }

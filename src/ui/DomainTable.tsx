@@ -1,5 +1,6 @@
 import { useMemo, useState } from "react";
-import { Button, EmptyState, EmptyStateBody, Label, SearchInput, Spinner, Toolbar, ToolbarContent, ToolbarItem } from "@patternfly/react-core";
+import { Button, EmptyState, EmptyStateBody, Label, Spinner, Toolbar, ToolbarContent, ToolbarItem } from "@patternfly/react-core";
+import { FilterInput } from "./FilterInput";
 import { Table, Tbody, Td, Th, Thead, Tr, type ThProps } from "@patternfly/react-table";
 import type { Domain } from "../domains/types";
 import { _, format } from "../../pkg/lib/gettext";
@@ -65,8 +66,8 @@ export function DomainTable({ hostLabel, domains, selected, onSelect, onMigrate,
             <Toolbar>
                 <ToolbarContent>
                     <ToolbarItem>
-                        <SearchInput aria-label={_("Filter virtual machines by name")} placeholder={_("Filter by name")}
-                            value={filter} onChange={(_e, v) => { setFilter(v); setLimit(PAGE) }} onClear={() => setFilter("")} />
+                        <FilterInput label={_("Filter virtual machines by name")} placeholder={_("Filter by name")}
+                            value={filter} onChange={v => { setFilter(v); setLimit(PAGE) }} />
                     </ToolbarItem>
                     <ToolbarItem variant="pagination">{format(_("$0 of $1 virtual machines"), Math.min(rows.length, limit), domains.length)}</ToolbarItem>
                 </ToolbarContent>

@@ -1,0 +1,6 @@
+// PatternFly ships the class map's types next to its CommonJS file (page.d.ts); the ES module (page.mjs,
+// which also imports page.css) has the same shape.
+declare module "@patternfly/react-styles/css/components/Page/page.mjs" {
+    import styles from "@patternfly/react-styles/css/components/Page/page";
+    export default styles;
+}
