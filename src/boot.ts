@@ -8,15 +8,17 @@ import "./ui/app.css";
 import { CockpitRunner, cockpitInstance } from "../pkg/lib/cockpit-runner";
 import { PrefetchRunner } from "../pkg/lib/prefetch";
 import { ThrottledRunner } from "../pkg/lib/throttle";
-import { SshVirshRunner } from "./virsh/route";
+import { CoalescingRunner } from "../pkg/lib/coalesce";
+import { readsOnly, SshVirshRunner } from "./virsh/route";
 import { LOAD_DOMAINS_OPTIONS, loadDomainsArgvs } from "./domains/argvs";
 import { LOCAL_HOST_ID } from "./hosts/types";
 import { localUri } from "./hosts/uri";
 
 performance.mark("cockpit-migrate:boot");
 const cockpit = cockpitInstance();
-// read-only virsh calls for qemu+ssh hosts run on the host over one shared SSH connection (src/virsh/route.ts)
-const runner = new PrefetchRunner(new SshVirshRunner(new ThrottledRunner(new CockpitRunner(cockpit))));
+// read-only virsh calls for qemu+ssh hosts run on the host over one shared SSH connection (src/virsh/route.ts);
+// identical read-only calls at the same time run once (pkg/lib/coalesce.ts)
+const runner = new PrefetchRunner(new CoalescingRunner(new SshVirshRunner(new ThrottledRunner(new CockpitRunner(cockpit))), readsOnly));
 const path = cockpit.location.path;
 // superuser "require": without administrative access Cockpit refuses to start them at all (the
 // page then shows its read-only view), instead of running commands that would fail

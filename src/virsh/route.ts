@@ -24,6 +24,11 @@ export const READ_ONLY = new Set([
     "net-info", "nodeinfo", "pool-info", "sysinfo", "version", "vol-info",
 ]);
 
+/** A `virsh -c URI SUB …` that only reads (asking it twice at once gives nothing more: pkg/lib/coalesce.ts). */
+export function readsOnly(argv: readonly string[]): boolean {
+    return argv[0] === "virsh" && argv[1] === "-c" && argv.length >= 4 && READ_ONLY.has(argv[3]!);
+}
+
 /** Options whose value is a file virsh opens. */
 const FILE_OPTIONS = new Set(["--file", "--xml", "--persistent-xml"]);
 
