@@ -92,6 +92,15 @@ function reapSessionBuses(marker) {
 }
 
 /** A private system bus (own config and socket) with `libvirt-dbus --system` on it; stop() ends both. */
+/** Daemons a bench started and has not stopped yet: stopped when the process exits, also after an error. */
+const started = new Set();
+process.on("exit", () => { for (const stop of started) { try { stop() } catch { /* already gone */ } } });
+function track(stop) {
+    const once = () => { if (started.delete(once)) stop() };
+    started.add(once);
+    return once;
+}
+
 export async function startSystemBus() {
     if (!existsSync("/usr/sbin/libvirt-dbus")) throw new Error("libvirt-dbus is not installed (npm run bench installs the bench packages: cockpit-machines libvirt-dbus)");
     const dir = mkdtempSync(join(tmpdir(), "cockpit-migrate-bench-bus-"));
@@ -100,20 +109,24 @@ export async function startSystemBus() {
     writeFileSync(config, busConfig(socket));
     const address = `unix:path=${socket}`;
     const daemon = spawn("dbus-daemon", ["--nofork", "--nopidfile", `--config-file=${config}`, `--address=${address}`], { stdio: "ignore" });
-    await waitFor(() => socketAnswers(socket), "private dbus-daemon");
-    const env = { ...process.env, DBUS_SYSTEM_BUS_ADDRESS: address };
-    const libvirtDbus = spawn("/usr/sbin/libvirt-dbus", ["--system"], { env, stdio: "ignore" });
-    await sleep(500);
-    if (libvirtDbus.exitCode !== null) throw new Error(`libvirt-dbus exited (${libvirtDbus.exitCode})`);
-    return {
-        address,
-        stop() {
-            libvirtDbus.kill("SIGTERM");
-            daemon.kill("SIGTERM");
-            reapSessionBuses(dir);
-            rmSync(dir, { recursive: true, force: true });
-        },
-    };
+    let libvirtDbus = null;
+    const stop = track(() => {
+        libvirtDbus?.kill("SIGTERM");
+        daemon.kill("SIGTERM");
+        reapSessionBuses(dir);
+        rmSync(dir, { recursive: true, force: true });
+    });
+    try {
+        await waitFor(() => socketAnswers(socket), "private dbus-daemon");
+        const env = { ...process.env, DBUS_SYSTEM_BUS_ADDRESS: address };
+        libvirtDbus = spawn("/usr/sbin/libvirt-dbus", ["--system"], { env, stdio: "ignore" });
+        await sleep(500);
+        if (libvirtDbus.exitCode !== null) throw new Error(`libvirt-dbus exited (${libvirtDbus.exitCode})`);
+    } catch (e) {
+        stop();
+        throw e;
+    }
+    return { address, stop };
 }
 
 /** cockpit-ws without login on 127.0.0.1:port serving our dist/ and the installed packages. */
@@ -121,10 +134,18 @@ export async function startCockpitWs(port, busAddress) {
     const env = { ...process.env, XDG_DATA_DIRS: `${packageDataDir()}:/usr/local/share:/usr/share` };
     if (busAddress) env.DBUS_SYSTEM_BUS_ADDRESS = busAddress;
     if (await portAnswers(port)) throw new Error(`port ${port} is in use`);
+    if (typeof WebSocket === "undefined") throw new Error("run the benchmarks with node --experimental-websocket");
     const ws = spawn(COCKPIT_WS, ["--no-tls", "--local-session=cockpit-bridge", "--port", String(port), "--address", "127.0.0.1"], { env, stdio: "ignore" });
-    await waitFor(() => portAnswers(port), "cockpit-ws");
-    const hold = holdSession(port);
-    return { ws, stop() { hold.close(); ws.kill("SIGTERM") } };
+    let hold = null;
+    const stop = track(() => { hold?.close(); ws.kill("SIGTERM") });
+    try {
+        await waitFor(() => portAnswers(port), "cockpit-ws");
+        hold = holdSession(port);
+    } catch (e) {
+        stop(); // never leave a cockpit-ws of ours behind
+        throw e;
+    }
+    return { ws, stop };
 }
 
 /** cockpit-ws ends its bridge ~15 s after the last WebSocket: one idle Cockpit WebSocket held open. */

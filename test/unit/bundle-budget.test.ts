@@ -6,9 +6,9 @@ import { oursBytes } from "../../bench/bundle.mjs";
 
 // cockpit-machines 288 (Debian): index.js.gz 714,805 B + index.css.gz 149,616 B (/work/shared/anchors.md,
 // and what bench/bundle.mjs measures from the installed package). The goal of issue #7 is a quarter
-// of that (216,105 B) and is NOT met yet (about 331 KB, mostly React DOM and PatternFly's CSS):
+// of that (216,105 B) and is NOT met (about 320 KB, mostly React DOM and PatternFly and its CSS):
 // this test is the regression budget that keeps the bundle from growing while that work is open —
-// the measured size (320,170 B on 2026-11-25, after scripts/slim-css.mjs, PageFrame and FilterInput) plus 5 %.
+// the measured size (320,316 B on 2026-11-25, after scripts/slim-css.mjs, PageFrame and FilterInput) plus 5 %.
 const THEIRS_JS_CSS_GZ = 714_805 + 149_616;
 const GOAL = Math.floor(THEIRS_JS_CSS_GZ / 4);
 const BUDGET = 336_000;
