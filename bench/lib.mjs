@@ -91,7 +91,6 @@ function reapSessionBuses(marker) {
     }
 }
 
-/** A private system bus (own config and socket) with `libvirt-dbus --system` on it; stop() ends both. */
 /** Daemons a bench started and has not stopped yet: stopped when the process exits, also after an error. */
 const started = new Set();
 process.on("exit", () => { for (const stop of started) { try { stop() } catch { /* already gone */ } } });
@@ -101,6 +100,7 @@ function track(stop) {
     return once;
 }
 
+/** A private system bus (own config and socket) with `libvirt-dbus --system` on it; stop() ends both. */
 export async function startSystemBus() {
     if (!existsSync("/usr/sbin/libvirt-dbus")) throw new Error("libvirt-dbus is not installed (npm run bench installs the bench packages: cockpit-machines libvirt-dbus)");
     const dir = mkdtempSync(join(tmpdir(), "cockpit-migrate-bench-bus-"));

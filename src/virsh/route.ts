@@ -39,9 +39,8 @@ export interface Route { target: RunTarget; argv: string[] }
 
 /** Where to run a local `virsh -c URI …` over SSH on the URI's host, or null to leave it as it is. */
 export function sshRoute(argv: readonly string[]): Route | null {
-    if (argv[0] !== "virsh" || argv[1] !== "-c" || argv.length < 4) return null;
+    if (!readsOnly(argv)) return null;
     const sub = argv[3]!;
-    if (!READ_ONLY.has(sub)) return null;
     const rest = argv.slice(4);
     if (rest.some((a, i) => FILE_OPTIONS.has(a) && rest[i + 1] !== "/dev/stdin")) return null;
     const p = parseLibvirtUri(argv[2]!);
