@@ -6,10 +6,10 @@ import type { Runner } from "../../pkg/lib/runner";
 import { isRunError } from "../../pkg/lib/runner";
 import { detachedArgv, readJob, type JobStatus } from "../../pkg/lib/detach";
 import type { FileStore } from "../hosts/config";
-import { addRecord, JOBS_DIR, newRecordId, updateRecord, type Endpoint, type MigrationRecord } from "../history/records";
+import { addRecord, JOBS_DIR, newRecordId, recordUuid, updateRecord, type Endpoint, type MigrationRecord } from "../history/records";
 import { dominfo } from "../virsh/argv";
 import * as vm from "../virsh/migrate";
-import type { DomainState } from "../domains/types";
+import type { DomainRef, DomainState, DomainUuid } from "../domains/types";
 import { explainMigrationError } from "./errors";
 import { parseJobInfo, type JobStats } from "./jobinfo";
 import type { MigrationOptions } from "./options";
@@ -23,7 +23,7 @@ const NEVER_CONNECTED = new Set(["host-key", "ssh-auth", "unknown-host", "connec
 export interface Deps { runner: Runner; files: FileStore; now?: () => number; sleep?: (ms: number) => Promise<void> }
 
 export interface StartRequest {
-    domain: string;
+    domain: DomainRef;
     source: Endpoint;
     destination: Endpoint;
     options: MigrationOptions;
@@ -37,7 +37,7 @@ export async function startMigration(deps: Deps, req: StartRequest): Promise<Mig
     const now = (deps.now ?? Date.now)();
     const id = newRecordId(now);
     const record: MigrationRecord = {
-        id, domain: req.domain, source: req.source, destination: req.destination, argv: req.argv,
+        id, domain: req.domain.name, uuid: req.domain.uuid, source: req.source, destination: req.destination, argv: req.argv,
         options: { ...req.options, wasRunning: req.wasRunning }, user: req.user, startedAt: now, jobDir: `${JOBS_DIR}/${id}`, outcome: "running",
     };
     await addRecord(deps.files, record);
@@ -49,7 +49,7 @@ export async function startMigration(deps: Deps, req: StartRequest): Promise<Mig
         throw e;
     }
     if (req.options.maxDowntimeMs !== undefined && req.options.mode === "live")
-        void applyWhenRunning(deps, record, argv => deps.runner.run(LOCAL, argv), vm.migrateSetMaxDowntime(req.source.uri, req.domain, req.options.maxDowntimeMs));
+        void applyWhenRunning(deps, record, argv => deps.runner.run(LOCAL, argv), vm.migrateSetMaxDowntime(req.source.uri, req.domain.uuid, req.options.maxDowntimeMs));
     return record;
 }
 
@@ -66,7 +66,7 @@ async function applyWhenRunning(deps: Deps, record: MigrationRecord, run: (argv:
 }
 
 export async function jobStats(runner: Runner, record: MigrationRecord): Promise<JobStats> {
-    return parseJobInfo(await runner.run(LOCAL, vm.domjobinfo(record.source.uri, record.domain), { timeoutMs: 20_000 }));
+    return parseJobInfo(await runner.run(LOCAL, vm.domjobinfo(record.source.uri, recordUuid(record)), { timeoutMs: 20_000 }));
 }
 
 export interface Poll { job: JobStatus; stats: JobStats | null }
@@ -90,7 +90,7 @@ export function jobEnded(job: JobStatus, record: MigrationRecord, now: number): 
 }
 
 /** State and persistence of a domain on a host; null when it is not there. Connection errors throw. */
-export async function domainPresence(runner: Runner, uri: string, domain: string): Promise<Presence | null> {
+export async function domainPresence(runner: Runner, uri: string, domain: DomainUuid): Promise<Presence | null> {
     let out: string;
     try {
         out = await runner.run(LOCAL, dominfo(uri, domain), { timeoutMs: 30_000 });
@@ -123,9 +123,9 @@ export async function finishMigration(deps: Deps, record: MigrationRecord, job: 
     const succeeded = job.exitStatus === 0;
     const failure = succeeded ? null : explainMigrationError(job.stderr || (job.lost ? "The migration process ended without a status (killed, or the host restarted)" : ""));
     const names = { source: record.source.label, destination: record.destination.label };
-    const ask = (uri: string) => domainPresence(deps.runner, uri, record.domain).catch(() => undefined);
+    const ask = async (uri: string) => domainPresence(deps.runner, uri, recordUuid(record)).catch(() => undefined);
     const answers = await Promise.all([
-        deps.runner.run(LOCAL, vm.domjobinfo(record.source.uri, record.domain, true)).then(parseJobInfo).catch(() => null),
+        (async () => deps.runner.run(LOCAL, vm.domjobinfo(record.source.uri, recordUuid(record), true)))().then(parseJobInfo).catch(() => null),
         ask(record.source.uri), ask(record.destination.uri),
     ]);
     const completed = answers[0];
@@ -164,10 +164,10 @@ export async function finishMigration(deps: Deps, record: MigrationRecord, job: 
 
 /** The live controls, each the argv it runs (for "show the command") and the run. */
 export const controls = {
-    abort: (r: MigrationRecord) => vm.domjobabort(r.source.uri, r.domain),
-    postcopy: (r: MigrationRecord) => vm.migratePostcopy(r.source.uri, r.domain),
-    maxDowntime: (r: MigrationRecord, ms: number) => vm.migrateSetMaxDowntime(r.source.uri, r.domain, ms),
-    speed: (r: MigrationRecord, mibs: number) => vm.migrateSetSpeed(r.source.uri, r.domain, mibs),
+    abort: (r: MigrationRecord) => vm.domjobabort(r.source.uri, recordUuid(r)),
+    postcopy: (r: MigrationRecord) => vm.migratePostcopy(r.source.uri, recordUuid(r)),
+    maxDowntime: (r: MigrationRecord, ms: number) => vm.migrateSetMaxDowntime(r.source.uri, recordUuid(r), ms),
+    speed: (r: MigrationRecord, mibs: number) => vm.migrateSetSpeed(r.source.uri, recordUuid(r), mibs),
 };
 
 export function runControl(runner: Runner, argv: string[]): Promise<string> {

@@ -28,7 +28,7 @@ export function moveOptions(domain: Domain | undefined, dest: HostRef, copyStora
 
 export function moveArgv(move: Move, refs: HostRef[], domains: Domain[], copyStorage: boolean): string[] {
     const from = refs.find(r => r.id === move.from)!, to = refs.find(r => r.id === move.to)!;
-    return migrateArgv(from.uri, move.vm, to.uri, moveOptions(domains.find(d => d.name === move.vm), to, copyStorage));
+    return migrateArgv(from.uri, move.uuid, to.uri, moveOptions(domains.find(d => d.uuid === move.uuid), to, copyStorage));
 }
 
 /** The whole plan as a shell script of `virsh migrate` lines (each argument quoted). */
@@ -51,11 +51,11 @@ export async function runPlan(deps: Deps, refs: HostRef[], domains: Domain[], mo
     const active = new Map<string, number>();
     const one = async (s: MoveStatus) => {
         const from = refs.find(r => r.id === s.move.from)!, to = refs.find(r => r.id === s.move.to)!;
-        const domain = domains.find(d => d.name === s.move.vm);
+        const domain = domains.find(d => d.uuid === s.move.uuid);
         const options = moveOptions(domain, to, o.copyStorage);
         s.state = "running"; emit();
         try {
-            let record = await startMigration(deps, { domain: s.move.vm, argv: migrateArgv(from.uri, s.move.vm, to.uri, options), options,
+            let record = await startMigration(deps, { domain: { uuid: s.move.uuid, name: s.move.vm }, argv: migrateArgv(from.uri, s.move.uuid, to.uri, options), options,
                 wasRunning: domain ? isActive(domain.state) : true, user: o.user,
                 source: { hostId: from.id, label: from.label, uri: from.uri }, destination: { hostId: to.id, label: to.label, uri: to.uri } });
             s.record = record; emit();

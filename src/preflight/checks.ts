@@ -24,7 +24,10 @@ const LOCAL = { kind: "local" } as const;
 const TIMEOUT = 30_000;
 
 export interface PreflightInput {
+    /** The VM's name, for messages. */
     domain: string;
+    /** The VM's UUID: what the checks' commands address. */
+    uuid: v.DomainUuid;
     sourceUri: string;
     destinationUri: string;
     destinationLabel: string;
@@ -59,7 +62,7 @@ export const DEFAULT_DIRTYRATE_SECONDS = 3;
 export function startPreflight(deps: PreflightDeps, input: PreflightInput, onResult?: (r: CheckResult) => void,
     onPending?: (p: PendingCheck[]) => void): PreflightHandle {
     const run = (argv: string[], stdin?: string) => deps.runner.run(LOCAL, argv, { timeoutMs: TIMEOUT, ...(stdin !== undefined ? { input: stdin } : {}) });
-    const definition = run(v.dumpxml(input.sourceUri, input.domain, true)).then(parseDefinition);
+    const definition = run(v.dumpxml(input.sourceUri, input.uuid, { inactive: true })).then(parseDefinition);
     // through libvirt's own transport: the connection the migration will make from here
     const destVersion = deps.runner.run(LOCAL, v.version(input.destinationUri), { timeoutMs: TIMEOUT, libvirtTransport: true });
     const destCapabilities = run(v.capabilities(input.destinationUri));
@@ -234,9 +237,9 @@ async function capacity(runner: Runner, input: PreflightInput, d: DomainDefiniti
 /** Measures the guest's dirty-page rate and predicts whether pre-copy converges, and how long it takes. */
 async function dirtyRate(deps: PreflightDeps, input: PreflightInput, d: DomainDefinition, signal: AbortSignal): Promise<CheckResult> {
     const seconds = input.dirtyRateSeconds ?? DEFAULT_DIRTYRATE_SECONDS;
-    const commands = dirtyRateCommands(input.sourceUri, input.domain, seconds, input.dirtyRateMode);
+    const commands = dirtyRateCommands(input.sourceUri, input.uuid, seconds, input.dirtyRateMode);
     try {
-        const sample = await measureDirtyRate(deps.runner, LOCAL, input.sourceUri, input.domain, seconds,
+        const sample = await measureDirtyRate(deps.runner, LOCAL, input.sourceUri, input.uuid, seconds,
             { ...(input.dirtyRateMode ? { mode: input.dirtyRateMode } : {}), ...(deps.sleep ? { sleep: deps.sleep } : {}), signal });
         return dirtyRateResult(sample.mibs, seconds, (d.memoryKiB ?? 0) / 1024, sample.residentMiB, input.options, commands);
     } catch (e) {

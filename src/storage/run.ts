@@ -59,11 +59,11 @@ export async function executeStep(ctx: FlowContext, record: FlowRecord, step: St
         case "mount": return await mountStep(ctx, record, step);
         case "repoint": {
             const xml = await run(ctx, step.host, step.commands[0]!);
-            const map = new Map(i.images.filter(img => img.domain === step.domain).map(img => [img.path, sharedPath(i, img)] as const));
+            const map = new Map(i.images.filter(img => img.uuid === step.domain!.uuid).map(img => [img.path, sharedPath(i, img)] as const));
             const r = repointDisks(xml, map);
             if (r.changed > 0) {
                 await run(ctx, step.host, a.defineStdin(i.source.uri), r.xml);
-                for (const [from, to] of map) record.added.repointed.push({ domain: step.domain!, from, to });
+                for (const [from, to] of map) record.added.repointed.push({ domain: step.domain!.name, uuid: step.domain!.uuid, from, to });
             }
             return `${r.changed} disk path(s) changed`;
         }

@@ -5,6 +5,7 @@ import { defaultOptions } from "../../src/migration/options";
 import { readHistory, HistoryConflictError } from "../../src/history/records";
 import { RunError, type Runner } from "../../pkg/lib/runner";
 import type { FileStore } from "../../src/hosts/config";
+import { ref, uuidOf } from "./refs";
 
 const names = { source: "A", destination: "B" };
 const run: Presence = { state: "running", persistent: true };
@@ -60,7 +61,7 @@ function scripted(answers: Record<string, (argv: readonly string[]) => string>):
 
 const notFound = (argv: readonly string[]) => { throw new RunError("exit-status", "error: failed to get domain 'vm'", argv, 1, "error: failed to get domain 'vm'") };
 const req = () => ({
-    domain: "vm", argv: ["virsh", "-c", "qemu:///system", "migrate", "--live", "--domain", "vm", "--desturi", "qemu+tcp://b/system"],
+    domain: ref("vm"), argv: ["virsh", "-c", "qemu:///system", "migrate", "--live", "--domain", uuidOf("vm"), "--desturi", "qemu+tcp://b/system"],
     options: defaultOptions("running"), wasRunning: true, user: "admin",
     source: { hostId: "localhost", label: "A", uri: "qemu:///system" }, destination: { hostId: "b", label: "B", uri: "qemu+tcp://b/system" },
 });
@@ -128,8 +129,8 @@ describe("migration job", () => {
         expect(unknown.verification).toMatchObject({ ok: false, where: "Unknown" });
     });
     it("domainPresence: absent is null, connection errors throw", async () => {
-        expect(await domainPresence(scripted({ dominfo: notFound }), "u", "vm")).toBeNull();
-        await expect(domainPresence(scripted({}), "u", "vm")).rejects.toBeInstanceOf(RunError);
+        expect(await domainPresence(scripted({ dominfo: notFound }), "u", uuidOf("vm"))).toBeNull();
+        await expect(domainPresence(scripted({}), "u", uuidOf("vm"))).rejects.toBeInstanceOf(RunError);
     });
 });
 

@@ -12,6 +12,7 @@ import { RunError, type Runner } from "../../pkg/lib/runner";
 import { HOSTILE } from "./hostile";
 import { storage } from "../../src/preflight/resources";
 import { defaultOptions } from "../../src/migration/options";
+import { uuidOf } from "./refs";
 
 const fixture = (name: string) => readFileSync(new URL(`fixtures/preflight/${name}`, import.meta.url), "utf8");
 const domain = (extra = "", memory = "<memory unit='GiB'>2</memory><currentMemory unit='GiB'>1</currentMemory>") =>
@@ -174,19 +175,19 @@ describe("measureDirtyRate", () => {
             return "";
         } };
         const slept: number[] = [];
-        const s = await measureDirtyRate(runner, { kind: "local" }, "qemu:///system", "vm", 5, { sleep: async ms => { slept.push(ms) } });
+        const s = await measureDirtyRate(runner, { kind: "local" }, "qemu:///system", uuidOf("vm"), 5, { sleep: async ms => { slept.push(ms) } });
         expect(s).toEqual({ mibs: 31, seconds: 5, mode: "page-sampling", residentMiB: 200 });
-        expect(calls[0]).toBe("domdirtyrate-calc --domain vm --seconds 5");
+        expect(calls[0]).toBe(`domdirtyrate-calc --domain ${uuidOf("vm")} --seconds 5`);
         expect(slept[0]).toBe(5100);
         expect(polls).toBe(3);
     });
     it("refuses a period libvirt does not accept", async () => {
-        await expect(measureDirtyRate({ run: async () => "" }, { kind: "local" }, "u", "vm", 61)).rejects.toThrow(/1 to 60/);
+        await expect(measureDirtyRate({ run: async () => "" }, { kind: "local" }, "u", uuidOf("vm"), 61)).rejects.toThrow(/1 to 60/);
     });
 });
 
 describe("pre-flight cache", () => {
-    const input = { domain: "vm", sourceUri: "a", destinationUri: "b", destinationLabel: "B", options: { duration: "permanent", mode: "live", storage: "shared", postcopy: false, autoConverge: false, tls: false, compressed: false, abortOnError: false } as const, live: true };
+    const input = { domain: "vm", uuid: uuidOf("vm"), sourceUri: "a", destinationUri: "b", destinationLabel: "B", options: { duration: "permanent", mode: "live", storage: "shared", postcopy: false, autoConverge: false, tls: false, compressed: false, abortOnError: false } as const, live: true };
     it("keys on what changes the outcome, and expires", () => {
         let t = 0;
         const cache = new PreflightCache(1000, () => t);
@@ -207,7 +208,7 @@ describe("pre-flight cache", () => {
 
 describe("storage check when copying the disks", () => {
     const d = parseDefinition("<domain type='qemu'><name>vm</name><devices><disk type='file' device='disk'><source file='/var/lib/libvirt/images/vm.qcow2'/><target dev='vda'/></disk></devices></domain>");
-    const input = { domain: "vm", sourceUri: "a", destinationUri: "b", destinationLabel: "B", options: { ...defaultOptions("running"), storage: "copy-all" as const }, live: true };
+    const input = { domain: "vm", uuid: uuidOf("vm"), sourceUri: "a", destinationUri: "b", destinationLabel: "B", options: { ...defaultOptions("running"), storage: "copy-all" as const }, live: true };
     it("nothing at that path on the destination: the copy creates it", async () => {
         const r = await storage(async () => { throw new Error("error: Storage volume not found") }, input, d, async () => false);
         expect(r).toEqual([expect.objectContaining({ severity: "pass", title: "vda: /var/lib/libvirt/images/vm.qcow2 will be copied" })]);

@@ -11,6 +11,7 @@ import { displayCommand } from "../../src/virsh/argv";
 import { RunError } from "../../pkg/lib/runner";
 import type { NfsHost, Step } from "../../src/storage/types";
 import { LOCAL, MemoryFiles, ScriptedRunner, failure, inputs } from "./storage-helpers";
+import { uuidOf } from "./refs";
 
 const EXPORTS = "# admin's exports\n/srv/other  *.lan(ro)   # keep\n\n/srv/x \\\n   a(rw)\n";
 const FSTAB = "UUID=1 / ext4 defaults 0 1\n";
@@ -37,7 +38,9 @@ describe("buildPlan", () => {
         expect(s("mount-dest").commands[2]).toEqual(["mount", "-t", "nfs", "-o", "rw", "--", "10.0.0.9:/var/lib/libvirt/shared-images", "/var/lib/libvirt/images"]);
         expect(s("selinux-dest").skipReason).toMatch(/SELinux is not in use/);
         expect(s("repoint-vm1").skipReason).toMatch(/keep their paths/);
-        expect(s("start-vm1").commands[0]).toEqual(["virsh", "-c", "qemu:///system", "start", "--domain", "vm1"]);
+        expect(s("start-vm1").commands[0]).toEqual(["virsh", "-c", "qemu:///system", "start", "--domain", uuidOf("vm1")]);
+        // repointing defines the XML again: it is read with its secure fields
+        expect(s("repoint-vm1").commands[0]).toEqual(["virsh", "-c", "qemu:///system", "dumpxml", "--domain", uuidOf("vm1"), "--inactive", "--security-info"]);
     });
     it("a netfs pool instead of a mount; a different mount point repoints the disks", () => {
         const { plan } = setup([], { method: "pool", mountPoint: "/mnt/shared" });
@@ -51,7 +54,7 @@ describe("buildPlan", () => {
         expect(buildPlan(r.inputs, r.selinuxHosts).find(s => s.id === "selinux-dest")!.skipReason).toBeUndefined();
     });
     it("validation: same image name twice, bad pool name, bad export options", () => {
-        const two = inputs({ images: [{ domain: "a", target: "vda", path: "/x/disk.qcow2" }, { domain: "b", target: "vda", path: "/y/disk.qcow2" }] });
+        const two = inputs({ images: [{ domain: "a", uuid: uuidOf("a"), target: "vda", path: "/x/disk.qcow2" }, { domain: "b", uuid: uuidOf("b"), target: "vda", path: "/y/disk.qcow2" }] });
         expect(validateInputs(two)).toMatch(/both named disk.qcow2/);
         expect(validateInputs(inputs({ method: "pool", poolName: "a b" }))).toMatch(/pool name/);
         expect(validateInputs(inputs({ exportOptions: "rw no_root_squash" }))).toMatch(/export options/);
