@@ -3,7 +3,7 @@ import { buildPlan, validateInputs } from "../../src/storage/plan";
 import { executeStep, StepError, type FlowContext } from "../../src/storage/run";
 import { undoAction, undoPlan } from "../../src/storage/undo";
 import { newRecord } from "../../src/storage/record";
-import { EXPORTS_PATH } from "../../src/storage/exports";
+import { EXPORTS_PATH, parseExportfsVerbose } from "../../src/storage/exports";
 import { FSTAB_PATH } from "../../src/storage/fstab";
 import { MARKER } from "../../src/storage/lines";
 import { repointDisks } from "../../src/storage/repoint";
@@ -117,11 +117,25 @@ describe("export step: write our line, exportfs -a, exportfs -v, roll back on fa
         expect(e.fix).toMatch(/nfs-kernel-server/);
         expect(files(record.inputs.storage).get(EXPORTS_PATH)).toBe(EXPORTS);
     });
-    it("exportfs -v does not list a client: rolled back", async () => {
-        const { files, ctx, record, step } = setup([[/^exportfs -a$/, ""], [/^exportfs -v$/, "/var/lib/libvirt/shared-images\n\t\t10.0.0.1(rw)\n"]]);
+    it("exportfs -v does not list a client: rolled back, the file and the live table (exportfs -r)", async () => {
+        const { runner, files, ctx, record, step } = setup([[/^exportfs -a$/, ""], [/^exportfs -v$/, "/var/lib/libvirt/shared-images\n\t\t10.0.0.1(rw)\n"], [/^exportfs -r$/, ""]]);
         const e = await executeStep(ctx, record, step("export")).then(() => { throw new Error("the step should fail") }, (x: unknown) => x as StepError);
         expect(e.message).toMatch(/does not list .* for 10.0.0.2/);
         expect(files(record.inputs.storage).get(EXPORTS_PATH)).toBe(EXPORTS);
+        const argvs = runner.calls.map(c => c.argv.join(" "));
+        expect(argvs.at(-1)).toBe("exportfs -r");
+        expect(e.output).toMatch(/live exports follow the file again/);
+    });
+    it("exportfs -v is read exactly: a longer address or a longer path is not ours", async () => {
+        for (const listed of ["/var/lib/libvirt/shared-images\t110.0.0.1(rw)\n/var/lib/libvirt/shared-images\t10.0.0.22(rw)\n",
+            "/var/lib/libvirt/shared-images-old\t10.0.0.1(rw)\n/var/lib/libvirt/shared-images-old\t10.0.0.2(rw)\n",
+            "/srv/x\t10.0.0.1(rw,fsid=/var/lib/libvirt/shared-images)\n/srv/x\t10.0.0.2(rw)\n"]) {
+            const { ctx, record, step } = setup([[/^exportfs -a$/, ""], [/^exportfs -v$/, listed], [/^exportfs -r$/, ""]]);
+            const e = await executeStep(ctx, record, step("export")).then(() => null, (x: unknown) => x as StepError);
+            expect(e?.message, listed).toMatch(/does not list/);
+        }
+        expect(parseExportfsVerbose("/a\\040b\t10.0.0.1(rw)\t*.lab(ro)\n/very/long/path\n\t\t10.0.0.2(sync,rw)\n\t\t<world>(ro)\n"))
+            .toEqual(new Map([["/a b", new Set(["10.0.0.1", "*.lab"])], ["/very/long/path", new Set(["10.0.0.2", "<world>"])]]));
     });
     it("a concurrent edit between read and write: nothing written, the admin's change kept", async () => {
         const { files, ctx, record, step } = setup([]);
