@@ -222,13 +222,16 @@ async function capacity(runner: Runner, input: PreflightInput, d: DomainDefiniti
     const commands = [v.nodeinfo(input.destinationUri), v.domstatsActive(input.destinationUri)];
     const run = (argv: string[]) => runner.run(LOCAL, argv, { timeoutMs: TIMEOUT });
     try {
+        // as the same user as the migration (over SSH: whose keys and known_hosts are used)
+        let sysctlError: string | undefined;
         const sysctl = input.destinationTarget
-            ? runner.run(input.destinationTarget, SYSCTL, { timeoutMs: TIMEOUT, superuser: "none" }).then(parseSysctl, () => null) : Promise.resolve(null);
+            ? runner.run(input.destinationTarget, SYSCTL, { timeoutMs: TIMEOUT }).then(parseSysctl, e => { sysctlError = message(e); return null })
+            : Promise.resolve(null);
         const [info, stats, sys] = await Promise.all([run(commands[0]!), run(commands[1]!), sysctl]);
         // the VM itself may already run there (a same-host check reports that); do not count it twice
         const others = parseDomstats(stats).filter(s => s.name !== input.domain || input.sourceUri !== input.destinationUri);
         return assessCapacity({ label: input.destinationLabel, node: parseNodeinfo(info), running: committed(others), guest: d,
-            policy: input.policy ?? DEFAULT_POLICY, sysctl: sys, commands: input.destinationTarget ? [...commands, SYSCTL] : commands });
+            policy: input.policy ?? DEFAULT_POLICY, sysctl: sys, ...(sysctlError !== undefined ? { sysctlError } : {}), commands: input.destinationTarget ? [...commands, SYSCTL] : commands });
     } catch (e) {
         return [cannot("capacity", "Destination capacity", e, commands)];
     }

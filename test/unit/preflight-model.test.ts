@@ -85,6 +85,9 @@ describe("capacity", () => {
         expect(assessCapacity({ ...loose, running, guest: domain(), sysctl: { overcommitMemory: 2, panicOnOom: 0 } })[0]).toMatchObject({ severity: "error", fix: expect.stringMatching(/overcommit_memory=2/) });
         expect(assessCapacity({ ...loose, running, guest: domain(), sysctl: { overcommitMemory: 0, panicOnOom: 1 } })[0]).toMatchObject({ severity: "error", fix: expect.stringMatching(/panic_on_oom/) });
         expect(assessCapacity({ ...base, running, guest: domain(), sysctl: null })[0]).toMatchObject({ severity: "warning", detail: expect.stringMatching(/could not be read/) });
+        // overcommitted within a loose policy, and the sysctls could not be read: not checked, never a pass
+        expect(assessCapacity({ ...loose, running, guest: domain(), sysctl: null, sysctlError: "Permission denied (publickey)" })[0])
+            .toMatchObject({ severity: "warning", unchecked: true, detail: expect.stringMatching(/could not be read: Permission denied/) });
     });
 });
 

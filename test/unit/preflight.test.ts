@@ -5,7 +5,8 @@ import { dirtyRateResult, runPreflight, startPreflight } from "../../src/preflig
 import { worst } from "../../src/preflight/types";
 import { defaultOptions } from "../../src/migration/options";
 import { domstats } from "../../src/virsh/argv";
-import { RunError, type Runner } from "../../pkg/lib/runner";
+import { RunError, type Runner, type RunOptions, type RunTarget } from "../../pkg/lib/runner";
+import { DEFAULT_POLICY } from "../../src/preflight/policy";
 import { HOSTILE } from "./hostile";
 import { uuidOf } from "./refs";
 import type { DomainUuid } from "../../src/virsh/argv";
@@ -119,6 +120,36 @@ describe("runPreflight with a scripted runner", () => {
         const results = await runPreflight({ runner: same }, { domain: "vm", uuid: uuidOf("vm"), sourceUri: "src", destinationUri: "dst", destinationLabel: "B", options: defaultOptions("shutoff"), live: false });
         expect(results.find(r => r.id === "same-host")).toMatchObject({ severity: "error" });
         expect(results.find(r => r.id === "machine")).toMatchObject({ severity: "error", title: "B's QEMU does not offer machine type pc-q35-7.2" });
+    });
+});
+
+describe("commands over SSH run as the same user as the migration", () => {
+    it("no check asks for the login user's own keys (superuser none) on an SSH target, and a failed sysctl read is not a pass", async () => {
+        const calls: { target: RunTarget; argv: readonly string[]; options?: RunOptions }[] = [];
+        const B: RunTarget = { kind: "ssh", address: "127.0.0.2", user: "root" }, A: RunTarget = { kind: "ssh", address: "127.0.0.1", user: "root" };
+        const runner: Runner = { run: async (target, argv, options) => {
+            calls.push({ target, argv, ...(options ? { options } : {}) });
+            if (target.kind === "ssh") {
+                if (options?.superuser !== undefined && options.superuser !== "try" && options.superuser !== "require") throw new RunError("ssh-auth", "Permission denied (publickey)", argv, 255, "Permission denied (publickey).");
+                if (argv[0] === "cat") return "0\n0\n";
+                if (argv[0] === "timeout") return "";
+                return "";
+            }
+            if (argv[3] === "domstats") return "Domain: 'other'\n  balloon.current=3145728\n";
+            if (argv[3] === "nodeinfo") return "CPU(s):              4\nMemory size:         4194304 KiB\n";
+            if (argv[3] === "dumpxml") return XML;
+            if (argv[3] === "version") return "Using library: libvirt 9.0.0\nRunning hypervisor: QEMU 7.2.0\n";
+            if (argv[3] === "capabilities") return `<capabilities><host><uuid>${argv[2]}</uuid></host></capabilities>`;
+            if (argv[3] === "hostname") return `${argv[2]}\n`;
+            throw new RunError("exit-status", "no", argv, 1, "error: no");
+        } };
+        const results = await runPreflight({ runner }, { domain: "vm", uuid: uuidOf("vm"), sourceUri: "qemu+ssh://root@127.0.0.1/system", destinationUri: "qemu+ssh://root@127.0.0.2/system",
+            destinationLabel: "B", options: defaultOptions("shutoff"), live: false, sourceTarget: A, destinationTarget: B, policy: { ...DEFAULT_POLICY, memoryCommitPercent: 200 } });
+        const overSsh = calls.filter(c => c.target.kind === "ssh");
+        expect(overSsh.map(c => c.argv[0])).toEqual(expect.arrayContaining(["cat", "timeout"]));
+        for (const c of overSsh) expect([undefined, "try", "require"], c.argv.join(" ")).toContain(c.options?.superuser);
+        expect(results.find(r => r.id === "ports")).toMatchObject({ severity: "pass" });
+        expect(results.find(r => r.id === "capacity")!.detail).toMatch(/vm.overcommit_memory=0/);
     });
 });
 
