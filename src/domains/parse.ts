@@ -20,9 +20,9 @@ export function parseUuidList(out: string): Set<DomainUuid> {
 }
 
 /**
- * `virsh list --all --uuid --name`: `UUID NAME` lines, virsh pads the name to 30 columns
- * (`%-36s %-30s`). Kept as the printed name part, to be matched against exact names with
- * `printedName`: trimming would make `a` and `a ` the same name.
+ * `virsh list --all --uuid --name`: `UUID NAME` lines. virsh 9 prints the name as it is; older
+ * versions padded it to 30 columns (`%-36s %-30s`). Kept as printed, to be matched against the
+ * exact names: trimming would make `a` and `a ` the same name.
  */
 export function parseUuidNames(out: string): { uuid: DomainUuid; printed: string }[] {
     const result: { uuid: DomainUuid; printed: string }[] = [];
@@ -33,8 +33,11 @@ export function parseUuidNames(out: string): { uuid: DomainUuid; printed: string
     return result;
 }
 
-/** How virsh prints a name in `list --uuid --name`. */
-export const printedName = (name: string) => name.padEnd(30, " ");
+/** The UUID printed for an exact name (as is, or padded by an older virsh); null when two UUIDs print alike. */
+function uuidForName(byPrinted: Map<string, DomainUuid | null>, name: string): DomainUuid | null {
+    const exact = byPrinted.get(name);
+    return exact !== undefined ? exact : byPrinted.get(name.padEnd(30, " ")) ?? null;
+}
 
 export interface RawStats { name: string; fields: Map<string, string> }
 
@@ -80,10 +83,8 @@ export function domainsFrom(stats: RawStats[], uuidNames: { uuid: DomainUuid; pr
     persistent: Set<DomainUuid>, autostart: Set<DomainUuid>): Domain[] {
     const byPrinted = new Map<string, DomainUuid | null>();
     for (const { uuid, printed } of uuidNames) byPrinted.set(printed, byPrinted.has(printed) ? null : uuid);
-    const printedCount = new Map<string, number>();
-    for (const s of stats) printedCount.set(printedName(s.name), (printedCount.get(printedName(s.name)) ?? 0) + 1);
     const known = stats.flatMap(s => {
-        const uuid = printedCount.get(printedName(s.name)) === 1 ? byPrinted.get(printedName(s.name)) : null;
+        const uuid = uuidForName(byPrinted, s.name);
         return uuid ? [{ s, uuid }] : [];
     });
     return known.map(({ s, uuid }) => ({

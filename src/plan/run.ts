@@ -31,10 +31,14 @@ export function moveArgv(move: Move, refs: HostRef[], domains: Domain[], copySto
     return migrateArgv(from.uri, move.uuid, to.uri, moveOptions(domains.find(d => d.uuid === move.uuid), to, copyStorage));
 }
 
-/** The whole plan as a shell script of `virsh migrate` lines (each argument quoted). */
+/**
+ * The whole plan as a shell script of `virsh migrate` lines (each argument quoted). Each VM is
+ * addressed by its UUID; a comment above names it (as a JSON string: nothing in a name can end
+ * the comment).
+ */
 export function planScript(moves: Move[], refs: HostRef[], domains: Domain[], copyStorage: boolean): string {
     return ["#!/bin/sh", "# cockpit-migrate plan: one virsh migrate per VM, in order; stops at the first failure", "set -e",
-        ...moves.map(m => displayCommand(moveArgv(m, refs, domains, copyStorage)))].join("\n") + "\n";
+        ...moves.flatMap(m => [`# ${JSON.stringify(m.vm).replace(/[\r\n\u2028\u2029]/g, " ")}`, displayCommand(moveArgv(m, refs, domains, copyStorage))])].join("\n") + "\n";
 }
 
 export interface RunControl { paused: boolean; cancelled: boolean }

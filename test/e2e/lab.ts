@@ -27,6 +27,11 @@ export function tryVirsh(uri: string, ...args: string[]): { ok: boolean; out: st
     return { ok: r.status === 0, out: r.stdout, err: r.stderr };
 }
 
+/** The UUID of a domain on a host, by its name (virsh domuuid looks names up after IDs and UUIDs: lab names are neither). */
+export function domUuid(uri: string, name: string): string {
+    return virsh(uri, "domuuid", "--domain", name).trim();
+}
+
 /** "running", "shut off", … or null when the domain is not on that host. */
 export function domState(uri: string, domain: string): string | null {
     const r = tryVirsh(uri, "domstate", "--domain", domain);
