@@ -7,7 +7,7 @@
  */
 import { test, expect, type Page } from "@playwright/test";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { chownSync, cpSync, mkdirSync, rmSync } from "node:fs";
+import { chownSync, cpSync, mkdirSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { domState, labGuest, labHost } from "./lab";
 import { clearHistory, writeLabHostsConfig } from "./global-setup";
