@@ -12,24 +12,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { resolveDestination } from "../../src/hosts/destination";
 import { parseUriParams } from "../../src/hosts/uri";
+import { HOSTILE_URI_TAILS as CORPUS } from "./hostile";
 
 const dir = mkdtempSync(join(tmpdir(), "cm-uri-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const BASE = "qemu+ssh://root@127.0.0.99:1/system";
 
-/** URI tails; @M@ is the marker program's path, @E@ the same percent-encoded. */
-const CORPUS = [
-    "?command=@M@", "?no_tty=1;command=@M@", "?no_tty=1&command=@M@", "?comm%61nd=@M@", "?%63ommand=@M@", "?COMMAND=@M@", "?Command=@M@",
-    "?no_tty=1;comm%61nd=@M@", "?no_tty=1&no_tty=0;command=@M@", "?no_tty=1;command=@M@&keyfile=/x", "?command=@E@", "?command=@M@;no_tty=1",
-    "?;command=@M@", "?&command=@M@", "?=x;command=@M@", "?no_tty;command=@M@", "?no_tty=1%3Bcommand=@M@", "?no_tty=1%26command=@M@",
-    "?keyfile=/x;command=@M@", "?name=qemu:///system;command=@M@", "?command=@M@#x", "?command=@M@&command=/bin/true", "?command%00=@M@",
-    "?no_tty=1", "?no_tty=1&keyfile=/root/.ssh/id_ed25519", "?no_tty=1;keyfile=/root/.ssh/id_ed25519", "?NO_TTY=1", "?mode=legacy",
-    "?no_tty=1&no_tty=1", "?netcat=@M@", "?no_verify=1", "?socket=@M@", "?%",
-];
-
 function uriFor(tail: string, i: number): string {
     const marker = join(dir, `m${i}`);
-    return BASE + tail.replaceAll("@M@", marker).replaceAll("@E@", [...marker].map(c => `%${c.charCodeAt(0).toString(16)}`).join(""));
+    return (tail.startsWith("qemu") ? "" : BASE) + tail.replaceAll("@M@", marker).replaceAll("@E@", [...marker].map(c => `%${c.charCodeAt(0).toString(16)}`).join(""));
 }
 
 function ranMarker(uri: string, i: number): boolean {
