@@ -34,11 +34,18 @@ export interface JobStatus {
     stderr: string;
 }
 
-/** One call that reports a job directory: exit status (or "running"/"lost"), stdout, stderr. */
+/**
+ * One call that reports a job directory: exit status (or "running"/"lost"), stdout, stderr.
+ * The job writes its status before it exits, so a job that has no process has its status unless it
+ * was killed; but it may write the status and exit between the first test and `kill -0`, hence the
+ * status is tested again before the job is called lost.
+ */
 const READ_SCRIPT = [
     'dir=$1',
-    'if [ -f "$dir/status" ]; then printf "status %s\\n" "$(cat "$dir/status")";',
-    'elif [ -f "$dir/pid" ] && kill -0 "$(cat "$dir/pid")" 2>/dev/null; then echo running;',
+    'status() { [ -f "$dir/status" ] && printf "status %s\\n" "$(cat "$dir/status")"; }',
+    'if status; then :',
+    'elif [ -f "$dir/pid" ] && kill -0 "$(cat "$dir/pid")" 2>/dev/null; then echo running',
+    'elif status; then :',
     'else echo lost; fi',
     'printf "\\036"; cat "$dir/stdout" 2>/dev/null; printf "\\036"; cat "$dir/stderr" 2>/dev/null; true',
 ].join("\n");
