@@ -5,6 +5,7 @@ import {
 } from "@patternfly/react-core";
 import type { MigrationRecord } from "../history/records";
 import { controls, finishMigration, jobEnded, pollMigration, runControl } from "../migration/job";
+import { switchToPostcopy } from "../migration/postcopy";
 import { progress, type JobStats } from "../migration/jobinfo";
 import { CommandLine } from "./CommandLine";
 import { useServices } from "./services";
@@ -93,7 +94,7 @@ function Stat({ term, value }: { term: string; value: string | number }) {
 
 function Controls({ record, onPostcopy }: { record: MigrationRecord; onPostcopy(): void }) {
     const { runner } = useServices();
-    const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+    const [message, setMessage] = useState<{ ok: boolean; text: string; fix?: string; detail?: string } | null>(null);
     const [busy, setBusy] = useState<string | null>(null);
     const [downtime, setDowntime] = useState("");
     const [speed, setSpeed] = useState("");
@@ -101,6 +102,14 @@ function Controls({ record, onPostcopy }: { record: MigrationRecord; onPostcopy(
     const act = async (name: string, argv: string[], done: string) => {
         setBusy(name); setMessage(null);
         try { await runControl(runner, argv); setMessage({ ok: true, text: done }) } catch (e) { setMessage({ ok: false, text: errorText(e) }) } finally { setBusy(null) }
+    };
+    // post-copy is shown only once libvirt has accepted the switch; a refusal is shown with its fix
+    const postcopy = async () => {
+        setBusy("postcopy"); setMessage(null);
+        const r = await switchToPostcopy(runner, record);
+        setBusy(null);
+        if (r.ok) { setMessage({ ok: true, text: _("Switched to post-copy: the VM now runs on the destination.") }); onPostcopy() }
+        else setMessage({ ok: false, text: r.refusal.title, fix: r.refusal.fix, detail: r.refusal.message });
     };
     return (
         <>
@@ -112,7 +121,7 @@ function Controls({ record, onPostcopy }: { record: MigrationRecord; onPostcopy(
                 {allowPostcopy && (
                     <FlexItem>
                         <Button variant="secondary" isLoading={busy === "postcopy"} isDisabled={busy !== null}
-                            onClick={() => void act("postcopy", controls.postcopy(record), _("Switched to post-copy: the VM now runs on the destination.")).then(onPostcopy)}>{_("Switch to post-copy")}</Button>
+                            onClick={() => void postcopy()}>{_("Switch to post-copy")}</Button>
                     </FlexItem>
                 )}
                 <FlexItem>
@@ -130,7 +139,12 @@ function Controls({ record, onPostcopy }: { record: MigrationRecord; onPostcopy(
                         onClick={() => void act("speed", controls.speed(record, Number(speed)), format(_("Bandwidth set to $0 MiB/s."), speed))}>{_("Set bandwidth")}</Button>
                 </FlexItem>
             </Flex>
-            {message && <Alert variant={message.ok ? "info" : "danger"} isInline isPlain title={message.text} />}
+            {message && (
+                <Alert variant={message.ok ? "info" : "danger"} isInline isPlain={!message.fix} title={message.text} data-control-message={message.ok ? "ok" : "refused"}>
+                    {message.fix && <p>{message.fix}</p>}
+                    {message.detail && <ExpandableSection toggleText={_("Message from libvirt")}><pre className="cm-command">{message.detail}</pre></ExpandableSection>}
+                </Alert>
+            )}
         </>
     );
 }
