@@ -50,6 +50,13 @@ const READ_SCRIPT = [
     'printf "\\036"; cat "$dir/stdout" 2>/dev/null; printf "\\036"; cat "$dir/stderr" 2>/dev/null; true',
 ].join("\n");
 
+/** Removes a job directory once nothing needs to read it any more (its outcome is recorded). */
+export function removeJobArgv(jobDir: string): string[] {
+    if (!jobDir.startsWith("/") || jobDir.includes("\0") || jobDir.split("/").some(p => p === ".." || p === "."))
+        throw new RunError("invalid-argument", "The job directory must be an absolute path", [jobDir]);
+    return ["rm", "-rf", "--", jobDir];
+}
+
 export function readJobArgv(jobDir: string): string[] {
     return ["sh", "-c", READ_SCRIPT, "sh", jobDir];
 }

@@ -113,3 +113,17 @@ export function addRecord(store: FileStore, record: MigrationRecord): Promise<Hi
 export function updateRecord(store: FileStore, id: string, patch: Partial<MigrationRecord>): Promise<History> {
     return change(store, h => ({ version: 1, records: h.records.map(r => r.id === id ? { ...r, ...patch } : r) }));
 }
+
+/**
+ * Ends a running record with `patch`, as read at the write: a record another page or the plan has
+ * already ended is not overwritten (after its job directory was removed, a second reader would see
+ * the job as lost). Returns the record as stored.
+ */
+export async function finishRecord(store: FileStore, id: string, patch: Partial<MigrationRecord>): Promise<MigrationRecord | null> {
+    let stored: MigrationRecord | null = null;
+    await change(store, h => ({
+        version: 1,
+        records: h.records.map(r => r.id !== id ? r : stored = r.outcome === "running" ? { ...r, ...patch } : r),
+    }));
+    return stored;
+}

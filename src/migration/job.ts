@@ -13,6 +13,7 @@ import type { DomainState } from "../domains/types";
 import { explainMigrationError } from "./errors";
 import { parseJobInfo, type JobStats } from "./jobinfo";
 import type { MigrationOptions } from "./options";
+import { recordOutcome, type Finished } from "./outcome";
 import { verifyAfterFailure, verifyMigration, type Presence } from "./verify";
 
 const LOCAL = { kind: "local" } as const;
@@ -117,7 +118,7 @@ function stateFromText(s: string): DomainState {
 }
 
 /** Ends a record whose job has ended: outcome, explanation, summary, and the check on both hosts. */
-export async function finishMigration(deps: Deps, record: MigrationRecord, job: JobStatus, last: JobStats | null): Promise<MigrationRecord> {
+export async function finishMigration(deps: Deps, record: MigrationRecord, job: JobStatus, last: JobStats | null): Promise<Finished> {
     const endedAt = (deps.now ?? Date.now)();
     const o = record.options as unknown as MigrationOptions & { wasRunning?: boolean };
     const succeeded = job.exitStatus === 0;
@@ -158,8 +159,7 @@ export async function finishMigration(deps: Deps, record: MigrationRecord, job: 
         verification,
         ...(failure ? { message: failure.message, explanation: { title: failure.title, fix: failure.fix } } : {}),
     };
-    await updateRecord(deps.files, record.id, patch);
-    return { ...record, ...patch };
+    return recordOutcome(deps, { ...record, ...patch }, patch);
 }
 
 /** The live controls, each the argv it runs (for "show the command") and the run. */

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from "react";
 import {
-    Alert, Button, Card, CardBody, CardTitle, DescriptionList, DescriptionListDescription, DescriptionListGroup, DescriptionListTerm,
+    Alert, AlertActionLink, Button, Card, CardBody, CardTitle, DescriptionList, DescriptionListDescription, DescriptionListGroup, DescriptionListTerm,
     ExpandableSection, Flex, FlexItem, Label, List, ListItem, Progress, ProgressMeasureLocation, TextInput,
 } from "@patternfly/react-core";
 import type { MigrationRecord } from "../history/records";
@@ -12,6 +12,10 @@ import { useServices } from "./services";
 import { errorText } from "./errorText";
 import { formatBytes, formatDuration } from "./format";
 import { _, format } from "../../pkg/lib/gettext";
+
+const OUTCOME_TEXT: Record<MigrationRecord["outcome"], string> = {
+    running: _("running"), completed: _("completed"), failed: _("failed"), cancelled: _("cancelled"), lost: _("lost"),
+};
 
 const PHASE: Record<string, string> = {
     starting: _("Starting"), setup: _("Setting up"), storage: _("Copying disks"), memory: _("Copying memory"), postcopy: _("Post-copy"), done: _("Completing"),
@@ -25,6 +29,9 @@ export function MigrationProgress({ record, onFinished }: { record: MigrationRec
     const [postcopy, setPostcopy] = useState(false);
     const last = useRef<JobStats | null>(null);
     const finished = useRef(false);
+    // the job ended but the history does not hold its outcome: said here, and recorded again on request
+    const [unrecorded, setUnrecorded] = useState<{ record: MigrationRecord; message: string; fix: string } | null>(null);
+    const [attempt, setAttempt] = useState(0);
 
     useEffect(() => {
         let alive = true;
@@ -39,17 +46,19 @@ export function MigrationProgress({ record, onFinished }: { record: MigrationRec
                 if (p.stats && p.stats.type !== "none") { last.current = p.stats; setStats(p.stats) }
                 if (jobEnded(p.job, record, Date.now()) && !finished.current) {
                     finished.current = true;
-                    onFinished(await finishMigration({ runner, files }, record, p.job, last.current));
+                    const f = await finishMigration({ runner, files }, record, p.job, last.current);
+                    if (f.unrecorded) { if (alive) setUnrecorded({ record: f.record, ...f.unrecorded }) } else onFinished(f.record);
                     return;
                 }
             } catch (e) {
+                finished.current = false;
                 if (alive) setPollError(errorText(e));
             }
             if (alive) timer = setTimeout(() => void tick(), 250);
         };
         void tick();
         return () => { alive = false; clearTimeout(timer) };
-    }, [runner, files, record, onFinished]);
+    }, [runner, files, record, onFinished, attempt]);
 
     const p = stats ? progress(stats, postcopy) : null;
     const elapsed = stats?.timeElapsedMs ?? null;
@@ -74,6 +83,12 @@ export function MigrationProgress({ record, onFinished }: { record: MigrationRec
                     <Stat term={_("Time left")} value={p?.etaSeconds !== null && p?.etaSeconds !== undefined ? formatDuration(p.etaSeconds * 1000) : "—"} />
                 </DescriptionList>
                 {pollError && <Alert variant="warning" isInline isPlain title={format(_("Cannot read the job's progress: $0"), pollError)} />}
+                {unrecorded && (
+                    <Alert variant="danger" isInline data-unrecorded title={format(_("The migration ended ($0: $1) but its outcome could not be recorded"), OUTCOME_TEXT[unrecorded.record.outcome], unrecorded.record.verification?.where ?? "?")}
+                        actionLinks={<AlertActionLink onClick={() => { setUnrecorded(null); finished.current = false; setAttempt(a => a + 1) }}>{_("Record again")}</AlertActionLink>}>
+                        <p>{unrecorded.message}</p><p>{unrecorded.fix}</p>
+                    </Alert>
+                )}
                 <Controls record={record} onPostcopy={() => setPostcopy(true)} />
                 <ExpandableSection toggleText={_("Command")}>
                     <CommandLine argv={record.argv} label={_("Command")} />
