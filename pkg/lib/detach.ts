@@ -32,6 +32,8 @@ export interface JobStatus {
     lost: boolean;
     stdout: string;
     stderr: string;
+    /** What the command wrote into "$dir/notes" about itself (besides its output); "" when nothing. */
+    notes: string;
 }
 
 /**
@@ -47,7 +49,7 @@ const READ_SCRIPT = [
     'elif [ -f "$dir/pid" ] && kill -0 "$(cat "$dir/pid")" 2>/dev/null; then echo running',
     'elif status; then :',
     'else echo lost; fi',
-    'printf "\\036"; cat "$dir/stdout" 2>/dev/null; printf "\\036"; cat "$dir/stderr" 2>/dev/null; true',
+    'printf "\\036"; cat "$dir/notes" 2>/dev/null; printf "\\036"; cat "$dir/stdout" 2>/dev/null; printf "\\036"; cat "$dir/stderr" 2>/dev/null; true',
 ].join("\n");
 
 /** Removes a job directory once nothing needs to read it any more (its outcome is recorded). */
@@ -62,13 +64,15 @@ export function readJobArgv(jobDir: string): string[] {
 }
 
 export function parseJobStatus(out: string): JobStatus {
-    const [head = "", stdout = "", stderr = ""] = out.split("\x1e");
+    // the command's output comes last: a separator character in it cannot shift the notes
+    const [head = "", notes = "", stdout = "", ...stderr] = out.split("\x1e");
     const m = /^status (\d+)/.exec(head);
     return {
         exitStatus: m ? Number(m[1]) : null,
         lost: head.startsWith("lost"),
         stdout,
-        stderr: stderr.trim(),
+        stderr: stderr.join("\x1e").trim(),
+        notes: notes.trim(),
     };
 }
 

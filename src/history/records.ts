@@ -33,6 +33,8 @@ export interface MigrationRecord {
     /** Why it failed and what to do, in words. */
     explanation?: { title: string; fix: string };
     summary?: { durationMs: number | null; dataBytes: number | null; downtimeMs: number | null };
+    /** The maximum downtime the job sets once libvirt runs the migration; applied: null until it said. */
+    maxDowntime?: { ms: number; applied: boolean | null; message?: string };
     /** Where the domain is after the end, from libvirt on both hosts. */
     verification?: { ok: boolean; where: string; problems: string[] };
 }

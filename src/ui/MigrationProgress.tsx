@@ -6,6 +6,7 @@ import {
 import type { MigrationRecord } from "../history/records";
 import { controls, finishMigration, jobEnded, pollMigration, runControl } from "../migration/job";
 import { switchToPostcopy } from "../migration/postcopy";
+import { downtimeOutcome, type DowntimeOutcome } from "../migration/downtime";
 import { progress, type JobStats } from "../migration/jobinfo";
 import { CommandLine } from "./CommandLine";
 import { useServices } from "./services";
@@ -32,6 +33,7 @@ export function MigrationProgress({ record, onFinished }: { record: MigrationRec
     // the job ended but the history does not hold its outcome: said here, and recorded again on request
     const [unrecorded, setUnrecorded] = useState<{ record: MigrationRecord; message: string; fix: string } | null>(null);
     const [attempt, setAttempt] = useState(0);
+    const [downtime, setDowntime] = useState<DowntimeOutcome>({ applied: null, message: "" });
 
     useEffect(() => {
         let alive = true;
@@ -43,6 +45,7 @@ export function MigrationProgress({ record, onFinished }: { record: MigrationRec
                 const p = await pollMigration(runner, record, n++ % 4 === 0);
                 if (!alive) return;
                 setPollError(null);
+                if (record.maxDowntime) setDowntime(downtimeOutcome(p.job));
                 if (p.stats && p.stats.type !== "none") { last.current = p.stats; setStats(p.stats) }
                 if (jobEnded(p.job, record, Date.now()) && !finished.current) {
                     finished.current = true;
@@ -82,6 +85,7 @@ export function MigrationProgress({ record, onFinished }: { record: MigrationRec
                     <Stat term={_("Elapsed")} value={formatDuration(elapsed)} />
                     <Stat term={_("Time left")} value={p?.etaSeconds !== null && p?.etaSeconds !== undefined ? formatDuration(p.etaSeconds * 1000) : "—"} />
                 </DescriptionList>
+                {record.maxDowntime && downtime.applied === false && <DowntimeNotSet ms={record.maxDowntime.ms} message={downtime.message} />}
                 {pollError && <Alert variant="warning" isInline isPlain title={format(_("Cannot read the job's progress: $0"), pollError)} />}
                 {unrecorded && (
                     <Alert variant="danger" isInline data-unrecorded title={format(_("The migration ended ($0: $1) but its outcome could not be recorded"), OUTCOME_TEXT[unrecorded.record.outcome], unrecorded.record.verification?.where ?? "?")}
@@ -95,6 +99,16 @@ export function MigrationProgress({ record, onFinished }: { record: MigrationRec
                 </ExpandableSection>
             </CardBody>
         </Card>
+    );
+}
+
+/** The job could not set the chosen maximum downtime: libvirt's default applies. */
+function DowntimeNotSet({ ms, message }: { ms: number; message?: string | undefined }) {
+    return (
+        <Alert variant="warning" isInline data-downtime="failed" title={format(_("The maximum downtime of $0 ms could not be set"), ms)}>
+            <p>{_("libvirt's default (300 ms) applies to this migration. Set it again below while the migration runs.")}</p>
+            {message && <pre className="cm-command">{message}</pre>}
+        </Alert>
     );
 }
 
@@ -180,6 +194,9 @@ export function MigrationResult({ record, onDismiss }: { record: MigrationRecord
             {v && v.problems.length > 0 && <List>{v.problems.map(p => <ListItem key={p}>{p}</ListItem>)}</List>}
             {record.summary && (
                 <p>{format(_("Duration $0 · data $1 · downtime $2"), formatDuration(record.summary.durationMs), formatBytes(record.summary.dataBytes), formatDuration(record.summary.downtimeMs))}</p>
+            )}
+            {record.maxDowntime?.applied === false && (
+                <p data-downtime="failed">{format(_("The maximum downtime of $0 ms could not be set; libvirt's default (300 ms) applied: $1"), record.maxDowntime.ms, record.maxDowntime.message ?? "")}</p>
             )}
             {record.message && (
                 <ExpandableSection toggleText={_("Message from libvirt")}><pre className="cm-command">{record.message}</pre></ExpandableSection>
