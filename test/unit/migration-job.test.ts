@@ -59,6 +59,13 @@ function scripted(answers: Record<string, (argv: readonly string[]) => string>):
     };
 }
 
+/** A runner for the end of a migration A → B that completed; job directories are removed with rm. */
+const finished = () => scripted({
+    "qemu:///system domjobinfo": () => "Job type: 0\n",
+    "qemu:///system dominfo": (argv: readonly string[]) => notFound(argv),
+    "qemu+tcp://b/system dominfo": () => "Name: vm\nState:          running\nPersistent:     yes\n",
+    rm: () => "",
+});
 const notFound = (argv: readonly string[]) => { throw new RunError("exit-status", "error: failed to get domain 'vm'", argv, 1, "error: failed to get domain 'vm'") };
 const req = () => ({
     domain: ref("vm"), argv: ["virsh", "-c", "qemu:///system", "migrate", "--live", "--domain", uuidOf("vm"), "--desturi", "qemu+tcp://b/system"],
@@ -91,7 +98,7 @@ describe("migration job", () => {
             "qemu:///system dominfo": notFound,
             "qemu+tcp://b/system dominfo": () => "Name: vm\nState:          running\nPersistent:     yes\n",
         });
-        const done = await finishMigration({ runner, files, now: () => 5000 }, rec, { exitStatus: 0, lost: false, stdout: "", stderr: "" }, null);
+        const { record: done } = await finishMigration({ runner, files, now: () => 5000 }, rec, { exitStatus: 0, lost: false, notes: "", stdout: "", stderr: "" }, null);
         expect(done).toMatchObject({ outcome: "completed", endedAt: 5000, verification: { ok: true, where: "Running on B" } });
         expect((await readHistory(files)).records[0]!.outcome).toBe("completed");
     });
@@ -103,7 +110,7 @@ describe("migration job", () => {
             "qemu:///system dominfo": () => "State:          running\nPersistent:     yes\n",
             "qemu+tcp://b/system dominfo": notFound,
         });
-        const done = await finishMigration({ runner, files }, rec, { exitStatus: 1, lost: false, stdout: "", stderr: "error: operation aborted: migration out: canceled by client" }, null);
+        const { record: done } = await finishMigration({ runner, files }, rec, { exitStatus: 1, lost: false, notes: "", stdout: "", stderr: "error: operation aborted: migration out: canceled by client" }, null);
         expect(done).toMatchObject({ outcome: "cancelled", verification: { ok: true, where: "Running on A" } });
     });
     it("asks again for a while when a host's libvirtd does not answer (it may be restarting after the very fault)", async () => {
@@ -116,8 +123,8 @@ describe("migration job", () => {
             "qemu+tcp://b/system dominfo": argv => { if (++asked < 3) throw new RunError("exit-status", "x", argv, 1, "error: failed to connect to the hypervisor"); return notFound(argv) },
         });
         const slept: number[] = [];
-        const done = await finishMigration({ runner, files, sleep: async ms => { slept.push(ms) } }, rec,
-            { exitStatus: 1, lost: false, stdout: "", stderr: "error: operation failed: job 'migration out' failed: Unable to write to socket: Bad file descriptor" }, null);
+        const { record: done } = await finishMigration({ runner, files, sleep: async ms => { slept.push(ms) } }, rec,
+            { exitStatus: 1, lost: false, notes: "", stdout: "", stderr: "error: operation failed: job 'migration out' failed: Unable to write to socket: Bad file descriptor" }, null);
         expect(asked).toBe(3);
         expect(slept).toEqual([2000, 2000]);
         expect(done).toMatchObject({ outcome: "failed", explanation: { title: "The connection to the destination was lost" }, verification: { ok: true, where: "Running on A" } });
@@ -125,8 +132,46 @@ describe("migration job", () => {
         const files2 = memoryStore();
         const rec2 = await startMigration({ runner: scripted({ setsid: () => "" }), files: files2 }, req());
         const down = scripted({ "qemu:///system domjobinfo": () => "", "qemu:///system dominfo": () => "State:          running\nPersistent:     yes\n" });
-        const unknown = await finishMigration({ runner: down, files: files2, sleep: async () => undefined }, rec2, { exitStatus: 1, lost: false, stdout: "", stderr: "error: internal error" }, null);
+        const { record: unknown } = await finishMigration({ runner: down, files: files2, sleep: async () => undefined }, rec2, { exitStatus: 1, lost: false, notes: "", stdout: "", stderr: "error: internal error" }, null);
         expect(unknown.verification).toMatchObject({ ok: false, where: "Unknown" });
+    });
+    it("recording the outcome: retried with back-off through write conflicts, then the job directory is removed", async () => {
+        const files = memoryStore();
+        const rec = await startMigration({ runner: scripted({ setsid: () => "" }), files }, req());
+        // another writer changes the history at each of the next 8 writes (a plan and two tabs)
+        let busy = 8;
+        const contested: FileStore = {
+            read: files.read,
+            replace: async (p, c, t) => { if (busy-- > 0) throw { problem: "change-conflict" }; return files.replace(p, c, t) },
+        };
+        const runner = finished();
+        const slept: number[] = [];
+        const done = await finishMigration({ runner, files: contested, sleep: async ms => { slept.push(ms) } }, rec, { exitStatus: 0, lost: false, notes: "", stdout: "", stderr: "" }, null);
+        expect(done).toMatchObject({ unrecorded: null, record: { outcome: "completed" } });
+        expect((await readHistory(files)).records[0]!.outcome).toBe("completed");
+        expect(slept).toEqual([500, 1000]); // an attempt is 4 writes (modifyFile retries a conflict 3 times); the 3rd gets through
+        expect(runner.calls.at(-1)).toEqual(["rm", "-rf", "--", rec.jobDir]);
+    });
+    it("an outcome that cannot be recorded is said so, and the job directory stays for the next page", async () => {
+        const files = memoryStore();
+        const rec = await startMigration({ runner: scripted({ setsid: () => "" }), files }, req());
+        const never: FileStore = { read: files.read, replace: async () => { throw { problem: "change-conflict" } } };
+        const runner = finished();
+        const slept: number[] = [];
+        const done = await finishMigration({ runner, files: never, sleep: async ms => { slept.push(ms) } }, rec, { exitStatus: 0, lost: false, notes: "", stdout: "", stderr: "" }, null);
+        expect(done.record.outcome).toBe("completed");
+        expect(done.unrecorded).toEqual({ message: expect.stringMatching(/kept changing/), fix: expect.stringMatching(/record the outcome again/) });
+        expect(slept).toEqual([500, 1000, 2000, 4000, 8000]);
+        expect((await readHistory(files)).records[0]!.outcome).toBe("running");
+        expect(runner.calls.some(a => a[0] === "rm")).toBe(false);
+    });
+    it("a record another page already ended is not overwritten (its job directory may be gone: read as lost)", async () => {
+        const files = memoryStore();
+        const rec = await startMigration({ runner: scripted({ setsid: () => "" }), files }, req());
+        await finishMigration({ runner: finished(), files }, rec, { exitStatus: 0, lost: false, notes: "", stdout: "", stderr: "" }, null);
+        const late = await finishMigration({ runner: finished(), files, sleep: async () => undefined }, rec, { exitStatus: null, lost: true, notes: "", stdout: "", stderr: "" }, null);
+        expect(late).toMatchObject({ unrecorded: null, record: { outcome: "completed" } });
+        expect((await readHistory(files)).records[0]!.outcome).toBe("completed");
     });
     it("domainPresence: absent is null, connection errors throw", async () => {
         expect(await domainPresence(scripted({ dominfo: notFound }), "u", uuidOf("vm"))).toBeNull();
@@ -137,9 +182,9 @@ describe("migration job", () => {
 describe("jobEnded", () => {
     const rec = { startedAt: 10_000 } as Parameters<typeof jobEnded>[1];
     it("ends on a status, or when lost for more than a few seconds after the start", () => {
-        expect(jobEnded({ exitStatus: 0, lost: false, stdout: "", stderr: "" }, rec, 10_100)).toBe(true);
-        expect(jobEnded({ exitStatus: null, lost: false, stdout: "", stderr: "" }, rec, 99_000)).toBe(false);
-        expect(jobEnded({ exitStatus: null, lost: true, stdout: "", stderr: "" }, rec, 10_200)).toBe(false);
-        expect(jobEnded({ exitStatus: null, lost: true, stdout: "", stderr: "" }, rec, 16_000)).toBe(true);
+        expect(jobEnded({ exitStatus: 0, lost: false, notes: "", stdout: "", stderr: "" }, rec, 10_100)).toBe(true);
+        expect(jobEnded({ exitStatus: null, lost: false, notes: "", stdout: "", stderr: "" }, rec, 99_000)).toBe(false);
+        expect(jobEnded({ exitStatus: null, lost: true, notes: "", stdout: "", stderr: "" }, rec, 10_200)).toBe(false);
+        expect(jobEnded({ exitStatus: null, lost: true, notes: "", stdout: "", stderr: "" }, rec, 16_000)).toBe(true);
     });
 });
