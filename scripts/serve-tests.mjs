@@ -5,14 +5,17 @@
 import { startCockpitWs } from "./setup.mjs";
 import { keepSessionAlive } from "./keepalive.mjs";
 import { readFileSync } from "node:fs";
+import { trackDescendants } from "./proctree.mjs";
 
 const port = Number(process.argv[2] ?? 9097);
 const ws = startCockpitWs(port);
+// the bridge's session dbus-daemon and ssh-agent would outlive cockpit-ws
+const tree = trackDescendants(ws.pid);
 setTimeout(() => keepSessionAlive(port), 500);
-const stop = () => { ws.kill("SIGTERM"); process.exit(0) };
+const stop = () => { tree.look(); ws.kill("SIGTERM"); tree.end(); process.exit(0) };
 process.on("SIGTERM", stop);
 process.on("SIGINT", stop);
-ws.on("exit", code => process.exit(code ?? 1));
+ws.on("exit", code => { tree.end(); process.exit(code ?? 1) });
 
 // Playwright starts us through `sh -c`; if Playwright itself is killed, that shell is orphaned
 // (reparented to init) and nobody would stop cockpit-ws: notice it and stop.

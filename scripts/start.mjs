@@ -6,6 +6,7 @@ import { spawnSync } from "node:child_process";
 import { build, ensureLibvirt, ensureNpm, ensurePackages, isRoot, log, output, PACKAGE, ROOT, startCockpitWs } from "./setup.mjs";
 import { labAddKnownHosts, labUp } from "./lab-control.mjs";
 import { keepSessionAlive } from "./keepalive.mjs";
+import { trackDescendants } from "./proctree.mjs";
 
 const args = process.argv.slice(2);
 const port = Number(args[args.indexOf("--port") + 1]) || 9091;
@@ -30,13 +31,15 @@ if (demo) {
 }
 
 const ws = startCockpitWs(port);
+// the bridge's session dbus-daemon and ssh-agent would outlive cockpit-ws
+const tree = trackDescendants(ws.pid);
 const url = `http://127.0.0.1:${port}/${PACKAGE}`;
 setTimeout(() => {
     keepSessionAlive(port);
     log(`Open ${url}  (Ctrl-C stops cockpit-ws${demo ? "; 'npm run lab -- down' removes the lab" : ""})`);
 }, 500);
-const stop = () => { ws.kill("SIGTERM"); process.exit(0) };
+const stop = () => { tree.look(); ws.kill("SIGTERM"); tree.end(); process.exit(0) };
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);
-ws.on("exit", code => { log(`cockpit-ws exited (${code})`); process.exit(code ?? 1) });
+ws.on("exit", code => { log(`cockpit-ws exited (${code})`); tree.end(); process.exit(code ?? 1) });
 void spawnSync; void ROOT;

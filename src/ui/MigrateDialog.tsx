@@ -10,9 +10,11 @@ import { targetForUri } from "../hosts/target";
 import { defaultOptions, migrateArgv, validateOptions, type MigrationOptions } from "../migration/options";
 import { CommandLine } from "./CommandLine";
 import { Preflight } from "./Preflight";
-import type { CheckResult } from "../preflight/types";
+import { migrateGate, type PreflightProgress } from "../preflight/gate";
 import { loadDisks } from "../domains/disks";
-import { useLoader, usePolicy } from "./hooks";
+import { useHostUuids, useLoader, usePolicy } from "./hooks";
+import { otherMachines } from "../hosts/machine";
+import { hostUri } from "../hosts/uri";
 import { DEFAULT_DIRTYRATE_SECONDS } from "../preflight/checks";
 import { useServices } from "./services";
 import { useTools } from "./tools";
@@ -36,14 +38,18 @@ const num = (v: string): number | undefined => v.trim() === "" ? undefined : Num
 export function MigrateDialog({ domain, sourceUri, sourceLabel, hosts, onClose, onMigrate }: Props) {
     const { runner } = useServices();
     const { covered } = useTools();
-    const candidates = hosts.filter(h => resolveDestination(h.id, hosts).destination?.uri !== sourceUri);
-    const [choice, setChoice] = useState(candidates[0]?.id ?? OTHER);
+    // the same machine is decided by host UUID, not by how its URI reads (this host is often also a known host)
+    const uuids = useHostUuids([sourceUri, ...hosts.map(h => hostUri(h))]);
+    const candidates = otherMachines(hosts.filter(h => hostUri(h) !== sourceUri), h => uuids[hostUri(h)], uuids[sourceUri]);
+    const [picked, setChoice] = useState<string | null>(null);
+    const choice = picked === OTHER || candidates.some(h => h.id === picked) ? picked! : candidates[0]?.id ?? OTHER;
     const [typed, setTyped] = useState("");
     const [options, setOptions] = useState<MigrationOptions>(() => defaultOptions(domain.state));
     const [busy, setBusy] = useState(false);
     const [failure, setFailure] = useState<string | null>(null);
-    const [checks, setChecks] = useState<CheckResult[] | null>(null);
+    const [checks, setChecks] = useState<PreflightProgress | null>(null);
     const [override, setOverride] = useState(false);
+    const [withoutWaiting, setWithoutWaiting] = useState(false);
     const [dirtySeconds, setDirtySeconds] = useState(String(DEFAULT_DIRTYRATE_SECONDS));
     const policy = usePolicy();
     const disks = useLoader(`${sourceUri}\n${domain.uuid}`, () => loadDisks(runner, sourceUri, domain.uuid));
@@ -62,8 +68,10 @@ export function MigrateDialog({ domain, sourceUri, sourceLabel, hosts, onClose, 
     if (dest && !sameHost) {
         try { argv = migrateArgv(sourceUri, domain.uuid, dest.uri, effective) } catch (e) { argvError = errorText(e) }
     }
-    const failedChecks = (checks ?? []).filter(c => c.severity === "error");
-    const canMigrate = argv !== null && Object.keys(check.errors).length === 0 && !busy && (failedChecks.length === 0 || override);
+    const gate = migrateGate({ commandReady: argv !== null, optionErrors: Object.keys(check.errors).length, busy,
+        checksExpected: dest !== null && !sameHost, checks, override, withoutWaiting });
+    const failedChecks = gate.failed;
+    const canMigrate = gate.canMigrate;
     const dirtyPeriod = Number(dirtySeconds);
     const dirtyPeriodError = Number.isInteger(dirtyPeriod) && dirtyPeriod >= 1 && dirtyPeriod <= 60 ? null : _("A whole number of seconds from 1 to 60");
     const policyReady = !policy.loading || policy.data !== null || policy.error !== null;
@@ -76,7 +84,7 @@ export function MigrateDialog({ domain, sourceUri, sourceLabel, hosts, onClose, 
     const live = domain.state !== "shutoff";
 
     const submit = async () => {
-        if (!argv || !dest) return;
+        if (!argv || !dest || !canMigrate) return;
         setBusy(true); setFailure(null);
         try {
             await onMigrate({ domain: { uuid: domain.uuid, name: domain.name }, sourceUri, destinationUri: dest.uri, destinationLabel: dest.label,
@@ -152,6 +160,11 @@ export function MigrateDialog({ domain, sourceUri, sourceLabel, hosts, onClose, 
                         {failedChecks.length > 0 && (
                             <Checkbox id="migrate-override" label={_("Migrate despite failed checks")} isChecked={override} onChange={(_e, v) => setOverride(v)} />
                         )}
+                        {(gate.waiting || withoutWaiting) && (
+                            <Checkbox id="migrate-without-waiting" label={_("Migrate without waiting for the checks")} isChecked={withoutWaiting}
+                                onChange={(_e, v) => setWithoutWaiting(v)}
+                                description={_("Checks that have not finished are not looked at; a check that has already failed still holds the migration.")} />
+                        )}
                     </FormGroup>
 
                     <FormGroup label={_("Equivalent command")} fieldId="migrate-command">
@@ -161,7 +174,9 @@ export function MigrateDialog({ domain, sourceUri, sourceLabel, hosts, onClose, 
                 </Form>
             </ModalBody>
             <ModalFooter>
-                <Button variant="primary" onClick={() => void submit()} isDisabled={!canMigrate} isLoading={busy}>{_("Migrate")}</Button>
+                <Button variant="primary" onClick={() => void submit()} isDisabled={!canMigrate} isLoading={busy}
+                    aria-describedby={gate.why ? "migrate-held" : undefined}>{_("Migrate")}</Button>
+                {gate.why && <span id="migrate-held" data-migrate-held>{gate.why}</span>}
                 <Button variant="link" onClick={onClose}>{_("Cancel")}</Button>
             </ModalFooter>
         </Modal>

@@ -4,6 +4,7 @@ import { CheckCircleIcon, ExclamationCircleIcon, ExclamationTriangleIcon, InfoCi
 import { startPreflight, type PendingCheck, type PreflightHandle, type PreflightInput } from "../preflight/checks";
 import { PreflightCache, preflightKey } from "../preflight/cache";
 import { SEVERITY_ORDER, type CheckResult } from "../preflight/types";
+import type { PreflightProgress } from "../preflight/gate";
 import { useServices } from "./services";
 import { useTools } from "./tools";
 import { CommandLine } from "./CommandLine";
@@ -21,7 +22,7 @@ const ICON = {
 
 /** Runs the pre-flight checks for a destination (again when the input changes) and lists them. A check's fix
  *  (CPU baseline, NFS) opens over the Migrate dialog, which steps aside and checks again when it comes back. */
-export function Preflight({ input, onResults }: { input: PreflightInput | null; onResults(r: CheckResult[] | null): void }) {
+export function Preflight({ input, onResults }: { input: PreflightInput | null; onResults(r: PreflightProgress | null): void }) {
     const { runner } = useServices();
     const tools = useTools();
     const [results, setResults] = useState<CheckResult[]>([]);
@@ -30,21 +31,24 @@ export function Preflight({ input, onResults }: { input: PreflightInput | null; 
     const [generation, setGeneration] = useState(0);
     // between an input change and the start of the checks (a 400 ms debounce) the region is busy too
     const [starting, setStarting] = useState(false);
+    const [complete, setComplete] = useState(false);
     const handle = useRef<PreflightHandle | null>(null);
     const key = input ? preflightKey(input) : "";
+    // every result as it arrives: a failed check must hold the Migrate button at once
+    useEffect(() => { onResults(input ? { results, complete } : null) }, [results, complete, input === null]); // eslint-disable-line react-hooks/exhaustive-deps
     useEffect(() => {
-        if (!input) { setResults([]); setPending([]); setStarting(false); onResults(null); return }
+        if (!input) { setResults([]); setPending([]); setStarting(false); setComplete(false); return }
         const cached = cache.get(key);
-        if (cached) { setResults(cached.results); setPending([]); setStarting(false); setCheckedAt(cached.at); onResults(cached.results); return }
+        if (cached) { setResults(cached.results); setPending([]); setStarting(false); setCheckedAt(cached.at); setComplete(true); return }
         let alive = true;
-        setResults([]); setCheckedAt(null); onResults(null); setStarting(true);
+        setResults([]); setCheckedAt(null); setComplete(false); setStarting(true);
         const timer = setTimeout(() => {
             setStarting(false);
             const h = startPreflight({ runner }, input, r => { if (alive) setResults(prev => [...prev, r]) }, p => { if (alive) setPending(p) });
             handle.current = h;
             h.done.then(all => {
                 cache.set(key, all);
-                if (alive) { setCheckedAt(Date.now()); onResults(all) }
+                if (alive) { setResults(all); setCheckedAt(Date.now()); setComplete(true) }
             }, () => undefined);
         }, 400);
         return () => { alive = false; clearTimeout(timer); handle.current?.cancel(); handle.current = null };

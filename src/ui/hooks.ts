@@ -6,6 +6,7 @@ import { HOSTS_CONFIG_PATH, parseHostsConfig, updateHostsConfig } from "../hosts
 import type { HostsConfig } from "../hosts/types";
 import { POLICY_PATH, readPolicy, writePolicy, type OvercommitPolicy } from "../preflight/policy";
 import { useServices } from "./services";
+import { hostUuidOf } from "../hosts/machine";
 
 export interface Loaded<T> { data: T | null; error: unknown; loading: boolean; reload: () => void }
 
@@ -92,4 +93,13 @@ export function useAdmin(): boolean | null {
     const [allowed, setAllowed] = useState<boolean | null>(null);
     useEffect(() => watchAdmin(setAllowed), [watchAdmin]);
     return allowed;
+}
+
+/** The host UUID of each connection URI (null: could not be read; absent: still loading). */
+export function useHostUuids(uris: readonly string[]): Record<string, string | null> {
+    const { runner } = useServices();
+    const unique = [...new Set(uris)].sort();
+    const loaded = useLoader(`host-uuids\n${unique.join("\n")}`,
+        async () => Object.fromEntries(await Promise.all(unique.map(async u => [u, await hostUuidOf(runner, u)] as const))));
+    return loaded.data ?? {};
 }

@@ -6,10 +6,13 @@
 import { test, expect } from "@playwright/test";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { chmodSync, chownSync, cpSync, mkdirSync, rmSync } from "node:fs";
+import { trackDescendants } from "../../scripts/proctree.mjs";
 
 const USER = "cockpit-migrate-test";
 const PORT = 9095;
 let ws: ChildProcess | null = null;
+/** What that cockpit-ws starts (bridges, their dbus-daemon and ssh-agent): ended with it. */
+let tree: ReturnType<typeof trackDescendants> | null = null;
 
 test.beforeAll(async () => {
     if (spawnSync("id", ["-u", USER]).status !== 0)
@@ -25,6 +28,7 @@ test.beforeAll(async () => {
     chmodSync(data, 0o755);
     ws = spawn("runuser", ["-u", USER, "--", "env", `HOME=${home}`, `XDG_DATA_DIRS=${data}:/usr/local/share:/usr/share`,
         "/usr/lib/cockpit/cockpit-ws", "--no-tls", "--local-session=cockpit-bridge", "--port", String(PORT), "--address", "127.0.0.1"], { stdio: "ignore" });
+    tree = trackDescendants(ws.pid!);
     for (let i = 0; i < 50; i++) {
         const ok = await fetch(`http://127.0.0.1:${PORT}/cockpit/@localhost/manifests.json`).then(r => r.ok, () => false);
         if (ok) return;
@@ -32,7 +36,7 @@ test.beforeAll(async () => {
     }
     throw new Error("the unprivileged cockpit-ws did not start");
 });
-test.afterAll(() => { ws?.kill("SIGTERM") });
+test.afterAll(() => { tree?.look(); ws?.kill("SIGTERM"); tree?.end() });
 
 test("without administrative access: read-only, says why, nothing that would fail is run or offered", async ({ page }) => {
     await page.goto(`http://127.0.0.1:${PORT}/cockpit/@localhost/cockpit-migrate/index.html`);

@@ -11,11 +11,14 @@ import { chownSync, cpSync, mkdirSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { domState, labGuest, labHost } from "./lab";
 import { clearHistory, writeLabHostsConfig } from "./global-setup";
+import { trackDescendants } from "../../scripts/proctree.mjs";
 
 const USER = "cm-e2e-admin";
 const PASSWORD = `Pw-${randomBytes(9).toString("base64url")}`;
 const PORT = 9094;
 let ws: ChildProcess | null = null;
+/** What that cockpit-ws starts (bridges, their dbus-daemon and ssh-agent): ended with it. */
+let tree: ReturnType<typeof trackDescendants> | null = null;
 
 const sh = (argv: string[], input?: string) => {
     const r = spawnSync(argv[0]!, argv.slice(1), { encoding: "utf8", ...(input !== undefined ? { input } : {}) });
@@ -40,6 +43,7 @@ test.beforeAll(async () => {
     for (const p of [`/home/${USER}/.local`, `/home/${USER}/.local/share`, `/home/${USER}/.local/share/cockpit`]) chownSync(p, uid, gid);
     sh(["chown", "-R", `${uid}:${gid}`, pkg]);
     ws = spawn("/usr/lib/cockpit/cockpit-ws", ["--no-tls", "--port", String(PORT), "--address", "127.0.0.1"], { stdio: "ignore" });
+    tree = trackDescendants(ws.pid!);
     for (let i = 0; i < 50; i++) {
         if (await fetch(`http://127.0.0.1:${PORT}/`).then(r => r.status > 0, () => false)) return;
         await new Promise(r => setTimeout(r, 200));
@@ -47,7 +51,9 @@ test.beforeAll(async () => {
     throw new Error("cockpit-ws did not start");
 });
 test.afterAll(() => {
+    tree?.look();
     ws?.kill("SIGTERM");
+    tree?.end();
     removeUser();
 });
 test.beforeEach(() => { writeLabHostsConfig(); clearHistory() });

@@ -1,0 +1,36 @@
+/**
+ * One machine, however it is reached: hosts are the same machine when libvirt reports the same
+ * host UUID (`virsh capabilities`), not when their URIs read alike. This host is also a known
+ * host under its address when admins list every host of the fleet: `qemu:///system` and
+ * `qemu+ssh://root@127.0.0.1/system` are one machine, and neither is a destination for the other.
+ */
+import type { Runner } from "../../pkg/lib/runner";
+import { parseCapabilities } from "../domains/parse";
+import * as v from "../virsh/argv";
+
+/** The host UUID libvirt reports for a connection; null when it cannot be read. */
+export async function hostUuidOf(runner: Runner, uri: string): Promise<string | null> {
+    try {
+        return parseCapabilities(await runner.run({ kind: "local" }, v.capabilities(uri), { timeoutMs: 30_000 })).hostUuid?.toLowerCase() ?? null;
+    } catch {
+        return null;
+    }
+}
+
+/** Known for both and equal. An unknown UUID is not a match: the pre-flight's same-host check still runs. */
+export function sameMachine(a: string | null | undefined, b: string | null | undefined): boolean {
+    return !!a && !!b && a.toLowerCase() === b.toLowerCase();
+}
+
+/** The items that are not the machine `source` is on. */
+export function otherMachines<T>(items: readonly T[], uuidOf: (t: T) => string | null | undefined, source: string | null | undefined): T[] {
+    return items.filter(t => !sameMachine(uuidOf(t), source));
+}
+
+/** One item per machine: `first` (e.g. the hosts being evacuated) are kept, then the others in order, unless their machine is already in. */
+export function onePerMachine<T>(items: readonly T[], uuidOf: (t: T) => string | null | undefined, first: (t: T) => boolean = () => false): T[] {
+    const kept: T[] = [];
+    for (const t of [...items.filter(first), ...items.filter(t => !first(t))])
+        if (!kept.some(k => sameMachine(uuidOf(k), uuidOf(t)))) kept.push(t);
+    return items.filter(t => kept.includes(t));
+}
