@@ -9,6 +9,7 @@ import { finishMigration, jobEnded, pollMigration, startMigration, type Deps } f
 import type { MigrationRecord } from "../history/records";
 import type { Domain } from "../domains/types";
 import { isActive } from "../domains/types";
+import { migrationTarget } from "../hosts/uri";
 import type { HostRef } from "./gather";
 import type { Move } from "./placement";
 
@@ -22,7 +23,7 @@ export function moveOptions(domain: Domain | undefined, dest: HostRef, copyStora
     return {
         duration: "permanent", mode: live ? "live" : "offline", storage: copyStorage && live ? "copy-all" : "shared",
         postcopy: false, autoConverge: false, tls: false, compressed: false, abortOnError: false,
-        ...(dest.migrationAddress && live ? { migrateUri: `tcp://${dest.migrationAddress}`, listenAddress: dest.migrationAddress } : {}),
+        ...(dest.migrationAddress && live ? migrationTarget(dest.migrationAddress) : {}),
     };
 }
 

@@ -7,6 +7,7 @@ import type { Domain } from "../domains/types";
 import type { KnownHost } from "../hosts/types";
 import { resolveDestination } from "../hosts/destination";
 import { targetForUri } from "../hosts/target";
+import { migrationTarget } from "../hosts/uri";
 import { defaultOptions, migrateArgv, validateOptions, type MigrationOptions } from "../migration/options";
 import { CommandLine } from "./CommandLine";
 import { Preflight } from "./Preflight";
@@ -53,7 +54,7 @@ export function MigrateDialog({ domain, sourceUri, sourceLabel, hosts, onClose, 
     const effective: MigrationOptions = useMemo(() => ({
         ...options,
         ...(dest?.known?.migrationAddress && !options.migrateUri
-            ? { migrateUri: `tcp://${dest.known.migrationAddress}`, listenAddress: dest.known.migrationAddress } : {}),
+            ? migrationTarget(dest.known.migrationAddress) : {}),
     }), [options, dest]);
     const check = validateOptions(effective, { domainState: domain.state, persistent: domain.persistent });
     const sameHost = dest !== null && dest.uri === sourceUri;

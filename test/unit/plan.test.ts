@@ -67,6 +67,12 @@ describe("running a plan", () => {
         for (const name of HOSTILE.filter(h => h && !h.includes("\0") && !/[\uD800-\uDFFF]/.test(h)))
             expect(moveArgv({ vm: name, from: "a", to: "b", memoryKiB: 0, vcpus: 0 }, refs, domains, false)).toContain(name);
     });
+    it("an IPv6 migration address is bracketed in --migrateuri, bare in --listen-address (issue 17 item 8)", () => {
+        const v6 = [refs[0]!, { ...refs[1]!, migrationAddress: "fd00::2" }];
+        const argv = moveArgv({ vm: "x", from: "a", to: "b", memoryKiB: 0, vcpus: 0 }, v6, domains, false);
+        expect(argv[argv.indexOf("--migrateuri") + 1]).toBe("tcp://[fd00::2]");
+        expect(argv[argv.indexOf("--listen-address") + 1]).toBe("fd00::2");
+    });
     it("one at a time per source; stops at the first failure and reports the rest as skipped", async () => {
         const started: string[] = [];
         let concurrent = 0, max = 0;
