@@ -11,7 +11,7 @@ import { dominfo } from "../virsh/argv";
 import * as vm from "../virsh/migrate";
 import type { DomainState } from "../domains/types";
 import { explainMigrationError } from "./errors";
-import { parseJobInfo, type JobStats } from "./jobinfo";
+import { isThisMigrationOut, parseJobInfo, type JobStats } from "./jobinfo";
 import type { MigrationOptions } from "./options";
 import { verifyAfterFailure, verifyMigration, type Presence } from "./verify";
 
@@ -137,7 +137,8 @@ export async function finishMigration(deps: Deps, record: MigrationRecord, job: 
         if (src === undefined) src = await ask(record.source.uri);
         if (dstAsked === undefined) dstAsked = await ask(record.destination.uri);
     }
-    const stats = completed && completed.type === "completed" ? completed : last;
+    const own = isThisMigrationOut(completed, endedAt - record.startedAt) ? completed : null;
+    const stats = own ?? last;
     // When the connection to the destination itself failed, nothing can have reached it.
     const dst = dstAsked === undefined && failure && NEVER_CONNECTED.has(failure.cause) ? null : dstAsked;
     let verification: MigrationRecord["verification"];
@@ -151,9 +152,9 @@ export async function finishMigration(deps: Deps, record: MigrationRecord, job: 
         endedAt,
         outcome: succeeded ? "completed" : failure?.cause === "cancelled" ? "cancelled" : job.lost ? "lost" : "failed",
         summary: {
-            durationMs: stats?.type === "completed" && stats.timeElapsedMs !== null ? stats.timeElapsedMs : endedAt - record.startedAt,
+            durationMs: own ? own.timeElapsedMs : endedAt - record.startedAt,
             dataBytes: stats?.dataProcessed ?? null,
-            downtimeMs: stats?.type === "completed" ? stats.downtimeMs : null,
+            downtimeMs: own ? own.downtimeMs : null,
         },
         verification,
         ...(failure ? { message: failure.message, explanation: { title: failure.title, fix: failure.fix } } : {}),

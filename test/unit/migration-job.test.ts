@@ -127,6 +127,33 @@ describe("migration job", () => {
         const unknown = await finishMigration({ runner: down, files: files2, sleep: async () => undefined }, rec2, { exitStatus: 1, lost: false, stdout: "", stderr: "error: internal error" }, null);
         expect(unknown.verification).toMatchObject({ ok: false, where: "Unknown" });
     });
+    describe("the summary uses domjobinfo --completed only when it is this migration-out job (issue 17 item 10)", () => {
+        const completedJob = (operation: number, elapsedMs: number) =>
+            `Job type: 3\n\noperation: ${operation}\ntime_elapsed: ${elapsedMs}\ndowntime: 42\ndata_processed: 999\n`;
+        const finish = async (completed: string, stderr: string, exitStatus: number) => {
+            const files = memoryStore();
+            const rec = await startMigration({ runner: scripted({ setsid: () => "" }), files, now: () => 10_000 }, req());
+            const runner = scripted({
+                "qemu:///system domjobinfo": argv => { expect(argv).toContain("--completed"); return completed },
+                "qemu:///system dominfo": argv => exitStatus === 0 ? notFound(argv) : "State:          running\nPersistent:     yes\n",
+                "qemu+tcp://b/system dominfo": argv => exitStatus === 0 ? "State:          running\nPersistent:     yes\n" : notFound(argv),
+            });
+            return finishMigration({ runner, files, now: () => 13_000 }, rec, { exitStatus, lost: false, stdout: "", stderr }, null);
+        };
+        it("a failure before the job began: the older incoming migration's stats are not this migration's", async () => {
+            // operation 4 = migration-in: the job that brought the VM here, days ago, 60 s long
+            const done = await finish(completedJob(4, 60_000), "error: Failed to connect socket to '/var/run/libvirt/libvirt-sock': Connection refused", 1);
+            expect(done.summary).toEqual({ durationMs: 3000, dataBytes: null, downtimeMs: null });
+        });
+        it("an outgoing migration longer than this whole migration began before it: not this one", async () => {
+            const done = await finish(completedJob(5, 60_000), "error: internal error", 1);
+            expect(done.summary).toEqual({ durationMs: 3000, dataBytes: null, downtimeMs: null });
+        });
+        it("this migration's own completed migration-out job gives duration, data and downtime", async () => {
+            const done = await finish(completedJob(5, 2500), "", 0);
+            expect(done.summary).toEqual({ durationMs: 2500, dataBytes: 999, downtimeMs: 42 });
+        });
+    });
     it("domainPresence: absent is null, connection errors throw", async () => {
         expect(await domainPresence(scripted({ dominfo: notFound }), "u", "vm")).toBeNull();
         await expect(domainPresence(scripted({}), "u", "vm")).rejects.toBeInstanceOf(RunError);
