@@ -29,6 +29,11 @@ export interface StartRequest {
     options: MigrationOptions;
     argv: string[];
     wasRunning: boolean;
+    /**
+     * Whether the source had a persistent definition. A transient VM has none to keep: after a
+     * Temporary migration it is gone from the source, which is then the expected result.
+     */
+    wasPersistent: boolean;
     user: string | null;
 }
 
@@ -38,7 +43,7 @@ export async function startMigration(deps: Deps, req: StartRequest): Promise<Mig
     const id = newRecordId(now);
     const record: MigrationRecord = {
         id, domain: req.domain, source: req.source, destination: req.destination, argv: req.argv,
-        options: { ...req.options, wasRunning: req.wasRunning }, user: req.user, startedAt: now, jobDir: `${JOBS_DIR}/${id}`, outcome: "running",
+        options: { ...req.options, wasRunning: req.wasRunning, wasPersistent: req.wasPersistent }, user: req.user, startedAt: now, jobDir: `${JOBS_DIR}/${id}`, outcome: "running",
     };
     await addRecord(deps.files, record);
     try {
@@ -119,7 +124,7 @@ function stateFromText(s: string): DomainState {
 /** Ends a record whose job has ended: outcome, explanation, summary, and the check on both hosts. */
 export async function finishMigration(deps: Deps, record: MigrationRecord, job: JobStatus, last: JobStats | null): Promise<MigrationRecord> {
     const endedAt = (deps.now ?? Date.now)();
-    const o = record.options as unknown as MigrationOptions & { wasRunning?: boolean };
+    const o = record.options as unknown as MigrationOptions & { wasRunning?: boolean; wasPersistent?: boolean };
     const succeeded = job.exitStatus === 0;
     const failure = succeeded ? null : explainMigrationError(job.stderr || (job.lost ? "The migration process ended without a status (killed, or the host restarted)" : ""));
     const names = { source: record.source.label, destination: record.destination.label };
@@ -145,7 +150,7 @@ export async function finishMigration(deps: Deps, record: MigrationRecord, job: 
     if (src === undefined || dst === undefined) {
         verification = { ok: false, where: "Unknown", problems: [`Could not ask libvirt on ${src === undefined ? names.source : names.destination} where the VM is.`] };
     } else {
-        const v = succeeded ? verifyMigration(o, src, dst, names) : verifyAfterFailure(src, dst, names, o.wasRunning ?? o.mode === "live");
+        const v = succeeded ? verifyMigration({ ...o, wasPersistent: o.wasPersistent ?? true }, src, dst, names) : verifyAfterFailure(src, dst, names, o.wasRunning ?? o.mode === "live");
         verification = { ok: v.ok, where: v.where, problems: v.problems };
     }
     const patch: Partial<MigrationRecord> = {

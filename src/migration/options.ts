@@ -85,6 +85,8 @@ export function validateOptions(o: MigrationOptions, ctx: DomainContext): Option
     for (const [key, value] of [["migrateUri", o.migrateUri], ["listenAddress", o.listenAddress]] as const) {
         if (value !== undefined && (value === "" || /[\s\0]/.test(value) || value.startsWith("-") || argProblem(value) !== null)) errors[key] = "Not a valid address";
     }
+    if (o.duration === "temporary" && !ctx.persistent && o.mode === "live")
+        warnings.push(_("This VM is transient: there is no definition here to keep. After the migration it exists only on the destination, until it shuts down there."));
     if (o.duration === "temporary" && o.storage === "shared" && active)
         warnings.push(_("Temporary migration keeps the definition here: never start it here while it runs on the destination, or both hosts will write to the same shared disks and corrupt them."));
     if (o.duration === "temporary" && o.storage !== "shared")

@@ -57,7 +57,7 @@ export async function runPlan(deps: Deps, refs: HostRef[], domains: Domain[], mo
         s.state = "running"; emit();
         try {
             let record = await startMigration(deps, { domain: s.move.vm, argv: migrateArgv(from.uri, s.move.vm, to.uri, options), options,
-                wasRunning: domain ? isActive(domain.state) : true, user: o.user,
+                wasRunning: domain ? isActive(domain.state) : true, wasPersistent: domain?.persistent ?? true, user: o.user,
                 source: { hostId: from.id, label: from.label, uri: from.uri }, destination: { hostId: to.id, label: to.label, uri: to.uri } });
             s.record = record; emit();
             for (;;) {

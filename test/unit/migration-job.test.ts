@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { verifyAfterFailure, verifyMigration, type Presence } from "../../src/migration/verify";
 import { domainPresence, finishMigration, jobEnded, startMigration } from "../../src/migration/job";
-import { defaultOptions } from "../../src/migration/options";
+import { defaultOptions, type MigrationOptions } from "../../src/migration/options";
 import { readHistory, HistoryConflictError } from "../../src/history/records";
 import { RunError, type Runner } from "../../pkg/lib/runner";
 import type { FileStore } from "../../src/hosts/config";
@@ -59,9 +59,9 @@ function scripted(answers: Record<string, (argv: readonly string[]) => string>):
 }
 
 const notFound = (argv: readonly string[]) => { throw new RunError("exit-status", "error: failed to get domain 'vm'", argv, 1, "error: failed to get domain 'vm'") };
-const req = () => ({
+const req = (o: Partial<MigrationOptions> = {}, wasPersistent = true) => ({
     domain: "vm", argv: ["virsh", "-c", "qemu:///system", "migrate", "--live", "--domain", "vm", "--desturi", "qemu+tcp://b/system"],
-    options: defaultOptions("running"), wasRunning: true, user: "admin",
+    options: { ...defaultOptions("running"), ...o }, wasRunning: true, wasPersistent, user: "admin",
     source: { hostId: "localhost", label: "A", uri: "qemu:///system" }, destination: { hostId: "b", label: "B", uri: "qemu+tcp://b/system" },
 });
 
@@ -153,6 +153,22 @@ describe("migration job", () => {
             const done = await finish(completedJob(5, 2500), "", 0);
             expect(done.summary).toEqual({ durationMs: 2500, dataBytes: 999, downtimeMs: 42 });
         });
+    });
+    it("a Temporary migration of a transient VM: gone from the source is what was asked (issue 17 item 9)", async () => {
+        const files = memoryStore();
+        const rec = await startMigration({ runner: scripted({ setsid: () => "" }), files }, req({ duration: "temporary" }, false));
+        const runner = scripted({
+            "qemu:///system domjobinfo": () => "Job type: 0\n",
+            "qemu:///system dominfo": notFound,
+            "qemu+tcp://b/system dominfo": () => "State:          running\nPersistent:     no\n",
+        });
+        const done = await finishMigration({ runner, files }, rec, { exitStatus: 0, lost: false, stdout: "", stderr: "" }, null);
+        expect(done.verification).toEqual({ ok: true, where: "Running on B", problems: [] });
+        // the same end for a persistent VM is still a lost definition
+        const files2 = memoryStore();
+        const rec2 = await startMigration({ runner: scripted({ setsid: () => "" }), files: files2 }, req({ duration: "temporary" }, true));
+        const lost = await finishMigration({ runner, files: files2 }, rec2, { exitStatus: 0, lost: false, stdout: "", stderr: "" }, null);
+        expect(lost.verification?.problems).toEqual(["The definition on A is gone."]);
     });
     it("domainPresence: absent is null, connection errors throw", async () => {
         expect(await domainPresence(scripted({ dominfo: notFound }), "u", "vm")).toBeNull();

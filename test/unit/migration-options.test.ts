@@ -78,6 +78,10 @@ describe("validation never offers what libvirt refuses", () => {
         expect(w({ postcopy: true })).toMatch(/lost/);
         expect(w({})).toBe("");
     });
+    it("a Temporary migration of a transient VM says the VM leaves this host entirely (issue 17 item 9)", () => {
+        const w = validateOptions(base({ duration: "temporary" }), { domainState: "running", persistent: false }).warnings.join(" ");
+        expect(w).toMatch(/transient: there is no definition here to keep/);
+    });
 });
 
 describe("hostile domain names and URIs are data, never options", () => {
