@@ -11,36 +11,53 @@ import type { Domain } from "../domains/types";
 import { isActive } from "../domains/types";
 import { migrationTarget } from "../hosts/uri";
 import type { HostRef } from "./gather";
-import type { Move } from "./placement";
+import type { Move, PlanVm } from "./placement";
 
 export type MoveState = "waiting" | "running" | "completed" | "failed" | "cancelled" | "skipped";
 
 export interface MoveStatus { move: Move; state: MoveState; record?: MigrationRecord; message?: string; where?: string }
 
-/** The options each move migrates with: live for running VMs, offline for shut-off ones, permanent. */
-export function moveOptions(domain: Domain | undefined, dest: HostRef, copyStorage: boolean): MigrationOptions {
+/**
+ * The VMs as gathered for a plan that copies disks (each knows, per destination, the disks that
+ * destination cannot see); null: the plan copies nothing.
+ */
+export type Copies = readonly PlanVm[] | null;
+
+/** The disk targets a move copies: only those its destination cannot see; the others are shared. */
+export function copyDisksOf(copies: Copies, move: Move): string[] {
+    if (!copies) return [];
+    return copies.find(v => v.name === move.vm && v.hostId === move.from)?.copyDisks?.[move.to] ?? [];
+}
+
+/**
+ * The options each move migrates with: live for running VMs, offline for shut-off ones, permanent.
+ * Disks are copied per VM with --migrate-disks, never all of them: --copy-storage-all on a disk
+ * the destination already sees (shared storage) mirrors the image onto itself.
+ */
+export function moveOptions(domain: Domain | undefined, dest: HostRef, copyDisks: string[]): MigrationOptions {
     const live = domain ? isActive(domain.state) : true;
+    const copy = live && copyDisks.length > 0;
     return {
-        duration: "permanent", mode: live ? "live" : "offline", storage: copyStorage && live ? "copy-all" : "shared",
+        duration: "permanent", mode: live ? "live" : "offline", storage: copy ? "copy-all" : "shared", ...(copy ? { migrateDisks: copyDisks } : {}),
         postcopy: false, autoConverge: false, tls: false, compressed: false, abortOnError: false,
         ...(dest.migrationAddress && live ? migrationTarget(dest.migrationAddress) : {}),
     };
 }
 
-export function moveArgv(move: Move, refs: HostRef[], domains: Domain[], copyStorage: boolean): string[] {
+export function moveArgv(move: Move, refs: HostRef[], domains: Domain[], copies: Copies): string[] {
     const from = refs.find(r => r.id === move.from)!, to = refs.find(r => r.id === move.to)!;
-    return migrateArgv(from.uri, move.vm, to.uri, moveOptions(domains.find(d => d.name === move.vm), to, copyStorage));
+    return migrateArgv(from.uri, move.vm, to.uri, moveOptions(domains.find(d => d.name === move.vm), to, copyDisksOf(copies, move)));
 }
 
 /** The whole plan as a shell script of `virsh migrate` lines (each argument quoted). */
-export function planScript(moves: Move[], refs: HostRef[], domains: Domain[], copyStorage: boolean): string {
+export function planScript(moves: Move[], refs: HostRef[], domains: Domain[], copies: Copies): string {
     return ["#!/bin/sh", "# cockpit-migrate plan: one virsh migrate per VM, in order; stops at the first failure", "set -e",
-        ...moves.map(m => displayCommand(moveArgv(m, refs, domains, copyStorage)))].join("\n") + "\n";
+        ...moves.map(m => displayCommand(moveArgv(m, refs, domains, copies)))].join("\n") + "\n";
 }
 
 export interface RunControl { paused: boolean; cancelled: boolean }
 
-export interface RunOptions { perSource: number; stopOnFailure: boolean; copyStorage: boolean; user: string | null; pollMs?: number }
+export interface RunOptions { perSource: number; stopOnFailure: boolean; copies: Copies; user: string | null; pollMs?: number }
 
 /** Runs the moves; `onUpdate` gets every status change. Returns the final statuses. */
 export async function runPlan(deps: Deps, refs: HostRef[], domains: Domain[], moves: Move[], o: RunOptions, control: RunControl,
@@ -53,7 +70,7 @@ export async function runPlan(deps: Deps, refs: HostRef[], domains: Domain[], mo
     const one = async (s: MoveStatus) => {
         const from = refs.find(r => r.id === s.move.from)!, to = refs.find(r => r.id === s.move.to)!;
         const domain = domains.find(d => d.name === s.move.vm);
-        const options = moveOptions(domain, to, o.copyStorage);
+        const options = moveOptions(domain, to, copyDisksOf(o.copies, s.move));
         s.state = "running"; emit();
         try {
             let record = await startMigration(deps, { domain: s.move.vm, argv: migrateArgv(from.uri, s.move.vm, to.uri, options), options,

@@ -212,11 +212,25 @@ describe("storage check when copying the disks", () => {
         const r = await storage(async () => { throw new Error("error: Storage volume not found") }, input, d, async () => false);
         expect(r).toEqual([expect.objectContaining({ severity: "pass", title: "vda: /var/lib/libvirt/images/vm.qcow2 will be copied" })]);
     });
-    it("a file already there (listed by a pool or not) would be overwritten: a warning that says so", async () => {
+    it("an image the destination already sees (listed by a pool or not) is an error when copied, not a warning (issue 17 item 3)", async () => {
         for (const [vol, file] of [[true, true], [false, true]] as const) {
-            const r = await storage(async () => { if (!vol) throw new Error("not found"); return "Name: vm.qcow2\n" }, input, d, async () => file);
-            expect(r[0]).toMatchObject({ severity: "warning", title: "vda: /var/lib/libvirt/images/vm.qcow2 already exists on B and the copy will overwrite it" });
-            expect(r[0]!.fix).toMatch(/no other VM on the destination uses that file/);
+            const r = await storage(async () => { if (!vol) throw new Error("error: Storage volume not found: no storage vol with matching path"); return "Name: vm.qcow2\n" }, input, d, async () => file);
+            expect(r[0]).toMatchObject({ severity: "error", title: "vda: /var/lib/libvirt/images/vm.qcow2 is visible on B: copying it would write over the image the destination already has",
+                disk: { target: "vda", visible: true } });
+            expect(r[0]!.fix).toMatch(/copy only the disks the destination cannot see/);
         }
+    });
+    it("with --migrate-disks only the listed disks are copied; a visible disk left out is shared", async () => {
+        const two = parseDefinition("<domain type='qemu'><name>vm</name><devices><disk type='file' device='disk'><source file='/shared/a.qcow2'/><target dev='vda'/></disk>" +
+            "<disk type='file' device='disk'><source file='/local/b.qcow2'/><target dev='vdb'/></disk></devices></domain>");
+        const only = { ...input, options: { ...input.options, migrateDisks: ["vdb"] } };
+        const run = async (argv: string[]) => { if (argv.includes("/shared/a.qcow2")) return "Name: a.qcow2\n"; throw new Error("error: Storage volume not found: no storage vol with matching path") };
+        const r = await storage(run, only, two, null);
+        expect(r.map(x => [x.id, x.severity, x.disk])).toEqual([["storage:vda", "pass", { target: "vda", visible: true }], ["storage:vdb", "pass", { target: "vdb", visible: false }]]);
+    });
+    it("a vol-info that fails for another reason (timeout, lost connection) is no verdict: never copy on a guess", async () => {
+        const r = await storage(async () => { throw new Error("error: Cannot recv data: Connection reset by peer") }, input, d, null);
+        expect(r[0]).toMatchObject({ id: "storage:vda", unchecked: true });
+        expect(r[0]!.disk).toBeUndefined();
     });
 });
