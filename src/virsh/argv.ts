@@ -67,6 +67,16 @@ export function volInfo(uri: string, path: string): string[] {
     return virsh(uri, "vol-info", "--vol", checkValue("volume path", path));
 }
 
+/** A volume by its name in a pool (a type='volume' disk), as the host holding that pool sees it. */
+export function volInfoInPool(uri: string, pool: string, volume: string): string[] {
+    return virsh(uri, "vol-info", "--pool", checkValue("pool name", pool), "--vol", checkValue("volume name", volume));
+}
+
+/** The host's secrets: UUID and usage ("ceph client.libvirt secret"); never their values. */
+export function secretList(uri: string): string[] {
+    return virsh(uri, "secret-list");
+}
+
 export function version(uri: string): string[] {
     return virsh(uri, "version");
 }

@@ -19,7 +19,7 @@ import { HOSTILE } from "./hostile";
 
 const URI = "qemu:///system";
 /** Options whose next argv element is their value. */
-const VALUE_OPTIONS = new Set(["-c", "--domain", "--desturi", "--network", "--vol", "--virttype", "--migrateuri", "--listen-address", "-l", "-p"]);
+const VALUE_OPTIONS = new Set(["-c", "--domain", "--desturi", "--network", "--vol", "--virttype", "--migrateuri", "--listen-address", "-l", "-p", "--pool", "--migrate-disks"]);
 
 type Builder = (s: string) => string[];
 const builders: Record<string, Builder> = {
@@ -29,6 +29,8 @@ const builders: Record<string, Builder> = {
     "hypervisor-cpu-compare virttype": s => v.hypervisorCpuCompare(URI, s),
     "net-info": s => v.netInfo(URI, s),
     "vol-info": s => v.volInfo(URI, s),
+    "vol-info --pool": s => v.volInfoInPool(URI, s, "vm.qcow2"),
+    "vol-info --pool P --vol": s => v.volInfoInPool(URI, "default", s),
     "domstate": s => v.domstate(URI, s),
     "dominfo": s => v.dominfo(URI, s),
     "dumpxml": s => v.dumpxml(URI, s, true),
@@ -43,6 +45,7 @@ const builders: Record<string, Builder> = {
     "migrate-setspeed": s => m.migrateSetSpeed(URI, s, 100),
     "migrateArgv domain": s => migrateArgv(URI, s, "qemu+ssh://root@h/system", defaultOptions("running")),
     "migrateArgv migrateuri": s => migrateArgv(URI, "vm", "qemu+ssh://root@h/system", { ...defaultOptions("running"), migrateUri: s }),
+    "migrateArgv migrate-disks": s => migrateArgv(URI, "vm", "qemu+ssh://root@h/system", { ...defaultOptions("running"), storage: "copy-all", migrateDisks: [s] }),
     "ssh host": s => sshArgv(s, "root", undefined, ["true"]),
     "ssh user": s => sshArgv("h", s, undefined, ["true"]),
     "ssh-keyscan host": s => keyscanArgv(s),
