@@ -8,7 +8,7 @@ import type { FileStore } from "../hosts/config";
 import * as v from "../virsh/argv";
 import * as c from "../virsh/cpu";
 import { hostModelCpu, mergeHostCpus, parseCompare, parseCpu, type CompareVerdict, type CpuModel, type HostCpu } from "./hostcpu";
-import { cpuOf, replaceCpu } from "./definition";
+import { cpuOf, replaceCpuExplained } from "./definition";
 
 const LOCAL = { kind: "local" } as const;
 export const BACKUP_DIR = "/var/lib/cockpit-migrate/cpu-backups";
@@ -44,7 +44,7 @@ export function validateBaseline(runner: Runner, hosts: CpuHost[], baselineXml: 
     }));
 }
 
-export interface ApplyResult { domain: string; ok: boolean; backup: string | null; error?: string; before?: string; after?: string }
+export interface ApplyResult { domain: string; ok: boolean; backup: string | null; error?: string; before?: string; after?: string; dropped?: string[] }
 
 const stamp = (now: number) => new Date(now).toISOString().replace(/[:.]/g, "-");
 /** A file name for the backup of a domain's definition: the name is encoded, never a path. */
@@ -54,9 +54,10 @@ export function backupPath(domain: string, now: number): string {
 }
 
 /** The new definition of one VM (for the diff), without changing anything. */
-export async function preview(runner: Runner, uri: string, domain: string, baselineXml: string): Promise<{ before: string; after: string }> {
+export async function preview(runner: Runner, uri: string, domain: string, baselineXml: string): Promise<{ before: string; after: string; dropped: string[] }> {
     const before = await runner.run(LOCAL, v.dumpxml(uri, domain, true), { timeoutMs: 30_000 });
-    return { before, after: replaceCpu(before, baselineXml) };
+    const r = replaceCpuExplained(before, baselineXml);
+    return { before, after: r.xml, dropped: r.dropped };
 }
 
 /**
@@ -69,11 +70,11 @@ export async function applyBaseline(runner: Runner, files: FileStore, uri: strin
     for (const domain of domains) {
         let backup: string | null = null;
         try {
-            const { before, after } = await preview(runner, uri, domain, baselineXml);
+            const { before, after, dropped } = await preview(runner, uri, domain, baselineXml);
             backup = backupPath(domain, now());
             await files.replace(backup, before, null);
             await runner.run(LOCAL, c.defineFromStdin(uri), { input: after, timeoutMs: 30_000 });
-            results.push({ domain, ok: true, backup, before, after });
+            results.push({ domain, ok: true, backup, before, after, dropped });
         } catch (e) {
             results.push({ domain, ok: false, backup, error: message(e) });
         }
