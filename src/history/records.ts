@@ -32,6 +32,8 @@ export interface MigrationRecord {
     /** Why it failed and what to do, in words. */
     explanation?: { title: string; fix: string };
     summary?: { durationMs: number | null; dataBytes: number | null; downtimeMs: number | null };
+    /** What was done about autostart (carried over, turned off on the source, turned back on), in words. */
+    autostart?: { ok: boolean; text: string };
     /** Where the domain is after the end, from libvirt on both hosts. */
     verification?: { ok: boolean; where: string; problems: string[] };
 }

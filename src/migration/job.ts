@@ -14,6 +14,7 @@ import { explainMigrationError } from "./errors";
 import { isThisMigrationOut, parseJobInfo, type JobStats } from "./jobinfo";
 import type { MigrationOptions } from "./options";
 import { verifyAfterFailure, verifyMigration, type Presence } from "./verify";
+import { AutostartRefused, autostartAfterEnd, autostartBeforeStart } from "./autostart";
 
 const LOCAL = { kind: "local" } as const;
 
@@ -34,6 +35,8 @@ export interface StartRequest {
      * Temporary migration it is gone from the source, which is then the expected result.
      */
     wasPersistent: boolean;
+    /** Whether the VM starts at boot on the source (`virsh list --autostart`). */
+    wasAutostart: boolean;
     user: string | null;
 }
 
@@ -43,10 +46,16 @@ export async function startMigration(deps: Deps, req: StartRequest): Promise<Mig
     const id = newRecordId(now);
     const record: MigrationRecord = {
         id, domain: req.domain, source: req.source, destination: req.destination, argv: req.argv,
-        options: { ...req.options, wasRunning: req.wasRunning, wasPersistent: req.wasPersistent }, user: req.user, startedAt: now, jobDir: `${JOBS_DIR}/${id}`, outcome: "running",
+        options: { ...req.options, wasRunning: req.wasRunning, wasPersistent: req.wasPersistent, wasAutostart: req.wasAutostart }, user: req.user, startedAt: now, jobDir: `${JOBS_DIR}/${id}`, outcome: "running",
     };
+    // refused before anything is recorded: nothing has happened
+    if (req.options.duration === "temporary" && req.wasAutostart && !req.options.disableSourceAutostart) throw new AutostartRefused(req.domain);
     await addRecord(deps.files, record);
     try {
+        if (await autostartBeforeStart(deps.runner, req.options, req.source.uri, req.domain, req.wasAutostart)) {
+            record.options = { ...record.options, sourceAutostartDisabled: true };
+            await updateRecord(deps.files, id, { options: record.options });
+        }
         await deps.runner.run(LOCAL, detachedArgv(record.jobDir, req.argv));
     } catch (e) {
         const message = isRunError(e) ? e.stderr || e.message : String(e);
@@ -153,8 +162,11 @@ export async function finishMigration(deps: Deps, record: MigrationRecord, job: 
         const v = succeeded ? verifyMigration({ ...o, wasPersistent: o.wasPersistent ?? true }, src, dst, names) : verifyAfterFailure(src, dst, names, o.wasRunning ?? o.mode === "live");
         verification = { ok: v.ok, where: v.where, problems: v.problems };
     }
+    const note = src === undefined || dst === undefined ? null
+        : await autostartAfterEnd(deps.runner, record, succeeded, src !== null, dst !== null);
     const patch: Partial<MigrationRecord> = {
         endedAt,
+        ...(note ? { autostart: { ok: note.ok, text: note.text } } : {}),
         outcome: succeeded ? "completed" : failure?.cause === "cancelled" ? "cancelled" : job.lost ? "lost" : "failed",
         summary: {
             durationMs: own ? own.timeElapsedMs : endedAt - record.startedAt,

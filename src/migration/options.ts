@@ -35,6 +35,12 @@ export interface MigrationOptions {
     /** --migrateuri, --listen-address: where the destination receives migration data */
     migrateUri?: string | undefined;
     listenAddress?: string | undefined;
+    /**
+     * Temporary migration of an autostart VM: the admin agrees to `virsh autostart --disable` on
+     * the source first (libvirt keeps the source's autostart, and the next boot there would start
+     * the VM a second time while it runs on the destination).
+     */
+    disableSourceAutostart?: boolean | undefined;
 }
 
 export function defaultOptions(state: DomainState): MigrationOptions {
@@ -53,7 +59,7 @@ export function defaultOptions(state: DomainState): MigrationOptions {
 export type OptionErrors = Partial<Record<keyof MigrationOptions, string>>;
 export interface OptionCheck { errors: OptionErrors; warnings: string[] }
 
-export interface DomainContext { domainState: DomainState; persistent: boolean }
+export interface DomainContext { domainState: DomainState; persistent: boolean; autostart?: boolean }
 
 const intIn = (v: number | undefined, lo: number, hi: number) => v === undefined || (Number.isInteger(v) && v >= lo && v <= hi);
 
@@ -95,6 +101,10 @@ export function validateOptions(o: MigrationOptions, ctx: DomainContext): Option
         else if (o.migrateDisks.length === 0) errors.migrateDisks = _("No disk to copy: choose shared storage");
         else if (o.migrateDisks.some(t => migrateDiskProblem(t) !== null)) errors.migrateDisks = _("Not a disk target (vda, sdb, …)");
     }
+    if (o.duration === "temporary" && ctx.autostart && !o.disableSourceAutostart)
+        errors.disableSourceAutostart = _("This VM starts automatically on this host: after a Temporary migration the next boot here would start it a second time while it runs on the destination (two QEMUs on one disk). Turn autostart off here for the migration, or migrate it Permanently.");
+    if (o.duration === "permanent" && ctx.autostart)
+        warnings.push(_("This VM starts automatically: libvirt does not carry autostart over, so it is turned on on the destination (virsh autostart) once the VM is there."));
     if (o.duration === "temporary" && !ctx.persistent && o.mode === "live")
         warnings.push(_("This VM is transient: there is no definition here to keep. After the migration it exists only on the destination, until it shuts down there."));
     if (o.duration === "temporary" && o.storage === "shared" && active)

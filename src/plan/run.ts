@@ -3,7 +3,7 @@
  * history record, verification on both hosts), at most `perSource` at a time from each source
  * host; pause, cancel the rest, stop on the first failure or go on; a final report.
  */
-import { displayCommand } from "../virsh/argv";
+import { autostart, displayCommand } from "../virsh/argv";
 import { migrateArgv, type MigrationOptions } from "../migration/options";
 import { finishMigration, jobEnded, pollMigration, startMigration, type Deps } from "../migration/job";
 import type { MigrationRecord } from "../history/records";
@@ -49,10 +49,20 @@ export function moveArgv(move: Move, refs: HostRef[], domains: Domain[], copies:
     return migrateArgv(from.uri, move.vm, to.uri, moveOptions(domains.find(d => d.name === move.vm), to, copyDisksOf(copies, move)));
 }
 
+/**
+ * The commands of one move: the migration, then, for a VM that starts at boot, `virsh autostart`
+ * on the destination (libvirt does not carry autostart over: the moved VM would not start at boot).
+ */
+export function moveCommands(move: Move, refs: HostRef[], domains: Domain[], copies: Copies): string[][] {
+    const to = refs.find(r => r.id === move.to)!;
+    const carry = domains.find(d => d.name === move.vm)?.autostart ? [autostart(to.uri, move.vm, true)] : [];
+    return [moveArgv(move, refs, domains, copies), ...carry];
+}
+
 /** The whole plan as a shell script of `virsh migrate` lines (each argument quoted). */
 export function planScript(moves: Move[], refs: HostRef[], domains: Domain[], copies: Copies): string {
     return ["#!/bin/sh", "# cockpit-migrate plan: one virsh migrate per VM, in order; stops at the first failure", "set -e",
-        ...moves.map(m => displayCommand(moveArgv(m, refs, domains, copies)))].join("\n") + "\n";
+        ...moves.flatMap(m => moveCommands(m, refs, domains, copies).map(displayCommand))].join("\n") + "\n";
 }
 
 export interface RunControl { paused: boolean; cancelled: boolean }
@@ -74,7 +84,8 @@ export async function runPlan(deps: Deps, refs: HostRef[], domains: Domain[], mo
         s.state = "running"; emit();
         try {
             let record = await startMigration(deps, { domain: s.move.vm, argv: migrateArgv(from.uri, s.move.vm, to.uri, options), options,
-                wasRunning: domain ? isActive(domain.state) : true, wasPersistent: domain?.persistent ?? true, user: o.user,
+                wasRunning: domain ? isActive(domain.state) : true, wasPersistent: domain?.persistent ?? true,
+                wasAutostart: domain?.autostart ?? false, user: o.user,
                 source: { hostId: from.id, label: from.label, uri: from.uri }, destination: { hostId: to.id, label: to.label, uri: to.uri } });
             s.record = record; emit();
             for (;;) {
@@ -84,7 +95,7 @@ export async function runPlan(deps: Deps, refs: HostRef[], domains: Domain[], mo
             }
             s.record = record;
             s.state = record.outcome === "completed" ? "completed" : record.outcome === "cancelled" ? "cancelled" : "failed";
-            s.message = record.explanation?.title ?? record.message;
+            s.message = [record.explanation?.title ?? record.message, record.autostart?.text].filter(Boolean).join(" ") || undefined;
             s.where = record.verification?.where;
         } catch (e) {
             s.state = "failed";

@@ -56,7 +56,7 @@ export function MigrateDialog({ domain, sourceUri, sourceLabel, hosts, onClose, 
         ...(dest?.known?.migrationAddress && !options.migrateUri
             ? migrationTarget(dest.known.migrationAddress) : {}),
     }), [options, dest]);
-    const check = validateOptions(effective, { domainState: domain.state, persistent: domain.persistent });
+    const check = validateOptions(effective, { domainState: domain.state, persistent: domain.persistent, autostart: domain.autostart });
     const sameHost = dest !== null && dest.uri === sourceUri;
     let argv: string[] | null = null;
     let argvError: string | null = null;
@@ -113,6 +113,11 @@ export function MigrateDialog({ domain, sourceUri, sourceLabel, hosts, onClose, 
                             onChange={() => set({ duration: "permanent" })} description={_("The VM moves: defined on the destination, removed from this host.")} />
                         <Radio id="duration-temporary" name="duration" label={_("Temporary")} isChecked={options.duration === "temporary"}
                             onChange={() => set({ duration: "temporary" })} description={_("Runs on the destination until it shuts down; its definition stays here.")} />
+                        {domain.autostart && options.duration === "temporary" && <>
+                            <Checkbox id="opt-disable-source-autostart" label={_("Turn autostart off on this host first (virsh autostart --disable)")}
+                                isChecked={options.disableSourceAutostart === true} onChange={(_e, v) => set({ disableSourceAutostart: v || undefined })} />
+                            <Help error={check.errors.disableSourceAutostart} />
+                        </>}
                     </FormGroup>
 
                     <FormGroup role="radiogroup" label={_("Mode")} fieldId="migrate-mode" isInline>

@@ -149,6 +149,7 @@ export function MigrationResult({ record, onDismiss }: { record: MigrationRecord
             {record.explanation && <p><strong>{record.explanation.title}.</strong> {record.explanation.fix}</p>}
             {v && <p>{format(_("Checked on both hosts: $0."), v.where)}</p>}
             {v && v.problems.length > 0 && <List>{v.problems.map(p => <ListItem key={p}>{p}</ListItem>)}</List>}
+            {record.autostart && <p data-autostart={record.autostart.ok ? "ok" : "failed"}>{record.autostart.text}</p>}
             {record.summary && (
                 <p>{format(_("Duration $0 · data $1 · downtime $2"), formatDuration(record.summary.durationMs), formatBytes(record.summary.dataBytes), formatDuration(record.summary.downtimeMs))}</p>
             )}

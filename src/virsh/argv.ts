@@ -97,6 +97,11 @@ export function domstate(uri: string, domain: string): string[] {
     return virsh(uri, "domstate", "--domain", checkValue("domain name", domain), "--reason");
 }
 
+/** `virsh autostart`: start the VM when that host's libvirtd starts (at boot), or not (`--disable`). */
+export function autostart(uri: string, domain: string, enable: boolean): string[] {
+    return virsh(uri, "autostart", "--domain", checkValue("domain name", domain), ...(enable ? [] : ["--disable"]));
+}
+
 export function dominfo(uri: string, domain: string): string[] {
     return virsh(uri, "dominfo", "--domain", checkValue("domain name", domain));
 }

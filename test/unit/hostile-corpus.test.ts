@@ -33,6 +33,7 @@ const builders: Record<string, Builder> = {
     "vol-info --pool P --vol": s => v.volInfoInPool(URI, "default", s),
     "domstate": s => v.domstate(URI, s),
     "dominfo": s => v.dominfo(URI, s),
+    "autostart": s => v.autostart(URI, s, false),
     "dumpxml": s => v.dumpxml(URI, s, true),
     "domblklist": s => v.domblklist(URI, s),
     "domblkinfo": s => v.domblkinfoAll(URI, s),

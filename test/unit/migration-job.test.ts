@@ -59,9 +59,9 @@ function scripted(answers: Record<string, (argv: readonly string[]) => string>):
 }
 
 const notFound = (argv: readonly string[]) => { throw new RunError("exit-status", "error: failed to get domain 'vm'", argv, 1, "error: failed to get domain 'vm'") };
-const req = (o: Partial<MigrationOptions> = {}, wasPersistent = true) => ({
+const req = (o: Partial<MigrationOptions> = {}, wasPersistent = true, wasAutostart = false) => ({
     domain: "vm", argv: ["virsh", "-c", "qemu:///system", "migrate", "--live", "--domain", "vm", "--desturi", "qemu+tcp://b/system"],
-    options: { ...defaultOptions("running"), ...o }, wasRunning: true, wasPersistent, user: "admin",
+    options: { ...defaultOptions("running"), ...o }, wasRunning: true, wasPersistent, wasAutostart, user: "admin",
     source: { hostId: "localhost", label: "A", uri: "qemu:///system" }, destination: { hostId: "b", label: "B", uri: "qemu+tcp://b/system" },
 });
 
@@ -169,6 +169,62 @@ describe("migration job", () => {
         const rec2 = await startMigration({ runner: scripted({ setsid: () => "" }), files: files2 }, req({ duration: "temporary" }, true));
         const lost = await finishMigration({ runner, files: files2 }, rec2, { exitStatus: 0, lost: false, stdout: "", stderr: "" }, null);
         expect(lost.verification?.problems).toEqual(["The definition on A is gone."]);
+    });
+    describe("autostart (issue 17 item 1)", () => {
+        const running = () => "State:          running\nPersistent:     yes\n";
+        const transientThere = () => "State:          running\nPersistent:     no\n";
+        const shutOff = () => "State:          shut off\nPersistent:     yes\n";
+        const ok = { exitStatus: 0, lost: false, stdout: "", stderr: "" };
+        it("a Temporary migration of an autostart VM without consent is refused before anything runs or is recorded", async () => {
+            const files = memoryStore();
+            const runner = scripted({ setsid: () => "" });
+            await expect(startMigration({ runner, files }, req({ duration: "temporary" }, true, true))).rejects.toThrow(/starts automatically on the source/);
+            expect(runner.calls).toEqual([]);
+            expect((await readHistory(files)).records).toEqual([]);
+        });
+        it("with consent: autostart off on the source before the start, and the result says so", async () => {
+            const files = memoryStore();
+            const runner = scripted({ setsid: () => "", "qemu:///system autostart": () => "Domain 'vm' unmarked as autostarted\n" });
+            const rec = await startMigration({ runner, files }, req({ duration: "temporary", disableSourceAutostart: true }, true, true));
+            expect(runner.calls.map(c => c[0] === "virsh" ? c.slice(2).join(" ") : c[0])).toEqual(["qemu:///system autostart --domain vm --disable", "setsid"]);
+            expect(rec.options).toMatchObject({ sourceAutostartDisabled: true });
+            const after = scripted({ "qemu:///system domjobinfo": () => "Job type: 0\n", "qemu:///system dominfo": shutOff, "qemu+tcp://b/system dominfo": transientThere });
+            const done = await finishMigration({ runner: after, files }, rec, ok, null);
+            expect(done.autostart).toEqual({ ok: true, text: expect.stringMatching(/^Autostart is off on A/) });
+            expect(after.calls.some(c => c[3] === "autostart")).toBe(false);
+        });
+        it("with consent, a failed migration turns autostart back on where the VM still is", async () => {
+            const files = memoryStore();
+            const rec = await startMigration({ runner: scripted({ setsid: () => "", autostart: () => "" }), files }, req({ duration: "temporary", disableSourceAutostart: true }, true, true));
+            const after = scripted({ "qemu:///system domjobinfo": () => "Job type: 0\n", "qemu:///system dominfo": running, "qemu+tcp://b/system dominfo": notFound,
+                "qemu:///system autostart": () => "Domain 'vm' marked as autostarted\n" });
+            const done = await finishMigration({ runner: after, files, sleep: async () => undefined }, rec, { exitStatus: 1, lost: false, stdout: "", stderr: "error: internal error" }, null);
+            expect(after.calls.find(c => c[3] === "autostart")).toEqual(["virsh", "-c", "qemu:///system", "autostart", "--domain", "vm"]);
+            expect(done.autostart).toEqual({ ok: true, text: "Autostart turned back on on A: the VM did not move." });
+        });
+        it("a Permanent move of an autostart VM turns autostart on on the destination (libvirt does not carry it)", async () => {
+            const files = memoryStore();
+            const rec = await startMigration({ runner: scripted({ setsid: () => "" }), files }, req({}, true, true));
+            const after = scripted({ "qemu:///system domjobinfo": () => "Job type: 0\n", "qemu:///system dominfo": notFound, "qemu+tcp://b/system dominfo": running,
+                "qemu+tcp://b/system autostart": () => "Domain 'vm' marked as autostarted\n" });
+            const done = await finishMigration({ runner: after, files }, rec, ok, null);
+            expect(after.calls.find(c => c[3] === "autostart")).toEqual(["virsh", "-c", "qemu+tcp://b/system", "autostart", "--domain", "vm"]);
+            expect(done.autostart).toEqual({ ok: true, text: "Autostart carried over: B starts the VM at boot (virsh autostart)." });
+            expect((await readHistory(files)).records[0]!.autostart?.ok).toBe(true);
+            // a VM without autostart: nothing is turned on
+            const files2 = memoryStore();
+            const plain = await startMigration({ runner: scripted({ setsid: () => "" }), files: files2 }, req());
+            const after2 = scripted({ "qemu:///system domjobinfo": () => "Job type: 0\n", "qemu:///system dominfo": notFound, "qemu+tcp://b/system dominfo": running });
+            expect((await finishMigration({ runner: after2, files: files2 }, plain, ok, null)).autostart).toBeUndefined();
+        });
+        it("when the destination refuses, the result says autostart is lost and what to run", async () => {
+            const files = memoryStore();
+            const rec = await startMigration({ runner: scripted({ setsid: () => "" }), files }, req({}, true, true));
+            const after = scripted({ "qemu:///system domjobinfo": () => "Job type: 0\n", "qemu:///system dominfo": notFound, "qemu+tcp://b/system dominfo": running,
+                "qemu+tcp://b/system autostart": argv => { throw new RunError("exit-status", "x", argv, 1, "error: Failed to mark domain 'vm' as autostarted") } });
+            const done = await finishMigration({ runner: after, files }, rec, ok, null);
+            expect(done.autostart).toMatchObject({ ok: false, text: expect.stringMatching(/could not be turned on on B .*run virsh autostart there\. error: Failed to mark/) });
+        });
     });
     it("domainPresence: absent is null, connection errors throw", async () => {
         expect(await domainPresence(scripted({ dominfo: notFound }), "u", "vm")).toBeNull();

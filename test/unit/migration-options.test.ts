@@ -88,6 +88,14 @@ describe("validation never offers what libvirt refuses", () => {
         expect(validateOptions(base({ storage: "copy-all", migrateDisks: ["vda,vdb"] }), ctx).errors.migrateDisks).toBeDefined();
         expect(() => migrateFlags(base({ storage: "copy-all", migrateDisks: ["vda,vdb"] }))).toThrow(/disk targets/);
     });
+    it("autostart VMs (issue 17 item 1): Temporary needs consent to turn it off here; Permanent says it is carried over", () => {
+        const ctx = { domainState: "running" as const, persistent: true, autostart: true };
+        expect(validateOptions(base({ duration: "temporary" }), ctx).errors.disableSourceAutostart).toMatch(/second time/);
+        expect(validateOptions(base({ duration: "temporary", disableSourceAutostart: true }), ctx).errors).toEqual({});
+        expect(validateOptions(base({ duration: "permanent" }), ctx).warnings.join(" ")).toMatch(/turned on on the destination \(virsh autostart\)/);
+        // consent changes nothing in virsh migrate itself
+        expect(migrateFlags(base({ duration: "temporary", disableSourceAutostart: true }))).toEqual(migrateFlags(base({ duration: "temporary" })));
+    });
     it("a Temporary migration of a transient VM says the VM leaves this host entirely (issue 17 item 9)", () => {
         const w = validateOptions(base({ duration: "temporary" }), { domainState: "running", persistent: false }).warnings.join(" ");
         expect(w).toMatch(/transient: there is no definition here to keep/);

@@ -67,6 +67,14 @@ describe("running a plan", () => {
         for (const name of HOSTILE.filter(h => h && !h.includes("\0") && !/[\uD800-\uDFFF]/.test(h)))
             expect(moveArgv({ vm: name, from: "a", to: "b", memoryKiB: 0, vcpus: 0 }, refs, domains, null)).toContain(name);
     });
+    it("a VM that starts at boot: the script turns autostart on on the destination after its move (issue 17 item 1)", () => {
+        const auto = domains.map(d => d.name === "y" ? { ...d, autostart: true } : d);
+        const s = planScript([{ vm: "x", from: "a", to: "b", memoryKiB: 0, vcpus: 0 }, { vm: "y", from: "a", to: "b", memoryKiB: 0, vcpus: 0 }], refs, auto, null);
+        const lines = s.trim().split("\n").slice(3);
+        expect(lines).toHaveLength(3);
+        expect(lines[1]).toMatch(/migrate .*--domain y /);
+        expect(lines[2]).toBe("virsh -c qemu+ssh://root@b/system autostart --domain y");
+    });
     it("an IPv6 migration address is bracketed in --migrateuri, bare in --listen-address (issue 17 item 8)", () => {
         const v6 = [refs[0]!, { ...refs[1]!, migrationAddress: "fd00::2" }];
         const argv = moveArgv({ vm: "x", from: "a", to: "b", memoryKiB: 0, vcpus: 0 }, v6, domains, null);
