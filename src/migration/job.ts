@@ -7,7 +7,7 @@ import { isRunError } from "../../pkg/lib/runner";
 import { detachedArgv, readJob, type JobStatus } from "../../pkg/lib/detach";
 import type { FileStore } from "../hosts/config";
 import { addRecord, JOBS_DIR, newRecordId, updateRecord, type Endpoint, type MigrationRecord } from "../history/records";
-import { dominfo } from "../virsh/argv";
+import { dominfo, domstate } from "../virsh/argv";
 import * as vm from "../virsh/migrate";
 import type { DomainState } from "../domains/types";
 import { explainMigrationError } from "./errors";
@@ -15,6 +15,7 @@ import { isThisMigrationOut, parseJobInfo, type JobStats } from "./jobinfo";
 import type { MigrationOptions } from "./options";
 import { verifyAfterFailure, verifyMigration, type Presence } from "./verify";
 import { AutostartRefused, autostartAfterEnd, autostartBeforeStart } from "./autostart";
+import { parseStateReason, postcopyFailed, postcopyResumable, postcopyResumeArgv, postcopyVerdict, type StateReason } from "./postcopy";
 
 const LOCAL = { kind: "local" } as const;
 
@@ -130,6 +131,11 @@ function stateFromText(s: string): DomainState {
     }
 }
 
+/** `domstate --reason` of a domain on a host; null when it is not there or libvirt does not answer. */
+async function stateReason(runner: Runner, uri: string, domain: string): Promise<StateReason | null> {
+    return runner.run(LOCAL, domstate(uri, domain), { timeoutMs: 30_000 }).then(parseStateReason, () => null);
+}
+
 /** Ends a record whose job has ended: outcome, explanation, summary, and the check on both hosts. */
 export async function finishMigration(deps: Deps, record: MigrationRecord, job: JobStatus, last: JobStats | null): Promise<MigrationRecord> {
     const endedAt = (deps.now ?? Date.now)();
@@ -156,13 +162,20 @@ export async function finishMigration(deps: Deps, record: MigrationRecord, job: 
     // When the connection to the destination itself failed, nothing can have reached it.
     const dst = dstAsked === undefined && failure && NEVER_CONNECTED.has(failure.cause) ? null : dstAsked;
     let verification: MigrationRecord["verification"];
-    if (src === undefined || dst === undefined) {
+    // only a post-copy migration can fail half-way through the switch: ask libvirt for the reasons
+    const reasons = !succeeded && o.postcopy
+        ? await Promise.all([stateReason(deps.runner, record.source.uri, record.domain), stateReason(deps.runner, record.destination.uri, record.domain)]) : null;
+    const split = reasons !== null && postcopyFailed(reasons[0], reasons[1]) ? postcopyVerdict(reasons[0], reasons[1], names) : null;
+    if (split) {
+        verification = { ok: false, where: split.where, problems: split.problems };
+    } else if (src === undefined || dst === undefined) {
         verification = { ok: false, where: "Unknown", problems: [`Could not ask libvirt on ${src === undefined ? names.source : names.destination} where the VM is.`] };
     } else {
         const v = succeeded ? verifyMigration({ ...o, wasPersistent: o.wasPersistent ?? true }, src, dst, names) : verifyAfterFailure(src, dst, names, o.wasRunning ?? o.mode === "live");
         verification = { ok: v.ok, where: v.where, problems: v.problems };
     }
-    const note = src === undefined || dst === undefined ? null
+    // with the guest split, nothing is turned on anywhere: the VM is not back on the source
+    const note = src === undefined || dst === undefined || split ? null
         : await autostartAfterEnd(deps.runner, record, succeeded, src !== null, dst !== null);
     const patch: Partial<MigrationRecord> = {
         endedAt,
@@ -174,7 +187,8 @@ export async function finishMigration(deps: Deps, record: MigrationRecord, job: 
             downtimeMs: own ? own.downtimeMs : null,
         },
         verification,
-        ...(failure ? { message: failure.message, explanation: { title: failure.title, fix: failure.fix } } : {}),
+        ...(failure ? { message: failure.message, explanation: split ? { title: split.title, fix: split.fix } : { title: failure.title, fix: failure.fix } } : {}),
+        ...(split && reasons && postcopyResumable(reasons[1]) ? { postcopyResume: postcopyResumeArgv(record) } : {}),
     };
     await updateRecord(deps.files, record.id, patch);
     return { ...record, ...patch };

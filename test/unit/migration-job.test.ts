@@ -226,6 +226,44 @@ describe("migration job", () => {
             expect(done.autostart).toMatchObject({ ok: false, text: expect.stringMatching(/could not be turned on on B .*run virsh autostart there\. error: Failed to mark/) });
         });
     });
+    describe("post-copy failure (issue 17 item 2)", () => {
+        const paused = () => "State:          paused\nPersistent:     yes\n";
+        const runningThere = () => "State:          running\nPersistent:     no\n";
+        const lost = { exitStatus: 1, lost: false, stdout: "", stderr: "error: operation failed: job 'migration out' failed: Unable to write to socket: Connection reset by peer" };
+        const finish = async (dstReason: string) => {
+            const files = memoryStore();
+            const rec = await startMigration({ runner: scripted({ setsid: () => "" }), files }, req({ postcopy: true }));
+            const runner = scripted({
+                "qemu:///system domjobinfo": () => "Job type: 0\n", "qemu:///system dominfo": paused, "qemu+tcp://b/system dominfo": runningThere,
+                "qemu:///system domstate": () => "paused (post-copy failed)\n\n", "qemu+tcp://b/system domstate": () => `${dstReason}\n\n`,
+            });
+            return { done: await finishMigration({ runner, files, sleep: async () => undefined }, rec, lost, null), runner };
+        };
+        it("paused (post-copy failed) here, running (post-copy failed) there: its own verdict, never 'shut one down', and the resume", async () => {
+            const { done } = await finish("running (post-copy failed)");
+            expect(done.outcome).toBe("failed");
+            expect(done.explanation?.title).toBe("Post-copy failed: the VM's memory is split between both hosts");
+            expect(done.verification?.where).toBe("Paused (post-copy failed) on A, running (post-copy failed) on B");
+            expect(done.verification?.problems.join(" ")).not.toMatch(/shut down one/);
+            expect(done.verification?.problems[0]).toMatch(/^Do not shut down, destroy or start the VM on A or on B/);
+            expect(done.postcopyResume).toEqual(["virsh", "-c", "qemu:///system", "migrate", "--live", "--persistent", "--undefinesource", "--postcopy", "--postcopy-resume",
+                "--domain", "vm", "--desturi", "qemu+tcp://b/system"]);
+        });
+        it("a libvirt without the destination's post-copy-failed state (before 8.5) cannot resume: no resume is offered", async () => {
+            const { done } = await finish("running (post-copy)");
+            expect(done.explanation?.title).toBe("Post-copy failed: the VM's memory is split between both hosts");
+            expect(done.postcopyResume).toBeUndefined();
+            expect(done.verification?.problems[1]).toMatch(/cannot resume/);
+        });
+        it("a migration without post-copy asks for no state reasons", async () => {
+            const files = memoryStore();
+            const rec = await startMigration({ runner: scripted({ setsid: () => "" }), files }, req());
+            const runner = scripted({ "qemu:///system domjobinfo": () => "Job type: 0\n", "qemu:///system dominfo": () => "State:          running\nPersistent:     yes\n", "qemu+tcp://b/system dominfo": notFound });
+            const done = await finishMigration({ runner, files }, rec, lost, null);
+            expect(runner.calls.some(c => c[3] === "domstate")).toBe(false);
+            expect(done.verification).toMatchObject({ ok: true, where: "Running on A" });
+        });
+    });
     it("domainPresence: absent is null, connection errors throw", async () => {
         expect(await domainPresence(scripted({ dominfo: notFound }), "u", "vm")).toBeNull();
         await expect(domainPresence(scripted({}), "u", "vm")).rejects.toBeInstanceOf(RunError);
