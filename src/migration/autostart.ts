@@ -26,11 +26,18 @@ export class AutostartRefused extends Error {
     }
 }
 
+type Before = Pick<MigrationOptions, "duration" | "disableSourceAutostart">;
+
+/** The commands that run before `virsh migrate` (shown with it as the equivalent command). */
+export function commandsBeforeStart(o: Before, sourceUri: string, domain: string, wasAutostart: boolean): string[][] {
+    return o.duration === "temporary" && wasAutostart && o.disableSourceAutostart ? [autostart(sourceUri, domain, false)] : [];
+}
+
 /** Before the start: a Temporary migration of an autostart VM turns autostart off on the source, with consent, or is refused. */
-export async function autostartBeforeStart(runner: Runner, o: Pick<MigrationOptions, "duration" | "disableSourceAutostart">, sourceUri: string, domain: string, wasAutostart: boolean): Promise<boolean> {
+export async function autostartBeforeStart(runner: Runner, o: Before, sourceUri: string, domain: string, wasAutostart: boolean): Promise<boolean> {
     if (o.duration !== "temporary" || !wasAutostart) return false;
     if (!o.disableSourceAutostart) throw new AutostartRefused(domain);
-    await runner.run(LOCAL, autostart(sourceUri, domain, false), { timeoutMs: 30_000 });
+    for (const argv of commandsBeforeStart(o, sourceUri, domain, wasAutostart)) await runner.run(LOCAL, argv, { timeoutMs: 30_000 });
     return true;
 }
 

@@ -14,6 +14,15 @@ import { _, format } from "../../pkg/lib/gettext";
 
 type Run = (a: string[]) => Promise<string>;
 
+/**
+ * From a storage check's results: the disk targets the destination cannot see (to copy, with
+ * --migrate-disks) and those it sees (to share). Disks without a verdict are in neither.
+ */
+export function diskVisibility(results: readonly CheckResult[]): { unseen: string[]; seen: string[] } {
+    const marked = results.filter(r => r.disk !== undefined).map(r => r.disk!);
+    return { unseen: marked.filter(d => !d.visible).map(d => d.target), seen: marked.filter(d => d.visible).map(d => d.target) };
+}
+
 /** libvirt's own answer that no pool on the host holds that volume. */
 const NO_VOLUME = /Storage volume not found|no storage vol with matching/i;
 const NO_POOL = /Storage pool not found|no storage pool with matching/i;

@@ -1,4 +1,4 @@
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import {
     Alert, Button, Checkbox, ExpandableSection, Form, FormGroup, FormHelperText, FormSelect, FormSelectOption,
     HelperText, HelperTextItem, Modal, ModalBody, ModalFooter, ModalHeader, Radio, TextInput,
@@ -15,6 +15,8 @@ import type { CheckResult } from "../preflight/types";
 import { loadDisks } from "../domains/disks";
 import { useLoader, usePolicy } from "./hooks";
 import { DEFAULT_DIRTYRATE_SECONDS } from "../preflight/checks";
+import { diskVisibility } from "../preflight/storage";
+import { commandsBeforeStart } from "../migration/autostart";
 import { useServices } from "./services";
 import { useTools } from "./tools";
 import { errorText } from "./errorText";
@@ -64,6 +66,7 @@ export function MigrateDialog({ domain, sourceUri, sourceLabel, hosts, onClose, 
         try { argv = migrateArgv(sourceUri, domain.name, dest.uri, effective) } catch (e) { argvError = errorText(e) }
     }
     const failedChecks = (checks ?? []).filter(c => c.severity === "error");
+    const copyOnly = diskVisibility(checks ?? []);
     const canMigrate = argv !== null && Object.keys(check.errors).length === 0 && !busy && (failedChecks.length === 0 || override);
     const dirtyPeriod = Number(dirtySeconds);
     const dirtyPeriodError = Number.isInteger(dirtyPeriod) && dirtyPeriod >= 1 && dirtyPeriod <= 60 ? null : _("A whole number of seconds from 1 to 60");
@@ -74,6 +77,8 @@ export function MigrateDialog({ domain, sourceUri, sourceLabel, hosts, onClose, 
         dirtyRateSeconds: dirtyPeriod, ...(policy.data ? { policy: policy.data } : {}),
     } : null, [domain.name, domain.state, sourceUri, dest?.uri, dest?.label, effective, sameHost, hosts, dirtyPeriod, dirtyPeriodError, policy.data, policyReady]);
     const set = (patch: Partial<MigrationOptions>) => setOptions(o => ({ ...o, ...patch }));
+    // the disks to copy were chosen for one destination: another one sees other disks
+    useEffect(() => { setOptions(o => o.migrateDisks === undefined ? o : { ...o, migrateDisks: undefined }) }, [dest?.uri]);
     const live = domain.state !== "shutoff";
 
     const submit = async () => {
@@ -129,11 +134,17 @@ export function MigrateDialog({ domain, sourceUri, sourceLabel, hosts, onClose, 
 
                     <FormGroup role="radiogroup" label={_("Storage")} fieldId="migrate-storage">
                         <Radio id="storage-shared" name="storage" label={_("Shared")} isChecked={options.storage === "shared"}
-                            onChange={() => set({ storage: "shared" })} description={_("Both hosts see the disk images at the same path (NFS, iSCSI, …).")} />
+                            onChange={() => set({ storage: "shared", migrateDisks: undefined })} description={_("Both hosts see the disk images at the same path (NFS, iSCSI, …).")} />
                         <Radio id="storage-copy-all" name="storage" label={_("Copy all disks")} isChecked={options.storage === "copy-all"} isDisabled={!live}
                             onChange={() => set({ storage: "copy-all" })} description={_("Copies every disk to the destination (--copy-storage-all); the images must exist there with the same size.")} />
                         <Radio id="storage-copy-inc" name="storage" label={_("Copy incrementally")} isChecked={options.storage === "copy-inc"} isDisabled={!live}
                             onChange={() => set({ storage: "copy-inc" })} description={_("Copies only the top layer; the base image must be shared (--copy-storage-inc).")} />
+                        {options.storage !== "shared" && (copyOnly.seen.length > 0 || options.migrateDisks !== undefined) && copyOnly.unseen.length > 0 && (
+                            <Checkbox id="opt-migrate-disks" isChecked={options.migrateDisks !== undefined}
+                                label={format(_("Copy only what $0 cannot see: $1 (--migrate-disks)"), dest?.label ?? "", copyOnly.unseen.join(", "))}
+                                onChange={(_e, on) => set({ migrateDisks: on ? copyOnly.unseen : undefined })} />
+                        )}
+                        <Help error={check.errors.migrateDisks} />
                         <Help text={disks.data ? (disks.data.length === 0 ? _("This VM has no disks.")
                             : disks.data.map(d => `${d.target}: ${d.source ?? _("no media")}${d.capacityBytes !== null ? ` (${formatBytes(d.capacityBytes)})` : ""}`).join(" · "))
                             : disks.error ? _("The disks could not be listed.") : _("Reading disks…")} />
@@ -161,7 +172,7 @@ export function MigrateDialog({ domain, sourceUri, sourceLabel, hosts, onClose, 
                     </FormGroup>
 
                     <FormGroup label={_("Equivalent command")} fieldId="migrate-command">
-                        {argv ? <CommandLine argv={argv} />
+                        {argv ? <CommandLine argv={[...commandsBeforeStart(effective, sourceUri, domain.name, domain.autostart), argv]} />
                             : <Help text={argvError ?? _("Choose a destination to see the command.")} />}
                     </FormGroup>
                 </Form>

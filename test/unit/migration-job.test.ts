@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { verifyAfterFailure, verifyMigration, type Presence } from "../../src/migration/verify";
 import { domainPresence, finishMigration, jobEnded, startMigration } from "../../src/migration/job";
+import { commandsBeforeStart } from "../../src/migration/autostart";
 import { defaultOptions, type MigrationOptions } from "../../src/migration/options";
 import { readHistory, HistoryConflictError } from "../../src/history/records";
 import { RunError, type Runner } from "../../pkg/lib/runner";
@@ -192,6 +193,12 @@ describe("migration job", () => {
             const done = await finishMigration({ runner: after, files }, rec, ok, null);
             expect(done.autostart).toEqual({ ok: true, text: expect.stringMatching(/^Autostart is off on A/) });
             expect(after.calls.some(c => c[3] === "autostart")).toBe(false);
+        });
+        it("the equivalent command shows the autostart step only with consent for an autostart VM", () => {
+            const t = { ...defaultOptions("running"), duration: "temporary" as const };
+            expect(commandsBeforeStart({ ...t, disableSourceAutostart: true }, "qemu:///system", "vm", true)).toEqual([["virsh", "-c", "qemu:///system", "autostart", "--domain", "vm", "--disable"]]);
+            expect(commandsBeforeStart({ ...t, disableSourceAutostart: true }, "qemu:///system", "vm", false)).toEqual([]);
+            expect(commandsBeforeStart(defaultOptions("running"), "qemu:///system", "vm", true)).toEqual([]);
         });
         it("with consent, a failed migration turns autostart back on where the VM still is", async () => {
             const files = memoryStore();

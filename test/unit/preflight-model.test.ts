@@ -10,7 +10,7 @@ import { measureDirtyRate, predictPrecopy } from "../../src/preflight/dirtyrate"
 import { PreflightCache, preflightKey } from "../../src/preflight/cache";
 import { RunError, type Runner } from "../../pkg/lib/runner";
 import { HOSTILE } from "./hostile";
-import { storage } from "../../src/preflight/storage";
+import { diskVisibility, storage } from "../../src/preflight/storage";
 import { defaultOptions } from "../../src/migration/options";
 
 const fixture = (name: string) => readFileSync(new URL(`fixtures/preflight/${name}`, import.meta.url), "utf8");
@@ -227,6 +227,12 @@ describe("storage check when copying the disks", () => {
         const run = async (argv: string[]) => { if (argv.includes("/shared/a.qcow2")) return "Name: a.qcow2\n"; throw new Error("error: Storage volume not found: no storage vol with matching path") };
         const r = await storage(run, only, two, null);
         expect(r.map(x => [x.id, x.severity, x.disk])).toEqual([["storage:vda", "pass", { target: "vda", visible: true }], ["storage:vdb", "pass", { target: "vdb", visible: false }]]);
+    });
+    it("diskVisibility: what the dialog offers to copy alone (--migrate-disks)", async () => {
+        const two = parseDefinition("<domain type='qemu'><name>vm</name><devices><disk type='file' device='disk'><source file='/shared/a.qcow2'/><target dev='vda'/></disk>" +
+            "<disk type='file' device='disk'><source file='/local/b.qcow2'/><target dev='vdb'/></disk><disk type='file' device='cdrom'><source file='/iso/x.iso'/><target dev='sda'/></disk></devices></domain>");
+        const run = async (argv: string[]) => { if (argv.includes("/shared/a.qcow2")) return "Name: a.qcow2\n"; throw new Error("error: Storage volume not found: no storage vol with matching path") };
+        expect(diskVisibility(await storage(run, input, two, null))).toEqual({ unseen: ["vdb"], seen: ["vda"] });
     });
     it("a vol-info that fails for another reason (timeout, lost connection) is no verdict: never copy on a guess", async () => {
         const r = await storage(async () => { throw new Error("error: Cannot recv data: Connection reset by peer") }, input, d, null);
