@@ -36,7 +36,8 @@ type Finding = { seen: boolean; copyable: boolean; result?: CheckResult };
  * exactly the disks the destination cannot see.
  */
 export async function storage(run: Run, input: PreflightInput, d: DomainDefinition, exists: ((path: string) => Promise<boolean>) | null): Promise<CheckResult[]> {
-    const disks = d.disks.filter(x => x.source || (x.type === "volume" && x.pool && x.volume));
+    // an empty drive (no source) has nothing to find; a network disk may have no name (an nbd export)
+    const disks = d.disks.filter(x => x.source || x.type === "network" || (x.type === "volume" && x.pool && x.volume));
     if (disks.length === 0) return [{ id: "storage", severity: "pass", title: _("No disks to share or copy"), commands: [] }];
     let secrets: Promise<string> | null = null;
     const secretList = () => (secrets ??= run(v.secretList(input.destinationUri)));
@@ -45,7 +46,7 @@ export async function storage(run: Run, input: PreflightInput, d: DomainDefiniti
 
 async function checkDisk(run: Run, input: PreflightInput, disk: DiskDef, exists: ((path: string) => Promise<boolean>) | null,
     secretList: () => Promise<string>): Promise<CheckResult> {
-    const name = disk.type === "volume" ? `${disk.pool}/${disk.volume}` : disk.source!;
+    const name = disk.type === "volume" ? `${disk.pool}/${disk.volume}` : disk.source ?? `${disk.protocol ?? "network"} disk`;
     const id = `storage:${disk.target ?? name}`;
     if (disk.device === "cdrom" || disk.device === "floppy")
         return { id, severity: "warning", title: format(_("$0: local $1 image $2"), disk.target, disk.device, name), commands: [],
@@ -65,7 +66,7 @@ async function checkDisk(run: Run, input: PreflightInput, disk: DiskDef, exists:
             fix: _("Do not copy this disk: share the storage instead, or copy only the disks the destination cannot see (a plan does that per VM with --migrate-disks). If the file there is unrelated, move or rename it there first.") };
     if (copied) return { id, ...mark, severity: "pass", title: format(_("$0: $1 will be copied"), disk.target, name), commands };
     if (f.seen && disk.type === "network")
-        return { id, ...mark, severity: "pass", title: format(_("$0: $1 over the network, the same image on $2"), disk.target, `${disk.protocol ?? "network"} ${name}`, input.destinationLabel), commands,
+        return { id, ...mark, severity: "pass", title: format(_("$0: $1 over the network, the same image on $2"), disk.target, disk.source ? `${disk.protocol ?? "network"} ${name}` : name, input.destinationLabel), commands,
             detail: _("Nothing to copy: the destination opens the same image; it must reach the same storage hosts.") };
     if (f.seen) return { id, ...mark, severity: "pass", title: format(_("$0: $1 is visible on $2"), disk.target, name, input.destinationLabel), commands };
     return { id, ...mark, severity: "error", title: format(_("$0: $1 is not visible on $2"), disk.target, name, input.destinationLabel), commands,
@@ -127,7 +128,7 @@ function hasSecret(list: ReturnType<typeof parseSecretList>, ref: SecretRef): bo
  */
 function networkDisk(input: PreflightInput, disk: DiskDef, id: string, secretList: () => Promise<string>): { argv: string[] | null; found: Promise<Finding> } {
     const argv = v.secretList(input.destinationUri);
-    const what = `${disk.protocol ?? "network"} ${disk.source}`;
+    const what = disk.source ? `${disk.protocol ?? "network"} ${disk.source}` : `${disk.protocol ?? "network"} disk`;
     const ref = disk.secret;
     if (!ref || (!ref.uuid && !ref.usage)) return { argv: null, found: Promise.resolve({ seen: true, copyable: false }) };
     const label = ref.uuid ?? `${ref.type ?? ""} ${ref.usage}`.trim();

@@ -278,9 +278,10 @@ describe("storage check by disk type (issue 17 item 7)", () => {
         expect(r).toMatchObject({ severity: "pass" });
     });
     it("a network disk without auth needs nothing looked up; copying it is an error (the destination already has it)", async () => {
-        const noAuth = "<disk type='network' device='disk'><source protocol='nbd' name='export'><host name='nbd1'/></source><target dev='vdd'/></disk>";
+        // an nbd disk may have no export name: still checked, not dropped
+        const noAuth = "<disk type='network' device='disk'><source protocol='nbd'><host name='nbd1' port='10809'/></source><target dev='vdd'/></disk>";
         const none = scripted({});
-        expect((await storage(none.run, input, xml(noAuth), null))[0]).toMatchObject({ severity: "pass", commands: [] });
+        expect((await storage(none.run, input, xml(noAuth), null))[0]).toMatchObject({ id: "storage:vdd", severity: "pass", title: "vdd: nbd disk over the network, the same image on B", commands: [] });
         expect((await storage(none.run, { ...input, options: { ...input.options, storage: "copy-all" } }, xml(noAuth), null))[0]).toMatchObject({ severity: "error" });
         expect(none.calls).toEqual([]);
     });
