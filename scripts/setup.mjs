@@ -15,8 +15,9 @@ export const isRoot = process.getuid?.() === 0;
 const PACKAGES = {
     runtime: { deb: ["cockpit-ws", "cockpit-bridge", "cockpit-system", "libvirt-daemon-system", "libvirt-clients", "qemu-system-x86", "qemu-utils", "openssh-client"],
         rpm: ["cockpit-ws", "cockpit-bridge", "cockpit-system", "libvirt-daemon-kvm", "libvirt-client", "qemu-kvm", "qemu-img", "openssh-clients"] },
-    lab: { deb: ["openssh-server", "busybox-static", "linux-image-amd64", "cpio", "util-linux", "iproute2", "procps"],
-        rpm: ["openssh-server", "busybox", "kernel-core", "cpio", "util-linux", "iproute", "procps-ng"] },
+    // sudo: the browser tests log in as a non-root admin (PAM) who turns on administrative access through sudo
+    lab: { deb: ["openssh-server", "busybox-static", "linux-image-amd64", "cpio", "util-linux", "iproute2", "procps", "sudo"],
+        rpm: ["openssh-server", "busybox", "kernel-core", "cpio", "util-linux", "iproute", "procps-ng", "sudo"] },
     // packaging tests: make install, the release tarball, a .deb and an .rpm built from it
     build: { deb: ["make", "xz-utils", "debhelper", "rpm"], rpm: ["make", "xz", "rpm-build"] },
     // NFS flow tests: exportfs and mount.nfs for real, NFS-Ganesha + libnfs (nfs-cat) as user-space server and client

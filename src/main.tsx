@@ -7,6 +7,8 @@ import type { Runner } from "../pkg/lib/runner";
 import { watchAdmin } from "../pkg/lib/superuser";
 import { followTheme } from "../pkg/lib/theme";
 import { App } from "./ui/App";
+import { ErrorBoundary } from "./ui/ErrorBoundary";
+import { _ } from "../pkg/lib/gettext";
 import { ServicesContext, type Services } from "./ui/services";
 
 export function start(cockpit: Cockpit, runner: Runner): void {
@@ -20,7 +22,9 @@ export function start(cockpit: Cockpit, runner: Runner): void {
     };
     createRoot(document.getElementById("app")!).render(
         <ServicesContext.Provider value={services}>
-            <App />
+            <ErrorBoundary what={_("The migration page")}>
+                <App />
+            </ErrorBoundary>
         </ServicesContext.Provider>,
     );
 }

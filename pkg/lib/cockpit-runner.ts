@@ -41,7 +41,7 @@ export class CockpitRunner implements Runner {
         const superuser = options.superuser ?? "try";
         const proc = this.cockpit.spawn(full, {
             err: "message",
-            ...(superuser !== "none" ? { superuser } : {}),
+            superuser,
             environ: ["LC_ALL=C", "LANG=C"],
         });
         let timer: ReturnType<typeof setTimeout> | undefined;

@@ -11,8 +11,12 @@ export type RunTarget =
 export interface RunOptions {
     /** Data written to the command's standard input. */
     input?: string;
-    /** Needs administrative access (Cockpit superuser). Default: "try". */
-    superuser?: "require" | "try" | "none";
+    /**
+     * Needs administrative access (Cockpit superuser). Default: "try". There is no way to ask for
+     * the login user instead: for an SSH target that would decide whose keys and known_hosts ssh
+     * uses, so a check would run as someone else than the migration it checks.
+     */
+    superuser?: "require" | "try";
     /** Milliseconds; the command is closed after that. */
     timeoutMs?: number;
     /** A `virsh -c qemu+ssh://…` that must go through libvirt's own SSH transport, as a migration does

@@ -9,6 +9,7 @@ import * as v from "../virsh/argv";
 import * as c from "../virsh/cpu";
 import { hostModelCpu, mergeHostCpus, parseCompare, parseCpu, type CompareVerdict, type CpuModel, type HostCpu } from "./hostcpu";
 import { cpuOf, replaceCpuExplained } from "./definition";
+import type { DomainRef, DomainUuid } from "../domains/types";
 
 const LOCAL = { kind: "local" } as const;
 export const BACKUP_DIR = "/var/lib/cockpit-migrate/cpu-backups";
@@ -44,7 +45,7 @@ export function validateBaseline(runner: Runner, hosts: CpuHost[], baselineXml: 
     }));
 }
 
-export interface ApplyResult { domain: string; ok: boolean; backup: string | null; error?: string; before?: string; after?: string; dropped?: string[] }
+export interface ApplyResult { domain: string; uuid: DomainUuid; ok: boolean; backup: string | null; error?: string; before?: string; after?: string; dropped?: string[] }
 
 const stamp = (now: number) => new Date(now).toISOString().replace(/[:.]/g, "-");
 /** A file name for the backup of a domain's definition: the name is encoded, never a path. */
@@ -53,9 +54,13 @@ export function backupPath(domain: string, now: number): string {
     return `${BACKUP_DIR}/${safe.slice(0, 180)}-${stamp(now)}.xml`;
 }
 
-/** The new definition of one VM (for the diff), without changing anything. */
-export async function preview(runner: Runner, uri: string, domain: string, baselineXml: string): Promise<{ before: string; after: string; dropped: string[] }> {
-    const before = await runner.run(LOCAL, v.dumpxml(uri, domain, true), { timeoutMs: 30_000 });
+/**
+ * The new definition of one VM (for the diff), without changing anything. Read with its secure
+ * fields (console passwords, …): it is defined again, and a definition without them would erase
+ * them. The backup then holds them too (written 0600 in a 0700 directory).
+ */
+export async function preview(runner: Runner, uri: string, domain: DomainUuid, baselineXml: string): Promise<{ before: string; after: string; dropped: string[] }> {
+    const before = await runner.run(LOCAL, v.dumpxml(uri, domain, { inactive: true, securityInfo: true }), { timeoutMs: 30_000 });
     const r = replaceCpuExplained(before, baselineXml);
     return { before, after: r.xml, dropped: r.dropped };
 }
@@ -65,21 +70,32 @@ export async function preview(runner: Runner, uri: string, domain: string, basel
  * then `virsh define` replaces it (libvirt keeps the old one when define fails). Each VM is
  * reported; one failure does not stop the others.
  */
-export async function applyBaseline(runner: Runner, files: FileStore, uri: string, domains: string[], baselineXml: string, now = Date.now): Promise<ApplyResult[]> {
+export async function applyBaseline(runner: Runner, files: FileStore, uri: string, domains: DomainRef[], baselineXml: string, now = Date.now): Promise<ApplyResult[]> {
     const results: ApplyResult[] = [];
-    for (const domain of domains) {
+    for (const { uuid, name: domain } of domains) {
         let backup: string | null = null;
         try {
-            const { before, after, dropped } = await preview(runner, uri, domain, baselineXml);
+            const { before, after, dropped } = await preview(runner, uri, uuid, baselineXml);
             backup = backupPath(domain, now());
-            await files.replace(backup, before, null);
+            await writePrivate(runner, files, backup, before);
             await runner.run(LOCAL, c.defineFromStdin(uri), { input: after, timeoutMs: 30_000 });
-            results.push({ domain, ok: true, backup, before, after, dropped });
+            results.push({ domain, uuid, ok: true, backup, before, after, dropped });
         } catch (e) {
-            results.push({ domain, ok: false, backup, error: message(e) });
+            results.push({ domain, uuid, ok: false, backup, error: message(e) });
         }
     }
     return results;
+}
+
+/**
+ * Writes a file that may hold secrets: its directory is made 0700 first, the file is created
+ * 0600 (the file channel creates new files so) and set 0600 again in case it existed.
+ */
+async function writePrivate(runner: Runner, files: FileStore, path: string, content: string): Promise<void> {
+    await runner.run(LOCAL, ["mkdir", "-p", "-m", "700", "--", BACKUP_DIR]);
+    await runner.run(LOCAL, ["chmod", "700", "--", BACKUP_DIR]);
+    await files.replace(path, content, null);
+    await runner.run(LOCAL, ["chmod", "600", "--", path]);
 }
 
 /** Defines the VM again from a backup taken by applyBaseline. */
@@ -92,20 +108,20 @@ export async function restoreDefinition(runner: Runner, files: FileStore, uri: s
 export type RestartPhase = "shutting-down" | "forcing-off" | "starting" | "running" | "failed";
 
 /** Graceful shutdown, wait up to `timeoutMs` (then force off if allowed), start. */
-export async function restartDomain(runner: Runner, uri: string, domain: string,
+export async function restartDomain(runner: Runner, uri: string, { uuid, name: domain }: DomainRef,
     o: { timeoutMs: number; force: boolean; onPhase?: (p: RestartPhase, secondsLeft?: number) => void; sleep?: (ms: number) => Promise<void>; now?: () => number }): Promise<void> {
     const sleep = o.sleep ?? (ms => new Promise<void>(r => setTimeout(r, ms)));
     const now = o.now ?? Date.now;
-    const state = async () => (await runner.run(LOCAL, v.domstate(uri, domain), { timeoutMs: 30_000 })).trim();
+    const state = async () => (await runner.run(LOCAL, v.domstate(uri, uuid), { timeoutMs: 30_000 })).trim();
     o.onPhase?.("shutting-down", Math.round(o.timeoutMs / 1000));
     if (!/^shut off/.test(await state())) {
-        await runner.run(LOCAL, c.shutdown(uri, domain), { timeoutMs: 30_000 });
+        await runner.run(LOCAL, c.shutdown(uri, uuid), { timeoutMs: 30_000 });
         const end = now() + o.timeoutMs;
         while (!/^shut off/.test(await state())) {
             if (now() >= end) {
                 if (!o.force) { o.onPhase?.("failed"); throw new Error(`${domain} did not shut down within ${Math.round(o.timeoutMs / 1000)} s; it still runs with its old CPU`) }
                 o.onPhase?.("forcing-off");
-                await runner.run(LOCAL, c.destroy(uri, domain), { timeoutMs: 30_000 });
+                await runner.run(LOCAL, c.destroy(uri, uuid), { timeoutMs: 30_000 });
                 break;
             }
             o.onPhase?.("shutting-down", Math.max(0, Math.round((end - now()) / 1000)));
@@ -113,15 +129,15 @@ export async function restartDomain(runner: Runner, uri: string, domain: string,
         }
     }
     o.onPhase?.("starting");
-    await runner.run(LOCAL, c.start(uri, domain), { timeoutMs: 60_000 });
+    await runner.run(LOCAL, c.start(uri, uuid), { timeoutMs: 60_000 });
     o.onPhase?.("running");
 }
 
 /** Whether a running VM still uses another CPU than its persistent definition (it needs a restart). */
-export async function needsRestart(runner: Runner, uri: string, domain: string): Promise<boolean> {
+export async function needsRestart(runner: Runner, uri: string, domain: DomainUuid): Promise<boolean> {
     const [live, inactive] = await Promise.all([
-        runner.run(LOCAL, v.dumpxml(uri, domain, false), { timeoutMs: 30_000 }),
-        runner.run(LOCAL, v.dumpxml(uri, domain, true), { timeoutMs: 30_000 }),
+        runner.run(LOCAL, v.dumpxml(uri, domain), { timeoutMs: 30_000 }),
+        runner.run(LOCAL, v.dumpxml(uri, domain, { inactive: true }), { timeoutMs: 30_000 }),
     ]);
     const a = parseCpuOf(live), b = parseCpuOf(inactive);
     return a.model !== b.model || [...a.req].sort().join() !== [...b.req].sort().join();

@@ -3,7 +3,7 @@ import * as v from "../virsh/argv";
 
 /** The argvs loadDomains runs (also shown as "the equivalent command"). */
 export function loadDomainsArgvs(uri: string): string[][] {
-    return [v.domstatsAll(uri), v.listNames(uri, "--persistent"), v.listNames(uri, "--autostart")];
+    return [v.domstatsAll(uri), v.listUuidNames(uri), v.listUuids(uri, "--persistent"), v.listUuids(uri, "--autostart")];
 }
 
 export const LOAD_DOMAINS_OPTIONS = { timeoutMs: 60_000 } as const;

@@ -1,6 +1,6 @@
 /** A domain's disks with their sizes (`virsh domblklist --details` + `domblkinfo --all`). */
 import type { Runner } from "../../pkg/lib/runner";
-import { domblkinfoAll, domblklist } from "../virsh/argv";
+import { domblkinfoAll, domblklist, type DomainUuid } from "../virsh/argv";
 
 export interface Disk { target: string; type: string; device: string; source: string | null; capacityBytes: number | null; readonly: boolean }
 
@@ -23,7 +23,7 @@ export function parseDomblkinfoAll(out: string): Map<string, number | null> {
     return sizes;
 }
 
-export async function loadDisks(runner: Runner, uri: string, domain: string): Promise<Disk[]> {
+export async function loadDisks(runner: Runner, uri: string, domain: DomainUuid): Promise<Disk[]> {
     const local = { kind: "local" } as const;
     const [list, info] = await Promise.all([
         runner.run(local, domblklist(uri, domain)),

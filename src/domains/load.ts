@@ -1,7 +1,7 @@
 /** Loading a host's domains and identity: a few bulk calls in parallel, never one call per domain. */
 import type { Runner, RunTarget } from "../../pkg/lib/runner";
 import * as v from "../virsh/argv";
-import { domainsFrom, parseCapabilities, parseDomstats, parseNames, parseVersion } from "./parse";
+import { domainsFrom, parseCapabilities, parseDomstats, parseUuidList, parseUuidNames, parseVersion } from "./parse";
 import type { Domain, HostIdentity } from "./types";
 import { LOAD_DOMAINS_OPTIONS, loadDomainsArgvs } from "./argvs";
 
@@ -10,9 +10,9 @@ const LOCAL: RunTarget = { kind: "local" };
 export { loadDomainsArgvs, LOAD_DOMAINS_OPTIONS } from "./argvs";
 
 export async function loadDomains(runner: Runner, uri: string): Promise<Domain[]> {
-    const [stats, persistent, autostart] = await Promise.all(
+    const [stats, uuidNames, persistent, autostart] = await Promise.all(
         loadDomainsArgvs(uri).map(argv => runner.run(LOCAL, argv, LOAD_DOMAINS_OPTIONS)));
-    return domainsFrom(parseDomstats(stats!), parseNames(persistent!), parseNames(autostart!));
+    return domainsFrom(parseDomstats(stats!), parseUuidNames(uuidNames!), parseUuidList(persistent!), parseUuidList(autostart!));
 }
 
 /**

@@ -1,11 +1,42 @@
 /** Parsers for virsh output (C locale). Pure functions, tested on captured real outputs. */
 import { xml2js, type Element } from "xml-js";
 import { attr, kid, kids, text } from "./xml";
-import { DOMAIN_STATES, type Domain, type DomainState, type HostIdentity } from "./types";
+import { DOMAIN_STATES, type Domain, type DomainState, type DomainUuid, type HostIdentity } from "./types";
+import { parseDomainUuid } from "../virsh/argv";
 
 /** `virsh list --name`: one name per line. Names may contain anything but a newline is ambiguous; trailing blank line dropped. */
 export function parseNames(out: string): string[] {
     return out.split("\n").filter(l => l !== "");
+}
+
+/** `virsh list --uuid`: one UUID per line. */
+export function parseUuidList(out: string): Set<DomainUuid> {
+    const result = new Set<DomainUuid>();
+    for (const line of out.split("\n")) {
+        const u = parseDomainUuid(line);
+        if (u) result.add(u);
+    }
+    return result;
+}
+
+/**
+ * `virsh list --all --uuid --name`: `UUID NAME` lines. virsh 9 prints the name as it is; older
+ * versions padded it to 30 columns (`%-36s %-30s`). Kept as printed, to be matched against the
+ * exact names: trimming would make `a` and `a ` the same name.
+ */
+export function parseUuidNames(out: string): { uuid: DomainUuid; printed: string }[] {
+    const result: { uuid: DomainUuid; printed: string }[] = [];
+    for (const line of out.split("\n")) {
+        const uuid = parseDomainUuid(line.slice(0, 36));
+        if (uuid && line[36] === " ") result.push({ uuid, printed: line.slice(37) });
+    }
+    return result;
+}
+
+/** The UUID printed for an exact name (as is, or padded by an older virsh); null when two UUIDs print alike. */
+function uuidForName(byPrinted: Map<string, DomainUuid | null>, name: string): DomainUuid | null {
+    const exact = byPrinted.get(name);
+    return exact !== undefined ? exact : byPrinted.get(name.padEnd(30, " ")) ?? null;
 }
 
 export interface RawStats { name: string; fields: Map<string, string> }
@@ -42,18 +73,29 @@ function num(fields: Map<string, string>, key: string): number | null {
     return Number.isFinite(n) ? n : null;
 }
 
-/** Combines the bulk domstats with the persistent and autostart name lists. */
-export function domainsFrom(stats: RawStats[], persistentNames: string[], autostartNames: string[]): Domain[] {
-    const persistent = new Set(persistentNames);
-    const autostart = new Set(autostartNames);
-    return stats.map(s => ({
+/**
+ * Combines the bulk domstats (which names domains) with the UUID list and the persistent and
+ * autostart UUID lists. A domain whose UUID is not known for certain (defined between the two
+ * calls, or two names that virsh prints alike) is left out of this load: it could not be
+ * addressed safely, and the next load shows it.
+ */
+export function domainsFrom(stats: RawStats[], uuidNames: { uuid: DomainUuid; printed: string }[],
+    persistent: Set<DomainUuid>, autostart: Set<DomainUuid>): Domain[] {
+    const byPrinted = new Map<string, DomainUuid | null>();
+    for (const { uuid, printed } of uuidNames) byPrinted.set(printed, byPrinted.has(printed) ? null : uuid);
+    const known = stats.flatMap(s => {
+        const uuid = uuidForName(byPrinted, s.name);
+        return uuid ? [{ s, uuid }] : [];
+    });
+    return known.map(({ s, uuid }) => ({
+        uuid,
         name: s.name,
         state: stateFromNumber(num(s.fields, "state.state") ?? 0),
         memoryKiB: num(s.fields, "balloon.current"),
         maxMemoryKiB: num(s.fields, "balloon.maximum"),
         vcpus: num(s.fields, "vcpu.current"),
-        persistent: persistent.has(s.name),
-        autostart: autostart.has(s.name),
+        persistent: persistent.has(uuid),
+        autostart: autostart.has(uuid),
     })).sort((a, b) => a.name.localeCompare(b.name));
 }
 

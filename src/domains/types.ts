@@ -1,4 +1,7 @@
 /** Domains (VMs) as libvirt names them. */
+import type { DomainUuid } from "../virsh/argv";
+
+export type { DomainUuid } from "../virsh/argv";
 
 /** virDomainState, as `virsh domstats --state` reports it (state.state). */
 export type DomainState =
@@ -8,6 +11,9 @@ export const DOMAIN_STATES: readonly DomainState[] =
     ["nostate", "running", "blocked", "paused", "shutdown", "shutoff", "crashed", "pmsuspended"];
 
 export interface Domain {
+    /** What every command addresses it by. */
+    uuid: DomainUuid;
+    /** For display and messages only. */
     name: string;
     state: DomainState;
     /** Current memory in KiB (balloon.current), when known. */
@@ -18,6 +24,9 @@ export interface Domain {
     persistent: boolean;
     autostart: boolean;
 }
+
+/** What a model function needs of a domain: the UUID for commands, the name for messages. */
+export type DomainRef = Pick<Domain, "uuid" | "name">;
 
 /** The identity of a libvirt host, for telling hosts apart (same host_uuid = "the same host"). */
 export interface HostIdentity {

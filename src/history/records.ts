@@ -4,6 +4,8 @@
  * directory of the detached `virsh migrate`) and admins see who moved what, where and when.
  */
 import { modifyFile, type FileStore } from "../hosts/config";
+import { parseDomainUuid } from "../virsh/argv";
+import type { DomainRef, DomainUuid } from "../domains/types";
 
 export const HISTORY_PATH = "/var/lib/cockpit-migrate/history.json";
 export const JOBS_DIR = "/run/cockpit-migrate/jobs";
@@ -15,7 +17,10 @@ export interface Endpoint { hostId: string; label: string; uri: string }
 
 export interface MigrationRecord {
     id: string;
+    /** The VM's name, for display. */
     domain: string;
+    /** The VM's UUID: what every command on it addresses. Absent only in records of older versions. */
+    uuid?: DomainUuid;
     source: Endpoint;
     destination: Endpoint;
     /** The exact argv that ran. */
@@ -55,7 +60,8 @@ export function parseHistory(text: string | null): History {
 function isRecord(r: unknown): r is MigrationRecord {
     const o = r as Partial<MigrationRecord>;
     return typeof o === "object" && o !== null && typeof o.id === "string" && typeof o.domain === "string"
-        && typeof o.jobDir === "string" && typeof o.source?.uri === "string" && typeof o.destination?.uri === "string";
+        && typeof o.jobDir === "string" && typeof o.source?.uri === "string" && typeof o.destination?.uri === "string"
+        && (o.uuid === undefined || (typeof o.uuid === "string" && parseDomainUuid(o.uuid) === o.uuid));
 }
 
 export function newRecordId(now: number, random: () => number = Math.random): string {
@@ -63,8 +69,15 @@ export function newRecordId(now: number, random: () => number = Math.random): st
 }
 
 /** The running migration of this domain from this source, if any: a second one is refused. */
-export function activeMigration(history: History, sourceUri: string, domain: string): MigrationRecord | null {
-    return history.records.find(r => r.outcome === "running" && r.domain === domain && r.source.uri === sourceUri) ?? null;
+export function activeMigration(history: History, sourceUri: string, domain: DomainRef): MigrationRecord | null {
+    const same = (r: MigrationRecord) => r.uuid !== undefined ? r.uuid === domain.uuid : r.domain === domain.name;
+    return history.records.find(r => r.outcome === "running" && same(r) && r.source.uri === sourceUri) ?? null;
+}
+
+/** The UUID a record's commands address; records of older versions have none and cannot be controlled. */
+export function recordUuid(r: MigrationRecord): DomainUuid {
+    if (r.uuid === undefined) throw new Error(`The record of ${r.domain}'s migration predates UUIDs: use virsh to control or check it`);
+    return r.uuid;
 }
 
 export class HistoryConflictError extends Error {
@@ -93,7 +106,7 @@ export function readHistory(store: FileStore): Promise<History> {
 /** Adds a running record, atomically refusing when the domain already has a running migration. */
 export function addRecord(store: FileStore, record: MigrationRecord): Promise<History> {
     return change(store, h => {
-        const active = activeMigration(h, record.source.uri, record.domain);
+        const active = activeMigration(h, record.source.uri, { uuid: record.uuid ?? ("" as DomainUuid), name: record.domain });
         if (active) throw new HistoryConflictError(active);
         return { version: 1, records: [...h.records, record] };
     });

@@ -2,7 +2,7 @@
  * A migration destination typed by the admin: a known host, a host name (→ qemu+ssh://root@NAME/system),
  * or a full libvirt URI. URIs are checked so that nothing in them can run a program of their choosing.
  */
-import { hostUri, parseLibvirtUri } from "./uri";
+import { hostUri, parseLibvirtUri, parseUriParams, type UriParam } from "./uri";
 import type { KnownHost } from "./types";
 import { validateAddress } from "./validate";
 
@@ -14,8 +14,40 @@ export interface Destination {
     known: KnownHost | null;
 }
 
-/** URI query parameters that are safe to pass on; `command`/`netcat` would run a program, `no_verify` skips host keys. */
-const SAFE_PARAMS = new Set(["no_tty", "keyfile", "known_hosts", "sshauth", "mode", "pkipath", "tls_priority", "name"]);
+const PATH = /^\/[A-Za-z0-9._/+-]*$/;
+
+/**
+ * The URI parameters a destination may carry, each with the values it may have: nothing that
+ * runs a program (`command`, `netcat`, `socket`, the `ext` transport), weakens host-key or
+ * certificate checks (`no_verify`, `known_hosts_verify`) or TLS (`tls_priority`), or sends
+ * the remote daemon elsewhere (`name` other than the local QEMU drivers).
+ */
+const ALLOWED: Record<string, (value: string) => boolean> = {
+    no_tty: v => v === "0" || v === "1",
+    keyfile: v => PATH.test(v),
+    known_hosts: v => PATH.test(v),
+    pkipath: v => PATH.test(v),
+    sshauth: v => /^(agent|privkey|password|keyboard-interactive)(,(agent|privkey|password|keyboard-interactive))*$/.test(v),
+    mode: v => v === "auto" || v === "legacy" || v === "direct",
+    name: v => v === "qemu:///system" || v === "qemu:///session",
+};
+
+const shown = (s: string) => JSON.stringify(s).slice(1, -1);
+
+/** Why libvirt would read these parameters as something we do not allow; null when every one is allowed. */
+export function uriParamsProblem(params: UriParam[]): string | null {
+    const seen = new Set<string>();
+    for (const param of params) {
+        // libvirt compares parameter names without regard to case (COMMAND= is command=)
+        const name = param.name.toLowerCase(), value = param.value;
+        const allowed = Object.hasOwn(ALLOWED, name) ? ALLOWED[name]! : null;
+        if (!allowed) return `The URI parameter "${shown(param.name)}" is not allowed here`;
+        if (seen.has(name)) return `The URI parameter "${name}" is given twice`;
+        seen.add(name);
+        if (!allowed(value)) return `The URI parameter "${name}" cannot be "${shown(value)}" here`;
+    }
+    return null;
+}
 
 export function resolveDestination(input: string, known: KnownHost[]): { destination: Destination | null; error: string | null } {
     const text = input.trim();
@@ -37,10 +69,9 @@ export function resolveDestination(input: string, known: KnownHost[]): { destina
     if (p.path !== "/system" && p.path !== "/session") return { destination: null, error: "The URI must end in /system or /session" };
     if (p.host && validateAddress(p.host) !== null) return { destination: null, error: `Not a valid host in the URI: ${p.host}` };
     if (p.user !== null && !/^[a-z_][a-z0-9_.-]*$/i.test(p.user)) return { destination: null, error: "Not a valid user name in the URI" };
-    for (const param of p.query ? p.query.split("&") : []) {
-        const name = decodeURIComponent(param.split("=")[0] ?? "");
-        if (!SAFE_PARAMS.has(name)) return { destination: null, error: `The URI parameter "${name}" is not allowed here` };
-    }
+    // read as libvirt reads them: split on & and ;, percent-decoded (comm%61nd is command)
+    const paramError = uriParamsProblem(parseUriParams(p.query));
+    if (paramError) return { destination: null, error: paramError };
     const match = known.find(h => p.host !== null && h.address.toLowerCase() === p.host.toLowerCase()) ?? null;
     return { destination: { uri: text, label: p.host ?? "this host", known: match }, error: null };
 }

@@ -69,3 +69,45 @@ export function parseLibvirtUri(uri: string): ParsedUri | null {
         query: m[7] ?? "",
     };
 }
+
+/** One URI query parameter, decoded the way libvirt decodes it. */
+export interface UriParam { name: string; value: string }
+
+/**
+ * The parameters of a URI query exactly as libvirt reads them (virURIParseParams): the next
+ * parameter ends at the next `&` if there is one anywhere further on, otherwise at the next `;`;
+ * a section without `=` is a name with the value ""; "=value" is ignored; names and values are
+ * percent-decoded like libxml2's xmlURIUnescapeString (a `%` not followed by two hex digits
+ * stays as it is). Never throws.
+ */
+export function parseUriParams(query: string): UriParam[] {
+    const params: UriParam[] = [];
+    let rest = query;
+    while (rest !== "") {
+        let end = rest.indexOf("&");
+        if (end === -1) end = rest.indexOf(";");
+        if (end === -1) end = rest.length;
+        const section = rest.slice(0, end);
+        const eq = section.indexOf("=");
+        if (section !== "" && eq !== 0) {
+            params.push(eq === -1 ? { name: unescapeUri(section), value: "" }
+                : { name: unescapeUri(section.slice(0, eq)), value: unescapeUri(section.slice(eq + 1)) });
+        }
+        rest = rest.slice(end + 1);
+    }
+    return params;
+}
+
+const HEX = /^[0-9a-fA-F]{2}$/;
+
+/** libxml2's xmlURIUnescapeString: %XX becomes that byte, anything else is kept; bytes as Latin-1 characters. */
+export function unescapeUri(s: string): string {
+    let out = "";
+    for (let i = 0; i < s.length; i++) {
+        if (s[i] === "%" && HEX.test(s.slice(i + 1, i + 3))) {
+            out += String.fromCharCode(parseInt(s.slice(i + 1, i + 3), 16));
+            i += 2;
+        } else out += s[i];
+    }
+    return out;
+}

@@ -7,7 +7,8 @@
 import type { Runner } from "../../pkg/lib/runner";
 import { isRunError } from "../../pkg/lib/runner";
 import { autostart } from "../virsh/argv";
-import type { MigrationRecord } from "../history/records";
+import { recordUuid, type MigrationRecord } from "../history/records";
+import type { DomainRef, DomainUuid } from "../domains/types";
 import type { MigrationOptions } from "./options";
 import { _, format } from "../../pkg/lib/gettext";
 
@@ -29,15 +30,15 @@ export class AutostartRefused extends Error {
 type Before = Pick<MigrationOptions, "duration" | "disableSourceAutostart">;
 
 /** The commands that run before `virsh migrate` (shown with it as the equivalent command). */
-export function commandsBeforeStart(o: Before, sourceUri: string, domain: string, wasAutostart: boolean): string[][] {
+export function commandsBeforeStart(o: Before, sourceUri: string, domain: DomainUuid, wasAutostart: boolean): string[][] {
     return o.duration === "temporary" && wasAutostart && o.disableSourceAutostart ? [autostart(sourceUri, domain, false)] : [];
 }
 
 /** Before the start: a Temporary migration of an autostart VM turns autostart off on the source, with consent, or is refused. */
-export async function autostartBeforeStart(runner: Runner, o: Before, sourceUri: string, domain: string, wasAutostart: boolean): Promise<boolean> {
+export async function autostartBeforeStart(runner: Runner, o: Before, sourceUri: string, domain: DomainRef, wasAutostart: boolean): Promise<boolean> {
     if (o.duration !== "temporary" || !wasAutostart) return false;
-    if (!o.disableSourceAutostart) throw new AutostartRefused(domain);
-    for (const argv of commandsBeforeStart(o, sourceUri, domain, wasAutostart)) await runner.run(LOCAL, argv, { timeoutMs: 30_000 });
+    if (!o.disableSourceAutostart) throw new AutostartRefused(domain.name);
+    for (const argv of commandsBeforeStart(o, sourceUri, domain.uuid, wasAutostart)) await runner.run(LOCAL, argv, { timeoutMs: 30_000 });
     return true;
 }
 
@@ -51,8 +52,10 @@ type Options = { duration?: string; wasAutostart?: boolean; sourceAutostartDisab
 export async function autostartAfterEnd(runner: Runner, record: MigrationRecord, succeeded: boolean, onSource: boolean, onDestination: boolean): Promise<AutostartNote | null> {
     const o = record.options as Options;
     const run = async (uri: string, enable: boolean, done: string, failed: string): Promise<AutostartNote> => {
-        const argv = autostart(uri, record.domain, enable);
+        let argv: string[] = [];
         try {
+            // a record from before UUIDs has none: recordUuid refuses it, and that is said as the failure
+            argv = autostart(uri, recordUuid(record), enable);
             await runner.run(LOCAL, argv, { timeoutMs: 30_000 });
             return { ok: true, text: done, argv };
         } catch (e) {

@@ -6,10 +6,10 @@ import type { Runner } from "../../pkg/lib/runner";
 import { isRunError } from "../../pkg/lib/runner";
 import { detachedArgv, readJob, type JobStatus } from "../../pkg/lib/detach";
 import type { FileStore } from "../hosts/config";
-import { addRecord, JOBS_DIR, newRecordId, updateRecord, type Endpoint, type MigrationRecord } from "../history/records";
+import { addRecord, JOBS_DIR, newRecordId, recordUuid, updateRecord, type Endpoint, type MigrationRecord } from "../history/records";
 import { dominfo, domstate } from "../virsh/argv";
 import * as vm from "../virsh/migrate";
-import type { DomainState } from "../domains/types";
+import type { DomainRef, DomainState, DomainUuid } from "../domains/types";
 import { explainMigrationError } from "./errors";
 import { isThisMigrationOut, parseJobInfo, type JobStats } from "./jobinfo";
 import type { MigrationOptions } from "./options";
@@ -25,7 +25,7 @@ const NEVER_CONNECTED = new Set(["host-key", "ssh-auth", "unknown-host", "connec
 export interface Deps { runner: Runner; files: FileStore; now?: () => number; sleep?: (ms: number) => Promise<void> }
 
 export interface StartRequest {
-    domain: string;
+    domain: DomainRef;
     source: Endpoint;
     destination: Endpoint;
     options: MigrationOptions;
@@ -46,11 +46,11 @@ export async function startMigration(deps: Deps, req: StartRequest): Promise<Mig
     const now = (deps.now ?? Date.now)();
     const id = newRecordId(now);
     const record: MigrationRecord = {
-        id, domain: req.domain, source: req.source, destination: req.destination, argv: req.argv,
+        id, domain: req.domain.name, uuid: req.domain.uuid, source: req.source, destination: req.destination, argv: req.argv,
         options: { ...req.options, wasRunning: req.wasRunning, wasPersistent: req.wasPersistent, wasAutostart: req.wasAutostart }, user: req.user, startedAt: now, jobDir: `${JOBS_DIR}/${id}`, outcome: "running",
     };
     // refused before anything is recorded: nothing has happened
-    if (req.options.duration === "temporary" && req.wasAutostart && !req.options.disableSourceAutostart) throw new AutostartRefused(req.domain);
+    if (req.options.duration === "temporary" && req.wasAutostart && !req.options.disableSourceAutostart) throw new AutostartRefused(req.domain.name);
     await addRecord(deps.files, record);
     try {
         if (await autostartBeforeStart(deps.runner, req.options, req.source.uri, req.domain, req.wasAutostart)) {
@@ -64,7 +64,7 @@ export async function startMigration(deps: Deps, req: StartRequest): Promise<Mig
         throw e;
     }
     if (req.options.maxDowntimeMs !== undefined && req.options.mode === "live")
-        void applyWhenRunning(deps, record, argv => deps.runner.run(LOCAL, argv), vm.migrateSetMaxDowntime(req.source.uri, req.domain, req.options.maxDowntimeMs));
+        void applyWhenRunning(deps, record, argv => deps.runner.run(LOCAL, argv), vm.migrateSetMaxDowntime(req.source.uri, req.domain.uuid, req.options.maxDowntimeMs));
     return record;
 }
 
@@ -81,7 +81,7 @@ async function applyWhenRunning(deps: Deps, record: MigrationRecord, run: (argv:
 }
 
 export async function jobStats(runner: Runner, record: MigrationRecord): Promise<JobStats> {
-    return parseJobInfo(await runner.run(LOCAL, vm.domjobinfo(record.source.uri, record.domain), { timeoutMs: 20_000 }));
+    return parseJobInfo(await runner.run(LOCAL, vm.domjobinfo(record.source.uri, recordUuid(record)), { timeoutMs: 20_000 }));
 }
 
 export interface Poll { job: JobStatus; stats: JobStats | null }
@@ -105,7 +105,7 @@ export function jobEnded(job: JobStatus, record: MigrationRecord, now: number): 
 }
 
 /** State and persistence of a domain on a host; null when it is not there. Connection errors throw. */
-export async function domainPresence(runner: Runner, uri: string, domain: string): Promise<Presence | null> {
+export async function domainPresence(runner: Runner, uri: string, domain: DomainUuid): Promise<Presence | null> {
     let out: string;
     try {
         out = await runner.run(LOCAL, dominfo(uri, domain), { timeoutMs: 30_000 });
@@ -131,9 +131,13 @@ function stateFromText(s: string): DomainState {
     }
 }
 
-/** `domstate --reason` of a domain on a host; null when it is not there or libvirt does not answer. */
-async function stateReason(runner: Runner, uri: string, domain: string): Promise<StateReason | null> {
-    return runner.run(LOCAL, domstate(uri, domain), { timeoutMs: 30_000 }).then(parseStateReason, () => null);
+/** `domstate --reason` of the record's domain on a host; null when it is not there, libvirt does not answer, or the record has no UUID. */
+async function stateReason(runner: Runner, uri: string, record: MigrationRecord): Promise<StateReason | null> {
+    try {
+        return parseStateReason(await runner.run(LOCAL, domstate(uri, recordUuid(record)), { timeoutMs: 30_000 }));
+    } catch {
+        return null;
+    }
 }
 
 /** Ends a record whose job has ended: outcome, explanation, summary, and the check on both hosts. */
@@ -143,9 +147,9 @@ export async function finishMigration(deps: Deps, record: MigrationRecord, job: 
     const succeeded = job.exitStatus === 0;
     const failure = succeeded ? null : explainMigrationError(job.stderr || (job.lost ? "The migration process ended without a status (killed, or the host restarted)" : ""));
     const names = { source: record.source.label, destination: record.destination.label };
-    const ask = (uri: string) => domainPresence(deps.runner, uri, record.domain).catch(() => undefined);
+    const ask = async (uri: string) => domainPresence(deps.runner, uri, recordUuid(record)).catch(() => undefined);
     const answers = await Promise.all([
-        deps.runner.run(LOCAL, vm.domjobinfo(record.source.uri, record.domain, true)).then(parseJobInfo).catch(() => null),
+        (async () => deps.runner.run(LOCAL, vm.domjobinfo(record.source.uri, recordUuid(record), true)))().then(parseJobInfo).catch(() => null),
         ask(record.source.uri), ask(record.destination.uri),
     ]);
     const completed = answers[0];
@@ -164,7 +168,7 @@ export async function finishMigration(deps: Deps, record: MigrationRecord, job: 
     let verification: MigrationRecord["verification"];
     // only a post-copy migration can fail half-way through the switch: ask libvirt for the reasons
     const reasons = !succeeded && o.postcopy
-        ? await Promise.all([stateReason(deps.runner, record.source.uri, record.domain), stateReason(deps.runner, record.destination.uri, record.domain)]) : null;
+        ? await Promise.all([stateReason(deps.runner, record.source.uri, record), stateReason(deps.runner, record.destination.uri, record)]) : null;
     const split = reasons !== null && postcopyFailed(reasons[0], reasons[1]) ? postcopyVerdict(reasons[0], reasons[1], names) : null;
     if (split) {
         verification = { ok: false, where: split.where, problems: split.problems };
@@ -196,10 +200,10 @@ export async function finishMigration(deps: Deps, record: MigrationRecord, job: 
 
 /** The live controls, each the argv it runs (for "show the command") and the run. */
 export const controls = {
-    abort: (r: MigrationRecord) => vm.domjobabort(r.source.uri, r.domain),
-    postcopy: (r: MigrationRecord) => vm.migratePostcopy(r.source.uri, r.domain),
-    maxDowntime: (r: MigrationRecord, ms: number) => vm.migrateSetMaxDowntime(r.source.uri, r.domain, ms),
-    speed: (r: MigrationRecord, mibs: number) => vm.migrateSetSpeed(r.source.uri, r.domain, mibs),
+    abort: (r: MigrationRecord) => vm.domjobabort(r.source.uri, recordUuid(r)),
+    postcopy: (r: MigrationRecord) => vm.migratePostcopy(r.source.uri, recordUuid(r)),
+    maxDowntime: (r: MigrationRecord, ms: number) => vm.migrateSetMaxDowntime(r.source.uri, recordUuid(r), ms),
+    speed: (r: MigrationRecord, mibs: number) => vm.migrateSetSpeed(r.source.uri, recordUuid(r), mibs),
 };
 
 export function runControl(runner: Runner, argv: string[]): Promise<string> {

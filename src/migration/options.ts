@@ -2,7 +2,7 @@
 import type { DomainState } from "../domains/types";
 import { isActive } from "../domains/types";
 import { migrate } from "../virsh/migrate";
-import { checkValue, VirshArgumentError } from "../virsh/argv";
+import { checkValue, VirshArgumentError, type DomainUuid } from "../virsh/argv";
 import { argProblem } from "../../pkg/lib/runner";
 import { _ } from "../../pkg/lib/gettext";
 
@@ -158,6 +158,6 @@ export function migrateFlags(o: MigrationOptions): string[] {
     return f;
 }
 
-export function migrateArgv(srcUri: string, domain: string, destUri: string, o: MigrationOptions): string[] {
+export function migrateArgv(srcUri: string, domain: DomainUuid, destUri: string, o: MigrationOptions): string[] {
     return migrate(srcUri, domain, destUri, migrateFlags(o));
 }

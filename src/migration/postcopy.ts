@@ -6,7 +6,7 @@
  * link between the hosts is back, `virsh migrate --postcopy-resume` with the original flags
  * finishes it. libvirt before 8.5 has neither the reason nor the resume.
  */
-import type { MigrationRecord } from "../history/records";
+import { recordUuid, type MigrationRecord } from "../history/records";
 import { migrate } from "../virsh/migrate";
 import { migrateFlags, type MigrationOptions } from "./options";
 import type { Verification } from "./verify";
@@ -37,9 +37,9 @@ export function postcopyFailed(source: StateReason | null, destination: StateRea
 }
 
 /** The resume: the same `virsh migrate` (libvirt wants the original flags) with --postcopy-resume. */
-export function postcopyResumeArgv(record: Pick<MigrationRecord, "source" | "destination" | "domain" | "options">): string[] {
+export function postcopyResumeArgv(record: MigrationRecord): string[] {
     const o = record.options as unknown as MigrationOptions;
-    return migrate(record.source.uri, record.domain, record.destination.uri, [...migrateFlags({ ...o, postcopy: true }), "--postcopy-resume"]);
+    return migrate(record.source.uri, recordUuid(record), record.destination.uri, [...migrateFlags({ ...o, postcopy: true }), "--postcopy-resume"]);
 }
 
 const said = (s: StateReason | null, host: string) => s ? `${s.state}${s.reason ? ` (${s.reason})` : ""} on ${host}` : `not found on ${host}`;

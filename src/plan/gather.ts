@@ -46,7 +46,7 @@ export async function gather(runner: Runner, refs: HostRef[], sourceIds: string[
         if (!source || !hosts.some(h => h.id === sid)) continue;
         for (const d of await loadDomains(runner, source.uri)) {
             if (!isActive(d.state) && !(o.includeShutOff && d.persistent)) continue;
-            const vm: PlanVm = { name: d.name, hostId: sid, running: isActive(d.state), memoryKiB: d.memoryKiB ?? d.maxMemoryKiB ?? 0, vcpus: d.vcpus ?? 1, blocked: {} };
+            const vm: PlanVm = { name: d.name, uuid: d.uuid, hostId: sid, running: isActive(d.state), memoryKiB: d.memoryKiB ?? d.maxMemoryKiB ?? 0, vcpus: d.vcpus ?? 1, blocked: {} };
             vms.push(vm); domains.push(d);
             for (const dest of refs) if (dest.id !== sid && hosts.some(h => h.id === dest.id)) pairs.push({ vm, source, dest, domain: d });
         }
@@ -57,7 +57,7 @@ export async function gather(runner: Runner, refs: HostRef[], sourceIds: string[
         // checked as shared storage: that tells, per disk, whether the destination sees it; a
         // copying plan then copies exactly the disks it does not see (verdict below)
         const options: MigrationOptions = defaultOptions(p.domain.state);
-        return runPreflight({ runner }, { domain: p.vm.name, sourceUri: p.source.uri, destinationUri: p.dest.uri, destinationLabel: p.dest.label,
+        return runPreflight({ runner }, { domain: p.vm.name, uuid: p.vm.uuid, sourceUri: p.source.uri, destinationUri: p.dest.uri, destinationLabel: p.dest.label,
             options, live: false, sourceTarget: p.source.target, destinationTarget: p.dest.target, policy });
     };
     const verdict = (p: typeof pairs[number], results: CheckResult[]) => {

@@ -4,6 +4,7 @@
  * errors) and the admin's overcommit policy. Pure and deterministic: the same input, the same plan.
  */
 import type { OvercommitPolicy } from "../preflight/policy";
+import type { DomainUuid } from "../domains/types";
 
 export interface PlanHost {
     id: string;
@@ -17,7 +18,9 @@ export interface PlanHost {
 }
 
 export interface PlanVm {
+    /** For display; the plan's commands address the VM by `uuid`. */
     name: string;
+    uuid: DomainUuid;
     hostId: string;
     running: boolean;
     /** What the VM counts on a host (guaranteed: its memory; burstable: its current balloon). */
@@ -29,7 +32,7 @@ export interface PlanVm {
     copyDisks?: Record<string, string[]>;
 }
 
-export interface Move { vm: string; from: string; to: string; memoryKiB: number; vcpus: number }
+export interface Move { vm: string; uuid: DomainUuid; from: string; to: string; memoryKiB: number; vcpus: number }
 export interface Unmovable { vm: string; reason: string }
 export interface Plan { moves: Move[]; unmovable: Unmovable[]; before: HostUse[]; after: HostUse[] }
 export interface HostUse { hostId: string; label: string; memoryKiB: number; limitKiB: number; vcpus: number; vcpuLimit: number; ratio: number }
@@ -84,7 +87,7 @@ export function planEvacuation(hostId: string, hosts: PlanHost[], vms: PlanVm[],
         if (fits.length === 0) { unmovable.push({ vm: vm.name, reason: reasons.join("; ") || "there is no other host" }); continue }
         const headroom = (h: PlanHost) => { const u = usage[targets.indexOf(h)]!; return u.limitKiB - u.memoryKiB };
         const best = [...fits].sort((a, b) => headroom(b) - headroom(a) || a.label.localeCompare(b.label))[0]!;
-        moves.push({ vm: vm.name, from: hostId, to: best.id, memoryKiB: counts(vm) ? vm.memoryKiB : 0, vcpus: counts(vm) ? vm.vcpus : 0 });
+        moves.push({ vm: vm.name, uuid: vm.uuid, from: hostId, to: best.id, memoryKiB: counts(vm) ? vm.memoryKiB : 0, vcpus: counts(vm) ? vm.vcpus : 0 });
     }
     return { moves, unmovable, before: hostUse(hosts, policy, new Map()), after: hostUse(hosts, policy, applyMoves(moves)) };
 }
@@ -111,7 +114,7 @@ export function planRebalance(hosts: PlanHost[], vms: PlanVm[], policy: Overcomm
             .sort((a, b) => a.spread - b.spread || a.v.name.localeCompare(b.v.name));
         const pick = candidates[0];
         if (!pick) break;
-        moves.push({ vm: pick.v.name, from: high.hostId, to: low.hostId, memoryKiB: pick.v.memoryKiB, vcpus: pick.v.vcpus });
+        moves.push({ vm: pick.v.name, uuid: pick.v.uuid, from: high.hostId, to: low.hostId, memoryKiB: pick.v.memoryKiB, vcpus: pick.v.vcpus });
         where.set(pick.v.name, low.hostId);
     }
     return { moves, unmovable: [], before: hostUse(hosts, policy, new Map()), after: hostUse(hosts, policy, applyMoves(moves)) };

@@ -26,7 +26,7 @@ export type Copies = readonly PlanVm[] | null;
 /** The disk targets a move copies: only those its destination cannot see; the others are shared. */
 export function copyDisksOf(copies: Copies, move: Move): string[] {
     if (!copies) return [];
-    return copies.find(v => v.name === move.vm && v.hostId === move.from)?.copyDisks?.[move.to] ?? [];
+    return copies.find(v => v.uuid === move.uuid && v.hostId === move.from)?.copyDisks?.[move.to] ?? [];
 }
 
 /**
@@ -46,7 +46,7 @@ export function moveOptions(domain: Domain | undefined, dest: HostRef, copyDisks
 
 export function moveArgv(move: Move, refs: HostRef[], domains: Domain[], copies: Copies): string[] {
     const from = refs.find(r => r.id === move.from)!, to = refs.find(r => r.id === move.to)!;
-    return migrateArgv(from.uri, move.vm, to.uri, moveOptions(domains.find(d => d.name === move.vm), to, copyDisksOf(copies, move)));
+    return migrateArgv(from.uri, move.uuid, to.uri, moveOptions(domains.find(d => d.uuid === move.uuid), to, copyDisksOf(copies, move)));
 }
 
 /**
@@ -55,14 +55,18 @@ export function moveArgv(move: Move, refs: HostRef[], domains: Domain[], copies:
  */
 export function moveCommands(move: Move, refs: HostRef[], domains: Domain[], copies: Copies): string[][] {
     const to = refs.find(r => r.id === move.to)!;
-    const carry = domains.find(d => d.name === move.vm)?.autostart ? [autostart(to.uri, move.vm, true)] : [];
+    const carry = domains.find(d => d.uuid === move.uuid)?.autostart ? [autostart(to.uri, move.uuid, true)] : [];
     return [moveArgv(move, refs, domains, copies), ...carry];
 }
 
-/** The whole plan as a shell script of `virsh migrate` lines (each argument quoted). */
+/**
+ * The whole plan as a shell script of `virsh migrate` lines (each argument quoted). Each VM is
+ * addressed by its UUID; a comment above names it (as a JSON string: nothing in a name can end
+ * the comment).
+ */
 export function planScript(moves: Move[], refs: HostRef[], domains: Domain[], copies: Copies): string {
     return ["#!/bin/sh", "# cockpit-migrate plan: one virsh migrate per VM, in order; stops at the first failure", "set -e",
-        ...moves.flatMap(m => moveCommands(m, refs, domains, copies).map(displayCommand))].join("\n") + "\n";
+        ...moves.flatMap(m => [`# ${JSON.stringify(m.vm).replace(/[\r\n\u2028\u2029]/g, " ")}`, ...moveCommands(m, refs, domains, copies).map(displayCommand)])].join("\n") + "\n";
 }
 
 export interface RunControl { paused: boolean; cancelled: boolean }
@@ -79,11 +83,11 @@ export async function runPlan(deps: Deps, refs: HostRef[], domains: Domain[], mo
     const active = new Map<string, number>();
     const one = async (s: MoveStatus) => {
         const from = refs.find(r => r.id === s.move.from)!, to = refs.find(r => r.id === s.move.to)!;
-        const domain = domains.find(d => d.name === s.move.vm);
+        const domain = domains.find(d => d.uuid === s.move.uuid);
         const options = moveOptions(domain, to, copyDisksOf(o.copies, s.move));
         s.state = "running"; emit();
         try {
-            let record = await startMigration(deps, { domain: s.move.vm, argv: migrateArgv(from.uri, s.move.vm, to.uri, options), options,
+            let record = await startMigration(deps, { domain: { uuid: s.move.uuid, name: s.move.vm }, argv: migrateArgv(from.uri, s.move.uuid, to.uri, options), options,
                 wasRunning: domain ? isActive(domain.state) : true, wasPersistent: domain?.persistent ?? true,
                 wasAutostart: domain?.autostart ?? false, user: o.user,
                 source: { hostId: from.id, label: from.label, uri: from.uri }, destination: { hostId: to.id, label: to.label, uri: to.uri } });

@@ -65,6 +65,8 @@ export interface CapacityInput {
     guest: DomainDefinition;
     policy: OvercommitPolicy;
     sysctl: HostSysctl | null;
+    /** Why the sysctls could not be read, when they were asked for and the read failed. */
+    sysctlError?: string;
     commands: string[][];
 }
 
@@ -80,7 +82,8 @@ export function assessCapacity(i: CapacityInput): CheckResult[] {
     const policyText = `Policy: memory commit ${i.policy.memoryCommitPercent}%, CPU commit ${i.policy.cpuCommitPercent}%, ${i.policy.hostReserveMiB} MiB kept for the host. ` +
         `This VM is ${cls} (${cls === "guaranteed" ? "locked memory or hugepages: all of its memory must be there" : "counted at its current balloon size"}); ` +
         `${i.running.guests} running guest(s) there.`;
-    const sysctlText = i.sysctl ? ` vm.overcommit_memory=${i.sysctl.overcommitMemory ?? "?"}, vm.panic_on_oom=${i.sysctl.panicOnOom ?? "?"}.` : " vm.overcommit_memory and vm.panic_on_oom could not be read.";
+    const sysctlText = i.sysctl ? ` vm.overcommit_memory=${i.sysctl.overcommitMemory ?? "?"}, vm.panic_on_oom=${i.sysctl.panicOnOom ?? "?"}.`
+        : ` vm.overcommit_memory and vm.panic_on_oom could not be read${i.sysctlError ? `: ${i.sysctlError}` : ""}.`;
     const detail = policyText + sysctlText;
     const commands = i.commands;
     const memory: CheckResult = (() => {
@@ -93,6 +96,10 @@ export function assessCapacity(i: CapacityInput): CheckResult[] {
         if (physical > 1 && i.sysctl?.panicOnOom && i.sysctl.panicOnOom > 0)
             return { id: "capacity", severity: "error", title: memTitle, detail, commands,
                 fix: _("The destination panics on out-of-memory (vm.panic_on_oom): an overcommitted host would crash with all its VMs. Free memory there first.") };
+        // overcommitted and the two settings that turn that into a failure unknown: not a pass
+        if (physical > 1 && i.sysctlError !== undefined)
+            return { id: "capacity", severity: "warning", unchecked: true, title: `${memTitle}; strict accounting and panic-on-OOM not checked`, detail, commands,
+                fix: _("Could not read vm.overcommit_memory and vm.panic_on_oom on the destination: check them there (sysctl vm.overcommit_memory vm.panic_on_oom), or choose a destination with free memory.") };
         if (physical > allowed)
             return { id: "capacity", severity: "warning", title: memTitle, detail, commands,
                 fix: physical > 1

@@ -25,7 +25,10 @@ const LOCAL = { kind: "local" } as const;
 const TIMEOUT = 30_000;
 
 export interface PreflightInput {
+    /** The VM's name, for messages. */
     domain: string;
+    /** The VM's UUID: what the checks' commands address. */
+    uuid: v.DomainUuid;
     sourceUri: string;
     destinationUri: string;
     destinationLabel: string;
@@ -60,7 +63,7 @@ export const DEFAULT_DIRTYRATE_SECONDS = 3;
 export function startPreflight(deps: PreflightDeps, input: PreflightInput, onResult?: (r: CheckResult) => void,
     onPending?: (p: PendingCheck[]) => void): PreflightHandle {
     const run = (argv: string[], stdin?: string) => deps.runner.run(LOCAL, argv, { timeoutMs: TIMEOUT, ...(stdin !== undefined ? { input: stdin } : {}) });
-    const definition = run(v.dumpxml(input.sourceUri, input.domain, true)).then(parseDefinition);
+    const definition = run(v.dumpxml(input.sourceUri, input.uuid, { inactive: true })).then(parseDefinition);
     // through libvirt's own transport: the connection the migration will make from here
     const destVersion = deps.runner.run(LOCAL, v.version(input.destinationUri), { timeoutMs: TIMEOUT, libvirtTransport: true });
     const destCapabilities = run(v.capabilities(input.destinationUri));
@@ -220,13 +223,16 @@ async function capacity(runner: Runner, input: PreflightInput, d: DomainDefiniti
     const commands = [v.nodeinfo(input.destinationUri), v.domstatsActive(input.destinationUri)];
     const run = (argv: string[]) => runner.run(LOCAL, argv, { timeoutMs: TIMEOUT });
     try {
+        // as the same user as the migration (over SSH: whose keys and known_hosts are used)
+        let sysctlError: string | undefined;
         const sysctl = input.destinationTarget
-            ? runner.run(input.destinationTarget, SYSCTL, { timeoutMs: TIMEOUT, superuser: "none" }).then(parseSysctl, () => null) : Promise.resolve(null);
+            ? runner.run(input.destinationTarget, SYSCTL, { timeoutMs: TIMEOUT }).then(parseSysctl, e => { sysctlError = message(e); return null })
+            : Promise.resolve(null);
         const [info, stats, sys] = await Promise.all([run(commands[0]!), run(commands[1]!), sysctl]);
         // the VM itself may already run there (a same-host check reports that); do not count it twice
         const others = parseDomstats(stats).filter(s => s.name !== input.domain || input.sourceUri !== input.destinationUri);
         return assessCapacity({ label: input.destinationLabel, node: parseNodeinfo(info), running: committed(others), guest: d,
-            policy: input.policy ?? DEFAULT_POLICY, sysctl: sys, commands: input.destinationTarget ? [...commands, SYSCTL] : commands });
+            policy: input.policy ?? DEFAULT_POLICY, sysctl: sys, ...(sysctlError !== undefined ? { sysctlError } : {}), commands: input.destinationTarget ? [...commands, SYSCTL] : commands });
     } catch (e) {
         return [cannot("capacity", "Destination capacity", e, commands)];
     }
@@ -235,9 +241,9 @@ async function capacity(runner: Runner, input: PreflightInput, d: DomainDefiniti
 /** Measures the guest's dirty-page rate and predicts whether pre-copy converges, and how long it takes. */
 async function dirtyRate(deps: PreflightDeps, input: PreflightInput, d: DomainDefinition, signal: AbortSignal): Promise<CheckResult> {
     const seconds = input.dirtyRateSeconds ?? DEFAULT_DIRTYRATE_SECONDS;
-    const commands = dirtyRateCommands(input.sourceUri, input.domain, seconds, input.dirtyRateMode);
+    const commands = dirtyRateCommands(input.sourceUri, input.uuid, seconds, input.dirtyRateMode);
     try {
-        const sample = await measureDirtyRate(deps.runner, LOCAL, input.sourceUri, input.domain, seconds,
+        const sample = await measureDirtyRate(deps.runner, LOCAL, input.sourceUri, input.uuid, seconds,
             { ...(input.dirtyRateMode ? { mode: input.dirtyRateMode } : {}), ...(deps.sleep ? { sleep: deps.sleep } : {}), signal });
         return dirtyRateResult(sample.mibs, seconds, (d.memoryKiB ?? 0) / 1024, sample.residentMiB, input.options, commands);
     } catch (e) {

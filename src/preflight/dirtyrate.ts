@@ -14,12 +14,12 @@ export const DEFAULT_DOWNTIME_MS = 300;
 
 export interface DirtyRateSample { mibs: number; seconds: number; mode: string | null; residentMiB: number | null }
 
-export function dirtyRateCommands(uri: string, domain: string, seconds: number, mode?: v.DirtyRateMode): string[][] {
+export function dirtyRateCommands(uri: string, domain: v.DomainUuid, seconds: number, mode?: v.DirtyRateMode): string[][] {
     return [v.domdirtyrateCalc(uri, domain, seconds, mode), v.domstats(uri, domain, "--dirtyrate", "--balloon")];
 }
 
 /** Starts a measurement of `seconds`, then polls until libvirt reports it measured (calc_status 2). */
-export async function measureDirtyRate(runner: Runner, target: RunTarget, uri: string, domain: string, seconds: number,
+export async function measureDirtyRate(runner: Runner, target: RunTarget, uri: string, domain: v.DomainUuid, seconds: number,
     options: { mode?: v.DirtyRateMode; sleep?: (ms: number) => Promise<void>; signal?: AbortSignal } = {}): Promise<DirtyRateSample> {
     const [calc, stats] = dirtyRateCommands(uri, domain, seconds, options.mode);
     const sleep = options.sleep ?? (ms => new Promise<void>(r => setTimeout(r, ms)));

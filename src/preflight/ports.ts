@@ -76,7 +76,8 @@ export async function portChecks(runner: Runner, i: PortsInput): Promise<CheckRe
     else {
         const argv = probeArgv(tp.host, tp.port);
         try {
-            await runner.run(i.probeFrom, argv, { timeoutMs: 10_000, superuser: "none" });
+            // as the same user as the migration: over SSH, that decides whose keys and known_hosts are used
+            await runner.run(i.probeFrom, argv, { timeoutMs: 10_000 });
             results.push({ id: "ports", severity: "pass", title: format(_("Port $0 ($1) on $2 accepts connections"), tp.port, tp.transport, tp.host), commands: [argv] });
         } catch (e) {
             results.push({ id: "ports", severity: "error", title: format(_("Port $0 ($1) on $2 does not accept connections"), tp.port, tp.transport, tp.host), commands: [argv],

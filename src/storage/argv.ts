@@ -3,7 +3,7 @@
  * names are data: after "--", or as the value of a named option. The two probe scripts are
  * constants; data reaches them only as positional parameters.
  */
-import { checkValue, virsh } from "../virsh/argv";
+import { checkValue, domainArg, virsh, type DomainUuid } from "../virsh/argv";
 import { nfsSource } from "./fstab";
 
 export const mkdirArgv = (dir: string) => ["mkdir", "-p", "--", checkValue("directory", dir)];
@@ -45,8 +45,8 @@ export const poolAutostart = (uri: string, pool: string) => virsh(uri, "pool-aut
 export const poolInfo = (uri: string, pool: string) => virsh(uri, "pool-info", "--pool", checkValue("pool name", pool));
 export const poolDestroy = (uri: string, pool: string) => virsh(uri, "pool-destroy", "--pool", checkValue("pool name", pool));
 export const poolUndefine = (uri: string, pool: string) => virsh(uri, "pool-undefine", "--pool", checkValue("pool name", pool));
-export const domstate = (uri: string, domain: string) => virsh(uri, "domstate", "--domain", checkValue("domain name", domain));
-export const domStart = (uri: string, domain: string) => virsh(uri, "start", "--domain", checkValue("domain name", domain));
+export const domstate = (uri: string, domain: DomainUuid) => virsh(uri, "domstate", "--domain", domainArg(domain));
+export const domStart = (uri: string, domain: DomainUuid) => virsh(uri, "start", "--domain", domainArg(domain));
 export const defineStdin = (uri: string) => virsh(uri, "define", "--file", "/dev/stdin");
 
 /** What a host has for NFS: programs, kernel support, running servers, as "word value" lines. */

@@ -115,8 +115,8 @@ export async function runChecks(runner: Runner, inputs: NfsInputs, onResult: (r:
     const selinuxHosts: string[] = [];
     const one = async (p: Promise<CheckResult>) => { const r = await p; onResult(r); return r };
     const tasks: Promise<CheckResult>[] = [];
-    for (const d of inputs.domains) {
-        const argv = domstate(inputs.source.uri, d);
+    for (const { uuid, name: d } of inputs.domains) {
+        const argv = domstate(inputs.source.uri, uuid);
         tasks.push(one(runner.run({ kind: "local" }, argv).then(out => out.trim() === "shut off"
             ? { id: `vm-off-${d}`, severity: "pass" as const, title: `${d} is shut off`, commands: [argv] }
             : { id: `vm-off-${d}`, severity: "error" as const, title: `${d} is ${out.trim()}: the procedure needs it shut off`, fix: `Shut ${d} down first (virsh shutdown ${d})`, commands: [argv] },

@@ -7,6 +7,7 @@ import { loadDisks } from "../domains/disks";
 import { RunnerFileStore } from "./remote-file";
 import type { FlowContext } from "./run";
 import type { Image, NfsHost } from "./types";
+import type { DomainRef } from "../domains/types";
 
 export const LOCAL_ID = "localhost";
 
@@ -28,9 +29,9 @@ export function flowContext(runner: Runner, localFiles: FileStore): FlowContext 
 }
 
 /** The file-backed disks of the VMs (CD-ROMs and network/block disks are not copied). */
-export async function loadImages(runner: Runner, uri: string, domains: string[]): Promise<Image[]> {
-    const all = await Promise.all(domains.map(async d => (await loadDisks(runner, uri, d))
+export async function loadImages(runner: Runner, uri: string, domains: DomainRef[]): Promise<Image[]> {
+    const all = await Promise.all(domains.map(async d => (await loadDisks(runner, uri, d.uuid))
         .filter(x => x.type === "file" && x.device === "disk" && x.source)
-        .map(x => ({ domain: d, target: x.target, path: x.source! }))));
+        .map(x => ({ domain: d.name, uuid: d.uuid, target: x.target, path: x.source! }))));
     return all.flat();
 }

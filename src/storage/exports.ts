@@ -45,6 +45,30 @@ export function unescapeOctal(s: string): string {
     return s.replace(/\\([0-7]{3})/g, (_m, o: string) => String.fromCharCode(parseInt(o, 8)));
 }
 
+/**
+ * `exportfs -v`: the live export table, as path → client names. A line starts with the path
+ * (octal escapes as in etab); its clients `NAME(options)` follow on the same line or, when the
+ * path is long, on indented lines after it.
+ */
+export function parseExportfsVerbose(out: string): Map<string, Set<string>> {
+    const table = new Map<string, Set<string>>();
+    let path: string | null = null;
+    for (const line of out.split("\n")) {
+        if (line.trim() === "") continue;
+        let rest = line;
+        if (!/^\s/.test(line)) {
+            const m = /^(\S+)(.*)$/.exec(line)!;
+            path = unescapeOctal(m[1]!);
+            rest = m[2]!;
+        }
+        if (path === null) continue;
+        const clients = table.get(path) ?? new Set<string>();
+        for (const c of rest.matchAll(/(\S+?)\([^()]*\)/g)) clients.add(c[1]!);
+        table.set(path, clients);
+    }
+    return table;
+}
+
 export function parseClient(word: string): ExportClient {
     const m = /^([^()]*)\((.*)\)$/.exec(word);
     return m ? { host: m[1]!, options: m[2]! } : { host: word, options: null };

@@ -54,14 +54,17 @@ export function buildPlan(i: NfsInputs, selinuxHosts: readonly string[]): Step[]
             commands, edits: i.method === "fstab" ? [{ path: FSTAB_PATH, line: formatFstabEntry(mountSpec(i)) }] : [] });
     }
     const moved = i.images.filter(img => sharedPath(i, img) !== img.path);
-    for (const d of i.domains) {
-        const mine = moved.filter(img => img.domain === d);
-        steps.push({ id: `repoint-${d}`, kind: "repoint", host: i.source, domain: d, title: `Point ${d}'s disks at ${i.mountPoint}`,
-            commands: [dumpxml(i.source.uri, d, true), a.defineStdin(i.source.uri)], edits: [],
+    // read with its secure fields: the result is defined again
+    for (const ref of i.domains) {
+        const d = ref.name;
+        const mine = moved.filter(img => img.uuid === ref.uuid);
+        steps.push({ id: `repoint-${d}`, kind: "repoint", host: i.source, domain: ref, title: `Point ${d}'s disks at ${i.mountPoint}`,
+            commands: [dumpxml(i.source.uri, ref.uuid, { inactive: true, securityInfo: true }), a.defineStdin(i.source.uri)], edits: [],
             ...(mine.length ? {} : { skipReason: `${d}'s disks keep their paths: the export is mounted over their directory` }) });
     }
-    for (const d of i.domains)
-        steps.push({ id: `start-${d}`, kind: "start", host: i.source, domain: d, title: `Start ${d} on ${i.source.label} and confirm it runs`, commands: [a.domStart(i.source.uri, d), a.domstate(i.source.uri, d)], edits: [] });
+    for (const ref of i.domains)
+        steps.push({ id: `start-${ref.name}`, kind: "start", host: i.source, domain: ref, title: `Start ${ref.name} on ${i.source.label} and confirm it runs`,
+            commands: [a.domStart(i.source.uri, ref.uuid), a.domstate(i.source.uri, ref.uuid)], edits: [] });
     for (const c of i.clients.filter(c => c.id !== i.source.id))
         steps.push({ id: `verify-${c.id}`, kind: "verify", host: c, title: `Confirm ${c.label} sees the same image files`,
             commands: i.images.map(img => a.sha256(sharedPath(i, img))), edits: [] });

@@ -2,7 +2,7 @@
 import { isRunError, type Runner } from "../../pkg/lib/runner";
 import { isTagConflict, type FileStore } from "../hosts/config";
 import { copyImage, CopyError } from "./copy";
-import { EXPORTS_PATH, ExportsError, setOurExport } from "./exports";
+import { EXPORTS_PATH, ExportsError, parseExportfsVerbose, setOurExport } from "./exports";
 import { FSTAB_PATH, FstabError, nfsSource, setOurMount } from "./fstab";
 import { explainConflict, explainExportfs, explainMount, rawMessage, type Explained } from "./errors";
 import { commandTarget, exportSpec, mountSpec, sharedPath, storedPath } from "./plan";
@@ -59,11 +59,11 @@ export async function executeStep(ctx: FlowContext, record: FlowRecord, step: St
         case "mount": return await mountStep(ctx, record, step);
         case "repoint": {
             const xml = await run(ctx, step.host, step.commands[0]!);
-            const map = new Map(i.images.filter(img => img.domain === step.domain).map(img => [img.path, sharedPath(i, img)] as const));
+            const map = new Map(i.images.filter(img => img.uuid === step.domain!.uuid).map(img => [img.path, sharedPath(i, img)] as const));
             const r = repointDisks(xml, map);
             if (r.changed > 0) {
                 await run(ctx, step.host, a.defineStdin(i.source.uri), r.xml);
-                for (const [from, to] of map) record.added.repointed.push({ domain: step.domain!, from, to });
+                for (const [from, to] of map) record.added.repointed.push({ domain: step.domain!.name, uuid: step.domain!.uuid, from, to });
             }
             return `${r.changed} disk path(s) changed`;
         }
@@ -110,8 +110,9 @@ async function exportStep(ctx: FlowContext, record: FlowRecord, step: Step): Pro
         out.push((await run(ctx, step.host, a.exportfsAll())).trim());
         const listed = await run(ctx, step.host, a.exportfsVerbose());
         out.push(listed.trim());
-        const flat = listed.replace(/\\040/g, " ");
-        const missing = i.clients.filter(c => !flat.includes(`${c.address}(`) || !flat.includes(i.exportDir));
+        // exact path and client names: "10.0.0.1(" is also in "110.0.0.1(", the path in any longer path
+        const exported = parseExportfsVerbose(listed).get(i.exportDir) ?? new Set<string>();
+        const missing = i.clients.filter(c => !exported.has(c.address));
         if (missing.length) throw new StepError({ message: `exportfs -v does not list ${i.exportDir} for ${missing.map(c => c.address).join(", ")}`, fix: "Check the export entry and the NFS server" });
         return out.filter(Boolean).join("\n");
     } catch (e) {
@@ -124,6 +125,13 @@ async function exportStep(ctx: FlowContext, record: FlowRecord, step: Step): Pro
                 out.push(`${EXPORTS_PATH} was restored to its content before this step`);
             } catch (r) {
                 out.push(`${EXPORTS_PATH} could NOT be restored (${rawMessage(r)}); its previous content is in ${EXPORTS_PATH}.cockpit-migrate.bak`);
+            }
+            // and the live table: exportfs -a may already have exported our line
+            try {
+                await run(ctx, step.host, a.exportfsResync());
+                out.push("exportfs -r: the live exports follow the file again");
+            } catch (r) {
+                out.push(`exportfs -r failed (${rawMessage(r)}): run exportfs -r on ${step.host.label}, or the new export stays live`);
             }
         }
         throw new StepError({ message: why.message, fix: `${EXPORTS_PATH} was left as it was before the step. ${why.fix}` }, [...out, rawMessage(e)].join("\n"));

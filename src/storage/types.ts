@@ -1,5 +1,6 @@
 /** The NFS shared-storage flow (RHEL "Sharing virtual machine disk images with other hosts"), typed. */
 import type { RunTarget } from "../../pkg/lib/runner";
+import type { DomainRef, DomainUuid } from "../domains/types";
 
 /** A host taking part: where its commands run, its libvirt URI, and the address other hosts use for it. */
 export interface NfsHost { id: string; label: string; target: RunTarget; uri: string; address: string }
@@ -8,7 +9,8 @@ export interface NfsHost { id: string; label: string; target: RunTarget; uri: st
 export type MountMethod = "mount" | "fstab" | "pool";
 
 /** A disk image of a VM on the source host. */
-export interface Image { domain: string; target: string; path: string }
+/** A disk image of a VM on the source host; `domain` is the VM's name (display), `uuid` addresses it. */
+export interface Image { domain: string; uuid: DomainUuid; target: string; path: string }
 
 export interface NfsInputs {
     storage: NfsHost;
@@ -21,7 +23,7 @@ export interface NfsInputs {
     mountOptions: string;
     method: MountMethod;
     poolName: string;
-    domains: string[];
+    domains: DomainRef[];
     images: Image[];
     /** Replace an existing, different file of the same name in the export directory. */
     overwrite: boolean;
@@ -42,7 +44,7 @@ export interface Step {
     /** Set when the step has nothing to do, with the reason. */
     skipReason?: string;
     image?: Image;
-    domain?: string;
+    domain?: DomainRef;
 }
 
 export interface StepState {
@@ -61,7 +63,7 @@ export interface Added {
     fstab: { hostId: string; mountPoint: string }[];
     mounts: { hostId: string; mountPoint: string }[];
     pools: { hostId: string; name: string }[];
-    repointed: { domain: string; from: string; to: string }[];
+    repointed: { domain: string; uuid: DomainUuid; from: string; to: string }[];
 }
 
 export interface FlowRecord {

@@ -39,8 +39,11 @@ export function undoPlan(r: FlowRecord): UndoAction[] {
         const h = byId(r, r.added.exports.hostId);
         out.push({ id: "exports", host: h, title: `Remove the flow's line for ${r.added.exports.path} from ${EXPORTS_PATH} on ${h.label}${r.added.exports.created ? " (and the file, which the flow created, if nothing else is in it)" : ""} and re-export`, commands: [...(r.added.exports.created ? [a.removeFile(EXPORTS_PATH)] : []), a.exportfsResync()], edits: [{ path: EXPORTS_PATH, line: "" }] });
     }
-    for (const d of [...new Set(r.added.repointed.map(x => x.domain))])
-        out.push({ id: `repoint-${d}`, host: r.inputs.source, title: `Point ${d}'s disks back at their previous paths`, commands: [dumpxml(r.inputs.source.uri, d, true), a.defineStdin(r.inputs.source.uri)], edits: [] });
+    for (const d of [...new Set(r.added.repointed.map(x => x.domain))]) {
+        const uuid = r.added.repointed.find(x => x.domain === d)!.uuid;
+        out.push({ id: `repoint-${d}`, host: r.inputs.source, title: `Point ${d}'s disks back at their previous paths`,
+            commands: [dumpxml(r.inputs.source.uri, uuid, { inactive: true, securityInfo: true }), a.defineStdin(r.inputs.source.uri)], edits: [] });
+    }
     return out;
 }
 
@@ -86,7 +89,7 @@ export async function undoAction(ctx: FlowContext, r: FlowRecord, action: UndoAc
         if (action.id.startsWith("repoint-")) {
             const d = action.id.slice(8);
             const back = new Map(r.added.repointed.filter(x => x.domain === d).map(x => [x.to, x.from] as const));
-            const res = repointDisks(await run(dumpxml(h.uri, d, true)), back);
+            const res = repointDisks(await run(action.commands[0]!), back);
             if (res.changed) await run(a.defineStdin(h.uri), res.xml);
             r.added.repointed = r.added.repointed.filter(x => x.domain !== d);
             return `${res.changed} disk path(s) restored`;

@@ -1,4 +1,5 @@
 import { lazy, Suspense, useMemo, useState } from "react";
+import { ErrorBoundary } from "./ErrorBoundary";
 import { Alert, AlertActionLink, Button, EmptyState, EmptyStateBody, ExpandableSection, FormSelect, FormSelectOption, PageSection, Stack, StackItem, Title, Toolbar, ToolbarContent, ToolbarGroup, ToolbarItem } from "@patternfly/react-core";
 import { hostUri, localUri } from "../hosts/uri";
 import { LOCAL_HOST_ID, type Driver, type KnownHost } from "../hosts/types";
@@ -115,13 +116,13 @@ export function App() {
                                 actionLinks={<AlertActionLink onClick={() => go(["host", LOCAL_HOST_ID])}>{_("Show this host")}</AlertActionLink>} />}
                 </Stack>
             </PageSection>
-            {hostsOpen && <HostsDialog hosts={hosts} onClose={() => setHostsOpen(false)} />}
-            {nfsOpen && <Suspense fallback={null}><NfsFlow onClose={() => setNfsOpen(false)} /></Suspense>}
-            {maintenance && host && <Suspense fallback={null}><MaintenanceDialog mode={maintenance} hostId={host.id} onClose={() => setMaintenance(null)}
+            {hostsOpen && <ErrorBoundary what={_("The known hosts dialog")} onClose={() => setHostsOpen(false)}><HostsDialog hosts={hosts} onClose={() => setHostsOpen(false)} /></ErrorBoundary>}
+            {nfsOpen && <ErrorBoundary what={_("The shared storage dialog")} onClose={() => setNfsOpen(false)}><Suspense fallback={null}><NfsFlow onClose={() => setNfsOpen(false)} /></Suspense></ErrorBoundary>}
+            {maintenance && host && <ErrorBoundary what={_("The maintenance dialog")} onClose={() => setMaintenance(null)}><Suspense fallback={null}><MaintenanceDialog mode={maintenance} hostId={host.id} onClose={() => setMaintenance(null)}
                 refs={choices.filter(c => c.driver === "system").map(c => ({ id: c.id, label: c.label, uri: c.uri, target: c.known ? targetForUri(c.uri, hosts.data?.hosts ?? []) : { kind: "local" as const },
-                    migrationAddress: c.known?.migrationAddress }))} /></Suspense>}
-            {cpuOpen !== false && <Suspense fallback={null}><CpuBaselineWizard onClose={() => setCpuOpen(false)} {...(cpuOpen !== true ? { preset: cpuOpen } : {})} /></Suspense>}
-            {policyOpen && <PolicyDialog onClose={() => setPolicyOpen(false)} />}
+                    migrationAddress: c.known?.migrationAddress }))} /></Suspense></ErrorBoundary>}
+            {cpuOpen !== false && <ErrorBoundary what={_("The CPU baseline wizard")} onClose={() => setCpuOpen(false)}><Suspense fallback={null}><CpuBaselineWizard onClose={() => setCpuOpen(false)} {...(cpuOpen !== true ? { preset: cpuOpen } : {})} /></Suspense></ErrorBoundary>}
+            {policyOpen && <ErrorBoundary what={_("The overcommit policy dialog")} onClose={() => setPolicyOpen(false)}><PolicyDialog onClose={() => setPolicyOpen(false)} /></ErrorBoundary>}
         </PageFrame>
         </ToolsContext.Provider>
     );
@@ -188,10 +189,12 @@ function FullHostView({ host, known, readOnly, selectedVm, onSelectVm }: HostVie
                 ) : domains.error !== null ? <ConnectionAlert host={host} error={domains.error} onRetry={retry} />
                     : <LoadingState what={_("Loading virtual machines")} />}
             </StackItem>
-            {checking && <ReadinessDialog domain={checking} sourceUri={host.uri} hosts={known} onClose={() => setChecking(null)} />}
+            {checking && <ErrorBoundary what={_("The readiness dialog")} onClose={() => setChecking(null)}><ReadinessDialog domain={checking} sourceUri={host.uri} hosts={known} onClose={() => setChecking(null)} /></ErrorBoundary>}
             {migrating && (
-                <MigrateDialog domain={migrating} sourceUri={host.uri} sourceLabel={label} hosts={known}
-                    onClose={() => setMigrating(null)} onMigrate={onMigrate} />
+                <ErrorBoundary what={_("The Migrate dialog")} onClose={() => setMigrating(null)}>
+                    <MigrateDialog domain={migrating} sourceUri={host.uri} sourceLabel={label} hosts={known}
+                        onClose={() => setMigrating(null)} onMigrate={onMigrate} />
+                </ErrorBoundary>
             )}
         </>
     );

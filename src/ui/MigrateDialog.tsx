@@ -3,7 +3,7 @@ import {
     Alert, Button, Checkbox, ExpandableSection, Form, FormGroup, FormHelperText, FormSelect, FormSelectOption,
     HelperText, HelperTextItem, Modal, ModalBody, ModalFooter, ModalHeader, Radio, TextInput,
 } from "@patternfly/react-core";
-import type { Domain } from "../domains/types";
+import type { Domain, DomainRef } from "../domains/types";
 import type { KnownHost } from "../hosts/types";
 import { resolveDestination } from "../hosts/destination";
 import { targetForUri } from "../hosts/target";
@@ -23,7 +23,7 @@ import { errorText } from "./errorText";
 import { formatBytes } from "./format";
 import { _, format } from "../../pkg/lib/gettext";
 
-export interface MigrateRequest { domain: string; sourceUri: string; destinationUri: string; destinationLabel: string; destinationHostId: string; options: MigrationOptions; argv: string[] }
+export interface MigrateRequest { domain: DomainRef; sourceUri: string; destinationUri: string; destinationLabel: string; destinationHostId: string; options: MigrationOptions; argv: string[] }
 
 interface Props { domain: Domain; sourceUri: string; sourceLabel: string; hosts: KnownHost[]; onClose(): void; onMigrate(r: MigrateRequest): Promise<void> }
 
@@ -49,7 +49,7 @@ export function MigrateDialog({ domain, sourceUri, sourceLabel, hosts, onClose, 
     const [override, setOverride] = useState(false);
     const [dirtySeconds, setDirtySeconds] = useState(String(DEFAULT_DIRTYRATE_SECONDS));
     const policy = usePolicy();
-    const disks = useLoader(`${sourceUri}\n${domain.name}`, () => loadDisks(runner, sourceUri, domain.name));
+    const disks = useLoader(`${sourceUri}\n${domain.uuid}`, () => loadDisks(runner, sourceUri, domain.uuid));
 
     const resolved = resolveDestination(choice === OTHER ? typed : choice, hosts);
     const dest = resolved.destination;
@@ -63,7 +63,7 @@ export function MigrateDialog({ domain, sourceUri, sourceLabel, hosts, onClose, 
     let argv: string[] | null = null;
     let argvError: string | null = null;
     if (dest && !sameHost) {
-        try { argv = migrateArgv(sourceUri, domain.name, dest.uri, effective) } catch (e) { argvError = errorText(e) }
+        try { argv = migrateArgv(sourceUri, domain.uuid, dest.uri, effective) } catch (e) { argvError = errorText(e) }
     }
     const failedChecks = (checks ?? []).filter(c => c.severity === "error");
     const copyOnly = diskVisibility(checks ?? []);
@@ -72,10 +72,10 @@ export function MigrateDialog({ domain, sourceUri, sourceLabel, hosts, onClose, 
     const dirtyPeriodError = Number.isInteger(dirtyPeriod) && dirtyPeriod >= 1 && dirtyPeriod <= 60 ? null : _("A whole number of seconds from 1 to 60");
     const policyReady = !policy.loading || policy.data !== null || policy.error !== null;
     const preflightInput = useMemo(() => dest && !sameHost && !dirtyPeriodError && policyReady ? {
-        domain: domain.name, sourceUri, destinationUri: dest.uri, destinationLabel: dest.label, options: effective, live: domain.state !== "shutoff",
+        domain: domain.name, uuid: domain.uuid, sourceUri, destinationUri: dest.uri, destinationLabel: dest.label, options: effective, live: domain.state !== "shutoff",
         sourceTarget: targetForUri(sourceUri, hosts), destinationTarget: targetForUri(dest.uri, hosts),
         dirtyRateSeconds: dirtyPeriod, ...(policy.data ? { policy: policy.data } : {}),
-    } : null, [domain.name, domain.state, sourceUri, dest?.uri, dest?.label, effective, sameHost, hosts, dirtyPeriod, dirtyPeriodError, policy.data, policyReady]);
+    } : null, [domain.name, domain.uuid, domain.state, sourceUri, dest?.uri, dest?.label, effective, sameHost, hosts, dirtyPeriod, dirtyPeriodError, policy.data, policyReady]);
     const set = (patch: Partial<MigrationOptions>) => setOptions(o => ({ ...o, ...patch }));
     // the disks to copy were chosen for one destination: another one sees other disks
     useEffect(() => { setOptions(o => o.migrateDisks === undefined ? o : { ...o, migrateDisks: undefined }) }, [dest?.uri]);
@@ -85,7 +85,7 @@ export function MigrateDialog({ domain, sourceUri, sourceLabel, hosts, onClose, 
         if (!argv || !dest) return;
         setBusy(true); setFailure(null);
         try {
-            await onMigrate({ domain: domain.name, sourceUri, destinationUri: dest.uri, destinationLabel: dest.label,
+            await onMigrate({ domain: { uuid: domain.uuid, name: domain.name }, sourceUri, destinationUri: dest.uri, destinationLabel: dest.label,
                 destinationHostId: dest.known?.id ?? dest.label, options: effective, argv });
         } catch (e) {
             setFailure(errorText(e));
@@ -172,7 +172,7 @@ export function MigrateDialog({ domain, sourceUri, sourceLabel, hosts, onClose, 
                     </FormGroup>
 
                     <FormGroup label={_("Equivalent command")} fieldId="migrate-command">
-                        {argv ? <CommandLine argv={[...commandsBeforeStart(effective, sourceUri, domain.name, domain.autostart), argv]} />
+                        {argv ? <CommandLine argv={[...commandsBeforeStart(effective, sourceUri, domain.uuid, domain.autostart), argv]} />
                             : <Help text={argvError ?? _("Choose a destination to see the command.")} />}
                     </FormGroup>
                 </Form>

@@ -30,7 +30,7 @@ export function ReadinessDialog({ domain, sourceUri, hosts, onClose }: { domain:
             setResults(r => ({ ...r, [h.id]: "running" }));
             const uri = hostUri(h);
             void runPreflight({ runner }, {
-                domain: domain.name, sourceUri, destinationUri: uri, destinationLabel: h.address, options, live: isActive(domain.state),
+                domain: domain.name, uuid: domain.uuid, sourceUri, destinationUri: uri, destinationLabel: h.address, options, live: isActive(domain.state),
                 sourceTarget: targetForUri(sourceUri, hosts), destinationTarget: targetForUri(uri, hosts), ...(policy.data ? { policy: policy.data } : {}),
             }).then(all => setResults(r => ({ ...r, [h.id]: all })));
         }

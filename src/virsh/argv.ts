@@ -19,6 +19,38 @@ export class VirshArgumentError extends Error {
     constructor(message: string) { super(message); this.name = "VirshArgumentError" }
 }
 
+/**
+ * A domain's UUID, as libvirt prints it. Every command that acts on a domain takes one: virsh
+ * looks `--domain X` up as an ID first, then as a UUID, then as a name, so a VM named `7` (or
+ * named like another VM's UUID) would otherwise address another VM. A canonical UUID never
+ * parses as an ID and is looked up as a UUID before any name. The brand makes the compiler
+ * refuse a plain name where a UUID is wanted.
+ */
+export type DomainUuid = string & { readonly __domainUuid: unique symbol };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The UUID of a domain, lowercased; null when `s` is not one. */
+export function parseDomainUuid(s: string): DomainUuid | null {
+    const lower = s.trim().toLowerCase();
+    return UUID.test(lower) ? lower as DomainUuid : null;
+}
+
+export function domainUuid(s: string): DomainUuid {
+    const u = parseDomainUuid(s);
+    if (!u) throw new VirshArgumentError(`Not a domain UUID: ${JSON.stringify(s)}`);
+    return u;
+}
+
+/**
+ * The value of `--domain`: only ever a canonical UUID, exactly as given. Not trimmed or
+ * lowercased here: " UUID" is 37 characters, which virsh would look up as a name.
+ */
+export function domainArg(uuid: DomainUuid): string {
+    if (typeof uuid !== "string" || !UUID.test(uuid)) throw new VirshArgumentError(`Not a domain UUID: ${JSON.stringify(uuid)}`);
+    return uuid;
+}
+
 /** `virsh -c URI SUBCOMMAND …`: the connection is always explicit. */
 export function virsh(uri: string, subcommand: string, ...args: string[]): string[] {
     return ["virsh", "-c", checkValue("connection URI", uri), subcommand, ...args];
@@ -29,21 +61,31 @@ export function listNames(uri: string, ...filters: string[]): string[] {
     return virsh(uri, "list", "--all", "--name", ...filters);
 }
 
+/** UUIDs and names of every domain: `UUID NAME` lines, the name padded to 30 columns. */
+export function listUuidNames(uri: string): string[] {
+    return virsh(uri, "list", "--all", "--uuid", "--name");
+}
+
+/** UUIDs of domains, one per line, optionally filtered (`--persistent`, `--autostart`). */
+export function listUuids(uri: string, ...filters: string[]): string[] {
+    return virsh(uri, "list", "--all", "--uuid", ...filters);
+}
+
 /** One bulk query for every domain's state, memory and vCPUs (not one call per domain). */
 export function domstatsAll(uri: string): string[] {
     return virsh(uri, "domstats", "--raw", "--state", "--balloon", "--vcpu", "--nowait");
 }
 
 /** domstats takes domain names as trailing arguments: after "--", so a name starting with "-" stays a name. */
-export function domstats(uri: string, domain: string, ...groups: string[]): string[] {
-    return virsh(uri, "domstats", "--raw", ...groups, "--", checkValue("domain name", domain));
+export function domstats(uri: string, domain: DomainUuid, ...groups: string[]): string[] {
+    return virsh(uri, "domstats", "--raw", ...groups, "--", domainArg(domain));
 }
 
 export type DirtyRateMode = "page-sampling" | "dirty-bitmap" | "dirty-ring";
 
-export function domdirtyrateCalc(uri: string, domain: string, seconds: number, mode?: DirtyRateMode): string[] {
+export function domdirtyrateCalc(uri: string, domain: DomainUuid, seconds: number, mode?: DirtyRateMode): string[] {
     if (!Number.isInteger(seconds) || seconds < 1 || seconds > 60) throw new RangeError("The dirty-rate period is 1 to 60 seconds");
-    return virsh(uri, "domdirtyrate-calc", "--domain", checkValue("domain name", domain), "--seconds", String(seconds), ...(mode ? ["--mode", mode] : []));
+    return virsh(uri, "domdirtyrate-calc", "--domain", domainArg(domain), "--seconds", String(seconds), ...(mode ? ["--mode", mode] : []));
 }
 
 /** Compares a <cpu> definition given on standard input with what the host's hypervisor can run. */
@@ -93,29 +135,42 @@ export function sysinfo(uri: string): string[] {
     return virsh(uri, "sysinfo");
 }
 
-export function domstate(uri: string, domain: string): string[] {
-    return virsh(uri, "domstate", "--domain", checkValue("domain name", domain), "--reason");
+export function domstate(uri: string, domain: DomainUuid): string[] {
+    return virsh(uri, "domstate", "--domain", domainArg(domain), "--reason");
 }
 
 /** `virsh autostart`: start the VM when that host's libvirtd starts (at boot), or not (`--disable`). */
-export function autostart(uri: string, domain: string, enable: boolean): string[] {
-    return virsh(uri, "autostart", "--domain", checkValue("domain name", domain), ...(enable ? [] : ["--disable"]));
+export function autostart(uri: string, domain: DomainUuid, enable: boolean): string[] {
+    return virsh(uri, "autostart", "--domain", domainArg(domain), ...(enable ? [] : ["--disable"]));
 }
 
-export function dominfo(uri: string, domain: string): string[] {
-    return virsh(uri, "dominfo", "--domain", checkValue("domain name", domain));
+export function dominfo(uri: string, domain: DomainUuid): string[] {
+    return virsh(uri, "dominfo", "--domain", domainArg(domain));
 }
 
-export function dumpxml(uri: string, domain: string, inactive = false): string[] {
-    return virsh(uri, "dumpxml", "--domain", checkValue("domain name", domain), ...(inactive ? ["--inactive"] : []));
+export interface DumpxmlFlags {
+    /** The persistent definition rather than the running one. */
+    inactive?: boolean;
+    /**
+     * Keep secure fields (`<graphics passwd=…>`, …): needed wherever the XML will be defined
+     * again, or libvirt defines it without them.
+     */
+    securityInfo?: boolean;
+    /** The live definition as the destination would see it (for checks of a live migration). */
+    migratable?: boolean;
 }
 
-export function domblklist(uri: string, domain: string): string[] {
-    return virsh(uri, "domblklist", "--domain", checkValue("domain name", domain), "--details");
+export function dumpxml(uri: string, domain: DomainUuid, flags: DumpxmlFlags = {}): string[] {
+    return virsh(uri, "dumpxml", "--domain", domainArg(domain), ...(flags.inactive ? ["--inactive"] : []),
+        ...(flags.securityInfo ? ["--security-info"] : []), ...(flags.migratable ? ["--migratable"] : []));
 }
 
-export function domblkinfoAll(uri: string, domain: string): string[] {
-    return virsh(uri, "domblkinfo", "--domain", checkValue("domain name", domain), "--all");
+export function domblklist(uri: string, domain: DomainUuid): string[] {
+    return virsh(uri, "domblklist", "--domain", domainArg(domain), "--details");
+}
+
+export function domblkinfoAll(uri: string, domain: DomainUuid): string[] {
+    return virsh(uri, "domblkinfo", "--domain", domainArg(domain), "--all");
 }
 
 /** Renders an argv for display, quoting each element the way a POSIX shell would need. */

@@ -1,5 +1,5 @@
 /** virsh argv for the CPU-baseline wizard. CPU documents travel on standard input (/dev/stdin). */
-import { checkValue, virsh } from "./argv";
+import { checkValue, domainArg, virsh, type DomainUuid } from "./argv";
 
 const virttypeArgs = (virttype?: string) => virttype ? ["--virttype", checkValue("virtualization type", virttype)] : [];
 
@@ -22,14 +22,14 @@ export function defineFromStdin(uri: string): string[] {
     return virsh(uri, "define", "--file", "/dev/stdin");
 }
 
-export function shutdown(uri: string, domain: string): string[] {
-    return virsh(uri, "shutdown", "--domain", checkValue("domain name", domain));
+export function shutdown(uri: string, domain: DomainUuid): string[] {
+    return virsh(uri, "shutdown", "--domain", domainArg(domain));
 }
 
-export function destroy(uri: string, domain: string): string[] {
-    return virsh(uri, "destroy", "--domain", checkValue("domain name", domain));
+export function destroy(uri: string, domain: DomainUuid): string[] {
+    return virsh(uri, "destroy", "--domain", domainArg(domain));
 }
 
-export function start(uri: string, domain: string): string[] {
-    return virsh(uri, "start", "--domain", checkValue("domain name", domain));
+export function start(uri: string, domain: DomainUuid): string[] {
+    return virsh(uri, "start", "--domain", domainArg(domain));
 }

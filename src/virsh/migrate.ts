@@ -1,26 +1,26 @@
 /** virsh argvs of migration jobs. Values are always the data of named options. */
-import { checkValue, virsh } from "./argv";
+import { checkValue, domainArg, virsh, type DomainUuid } from "./argv";
 
-export function migrate(srcUri: string, domain: string, destUri: string, flags: string[]): string[] {
-    return virsh(srcUri, "migrate", ...flags, "--domain", checkValue("domain name", domain), "--desturi", checkValue("destination URI", destUri));
+export function migrate(srcUri: string, domain: DomainUuid, destUri: string, flags: string[]): string[] {
+    return virsh(srcUri, "migrate", ...flags, "--domain", domainArg(domain), "--desturi", checkValue("destination URI", destUri));
 }
 
-export function domjobinfo(uri: string, domain: string, completed = false): string[] {
-    return virsh(uri, "domjobinfo", "--domain", checkValue("domain name", domain), "--rawstats", ...(completed ? ["--completed"] : []));
+export function domjobinfo(uri: string, domain: DomainUuid, completed = false): string[] {
+    return virsh(uri, "domjobinfo", "--domain", domainArg(domain), "--rawstats", ...(completed ? ["--completed"] : []));
 }
 
-export function domjobabort(uri: string, domain: string): string[] {
-    return virsh(uri, "domjobabort", "--domain", checkValue("domain name", domain));
+export function domjobabort(uri: string, domain: DomainUuid): string[] {
+    return virsh(uri, "domjobabort", "--domain", domainArg(domain));
 }
 
-export function migratePostcopy(uri: string, domain: string): string[] {
-    return virsh(uri, "migrate-postcopy", "--domain", checkValue("domain name", domain));
+export function migratePostcopy(uri: string, domain: DomainUuid): string[] {
+    return virsh(uri, "migrate-postcopy", "--domain", domainArg(domain));
 }
 
-export function migrateSetMaxDowntime(uri: string, domain: string, ms: number): string[] {
-    return virsh(uri, "migrate-setmaxdowntime", "--domain", checkValue("domain name", domain), "--downtime", String(Math.round(ms)));
+export function migrateSetMaxDowntime(uri: string, domain: DomainUuid, ms: number): string[] {
+    return virsh(uri, "migrate-setmaxdowntime", "--domain", domainArg(domain), "--downtime", String(Math.round(ms)));
 }
 
-export function migrateSetSpeed(uri: string, domain: string, mibPerSecond: number): string[] {
-    return virsh(uri, "migrate-setspeed", "--domain", checkValue("domain name", domain), "--bandwidth", String(Math.round(mibPerSecond)));
+export function migrateSetSpeed(uri: string, domain: DomainUuid, mibPerSecond: number): string[] {
+    return virsh(uri, "migrate-setspeed", "--domain", domainArg(domain), "--bandwidth", String(Math.round(mibPerSecond)));
 }

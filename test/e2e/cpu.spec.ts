@@ -4,6 +4,7 @@
  * and the previous definition is restored.
  */
 import { test, expect } from "@playwright/test";
+import { readdirSync, statSync } from "node:fs";
 import { domState, lab, labGuest, labHost, tryVirsh } from "./lab";
 import { clearHistory, writeLabHostsConfig } from "./global-setup";
 import { openMigrateDialog, result } from "./migrate-helpers";
@@ -12,10 +13,19 @@ import { openPage } from "./page";
 test.afterAll(() => lab("clean-tests"));
 test.beforeEach(() => { writeLabHostsConfig(); clearHistory() });
 
+const BACKUPS = "/var/lib/cockpit-migrate/cpu-backups";
+/** The secure fields libvirt only shows with --security-info, and the disk's auth secret. */
+const secureFields = (name: string) => {
+    const xml = tryVirsh(labHost("a").uri, "dumpxml", "--inactive", "--security-info", "--domain", name).out;
+    return { passwd: /passwd='([^']*)'/.exec(xml)?.[1] ?? null, secret: /<secret type='ceph' uuid='([^']+)'/.exec(xml)?.[1] ?? null };
+};
 const inactiveModel = (name: string) => /<model[^>]*>([^<]+)<\/model>/.exec(tryVirsh(labHost("a").uri, "dumpxml", "--inactive", "--domain", name).out)?.[1] ?? null;
 
 test("CPU baseline of A+B+C: validated everywhere, applied to a shut-off and a running VM, restarted, migrated, restored", async ({ page }) => {
-    labGuest("a", "lab-e2e-cpu-off", "tiny", false);
+    // the shut-off one holds a console password and a disk secret, as real definitions do
+    labGuest("a", "lab-e2e-cpu-off", "secure", false);
+    const secure = { passwd: "s3cr3t!", secret: "0a81f5b2-8403-7b23-c8d6-21ccc2f80d6f" };
+    expect(secureFields("lab-e2e-cpu-off")).toEqual(secure);
     labGuest("a", "lab-e2e-cpu-run", "tiny", true);
     const before = inactiveModel("lab-e2e-cpu-off");
     await openPage(page);
@@ -56,10 +66,17 @@ test("CPU baseline of A+B+C: validated everywhere, applied to a shut-off and a r
         await expect(wizard.locator(`[data-apply="${vm}"]`)).toHaveAttribute("data-result", "applied", { timeout: 60_000 });
     expect(inactiveModel("lab-e2e-cpu-off")).toBe(model);
     expect(inactiveModel("lab-e2e-cpu-run")).toBe(model);
+    // defining the new CPU kept the console password; the backup holds it, so it is private
+    expect(secureFields("lab-e2e-cpu-off")).toEqual(secure);
+    expect(statSync(BACKUPS).mode & 0o777).toBe(0o700);
+    const backups = readdirSync(BACKUPS).filter(f => f.startsWith("lab-e2e-cpu-off-"));
+    expect(backups.length).toBeGreaterThan(0);
+    for (const f of backups) expect(statSync(`${BACKUPS}/${f}`).mode & 0o777, f).toBe(0o600);
     // restore the shut-off VM's previous definition in one click
     await wizard.getByRole("button", { name: "Restore the previous definition of lab-e2e-cpu-off" }).click();
     await expect(wizard.locator('[data-apply="lab-e2e-cpu-off"]')).toHaveAttribute("data-result", "restored", { timeout: 30_000 });
     expect(inactiveModel("lab-e2e-cpu-off")).toBe(before);
+    expect(secureFields("lab-e2e-cpu-off")).toEqual(secure);
     await wizard.getByRole("button", { name: "Next" }).click();
 
     // 5. restart the running VM (the disk-less guest ignores ACPI shutdown: force off after 3 s)

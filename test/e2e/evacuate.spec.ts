@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { domState, lab, labGuest, labHost, tryVirsh } from "./lab";
+import { domState, domUuid, lab, labGuest, labHost, tryVirsh } from "./lab";
 import { clearHistory, writeLabHostsConfig } from "./global-setup";
 import { openPage } from "./page";
 
@@ -62,7 +62,8 @@ test("evacuate B: three guests of different sizes move, the one whose network ex
     const order = await dialog.locator("[data-move]").evaluateAll(rows => rows.map(r => r.getAttribute("data-move")));
     expect(order.indexOf("lab-e2e-evac-l")).toBeLessThan(order.indexOf("lab-e2e-evac-s"));
     await expect(dialog.locator(`[data-unmovable="${STUCK}"]`)).toContainText(`Network ${NET} does not exist`);
-    await expect(dialog.getByLabel("Plan script")).toContainText("--domain lab-e2e-evac-l --desturi");
+    await expect(dialog.getByLabel("Plan script")).toContainText(`# "lab-e2e-evac-l"`);
+    await expect(dialog.getByLabel("Plan script")).toContainText(`--domain ${domUuid(labHost("b").uri, "lab-e2e-evac-l")} --desturi`);
 
     await dialog.getByRole("button", { name: /^Run \d+ migrations$/ }).click();
     await expect(dialog.locator("[data-plan-report]")).toContainText("Moved 4, failed 0, not started 0", { timeout: 240_000 });

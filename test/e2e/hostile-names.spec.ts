@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { domState, labHost, tryVirsh } from "./lab";
+import { domState, domUuid, labHost, tryVirsh } from "./lab";
 import { clearHistory, writeLabHostsConfig } from "./global-setup";
 import { result } from "./migrate-helpers";
 import { domainRow, openPage } from "./page";
@@ -57,8 +57,8 @@ for (const name of NAMES) {
         await row.getByRole("button", { name: `Migrate ${name}` }).click();
         const dialog = page.getByRole("dialog", { name: `Migrate ${name}` });
         await dialog.getByRole("combobox", { name: "Destination", exact: true }).selectOption("127.0.0.2");
-        // the equivalent command quotes the name as one word
-        await expect(dialog.getByLabel("Equivalent command")).toContainText("--domain '");
+        // the command addresses the VM by its UUID: the name never reaches virsh
+        await expect(dialog.getByLabel("Equivalent command")).toContainText(`--domain ${domUuid(labHost("a").uri, name)} --desturi`);
         await expect(dialog.locator('[data-check="devices"]')).toHaveAttribute("data-severity", "pass", { timeout: 60_000 });
         await expect(dialog.getByRole("region", { name: "Pre-flight checks" })).toHaveAttribute("aria-busy", "false", { timeout: 60_000 });
         await dialog.getByRole("button", { name: "Migrate", exact: true }).click();

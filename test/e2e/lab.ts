@@ -27,6 +27,11 @@ export function tryVirsh(uri: string, ...args: string[]): { ok: boolean; out: st
     return { ok: r.status === 0, out: r.stdout, err: r.stderr };
 }
 
+/** The UUID of a domain on a host, by its name (virsh domuuid looks names up after IDs and UUIDs: lab names are neither). */
+export function domUuid(uri: string, name: string): string {
+    return virsh(uri, "domuuid", "--domain", name).trim();
+}
+
 /** "running", "shut off", … or null when the domain is not on that host. */
 export function domState(uri: string, domain: string): string | null {
     const r = tryVirsh(uri, "domstate", "--domain", domain);
@@ -40,7 +45,7 @@ export function isPersistent(uri: string, domain: string): boolean | null {
 }
 
 /** (Re)creates a lab guest in a known state on one host, removing it from every lab host first. */
-export function labGuest(host: "a" | "b" | "c", name: string, kind: "tiny" | "disk" | "bigram" | "dirty", start = true, dirtyMiBs?: number): void {
+export function labGuest(host: "a" | "b" | "c", name: string, kind: "tiny" | "disk" | "bigram" | "dirty" | "secure", start = true, dirtyMiBs?: number): void {
     execFileSync("bash", ["test/lab/lab.sh", "guest", host, name, kind, ...(start ? ["--start"] : []),
         ...(dirtyMiBs !== undefined ? ["--dirty-mb", String(dirtyMiBs)] : [])], { stdio: "inherit" });
 }

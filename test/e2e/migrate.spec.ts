@@ -1,5 +1,5 @@
 import { test, expect } from "@playwright/test";
-import { domState, isPersistent, lab, labGuest, labHost, tryVirsh } from "./lab";
+import { domState, domUuid, isPersistent, lab, labGuest, labHost, tryVirsh } from "./lab";
 import { clearHistory, writeLabHostsConfig } from "./global-setup";
 import { command, openMigrateDialog, result } from "./migrate-helpers";
 import { openPage } from "./page";
@@ -16,7 +16,7 @@ test("live permanent migration A→B: progress, verified on both hosts", async (
     await expect(dialog.getByLabel("Live")).toBeChecked();
     await expect(dialog.getByLabel("Offline")).toBeDisabled();
     await expect(command(dialog)).toHaveText(
-        "virsh -c qemu:///system migrate --live --persistent --undefinesource --domain lab-e2e-live --desturi 'qemu+ssh://root@127.0.0.2/system?no_tty=1'");
+        `virsh -c qemu:///system migrate --live --persistent --undefinesource --domain ${domUuid(a.uri, "lab-e2e-live")} --desturi 'qemu+ssh://root@127.0.0.2/system?no_tty=1'`);
     await dialog.getByRole("button", { name: "Migrate", exact: true }).click();
     await expect(dialog).toBeHidden();
     const done = result(page, "lab-e2e-live");
@@ -52,7 +52,7 @@ test("offline migration of a shut-off VM A→C moves the definition only", async
     await dialog.getByRole("combobox", { name: "Destination", exact: true }).selectOption("127.0.0.3");
     await expect(dialog.getByLabel("Offline")).toBeChecked();
     await expect(dialog.getByLabel("Live")).toBeDisabled();
-    await expect(command(dialog)).toContainText("migrate --offline --persistent --undefinesource --domain lab-e2e-off");
+    await expect(command(dialog)).toContainText(`migrate --offline --persistent --undefinesource --domain ${domUuid(a.uri, "lab-e2e-off")}`);
     await dialog.getByRole("button", { name: "Migrate", exact: true }).click();
     await expect(result(page, "lab-e2e-off")).toHaveAttribute("data-outcome", "completed", { timeout: 60_000 });
     expect(domState(c.uri, "lab-e2e-off")).toBe("shut off");

@@ -4,6 +4,7 @@ import { RunError, type Runner, type RunTarget } from "../../pkg/lib/runner";
 import { readsOnly } from "../../src/virsh/route";
 import { runPreflight } from "../../src/preflight/checks";
 import { defaultOptions } from "../../src/migration/options";
+import { uuidOf } from "./refs";
 
 const LOCAL: RunTarget = { kind: "local" };
 const B: RunTarget = { kind: "ssh", address: "b", user: "root" };
@@ -69,7 +70,7 @@ describe("CoalescingRunner under pre-flight (commands counted, same results)", (
         if (sub === "hypervisor-cpu-compare") return "CPU described in /dev/stdin is identical to the CPU provided by hypervisor on the host\n";
         throw new Error(`unexpected ${argv.join(" ")}`);
     };
-    const input = (domain: string, dest: string) => ({ domain, sourceUri: "src", destinationUri: dest, destinationLabel: dest, options: defaultOptions("shutoff"), live: false });
+    const input = (domain: string, dest: string) => ({ domain, uuid: uuidOf(domain), sourceUri: "src", destinationUri: dest, destinationLabel: dest, options: defaultOptions("shutoff"), live: false });
     const scenarios: Record<string, [string, string][]> = {
         "one VM against three hosts (Check migration readiness)": [["vm", "b"], ["vm", "c"], ["vm", "d"]],
         "three VMs to one host (a plan's pre-flight, 3 at a time)": [["web", "b"], ["db", "b"], ["cache", "b"]],

@@ -3,11 +3,13 @@ import { readFileSync } from "node:fs";
 import { xml2js, type Element } from "xml-js";
 import { featureMatrix, hostModelCpu, losses, mergeHostCpus, parseCompare, parseCpu, required } from "../../src/cpu/hostcpu";
 import { cpuOf, lineDiff, replaceCpu, replaceCpuExplained } from "../../src/cpu/definition";
-import { applyBaseline, backupPath, computeBaseline, restartDomain, restoreDefinition, validateBaseline } from "../../src/cpu/apply";
+import { applyBaseline, BACKUP_DIR, backupPath, computeBaseline, restartDomain, restoreDefinition, validateBaseline } from "../../src/cpu/apply";
 import { appliedLabels, parseApplied, parseBaselines, readApplied, recordApplied, saveBaseline, validateBaselineName, APPLIED_PATH, BASELINES_PATH } from "../../src/cpu/store";
 import * as c from "../../src/virsh/cpu";
 import { RunError, type Runner } from "../../pkg/lib/runner";
 import { HOSTILE } from "./hostile";
+import { nameOf, ref, uuidOf } from "./refs";
+import type { DomainUuid } from "../../src/virsh/argv";
 
 const fx = (name: string) => readFileSync(new URL(`fixtures/cpu/${name}`, import.meta.url), "utf8");
 const skylake = hostModelCpu("sky", fx("domcaps-skylake-client.xml"));
@@ -125,11 +127,12 @@ describe("argv", () => {
         expect(c.hypervisorCpuBaseline("qemu:///system", { virttype: "qemu", features: true, migratable: true }))
             .toEqual(["virsh", "-c", "qemu:///system", "hypervisor-cpu-baseline", "--virttype", "qemu", "--features", "--migratable", "--file", "/dev/stdin"]);
         expect(c.cpuCompare("u", "kvm")).toEqual(["virsh", "-c", "u", "hypervisor-cpu-compare", "--virttype", "kvm", "--error", "--file", "/dev/stdin"]);
-        for (const s of HOSTILE.filter(h => h !== "" && !h.includes("\0") && !/[\uD800-\uDFFF]/.test(h))) {
-            expect(c.start("u", s).slice(-2)).toEqual(["--domain", s]);
-            expect(c.shutdown("u", s).slice(-2)).toEqual(["--domain", s]);
-        }
-        expect(() => c.destroy("u", "a\0b")).toThrow();
+        const vm = uuidOf("vm");
+        expect(c.start("u", vm).slice(-2)).toEqual(["--domain", vm]);
+        expect(c.shutdown("u", vm).slice(-2)).toEqual(["--domain", vm]);
+        // a name never reaches --domain, whatever it is: only a UUID does
+        for (const s of HOSTILE) expect(() => c.start("u", s as DomainUuid), JSON.stringify(s)).toThrow(/Not a domain UUID/);
+        expect(() => c.destroy("u", "a\0b" as DomainUuid)).toThrow();
     });
     it("backup file names encode the domain name: never a path", () => {
         for (const s of HOSTILE.filter(h => h !== "")) {
@@ -178,8 +181,14 @@ describe("the wizard's actions with a scripted runner", () => {
     });
     it("apply: each VM backed up then defined; a failing define is reported and does not stop the others; restore defines the backup", async () => {
         const defined: string[] = [];
+        const modes: string[] = [];
         const { runner } = scripted((argv, input) => {
-            if (argv[3] === "dumpxml") return fx(argv[5] === "numa" ? "domain-numa.xml" : "domain-lab-disk.xml");
+            if (argv[3] === "dumpxml") {
+                // read with the secure fields: the result is defined again
+                expect(argv).toEqual(expect.arrayContaining(["--inactive", "--security-info"]));
+                return fx(nameOf(argv[5]) === "numa" ? "domain-numa.xml" : "domain-lab-disk.xml");
+            }
+            if (argv[0] === "mkdir" || argv[0] === "chmod") { modes.push(argv.join(" ")); return "" }
             if (argv[3] === "define") {
                 if (input!.includes("db-server") && defined.length === 1) throw new RunError("exit-status", "x", argv, 1, "error: unsupported configuration: bad cpu");
                 defined.push(input!); return "Domain defined";
@@ -188,7 +197,10 @@ describe("the wizard's actions with a scripted runner", () => {
         });
         const { store, files } = memoryFiles();
         let t = 1000;
-        const r = await applyBaseline(runner, store, "qemu:///system", ["lab-disk", "numa", "other"], fx("baseline-intel3-qemu.xml"), () => t++);
+        const r = await applyBaseline(runner, store, "qemu:///system", ["lab-disk", "numa", "other"].map(ref), fx("baseline-intel3-qemu.xml"), () => t++);
+        // backups hold secrets: a 0700 directory, files 0600
+        expect(modes).toContain(`chmod 700 -- ${BACKUP_DIR}`);
+        expect(modes).toContain(`chmod 600 -- ${r[0]!.backup}`);
         expect(r.map(x => x.ok)).toEqual([true, false, true]);
         expect(r[1]).toMatchObject({ domain: "numa", error: "error: unsupported configuration: bad cpu" });
         expect(r[1]!.backup).toMatch(/cpu-backups\/numa-/);
@@ -209,14 +221,14 @@ describe("the wizard's actions with a scripted runner", () => {
             throw new Error(argv.join(" "));
         });
         let clock = 0;
-        await restartDomain(runner, "u", "vm", { timeoutMs: 10_000, force: false, sleep: async ms => { clock += ms }, now: () => clock, onPhase: p => phases.push(p) });
+        await restartDomain(runner, "u", ref("vm"), { timeoutMs: 10_000, force: false, sleep: async ms => { clock += ms }, now: () => clock, onPhase: p => phases.push(p) });
         expect(calls.map(x => x.argv[3])).toEqual(["domstate", "shutdown", "domstate", "domstate", "domstate", "start"]);
         expect(phases.at(-1)).toBe("running");
         // a guest that ignores the shutdown: refused without force, forced off with it
         const stubborn = scripted(argv => argv[3] === "domstate" ? "running (booted)\n" : "");
-        await expect(restartDomain(stubborn.runner, "u", "vm", { timeoutMs: 2000, force: false, sleep: async ms => { clock += ms }, now: () => clock }))
+        await expect(restartDomain(stubborn.runner, "u", ref("vm"), { timeoutMs: 2000, force: false, sleep: async ms => { clock += ms }, now: () => clock }))
             .rejects.toThrow(/did not shut down within 2 s; it still runs with its old CPU/);
-        await restartDomain(stubborn.runner, "u", "vm", { timeoutMs: 2000, force: true, sleep: async ms => { clock += ms }, now: () => clock });
+        await restartDomain(stubborn.runner, "u", ref("vm"), { timeoutMs: 2000, force: true, sleep: async ms => { clock += ms }, now: () => clock });
         expect(stubborn.calls.map(x => x.argv[3])).toContain("destroy");
         expect(stubborn.calls.at(-1)!.argv[3]).toBe("start");
     });

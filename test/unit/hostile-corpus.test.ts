@@ -18,35 +18,36 @@ import { parseLibvirtUri } from "../../src/hosts/uri";
 import { HOSTILE } from "./hostile";
 
 const URI = "qemu:///system";
+const VM = v.domainUuid("6f1c1f0e-4d2b-4b8e-9a51-0c3e2f5d7a10");
 /** Options whose next argv element is their value. */
 const VALUE_OPTIONS = new Set(["-c", "--domain", "--desturi", "--network", "--vol", "--virttype", "--migrateuri", "--listen-address", "-l", "-p", "--pool", "--migrate-disks"]);
 
 type Builder = (s: string) => string[];
 const builders: Record<string, Builder> = {
     "virsh -c URI": s => v.version(s),
-    "domstats NAME": s => v.domstats(URI, s, "--state"),
-    "domdirtyrate-calc": s => v.domdirtyrateCalc(URI, s, 3),
+    "domstats NAME": s => v.domstats(URI, s as v.DomainUuid, "--state"),
+    "domdirtyrate-calc": s => v.domdirtyrateCalc(URI, s as v.DomainUuid, 3),
     "hypervisor-cpu-compare virttype": s => v.hypervisorCpuCompare(URI, s),
     "net-info": s => v.netInfo(URI, s),
     "vol-info": s => v.volInfo(URI, s),
     "vol-info --pool": s => v.volInfoInPool(URI, s, "vm.qcow2"),
     "vol-info --pool P --vol": s => v.volInfoInPool(URI, "default", s),
-    "domstate": s => v.domstate(URI, s),
-    "dominfo": s => v.dominfo(URI, s),
-    "autostart": s => v.autostart(URI, s, false),
-    "dumpxml": s => v.dumpxml(URI, s, true),
-    "domblklist": s => v.domblklist(URI, s),
-    "domblkinfo": s => v.domblkinfoAll(URI, s),
-    "migrate domain": s => m.migrate(URI, s, "qemu+ssh://root@h/system", ["--live"]),
-    "migrate desturi": s => m.migrate(URI, "vm", s, ["--live"]),
-    "domjobinfo": s => m.domjobinfo(URI, s, true),
-    "domjobabort": s => m.domjobabort(URI, s),
-    "migrate-postcopy": s => m.migratePostcopy(URI, s),
-    "migrate-setmaxdowntime": s => m.migrateSetMaxDowntime(URI, s, 300),
-    "migrate-setspeed": s => m.migrateSetSpeed(URI, s, 100),
-    "migrateArgv domain": s => migrateArgv(URI, s, "qemu+ssh://root@h/system", defaultOptions("running")),
-    "migrateArgv migrateuri": s => migrateArgv(URI, "vm", "qemu+ssh://root@h/system", { ...defaultOptions("running"), migrateUri: s }),
-    "migrateArgv migrate-disks": s => migrateArgv(URI, "vm", "qemu+ssh://root@h/system", { ...defaultOptions("running"), storage: "copy-all", migrateDisks: [s] }),
+    "domstate": s => v.domstate(URI, s as v.DomainUuid),
+    "dominfo": s => v.dominfo(URI, s as v.DomainUuid),
+    "autostart": s => v.autostart(URI, s as v.DomainUuid, false),
+    "dumpxml": s => v.dumpxml(URI, s as v.DomainUuid, { inactive: true, securityInfo: true }),
+    "domblklist": s => v.domblklist(URI, s as v.DomainUuid),
+    "domblkinfo": s => v.domblkinfoAll(URI, s as v.DomainUuid),
+    "migrate domain": s => m.migrate(URI, s as v.DomainUuid, "qemu+ssh://root@h/system", ["--live"]),
+    "migrate desturi": s => m.migrate(URI, VM, s, ["--live"]),
+    "domjobinfo": s => m.domjobinfo(URI, s as v.DomainUuid, true),
+    "domjobabort": s => m.domjobabort(URI, s as v.DomainUuid),
+    "migrate-postcopy": s => m.migratePostcopy(URI, s as v.DomainUuid),
+    "migrate-setmaxdowntime": s => m.migrateSetMaxDowntime(URI, s as v.DomainUuid, 300),
+    "migrate-setspeed": s => m.migrateSetSpeed(URI, s as v.DomainUuid, 100),
+    "migrateArgv domain": s => migrateArgv(URI, s as v.DomainUuid, "qemu+ssh://root@h/system", defaultOptions("running")),
+    "migrateArgv migrateuri": s => migrateArgv(URI, VM, "qemu+ssh://root@h/system", { ...defaultOptions("running"), migrateUri: s }),
+    "migrateArgv migrate-disks": s => migrateArgv(URI, VM, "qemu+ssh://root@h/system", { ...defaultOptions("running"), storage: "copy-all", migrateDisks: [s] }),
     "ssh host": s => sshArgv(s, "root", undefined, ["true"]),
     "ssh user": s => sshArgv("h", s, undefined, ["true"]),
     "ssh-keyscan host": s => keyscanArgv(s),
@@ -98,20 +99,20 @@ describe("every argv builder: one element in a data position, or refused", () =>
 describe("NUL, lone surrogates and empty values are refused everywhere", () => {
     for (const bad of ["a\0b", "\uD83D", "x\uDE00"]) {
         it(JSON.stringify(bad), () => {
-            expect(() => v.dominfo(URI, bad)).toThrow(v.VirshArgumentError);
+            expect(() => v.dominfo(URI, bad as v.DomainUuid)).toThrow(v.VirshArgumentError);
             expect(() => shellQuote(bad)).toThrow(RunError);
             expect(() => detachedArgv("/run/x", ["echo", bad])).toThrow(RunError);
             expect(() => checkArgv(["echo", bad])).toThrow(/NUL|lone surrogate/);
         });
     }
-    it("empty", () => expect(() => v.dominfo(URI, "")).toThrow(/empty/));
+    it("empty", () => expect(() => v.dominfo(URI, "" as v.DomainUuid)).toThrow(/Not a domain UUID/));
 });
 
 describe("the equivalent command shown to the admin is exactly what runs", () => {
     it("a POSIX shell reads every displayed command back as the same argv", () => {
         const values = HOSTILE.filter(s => s !== "" && argProblem(s) === null);
         for (const s of values) {
-            const argv = m.migrate(URI, s, "qemu+ssh://root@h/system", ["--live"]);
+            const argv = m.migrate(URI, VM, "qemu+ssh://root@h/system", ["--live", "--dname", s]);
             const shown = v.displayCommand(argv);
             const back = execFileSync("sh", ["-c", `printf '%s\\0' ${shown}`], { encoding: "utf8" }).split("\0").slice(0, -1);
             expect(back, JSON.stringify(s)).toEqual(argv);

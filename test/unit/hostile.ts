@@ -41,3 +41,21 @@ const nul = ["a\u0000b", "\u0000", "\u0000--help", "vm\u0000; id"];
 const combined = [...new Set([...shell, ...options, ...control, ...unicode, ...uri, ...paths, ...long, ...nul])];
 
 export const HOSTILE: readonly string[] = [...combined, ""];
+
+/**
+ * URI-level cases for destination URIs (test/unit/uri-libvirt.test.ts runs each against the real
+ * virsh): libvirt splits parameters on & and ;, percent-decodes names, ignores their case.
+ * URI tails (or whole URIs); @M@ is the marker program's path, @E@ the same percent-encoded. */
+export const HOSTILE_URI_TAILS: readonly string[] = [
+    "?command=@M@", "?no_tty=1;command=@M@", "?no_tty=1&command=@M@", "?comm%61nd=@M@", "?%63ommand=@M@", "?COMMAND=@M@", "?Command=@M@",
+    "?no_tty=1;comm%61nd=@M@", "?no_tty=1&no_tty=0;command=@M@", "?no_tty=1;command=@M@&keyfile=/x", "?command=@E@", "?command=@M@;no_tty=1",
+    "?;command=@M@", "?&command=@M@", "?=x;command=@M@", "?no_tty;command=@M@", "?no_tty=1%3Bcommand=@M@", "?no_tty=1%26command=@M@",
+    "?keyfile=/x;command=@M@", "?name=qemu:///system;command=@M@", "?command=@M@#x", "?command=@M@&command=/bin/true", "?command%00=@M@",
+    "?no_tty=1", "?no_tty=1&keyfile=/root/.ssh/id_ed25519", "?no_tty=1;keyfile=/root/.ssh/id_ed25519", "?NO_TTY=1", "?mode=legacy",
+    "?no_tty=1&no_tty=1", "?netcat=@M@", "?no_verify=1", "?socket=@M@", "?%",
+    // whole URIs: user-info, host and fragment tricks
+    "qemu+ssh://root;command=@M@@127.0.0.99:1/system", "qemu+ssh://-oProxyCommand=@M@@127.0.0.99:1/system",
+    "qemu+ssh://root@-oProxyCommand=@M@/system", "qemu+ssh://root@127.0.0.99:1@x/system?command=@M@", "qemu+ssh://root@127.0.0.99:1/system#?command=@M@",
+    "qemu+ssh://ro%6Ft@127.0.0.99:1/system?no_tty=1", "qemu+ext:///system?command=@M@", "qemu+ssh://root@127.0.0.99:1/system/?command=@M@",
+];
+

@@ -6,6 +6,7 @@ import { defaultOptions, type MigrationOptions } from "../../src/migration/optio
 import { readHistory, HistoryConflictError } from "../../src/history/records";
 import { RunError, type Runner } from "../../pkg/lib/runner";
 import type { FileStore } from "../../src/hosts/config";
+import { ref, uuidOf } from "./refs";
 
 const names = { source: "A", destination: "B" };
 const run: Presence = { state: "running", persistent: true };
@@ -61,7 +62,7 @@ function scripted(answers: Record<string, (argv: readonly string[]) => string>):
 
 const notFound = (argv: readonly string[]) => { throw new RunError("exit-status", "error: failed to get domain 'vm'", argv, 1, "error: failed to get domain 'vm'") };
 const req = (o: Partial<MigrationOptions> = {}, wasPersistent = true, wasAutostart = false) => ({
-    domain: "vm", argv: ["virsh", "-c", "qemu:///system", "migrate", "--live", "--domain", "vm", "--desturi", "qemu+tcp://b/system"],
+    domain: ref("vm"), argv: ["virsh", "-c", "qemu:///system", "migrate", "--live", "--domain", uuidOf("vm"), "--desturi", "qemu+tcp://b/system"],
     options: { ...defaultOptions("running"), ...o }, wasRunning: true, wasPersistent, wasAutostart, user: "admin",
     source: { hostId: "localhost", label: "A", uri: "qemu:///system" }, destination: { hostId: "b", label: "B", uri: "qemu+tcp://b/system" },
 });
@@ -187,7 +188,7 @@ describe("migration job", () => {
             const files = memoryStore();
             const runner = scripted({ setsid: () => "", "qemu:///system autostart": () => "Domain 'vm' unmarked as autostarted\n" });
             const rec = await startMigration({ runner, files }, req({ duration: "temporary", disableSourceAutostart: true }, true, true));
-            expect(runner.calls.map(c => c[0] === "virsh" ? c.slice(2).join(" ") : c[0])).toEqual(["qemu:///system autostart --domain vm --disable", "setsid"]);
+            expect(runner.calls.map(c => c[0] === "virsh" ? c.slice(2).join(" ") : c[0])).toEqual([`qemu:///system autostart --domain ${uuidOf("vm")} --disable`, "setsid"]);
             expect(rec.options).toMatchObject({ sourceAutostartDisabled: true });
             const after = scripted({ "qemu:///system domjobinfo": () => "Job type: 0\n", "qemu:///system dominfo": shutOff, "qemu+tcp://b/system dominfo": transientThere });
             const done = await finishMigration({ runner: after, files }, rec, ok, null);
@@ -196,9 +197,9 @@ describe("migration job", () => {
         });
         it("the equivalent command shows the autostart step only with consent for an autostart VM", () => {
             const t = { ...defaultOptions("running"), duration: "temporary" as const };
-            expect(commandsBeforeStart({ ...t, disableSourceAutostart: true }, "qemu:///system", "vm", true)).toEqual([["virsh", "-c", "qemu:///system", "autostart", "--domain", "vm", "--disable"]]);
-            expect(commandsBeforeStart({ ...t, disableSourceAutostart: true }, "qemu:///system", "vm", false)).toEqual([]);
-            expect(commandsBeforeStart(defaultOptions("running"), "qemu:///system", "vm", true)).toEqual([]);
+            expect(commandsBeforeStart({ ...t, disableSourceAutostart: true }, "qemu:///system", uuidOf("vm"), true)).toEqual([["virsh", "-c", "qemu:///system", "autostart", "--domain", uuidOf("vm"), "--disable"]]);
+            expect(commandsBeforeStart({ ...t, disableSourceAutostart: true }, "qemu:///system", uuidOf("vm"), false)).toEqual([]);
+            expect(commandsBeforeStart(defaultOptions("running"), "qemu:///system", uuidOf("vm"), true)).toEqual([]);
         });
         it("with consent, a failed migration turns autostart back on where the VM still is", async () => {
             const files = memoryStore();
@@ -206,7 +207,7 @@ describe("migration job", () => {
             const after = scripted({ "qemu:///system domjobinfo": () => "Job type: 0\n", "qemu:///system dominfo": running, "qemu+tcp://b/system dominfo": notFound,
                 "qemu:///system autostart": () => "Domain 'vm' marked as autostarted\n" });
             const done = await finishMigration({ runner: after, files, sleep: async () => undefined }, rec, { exitStatus: 1, lost: false, stdout: "", stderr: "error: internal error" }, null);
-            expect(after.calls.find(c => c[3] === "autostart")).toEqual(["virsh", "-c", "qemu:///system", "autostart", "--domain", "vm"]);
+            expect(after.calls.find(c => c[3] === "autostart")).toEqual(["virsh", "-c", "qemu:///system", "autostart", "--domain", uuidOf("vm")]);
             expect(done.autostart).toEqual({ ok: true, text: "Autostart turned back on on A: the VM did not move." });
         });
         it("a Permanent move of an autostart VM turns autostart on on the destination (libvirt does not carry it)", async () => {
@@ -215,7 +216,7 @@ describe("migration job", () => {
             const after = scripted({ "qemu:///system domjobinfo": () => "Job type: 0\n", "qemu:///system dominfo": notFound, "qemu+tcp://b/system dominfo": running,
                 "qemu+tcp://b/system autostart": () => "Domain 'vm' marked as autostarted\n" });
             const done = await finishMigration({ runner: after, files }, rec, ok, null);
-            expect(after.calls.find(c => c[3] === "autostart")).toEqual(["virsh", "-c", "qemu+tcp://b/system", "autostart", "--domain", "vm"]);
+            expect(after.calls.find(c => c[3] === "autostart")).toEqual(["virsh", "-c", "qemu+tcp://b/system", "autostart", "--domain", uuidOf("vm")]);
             expect(done.autostart).toEqual({ ok: true, text: "Autostart carried over: B starts the VM at boot (virsh autostart)." });
             expect((await readHistory(files)).records[0]!.autostart?.ok).toBe(true);
             // a VM without autostart: nothing is turned on
@@ -254,7 +255,7 @@ describe("migration job", () => {
             expect(done.verification?.problems.join(" ")).not.toMatch(/shut down one/);
             expect(done.verification?.problems[0]).toMatch(/^Do not shut down, destroy or start the VM on A or on B/);
             expect(done.postcopyResume).toEqual(["virsh", "-c", "qemu:///system", "migrate", "--live", "--persistent", "--undefinesource", "--postcopy", "--postcopy-resume",
-                "--domain", "vm", "--desturi", "qemu+tcp://b/system"]);
+                "--domain", uuidOf("vm"), "--desturi", "qemu+tcp://b/system"]);
         });
         it("a libvirt without the destination's post-copy-failed state (before 8.5) cannot resume: no resume is offered", async () => {
             const { done } = await finish("running (post-copy)");
@@ -272,8 +273,8 @@ describe("migration job", () => {
         });
     });
     it("domainPresence: absent is null, connection errors throw", async () => {
-        expect(await domainPresence(scripted({ dominfo: notFound }), "u", "vm")).toBeNull();
-        await expect(domainPresence(scripted({}), "u", "vm")).rejects.toBeInstanceOf(RunError);
+        expect(await domainPresence(scripted({ dominfo: notFound }), "u", uuidOf("vm"))).toBeNull();
+        await expect(domainPresence(scripted({}), "u", uuidOf("vm"))).rejects.toBeInstanceOf(RunError);
     });
 });
 

@@ -3,9 +3,15 @@ import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
 import { defaultOptions, migrateArgv, migrateFlags, validateOptions, type MigrationOptions } from "../../src/migration/options";
 import { HOSTILE } from "./hostile";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { displayCommand, dominfo, type DomainUuid } from "../../src/virsh/argv";
+import { uuidOf } from "./refs";
 
 const base = (p: Partial<MigrationOptions> = {}): MigrationOptions => ({ ...defaultOptions("running"), ...p });
 const SRC = "qemu:///system", DEST = "qemu+ssh://root@127.0.0.2/system?no_tty=1";
+const VM = uuidOf("vm");
 
 describe("defaults", () => {
     it("live for running, offline for shut off; permanent, shared", () => {
@@ -44,11 +50,11 @@ describe("options -> virsh migrate flags", () => {
                                     expect(mode === "offline").toBe(true);
                                     continue;
                                 }
-                                const argv = migrateArgv(SRC, "vm", DEST, o);
+                                const argv = migrateArgv(SRC, VM, DEST, o);
                                 built++;
                                 const flags = argv.filter(a => a.startsWith("--"));
                                 expect(new Set(flags).size).toBe(flags.length);
-                                expect(argv.slice(-4)).toEqual(["--domain", "vm", "--desturi", DEST]);
+                                expect(argv.slice(-4)).toEqual(["--domain", VM, "--desturi", DEST]);
                                 if (mode === "offline") expect(argv).toContain("--persistent");
                                 expect(argv.includes("--undefinesource")).toBe(duration === "permanent");
                             }
@@ -102,29 +108,39 @@ describe("validation never offers what libvirt refuses", () => {
     });
 });
 
-describe("hostile domain names and URIs are data, never options", () => {
+describe("hostile URIs are data, never options; the domain is only ever a UUID", () => {
     const values = HOSTILE.filter(s => s !== "" && argProblem(s) === null);
-    it("each arrives as exactly one element right after --domain / --desturi", () => {
-        for (const name of values) {
-            const argv = migrateArgv(SRC, name, name, base());
-            expect(argv[argv.indexOf("--domain") + 1]).toBe(name);
-            expect(argv[argv.lastIndexOf("--desturi") + 1]).toBe(name);
-            expect(argv.slice(-4)).toEqual(["--domain", name, "--desturi", name]);
+    it("each URI arrives as exactly one element right after --desturi", () => {
+        for (const uri of values) {
+            const argv = migrateArgv(SRC, VM, uri, base());
+            expect(argv.slice(-4)).toEqual(["--domain", VM, "--desturi", uri]);
         }
     });
-    it("NUL and empty are refused", () => {
-        expect(() => migrateArgv(SRC, "a\0b", DEST, base())).toThrow(/NUL/);
-        expect(() => migrateArgv(SRC, "", DEST, base())).toThrow(/empty/);
-        expect(() => migrateArgv(SRC, "vm", "", base())).toThrow(/empty/);
+    it("a name never reaches --domain: IDs, names that look like IDs or UUIDs of other VMs, NUL, empty", () => {
+        for (const name of [...HOSTILE, "3", "7", "0x7", "db", "6695EB01-F6A4-8304-79AA-97F2502E193F ", "6695eb01f6a4830479aa97f2502e193f"])
+            expect(() => migrateArgv(SRC, name as DomainUuid, DEST, base()), JSON.stringify(name)).toThrow(/Not a domain UUID/);
+        expect(() => migrateArgv(SRC, VM, "", base())).toThrow(/empty/);
     });
-    it("the real virsh parses them as the domain name (libvirt's test driver: no daemon needed)", () => {
-        const sample = values.filter((_, i) => i % 3 === 0);
-        for (const name of sample) {
-            const argv = migrateArgv("test:///default", name, "test:///default", base());
-            const r = spawnSync(argv[0]!, argv.slice(1), { encoding: "utf8" });
-            expect(r.status).not.toBe(0);
-            expect(r.stderr, name).toMatch(/failed to get domain|Domain not found/);
-            expect(r.stderr).not.toMatch(/unknown option|doesn't support option|expected syntax/);
-        }
+    it("the real virsh: --domain 1 is the VM with ID 1, not the VM named 1; a UUID is the VM it names (libvirt's test driver)", () => {
+        // test:///default has the running VM "test" (ID 1, UUID 6695eb01-…); define and start VMs named "1" and like its UUID
+        const TEST_UUID = "6695eb01-f6a4-8304-79aa-97f2502e193f";
+        const one = uuidOf("a VM named 1"), fake = uuidOf("a VM named like test's UUID");
+        const xml = (name: string, uuid: string) => `<domain type='test'><name>${name}</name><uuid>${uuid}</uuid><memory>8192</memory><os><type>hvm</type></os></domain>`;
+        const dir = mkdtempSync(join(tmpdir(), "cm-uuid-"));
+        writeFileSync(join(dir, "one.xml"), xml("1", one));
+        writeFileSync(join(dir, "fake.xml"), xml(TEST_UUID, fake));
+        const sub = (argv: string[]) => displayCommand(argv.slice(3));
+        const script = [`define ${join(dir, "one.xml")}`, "start 1", `define ${join(dir, "fake.xml")}`, `start ${fake}`,
+            "echo --- by-name-1", "dominfo --domain 1",
+            "echo --- ours-1", sub(dominfo("test:///default", one)),
+            "echo --- by-name-uuid", `dominfo --domain ${TEST_UUID}`,
+            "echo --- ours-fake", sub(dominfo("test:///default", fake)), ""].join("\n");
+        const r = spawnSync("virsh", ["-c", "test:///default"], { input: script, encoding: "utf8" });
+        rmSync(dir, { recursive: true, force: true });
+        const part = (label: string) => /^Name:\s+(.*)$/m.exec(r.stdout.split(`--- ${label}`)[2] ?? "")?.[1];
+        expect(part("by-name-1"), r.stdout + r.stderr).toBe("test"); // what virsh does with a name that is a number
+        expect(part("ours-1")).toBe("1");
+        expect(part("by-name-uuid")).toBe("test"); // a name that is another VM's UUID
+        expect(part("ours-fake")).toBe(TEST_UUID);
     });
 });

@@ -6,12 +6,13 @@ import type { Domain } from "../../src/domains/types";
 import { RunError, type Runner } from "../../pkg/lib/runner";
 import { gather } from "../../src/plan/gather";
 import { HOSTILE } from "./hostile";
+import { nameOf, uuidOf } from "./refs";
 
 const GiB = 1048576;
 const host = (id: string, memGiB: number, committedGiB = 0, cpus = 4): PlanHost =>
     ({ id, label: id, uri: `qemu+ssh://root@${id}/system`, memoryKiB: memGiB * GiB, cpus, committedKiB: committedGiB * GiB, committedVcpus: 0 });
 const vm = (name: string, hostId: string, memGiB: number, blocked: Record<string, string> = {}, running = true): PlanVm =>
-    ({ name, hostId, running, memoryKiB: memGiB * GiB, vcpus: 1, blocked });
+    ({ name, uuid: uuidOf(name), hostId, running, memoryKiB: memGiB * GiB, vcpus: 1, blocked });
 const policy = { ...DEFAULT_POLICY, hostReserveMiB: 0 };
 
 describe("evacuation placement", () => {
@@ -39,7 +40,7 @@ describe("evacuation placement", () => {
     it("shut-off VMs move only when asked, and take no room", () => {
         const hosts = [host("a", 8), host("b", 1)];
         expect(planEvacuation("a", hosts, [vm("off", "a", 4, {}, false)], policy).moves).toEqual([]);
-        expect(planEvacuation("a", hosts, [vm("off", "a", 4, {}, false)], policy, true).moves).toEqual([{ vm: "off", from: "a", to: "b", memoryKiB: 0, vcpus: 0 }]);
+        expect(planEvacuation("a", hosts, [vm("off", "a", 4, {}, false)], policy, true).moves).toEqual([{ vm: "off", uuid: uuidOf("off"), from: "a", to: "b", memoryKiB: 0, vcpus: 0 }]);
     });
 });
 
@@ -60,24 +61,30 @@ describe("rebalance", () => {
 
 describe("running a plan", () => {
     const refs = [{ id: "a", label: "A", uri: "qemu:///system", target: null }, { id: "b", label: "B", uri: "qemu+ssh://root@b/system", target: null, migrationAddress: "10.0.0.2" }];
-    const domains: Domain[] = ["x", "y", "z"].map(name => ({ name, state: "running", memoryKiB: 1, maxMemoryKiB: 1, vcpus: 1, persistent: true, autostart: false }));
+    const domains: Domain[] = ["x", "y", "z"].map(name => ({ name, uuid: uuidOf(name), state: "running", memoryKiB: 1, maxMemoryKiB: 1, vcpus: 1, persistent: true, autostart: false }));
     it("the script has one quoted virsh migrate per move", () => {
-        const s = planScript([{ vm: "x; rm -rf /", from: "a", to: "b", memoryKiB: 0, vcpus: 0 }], refs, domains, null);
-        expect(s).toContain("virsh -c qemu:///system migrate --live --persistent --undefinesource --migrateuri tcp://10.0.0.2 --listen-address 10.0.0.2 --domain 'x; rm -rf /' --desturi qemu+ssh://root@b/system");
-        for (const name of HOSTILE.filter(h => h && !h.includes("\0") && !/[\uD800-\uDFFF]/.test(h)))
-            expect(moveArgv({ vm: name, from: "a", to: "b", memoryKiB: 0, vcpus: 0 }, refs, domains, null)).toContain(name);
+        const s = planScript([{ vm: "x", uuid: uuidOf("x"), from: "a", to: "b", memoryKiB: 0, vcpus: 0 }], refs, domains, null);
+        expect(s).toContain(`virsh -c qemu:///system migrate --live --persistent --undefinesource --migrateuri tcp://10.0.0.2 --listen-address 10.0.0.2 --domain ${uuidOf("x")} --desturi qemu+ssh://root@b/system`);
+        // the VM is addressed by its UUID; its name, whatever it is, never reaches the command
+        for (const name of HOSTILE.filter(h => h && !h.includes("\0") && !/[\uD800-\uDFFF]/.test(h))) {
+            const argv = moveArgv({ vm: name, uuid: uuidOf(name), from: "a", to: "b", memoryKiB: 0, vcpus: 0 }, refs, domains, null);
+            expect(argv[argv.indexOf("--domain") + 1]).toBe(uuidOf(name));
+            if (!argv.includes(name)) continue;
+            // only where a constant of the command happens to be the same string (a hostile "--domain", say)
+            expect(moveArgv({ vm: "x", uuid: uuidOf(name), from: "a", to: "b", memoryKiB: 0, vcpus: 0 }, refs, domains, null)).toContain(name);
+        }
     });
     it("a VM that starts at boot: the script turns autostart on on the destination after its move (issue 17 item 1)", () => {
         const auto = domains.map(d => d.name === "y" ? { ...d, autostart: true } : d);
-        const s = planScript([{ vm: "x", from: "a", to: "b", memoryKiB: 0, vcpus: 0 }, { vm: "y", from: "a", to: "b", memoryKiB: 0, vcpus: 0 }], refs, auto, null);
-        const lines = s.trim().split("\n").slice(3);
+        const s = planScript([{ vm: "x", uuid: uuidOf("x"), from: "a", to: "b", memoryKiB: 0, vcpus: 0 }, { vm: "y", uuid: uuidOf("y"), from: "a", to: "b", memoryKiB: 0, vcpus: 0 }], refs, auto, null);
+        const lines = s.trim().split("\n").slice(3).filter(l => !l.startsWith("#"));
         expect(lines).toHaveLength(3);
-        expect(lines[1]).toMatch(/migrate .*--domain y /);
-        expect(lines[2]).toBe("virsh -c qemu+ssh://root@b/system autostart --domain y");
+        expect(lines[1]).toContain(`migrate --live --persistent --undefinesource --migrateuri tcp://10.0.0.2 --listen-address 10.0.0.2 --domain ${uuidOf("y")} `);
+        expect(lines[2]).toBe(`virsh -c qemu+ssh://root@b/system autostart --domain ${uuidOf("y")}`);
     });
     it("an IPv6 migration address is bracketed in --migrateuri, bare in --listen-address (issue 17 item 8)", () => {
         const v6 = [refs[0]!, { ...refs[1]!, migrationAddress: "fd00::2" }];
-        const argv = moveArgv({ vm: "x", from: "a", to: "b", memoryKiB: 0, vcpus: 0 }, v6, domains, null);
+        const argv = moveArgv({ vm: "x", uuid: uuidOf("x"), from: "a", to: "b", memoryKiB: 0, vcpus: 0 }, v6, domains, null);
         expect(argv[argv.indexOf("--migrateuri") + 1]).toBe("tcp://[fd00::2]");
         expect(argv[argv.indexOf("--listen-address") + 1]).toBe("fd00::2");
     });
@@ -91,7 +98,7 @@ describe("running a plan", () => {
         };
         const jobs = new Map<string, number>();
         const runner: Runner = { run: async (_t, argv) => {
-            if (argv[0] === "setsid") { const dom = argv[argv.indexOf("--domain") + 1]!; started.push(dom); concurrent++; max = Math.max(max, concurrent); jobs.set(argv[6]!, 0); return "" }
+            if (argv[0] === "setsid") { const dom = nameOf(argv[argv.indexOf("--domain") + 1])!; started.push(dom); concurrent++; max = Math.max(max, concurrent); jobs.set(argv[6]!, 0); return "" }
             if (argv[0] === "sh" && argv.join(" ").includes("status")) {
                 const dir = argv[argv.length - 1]!;
                 const k = (jobs.get(dir) ?? 0) + 1; jobs.set(dir, k);
@@ -104,7 +111,7 @@ describe("running a plan", () => {
             return "";
         } };
         const updates: MoveStatus[][] = [];
-        const moves = ["x", "y", "z"].map(name => ({ vm: name, from: "a", to: "b", memoryKiB: 0, vcpus: 0 }));
+        const moves = ["x", "y", "z"].map(name => ({ vm: name, uuid: uuidOf(name), from: "a", to: "b", memoryKiB: 0, vcpus: 0 }));
         const final = await runPlan({ runner, files: store, sleep: async () => undefined }, refs, domains, moves,
             { perSource: 1, stopOnFailure: true, copies: null, user: "root" }, { paused: false, cancelled: false }, s => updates.push(s));
         expect(max).toBe(1);
@@ -127,8 +134,9 @@ describe("gather: the checks that decide a move", () => {
             if (sub === "nodeinfo") return "CPU(s):              4\nMemory size:         8388608 KiB\n";
             if (sub === "domstats" && argv.includes("--list-active")) return uri === "a" ? "Domain: 'web'\n  balloon.current=65536\nDomain: 'db'\n  balloon.current=65536\n" : "";
             if (sub === "domstats") return uri === "a" ? "Domain: 'web'\n  state.state=1\n  balloon.current=65536\n  balloon.maximum=65536\n  vcpu.current=1\nDomain: 'db'\n  state.state=1\n  balloon.current=65536\n  balloon.maximum=65536\n  vcpu.current=1\n" : "";
-            if (sub === "list") return argv.includes("--persistent") && uri === "a" ? "web\ndb\n" : "";
-            if (sub === "dumpxml") return XMLS[argv[argv.indexOf("--domain") + 1]!]!;
+            if (sub === "list" && argv.includes("--name")) return uri === "a" ? `${uuidOf("web")} ${"web".padEnd(30)}\n${uuidOf("db")} ${"db".padEnd(30)}\n` : "";
+            if (sub === "list") return argv.includes("--persistent") && uri === "a" ? `${uuidOf("web")}\n${uuidOf("db")}\n` : "";
+            if (sub === "dumpxml") return XMLS[nameOf(argv[argv.indexOf("--domain") + 1])!]!;
             if (sub === "version") return "Using library: libvirt 9.0.0\nRunning hypervisor: QEMU 7.2.0\n";
             if (sub === "capabilities") return `<capabilities><host><uuid>${uri}</uuid></host></capabilities>`;
             if (sub === "hostname") return `${uri}\n`;
@@ -167,8 +175,9 @@ describe("a plan that copies disks (issue 17 item 3)", () => {
         if (sub === "nodeinfo") return "CPU(s):              4\nMemory size:         8388608 KiB\n";
         if (sub === "domstats" && argv.includes("--list-active")) return "";
         if (sub === "domstats") return uri === "a" ? "Domain: 'db'\n  state.state=1\n  balloon.current=65536\n  balloon.maximum=65536\n  vcpu.current=1\nDomain: 'web'\n  state.state=1\n  balloon.current=65536\n  balloon.maximum=65536\n  vcpu.current=1\n" : "";
-        if (sub === "list") return argv.includes("--persistent") && uri === "a" ? "db\nweb\n" : "";
-        if (sub === "dumpxml") return XMLS[argv[argv.indexOf("--domain") + 1]!]!;
+        if (sub === "list" && argv.includes("--name")) return uri === "a" ? `${uuidOf("db")} db\n${uuidOf("web")} web\n` : "";
+        if (sub === "list") return argv.includes("--persistent") && uri === "a" ? `${uuidOf("db")}\n${uuidOf("web")}\n` : "";
+        if (sub === "dumpxml") return XMLS[nameOf(argv[argv.indexOf("--domain") + 1])!]!;
         if (sub === "version") return "Using library: libvirt 9.0.0\nRunning hypervisor: QEMU 7.2.0\n";
         if (sub === "capabilities") return `<capabilities><host><uuid>${uri}</uuid></host></capabilities>`;
         if (sub === "hostname") return `${uri}\n`;
@@ -186,10 +195,10 @@ describe("a plan that copies disks (issue 17 item 3)", () => {
         expect(db.blocked).toEqual({});
         expect(db.copyDisks).toEqual({ b: ["vdb"] });
         expect(g.vms.find(v => v.name === "web")!.copyDisks).toEqual({ b: [] });
-        const argvDb = moveArgv({ vm: "db", from: "a", to: "b", memoryKiB: 0, vcpus: 0 }, refs, g.domains, g.vms);
+        const argvDb = moveArgv({ vm: "db", uuid: uuidOf("db"), from: "a", to: "b", memoryKiB: 0, vcpus: 0 }, refs, g.domains, g.vms);
         expect(argvDb).toContain("--copy-storage-all");
         expect(argvDb[argvDb.indexOf("--migrate-disks") + 1]).toBe("vdb");
-        const argvWeb = moveArgv({ vm: "web", from: "a", to: "b", memoryKiB: 0, vcpus: 0 }, refs, g.domains, g.vms);
+        const argvWeb = moveArgv({ vm: "web", uuid: uuidOf("web"), from: "a", to: "b", memoryKiB: 0, vcpus: 0 }, refs, g.domains, g.vms);
         expect(argvWeb).not.toContain("--copy-storage-all");
         expect(argvWeb).not.toContain("--migrate-disks");
     });

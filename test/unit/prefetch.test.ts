@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { PrefetchRunner } from "../../pkg/lib/prefetch";
 import { RunError, type Runner } from "../../pkg/lib/runner";
 import { loadDomains, loadDomainsArgvs } from "../../src/domains/load";
+import { uuidOf } from "./refs";
 
 const LOCAL = { kind: "local" } as const;
 
@@ -43,11 +44,11 @@ describe("PrefetchRunner: commands started before the page loaded", () => {
         await expect(r.run(LOCAL, ["virsh", "list"])).rejects.toThrow(/not allowed/);
     });
     it("what boot.ts starts is exactly what the VM list asks for", async () => {
-        const inner = counting(argv => argv.includes("domstats") ? "Domain: 'vm'\n  state.state=5\n" : "vm\n");
+        const inner = counting(argv => argv.includes("domstats") ? "Domain: 'vm'\n  state.state=5\n" : argv.includes("--name") ? `${uuidOf("vm")} ${"vm".padEnd(30)}\n` : `${uuidOf("vm")}\n`);
         const r = new PrefetchRunner(inner);
         for (const argv of loadDomainsArgvs("qemu:///system")) r.start(LOCAL, argv, { timeoutMs: 60_000 });
         const domains = await loadDomains(r, "qemu:///system");
         expect(domains.map(d => d.name)).toEqual(["vm"]);
-        expect(inner.calls).toHaveLength(3);
+        expect(inner.calls).toHaveLength(4);
     });
 });

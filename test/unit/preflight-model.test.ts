@@ -12,6 +12,7 @@ import { RunError, type Runner } from "../../pkg/lib/runner";
 import { HOSTILE } from "./hostile";
 import { diskVisibility, storage } from "../../src/preflight/storage";
 import { defaultOptions } from "../../src/migration/options";
+import { uuidOf } from "./refs";
 
 const fixture = (name: string) => readFileSync(new URL(`fixtures/preflight/${name}`, import.meta.url), "utf8");
 const domain = (extra = "", memory = "<memory unit='GiB'>2</memory><currentMemory unit='GiB'>1</currentMemory>") =>
@@ -84,6 +85,9 @@ describe("capacity", () => {
         expect(assessCapacity({ ...loose, running, guest: domain(), sysctl: { overcommitMemory: 2, panicOnOom: 0 } })[0]).toMatchObject({ severity: "error", fix: expect.stringMatching(/overcommit_memory=2/) });
         expect(assessCapacity({ ...loose, running, guest: domain(), sysctl: { overcommitMemory: 0, panicOnOom: 1 } })[0]).toMatchObject({ severity: "error", fix: expect.stringMatching(/panic_on_oom/) });
         expect(assessCapacity({ ...base, running, guest: domain(), sysctl: null })[0]).toMatchObject({ severity: "warning", detail: expect.stringMatching(/could not be read/) });
+        // overcommitted within a loose policy, and the sysctls could not be read: not checked, never a pass
+        expect(assessCapacity({ ...loose, running, guest: domain(), sysctl: null, sysctlError: "Permission denied (publickey)" })[0])
+            .toMatchObject({ severity: "warning", unchecked: true, detail: expect.stringMatching(/could not be read: Permission denied/) });
     });
 });
 
@@ -174,19 +178,19 @@ describe("measureDirtyRate", () => {
             return "";
         } };
         const slept: number[] = [];
-        const s = await measureDirtyRate(runner, { kind: "local" }, "qemu:///system", "vm", 5, { sleep: async ms => { slept.push(ms) } });
+        const s = await measureDirtyRate(runner, { kind: "local" }, "qemu:///system", uuidOf("vm"), 5, { sleep: async ms => { slept.push(ms) } });
         expect(s).toEqual({ mibs: 31, seconds: 5, mode: "page-sampling", residentMiB: 200 });
-        expect(calls[0]).toBe("domdirtyrate-calc --domain vm --seconds 5");
+        expect(calls[0]).toBe(`domdirtyrate-calc --domain ${uuidOf("vm")} --seconds 5`);
         expect(slept[0]).toBe(5100);
         expect(polls).toBe(3);
     });
     it("refuses a period libvirt does not accept", async () => {
-        await expect(measureDirtyRate({ run: async () => "" }, { kind: "local" }, "u", "vm", 61)).rejects.toThrow(/1 to 60/);
+        await expect(measureDirtyRate({ run: async () => "" }, { kind: "local" }, "u", uuidOf("vm"), 61)).rejects.toThrow(/1 to 60/);
     });
 });
 
 describe("pre-flight cache", () => {
-    const input = { domain: "vm", sourceUri: "a", destinationUri: "b", destinationLabel: "B", options: { duration: "permanent", mode: "live", storage: "shared", postcopy: false, autoConverge: false, tls: false, compressed: false, abortOnError: false } as const, live: true };
+    const input = { domain: "vm", uuid: uuidOf("vm"), sourceUri: "a", destinationUri: "b", destinationLabel: "B", options: { duration: "permanent", mode: "live", storage: "shared", postcopy: false, autoConverge: false, tls: false, compressed: false, abortOnError: false } as const, live: true };
     it("keys on what changes the outcome, and expires", () => {
         let t = 0;
         const cache = new PreflightCache(1000, () => t);
@@ -207,7 +211,7 @@ describe("pre-flight cache", () => {
 
 describe("storage check when copying the disks", () => {
     const d = parseDefinition("<domain type='qemu'><name>vm</name><devices><disk type='file' device='disk'><source file='/var/lib/libvirt/images/vm.qcow2'/><target dev='vda'/></disk></devices></domain>");
-    const input = { domain: "vm", sourceUri: "a", destinationUri: "b", destinationLabel: "B", options: { ...defaultOptions("running"), storage: "copy-all" as const }, live: true };
+    const input = { domain: "vm", uuid: uuidOf("vm"), sourceUri: "a", destinationUri: "b", destinationLabel: "B", options: { ...defaultOptions("running"), storage: "copy-all" as const }, live: true };
     it("nothing at that path on the destination: the copy creates it", async () => {
         const r = await storage(async () => { throw new Error("error: Storage volume not found") }, input, d, async () => false);
         expect(r).toEqual([expect.objectContaining({ severity: "pass", title: "vda: /var/lib/libvirt/images/vm.qcow2 will be copied" })]);
@@ -246,7 +250,7 @@ describe("storage check by disk type (issue 17 item 7)", () => {
     const RBD = "<disk type='network' device='disk'><source protocol='rbd' name='rbd/vm-disk'><host name='mon1' port='6789'/>" +
         "<auth username='libvirt'><secret type='ceph' uuid='0a8ea3b3-7e39-4a57-a0a2-2b1c4e7bd0f1'/></auth></source><target dev='vdb'/></disk>";
     const VOL = "<disk type='volume' device='disk'><source pool='ssd' volume='vm-data.qcow2'/><target dev='vdc'/></disk>";
-    const input = { domain: "vm", sourceUri: "a", destinationUri: "b", destinationLabel: "B", options: defaultOptions("running"), live: true };
+    const input = { domain: "vm", uuid: uuidOf("vm"), sourceUri: "a", destinationUri: "b", destinationLabel: "B", options: defaultOptions("running"), live: true };
     const SECRETS = " UUID                                   Usage\n--------------------------------------------------------------\n 0a8ea3b3-7e39-4a57-a0a2-2b1c4e7bd0f1   ceph client.libvirt secret\n";
     const EMPTY = " UUID   Usage\n---------------\n\n";
     const scripted = (answers: Record<string, (argv: string[]) => string>) => {

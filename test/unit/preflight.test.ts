@@ -5,8 +5,11 @@ import { dirtyRateResult, runPreflight, startPreflight } from "../../src/preflig
 import { worst } from "../../src/preflight/types";
 import { defaultOptions } from "../../src/migration/options";
 import { domstats } from "../../src/virsh/argv";
-import { RunError, type Runner } from "../../pkg/lib/runner";
+import { RunError, type Runner, type RunOptions, type RunTarget } from "../../pkg/lib/runner";
+import { DEFAULT_POLICY } from "../../src/preflight/policy";
 import { HOSTILE } from "./hostile";
+import { uuidOf } from "./refs";
+import type { DomainUuid } from "../../src/virsh/argv";
 
 const XML = `<domain type='kvm'><name>vm</name><memory unit='GiB'>2</memory><vcpu placement='static'>2</vcpu>
 <os><type arch='x86_64' machine='pc-q35-7.2'>hvm</type></os>
@@ -56,14 +59,15 @@ describe("dirtyRateResult", () => {
     });
 });
 
-describe("domstats builder: names after --, read by the real virsh as names", () => {
-    it("hostile names", () => {
-        for (const name of HOSTILE.filter((s, i) => s && !s.includes("\0") && i % 4 === 0)) {
-            const argv = domstats("test:///default", name, "--state");
-            expect(argv.slice(-2)).toEqual(["--", name]);
-            const r = spawnSync(argv[0]!, argv.slice(1), { encoding: "utf8" });
-            expect(r.stderr, name).toMatch(/failed to get domain|Domain not found/);
-        }
+describe("domstats builder: the domain's UUID after --, read by the real virsh as that domain", () => {
+    it("only UUIDs, never names", () => {
+        for (const name of HOSTILE.filter((s, i) => s && !s.includes("\0") && i % 4 === 0))
+            expect(() => domstats("test:///default", name as DomainUuid, "--state")).toThrow(/Not a domain UUID/);
+        // libvirt's test driver: the VM "test" has this UUID
+        const argv = domstats("test:///default", "6695eb01-f6a4-8304-79aa-97f2502e193f" as DomainUuid, "--state");
+        expect(argv.slice(-2)).toEqual(["--", "6695eb01-f6a4-8304-79aa-97f2502e193f"]);
+        const r = spawnSync(argv[0]!, argv.slice(1), { encoding: "utf8" });
+        expect(r.stdout).toMatch(/^Domain: 'test'$/m);
     });
 });
 
@@ -84,7 +88,7 @@ describe("runPreflight with a scripted runner", () => {
     const runner: Runner = { run: async (_t, argv, o) => answers(argv, o?.input) };
     it("runs every check and reports each problem", async () => {
         const seen: string[] = [];
-        const results = await runPreflight({ runner }, { domain: "vm", sourceUri: "src", destinationUri: "dst", destinationLabel: "B", options: defaultOptions("shutoff"), live: false },
+        const results = await runPreflight({ runner }, { domain: "vm", uuid: uuidOf("vm"), sourceUri: "src", destinationUri: "dst", destinationLabel: "B", options: defaultOptions("shutoff"), live: false },
             r => seen.push(r.id));
         const by = (id: string) => results.find(r => r.id === id)!;
         expect(by("reachable").severity).toBe("pass");
@@ -105,17 +109,47 @@ describe("runPreflight with a scripted runner", () => {
         expect(worst(results)).toBe("error");
     });
     it("shows both sides' versions; a destination that is not QEMU is an error", async () => {
-        const results = await runPreflight({ runner }, { domain: "vm", sourceUri: "src", destinationUri: "dst", destinationLabel: "B", options: defaultOptions("shutoff"), live: false });
+        const results = await runPreflight({ runner }, { domain: "vm", uuid: uuidOf("vm"), sourceUri: "src", destinationUri: "dst", destinationLabel: "B", options: defaultOptions("shutoff"), live: false });
         expect(results.find(r => r.id === "reachable")!.title).toBe("B answers: libvirt 9.0.0, QEMU 7.2.0 (source: libvirt 9.0.0, QEMU 7.2.0)");
         const xen: Runner = { run: async (t, argv, o) => argv[3] === "version" && argv[2] === "dst" ? "Using library: libvirt 9.0.0\nRunning hypervisor: Xen 4.17.0\n" : runner.run(t, argv, o) };
-        const r = (await runPreflight({ runner: xen }, { domain: "vm", sourceUri: "src", destinationUri: "dst", destinationLabel: "B", options: defaultOptions("shutoff"), live: false })).find(x => x.id === "reachable");
+        const r = (await runPreflight({ runner: xen }, { domain: "vm", uuid: uuidOf("vm"), sourceUri: "src", destinationUri: "dst", destinationLabel: "B", options: defaultOptions("shutoff"), live: false })).find(x => x.id === "reachable");
         expect(r).toMatchObject({ severity: "error", detail: "The destination runs Xen 4.17.0, not QEMU/KVM." });
     });
     it("the same host UUID is an error", async () => {
         const same: Runner = { run: async (t, argv, o) => argv[3] === "capabilities" ? "<capabilities><host><uuid>u1</uuid></host></capabilities>" : runner.run(t, argv, o) };
-        const results = await runPreflight({ runner: same }, { domain: "vm", sourceUri: "src", destinationUri: "dst", destinationLabel: "B", options: defaultOptions("shutoff"), live: false });
+        const results = await runPreflight({ runner: same }, { domain: "vm", uuid: uuidOf("vm"), sourceUri: "src", destinationUri: "dst", destinationLabel: "B", options: defaultOptions("shutoff"), live: false });
         expect(results.find(r => r.id === "same-host")).toMatchObject({ severity: "error" });
         expect(results.find(r => r.id === "machine")).toMatchObject({ severity: "error", title: "B's QEMU does not offer machine type pc-q35-7.2" });
+    });
+});
+
+describe("commands over SSH run as the same user as the migration", () => {
+    it("no check asks for the login user's own keys (superuser none) on an SSH target, and a failed sysctl read is not a pass", async () => {
+        const calls: { target: RunTarget; argv: readonly string[]; options?: RunOptions }[] = [];
+        const B: RunTarget = { kind: "ssh", address: "127.0.0.2", user: "root" }, A: RunTarget = { kind: "ssh", address: "127.0.0.1", user: "root" };
+        const runner: Runner = { run: async (target, argv, options) => {
+            calls.push({ target, argv, ...(options ? { options } : {}) });
+            if (target.kind === "ssh") {
+                if (options?.superuser !== undefined && options.superuser !== "try" && options.superuser !== "require") throw new RunError("ssh-auth", "Permission denied (publickey)", argv, 255, "Permission denied (publickey).");
+                if (argv[0] === "cat") return "0\n0\n";
+                if (argv[0] === "timeout") return "";
+                return "";
+            }
+            if (argv[3] === "domstats") return "Domain: 'other'\n  balloon.current=3145728\n";
+            if (argv[3] === "nodeinfo") return "CPU(s):              4\nMemory size:         4194304 KiB\n";
+            if (argv[3] === "dumpxml") return XML;
+            if (argv[3] === "version") return "Using library: libvirt 9.0.0\nRunning hypervisor: QEMU 7.2.0\n";
+            if (argv[3] === "capabilities") return `<capabilities><host><uuid>${argv[2]}</uuid></host></capabilities>`;
+            if (argv[3] === "hostname") return `${argv[2]}\n`;
+            throw new RunError("exit-status", "no", argv, 1, "error: no");
+        } };
+        const results = await runPreflight({ runner }, { domain: "vm", uuid: uuidOf("vm"), sourceUri: "qemu+ssh://root@127.0.0.1/system", destinationUri: "qemu+ssh://root@127.0.0.2/system",
+            destinationLabel: "B", options: defaultOptions("shutoff"), live: false, sourceTarget: A, destinationTarget: B, policy: { ...DEFAULT_POLICY, memoryCommitPercent: 200 } });
+        const overSsh = calls.filter(c => c.target.kind === "ssh");
+        expect(overSsh.map(c => c.argv[0])).toEqual(expect.arrayContaining(["cat", "timeout"]));
+        for (const c of overSsh) expect([undefined, "try", "require"], c.argv.join(" ")).toContain(c.options?.superuser);
+        expect(results.find(r => r.id === "ports")).toMatchObject({ severity: "pass" });
+        expect(results.find(r => r.id === "capacity")!.detail).toMatch(/vm.overcommit_memory=0/);
     });
 });
 
@@ -129,7 +163,7 @@ describe("startPreflight: each check has its own timeout and can be cancelled", 
     it("cancelling one check reports it as not checked; the others go on", async () => {
         const pending: string[][] = [];
         const h = startPreflight({ runner: slow, sleep: () => new Promise(r => setTimeout(r, 1)) },
-            { domain: "vm", sourceUri: "src", destinationUri: "dst", destinationLabel: "B", options: defaultOptions("running"), live: true },
+            { domain: "vm", uuid: uuidOf("vm"), sourceUri: "src", destinationUri: "dst", destinationLabel: "B", options: defaultOptions("running"), live: true },
             undefined, p => pending.push(p.map(x => x.id)));
         expect(pending[0]).toContain("dirtyrate");
         h.cancel("dirtyrate");

@@ -3,7 +3,7 @@ import { buildPlan, validateInputs } from "../../src/storage/plan";
 import { executeStep, StepError, type FlowContext } from "../../src/storage/run";
 import { undoAction, undoPlan } from "../../src/storage/undo";
 import { newRecord } from "../../src/storage/record";
-import { EXPORTS_PATH } from "../../src/storage/exports";
+import { EXPORTS_PATH, parseExportfsVerbose } from "../../src/storage/exports";
 import { FSTAB_PATH } from "../../src/storage/fstab";
 import { MARKER } from "../../src/storage/lines";
 import { repointDisks } from "../../src/storage/repoint";
@@ -11,6 +11,7 @@ import { displayCommand } from "../../src/virsh/argv";
 import { RunError } from "../../pkg/lib/runner";
 import type { NfsHost, Step } from "../../src/storage/types";
 import { LOCAL, MemoryFiles, ScriptedRunner, failure, inputs } from "./storage-helpers";
+import { uuidOf } from "./refs";
 
 const EXPORTS = "# admin's exports\n/srv/other  *.lan(ro)   # keep\n\n/srv/x \\\n   a(rw)\n";
 const FSTAB = "UUID=1 / ext4 defaults 0 1\n";
@@ -37,7 +38,9 @@ describe("buildPlan", () => {
         expect(s("mount-dest").commands[2]).toEqual(["mount", "-t", "nfs", "-o", "rw", "--", "10.0.0.9:/var/lib/libvirt/shared-images", "/var/lib/libvirt/images"]);
         expect(s("selinux-dest").skipReason).toMatch(/SELinux is not in use/);
         expect(s("repoint-vm1").skipReason).toMatch(/keep their paths/);
-        expect(s("start-vm1").commands[0]).toEqual(["virsh", "-c", "qemu:///system", "start", "--domain", "vm1"]);
+        expect(s("start-vm1").commands[0]).toEqual(["virsh", "-c", "qemu:///system", "start", "--domain", uuidOf("vm1")]);
+        // repointing defines the XML again: it is read with its secure fields
+        expect(s("repoint-vm1").commands[0]).toEqual(["virsh", "-c", "qemu:///system", "dumpxml", "--domain", uuidOf("vm1"), "--inactive", "--security-info"]);
     });
     it("a netfs pool instead of a mount; a different mount point repoints the disks", () => {
         const { plan } = setup([], { method: "pool", mountPoint: "/mnt/shared" });
@@ -51,7 +54,7 @@ describe("buildPlan", () => {
         expect(buildPlan(r.inputs, r.selinuxHosts).find(s => s.id === "selinux-dest")!.skipReason).toBeUndefined();
     });
     it("validation: same image name twice, bad pool name, bad export options", () => {
-        const two = inputs({ images: [{ domain: "a", target: "vda", path: "/x/disk.qcow2" }, { domain: "b", target: "vda", path: "/y/disk.qcow2" }] });
+        const two = inputs({ images: [{ domain: "a", uuid: uuidOf("a"), target: "vda", path: "/x/disk.qcow2" }, { domain: "b", uuid: uuidOf("b"), target: "vda", path: "/y/disk.qcow2" }] });
         expect(validateInputs(two)).toMatch(/both named disk.qcow2/);
         expect(validateInputs(inputs({ method: "pool", poolName: "a b" }))).toMatch(/pool name/);
         expect(validateInputs(inputs({ exportOptions: "rw no_root_squash" }))).toMatch(/export options/);
@@ -114,11 +117,25 @@ describe("export step: write our line, exportfs -a, exportfs -v, roll back on fa
         expect(e.fix).toMatch(/nfs-kernel-server/);
         expect(files(record.inputs.storage).get(EXPORTS_PATH)).toBe(EXPORTS);
     });
-    it("exportfs -v does not list a client: rolled back", async () => {
-        const { files, ctx, record, step } = setup([[/^exportfs -a$/, ""], [/^exportfs -v$/, "/var/lib/libvirt/shared-images\n\t\t10.0.0.1(rw)\n"]]);
+    it("exportfs -v does not list a client: rolled back, the file and the live table (exportfs -r)", async () => {
+        const { runner, files, ctx, record, step } = setup([[/^exportfs -a$/, ""], [/^exportfs -v$/, "/var/lib/libvirt/shared-images\n\t\t10.0.0.1(rw)\n"], [/^exportfs -r$/, ""]]);
         const e = await executeStep(ctx, record, step("export")).then(() => { throw new Error("the step should fail") }, (x: unknown) => x as StepError);
         expect(e.message).toMatch(/does not list .* for 10.0.0.2/);
         expect(files(record.inputs.storage).get(EXPORTS_PATH)).toBe(EXPORTS);
+        const argvs = runner.calls.map(c => c.argv.join(" "));
+        expect(argvs.at(-1)).toBe("exportfs -r");
+        expect(e.output).toMatch(/live exports follow the file again/);
+    });
+    it("exportfs -v is read exactly: a longer address or a longer path is not ours", async () => {
+        for (const listed of ["/var/lib/libvirt/shared-images\t110.0.0.1(rw)\n/var/lib/libvirt/shared-images\t10.0.0.22(rw)\n",
+            "/var/lib/libvirt/shared-images-old\t10.0.0.1(rw)\n/var/lib/libvirt/shared-images-old\t10.0.0.2(rw)\n",
+            "/srv/x\t10.0.0.1(rw,fsid=/var/lib/libvirt/shared-images)\n/srv/x\t10.0.0.2(rw)\n"]) {
+            const { ctx, record, step } = setup([[/^exportfs -a$/, ""], [/^exportfs -v$/, listed], [/^exportfs -r$/, ""]]);
+            const e = await executeStep(ctx, record, step("export")).then(() => null, (x: unknown) => x as StepError);
+            expect(e?.message, listed).toMatch(/does not list/);
+        }
+        expect(parseExportfsVerbose("/a\\040b\t10.0.0.1(rw)\t*.lab(ro)\n/very/long/path\n\t\t10.0.0.2(sync,rw)\n\t\t<world>(ro)\n"))
+            .toEqual(new Map([["/a b", new Set(["10.0.0.1", "*.lab"])], ["/very/long/path", new Set(["10.0.0.2", "<world>"])]]));
     });
     it("a concurrent edit between read and write: nothing written, the admin's change kept", async () => {
         const { files, ctx, record, step } = setup([]);

@@ -3,6 +3,7 @@ import { spawnSync } from "node:child_process";
 import { RunError, type RunOptions, type Runner, type RunTarget } from "../../pkg/lib/runner";
 import type { FileStore } from "../../src/hosts/config";
 import type { NfsHost, NfsInputs } from "../../src/storage/types";
+import { ref, uuidOf } from "./refs";
 
 export type Reply = string | RunError | ((argv: readonly string[], input?: string) => string);
 export interface Call { target: RunTarget; argv: readonly string[]; input?: string }
@@ -65,6 +66,6 @@ export function inputs(over: Partial<NfsInputs> = {}): NfsInputs {
     return {
         storage, exportDir: "/var/lib/libvirt/shared-images", exportOptions: "rw,no_root_squash", source: LOCAL, clients: [LOCAL, dest],
         mountPoint: "/var/lib/libvirt/images", mountOptions: "rw", method: "mount", poolName: "shared-images",
-        domains: ["vm1"], images: [{ domain: "vm1", target: "vda", path: "/var/lib/libvirt/images/vm1.qcow2" }], overwrite: false, ...over,
+        domains: [ref("vm1")], images: [{ domain: "vm1", uuid: uuidOf("vm1"), target: "vda", path: "/var/lib/libvirt/images/vm1.qcow2" }], overwrite: false, ...over,
     };
 }

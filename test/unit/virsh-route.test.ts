@@ -40,9 +40,9 @@ describe("sshRoute: read-only virsh for a qemu+ssh host runs on that host", () =
     it("routes only read-only subcommands", () => {
         for (const sub of ["define", "undefine", "destroy", "shutdown", "pool-start", "migrate-setspeed", "domjobabort"]) expect(READ_ONLY.has(sub)).toBe(false);
     });
-    it("carries hostile domain names as one argv element, and refuses hostile hosts and users", () => {
+    it("carries hostile names (a network name here) as one argv element, and refuses hostile hosts and users", () => {
         for (const s of HOSTILE.filter(x => x !== "" && argProblem(x) === null)) {
-            const r = sshRoute(v.dominfo(B, s));
+            const r = sshRoute(v.netInfo(B, s));
             expect(r?.argv.slice(-1)).toEqual([s]);
             const uri = `qemu+ssh://root@${encodeURIComponent(s)}/system`;
             const h = sshRoute(v.version(uri));

@@ -27,17 +27,21 @@ export function ApplyStep({ uri, domains, baseline, hostsLabel, blocked, results
     const [saved, setSaved] = useState<string | null>(null);
     const [failure, setFailure] = useState<string | null>(null);
     const persistent = domains.filter(d => d.persistent);
+    // chosen by name (unique on a host); every command addresses the VM by its UUID
+    const chosenDomains = persistent.filter(d => chosen.has(d.name));
     const show = async (domain: string) => {
         setFailure(null);
         try {
-            const p = await preview(runner, uri, domain, baseline.xml);
+            const ref = persistent.find(d => d.name === domain);
+            if (!ref) throw new Error(format(_("$0 is no longer defined on this host"), domain));
+            const p = await preview(runner, uri, ref.uuid, baseline.xml);
             setDiff({ domain, lines: lineDiff(cpuOf(p.before) ?? "", cpuOf(p.after) ?? ""), dropped: p.dropped });
         } catch (e) { setFailure(errorText(e)) }
     };
     const apply = async () => {
         setBusy(true); setFailure(null);
         try {
-            const r = await applyBaseline(runner, files, uri, [...chosen], baseline.xml);
+            const r = await applyBaseline(runner, files, uri, chosenDomains, baseline.xml);
             setResults(r);
             // the VM list shows which VMs use which baseline
             await recordApplied(files, uri, r.filter(x => x.ok).map(x => x.domain), { baseline: saved, model: baseline.model });
@@ -104,7 +108,7 @@ export function ApplyStep({ uri, domains, baseline, hostsLabel, blocked, results
                     {format(_("Apply to $0 VMs"), chosen.size)}</Button>
                 <small> {_("The current definitions are kept in /var/lib/cockpit-migrate/cpu-backups for Restore.")}</small>
             </StackItem>
-            <StackItem><CommandLine label={_("Commands")} argv={[...chosen].flatMap(d => [v.dumpxml(uri, d, true), c.defineFromStdin(uri)])} /></StackItem>
+            <StackItem><CommandLine label={_("Commands")} argv={chosenDomains.flatMap(d => [v.dumpxml(uri, d.uuid, { inactive: true, securityInfo: true }), c.defineFromStdin(uri)])} /></StackItem>
             <StackItem>
                 <Flex alignItems={{ default: "alignItemsFlexEnd" }}>
                     <FlexItem>
@@ -125,10 +129,11 @@ export function RestartStep({ uri, domains, applied }: { uri: string; domains: D
     const [timeout, setTimeoutS] = useState("60");
     const [force, setForce] = useState(false);
     const [phases, setPhases] = useState<Record<string, { phase: RestartPhase; left?: number; error?: string }>>({});
-    const running = applied.filter(r => r.ok && domains.some(d => d.name === r.domain && isActive(d.state)));
-    const restart = async (domain: string) => {
+    const running = applied.filter(r => r.ok && domains.some(d => d.uuid === r.uuid && isActive(d.state)));
+    const restart = async (r: ApplyResult) => {
+        const domain = r.domain;
         try {
-            await restartDomain(runner, uri, domain, { timeoutMs: Number(timeout) * 1000, force,
+            await restartDomain(runner, uri, { uuid: r.uuid, name: r.domain }, { timeoutMs: Number(timeout) * 1000, force,
                 onPhase: (phase, left) => setPhases(p => ({ ...p, [domain]: { phase, ...(left !== undefined ? { left } : {}) } })) });
         } catch (e) { setPhases(p => ({ ...p, [domain]: { phase: "failed", error: errorText(e) } })) }
     };
@@ -154,12 +159,12 @@ export function RestartStep({ uri, domains, applied }: { uri: string; domains: D
                             {PHASE[p.phase]}{p.phase === "shutting-down" && p.left !== undefined ? ` (${p.left} s)` : ""}</Label>
                             : <Label isCompact color="orange">{_("Old CPU")}</Label>}{" "}
                         {p?.error && <span>{p.error}</span>}{" "}
-                        <Button variant="secondary" size="sm" isDisabled={!!p && p.phase !== "failed" && p.phase !== "running"} onClick={() => void restart(r.domain)}
+                        <Button variant="secondary" size="sm" isDisabled={!!p && p.phase !== "failed" && p.phase !== "running"} onClick={() => void restart(r)}
                             aria-label={format(_("Shut down and start $0"), r.domain)}>{_("Shut down and start")}</Button>
                     </StackItem>
                 );
             })}
-            <StackItem><CommandLine label={_("Commands")} argv={running.flatMap(r => [c.shutdown(uri, r.domain), v.domstate(uri, r.domain), ...(force ? [c.destroy(uri, r.domain)] : []), c.start(uri, r.domain)])} /></StackItem>
+            <StackItem><CommandLine label={_("Commands")} argv={running.flatMap(r => [c.shutdown(uri, r.uuid), v.domstate(uri, r.uuid), ...(force ? [c.destroy(uri, r.uuid)] : []), c.start(uri, r.uuid)])} /></StackItem>
         </Stack>
     );
 }

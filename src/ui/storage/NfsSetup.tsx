@@ -41,7 +41,8 @@ export function NfsSetup({ known, onPrepare }: { known: KnownHost[]; onPrepare(i
     const check = async () => {
         setError(null); setChecks(null); setChecking(true);
         try {
-            const chosen = [...domains];
+            // chosen by name (unique on a host); the flow addresses each VM by its UUID
+            const chosen = (vms.data ?? []).filter(d => domains.has(d.name)).map(d => ({ uuid: d.uuid, name: d.name }));
             const inputs: NfsInputs = {
                 storage: hosts.find(h => h.id === storageId)!, exportDir, exportOptions, source,
                 clients: hosts.filter(h => clientIds.has(h.id)), mountPoint, mountOptions, method, poolName,
