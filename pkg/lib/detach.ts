@@ -32,29 +32,47 @@ export interface JobStatus {
     lost: boolean;
     stdout: string;
     stderr: string;
+    /** What the command wrote into "$dir/notes" about itself (besides its output); "" when nothing. */
+    notes: string;
 }
 
-/** One call that reports a job directory: exit status (or "running"/"lost"), stdout, stderr. */
+/**
+ * One call that reports a job directory: exit status (or "running"/"lost"), stdout, stderr.
+ * The job writes its status before it exits, so a job that has no process has its status unless it
+ * was killed; but it may write the status and exit between the first test and `kill -0`, hence the
+ * status is tested again before the job is called lost.
+ */
 const READ_SCRIPT = [
     'dir=$1',
-    'if [ -f "$dir/status" ]; then printf "status %s\\n" "$(cat "$dir/status")";',
-    'elif [ -f "$dir/pid" ] && kill -0 "$(cat "$dir/pid")" 2>/dev/null; then echo running;',
+    'status() { [ -f "$dir/status" ] && printf "status %s\\n" "$(cat "$dir/status")"; }',
+    'if status; then :',
+    'elif [ -f "$dir/pid" ] && kill -0 "$(cat "$dir/pid")" 2>/dev/null; then echo running',
+    'elif status; then :',
     'else echo lost; fi',
-    'printf "\\036"; cat "$dir/stdout" 2>/dev/null; printf "\\036"; cat "$dir/stderr" 2>/dev/null; true',
+    'printf "\\036"; cat "$dir/notes" 2>/dev/null; printf "\\036"; cat "$dir/stdout" 2>/dev/null; printf "\\036"; cat "$dir/stderr" 2>/dev/null; true',
 ].join("\n");
+
+/** Removes a job directory once nothing needs to read it any more (its outcome is recorded). */
+export function removeJobArgv(jobDir: string): string[] {
+    if (!jobDir.startsWith("/") || jobDir.includes("\0") || jobDir.split("/").some(p => p === ".." || p === "."))
+        throw new RunError("invalid-argument", "The job directory must be an absolute path", [jobDir]);
+    return ["rm", "-rf", "--", jobDir];
+}
 
 export function readJobArgv(jobDir: string): string[] {
     return ["sh", "-c", READ_SCRIPT, "sh", jobDir];
 }
 
 export function parseJobStatus(out: string): JobStatus {
-    const [head = "", stdout = "", stderr = ""] = out.split("\x1e");
+    // the command's output comes last: a separator character in it cannot shift the notes
+    const [head = "", notes = "", stdout = "", ...stderr] = out.split("\x1e");
     const m = /^status (\d+)/.exec(head);
     return {
         exitStatus: m ? Number(m[1]) : null,
         lost: head.startsWith("lost"),
         stdout,
-        stderr: stderr.trim(),
+        stderr: stderr.join("\x1e").trim(),
+        notes: notes.trim(),
     };
 }
 

@@ -6,6 +6,7 @@
 import { modifyFile, type FileStore } from "../hosts/config";
 import { parseDomainUuid } from "../virsh/argv";
 import type { DomainRef, DomainUuid } from "../domains/types";
+import { UnreadableFileError } from "../hosts/unreadable";
 
 export const HISTORY_PATH = "/var/lib/cockpit-migrate/history.json";
 export const JOBS_DIR = "/run/cockpit-migrate/jobs";
@@ -41,20 +42,34 @@ export interface MigrationRecord {
     postcopyResume?: string[];
     /** What was done about autostart (carried over, turned off on the source, turned back on), in words. */
     autostart?: { ok: boolean; text: string };
+    /** The maximum downtime the job sets once libvirt runs the migration; applied: null until it said. */
+    maxDowntime?: { ms: number; applied: boolean | null; message?: string };
     /** Where the domain is after the end, from libvirt on both hosts. */
     verification?: { ok: boolean; where: string; problems: string[] };
 }
 
-export interface History { version: 1; records: MigrationRecord[] }
+export interface History {
+    version: 1;
+    records: MigrationRecord[];
+    /** Entries of the file this version does not understand: not shown, written back unchanged. */
+    unread?: unknown[];
+}
 
+/**
+ * The history in the file. Content that is not a history (not JSON, no records list) throws an
+ * UnreadableFileError: read as empty, it would be replaced by the next migration's record, and the
+ * one-migration-per-VM guard would pass meanwhile.
+ */
 export function parseHistory(text: string | null): History {
-    if (!text) return { version: 1, records: [] };
-    try {
-        const raw = JSON.parse(text) as { records?: unknown };
-        return { version: 1, records: Array.isArray(raw.records) ? raw.records.filter(isRecord) : [] };
-    } catch {
-        return { version: 1, records: [] };
+    if (text === null || text.trim() === "") return { version: 1, records: [] };
+    let raw: unknown;
+    try { raw = JSON.parse(text) } catch (e) {
+        throw new UnreadableFileError(HISTORY_PATH, "not-json", `not valid JSON: ${(e as Error).message}`);
     }
+    const list = typeof raw === "object" && raw !== null ? (raw as { records?: unknown }).records : undefined;
+    if (!Array.isArray(list)) throw new UnreadableFileError(HISTORY_PATH, "wrong-shape", "no \"records\" list");
+    const unread = list.filter(r => !isRecord(r));
+    return { version: 1, records: list.filter(isRecord), ...(unread.length ? { unread } : {}) };
 }
 
 function isRecord(r: unknown): r is MigrationRecord {
@@ -92,9 +107,11 @@ export class HistoryConflictError extends Error {
 async function change(store: FileStore, f: (h: History) => History): Promise<History> {
     let result: History = { version: 1, records: [] };
     await modifyFile(store, HISTORY_PATH, content => {
-        result = f(parseHistory(content));
+        const before = parseHistory(content);
+        result = f(before);
         result.records = result.records.slice(-KEEP);
-        return JSON.stringify(result, null, 1) + "\n";
+        const unread = result.unread ?? before.unread;
+        return JSON.stringify({ version: 1, records: [...unread ?? [], ...result.records] }, null, 1) + "\n";
     }, 3);
     return result;
 }
@@ -114,4 +131,18 @@ export function addRecord(store: FileStore, record: MigrationRecord): Promise<Hi
 
 export function updateRecord(store: FileStore, id: string, patch: Partial<MigrationRecord>): Promise<History> {
     return change(store, h => ({ version: 1, records: h.records.map(r => r.id === id ? { ...r, ...patch } : r) }));
+}
+
+/**
+ * Ends a running record with `patch`, as read at the write: a record another page or the plan has
+ * already ended is not overwritten (after its job directory was removed, a second reader would see
+ * the job as lost). Returns the record as stored.
+ */
+export async function finishRecord(store: FileStore, id: string, patch: Partial<MigrationRecord>): Promise<MigrationRecord | null> {
+    let stored: MigrationRecord | null = null;
+    await change(store, h => ({
+        version: 1,
+        records: h.records.map(r => r.id !== id ? r : stored = r.outcome === "running" ? { ...r, ...patch } : r),
+    }));
+    return stored;
 }

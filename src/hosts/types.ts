@@ -20,6 +20,8 @@ export interface KnownHost {
      * --listen-address ADDR`). Needed where the host's name resolves to a loopback or wrong address.
      */
     migrationAddress?: string;
+    /** Fields of hosts.json this version does not take (unknown, or a value it cannot read): written back as they were. */
+    kept?: Record<string, unknown>;
 }
 
 /** This host: always present, not stored. */
@@ -36,4 +38,6 @@ export interface HostRef {
 export interface HostsConfig {
     version: 1;
     hosts: KnownHost[];
+    /** What hosts.json holds that this version does not understand: written back unchanged. */
+    unread?: { fields: Record<string, unknown>; hosts: unknown[] };
 }

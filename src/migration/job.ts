@@ -10,12 +10,14 @@ import { addRecord, JOBS_DIR, newRecordId, recordUuid, updateRecord, type Endpoi
 import { dominfo, domstate } from "../virsh/argv";
 import * as vm from "../virsh/migrate";
 import type { DomainRef, DomainState, DomainUuid } from "../domains/types";
+import { downtimeOutcome, withMaxDowntime } from "./downtime";
 import { explainMigrationError } from "./errors";
 import { isThisMigrationOut, parseJobInfo, type JobStats } from "./jobinfo";
 import type { MigrationOptions } from "./options";
+import { recordOutcome, type Finished } from "./outcome";
 import { verifyAfterFailure, verifyMigration, type Presence } from "./verify";
 import { AutostartRefused, autostartAfterEnd, autostartBeforeStart } from "./autostart";
-import { parseStateReason, postcopyFailed, postcopyResumable, postcopyResumeArgv, postcopyVerdict, type StateReason } from "./postcopy";
+import { parseStateReason, postcopyFailed, postcopyResumable, postcopyResumeArgv, postcopyVerdict, type StateReason } from "./postcopy-failure";
 
 const LOCAL = { kind: "local" } as const;
 
@@ -41,13 +43,20 @@ export interface StartRequest {
     user: string | null;
 }
 
-/** Records the migration (refusing a second one of the same VM), then starts `virsh migrate` detached. */
+/**
+ * Records the migration (refusing a second one of the same VM), then starts `virsh migrate`
+ * detached; a live migration's maximum downtime is set by that same job (src/migration/downtime.ts).
+ */
 export async function startMigration(deps: Deps, req: StartRequest): Promise<MigrationRecord> {
     const now = (deps.now ?? Date.now)();
     const id = newRecordId(now);
+    const jobDir = `${JOBS_DIR}/${id}`;
+    const downtimeMs = req.options.mode === "live" ? req.options.maxDowntimeMs : undefined;
+    const jobArgv = downtimeMs === undefined ? req.argv : withMaxDowntime(jobDir, vm.migrateSetMaxDowntime(req.source.uri, req.domain.uuid, downtimeMs), req.argv);
     const record: MigrationRecord = {
         id, domain: req.domain.name, uuid: req.domain.uuid, source: req.source, destination: req.destination, argv: req.argv,
-        options: { ...req.options, wasRunning: req.wasRunning, wasPersistent: req.wasPersistent, wasAutostart: req.wasAutostart }, user: req.user, startedAt: now, jobDir: `${JOBS_DIR}/${id}`, outcome: "running",
+        options: { ...req.options, wasRunning: req.wasRunning, wasPersistent: req.wasPersistent, wasAutostart: req.wasAutostart }, user: req.user, startedAt: now, jobDir, outcome: "running",
+        ...(downtimeMs === undefined ? {} : { maxDowntime: { ms: downtimeMs, applied: null } }),
     };
     // refused before anything is recorded: nothing has happened
     if (req.options.duration === "temporary" && req.wasAutostart && !req.options.disableSourceAutostart) throw new AutostartRefused(req.domain.name);
@@ -57,27 +66,13 @@ export async function startMigration(deps: Deps, req: StartRequest): Promise<Mig
             record.options = { ...record.options, sourceAutostartDisabled: true };
             await updateRecord(deps.files, id, { options: record.options });
         }
-        await deps.runner.run(LOCAL, detachedArgv(record.jobDir, req.argv));
+        await deps.runner.run(LOCAL, detachedArgv(record.jobDir, jobArgv));
     } catch (e) {
         const message = isRunError(e) ? e.stderr || e.message : String(e);
         await updateRecord(deps.files, id, { outcome: "failed", endedAt: (deps.now ?? Date.now)(), message });
         throw e;
     }
-    if (req.options.maxDowntimeMs !== undefined && req.options.mode === "live")
-        void applyWhenRunning(deps, record, argv => deps.runner.run(LOCAL, argv), vm.migrateSetMaxDowntime(req.source.uri, req.domain.uuid, req.options.maxDowntimeMs));
     return record;
-}
-
-/** Some settings can only be applied once the job exists on the source. */
-async function applyWhenRunning(deps: Deps, record: MigrationRecord, run: (argv: string[]) => Promise<unknown>, argv: string[]): Promise<void> {
-    const sleep = deps.sleep ?? (ms => new Promise(r => setTimeout(r, ms)));
-    for (let i = 0; i < 50; i++) {
-        const stats = await jobStats(deps.runner, record).catch(() => null);
-        if (stats && stats.type !== "none") { await run(argv).catch(() => undefined); return }
-        const job = await readJob(deps.runner, record.jobDir).catch(() => null);
-        if (job && job.exitStatus !== null) return;
-        await sleep(200);
-    }
 }
 
 export async function jobStats(runner: Runner, record: MigrationRecord): Promise<JobStats> {
@@ -141,7 +136,7 @@ async function stateReason(runner: Runner, uri: string, record: MigrationRecord)
 }
 
 /** Ends a record whose job has ended: outcome, explanation, summary, and the check on both hosts. */
-export async function finishMigration(deps: Deps, record: MigrationRecord, job: JobStatus, last: JobStats | null): Promise<MigrationRecord> {
+export async function finishMigration(deps: Deps, record: MigrationRecord, job: JobStatus, last: JobStats | null): Promise<Finished> {
     const endedAt = (deps.now ?? Date.now)();
     const o = record.options as unknown as MigrationOptions & { wasRunning?: boolean; wasPersistent?: boolean };
     const succeeded = job.exitStatus === 0;
@@ -193,9 +188,9 @@ export async function finishMigration(deps: Deps, record: MigrationRecord, job: 
         verification,
         ...(failure ? { message: failure.message, explanation: split ? { title: split.title, fix: split.fix } : { title: failure.title, fix: failure.fix } } : {}),
         ...(split && reasons && postcopyResumable(reasons[1]) ? { postcopyResume: postcopyResumeArgv(record) } : {}),
+        ...(record.maxDowntime ? { maxDowntime: { ms: record.maxDowntime.ms, ...downtimeOutcome(job) } } : {}),
     };
-    await updateRecord(deps.files, record.id, patch);
-    return { ...record, ...patch };
+    return recordOutcome(deps, { ...record, ...patch }, patch);
 }
 
 /** The live controls, each the argv it runs (for "show the command") and the run. */

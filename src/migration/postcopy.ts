@@ -1,65 +1,56 @@
 /**
- * A migration that fails after the switch to post-copy. The guest then runs from memory split
- * between both hosts: libvirt (≥ 8.5) leaves the source "paused (post-copy failed)" and the
- * destination "running (post-copy failed)". Neither side is a whole VM: destroying either loses
- * the guest, so this is its own verdict, never "it runs on both hosts, shut one down". Once the
- * link between the hosts is back, `virsh migrate --postcopy-resume` with the original flags
- * finishes it. libvirt before 8.5 has neither the reason nor the resume.
+ * "Switch to post-copy" on a running migration. libvirt refuses it in several ordinary situations
+ * (the migration was started without --postcopy, it has just ended, it is already in post-copy);
+ * the answer is a value, so the page shows the refusal instead of assuming the VM moved.
  */
-import { recordUuid, type MigrationRecord } from "../history/records";
-import { migrate } from "../virsh/migrate";
-import { migrateFlags, type MigrationOptions } from "./options";
-import type { Verification } from "./verify";
-import { _, format } from "../../pkg/lib/gettext";
+import { _ } from "../../pkg/lib/gettext";
+import { isRunError, type Runner } from "../../pkg/lib/runner";
+import type { MigrationRecord } from "../history/records";
+import { explainMigrationError, libvirtMessage } from "./errors";
+import { controls, runControl } from "./job";
 
-/** `virsh domstate --reason`: "paused (post-copy failed)". */
-export interface StateReason { state: string; reason: string | null }
+export type PostcopyRefusalCause = "not-enabled" | "not-migrating" | "already-postcopy" | "unsupported" | "unconfirmed" | "refused";
 
-export function parseStateReason(out: string): StateReason {
-    const line = out.trim().split("\n")[0]?.trim() ?? "";
-    const m = /^(.*?)\s*\((.*)\)$/.exec(line);
-    return m ? { state: m[1]!, reason: m[2]! } : { state: line, reason: null };
+export interface PostcopyRefusal { cause: PostcopyRefusalCause; title: string; fix: string; message: string }
+
+export type PostcopyResult = { ok: true } | { ok: false; refusal: PostcopyRefusal };
+
+interface Rule { cause: PostcopyRefusalCause; test: RegExp; title: string; fix: string }
+
+// libvirt's qemu driver: "switching to post-copy requires migration to be started with
+// VIR_MIGRATE_POSTCOPY flag", "post-copy can only be started while outgoing migration is in
+// progress", "no job is active on the domain", "post-copy migration already started".
+const RULES: Rule[] = [
+    { cause: "not-enabled", test: /requires migration to be started with VIR_MIGRATE_POSTCOPY|post-?copy (is )?not enabled/i,
+        title: _("This migration was not started with post-copy allowed"),
+        fix: _("It continues in pre-copy. To switch, cancel it and start again with 'Allow post-copy'; or raise the maximum downtime or the bandwidth so that it converges.") },
+    { cause: "already-postcopy", test: /already (started|in post-?copy|running)|post-?copy .*already/i,
+        title: _("The migration is already in post-copy"), fix: _("Nothing to do: the VM runs on the destination while its memory is fetched.") },
+    { cause: "not-migrating", test: /only be started while outgoing migration is in progress|no job is active|not (being )?migrat|migration is not (in progress|active)/i,
+        title: _("No migration is in progress to switch"),
+        fix: _("It has just ended or has not started copying memory yet: wait for its result in this card, or try again once it copies memory.") },
+];
+
+export async function switchToPostcopy(runner: Runner, record: MigrationRecord): Promise<PostcopyResult> {
+    try {
+        await runControl(runner, controls.postcopy(record));
+        return { ok: true };
+    } catch (e) {
+        return { ok: false, refusal: explainRefusal(e) };
+    }
 }
 
-const FAILED = "post-copy failed";
-
-/**
- * Whether libvirt can resume: the destination's "running (post-copy failed)" reason came with
- * --postcopy-resume in libvirt 8.5; older versions only mark the source "paused (post-copy failed)".
- */
-export function postcopyResumable(destination: StateReason | null): boolean {
-    return destination?.state === "running" && destination.reason === FAILED;
-}
-
-/** Whether libvirt says post-copy failed on either host. */
-export function postcopyFailed(source: StateReason | null, destination: StateReason | null): boolean {
-    return source?.reason === FAILED || destination?.reason === FAILED;
-}
-
-/** The resume: the same `virsh migrate` (libvirt wants the original flags) with --postcopy-resume. */
-export function postcopyResumeArgv(record: MigrationRecord): string[] {
-    const o = record.options as unknown as MigrationOptions;
-    return migrate(record.source.uri, recordUuid(record), record.destination.uri, [...migrateFlags({ ...o, postcopy: true }), "--postcopy-resume"]);
-}
-
-const said = (s: StateReason | null, host: string) => s ? `${s.state}${s.reason ? ` (${s.reason})` : ""} on ${host}` : `not found on ${host}`;
-
-/** The verdict when post-copy failed: the guest is split; keep both sides, restore the link, resume. */
-export function postcopyVerdict(source: StateReason | null, destination: StateReason | null, names: { source: string; destination: string }): Verification & { title: string; fix: string } {
-    const resumable = postcopyResumable(destination);
-    const where = `${said(source, names.source)}, ${said(destination, names.destination)}`;
-    return {
-        ok: false,
-        where: where.charAt(0).toUpperCase() + where.slice(1),
-        runningOn: destination?.state === "running" ? ["destination"] : [],
-        title: _("Post-copy failed: the VM's memory is split between both hosts"),
-        problems: [
-            format(_("Do not shut down, destroy or start the VM on $0 or on $1: each holds part of its memory, and either side alone loses the guest."), names.source, names.destination),
-            resumable
-                ? format(_("Restore the connection between $0 and $1 (network, libvirtd, the migration port), then resume the migration with --postcopy-resume."), names.source, names.destination)
-                : format(_("libvirt on $0 cannot resume a failed post-copy (--postcopy-resume needs libvirt 8.5 or later on both hosts): restore the connection between $1 and $0 and keep both sides."), names.destination, names.source),
-        ],
-        fix: resumable ? _("Keep both sides as they are, restore the link, then resume: virsh migrate --postcopy-resume with the same options.")
-            : _("Keep both sides as they are and restore the link; libvirt here cannot resume the migration."),
-    };
+export function explainRefusal(e: unknown): PostcopyRefusal {
+    if (isRunError(e) && e.cause !== "exit-status") {
+        // a timeout or a lost channel: virsh may or may not have switched
+        return { cause: "unconfirmed", title: _("The switch to post-copy was not confirmed"),
+            fix: _("The phase in this card shows 'Post-copy' once libvirt has switched; if it does not, try again."), message: e.stderr || e.message };
+    }
+    const stderr = isRunError(e) ? e.stderr || e.message : e instanceof Error ? e.message : String(e);
+    const message = libvirtMessage(stderr);
+    const rule = RULES.find(r => r.test.test(stderr));
+    if (rule) return { cause: rule.cause, title: rule.title, fix: rule.fix, message };
+    const general = explainMigrationError(stderr);
+    if (general.cause === "postcopy-unsupported") return { cause: "unsupported", title: general.title, fix: general.fix, message };
+    return { cause: "refused", title: _("libvirt refused to switch to post-copy"), fix: _("The migration continues in pre-copy; see libvirt's message."), message };
 }

@@ -6,6 +6,7 @@
 import { autostart, displayCommand } from "../virsh/argv";
 import { migrateArgv, type MigrationOptions } from "../migration/options";
 import { finishMigration, jobEnded, pollMigration, startMigration, type Deps } from "../migration/job";
+import type { Finished } from "../migration/outcome";
 import type { MigrationRecord } from "../history/records";
 import type { Domain } from "../domains/types";
 import { isActive } from "../domains/types";
@@ -92,14 +93,16 @@ export async function runPlan(deps: Deps, refs: HostRef[], domains: Domain[], mo
                 wasAutostart: domain?.autostart ?? false, user: o.user,
                 source: { hostId: from.id, label: from.label, uri: from.uri }, destination: { hostId: to.id, label: to.label, uri: to.uri } });
             s.record = record; emit();
+            let finished: Finished | null = null;
             for (;;) {
                 await sleep(o.pollMs ?? 500);
                 const p = await pollMigration(deps.runner, record, false);
-                if (jobEnded(p.job, record, (deps.now ?? Date.now)())) { record = await finishMigration(deps, record, p.job, null); break }
+                if (jobEnded(p.job, record, (deps.now ?? Date.now)())) { finished = await finishMigration(deps, record, p.job, null); record = finished.record; break }
             }
             s.record = record;
             s.state = record.outcome === "completed" ? "completed" : record.outcome === "cancelled" ? "cancelled" : "failed";
             s.message = [record.explanation?.title ?? record.message, record.autostart?.text].filter(Boolean).join(" ") || undefined;
+            if (finished?.unrecorded) s.message = [s.message, `The outcome could not be recorded: ${finished.unrecorded.message}`].filter(Boolean).join(". ");
             s.where = record.verification?.where;
         } catch (e) {
             s.state = "failed";

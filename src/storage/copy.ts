@@ -52,7 +52,15 @@ export class CopyError extends Error {
     constructor(message: string, readonly fix: string) { super(message); this.name = "CopyError" }
 }
 
-export interface CopyRequest { source: NfsHost; sourcePath: string; storage: NfsHost; dest: string; overwrite: boolean; jobDir: string }
+export interface CopyRequest {
+    source: NfsHost; sourcePath: string; storage: NfsHost; dest: string; overwrite: boolean;
+    /** Where a new copy job records itself. */
+    jobDir: string;
+    /** The job of an earlier run of this copy: followed instead of a second pipeline over its .part file, unless it is lost. */
+    attach?: string | undefined;
+    /** Told the job directory once a new copy job has started (before it is polled), so that a later run can attach. */
+    onJob?: ((jobDir: string) => Promise<void>) | undefined;
+}
 export interface CopyResult { sha256: string; copied: boolean; commands: string[][] }
 
 const firstWord = (s: string) => s.trim().split(/\s+/)[0] ?? "";
@@ -64,28 +72,42 @@ async function fileExists(runner: Runner, target: RunTarget, path: string): Prom
     }
 }
 
+/** Starts a new copy job, or returns the result when an identical file is already in place. */
+async function startCopy(runner: Runner, r: CopyRequest, pipeline: string[], total: number, onProgress: (p: CopyProgress & { total: number }) => void): Promise<Omit<CopyResult, "commands"> | null> {
+    if (await fileExists(runner, r.storage.target, r.dest)) {
+        const [a, b] = await Promise.all([runner.run(r.source.target, sha256(r.sourcePath)), runner.run(r.storage.target, sha256(r.dest))]);
+        if (firstWord(a) === firstWord(b)) { onProgress({ bytes: total, seconds: 0, rate: null, total }); return { sha256: firstWord(a), copied: false } }
+        if (!r.overwrite) throw new CopyError(`${r.dest} already exists on ${r.storage.label} and differs from ${r.sourcePath}`,
+            "It was left alone. Choose \"Replace different files of the same name\" to overwrite it, or another export directory.");
+    }
+    await runner.run(r.storage.target, removeFile(partPath(r.dest)));
+    await runner.run({ kind: "local" }, detachedArgv(r.jobDir, pipeline));
+    await r.onJob?.(r.jobDir);
+    return null;
+}
+
 export async function copyImage(runner: Runner, r: CopyRequest, onProgress: (p: CopyProgress & { total: number }) => void,
     sleep: (ms: number) => Promise<void> = ms => new Promise(res => setTimeout(res, ms))): Promise<CopyResult> {
     const part = partPath(r.dest);
     const pipeline = copyPipeline(r.source, r.sourcePath, r.storage, part);
     const commands = [statSize(r.sourcePath), exists(r.dest), removeFile(part), pipeline, sha256(r.sourcePath), sha256(part), moveIntoPlace(part, r.dest, r.overwrite)];
     const total = Number(await runner.run(r.source.target, statSize(r.sourcePath)));
-    if (await fileExists(runner, r.storage.target, r.dest)) {
-        const [a, b] = await Promise.all([runner.run(r.source.target, sha256(r.sourcePath)), runner.run(r.storage.target, sha256(r.dest))]);
-        if (firstWord(a) === firstWord(b)) { onProgress({ bytes: total, seconds: 0, rate: null, total }); return { sha256: firstWord(a), copied: false, commands } }
-        if (!r.overwrite) throw new CopyError(`${r.dest} already exists on ${r.storage.label} and differs from ${r.sourcePath}`,
-            "It was left alone. Choose \"Replace different files of the same name\" to overwrite it, or another export directory.");
+    // a copy started by an earlier run (a closed dialog, a reload) that is still running or has
+    // ended is followed to its end; only a lost one (killed, host restarted) is started again
+    const earlier = r.attach ? await readJob(runner, r.attach).catch(() => null) : null;
+    const jobDir = earlier && !earlier.lost ? r.attach! : r.jobDir;
+    if (jobDir === r.jobDir) {
+        const reused = await startCopy(runner, r, pipeline, total, onProgress);
+        if (reused) return { ...reused, commands };
     }
-    await runner.run(r.storage.target, removeFile(part));
-    await runner.run({ kind: "local" }, detachedArgv(r.jobDir, pipeline));
     for (;;) {
         await sleep(1000);
-        const job = await readJob(runner, r.jobDir);
+        const job = await readJob(runner, jobDir);
         const p = parseDdProgress(job.stderr);
         if (p) onProgress({ ...p, total });
         if (job.lost) throw new CopyError("The copy stopped without an exit status (killed, or the host restarted)", "Run the step again: it starts the copy over.");
         if (job.exitStatus === null) continue;
-        await runner.run({ kind: "local" }, ["rm", "-rf", "--", r.jobDir]).catch(() => undefined);
+        await runner.run({ kind: "local" }, ["rm", "-rf", "--", jobDir]).catch(() => undefined);
         if (job.exitStatus !== 0) {
             await runner.run(r.storage.target, removeFile(part)).catch(() => undefined);
             throw new CopyError(`Copying ${r.sourcePath} to ${r.storage.label} failed: ${copyErrors(job.stderr) || `exit status ${job.exitStatus}`}`, "Fix the cause and run the step again.");

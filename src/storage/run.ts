@@ -37,7 +37,8 @@ async function writeWithBackup(store: FileStore, path: string, before: string | 
     return store.replace(path, next, tag);
 }
 
-export async function executeStep(ctx: FlowContext, record: FlowRecord, step: Step, report: (s: Partial<StepState>) => void = () => undefined): Promise<string> {
+/** `report` shows progress; a part naming a copy `job` is awaited (the caller records it, so that a later run can reattach). */
+export async function executeStep(ctx: FlowContext, record: FlowRecord, step: Step, report: (s: Partial<StepState>) => void | Promise<void> = () => undefined): Promise<string> {
     const i = record.inputs;
     const out: string[] = [];
     try {
@@ -47,8 +48,9 @@ export async function executeStep(ctx: FlowContext, record: FlowRecord, step: St
             return `${i.exportDir} exists on ${step.host.label}`;
         case "copy": {
             const img = step.image!;
-            const r = await copyImage(ctx.runner, { source: i.source, sourcePath: img.path, storage: i.storage, dest: storedPath(i, img), overwrite: i.overwrite, jobDir: ctx.jobDir(step.id) },
-                p => report({ progress: { bytes: p.bytes, total: p.total, rate: p.rate } }), ctx.sleep);
+            const r = await copyImage(ctx.runner, { source: i.source, sourcePath: img.path, storage: i.storage, dest: storedPath(i, img), overwrite: i.overwrite,
+                jobDir: ctx.jobDir(step.id), attach: record.steps[step.id]?.job, onJob: async job => { await report({ job }) } },
+            p => void report({ progress: { bytes: p.bytes, total: p.total, rate: p.rate } }), ctx.sleep);
             record.checksums[img.path] = r.sha256;
             return `${r.copied ? "Copied and verified" : "An identical file is already there"}: ${storedPath(i, img)}\nSHA-256 ${r.sha256}`;
         }

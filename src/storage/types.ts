@@ -54,6 +54,8 @@ export interface StepState {
     error?: string;
     fix?: string;
     progress?: { bytes: number; total: number; rate: string | null };
+    /** The detached copy job's directory while it runs: running the step again reattaches to it. */
+    job?: string;
 }
 
 /** What the flow changed, so that Undo removes exactly that. */
@@ -68,6 +70,8 @@ export interface Added {
 
 export interface FlowRecord {
     version: 1;
+    /** Which flow this is: work begun on one flow is never merged into another (started over meanwhile). */
+    id?: string;
     inputs: NfsInputs;
     steps: Record<string, StepState>;
     added: Added;

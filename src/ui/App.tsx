@@ -24,6 +24,7 @@ import { startMigration } from "../migration/job";
 import { isActive, type Domain } from "../domains/types";
 import { useServices } from "./services";
 import { _, format } from "../../pkg/lib/gettext";
+import { HOSTS_CONFIG_PATH } from "../hosts/config";
 import { LockIcon } from "@patternfly/react-icons";
 
 const SESSION_ID = "localhost-session";
@@ -109,6 +110,11 @@ export function App() {
                     {hosts.error !== null && (
                         <StackItem><Alert variant="warning" isInline title={_("The known hosts could not be read")}>{errorText(hosts.error)}</Alert></StackItem>
                     )}
+                    {hosts.data?.unread?.hosts.length ? (
+                        <StackItem><Alert variant="warning" isInline title={format(_("$0 entries of $1 are not valid hosts"), hosts.data.unread.hosts.length, HOSTS_CONFIG_PATH)}>
+                            {_("They are not listed, and are kept in the file as they are. Correct them there.")}
+                        </Alert></StackItem>
+                    ) : null}
                     {host ? <HostView key={host.id} host={host} known={hosts.data?.hosts ?? []} readOnly={admin === false}
                         selectedVm={selectedVm} onSelectVm={name => go(["host", host.id, "vm", name])} />
                         : hosts.loading ? <LoadingState what={_("Loading hosts")} />

@@ -1,16 +1,22 @@
 import { useEffect, useRef, useState } from "react";
 import {
-    Alert, Button, Card, CardBody, CardTitle, DescriptionList, DescriptionListDescription, DescriptionListGroup, DescriptionListTerm,
+    Alert, AlertActionLink, Button, Card, CardBody, CardTitle, DescriptionList, DescriptionListDescription, DescriptionListGroup, DescriptionListTerm,
     ExpandableSection, Flex, FlexItem, Label, List, ListItem, Progress, ProgressMeasureLocation, TextInput,
 } from "@patternfly/react-core";
 import type { MigrationRecord } from "../history/records";
 import { controls, finishMigration, jobEnded, pollMigration, runControl } from "../migration/job";
+import { switchToPostcopy } from "../migration/postcopy";
+import { downtimeOutcome, type DowntimeOutcome } from "../migration/downtime";
 import { progress, type JobStats } from "../migration/jobinfo";
 import { CommandLine } from "./CommandLine";
 import { useServices } from "./services";
 import { errorText } from "./errorText";
 import { formatBytes, formatDuration } from "./format";
 import { _, format } from "../../pkg/lib/gettext";
+
+const OUTCOME_TEXT: Record<MigrationRecord["outcome"], string> = {
+    running: _("running"), completed: _("completed"), failed: _("failed"), cancelled: _("cancelled"), lost: _("lost"),
+};
 
 const PHASE: Record<string, string> = {
     starting: _("Starting"), setup: _("Setting up"), storage: _("Copying disks"), memory: _("Copying memory"), postcopy: _("Post-copy"), done: _("Completing"),
@@ -24,6 +30,10 @@ export function MigrationProgress({ record, onFinished }: { record: MigrationRec
     const [postcopy, setPostcopy] = useState(false);
     const last = useRef<JobStats | null>(null);
     const finished = useRef(false);
+    // the job ended but the history does not hold its outcome: said here, and recorded again on request
+    const [unrecorded, setUnrecorded] = useState<{ record: MigrationRecord; message: string; fix: string } | null>(null);
+    const [attempt, setAttempt] = useState(0);
+    const [downtime, setDowntime] = useState<DowntimeOutcome>({ applied: null, message: "" });
 
     useEffect(() => {
         let alive = true;
@@ -35,20 +45,23 @@ export function MigrationProgress({ record, onFinished }: { record: MigrationRec
                 const p = await pollMigration(runner, record, n++ % 4 === 0);
                 if (!alive) return;
                 setPollError(null);
+                if (record.maxDowntime) setDowntime(downtimeOutcome(p.job));
                 if (p.stats && p.stats.type !== "none") { last.current = p.stats; setStats(p.stats) }
                 if (jobEnded(p.job, record, Date.now()) && !finished.current) {
                     finished.current = true;
-                    onFinished(await finishMigration({ runner, files }, record, p.job, last.current));
+                    const f = await finishMigration({ runner, files }, record, p.job, last.current);
+                    if (f.unrecorded) { if (alive) setUnrecorded({ record: f.record, ...f.unrecorded }) } else onFinished(f.record);
                     return;
                 }
             } catch (e) {
+                finished.current = false;
                 if (alive) setPollError(errorText(e));
             }
             if (alive) timer = setTimeout(() => void tick(), 250);
         };
         void tick();
         return () => { alive = false; clearTimeout(timer) };
-    }, [runner, files, record, onFinished]);
+    }, [runner, files, record, onFinished, attempt]);
 
     const p = stats ? progress(stats, postcopy) : null;
     const elapsed = stats?.timeElapsedMs ?? null;
@@ -72,13 +85,30 @@ export function MigrationProgress({ record, onFinished }: { record: MigrationRec
                     <Stat term={_("Elapsed")} value={formatDuration(elapsed)} />
                     <Stat term={_("Time left")} value={p?.etaSeconds !== null && p?.etaSeconds !== undefined ? formatDuration(p.etaSeconds * 1000) : "—"} />
                 </DescriptionList>
+                {record.maxDowntime && downtime.applied === false && <DowntimeNotSet ms={record.maxDowntime.ms} message={downtime.message} />}
                 {pollError && <Alert variant="warning" isInline isPlain title={format(_("Cannot read the job's progress: $0"), pollError)} />}
+                {unrecorded && (
+                    <Alert variant="danger" isInline data-unrecorded title={format(_("The migration ended ($0: $1) but its outcome could not be recorded"), OUTCOME_TEXT[unrecorded.record.outcome], unrecorded.record.verification?.where ?? "?")}
+                        actionLinks={<AlertActionLink onClick={() => { setUnrecorded(null); finished.current = false; setAttempt(a => a + 1) }}>{_("Record again")}</AlertActionLink>}>
+                        <p>{unrecorded.message}</p><p>{unrecorded.fix}</p>
+                    </Alert>
+                )}
                 <Controls record={record} inPostcopy={postcopy || p?.phase === "postcopy"} onPostcopy={() => setPostcopy(true)} />
                 <ExpandableSection toggleText={_("Command")}>
                     <CommandLine argv={record.argv} label={_("Command")} />
                 </ExpandableSection>
             </CardBody>
         </Card>
+    );
+}
+
+/** The job could not set the chosen maximum downtime: libvirt's default applies. */
+function DowntimeNotSet({ ms, message }: { ms: number; message?: string | undefined }) {
+    return (
+        <Alert variant="warning" isInline data-downtime="failed" title={format(_("The maximum downtime of $0 ms could not be set"), ms)}>
+            <p>{_("libvirt's default (300 ms) applies to this migration. Set it again below while the migration runs.")}</p>
+            {message && <pre className="cm-command">{message}</pre>}
+        </Alert>
     );
 }
 
@@ -93,7 +123,7 @@ function Stat({ term, value }: { term: string; value: string | number }) {
 
 function Controls({ record, inPostcopy, onPostcopy }: { record: MigrationRecord; inPostcopy: boolean; onPostcopy(): void }) {
     const { runner } = useServices();
-    const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+    const [message, setMessage] = useState<{ ok: boolean; text: string; fix?: string; detail?: string } | null>(null);
     const [busy, setBusy] = useState<string | null>(null);
     const [downtime, setDowntime] = useState("");
     const [speed, setSpeed] = useState("");
@@ -101,6 +131,14 @@ function Controls({ record, inPostcopy, onPostcopy }: { record: MigrationRecord;
     const act = async (name: string, argv: string[], done: string) => {
         setBusy(name); setMessage(null);
         try { await runControl(runner, argv); setMessage({ ok: true, text: done }) } catch (e) { setMessage({ ok: false, text: errorText(e) }) } finally { setBusy(null) }
+    };
+    // post-copy is shown only once libvirt has accepted the switch; a refusal is shown with its fix
+    const postcopy = async () => {
+        setBusy("postcopy"); setMessage(null);
+        const r = await switchToPostcopy(runner, record);
+        setBusy(null);
+        if (r.ok) { setMessage({ ok: true, text: _("Switched to post-copy: the VM now runs on the destination.") }); onPostcopy() }
+        else setMessage({ ok: false, text: r.refusal.title, fix: r.refusal.fix, detail: r.refusal.message });
     };
     return (
         <>
@@ -113,7 +151,7 @@ function Controls({ record, inPostcopy, onPostcopy }: { record: MigrationRecord;
                 {allowPostcopy && !inPostcopy && (
                     <FlexItem>
                         <Button variant="secondary" isLoading={busy === "postcopy"} isDisabled={busy !== null}
-                            onClick={() => void act("postcopy", controls.postcopy(record), _("Switched to post-copy: the VM now runs on the destination.")).then(onPostcopy)}>{_("Switch to post-copy")}</Button>
+                            onClick={() => void postcopy()}>{_("Switch to post-copy")}</Button>
                     </FlexItem>
                 )}
                 <FlexItem>
@@ -131,7 +169,12 @@ function Controls({ record, inPostcopy, onPostcopy }: { record: MigrationRecord;
                         onClick={() => void act("speed", controls.speed(record, Number(speed)), format(_("Bandwidth set to $0 MiB/s."), speed))}>{_("Set bandwidth")}</Button>
                 </FlexItem>
             </Flex>
-            {message && <Alert variant={message.ok ? "info" : "danger"} isInline isPlain title={message.text} />}
+            {message && (
+                <Alert variant={message.ok ? "info" : "danger"} isInline isPlain={!message.fix} title={message.text} data-control-message={message.ok ? "ok" : "refused"}>
+                    {message.fix && <p>{message.fix}</p>}
+                    {message.detail && <ExpandableSection toggleText={_("Message from libvirt")}><pre className="cm-command">{message.detail}</pre></ExpandableSection>}
+                </Alert>
+            )}
         </>
     );
 }
@@ -154,6 +197,9 @@ export function MigrationResult({ record, onDismiss }: { record: MigrationRecord
             {record.autostart && <p data-autostart={record.autostart.ok ? "ok" : "failed"}>{record.autostart.text}</p>}
             {record.summary && (
                 <p>{format(_("Duration $0 · data $1 · downtime $2"), formatDuration(record.summary.durationMs), formatBytes(record.summary.dataBytes), formatDuration(record.summary.downtimeMs))}</p>
+            )}
+            {record.maxDowntime?.applied === false && (
+                <p data-downtime="failed">{format(_("The maximum downtime of $0 ms could not be set; libvirt's default (300 ms) applied: $1"), record.maxDowntime.ms, record.maxDowntime.message ?? "")}</p>
             )}
             {record.message && (
                 <ExpandableSection toggleText={_("Message from libvirt")}><pre className="cm-command">{record.message}</pre></ExpandableSection>

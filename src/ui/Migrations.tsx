@@ -6,6 +6,7 @@ import { useLoader } from "./hooks";
 import { useServices } from "./services";
 import { MigrationProgress, MigrationResult } from "./MigrationProgress";
 import { formatDuration } from "./format";
+import { errorText } from "./errorText";
 import { _, format } from "../../pkg/lib/gettext";
 
 const OUTCOME: Record<MigrationRecord["outcome"], [string, "blue" | "green" | "red" | "grey" | "orange"]> = {
@@ -34,9 +35,14 @@ export function Migrations({ uri, history, onChanged, readOnly = false }: { uri:
         .filter(r => !dismissed.has(r.id) && !runningDomains.has(r.domain))
         .slice(0, 5);
 
-    if (mine.length === 0 && running.length === 0) return null;
+    // an unreadable history is never taken as empty: no migration starts until it is repaired
+    const unreadable = history.error !== null && (
+        <Alert variant="danger" isInline title={_("The migration history cannot be read")} data-history-error>{errorText(history.error)}</Alert>
+    );
+    if (mine.length === 0 && running.length === 0) return unreadable || null;
     return (
         <Stack hasGutter>
+            {unreadable && <StackItem>{unreadable}</StackItem>}
             {running.map(r => <StackItem key={r.id}>{readOnly
                 ? <Alert variant="info" isInline data-migration={r.id} title={format(_("$0 is being migrated to $1"), r.domain, r.destination.label)}>
                     {format(_("Started by $0 at $1. Following or controlling it needs administrative access."), r.user ?? "?", new Date(r.startedAt).toLocaleTimeString())}

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { activeMigration, addRecord, HistoryConflictError, newRecordId, parseHistory, readHistory, updateRecord, type MigrationRecord } from "../../src/history/records";
+import { activeMigration, addRecord, HISTORY_PATH, HistoryConflictError, newRecordId, parseHistory, readHistory, updateRecord, type MigrationRecord } from "../../src/history/records";
 import type { FileStore } from "../../src/hosts/config";
 import { ref, uuidOf } from "./refs";
+import { UnreadableFileError } from "../../src/hosts/unreadable";
 
 function memoryStore(): FileStore & { content: string | null } {
     let n = 0;
@@ -51,9 +52,41 @@ describe("migration history", () => {
         expect(results.filter(r => r.status === "fulfilled")).toHaveLength(1);
         expect(results.filter(r => r.status === "rejected").map(r => (r as PromiseRejectedResult).reason)).toEqual([expect.any(HistoryConflictError)]);
     });
-    it("ignores broken files and broken records", () => {
-        expect(parseHistory("{").records).toEqual([]);
+    it("does not show records it cannot read, and writes them back unchanged", async () => {
         expect(parseHistory(JSON.stringify({ records: [rec(), { id: 1 }] })).records).toHaveLength(1);
+        const store = memoryStore();
+        store.content = JSON.stringify({ version: 1, records: [{ id: 1, later: "version" }, rec()] });
+        await updateRecord(store, "r1", { outcome: "completed" });
+        expect(JSON.parse(store.content).records).toEqual([{ id: 1, later: "version" }, { ...rec(), outcome: "completed" }]);
+    });
+    it("an unparsable file is never read as empty nor overwritten: refused with where, why and a fix; a copy is kept", async () => {
+        const files = new Map<string, string>();
+        const store: FileStore = {
+            read: async p => ({ content: files.get(p) ?? null, tag: files.has(p) ? `t:${files.get(p)}` : null }),
+            replace: async (p, c, expected) => {
+                if (expected !== (files.has(p) ? `t:${files.get(p)}` : null)) throw { problem: "change-conflict" };
+                files.set(p, c); return `t:${c}`;
+            },
+        };
+        const broken = '{"version": 1, "records": [' + JSON.stringify(rec()) + ", {\"id\": ";
+        files.set(HISTORY_PATH, broken);
+        await expect(readHistory(store)).rejects.toMatchObject({ path: HISTORY_PATH, reason: "not-json" });
+        const refused = await addRecord(store, rec({ id: "r2", domain: "vm" })).catch((e: unknown) => e);
+        expect(refused).toBeInstanceOf(UnreadableFileError);
+        const err = refused as UnreadableFileError;
+        expect(err).toMatchObject({ path: HISTORY_PATH, reason: "not-json", copy: expect.stringMatching(/^\/var\/lib\/cockpit-migrate\/history\.json\.unreadable-[0-9a-f]{8}$/) });
+        expect(err.message).toContain(HISTORY_PATH);
+        expect(err.fix).toContain(err.copy);
+        expect(files.get(HISTORY_PATH)).toBe(broken);
+        expect(files.get(err.copy!)).toBe(broken);
+        // the same broken file refused again names the same copy, rather than leaving one more
+        const again = await updateRecord(store, "r1", { outcome: "failed" }).catch((e: unknown) => e);
+        expect(again).toMatchObject({ copy: err.copy });
+        expect([...files.keys()]).toEqual([HISTORY_PATH, err.copy]);
+        // JSON that is not a history
+        files.set(HISTORY_PATH, '{"records": "none"}');
+        await expect(addRecord(store, rec())).rejects.toMatchObject({ reason: "wrong-shape" });
+        expect(files.get(HISTORY_PATH)).toBe('{"records": "none"}');
     });
     it("record ids are unique-ish and sortable by time", () => {
         expect(newRecordId(1000, () => 0.5)).toMatch(/^0000000rs-[0-9a-z]{6}$/);

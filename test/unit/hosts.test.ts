@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { hostUri, localUri, migrationTarget, parseLibvirtUri } from "../../src/hosts/uri";
-import { ConfigError, parseHostsConfig, removeHost, serializeHostsConfig, updateHostsConfig, upsertHost, type FileStore } from "../../src/hosts/config";
+import { ConfigError, HOSTS_CONFIG_PATH, parseHostsConfig, removeHost, serializeHostsConfig, updateHostsConfig, upsertHost, type FileStore } from "../../src/hosts/config";
 import { validateAddress, validateHost } from "../../src/hosts/validate";
 import type { KnownHost } from "../../src/hosts/types";
 import { HOSTILE } from "./hostile";
@@ -81,6 +81,38 @@ describe("hosts config", () => {
         expect(c.hosts.map(h => h.address)).toEqual(["ok"]);
         expect(() => parseHostsConfig("{")).toThrow(/not valid JSON/);
         expect(() => parseHostsConfig("{}")).toThrow(/no "hosts" list/);
+    });
+    it("an edit keeps what this version does not understand: the file's and each host's unknown fields, invalid entries", async () => {
+        let content: string | null = JSON.stringify({
+            version: 1, comment: "managed by hand",
+            hosts: [{ address: "a", sshUser: "admin", note: "rack 4", futureOption: { x: 1 } }, { address: "q", transport: "quic" }, { address: "-bad" }, "junk"],
+        });
+        const store: FileStore = { read: async () => ({ content, tag: "t" }), replace: async (_p, c) => { content = c; return "t2" } };
+        const before = parseHostsConfig(content);
+        expect(before.hosts.map(h => h.address)).toEqual(["a"]);
+        expect(before.unread?.hosts).toEqual([{ address: "q", transport: "quic" }, { address: "-bad" }, "junk"]);
+        await updateHostsConfig(store, c => upsertHost(c, host({ address: "mine" })));
+        expect(JSON.parse(content!)).toEqual({
+            version: 1, comment: "managed by hand",
+            hosts: [{ address: "a", sshUser: "admin", transport: "ssh", note: "rack 4", futureOption: { x: 1 } }, { address: "mine", sshUser: "root", transport: "ssh" },
+                { address: "q", transport: "quic" }, { address: "-bad" }, "junk"],
+        });
+        // edited (renamed, another user) and removed: the host's own unknown fields go with it
+        await updateHostsConfig(store, c => upsertHost(c, { ...c.hosts[0]!, address: "a2", sshUser: "root" }, "a"));
+        expect(JSON.parse(content!).hosts[0]).toEqual({ address: "a2", sshUser: "root", transport: "ssh", note: "rack 4", futureOption: { x: 1 } });
+        await updateHostsConfig(store, c => removeHost(c, "a2"));
+        expect(JSON.parse(content!).hosts.map((h: { address?: string }) => h.address ?? h)).toEqual(["mine", "q", "-bad", "junk"]);
+    });
+    it("a file that is not a hosts list is never replaced: refused with where, why and a fix; a copy is kept", async () => {
+        const files = new Map<string, string>([[HOSTS_CONFIG_PATH, '{"hosts": [{"address": "a"},']]);
+        const store: FileStore = {
+            read: async p => ({ content: files.get(p) ?? null, tag: files.has(p) ? "t" : null }),
+            replace: async (p, c, expected) => { if (expected !== (files.has(p) ? "t" : null)) throw { problem: "change-conflict" }; files.set(p, c); return "t" },
+        };
+        const e = await updateHostsConfig(store, c => upsertHost(c, host({ address: "b" }))).catch((x: unknown) => x);
+        expect(e).toMatchObject({ name: "UnreadableFileError", path: HOSTS_CONFIG_PATH, reason: "not-json", copy: expect.stringContaining(`${HOSTS_CONFIG_PATH}.unreadable-`) });
+        expect(files.get(HOSTS_CONFIG_PATH)).toBe('{"hosts": [{"address": "a"},');
+        expect(files.get((e as { copy: string }).copy)).toBe('{"hosts": [{"address": "a"},');
     });
     it("updates with the file's tag and retries once on a concurrent change", async () => {
         let content: string | null = null;

@@ -60,6 +60,13 @@ function scripted(answers: Record<string, (argv: readonly string[]) => string>):
     };
 }
 
+/** A runner for the end of a migration A → B that completed; job directories are removed with rm. */
+const finished = () => scripted({
+    "qemu:///system domjobinfo": () => "Job type: 0\n",
+    "qemu:///system dominfo": (argv: readonly string[]) => notFound(argv),
+    "qemu+tcp://b/system dominfo": () => "Name: vm\nState:          running\nPersistent:     yes\n",
+    rm: () => "",
+});
 const notFound = (argv: readonly string[]) => { throw new RunError("exit-status", "error: failed to get domain 'vm'", argv, 1, "error: failed to get domain 'vm'") };
 const req = (o: Partial<MigrationOptions> = {}, wasPersistent = true, wasAutostart = false) => ({
     domain: ref("vm"), argv: ["virsh", "-c", "qemu:///system", "migrate", "--live", "--domain", uuidOf("vm"), "--desturi", "qemu+tcp://b/system"],
@@ -92,7 +99,7 @@ describe("migration job", () => {
             "qemu:///system dominfo": notFound,
             "qemu+tcp://b/system dominfo": () => "Name: vm\nState:          running\nPersistent:     yes\n",
         });
-        const done = await finishMigration({ runner, files, now: () => 5000 }, rec, { exitStatus: 0, lost: false, stdout: "", stderr: "" }, null);
+        const { record: done } = await finishMigration({ runner, files, now: () => 5000 }, rec, { exitStatus: 0, lost: false, notes: "", stdout: "", stderr: "" }, null);
         expect(done).toMatchObject({ outcome: "completed", endedAt: 5000, verification: { ok: true, where: "Running on B" } });
         expect((await readHistory(files)).records[0]!.outcome).toBe("completed");
     });
@@ -104,7 +111,7 @@ describe("migration job", () => {
             "qemu:///system dominfo": () => "State:          running\nPersistent:     yes\n",
             "qemu+tcp://b/system dominfo": notFound,
         });
-        const done = await finishMigration({ runner, files }, rec, { exitStatus: 1, lost: false, stdout: "", stderr: "error: operation aborted: migration out: canceled by client" }, null);
+        const { record: done } = await finishMigration({ runner, files }, rec, { exitStatus: 1, lost: false, notes: "", stdout: "", stderr: "error: operation aborted: migration out: canceled by client" }, null);
         expect(done).toMatchObject({ outcome: "cancelled", verification: { ok: true, where: "Running on A" } });
     });
     it("asks again for a while when a host's libvirtd does not answer (it may be restarting after the very fault)", async () => {
@@ -117,8 +124,8 @@ describe("migration job", () => {
             "qemu+tcp://b/system dominfo": argv => { if (++asked < 3) throw new RunError("exit-status", "x", argv, 1, "error: failed to connect to the hypervisor"); return notFound(argv) },
         });
         const slept: number[] = [];
-        const done = await finishMigration({ runner, files, sleep: async ms => { slept.push(ms) } }, rec,
-            { exitStatus: 1, lost: false, stdout: "", stderr: "error: operation failed: job 'migration out' failed: Unable to write to socket: Bad file descriptor" }, null);
+        const { record: done } = await finishMigration({ runner, files, sleep: async ms => { slept.push(ms) } }, rec,
+            { exitStatus: 1, lost: false, notes: "", stdout: "", stderr: "error: operation failed: job 'migration out' failed: Unable to write to socket: Bad file descriptor" }, null);
         expect(asked).toBe(3);
         expect(slept).toEqual([2000, 2000]);
         expect(done).toMatchObject({ outcome: "failed", explanation: { title: "The connection to the destination was lost" }, verification: { ok: true, where: "Running on A" } });
@@ -126,7 +133,7 @@ describe("migration job", () => {
         const files2 = memoryStore();
         const rec2 = await startMigration({ runner: scripted({ setsid: () => "" }), files: files2 }, req());
         const down = scripted({ "qemu:///system domjobinfo": () => "", "qemu:///system dominfo": () => "State:          running\nPersistent:     yes\n" });
-        const unknown = await finishMigration({ runner: down, files: files2, sleep: async () => undefined }, rec2, { exitStatus: 1, lost: false, stdout: "", stderr: "error: internal error" }, null);
+        const { record: unknown } = await finishMigration({ runner: down, files: files2, sleep: async () => undefined }, rec2, { exitStatus: 1, lost: false, notes: "", stdout: "", stderr: "error: internal error" }, null);
         expect(unknown.verification).toMatchObject({ ok: false, where: "Unknown" });
     });
     describe("the summary uses domjobinfo --completed only when it is this migration-out job (issue 17 item 10)", () => {
@@ -140,7 +147,7 @@ describe("migration job", () => {
                 "qemu:///system dominfo": argv => exitStatus === 0 ? notFound(argv) : "State:          running\nPersistent:     yes\n",
                 "qemu+tcp://b/system dominfo": argv => exitStatus === 0 ? "State:          running\nPersistent:     yes\n" : notFound(argv),
             });
-            return finishMigration({ runner, files, now: () => 13_000 }, rec, { exitStatus, lost: false, stdout: "", stderr }, null);
+            return (await finishMigration({ runner, files, now: () => 13_000 }, rec, { exitStatus, lost: false, notes: "", stdout: "", stderr }, null)).record;
         };
         it("a failure before the job began: the older incoming migration's stats are not this migration's", async () => {
             // operation 4 = migration-in: the job that brought the VM here, days ago, 60 s long
@@ -164,19 +171,19 @@ describe("migration job", () => {
             "qemu:///system dominfo": notFound,
             "qemu+tcp://b/system dominfo": () => "State:          running\nPersistent:     no\n",
         });
-        const done = await finishMigration({ runner, files }, rec, { exitStatus: 0, lost: false, stdout: "", stderr: "" }, null);
+        const { record: done } = await finishMigration({ runner, files }, rec, { exitStatus: 0, lost: false, notes: "", stdout: "", stderr: "" }, null);
         expect(done.verification).toEqual({ ok: true, where: "Running on B", problems: [] });
         // the same end for a persistent VM is still a lost definition
         const files2 = memoryStore();
         const rec2 = await startMigration({ runner: scripted({ setsid: () => "" }), files: files2 }, req({ duration: "temporary" }, true));
-        const lost = await finishMigration({ runner, files: files2 }, rec2, { exitStatus: 0, lost: false, stdout: "", stderr: "" }, null);
+        const { record: lost } = await finishMigration({ runner, files: files2 }, rec2, { exitStatus: 0, lost: false, notes: "", stdout: "", stderr: "" }, null);
         expect(lost.verification?.problems).toEqual(["The definition on A is gone."]);
     });
     describe("autostart (issue 17 item 1)", () => {
         const running = () => "State:          running\nPersistent:     yes\n";
         const transientThere = () => "State:          running\nPersistent:     no\n";
         const shutOff = () => "State:          shut off\nPersistent:     yes\n";
-        const ok = { exitStatus: 0, lost: false, stdout: "", stderr: "" };
+        const ok = { exitStatus: 0, lost: false, notes: "", stdout: "", stderr: "" };
         it("a Temporary migration of an autostart VM without consent is refused before anything runs or is recorded", async () => {
             const files = memoryStore();
             const runner = scripted({ setsid: () => "" });
@@ -191,7 +198,7 @@ describe("migration job", () => {
             expect(runner.calls.map(c => c[0] === "virsh" ? c.slice(2).join(" ") : c[0])).toEqual([`qemu:///system autostart --domain ${uuidOf("vm")} --disable`, "setsid"]);
             expect(rec.options).toMatchObject({ sourceAutostartDisabled: true });
             const after = scripted({ "qemu:///system domjobinfo": () => "Job type: 0\n", "qemu:///system dominfo": shutOff, "qemu+tcp://b/system dominfo": transientThere });
-            const done = await finishMigration({ runner: after, files }, rec, ok, null);
+            const { record: done } = await finishMigration({ runner: after, files }, rec, ok, null);
             expect(done.autostart).toEqual({ ok: true, text: expect.stringMatching(/^Autostart is off on A/) });
             expect(after.calls.some(c => c[3] === "autostart")).toBe(false);
         });
@@ -206,7 +213,7 @@ describe("migration job", () => {
             const rec = await startMigration({ runner: scripted({ setsid: () => "", autostart: () => "" }), files }, req({ duration: "temporary", disableSourceAutostart: true }, true, true));
             const after = scripted({ "qemu:///system domjobinfo": () => "Job type: 0\n", "qemu:///system dominfo": running, "qemu+tcp://b/system dominfo": notFound,
                 "qemu:///system autostart": () => "Domain 'vm' marked as autostarted\n" });
-            const done = await finishMigration({ runner: after, files, sleep: async () => undefined }, rec, { exitStatus: 1, lost: false, stdout: "", stderr: "error: internal error" }, null);
+            const { record: done } = await finishMigration({ runner: after, files, sleep: async () => undefined }, rec, { exitStatus: 1, lost: false, notes: "", stdout: "", stderr: "error: internal error" }, null);
             expect(after.calls.find(c => c[3] === "autostart")).toEqual(["virsh", "-c", "qemu:///system", "autostart", "--domain", uuidOf("vm")]);
             expect(done.autostart).toEqual({ ok: true, text: "Autostart turned back on on A: the VM did not move." });
         });
@@ -215,7 +222,7 @@ describe("migration job", () => {
             const rec = await startMigration({ runner: scripted({ setsid: () => "" }), files }, req({}, true, true));
             const after = scripted({ "qemu:///system domjobinfo": () => "Job type: 0\n", "qemu:///system dominfo": notFound, "qemu+tcp://b/system dominfo": running,
                 "qemu+tcp://b/system autostart": () => "Domain 'vm' marked as autostarted\n" });
-            const done = await finishMigration({ runner: after, files }, rec, ok, null);
+            const { record: done } = await finishMigration({ runner: after, files }, rec, ok, null);
             expect(after.calls.find(c => c[3] === "autostart")).toEqual(["virsh", "-c", "qemu+tcp://b/system", "autostart", "--domain", uuidOf("vm")]);
             expect(done.autostart).toEqual({ ok: true, text: "Autostart carried over: B starts the VM at boot (virsh autostart)." });
             expect((await readHistory(files)).records[0]!.autostart?.ok).toBe(true);
@@ -223,21 +230,21 @@ describe("migration job", () => {
             const files2 = memoryStore();
             const plain = await startMigration({ runner: scripted({ setsid: () => "" }), files: files2 }, req());
             const after2 = scripted({ "qemu:///system domjobinfo": () => "Job type: 0\n", "qemu:///system dominfo": notFound, "qemu+tcp://b/system dominfo": running });
-            expect((await finishMigration({ runner: after2, files: files2 }, plain, ok, null)).autostart).toBeUndefined();
+            expect((await finishMigration({ runner: after2, files: files2 }, plain, ok, null)).record.autostart).toBeUndefined();
         });
         it("when the destination refuses, the result says autostart is lost and what to run", async () => {
             const files = memoryStore();
             const rec = await startMigration({ runner: scripted({ setsid: () => "" }), files }, req({}, true, true));
             const after = scripted({ "qemu:///system domjobinfo": () => "Job type: 0\n", "qemu:///system dominfo": notFound, "qemu+tcp://b/system dominfo": running,
                 "qemu+tcp://b/system autostart": argv => { throw new RunError("exit-status", "x", argv, 1, "error: Failed to mark domain 'vm' as autostarted") } });
-            const done = await finishMigration({ runner: after, files }, rec, ok, null);
+            const { record: done } = await finishMigration({ runner: after, files }, rec, ok, null);
             expect(done.autostart).toMatchObject({ ok: false, text: expect.stringMatching(/could not be turned on on B .*run virsh autostart there\. error: Failed to mark/) });
         });
     });
     describe("post-copy failure (issue 17 item 2)", () => {
         const paused = () => "State:          paused\nPersistent:     yes\n";
         const runningThere = () => "State:          running\nPersistent:     no\n";
-        const lost = { exitStatus: 1, lost: false, stdout: "", stderr: "error: operation failed: job 'migration out' failed: Unable to write to socket: Connection reset by peer" };
+        const lost = { exitStatus: 1, lost: false, notes: "", stdout: "", stderr: "error: operation failed: job 'migration out' failed: Unable to write to socket: Connection reset by peer" };
         const finish = async (dstReason: string) => {
             const files = memoryStore();
             const rec = await startMigration({ runner: scripted({ setsid: () => "" }), files }, req({ postcopy: true }));
@@ -245,7 +252,7 @@ describe("migration job", () => {
                 "qemu:///system domjobinfo": () => "Job type: 0\n", "qemu:///system dominfo": paused, "qemu+tcp://b/system dominfo": runningThere,
                 "qemu:///system domstate": () => "paused (post-copy failed)\n\n", "qemu+tcp://b/system domstate": () => `${dstReason}\n\n`,
             });
-            return { done: await finishMigration({ runner, files, sleep: async () => undefined }, rec, lost, null), runner };
+            return { done: (await finishMigration({ runner, files, sleep: async () => undefined }, rec, lost, null)).record, runner };
         };
         it("paused (post-copy failed) here, running (post-copy failed) there: its own verdict, never 'shut one down', and the resume", async () => {
             const { done } = await finish("running (post-copy failed)");
@@ -267,10 +274,48 @@ describe("migration job", () => {
             const files = memoryStore();
             const rec = await startMigration({ runner: scripted({ setsid: () => "" }), files }, req());
             const runner = scripted({ "qemu:///system domjobinfo": () => "Job type: 0\n", "qemu:///system dominfo": () => "State:          running\nPersistent:     yes\n", "qemu+tcp://b/system dominfo": notFound });
-            const done = await finishMigration({ runner, files }, rec, lost, null);
+            const { record: done } = await finishMigration({ runner, files }, rec, lost, null);
             expect(runner.calls.some(c => c[3] === "domstate")).toBe(false);
             expect(done.verification).toMatchObject({ ok: true, where: "Running on A" });
         });
+    });
+    it("recording the outcome: retried with back-off through write conflicts, then the job directory is removed", async () => {
+        const files = memoryStore();
+        const rec = await startMigration({ runner: scripted({ setsid: () => "" }), files }, req());
+        // another writer changes the history at each of the next 8 writes (a plan and two tabs)
+        let busy = 8;
+        const contested: FileStore = {
+            read: files.read,
+            replace: async (p, c, t) => { if (busy-- > 0) throw { problem: "change-conflict" }; return files.replace(p, c, t) },
+        };
+        const runner = finished();
+        const slept: number[] = [];
+        const done = await finishMigration({ runner, files: contested, sleep: async ms => { slept.push(ms) } }, rec, { exitStatus: 0, lost: false, notes: "", stdout: "", stderr: "" }, null);
+        expect(done).toMatchObject({ unrecorded: null, record: { outcome: "completed" } });
+        expect((await readHistory(files)).records[0]!.outcome).toBe("completed");
+        expect(slept).toEqual([500, 1000]); // an attempt is 4 writes (modifyFile retries a conflict 3 times); the 3rd gets through
+        expect(runner.calls.at(-1)).toEqual(["rm", "-rf", "--", rec.jobDir]);
+    });
+    it("an outcome that cannot be recorded is said so, and the job directory stays for the next page", async () => {
+        const files = memoryStore();
+        const rec = await startMigration({ runner: scripted({ setsid: () => "" }), files }, req());
+        const never: FileStore = { read: files.read, replace: async () => { throw { problem: "change-conflict" } } };
+        const runner = finished();
+        const slept: number[] = [];
+        const done = await finishMigration({ runner, files: never, sleep: async ms => { slept.push(ms) } }, rec, { exitStatus: 0, lost: false, notes: "", stdout: "", stderr: "" }, null);
+        expect(done.record.outcome).toBe("completed");
+        expect(done.unrecorded).toEqual({ message: expect.stringMatching(/kept changing/), fix: expect.stringMatching(/record the outcome again/) });
+        expect(slept).toEqual([500, 1000, 2000, 4000, 8000]);
+        expect((await readHistory(files)).records[0]!.outcome).toBe("running");
+        expect(runner.calls.some(a => a[0] === "rm")).toBe(false);
+    });
+    it("a record another page already ended is not overwritten (its job directory may be gone: read as lost)", async () => {
+        const files = memoryStore();
+        const rec = await startMigration({ runner: scripted({ setsid: () => "" }), files }, req());
+        await finishMigration({ runner: finished(), files }, rec, { exitStatus: 0, lost: false, notes: "", stdout: "", stderr: "" }, null);
+        const late = await finishMigration({ runner: finished(), files, sleep: async () => undefined }, rec, { exitStatus: null, lost: true, notes: "", stdout: "", stderr: "" }, null);
+        expect(late).toMatchObject({ unrecorded: null, record: { outcome: "completed" } });
+        expect((await readHistory(files)).records[0]!.outcome).toBe("completed");
     });
     it("domainPresence: absent is null, connection errors throw", async () => {
         expect(await domainPresence(scripted({ dominfo: notFound }), "u", uuidOf("vm"))).toBeNull();
@@ -281,9 +326,9 @@ describe("migration job", () => {
 describe("jobEnded", () => {
     const rec = { startedAt: 10_000 } as Parameters<typeof jobEnded>[1];
     it("ends on a status, or when lost for more than a few seconds after the start", () => {
-        expect(jobEnded({ exitStatus: 0, lost: false, stdout: "", stderr: "" }, rec, 10_100)).toBe(true);
-        expect(jobEnded({ exitStatus: null, lost: false, stdout: "", stderr: "" }, rec, 99_000)).toBe(false);
-        expect(jobEnded({ exitStatus: null, lost: true, stdout: "", stderr: "" }, rec, 10_200)).toBe(false);
-        expect(jobEnded({ exitStatus: null, lost: true, stdout: "", stderr: "" }, rec, 16_000)).toBe(true);
+        expect(jobEnded({ exitStatus: 0, lost: false, notes: "", stdout: "", stderr: "" }, rec, 10_100)).toBe(true);
+        expect(jobEnded({ exitStatus: null, lost: false, notes: "", stdout: "", stderr: "" }, rec, 99_000)).toBe(false);
+        expect(jobEnded({ exitStatus: null, lost: true, notes: "", stdout: "", stderr: "" }, rec, 10_200)).toBe(false);
+        expect(jobEnded({ exitStatus: null, lost: true, notes: "", stdout: "", stderr: "" }, rec, 16_000)).toBe(true);
     });
 });

@@ -1,10 +1,10 @@
 import { useMemo, useRef, useState } from "react";
 import { Alert, Button, ExpandableSection, Modal, ModalBody, ModalFooter, ModalHeader, Spinner, Stack, StackItem } from "@patternfly/react-core";
 import { buildPlan } from "../../storage/plan";
-import { executeStep, StepError } from "../../storage/run";
+import { runRecordedStep, undoRecorded } from "../../storage/flow";
 import { flowContext } from "../../storage/context";
-import { hasAdditions, loadRecord, newRecord, RECORD_PATH, saveRecord } from "../../storage/record";
-import { keptData, undoAction, undoPlan } from "../../storage/undo";
+import { hasAdditions, loadRecord, newRecord, RECORD_PATH, replaceRecord } from "../../storage/record";
+import { keptData, undoPlan } from "../../storage/undo";
 import type { FlowRecord, NfsInputs, Step } from "../../storage/types";
 import { useKnownHosts, useLoader } from "../hooks";
 import { useServices } from "../services";
@@ -27,9 +27,13 @@ export default function NfsFlow({ onClose }: { onClose(): void }) {
     const [busy, setBusy] = useState(false);
     const [message, setMessage] = useState<{ variant: "danger" | "success" | "info"; title: string; body?: string } | null>(null);
 
-    const commit = async (r: FlowRecord | null) => {
-        setRecordState(r ? { ...r, steps: { ...r.steps }, added: { ...r.added } } : null);
-        try { await saveRecord(services.files, r) } catch (e) { setMessage({ variant: "danger", title: _("The flow's record could not be saved"), body: errorText(e) }) }
+    const show = (r: FlowRecord | null) => setRecordState(r);
+    // a new flow or "start over" replaces the record, but only the one this dialog shows
+    const replace = async (r: FlowRecord | null) => {
+        try { await replaceRecord(services.files, ref.current, r); show(r) } catch (e) {
+            setMessage({ variant: "danger", title: _("The flow's record could not be saved"), body: [errorText(e), (e as { fix?: string }).fix].filter(Boolean).join("\n") });
+            saved.reload(); setRecordState(undefined);
+        }
     };
     const plan = useMemo(() => {
         try { return { steps: current ? buildPlan(current.inputs, current.selinuxHosts) : [], error: null } } catch (e) { return { steps: [], error: errorText(e) } }
@@ -37,17 +41,9 @@ export default function NfsFlow({ onClose }: { onClose(): void }) {
     const steps = plan.steps;
 
     const runStep = async (step: Step): Promise<boolean> => {
-        const r = ref.current!;
-        r.steps[step.id] = { status: "running", output: "" };
-        await commit(r);
-        try {
-            const output = await executeStep(ctx, r, step, part => { r.steps[step.id] = { ...r.steps[step.id]!, ...part }; setRecordState({ ...r, steps: { ...r.steps } }) });
-            r.steps[step.id] = { status: "done", output };
-            return true;
-        } catch (e) {
-            r.steps[step.id] = e instanceof StepError ? { status: "failed", output: e.output, error: e.message, fix: e.fix } : { status: "failed", output: "", error: errorText(e) };
-            return false;
-        } finally { await commit(r) }
+        const r = await runRecordedStep(ctx, services.files, ref.current!, step, show);
+        if (r.error) setMessage({ variant: "danger", title: _("The flow's record could not be saved"), body: [r.error.message, r.error.fix].filter(Boolean).join("\n") });
+        return r.ok;
     };
     const guard = (f: () => Promise<void>) => async () => { setBusy(true); setMessage(null); try { await f() } finally { setBusy(false) } };
     const runAll = guard(async () => {
@@ -58,16 +54,11 @@ export default function NfsFlow({ onClose }: { onClose(): void }) {
         setMessage({ variant: "success", title: _("All steps are done") });
     });
     const undo = guard(async () => {
-        const r = ref.current!;
-        const out: string[] = [];
-        try {
-            for (const a of undoPlan(r)) { out.push(await undoAction(ctx, r, a)); await commit(r) }
-            for (const id of Object.keys(r.steps)) r.steps[id] = { status: "pending", output: "" };
-            await commit(r);
-            setMessage({ variant: "success", title: _("Undone: the flow's additions were removed"), body: [...out, ...keptData(r).map(p => `Kept (data): ${p}`)].join("\n") });
-        } catch (e) { await commit(r); setMessage({ variant: "danger", title: errorText(e), body: out.join("\n") }) }
+        const r = await undoRecorded(ctx, services.files, ref.current!, show);
+        if (r.error) setMessage({ variant: "danger", title: r.error, body: r.output.join("\n") });
+        else setMessage({ variant: "success", title: _("Undone: the flow's additions were removed"), body: [...r.output, ...keptData(r.record).map(p => `Kept (data): ${p}`)].join("\n") });
     });
-    const prepare = (inputs: NfsInputs, selinux: string[]) => void commit(newRecord(inputs, selinux));
+    const prepare = (inputs: NfsInputs, selinux: string[]) => void replace(newRecord(inputs, selinux));
 
     const pendingUndo = current ? undoPlan(current) : [];
     return (
@@ -93,7 +84,7 @@ export default function NfsFlow({ onClose }: { onClose(): void }) {
             <ModalFooter>
                 {current && <Button variant="primary" onClick={() => void runAll()} isDisabled={busy}>{_("Run all steps")}</Button>}
                 {current && <Button variant="danger" onClick={() => void undo()} isDisabled={busy || !hasAdditions(current)}>{_("Undo")}</Button>}
-                {current && <Button variant="secondary" onClick={() => void commit(null)} isDisabled={busy || hasAdditions(current)}>{_("Start over")}</Button>}
+                {current && <Button variant="secondary" onClick={() => void replace(null)} isDisabled={busy || hasAdditions(current)}>{_("Start over")}</Button>}
                 <Button variant="link" onClick={onClose}>{_("Close")}</Button>
             </ModalFooter>
         </Modal>
