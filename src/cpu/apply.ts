@@ -8,7 +8,7 @@ import type { FileStore } from "../hosts/config";
 import * as v from "../virsh/argv";
 import * as c from "../virsh/cpu";
 import { hostModelCpu, mergeHostCpus, parseCompare, parseCpu, type CompareVerdict, type CpuModel, type HostCpu } from "./hostcpu";
-import { cpuOf, replaceCpu } from "./definition";
+import { cpuOf, replaceCpuExplained } from "./definition";
 import type { DomainRef, DomainUuid } from "../domains/types";
 
 const LOCAL = { kind: "local" } as const;
@@ -45,7 +45,7 @@ export function validateBaseline(runner: Runner, hosts: CpuHost[], baselineXml: 
     }));
 }
 
-export interface ApplyResult { domain: string; uuid: DomainUuid; ok: boolean; backup: string | null; error?: string; before?: string; after?: string }
+export interface ApplyResult { domain: string; uuid: DomainUuid; ok: boolean; backup: string | null; error?: string; before?: string; after?: string; dropped?: string[] }
 
 const stamp = (now: number) => new Date(now).toISOString().replace(/[:.]/g, "-");
 /** A file name for the backup of a domain's definition: the name is encoded, never a path. */
@@ -59,9 +59,10 @@ export function backupPath(domain: string, now: number): string {
  * fields (console passwords, …): it is defined again, and a definition without them would erase
  * them. The backup then holds them too (written 0600 in a 0700 directory).
  */
-export async function preview(runner: Runner, uri: string, domain: DomainUuid, baselineXml: string): Promise<{ before: string; after: string }> {
+export async function preview(runner: Runner, uri: string, domain: DomainUuid, baselineXml: string): Promise<{ before: string; after: string; dropped: string[] }> {
     const before = await runner.run(LOCAL, v.dumpxml(uri, domain, { inactive: true, securityInfo: true }), { timeoutMs: 30_000 });
-    return { before, after: replaceCpu(before, baselineXml) };
+    const r = replaceCpuExplained(before, baselineXml);
+    return { before, after: r.xml, dropped: r.dropped };
 }
 
 /**
@@ -74,11 +75,11 @@ export async function applyBaseline(runner: Runner, files: FileStore, uri: strin
     for (const { uuid, name: domain } of domains) {
         let backup: string | null = null;
         try {
-            const { before, after } = await preview(runner, uri, uuid, baselineXml);
+            const { before, after, dropped } = await preview(runner, uri, uuid, baselineXml);
             backup = backupPath(domain, now());
             await writePrivate(runner, files, backup, before);
             await runner.run(LOCAL, c.defineFromStdin(uri), { input: after, timeoutMs: 30_000 });
-            results.push({ domain, uuid, ok: true, backup, before, after });
+            results.push({ domain, uuid, ok: true, backup, before, after, dropped });
         } catch (e) {
             results.push({ domain, uuid, ok: false, backup, error: message(e) });
         }

@@ -5,9 +5,33 @@
 import { xml2js, type Element } from "xml-js";
 import { kid, kids, writeXml } from "../domains/xml";
 
-/** Children of the old <cpu> that describe the guest's shape, not the CPU model: kept. */
+/** Children of the old <cpu> that describe the guest's shape, not the CPU model: kept (if mode='custom' allows them). */
 const KEPT = new Set(["topology", "numa", "cache", "maxphysaddr"]);
 const MODEL_PARTS = new Set(["model", "vendor", "feature"]);
+/** Attributes of the old <cpu> that the baseline sets itself, or that mode='custom' refuses. */
+const SET_HERE = new Set(["mode", "match", "check"]);
+
+/**
+ * What mode='custom' does not allow, from a host-passthrough/maximum CPU (virt-manager's default
+ * is `<cpu mode='host-passthrough' check='none' migratable='on'/>`). libvirt 9.0 refuses to
+ * define `migratable` ("only allowed for 'host-passthrough' / 'maximum' CPU mode") and
+ * `<cache mode='passthrough'/>`; `<maxphysaddr mode='passthrough'>` gives the guest each host's own
+ * address width, the very difference a baseline removes. Each is dropped, with the reason.
+ */
+function refusedByCustom(e: Element): string | null {
+    const mode = String(e.attributes?.mode ?? "");
+    if (e.name === "cache" && mode === "passthrough")
+        return "<cache mode='passthrough'/>: only host-passthrough and maximum CPUs pass the host's cache through; the guest gets QEMU's default cache description";
+    if (e.name === "maxphysaddr" && mode === "passthrough")
+        return "<maxphysaddr mode='passthrough'/>: it gives the guest each host's own physical address width; the guest gets QEMU's default (set <maxphysaddr mode='emulate' bits='N'/> for a fixed width)";
+    return null;
+}
+
+export interface CpuReplacement {
+    xml: string;
+    /** What of the old <cpu> was left out because mode='custom' does not allow it, in words. */
+    dropped: string[];
+}
 
 function parse(xml: string): Element {
     return xml2js(xml, { compact: false }) as Element;
@@ -15,19 +39,33 @@ function parse(xml: string): Element {
 
 /** The domain XML with its <cpu> replaced by `cpuXml` (keeping topology/numa/cache of the old one). */
 export function replaceCpu(domainXml: string, cpuXml: string): string {
+    return replaceCpuExplained(domainXml, cpuXml).xml;
+}
+
+/** replaceCpu, and what it left out of the old <cpu> (shown with the diff). */
+export function replaceCpuExplained(domainXml: string, cpuXml: string): CpuReplacement {
     const doc = parse(domainXml);
     const domain = kid(doc, "domain");
     if (!domain) throw new Error("Not a domain definition");
     const baseline = kid(parse(cpuXml), "cpu");
     if (!baseline) throw new Error("Not a <cpu> document");
     const old = kid(domain, "cpu");
+    const dropped: string[] = [];
+    const attributes: Record<string, string | number | undefined> = {};
+    for (const [k, val] of Object.entries(old?.attributes ?? {})) {
+        if (SET_HERE.has(k)) continue;
+        if (k === "migratable") { dropped.push(`migratable='${String(val)}': only host-passthrough and maximum CPUs have it; a custom model is migratable by definition`); continue }
+        attributes[k] = val;
+    }
+    const kept = kids(old).filter(e => KEPT.has(e.name ?? "")).filter(e => {
+        const why = refusedByCustom(e);
+        if (why) dropped.push(why);
+        return why === null;
+    });
     const cpu: Element = {
         type: "element", name: "cpu",
-        attributes: { ...(old?.attributes ?? {}), mode: "custom", match: String(baseline.attributes?.match ?? "exact"), check: "partial" },
-        elements: [
-            ...kids(baseline).filter(e => MODEL_PARTS.has(e.name ?? "")),
-            ...kids(old).filter(e => KEPT.has(e.name ?? "")),
-        ],
+        attributes: { ...attributes, mode: "custom", match: String(baseline.attributes?.match ?? "exact"), check: "partial" },
+        elements: [...kids(baseline).filter(e => MODEL_PARTS.has(e.name ?? "")), ...kept],
     };
     const children = domain.elements ?? [];
     const at = children.findIndex(e => e.type === "element" && e.name === "cpu");
@@ -38,7 +76,7 @@ export function replaceCpu(domainXml: string, cpuXml: string): string {
         children.splice(after === undefined ? children.length : after + 1, 0, cpu);
     }
     domain.elements = children;
-    return writeXml(doc, 2) + "\n";
+    return { xml: writeXml(doc, 2) + "\n", dropped };
 }
 
 /** The domain's <cpu> as XML (for the diff), or null. */

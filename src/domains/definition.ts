@@ -2,7 +2,25 @@
 import { xml2js, type Element } from "xml-js";
 import { attr, kid, kids, text, writeXml } from "./xml";
 
-export interface DiskDef { device: string; source: string | null; target: string | null; readonly: boolean; shareable: boolean }
+/** A secret a disk names (`<auth><secret type uuid|usage>`): libvirt looks it up on the host the VM runs on. */
+export interface SecretRef { type: string | null; uuid: string | null; usage: string | null }
+
+export interface DiskDef {
+    /** `<disk type>`: file, block, network, volume, dir, nvme, … (libvirt's default: file) */
+    type: string;
+    device: string;
+    /** file/block: the path; network: the protocol's name (pool/image, iqn/lun); volume: null (see pool, volume) */
+    source: string | null;
+    target: string | null;
+    readonly: boolean;
+    shareable: boolean;
+    /** type='volume': `<source pool volume>` */
+    pool?: string | null;
+    volume?: string | null;
+    /** type='network': `<source protocol>` and the secret its auth names */
+    protocol?: string | null;
+    secret?: SecretRef | null;
+}
 export interface InterfaceDef { type: string; source: string | null }
 
 export interface DomainDefinition {
@@ -57,6 +75,20 @@ function union(sets: (string | null)[]): number[] {
     return [...all].sort((a, b) => a - b);
 }
 
+function diskDef(d: Element): DiskDef {
+    const src = kid(d, "source");
+    const type = attr(d, "type") ?? "file";
+    const base = { type, device: attr(d, "device") ?? "disk", target: attr(kid(d, "target"), "dev"), readonly: !!kid(d, "readonly"), shareable: !!kid(d, "shareable") };
+    if (type === "volume") return { ...base, source: null, pool: attr(src, "pool"), volume: attr(src, "volume") };
+    if (type === "network") {
+        // <auth> sits in <source> (libvirt ≥ 3.9) or directly in <disk> (older definitions)
+        const secret = kid(kid(src, "auth") ?? kid(d, "auth"), "secret");
+        return { ...base, source: attr(src, "name"), protocol: attr(src, "protocol"),
+            secret: secret ? { type: attr(secret, "type"), uuid: attr(secret, "uuid"), usage: attr(secret, "usage") } : null };
+    }
+    return { ...base, source: attr(src, "file") ?? attr(src, "dev") ?? null };
+}
+
 export function parseDefinition(xml: string): DomainDefinition {
     const domain = kid(xml2js(xml, { compact: false }) as Element, "domain");
     if (!domain) throw new Error("Not a domain definition");
@@ -81,11 +113,7 @@ export function parseDefinition(xml: string): DomainDefinition {
         cpuMode: cpu ? attr(cpu, "mode") ?? "custom" : null,
         cpuXml: cpu && model ? writeXml({ elements: [cpu] }) : null,
         cpuModel: model,
-        disks: kids(devices, "disk").map(d => {
-            const src = kid(d, "source");
-            return { device: attr(d, "device") ?? "disk", source: attr(src, "file") ?? attr(src, "dev") ?? attr(src, "name") ?? null,
-                target: attr(kid(d, "target"), "dev"), readonly: !!kid(d, "readonly"), shareable: !!kid(d, "shareable") };
-        }),
+        disks: kids(devices, "disk").map(diskDef),
         interfaces,
         hostdevs,
         vcpupin: kids(kid(domain, "cputune"), "vcpupin").length > 0,

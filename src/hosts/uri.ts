@@ -3,9 +3,26 @@ import type { Driver, KnownHost, Transport } from "./types";
 
 const DEFAULT_PORTS: Record<Transport, number> = { ssh: 22, tls: 16514, tcp: 16509 };
 
-/** A bracketed IPv6 literal, or the name/IPv4 as is. */
-function uriHost(address: string): string {
-    return address.includes(":") && !address.startsWith("[") ? `[${address}]` : address;
+/**
+ * A bracketed IPv6 literal, or the name/IPv4 as is. A zone id (`fe80::1%eth0`) is written
+ * `%25eth0` (RFC 6874): libvirt's URI parser unescapes the host, so a bare `%` would be read as
+ * the start of an escape and give another address.
+ */
+export function uriHost(address: string): string {
+    if (!address.includes(":") || address.startsWith("[")) return address;
+    return `[${address.replace(/%/g, "%25")}]`;
+}
+
+/** Where a host receives migration data: `--migrateuri tcp://ADDR --listen-address ADDR`. */
+export interface MigrationTarget { migrateUri: string; listenAddress: string }
+
+/**
+ * The migration URI is a URI (an IPv6 address bracketed, as in the connection URI: unbracketed,
+ * `tcp://fd00::2` reads as host `fd00` and port `:2`); the listen address is the bare address,
+ * which libvirt brackets itself when it hands it to QEMU.
+ */
+export function migrationTarget(address: string): MigrationTarget {
+    return { migrateUri: `tcp://${uriHost(address)}`, listenAddress: address };
 }
 
 /** The libvirt URI of a known host, e.g. `qemu+ssh://root@host/system`. */

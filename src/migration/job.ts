@@ -7,15 +7,17 @@ import { isRunError } from "../../pkg/lib/runner";
 import { detachedArgv, readJob, type JobStatus } from "../../pkg/lib/detach";
 import type { FileStore } from "../hosts/config";
 import { addRecord, JOBS_DIR, newRecordId, recordUuid, updateRecord, type Endpoint, type MigrationRecord } from "../history/records";
-import { dominfo } from "../virsh/argv";
+import { dominfo, domstate } from "../virsh/argv";
 import * as vm from "../virsh/migrate";
 import type { DomainRef, DomainState, DomainUuid } from "../domains/types";
 import { downtimeOutcome, withMaxDowntime } from "./downtime";
 import { explainMigrationError } from "./errors";
-import { parseJobInfo, type JobStats } from "./jobinfo";
+import { isThisMigrationOut, parseJobInfo, type JobStats } from "./jobinfo";
 import type { MigrationOptions } from "./options";
 import { recordOutcome, type Finished } from "./outcome";
 import { verifyAfterFailure, verifyMigration, type Presence } from "./verify";
+import { AutostartRefused, autostartAfterEnd, autostartBeforeStart } from "./autostart";
+import { parseStateReason, postcopyFailed, postcopyResumable, postcopyResumeArgv, postcopyVerdict, type StateReason } from "./postcopy-failure";
 
 const LOCAL = { kind: "local" } as const;
 
@@ -31,6 +33,13 @@ export interface StartRequest {
     options: MigrationOptions;
     argv: string[];
     wasRunning: boolean;
+    /**
+     * Whether the source had a persistent definition. A transient VM has none to keep: after a
+     * Temporary migration it is gone from the source, which is then the expected result.
+     */
+    wasPersistent: boolean;
+    /** Whether the VM starts at boot on the source (`virsh list --autostart`). */
+    wasAutostart: boolean;
     user: string | null;
 }
 
@@ -46,11 +55,17 @@ export async function startMigration(deps: Deps, req: StartRequest): Promise<Mig
     const jobArgv = downtimeMs === undefined ? req.argv : withMaxDowntime(jobDir, vm.migrateSetMaxDowntime(req.source.uri, req.domain.uuid, downtimeMs), req.argv);
     const record: MigrationRecord = {
         id, domain: req.domain.name, uuid: req.domain.uuid, source: req.source, destination: req.destination, argv: req.argv,
-        options: { ...req.options, wasRunning: req.wasRunning }, user: req.user, startedAt: now, jobDir, outcome: "running",
+        options: { ...req.options, wasRunning: req.wasRunning, wasPersistent: req.wasPersistent, wasAutostart: req.wasAutostart }, user: req.user, startedAt: now, jobDir, outcome: "running",
         ...(downtimeMs === undefined ? {} : { maxDowntime: { ms: downtimeMs, applied: null } }),
     };
+    // refused before anything is recorded: nothing has happened
+    if (req.options.duration === "temporary" && req.wasAutostart && !req.options.disableSourceAutostart) throw new AutostartRefused(req.domain.name);
     await addRecord(deps.files, record);
     try {
+        if (await autostartBeforeStart(deps.runner, req.options, req.source.uri, req.domain, req.wasAutostart)) {
+            record.options = { ...record.options, sourceAutostartDisabled: true };
+            await updateRecord(deps.files, id, { options: record.options });
+        }
         await deps.runner.run(LOCAL, detachedArgv(record.jobDir, jobArgv));
     } catch (e) {
         const message = isRunError(e) ? e.stderr || e.message : String(e);
@@ -111,10 +126,19 @@ function stateFromText(s: string): DomainState {
     }
 }
 
+/** `domstate --reason` of the record's domain on a host; null when it is not there, libvirt does not answer, or the record has no UUID. */
+async function stateReason(runner: Runner, uri: string, record: MigrationRecord): Promise<StateReason | null> {
+    try {
+        return parseStateReason(await runner.run(LOCAL, domstate(uri, recordUuid(record)), { timeoutMs: 30_000 }));
+    } catch {
+        return null;
+    }
+}
+
 /** Ends a record whose job has ended: outcome, explanation, summary, and the check on both hosts. */
 export async function finishMigration(deps: Deps, record: MigrationRecord, job: JobStatus, last: JobStats | null): Promise<Finished> {
     const endedAt = (deps.now ?? Date.now)();
-    const o = record.options as unknown as MigrationOptions & { wasRunning?: boolean };
+    const o = record.options as unknown as MigrationOptions & { wasRunning?: boolean; wasPersistent?: boolean };
     const succeeded = job.exitStatus === 0;
     const failure = succeeded ? null : explainMigrationError(job.stderr || (job.lost ? "The migration process ended without a status (killed, or the host restarted)" : ""));
     const names = { source: record.source.label, destination: record.destination.label };
@@ -132,26 +156,38 @@ export async function finishMigration(deps: Deps, record: MigrationRecord, job: 
         if (src === undefined) src = await ask(record.source.uri);
         if (dstAsked === undefined) dstAsked = await ask(record.destination.uri);
     }
-    const stats = completed && completed.type === "completed" ? completed : last;
+    const own = isThisMigrationOut(completed, endedAt - record.startedAt) ? completed : null;
+    const stats = own ?? last;
     // When the connection to the destination itself failed, nothing can have reached it.
     const dst = dstAsked === undefined && failure && NEVER_CONNECTED.has(failure.cause) ? null : dstAsked;
     let verification: MigrationRecord["verification"];
-    if (src === undefined || dst === undefined) {
+    // only a post-copy migration can fail half-way through the switch: ask libvirt for the reasons
+    const reasons = !succeeded && o.postcopy
+        ? await Promise.all([stateReason(deps.runner, record.source.uri, record), stateReason(deps.runner, record.destination.uri, record)]) : null;
+    const split = reasons !== null && postcopyFailed(reasons[0], reasons[1]) ? postcopyVerdict(reasons[0], reasons[1], names) : null;
+    if (split) {
+        verification = { ok: false, where: split.where, problems: split.problems };
+    } else if (src === undefined || dst === undefined) {
         verification = { ok: false, where: "Unknown", problems: [`Could not ask libvirt on ${src === undefined ? names.source : names.destination} where the VM is.`] };
     } else {
-        const v = succeeded ? verifyMigration(o, src, dst, names) : verifyAfterFailure(src, dst, names, o.wasRunning ?? o.mode === "live");
+        const v = succeeded ? verifyMigration({ ...o, wasPersistent: o.wasPersistent ?? true }, src, dst, names) : verifyAfterFailure(src, dst, names, o.wasRunning ?? o.mode === "live");
         verification = { ok: v.ok, where: v.where, problems: v.problems };
     }
+    // with the guest split, nothing is turned on anywhere: the VM is not back on the source
+    const note = src === undefined || dst === undefined || split ? null
+        : await autostartAfterEnd(deps.runner, record, succeeded, src !== null, dst !== null);
     const patch: Partial<MigrationRecord> = {
         endedAt,
+        ...(note ? { autostart: { ok: note.ok, text: note.text } } : {}),
         outcome: succeeded ? "completed" : failure?.cause === "cancelled" ? "cancelled" : job.lost ? "lost" : "failed",
         summary: {
-            durationMs: stats?.type === "completed" && stats.timeElapsedMs !== null ? stats.timeElapsedMs : endedAt - record.startedAt,
+            durationMs: own ? own.timeElapsedMs : endedAt - record.startedAt,
             dataBytes: stats?.dataProcessed ?? null,
-            downtimeMs: stats?.type === "completed" ? stats.downtimeMs : null,
+            downtimeMs: own ? own.downtimeMs : null,
         },
         verification,
-        ...(failure ? { message: failure.message, explanation: { title: failure.title, fix: failure.fix } } : {}),
+        ...(failure ? { message: failure.message, explanation: split ? { title: split.title, fix: split.fix } : { title: failure.title, fix: failure.fix } } : {}),
+        ...(split && reasons && postcopyResumable(reasons[1]) ? { postcopyResume: postcopyResumeArgv(record) } : {}),
         ...(record.maxDowntime ? { maxDowntime: { ms: record.maxDowntime.ms, ...downtimeOutcome(job) } } : {}),
     };
     return recordOutcome(deps, { ...record, ...patch }, patch);

@@ -74,6 +74,20 @@ export function parseJobInfo(out: string): JobStats {
     };
 }
 
+/**
+ * Whether `domjobinfo --completed` stats are this migration's own. They are the domain's last
+ * completed job, whatever it was: when this migration failed before libvirt began a job, they are
+ * an older one, typically the incoming migration that brought the VM to this host. So they count
+ * only when they are a completed outgoing migration that fits inside this migration's time window
+ * (started no earlier than it; job stats carry no start time, only the elapsed time). Reading them
+ * without --keep-completed also discards them, so an older outgoing migration read by its own
+ * finish is not seen again.
+ */
+export function isThisMigrationOut(s: JobStats | null, windowMs: number): s is JobStats {
+    return s !== null && s.type === "completed" && s.operation === "migration-out"
+        && s.timeElapsedMs !== null && s.timeElapsedMs <= windowMs;
+}
+
 export type Phase = "starting" | "setup" | "storage" | "memory" | "postcopy" | "done";
 
 export interface Progress {

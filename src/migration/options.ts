@@ -2,7 +2,7 @@
 import type { DomainState } from "../domains/types";
 import { isActive } from "../domains/types";
 import { migrate } from "../virsh/migrate";
-import { checkValue, type DomainUuid } from "../virsh/argv";
+import { checkValue, VirshArgumentError, type DomainUuid } from "../virsh/argv";
 import { argProblem } from "../../pkg/lib/runner";
 import { _ } from "../../pkg/lib/gettext";
 
@@ -12,6 +12,11 @@ export interface MigrationOptions {
     /** live for running/paused domains; offline (--offline --persistent) for shut-off ones */
     mode: "live" | "offline";
     storage: "shared" | "copy-all" | "copy-inc";
+    /**
+     * With copy-all/copy-inc: `--migrate-disks T1,T2`, only these disk targets are copied (the
+     * others must be visible on the destination); undefined = every disk.
+     */
+    migrateDisks?: string[] | undefined;
     /** --parallel --parallel-connections N; undefined = off */
     parallelConnections?: number | undefined;
     /** applied with migrate-setmaxdowntime once the job runs (virsh migrate has no flag for it) */
@@ -30,6 +35,12 @@ export interface MigrationOptions {
     /** --migrateuri, --listen-address: where the destination receives migration data */
     migrateUri?: string | undefined;
     listenAddress?: string | undefined;
+    /**
+     * Temporary migration of an autostart VM: the admin agrees to `virsh autostart --disable` on
+     * the source first (libvirt keeps the source's autostart, and the next boot there would start
+     * the VM a second time while it runs on the destination).
+     */
+    disableSourceAutostart?: boolean | undefined;
 }
 
 export function defaultOptions(state: DomainState): MigrationOptions {
@@ -48,7 +59,7 @@ export function defaultOptions(state: DomainState): MigrationOptions {
 export type OptionErrors = Partial<Record<keyof MigrationOptions, string>>;
 export interface OptionCheck { errors: OptionErrors; warnings: string[] }
 
-export interface DomainContext { domainState: DomainState; persistent: boolean }
+export interface DomainContext { domainState: DomainState; persistent: boolean; autostart?: boolean }
 
 const intIn = (v: number | undefined, lo: number, hi: number) => v === undefined || (Number.isInteger(v) && v >= lo && v <= hi);
 
@@ -85,6 +96,17 @@ export function validateOptions(o: MigrationOptions, ctx: DomainContext): Option
     for (const [key, value] of [["migrateUri", o.migrateUri], ["listenAddress", o.listenAddress]] as const) {
         if (value !== undefined && (value === "" || /[\s\0]/.test(value) || value.startsWith("-") || argProblem(value) !== null)) errors[key] = "Not a valid address";
     }
+    if (o.migrateDisks !== undefined) {
+        if (o.storage === "shared") errors.migrateDisks = _("Choose which disks to copy only when copying disks");
+        else if (o.migrateDisks.length === 0) errors.migrateDisks = _("No disk to copy: choose shared storage");
+        else if (o.migrateDisks.some(t => migrateDiskProblem(t) !== null)) errors.migrateDisks = _("Not a disk target (vda, sdb, …)");
+    }
+    if (o.duration === "temporary" && ctx.autostart && !o.disableSourceAutostart)
+        errors.disableSourceAutostart = _("This VM starts automatically on this host: after a Temporary migration the next boot here would start it a second time while it runs on the destination (two QEMUs on one disk). Turn autostart off here for the migration, or migrate it Permanently.");
+    if (o.duration === "permanent" && ctx.autostart)
+        warnings.push(_("This VM starts automatically: libvirt does not carry autostart over, so it is turned on on the destination (virsh autostart) once the VM is there."));
+    if (o.duration === "temporary" && !ctx.persistent && o.mode === "live")
+        warnings.push(_("This VM is transient: there is no definition here to keep. After the migration it exists only on the destination, until it shuts down there."));
     if (o.duration === "temporary" && o.storage === "shared" && active)
         warnings.push(_("Temporary migration keeps the definition here: never start it here while it runs on the destination, or both hosts will write to the same shared disks and corrupt them."));
     if (o.duration === "temporary" && o.storage !== "shared")
@@ -92,6 +114,15 @@ export function validateOptions(o: MigrationOptions, ctx: DomainContext): Option
     if (o.postcopy)
         warnings.push(_("During post-copy the VM's memory is split between both hosts: if either host or the network fails, the VM is lost."));
     return { errors, warnings };
+}
+
+/**
+ * virsh splits --migrate-disks on every comma (no escape): a target with a comma would name two
+ * disks, one starting with "-" reads like an option to the admin copying the command.
+ */
+function migrateDiskProblem(target: string): string | null {
+    if (target === "" || target.includes(",") || target.startsWith("-") || /\s/.test(target)) return "is not a disk target";
+    return argProblem(target);
 }
 
 /** The flags, in a stable order. */
@@ -105,6 +136,11 @@ export function migrateFlags(o: MigrationOptions): string[] {
     }
     if (o.storage === "copy-all") f.push("--copy-storage-all");
     if (o.storage === "copy-inc") f.push("--copy-storage-inc");
+    if (o.storage !== "shared" && o.migrateDisks !== undefined) {
+        const bad = o.migrateDisks.find(t => migrateDiskProblem(t) !== null);
+        if (bad !== undefined || o.migrateDisks.length === 0) throw new VirshArgumentError(`Not a list of disk targets to copy: ${JSON.stringify(o.migrateDisks)}`);
+        f.push("--migrate-disks", o.migrateDisks.join(","));
+    }
     if (o.parallelConnections !== undefined) f.push("--parallel", "--parallel-connections", String(o.parallelConnections));
     if (o.postcopy) f.push("--postcopy");
     if (o.postcopy && o.postcopyAfterTimeoutS !== undefined) f.push("--timeout", String(o.postcopyAfterTimeoutS), "--timeout-postcopy");

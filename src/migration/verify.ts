@@ -16,7 +16,8 @@ export interface Verification {
 
 const running = (p: Presence | null) => p !== null && p.state !== "shutoff" && p.state !== "crashed" && p.state !== "nostate";
 
-export function verifyMigration(o: Pick<MigrationOptions, "duration" | "mode">, source: Presence | null, destination: Presence | null,
+/** wasPersistent: whether the source had a persistent definition before (records made before it was kept: true). */
+export function verifyMigration(o: Pick<MigrationOptions, "duration" | "mode"> & { wasPersistent?: boolean }, source: Presence | null, destination: Presence | null,
     names: { source: string; destination: string }): Verification {
     const problems: string[] = [];
     const runningOn: ("source" | "destination")[] = [];
@@ -35,7 +36,8 @@ export function verifyMigration(o: Pick<MigrationOptions, "duration" | "mode">, 
         if (source) problems.push(`Still defined on ${names.source}.`);
         if (destination && !destination.persistent) problems.push(`Not persistent on ${names.destination}.`);
     } else {
-        if (!source) problems.push(`The definition on ${names.source} is gone.`);
+        // a transient VM exists only while it runs: once it runs on the destination, it is gone here
+        if (!source && o.wasPersistent !== false) problems.push(`The definition on ${names.source} is gone.`);
         if (destination && destination.persistent) problems.push(`Persistent on ${names.destination}, expected a transient copy.`);
     }
     const where = runningOn.length === 0

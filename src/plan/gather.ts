@@ -59,12 +59,18 @@ export async function gather(runner: Runner, refs: HostRef[], sourceIds: string[
     let done = 0;
     o.onProgress?.(0, pairs.length);
     const check = (p: typeof pairs[number]) => {
-        const options: MigrationOptions = { ...defaultOptions(p.domain.state), ...(o.copyStorage && isActive(p.domain.state) ? { storage: "copy-all" as const } : {}) };
+        // checked as shared storage: that tells, per disk, whether the destination sees it; a
+        // copying plan then copies exactly the disks it does not see (verdict below)
+        const options: MigrationOptions = defaultOptions(p.domain.state);
         return runPreflight({ runner }, { domain: p.vm.name, uuid: p.vm.uuid, sourceUri: p.source.uri, destinationUri: p.dest.uri, destinationLabel: p.dest.label,
             options, live: false, sourceTarget: p.source.target, destinationTarget: p.dest.target, policy });
     };
     const verdict = (p: typeof pairs[number], results: CheckResult[]) => {
-        const deciding = results.filter(r => !NOT_BLOCKING.has(r.id));
+        // a disk the destination cannot see is what the copy is for: its error is the copy, not a block
+        const copy = o.copyStorage && isActive(p.domain.state);
+        const copied = (r: CheckResult) => copy && r.disk !== undefined && !r.disk.visible;
+        if (copy) (p.vm.copyDisks ??= {})[p.dest.id] = results.filter(copied).map(r => r.disk!.target);
+        const deciding = results.filter(r => !NOT_BLOCKING.has(r.id) && !copied(r));
         const errors = deciding.filter(r => r.severity === "error");
         const unchecked = deciding.filter(r => r.unchecked);
         if (errors.length) p.vm.blocked[p.dest.id] = errors.map(e => e.title).join("; ");

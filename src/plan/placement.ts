@@ -28,6 +28,8 @@ export interface PlanVm {
     vcpus: number;
     /** Hosts it cannot move to, with the reason (pre-flight errors); absent = allowed. */
     blocked: Record<string, string>;
+    /** When the plan copies disks: per destination host, the disk targets that host cannot see (--migrate-disks). */
+    copyDisks?: Record<string, string[]>;
 }
 
 export interface Move { vm: string; uuid: DomainUuid; from: string; to: string; memoryKiB: number; vcpus: number }

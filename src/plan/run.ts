@@ -3,33 +3,61 @@
  * history record, verification on both hosts), at most `perSource` at a time from each source
  * host; pause, cancel the rest, stop on the first failure or go on; a final report.
  */
-import { displayCommand } from "../virsh/argv";
+import { autostart, displayCommand } from "../virsh/argv";
 import { migrateArgv, type MigrationOptions } from "../migration/options";
 import { finishMigration, jobEnded, pollMigration, startMigration, type Deps } from "../migration/job";
 import type { Finished } from "../migration/outcome";
 import type { MigrationRecord } from "../history/records";
 import type { Domain } from "../domains/types";
 import { isActive } from "../domains/types";
+import { migrationTarget } from "../hosts/uri";
 import type { HostRef } from "./gather";
-import type { Move } from "./placement";
+import type { Move, PlanVm } from "./placement";
 
 export type MoveState = "waiting" | "running" | "completed" | "failed" | "cancelled" | "skipped";
 
 export interface MoveStatus { move: Move; state: MoveState; record?: MigrationRecord; message?: string; where?: string }
 
-/** The options each move migrates with: live for running VMs, offline for shut-off ones, permanent. */
-export function moveOptions(domain: Domain | undefined, dest: HostRef, copyStorage: boolean): MigrationOptions {
+/**
+ * The VMs as gathered for a plan that copies disks (each knows, per destination, the disks that
+ * destination cannot see); null: the plan copies nothing.
+ */
+export type Copies = readonly PlanVm[] | null;
+
+/** The disk targets a move copies: only those its destination cannot see; the others are shared. */
+export function copyDisksOf(copies: Copies, move: Move): string[] {
+    if (!copies) return [];
+    return copies.find(v => v.uuid === move.uuid && v.hostId === move.from)?.copyDisks?.[move.to] ?? [];
+}
+
+/**
+ * The options each move migrates with: live for running VMs, offline for shut-off ones, permanent.
+ * Disks are copied per VM with --migrate-disks, never all of them: --copy-storage-all on a disk
+ * the destination already sees (shared storage) mirrors the image onto itself.
+ */
+export function moveOptions(domain: Domain | undefined, dest: HostRef, copyDisks: string[]): MigrationOptions {
     const live = domain ? isActive(domain.state) : true;
+    const copy = live && copyDisks.length > 0;
     return {
-        duration: "permanent", mode: live ? "live" : "offline", storage: copyStorage && live ? "copy-all" : "shared",
+        duration: "permanent", mode: live ? "live" : "offline", storage: copy ? "copy-all" : "shared", ...(copy ? { migrateDisks: copyDisks } : {}),
         postcopy: false, autoConverge: false, tls: false, compressed: false, abortOnError: false,
-        ...(dest.migrationAddress && live ? { migrateUri: `tcp://${dest.migrationAddress}`, listenAddress: dest.migrationAddress } : {}),
+        ...(dest.migrationAddress && live ? migrationTarget(dest.migrationAddress) : {}),
     };
 }
 
-export function moveArgv(move: Move, refs: HostRef[], domains: Domain[], copyStorage: boolean): string[] {
+export function moveArgv(move: Move, refs: HostRef[], domains: Domain[], copies: Copies): string[] {
     const from = refs.find(r => r.id === move.from)!, to = refs.find(r => r.id === move.to)!;
-    return migrateArgv(from.uri, move.uuid, to.uri, moveOptions(domains.find(d => d.uuid === move.uuid), to, copyStorage));
+    return migrateArgv(from.uri, move.uuid, to.uri, moveOptions(domains.find(d => d.uuid === move.uuid), to, copyDisksOf(copies, move)));
+}
+
+/**
+ * The commands of one move: the migration, then, for a VM that starts at boot, `virsh autostart`
+ * on the destination (libvirt does not carry autostart over: the moved VM would not start at boot).
+ */
+export function moveCommands(move: Move, refs: HostRef[], domains: Domain[], copies: Copies): string[][] {
+    const to = refs.find(r => r.id === move.to)!;
+    const carry = domains.find(d => d.uuid === move.uuid)?.autostart ? [autostart(to.uri, move.uuid, true)] : [];
+    return [moveArgv(move, refs, domains, copies), ...carry];
 }
 
 /**
@@ -37,14 +65,14 @@ export function moveArgv(move: Move, refs: HostRef[], domains: Domain[], copySto
  * addressed by its UUID; a comment above names it (as a JSON string: nothing in a name can end
  * the comment).
  */
-export function planScript(moves: Move[], refs: HostRef[], domains: Domain[], copyStorage: boolean): string {
+export function planScript(moves: Move[], refs: HostRef[], domains: Domain[], copies: Copies): string {
     return ["#!/bin/sh", "# cockpit-migrate plan: one virsh migrate per VM, in order; stops at the first failure", "set -e",
-        ...moves.flatMap(m => [`# ${JSON.stringify(m.vm).replace(/[\r\n\u2028\u2029]/g, " ")}`, displayCommand(moveArgv(m, refs, domains, copyStorage))])].join("\n") + "\n";
+        ...moves.flatMap(m => [`# ${JSON.stringify(m.vm).replace(/[\r\n\u2028\u2029]/g, " ")}`, ...moveCommands(m, refs, domains, copies).map(displayCommand)])].join("\n") + "\n";
 }
 
 export interface RunControl { paused: boolean; cancelled: boolean }
 
-export interface RunOptions { perSource: number; stopOnFailure: boolean; copyStorage: boolean; user: string | null; pollMs?: number }
+export interface RunOptions { perSource: number; stopOnFailure: boolean; copies: Copies; user: string | null; pollMs?: number }
 
 /** Runs the moves; `onUpdate` gets every status change. Returns the final statuses. */
 export async function runPlan(deps: Deps, refs: HostRef[], domains: Domain[], moves: Move[], o: RunOptions, control: RunControl,
@@ -57,11 +85,12 @@ export async function runPlan(deps: Deps, refs: HostRef[], domains: Domain[], mo
     const one = async (s: MoveStatus) => {
         const from = refs.find(r => r.id === s.move.from)!, to = refs.find(r => r.id === s.move.to)!;
         const domain = domains.find(d => d.uuid === s.move.uuid);
-        const options = moveOptions(domain, to, o.copyStorage);
+        const options = moveOptions(domain, to, copyDisksOf(o.copies, s.move));
         s.state = "running"; emit();
         try {
             let record = await startMigration(deps, { domain: { uuid: s.move.uuid, name: s.move.vm }, argv: migrateArgv(from.uri, s.move.uuid, to.uri, options), options,
-                wasRunning: domain ? isActive(domain.state) : true, user: o.user,
+                wasRunning: domain ? isActive(domain.state) : true, wasPersistent: domain?.persistent ?? true,
+                wasAutostart: domain?.autostart ?? false, user: o.user,
                 source: { hostId: from.id, label: from.label, uri: from.uri }, destination: { hostId: to.id, label: to.label, uri: to.uri } });
             s.record = record; emit();
             let finished: Finished | null = null;
@@ -72,7 +101,7 @@ export async function runPlan(deps: Deps, refs: HostRef[], domains: Domain[], mo
             }
             s.record = record;
             s.state = record.outcome === "completed" ? "completed" : record.outcome === "cancelled" ? "cancelled" : "failed";
-            s.message = record.explanation?.title ?? record.message;
+            s.message = [record.explanation?.title ?? record.message, record.autostart?.text].filter(Boolean).join(" ") || undefined;
             if (finished?.unrecorded) s.message = [s.message, `The outcome could not be recorded: ${finished.unrecorded.message}`].filter(Boolean).join(". ");
             s.where = record.verification?.where;
         } catch (e) {

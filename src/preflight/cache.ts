@@ -7,7 +7,7 @@ export const CACHE_TTL_MS = 60_000;
 /** What a check's outcome depends on: the same key means the same checks would run. */
 export function preflightKey(i: PreflightInput): string {
     const o = i.options;
-    return JSON.stringify([i.uuid, i.sourceUri, i.destinationUri, i.live, o.storage, o.bandwidthMiBs ?? null, o.maxDowntimeMs ?? null,
+    return JSON.stringify([i.uuid, i.sourceUri, i.destinationUri, i.live, o.storage, o.migrateDisks ?? null, o.bandwidthMiBs ?? null, o.maxDowntimeMs ?? null,
         o.parallelConnections ?? null, o.postcopy, o.autoConverge, i.dirtyRateSeconds ?? null, i.dirtyRateMode ?? null, i.policy ?? null]);
 }
 

@@ -16,7 +16,8 @@ import { DEFAULT_POLICY, type OvercommitPolicy } from "./policy";
 import { measureDirtyRate, predictPrecopy, recommendations, dirtyRateCommands } from "./dirtyrate";
 import { numaCheck } from "./numa";
 import { portChecks } from "./ports";
-import { devices, networks, storage } from "./resources";
+import { devices, networks } from "./resources";
+import { storage } from "./storage";
 import { cannot, message } from "./util";
 import { _, format } from "../../pkg/lib/gettext";
 

@@ -1,4 +1,4 @@
-/** Storage, devices and networks: what the VM is attached to must exist on the destination. */
+/** Devices and networks: what the VM is attached to must exist on the destination (storage: ./storage.ts). */
 import type { DomainDefinition } from "../domains/definition";
 import * as v from "../virsh/argv";
 import type { CheckResult } from "./types";
@@ -7,35 +7,6 @@ import { cannot, message } from "./util";
 import { _, format } from "../../pkg/lib/gettext";
 
 type Run = (a: string[]) => Promise<string>;
-
-/** `exists` asks the destination itself whether a path exists (null: no way to ask). */
-export async function storage(run: Run, input: PreflightInput, d: DomainDefinition, exists: ((path: string) => Promise<boolean>) | null): Promise<CheckResult[]> {
-    const disks = d.disks.filter(x => x.source);
-    if (disks.length === 0) return [{ id: "storage", severity: "pass", title: _("No disks to share or copy"), commands: [] }];
-    const copying = input.options.storage !== "shared";
-    return Promise.all(disks.map(async (disk): Promise<CheckResult> => {
-        const argv = v.volInfo(input.destinationUri, disk.source!);
-        const id = `storage:${disk.target ?? disk.source}`;
-        if (disk.device === "cdrom" || disk.device === "floppy")
-            return { id, severity: "warning", title: format(_("$0: local $1 image $2"), disk.target, disk.device, disk.source), commands: [],
-                fix: _("Eject it, or make sure the same image exists on the destination.") };
-        let visible = false;
-        try { await run(argv); visible = true } catch { visible = false }
-        const onDisk = !visible && exists ? await exists(disk.source!).catch(() => false) : false;
-        if (copying && (visible || onDisk))
-            return { id, severity: "warning", title: format(_("$0: $1 already exists on $2 and the copy will overwrite it"), disk.target, disk.source, input.destinationLabel), commands: [argv],
-                detail: _("libvirt copies into an image that already exists at the same path: whatever that file holds on the destination is replaced."),
-                fix: _("Make sure no other VM on the destination uses that file (move or rename it there first), or share the storage instead of copying.") };
-        if (copying) return { id, severity: "pass", title: format(_("$0: $1 will be copied"), disk.target, disk.source), commands: [argv] };
-        if (onDisk) return { id, severity: "warning", title: format(_("$0: $1 exists on $2, but no storage pool lists it"), disk.target, disk.source, input.destinationLabel), commands: [argv],
-            fix: _("Refresh the pool that holds it on the destination (virsh pool-refresh), or define a pool for its directory; libvirt can still use the file.") };
-        return visible
-            ? { id, severity: "pass", title: format(_("$0: $1 is visible on $2"), disk.target, disk.source, input.destinationLabel), commands: [argv] }
-            : { id, severity: "error", title: format(_("$0: $1 is not visible on $2"), disk.target, disk.source, input.destinationLabel), commands: [argv],
-                detail: _("No storage pool on the destination holds a volume at this path."),
-                fix: _("Choose \"Copy all disks\", or share the images (NFS at the same path) and define a storage pool for them.") };
-    }));
-}
 
 export function devices(d: DomainDefinition): CheckResult {
     if (d.hostdevs.length === 0) return { id: "devices", severity: "pass", title: _("No passthrough, SR-IOV or mediated devices"), commands: [] };

@@ -9,6 +9,8 @@ export interface CheckResult {
     fix?: string;
     /** The commands the check ran (shown as "the equivalent command"). */
     commands: string[][];
+    /** A storage check's finding for one disk: its target, and whether the destination sees its image. */
+    disk?: { target: string; visible: boolean };
     /** The check could not reach a verdict (it failed to run, timed out or was cancelled). */
     unchecked?: true;
 }

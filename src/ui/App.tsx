@@ -173,6 +173,7 @@ function FullHostView({ host, known, readOnly, selectedVm, onSelectVm }: HostVie
     const onMigrate = async (r: MigrateRequest) => {
         await startMigration({ runner: services.runner, files: services.files }, {
             domain: r.domain, argv: r.argv, options: r.options, wasRunning: migrating ? isActive(migrating.state) : true,
+            wasPersistent: migrating?.persistent ?? true, wasAutostart: migrating?.autostart ?? false,
             source: { hostId: host.id, label: host.known?.address ?? (identity.hostname ?? _("this host")), uri: host.uri },
             destination: { hostId: r.destinationHostId, label: r.destinationLabel, uri: r.destinationUri },
             user: await services.userName(),

@@ -1,4 +1,4 @@
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import {
     Alert, Button, Checkbox, ExpandableSection, Form, FormGroup, FormHelperText, FormSelect, FormSelectOption,
     HelperText, HelperTextItem, Modal, ModalBody, ModalFooter, ModalHeader, Radio, TextInput,
@@ -7,6 +7,7 @@ import type { Domain, DomainRef } from "../domains/types";
 import type { KnownHost } from "../hosts/types";
 import { resolveDestination } from "../hosts/destination";
 import { targetForUri } from "../hosts/target";
+import { migrationTarget } from "../hosts/uri";
 import { defaultOptions, migrateArgv, validateOptions, type MigrationOptions } from "../migration/options";
 import { CommandLine } from "./CommandLine";
 import { Preflight } from "./Preflight";
@@ -16,6 +17,8 @@ import { useHostUuids, useLoader, usePolicy } from "./hooks";
 import { otherMachines } from "../hosts/machine";
 import { hostUri } from "../hosts/uri";
 import { DEFAULT_DIRTYRATE_SECONDS } from "../preflight/checks";
+import { diskVisibility } from "../preflight/storage";
+import { commandsBeforeStart } from "../migration/autostart";
 import { useServices } from "./services";
 import { useTools } from "./tools";
 import { errorText } from "./errorText";
@@ -59,9 +62,9 @@ export function MigrateDialog({ domain, sourceUri, sourceLabel, hosts, onClose, 
     const effective: MigrationOptions = useMemo(() => ({
         ...options,
         ...(dest?.known?.migrationAddress && !options.migrateUri
-            ? { migrateUri: `tcp://${dest.known.migrationAddress}`, listenAddress: dest.known.migrationAddress } : {}),
+            ? migrationTarget(dest.known.migrationAddress) : {}),
     }), [options, dest]);
-    const check = validateOptions(effective, { domainState: domain.state, persistent: domain.persistent });
+    const check = validateOptions(effective, { domainState: domain.state, persistent: domain.persistent, autostart: domain.autostart });
     const sameHost = dest !== null && dest.uri === sourceUri;
     let argv: string[] | null = null;
     let argvError: string | null = null;
@@ -71,6 +74,7 @@ export function MigrateDialog({ domain, sourceUri, sourceLabel, hosts, onClose, 
     const gate = migrateGate({ commandReady: argv !== null, optionErrors: Object.keys(check.errors).length, busy,
         checksExpected: dest !== null && !sameHost, checks, override, withoutWaiting });
     const failedChecks = gate.failed;
+    const copyOnly = diskVisibility(checks?.results ?? []);
     const canMigrate = gate.canMigrate;
     const dirtyPeriod = Number(dirtySeconds);
     const dirtyPeriodError = Number.isInteger(dirtyPeriod) && dirtyPeriod >= 1 && dirtyPeriod <= 60 ? null : _("A whole number of seconds from 1 to 60");
@@ -81,6 +85,8 @@ export function MigrateDialog({ domain, sourceUri, sourceLabel, hosts, onClose, 
         dirtyRateSeconds: dirtyPeriod, ...(policy.data ? { policy: policy.data } : {}),
     } : null, [domain.name, domain.uuid, domain.state, sourceUri, dest?.uri, dest?.label, effective, sameHost, hosts, dirtyPeriod, dirtyPeriodError, policy.data, policyReady]);
     const set = (patch: Partial<MigrationOptions>) => setOptions(o => ({ ...o, ...patch }));
+    // the disks to copy were chosen for one destination: another one sees other disks
+    useEffect(() => { setOptions(o => o.migrateDisks === undefined ? o : { ...o, migrateDisks: undefined }) }, [dest?.uri]);
     const live = domain.state !== "shutoff";
 
     const submit = async () => {
@@ -120,6 +126,11 @@ export function MigrateDialog({ domain, sourceUri, sourceLabel, hosts, onClose, 
                             onChange={() => set({ duration: "permanent" })} description={_("The VM moves: defined on the destination, removed from this host.")} />
                         <Radio id="duration-temporary" name="duration" label={_("Temporary")} isChecked={options.duration === "temporary"}
                             onChange={() => set({ duration: "temporary" })} description={_("Runs on the destination until it shuts down; its definition stays here.")} />
+                        {domain.autostart && options.duration === "temporary" && <>
+                            <Checkbox id="opt-disable-source-autostart" label={_("Turn autostart off on this host first (virsh autostart --disable)")}
+                                isChecked={options.disableSourceAutostart === true} onChange={(_e, v) => set({ disableSourceAutostart: v || undefined })} />
+                            <Help error={check.errors.disableSourceAutostart} />
+                        </>}
                     </FormGroup>
 
                     <FormGroup role="radiogroup" label={_("Mode")} fieldId="migrate-mode" isInline>
@@ -131,11 +142,17 @@ export function MigrateDialog({ domain, sourceUri, sourceLabel, hosts, onClose, 
 
                     <FormGroup role="radiogroup" label={_("Storage")} fieldId="migrate-storage">
                         <Radio id="storage-shared" name="storage" label={_("Shared")} isChecked={options.storage === "shared"}
-                            onChange={() => set({ storage: "shared" })} description={_("Both hosts see the disk images at the same path (NFS, iSCSI, …).")} />
+                            onChange={() => set({ storage: "shared", migrateDisks: undefined })} description={_("Both hosts see the disk images at the same path (NFS, iSCSI, …).")} />
                         <Radio id="storage-copy-all" name="storage" label={_("Copy all disks")} isChecked={options.storage === "copy-all"} isDisabled={!live}
                             onChange={() => set({ storage: "copy-all" })} description={_("Copies every disk to the destination (--copy-storage-all); the images must exist there with the same size.")} />
                         <Radio id="storage-copy-inc" name="storage" label={_("Copy incrementally")} isChecked={options.storage === "copy-inc"} isDisabled={!live}
                             onChange={() => set({ storage: "copy-inc" })} description={_("Copies only the top layer; the base image must be shared (--copy-storage-inc).")} />
+                        {options.storage !== "shared" && (copyOnly.seen.length > 0 || options.migrateDisks !== undefined) && copyOnly.unseen.length > 0 && (
+                            <Checkbox id="opt-migrate-disks" isChecked={options.migrateDisks !== undefined}
+                                label={format(_("Copy only what $0 cannot see: $1 (--migrate-disks)"), dest?.label ?? "", copyOnly.unseen.join(", "))}
+                                onChange={(_e, on) => set({ migrateDisks: on ? copyOnly.unseen : undefined })} />
+                        )}
+                        <Help error={check.errors.migrateDisks} />
                         <Help text={disks.data ? (disks.data.length === 0 ? _("This VM has no disks.")
                             : disks.data.map(d => `${d.target}: ${d.source ?? _("no media")}${d.capacityBytes !== null ? ` (${formatBytes(d.capacityBytes)})` : ""}`).join(" · "))
                             : disks.error ? _("The disks could not be listed.") : _("Reading disks…")} />
@@ -168,7 +185,7 @@ export function MigrateDialog({ domain, sourceUri, sourceLabel, hosts, onClose, 
                     </FormGroup>
 
                     <FormGroup label={_("Equivalent command")} fieldId="migrate-command">
-                        {argv ? <CommandLine argv={argv} />
+                        {argv ? <CommandLine argv={[...commandsBeforeStart(effective, sourceUri, domain.uuid, domain.autostart), argv]} />
                             : <Help text={argvError ?? _("Choose a destination to see the command.")} />}
                     </FormGroup>
                 </Form>

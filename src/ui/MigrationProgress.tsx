@@ -93,7 +93,7 @@ export function MigrationProgress({ record, onFinished }: { record: MigrationRec
                         <p>{unrecorded.message}</p><p>{unrecorded.fix}</p>
                     </Alert>
                 )}
-                <Controls record={record} onPostcopy={() => setPostcopy(true)} />
+                <Controls record={record} inPostcopy={postcopy || p?.phase === "postcopy"} onPostcopy={() => setPostcopy(true)} />
                 <ExpandableSection toggleText={_("Command")}>
                     <CommandLine argv={record.argv} label={_("Command")} />
                 </ExpandableSection>
@@ -121,7 +121,7 @@ function Stat({ term, value }: { term: string; value: string | number }) {
     );
 }
 
-function Controls({ record, onPostcopy }: { record: MigrationRecord; onPostcopy(): void }) {
+function Controls({ record, inPostcopy, onPostcopy }: { record: MigrationRecord; inPostcopy: boolean; onPostcopy(): void }) {
     const { runner } = useServices();
     const [message, setMessage] = useState<{ ok: boolean; text: string; fix?: string; detail?: string } | null>(null);
     const [busy, setBusy] = useState<string | null>(null);
@@ -143,11 +143,12 @@ function Controls({ record, onPostcopy }: { record: MigrationRecord; onPostcopy(
     return (
         <>
             <Flex spaceItems={{ default: "spaceItemsSm" }} alignItems={{ default: "alignItemsCenter" }} style={{ marginTop: "1rem" }}>
-                <FlexItem>
+                {/* libvirt refuses domjobabort once post-copy runs: the guest already runs on the destination */}
+                {!inPostcopy && <FlexItem>
                     <Button variant="danger" isLoading={busy === "abort"} isDisabled={busy !== null}
                         onClick={() => void act("abort", controls.abort(record), _("Cancelling: the VM keeps running on the source."))}>{_("Cancel migration")}</Button>
-                </FlexItem>
-                {allowPostcopy && (
+                </FlexItem>}
+                {allowPostcopy && !inPostcopy && (
                     <FlexItem>
                         <Button variant="secondary" isLoading={busy === "postcopy"} isDisabled={busy !== null}
                             onClick={() => void postcopy()}>{_("Switch to post-copy")}</Button>
@@ -192,6 +193,8 @@ export function MigrationResult({ record, onDismiss }: { record: MigrationRecord
             {record.explanation && <p><strong>{record.explanation.title}.</strong> {record.explanation.fix}</p>}
             {v && <p>{format(_("Checked on both hosts: $0."), v.where)}</p>}
             {v && v.problems.length > 0 && <List>{v.problems.map(p => <ListItem key={p}>{p}</ListItem>)}</List>}
+            {record.postcopyResume && <CommandLine argv={record.postcopyResume} label={_("Resume the migration once the hosts reach each other again")} />}
+            {record.autostart && <p data-autostart={record.autostart.ok ? "ok" : "failed"}>{record.autostart.text}</p>}
             {record.summary && (
                 <p>{format(_("Duration $0 · data $1 · downtime $2"), formatDuration(record.summary.durationMs), formatBytes(record.summary.dataBytes), formatDuration(record.summary.downtimeMs))}</p>
             )}

@@ -109,6 +109,16 @@ export function volInfo(uri: string, path: string): string[] {
     return virsh(uri, "vol-info", "--vol", checkValue("volume path", path));
 }
 
+/** A volume by its name in a pool (a type='volume' disk), as the host holding that pool sees it. */
+export function volInfoInPool(uri: string, pool: string, volume: string): string[] {
+    return virsh(uri, "vol-info", "--pool", checkValue("pool name", pool), "--vol", checkValue("volume name", volume));
+}
+
+/** The host's secrets: UUID and usage ("ceph client.libvirt secret"); never their values. */
+export function secretList(uri: string): string[] {
+    return virsh(uri, "secret-list");
+}
+
 export function version(uri: string): string[] {
     return virsh(uri, "version");
 }
@@ -127,6 +137,11 @@ export function sysinfo(uri: string): string[] {
 
 export function domstate(uri: string, domain: DomainUuid): string[] {
     return virsh(uri, "domstate", "--domain", domainArg(domain), "--reason");
+}
+
+/** `virsh autostart`: start the VM when that host's libvirtd starts (at boot), or not (`--disable`). */
+export function autostart(uri: string, domain: DomainUuid, enable: boolean): string[] {
+    return virsh(uri, "autostart", "--domain", domainArg(domain), ...(enable ? [] : ["--disable"]));
 }
 
 export function dominfo(uri: string, domain: DomainUuid): string[] {

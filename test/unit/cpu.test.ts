@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { xml2js, type Element } from "xml-js";
 import { featureMatrix, hostModelCpu, losses, mergeHostCpus, parseCompare, parseCpu, required } from "../../src/cpu/hostcpu";
-import { cpuOf, lineDiff, replaceCpu } from "../../src/cpu/definition";
+import { cpuOf, lineDiff, replaceCpu, replaceCpuExplained } from "../../src/cpu/definition";
 import { applyBaseline, BACKUP_DIR, backupPath, computeBaseline, restartDomain, restoreDefinition, validateBaseline } from "../../src/cpu/apply";
 import { appliedLabels, parseApplied, parseBaselines, readApplied, recordApplied, saveBaseline, validateBaselineName, APPLIED_PATH, BASELINES_PATH } from "../../src/cpu/store";
 import * as c from "../../src/virsh/cpu";
@@ -75,7 +75,7 @@ describe("replacing a domain's <cpu>", () => {
     const baselineXml = fx("baseline-intel3-qemu.xml");
     const others = (xml: string) => (xml2js(xml, { compact: false }) as Element).elements!.find(e => e.name === "domain")!.elements!
         .filter(e => e.type === "element" && e.name !== "cpu");
-    for (const f of ["domain-lab-dirty.xml", "domain-lab-disk.xml", "domain-numa.xml"]) {
+    for (const f of ["domain-lab-dirty.xml", "domain-lab-disk.xml", "domain-numa.xml", "domain-passthrough.xml"]) {
         it(`${f}: only the CPU model and features change; everything else round-trips`, () => {
             const before = fx(f);
             const after = replaceCpu(before, baselineXml);
@@ -88,11 +88,30 @@ describe("replacing a domain's <cpu>", () => {
         });
     }
     it("keeps the CPU's topology, cache and NUMA cells", () => {
-        const after = cpuOf(replaceCpu(fx("domain-numa.xml"), baselineXml))!;
+        const numa = fx("domain-numa.xml").replace("<cache mode='passthrough'/>", "<cache level='3' mode='emulate'/>");
+        const after = cpuOf(replaceCpu(numa, baselineXml))!;
         expect(after).toContain('<topology sockets="2" dies="1" cores="2" threads="1"/>');
-        expect(after).toContain('<cache mode="passthrough"/>');
+        expect(after).toContain('<cache level="3" mode="emulate"/>');
         expect(after).toContain('<cell id="1" cpus="2-3" memory="4194304" unit="KiB"/>');
         expect(after).toMatch(/^<cpu mode="custom" check="partial" match="exact">|^<cpu mode="custom" match="exact" check="partial">/);
+    });
+    it("a host-passthrough CPU (issue 17 item 5): what mode='custom' refuses is left out, and said", () => {
+        // fixtures/cpu/domain-passthrough.xml: virt-manager's migratable='on', plus cache and maxphysaddr passthrough
+        const after = replaceCpu(fx("domain-passthrough.xml"), baselineXml);
+        const cpu = (xml2js(cpuOf(after)!, { compact: false }) as Element).elements![0]!;
+        expect(cpu.attributes).toEqual({ mode: "custom", match: "exact", check: "partial" });
+        expect(cpu.elements!.filter(e => e.type === "element").map(e => e.name)).not.toContain("cache");
+        expect(cpu.elements!.filter(e => e.type === "element").map(e => e.name)).not.toContain("maxphysaddr");
+        expect(cpuOf(after)).toContain('<topology sockets="1" dies="1" cores="2" threads="1"/>');
+        const { dropped } = replaceCpuExplained(fx("domain-passthrough.xml"), baselineXml);
+        expect(dropped).toEqual([expect.stringMatching(/^migratable='on'/), expect.stringMatching(/^<cache mode='passthrough'\/>/), expect.stringMatching(/^<maxphysaddr mode='passthrough'\/>/)]);
+        // what custom allows stays: an emulated cache and a fixed address width
+        const emulated = fx("domain-passthrough.xml").replace("<cache mode='passthrough'/>", "<cache level='3' mode='emulate'/>")
+            .replace("<maxphysaddr mode='passthrough' limit='39'/>", "<maxphysaddr mode='emulate' bits='39'/>");
+        const kept = replaceCpuExplained(emulated, baselineXml);
+        expect(kept.dropped).toEqual([expect.stringMatching(/^migratable/)]);
+        expect(cpuOf(kept.xml)).toContain('<cache level="3" mode="emulate"/>');
+        expect(cpuOf(kept.xml)).toContain('<maxphysaddr mode="emulate" bits="39"/>');
     });
     it("a domain without <cpu> gets one; a diff shows the change", () => {
         const bare = "<domain type='qemu'><name>x</name><memory>1</memory><os><type>hvm</type></os><devices/></domain>";

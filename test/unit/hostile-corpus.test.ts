@@ -20,7 +20,7 @@ import { HOSTILE } from "./hostile";
 const URI = "qemu:///system";
 const VM = v.domainUuid("6f1c1f0e-4d2b-4b8e-9a51-0c3e2f5d7a10");
 /** Options whose next argv element is their value. */
-const VALUE_OPTIONS = new Set(["-c", "--domain", "--desturi", "--network", "--vol", "--virttype", "--migrateuri", "--listen-address", "-l", "-p"]);
+const VALUE_OPTIONS = new Set(["-c", "--domain", "--desturi", "--network", "--vol", "--virttype", "--migrateuri", "--listen-address", "-l", "-p", "--pool", "--migrate-disks"]);
 
 type Builder = (s: string) => string[];
 const builders: Record<string, Builder> = {
@@ -30,8 +30,11 @@ const builders: Record<string, Builder> = {
     "hypervisor-cpu-compare virttype": s => v.hypervisorCpuCompare(URI, s),
     "net-info": s => v.netInfo(URI, s),
     "vol-info": s => v.volInfo(URI, s),
+    "vol-info --pool": s => v.volInfoInPool(URI, s, "vm.qcow2"),
+    "vol-info --pool P --vol": s => v.volInfoInPool(URI, "default", s),
     "domstate": s => v.domstate(URI, s as v.DomainUuid),
     "dominfo": s => v.dominfo(URI, s as v.DomainUuid),
+    "autostart": s => v.autostart(URI, s as v.DomainUuid, false),
     "dumpxml": s => v.dumpxml(URI, s as v.DomainUuid, { inactive: true, securityInfo: true }),
     "domblklist": s => v.domblklist(URI, s as v.DomainUuid),
     "domblkinfo": s => v.domblkinfoAll(URI, s as v.DomainUuid),
@@ -44,6 +47,7 @@ const builders: Record<string, Builder> = {
     "migrate-setspeed": s => m.migrateSetSpeed(URI, s as v.DomainUuid, 100),
     "migrateArgv domain": s => migrateArgv(URI, s as v.DomainUuid, "qemu+ssh://root@h/system", defaultOptions("running")),
     "migrateArgv migrateuri": s => migrateArgv(URI, VM, "qemu+ssh://root@h/system", { ...defaultOptions("running"), migrateUri: s }),
+    "migrateArgv migrate-disks": s => migrateArgv(URI, VM, "qemu+ssh://root@h/system", { ...defaultOptions("running"), storage: "copy-all", migrateDisks: [s] }),
     "ssh host": s => sshArgv(s, "root", undefined, ["true"]),
     "ssh user": s => sshArgv("h", s, undefined, ["true"]),
     "ssh-keyscan host": s => keyscanArgv(s),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { hostUri, localUri, parseLibvirtUri } from "../../src/hosts/uri";
+import { hostUri, localUri, migrationTarget, parseLibvirtUri } from "../../src/hosts/uri";
 import { ConfigError, HOSTS_CONFIG_PATH, parseHostsConfig, removeHost, serializeHostsConfig, updateHostsConfig, upsertHost, type FileStore } from "../../src/hosts/config";
 import { validateAddress, validateHost } from "../../src/hosts/validate";
 import type { KnownHost } from "../../src/hosts/types";
@@ -24,6 +24,20 @@ describe("hostUri", () => {
         const p = parseLibvirtUri(hostUri(host({ sshUser: "admin", sshPort: 2222 })));
         expect(p).toMatchObject({ driver: "qemu", transport: "ssh", user: "admin", host: "h.example.com", port: 2222, path: "/system", query: "no_tty=1" });
     });
+});
+
+describe("migrationTarget (issue 17 item 8)", () => {
+    it.each([
+        ["10.0.0.2", "tcp://10.0.0.2", "10.0.0.2"],
+        ["b.example.com", "tcp://b.example.com", "b.example.com"],
+        // unbracketed, libvirt reads tcp://fd00::2 as host "fd00" and port ":2"
+        ["fd00::2", "tcp://[fd00::2]", "fd00::2"],
+        // the zone id's "%" escaped in the URI, the listen address left as getaddrinfo reads it
+        ["fe80::1%eth0", "tcp://[fe80::1%25eth0]", "fe80::1%eth0"],
+    ])("%s -> --migrateuri %s --listen-address %s", (address, migrateUri, listenAddress) =>
+        expect(migrationTarget(address)).toEqual({ migrateUri, listenAddress }));
+    it("brackets the connection URI the same way", () =>
+        expect(hostUri(host({ address: "fe80::1%eth0", transport: "tcp" }))).toBe("qemu+tcp://[fe80::1%25eth0]/system"));
 });
 
 describe("parseLibvirtUri", () => {

@@ -62,7 +62,7 @@ const recording = (answer: (argv: readonly string[]) => string): Runner & { call
 };
 const req = (maxDowntimeMs: number | undefined) => ({
     domain: ref("vm"), argv: ["virsh", "-c", "qemu:///system", "migrate", "--live", "--domain", uuidOf("vm"), "--desturi", "qemu+tcp://b/system"],
-    options: { ...defaultOptions("running"), maxDowntimeMs }, wasRunning: true, user: "admin",
+    options: { ...defaultOptions("running"), maxDowntimeMs }, wasRunning: true, wasPersistent: true, wasAutostart: false, user: "admin",
     source: { hostId: "localhost", label: "A", uri: "qemu:///system" }, destination: { hostId: "b", label: "B", uri: "qemu+tcp://b/system" },
 });
 

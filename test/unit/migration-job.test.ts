@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { verifyAfterFailure, verifyMigration, type Presence } from "../../src/migration/verify";
 import { domainPresence, finishMigration, jobEnded, startMigration } from "../../src/migration/job";
-import { defaultOptions } from "../../src/migration/options";
+import { commandsBeforeStart } from "../../src/migration/autostart";
+import { defaultOptions, type MigrationOptions } from "../../src/migration/options";
 import { readHistory, HistoryConflictError } from "../../src/history/records";
 import { RunError, type Runner } from "../../pkg/lib/runner";
 import type { FileStore } from "../../src/hosts/config";
@@ -67,9 +68,9 @@ const finished = () => scripted({
     rm: () => "",
 });
 const notFound = (argv: readonly string[]) => { throw new RunError("exit-status", "error: failed to get domain 'vm'", argv, 1, "error: failed to get domain 'vm'") };
-const req = () => ({
+const req = (o: Partial<MigrationOptions> = {}, wasPersistent = true, wasAutostart = false) => ({
     domain: ref("vm"), argv: ["virsh", "-c", "qemu:///system", "migrate", "--live", "--domain", uuidOf("vm"), "--desturi", "qemu+tcp://b/system"],
-    options: defaultOptions("running"), wasRunning: true, user: "admin",
+    options: { ...defaultOptions("running"), ...o }, wasRunning: true, wasPersistent, wasAutostart, user: "admin",
     source: { hostId: "localhost", label: "A", uri: "qemu:///system" }, destination: { hostId: "b", label: "B", uri: "qemu+tcp://b/system" },
 });
 
@@ -134,6 +135,149 @@ describe("migration job", () => {
         const down = scripted({ "qemu:///system domjobinfo": () => "", "qemu:///system dominfo": () => "State:          running\nPersistent:     yes\n" });
         const { record: unknown } = await finishMigration({ runner: down, files: files2, sleep: async () => undefined }, rec2, { exitStatus: 1, lost: false, notes: "", stdout: "", stderr: "error: internal error" }, null);
         expect(unknown.verification).toMatchObject({ ok: false, where: "Unknown" });
+    });
+    describe("the summary uses domjobinfo --completed only when it is this migration-out job (issue 17 item 10)", () => {
+        const completedJob = (operation: number, elapsedMs: number) =>
+            `Job type: 3\n\noperation: ${operation}\ntime_elapsed: ${elapsedMs}\ndowntime: 42\ndata_processed: 999\n`;
+        const finish = async (completed: string, stderr: string, exitStatus: number) => {
+            const files = memoryStore();
+            const rec = await startMigration({ runner: scripted({ setsid: () => "" }), files, now: () => 10_000 }, req());
+            const runner = scripted({
+                "qemu:///system domjobinfo": argv => { expect(argv).toContain("--completed"); return completed },
+                "qemu:///system dominfo": argv => exitStatus === 0 ? notFound(argv) : "State:          running\nPersistent:     yes\n",
+                "qemu+tcp://b/system dominfo": argv => exitStatus === 0 ? "State:          running\nPersistent:     yes\n" : notFound(argv),
+            });
+            return (await finishMigration({ runner, files, now: () => 13_000 }, rec, { exitStatus, lost: false, notes: "", stdout: "", stderr }, null)).record;
+        };
+        it("a failure before the job began: the older incoming migration's stats are not this migration's", async () => {
+            // operation 4 = migration-in: the job that brought the VM here, days ago, 60 s long
+            const done = await finish(completedJob(4, 60_000), "error: Failed to connect socket to '/var/run/libvirt/libvirt-sock': Connection refused", 1);
+            expect(done.summary).toEqual({ durationMs: 3000, dataBytes: null, downtimeMs: null });
+        });
+        it("an outgoing migration longer than this whole migration began before it: not this one", async () => {
+            const done = await finish(completedJob(5, 60_000), "error: internal error", 1);
+            expect(done.summary).toEqual({ durationMs: 3000, dataBytes: null, downtimeMs: null });
+        });
+        it("this migration's own completed migration-out job gives duration, data and downtime", async () => {
+            const done = await finish(completedJob(5, 2500), "", 0);
+            expect(done.summary).toEqual({ durationMs: 2500, dataBytes: 999, downtimeMs: 42 });
+        });
+    });
+    it("a Temporary migration of a transient VM: gone from the source is what was asked (issue 17 item 9)", async () => {
+        const files = memoryStore();
+        const rec = await startMigration({ runner: scripted({ setsid: () => "" }), files }, req({ duration: "temporary" }, false));
+        const runner = scripted({
+            "qemu:///system domjobinfo": () => "Job type: 0\n",
+            "qemu:///system dominfo": notFound,
+            "qemu+tcp://b/system dominfo": () => "State:          running\nPersistent:     no\n",
+        });
+        const { record: done } = await finishMigration({ runner, files }, rec, { exitStatus: 0, lost: false, notes: "", stdout: "", stderr: "" }, null);
+        expect(done.verification).toEqual({ ok: true, where: "Running on B", problems: [] });
+        // the same end for a persistent VM is still a lost definition
+        const files2 = memoryStore();
+        const rec2 = await startMigration({ runner: scripted({ setsid: () => "" }), files: files2 }, req({ duration: "temporary" }, true));
+        const { record: lost } = await finishMigration({ runner, files: files2 }, rec2, { exitStatus: 0, lost: false, notes: "", stdout: "", stderr: "" }, null);
+        expect(lost.verification?.problems).toEqual(["The definition on A is gone."]);
+    });
+    describe("autostart (issue 17 item 1)", () => {
+        const running = () => "State:          running\nPersistent:     yes\n";
+        const transientThere = () => "State:          running\nPersistent:     no\n";
+        const shutOff = () => "State:          shut off\nPersistent:     yes\n";
+        const ok = { exitStatus: 0, lost: false, notes: "", stdout: "", stderr: "" };
+        it("a Temporary migration of an autostart VM without consent is refused before anything runs or is recorded", async () => {
+            const files = memoryStore();
+            const runner = scripted({ setsid: () => "" });
+            await expect(startMigration({ runner, files }, req({ duration: "temporary" }, true, true))).rejects.toThrow(/starts automatically on the source/);
+            expect(runner.calls).toEqual([]);
+            expect((await readHistory(files)).records).toEqual([]);
+        });
+        it("with consent: autostart off on the source before the start, and the result says so", async () => {
+            const files = memoryStore();
+            const runner = scripted({ setsid: () => "", "qemu:///system autostart": () => "Domain 'vm' unmarked as autostarted\n" });
+            const rec = await startMigration({ runner, files }, req({ duration: "temporary", disableSourceAutostart: true }, true, true));
+            expect(runner.calls.map(c => c[0] === "virsh" ? c.slice(2).join(" ") : c[0])).toEqual([`qemu:///system autostart --domain ${uuidOf("vm")} --disable`, "setsid"]);
+            expect(rec.options).toMatchObject({ sourceAutostartDisabled: true });
+            const after = scripted({ "qemu:///system domjobinfo": () => "Job type: 0\n", "qemu:///system dominfo": shutOff, "qemu+tcp://b/system dominfo": transientThere });
+            const { record: done } = await finishMigration({ runner: after, files }, rec, ok, null);
+            expect(done.autostart).toEqual({ ok: true, text: expect.stringMatching(/^Autostart is off on A/) });
+            expect(after.calls.some(c => c[3] === "autostart")).toBe(false);
+        });
+        it("the equivalent command shows the autostart step only with consent for an autostart VM", () => {
+            const t = { ...defaultOptions("running"), duration: "temporary" as const };
+            expect(commandsBeforeStart({ ...t, disableSourceAutostart: true }, "qemu:///system", uuidOf("vm"), true)).toEqual([["virsh", "-c", "qemu:///system", "autostart", "--domain", uuidOf("vm"), "--disable"]]);
+            expect(commandsBeforeStart({ ...t, disableSourceAutostart: true }, "qemu:///system", uuidOf("vm"), false)).toEqual([]);
+            expect(commandsBeforeStart(defaultOptions("running"), "qemu:///system", uuidOf("vm"), true)).toEqual([]);
+        });
+        it("with consent, a failed migration turns autostart back on where the VM still is", async () => {
+            const files = memoryStore();
+            const rec = await startMigration({ runner: scripted({ setsid: () => "", autostart: () => "" }), files }, req({ duration: "temporary", disableSourceAutostart: true }, true, true));
+            const after = scripted({ "qemu:///system domjobinfo": () => "Job type: 0\n", "qemu:///system dominfo": running, "qemu+tcp://b/system dominfo": notFound,
+                "qemu:///system autostart": () => "Domain 'vm' marked as autostarted\n" });
+            const { record: done } = await finishMigration({ runner: after, files, sleep: async () => undefined }, rec, { exitStatus: 1, lost: false, notes: "", stdout: "", stderr: "error: internal error" }, null);
+            expect(after.calls.find(c => c[3] === "autostart")).toEqual(["virsh", "-c", "qemu:///system", "autostart", "--domain", uuidOf("vm")]);
+            expect(done.autostart).toEqual({ ok: true, text: "Autostart turned back on on A: the VM did not move." });
+        });
+        it("a Permanent move of an autostart VM turns autostart on on the destination (libvirt does not carry it)", async () => {
+            const files = memoryStore();
+            const rec = await startMigration({ runner: scripted({ setsid: () => "" }), files }, req({}, true, true));
+            const after = scripted({ "qemu:///system domjobinfo": () => "Job type: 0\n", "qemu:///system dominfo": notFound, "qemu+tcp://b/system dominfo": running,
+                "qemu+tcp://b/system autostart": () => "Domain 'vm' marked as autostarted\n" });
+            const { record: done } = await finishMigration({ runner: after, files }, rec, ok, null);
+            expect(after.calls.find(c => c[3] === "autostart")).toEqual(["virsh", "-c", "qemu+tcp://b/system", "autostart", "--domain", uuidOf("vm")]);
+            expect(done.autostart).toEqual({ ok: true, text: "Autostart carried over: B starts the VM at boot (virsh autostart)." });
+            expect((await readHistory(files)).records[0]!.autostart?.ok).toBe(true);
+            // a VM without autostart: nothing is turned on
+            const files2 = memoryStore();
+            const plain = await startMigration({ runner: scripted({ setsid: () => "" }), files: files2 }, req());
+            const after2 = scripted({ "qemu:///system domjobinfo": () => "Job type: 0\n", "qemu:///system dominfo": notFound, "qemu+tcp://b/system dominfo": running });
+            expect((await finishMigration({ runner: after2, files: files2 }, plain, ok, null)).record.autostart).toBeUndefined();
+        });
+        it("when the destination refuses, the result says autostart is lost and what to run", async () => {
+            const files = memoryStore();
+            const rec = await startMigration({ runner: scripted({ setsid: () => "" }), files }, req({}, true, true));
+            const after = scripted({ "qemu:///system domjobinfo": () => "Job type: 0\n", "qemu:///system dominfo": notFound, "qemu+tcp://b/system dominfo": running,
+                "qemu+tcp://b/system autostart": argv => { throw new RunError("exit-status", "x", argv, 1, "error: Failed to mark domain 'vm' as autostarted") } });
+            const { record: done } = await finishMigration({ runner: after, files }, rec, ok, null);
+            expect(done.autostart).toMatchObject({ ok: false, text: expect.stringMatching(/could not be turned on on B .*run virsh autostart there\. error: Failed to mark/) });
+        });
+    });
+    describe("post-copy failure (issue 17 item 2)", () => {
+        const paused = () => "State:          paused\nPersistent:     yes\n";
+        const runningThere = () => "State:          running\nPersistent:     no\n";
+        const lost = { exitStatus: 1, lost: false, notes: "", stdout: "", stderr: "error: operation failed: job 'migration out' failed: Unable to write to socket: Connection reset by peer" };
+        const finish = async (dstReason: string) => {
+            const files = memoryStore();
+            const rec = await startMigration({ runner: scripted({ setsid: () => "" }), files }, req({ postcopy: true }));
+            const runner = scripted({
+                "qemu:///system domjobinfo": () => "Job type: 0\n", "qemu:///system dominfo": paused, "qemu+tcp://b/system dominfo": runningThere,
+                "qemu:///system domstate": () => "paused (post-copy failed)\n\n", "qemu+tcp://b/system domstate": () => `${dstReason}\n\n`,
+            });
+            return { done: (await finishMigration({ runner, files, sleep: async () => undefined }, rec, lost, null)).record, runner };
+        };
+        it("paused (post-copy failed) here, running (post-copy failed) there: its own verdict, never 'shut one down', and the resume", async () => {
+            const { done } = await finish("running (post-copy failed)");
+            expect(done.outcome).toBe("failed");
+            expect(done.explanation?.title).toBe("Post-copy failed: the VM's memory is split between both hosts");
+            expect(done.verification?.where).toBe("Paused (post-copy failed) on A, running (post-copy failed) on B");
+            expect(done.verification?.problems.join(" ")).not.toMatch(/shut down one/);
+            expect(done.verification?.problems[0]).toMatch(/^Do not shut down, destroy or start the VM on A or on B/);
+            expect(done.postcopyResume).toEqual(["virsh", "-c", "qemu:///system", "migrate", "--live", "--persistent", "--undefinesource", "--postcopy", "--postcopy-resume",
+                "--domain", uuidOf("vm"), "--desturi", "qemu+tcp://b/system"]);
+        });
+        it("a libvirt without the destination's post-copy-failed state (before 8.5) cannot resume: no resume is offered", async () => {
+            const { done } = await finish("running (post-copy)");
+            expect(done.explanation?.title).toBe("Post-copy failed: the VM's memory is split between both hosts");
+            expect(done.postcopyResume).toBeUndefined();
+            expect(done.verification?.problems[1]).toMatch(/cannot resume/);
+        });
+        it("a migration without post-copy asks for no state reasons", async () => {
+            const files = memoryStore();
+            const rec = await startMigration({ runner: scripted({ setsid: () => "" }), files }, req());
+            const runner = scripted({ "qemu:///system domjobinfo": () => "Job type: 0\n", "qemu:///system dominfo": () => "State:          running\nPersistent:     yes\n", "qemu+tcp://b/system dominfo": notFound });
+            const { record: done } = await finishMigration({ runner, files }, rec, lost, null);
+            expect(runner.calls.some(c => c[3] === "domstate")).toBe(false);
+            expect(done.verification).toMatchObject({ ok: true, where: "Running on A" });
+        });
     });
     it("recording the outcome: retried with back-off through write conflicts, then the job directory is removed", async () => {
         const files = memoryStore();

@@ -84,6 +84,28 @@ describe("validation never offers what libvirt refuses", () => {
         expect(w({ postcopy: true })).toMatch(/lost/);
         expect(w({})).toBe("");
     });
+    it("--migrate-disks: the chosen targets, comma-separated, only when copying (issue 17 item 3)", () => {
+        const flags = migrateFlags(base({ storage: "copy-all", migrateDisks: ["vdb", "sdc"] }));
+        expect(flags.slice(flags.indexOf("--copy-storage-all"), flags.indexOf("--copy-storage-all") + 3)).toEqual(["--copy-storage-all", "--migrate-disks", "vdb,sdc"]);
+        const ctx = { domainState: "running" as const, persistent: true };
+        expect(validateOptions(base({ storage: "shared", migrateDisks: ["vda"] }), ctx).errors.migrateDisks).toBeDefined();
+        expect(validateOptions(base({ storage: "copy-all", migrateDisks: [] }), ctx).errors.migrateDisks).toBeDefined();
+        // virsh splits on every comma: "vda,vdb" as one target would name two disks
+        expect(validateOptions(base({ storage: "copy-all", migrateDisks: ["vda,vdb"] }), ctx).errors.migrateDisks).toBeDefined();
+        expect(() => migrateFlags(base({ storage: "copy-all", migrateDisks: ["vda,vdb"] }))).toThrow(/disk targets/);
+    });
+    it("autostart VMs (issue 17 item 1): Temporary needs consent to turn it off here; Permanent says it is carried over", () => {
+        const ctx = { domainState: "running" as const, persistent: true, autostart: true };
+        expect(validateOptions(base({ duration: "temporary" }), ctx).errors.disableSourceAutostart).toMatch(/second time/);
+        expect(validateOptions(base({ duration: "temporary", disableSourceAutostart: true }), ctx).errors).toEqual({});
+        expect(validateOptions(base({ duration: "permanent" }), ctx).warnings.join(" ")).toMatch(/turned on on the destination \(virsh autostart\)/);
+        // consent changes nothing in virsh migrate itself
+        expect(migrateFlags(base({ duration: "temporary", disableSourceAutostart: true }))).toEqual(migrateFlags(base({ duration: "temporary" })));
+    });
+    it("a Temporary migration of a transient VM says the VM leaves this host entirely (issue 17 item 9)", () => {
+        const w = validateOptions(base({ duration: "temporary" }), { domainState: "running", persistent: false }).warnings.join(" ");
+        expect(w).toMatch(/transient: there is no definition here to keep/);
+    });
 });
 
 describe("hostile URIs are data, never options; the domain is only ever a UUID", () => {

@@ -63,16 +63,30 @@ describe("running a plan", () => {
     const refs = [{ id: "a", label: "A", uri: "qemu:///system", target: null }, { id: "b", label: "B", uri: "qemu+ssh://root@b/system", target: null, migrationAddress: "10.0.0.2" }];
     const domains: Domain[] = ["x", "y", "z"].map(name => ({ name, uuid: uuidOf(name), state: "running", memoryKiB: 1, maxMemoryKiB: 1, vcpus: 1, persistent: true, autostart: false }));
     it("the script has one quoted virsh migrate per move", () => {
-        const s = planScript([{ vm: "x", uuid: uuidOf("x"), from: "a", to: "b", memoryKiB: 0, vcpus: 0 }], refs, domains, false);
+        const s = planScript([{ vm: "x", uuid: uuidOf("x"), from: "a", to: "b", memoryKiB: 0, vcpus: 0 }], refs, domains, null);
         expect(s).toContain(`virsh -c qemu:///system migrate --live --persistent --undefinesource --migrateuri tcp://10.0.0.2 --listen-address 10.0.0.2 --domain ${uuidOf("x")} --desturi qemu+ssh://root@b/system`);
         // the VM is addressed by its UUID; its name, whatever it is, never reaches the command
         for (const name of HOSTILE.filter(h => h && !h.includes("\0") && !/[\uD800-\uDFFF]/.test(h))) {
-            const argv = moveArgv({ vm: name, uuid: uuidOf(name), from: "a", to: "b", memoryKiB: 0, vcpus: 0 }, refs, domains, false);
+            const argv = moveArgv({ vm: name, uuid: uuidOf(name), from: "a", to: "b", memoryKiB: 0, vcpus: 0 }, refs, domains, null);
             expect(argv[argv.indexOf("--domain") + 1]).toBe(uuidOf(name));
             if (!argv.includes(name)) continue;
             // only where a constant of the command happens to be the same string (a hostile "--domain", say)
-            expect(moveArgv({ vm: "x", uuid: uuidOf(name), from: "a", to: "b", memoryKiB: 0, vcpus: 0 }, refs, domains, false)).toContain(name);
+            expect(moveArgv({ vm: "x", uuid: uuidOf(name), from: "a", to: "b", memoryKiB: 0, vcpus: 0 }, refs, domains, null)).toContain(name);
         }
+    });
+    it("a VM that starts at boot: the script turns autostart on on the destination after its move (issue 17 item 1)", () => {
+        const auto = domains.map(d => d.name === "y" ? { ...d, autostart: true } : d);
+        const s = planScript([{ vm: "x", uuid: uuidOf("x"), from: "a", to: "b", memoryKiB: 0, vcpus: 0 }, { vm: "y", uuid: uuidOf("y"), from: "a", to: "b", memoryKiB: 0, vcpus: 0 }], refs, auto, null);
+        const lines = s.trim().split("\n").slice(3).filter(l => !l.startsWith("#"));
+        expect(lines).toHaveLength(3);
+        expect(lines[1]).toContain(`migrate --live --persistent --undefinesource --migrateuri tcp://10.0.0.2 --listen-address 10.0.0.2 --domain ${uuidOf("y")} `);
+        expect(lines[2]).toBe(`virsh -c qemu+ssh://root@b/system autostart --domain ${uuidOf("y")}`);
+    });
+    it("an IPv6 migration address is bracketed in --migrateuri, bare in --listen-address (issue 17 item 8)", () => {
+        const v6 = [refs[0]!, { ...refs[1]!, migrationAddress: "fd00::2" }];
+        const argv = moveArgv({ vm: "x", uuid: uuidOf("x"), from: "a", to: "b", memoryKiB: 0, vcpus: 0 }, v6, domains, null);
+        expect(argv[argv.indexOf("--migrateuri") + 1]).toBe("tcp://[fd00::2]");
+        expect(argv[argv.indexOf("--listen-address") + 1]).toBe("fd00::2");
     });
     it("one at a time per source; stops at the first failure and reports the rest as skipped", async () => {
         const started: string[] = [];
@@ -99,7 +113,7 @@ describe("running a plan", () => {
         const updates: MoveStatus[][] = [];
         const moves = ["x", "y", "z"].map(name => ({ vm: name, uuid: uuidOf(name), from: "a", to: "b", memoryKiB: 0, vcpus: 0 }));
         const final = await runPlan({ runner, files: store, sleep: async () => undefined }, refs, domains, moves,
-            { perSource: 1, stopOnFailure: true, copyStorage: false, user: "root" }, { paused: false, cancelled: false }, s => updates.push(s));
+            { perSource: 1, stopOnFailure: true, copies: null, user: "root" }, { paused: false, cancelled: false }, s => updates.push(s));
         expect(max).toBe(1);
         expect(final.map(s => s.state)).toEqual(["completed", "failed", "skipped"]);
         expect(final[2]!.message).toBe("Not started: an earlier move failed");
@@ -157,5 +171,53 @@ describe("gather: the checks that decide a move", () => {
         // evacuating the host under its other name keeps that one, and drops this host's own entry
         const g2 = await gather(runner, three, ["a-again"], policy, { copyStorage: false, includeShutOff: false });
         expect(g2.hosts.map(h => h.id)).toEqual(["b", "a-again"]);
+    });
+});
+
+describe("a plan that copies disks (issue 17 item 3)", () => {
+    const XMLS: Record<string, string> = {
+        // vda on storage both hosts see, vdb only on this host
+        db: "<domain type='qemu'><name>db</name><memory unit='KiB'>65536</memory><vcpu>1</vcpu><devices>" +
+            "<disk type='file' device='disk'><source file='/shared/db.qcow2'/><target dev='vda'/></disk>" +
+            "<disk type='file' device='disk'><source file='/local/db-data.qcow2'/><target dev='vdb'/></disk></devices></domain>",
+        web: "<domain type='qemu'><name>web</name><memory unit='KiB'>65536</memory><vcpu>1</vcpu><devices>" +
+            "<disk type='file' device='disk'><source file='/shared/web.qcow2'/><target dev='vda'/></disk></devices></domain>",
+    };
+    const runner: Runner = { run: async (_t, argv) => {
+        const uri = argv[2]!, sub = argv[3]!;
+        if (sub === "nodeinfo") return "CPU(s):              4\nMemory size:         8388608 KiB\n";
+        if (sub === "domstats" && argv.includes("--list-active")) return "";
+        if (sub === "domstats") return uri === "a" ? "Domain: 'db'\n  state.state=1\n  balloon.current=65536\n  balloon.maximum=65536\n  vcpu.current=1\nDomain: 'web'\n  state.state=1\n  balloon.current=65536\n  balloon.maximum=65536\n  vcpu.current=1\n" : "";
+        if (sub === "list" && argv.includes("--name")) return uri === "a" ? `${uuidOf("db")} db\n${uuidOf("web")} web\n` : "";
+        if (sub === "list") return argv.includes("--persistent") && uri === "a" ? `${uuidOf("db")}\n${uuidOf("web")}\n` : "";
+        if (sub === "dumpxml") return XMLS[nameOf(argv[argv.indexOf("--domain") + 1])!]!;
+        if (sub === "version") return "Using library: libvirt 9.0.0\nRunning hypervisor: QEMU 7.2.0\n";
+        if (sub === "capabilities") return `<capabilities><host><uuid>${uri}</uuid></host></capabilities>`;
+        if (sub === "hostname") return `${uri}\n`;
+        if (sub === "vol-info") {
+            const path = argv[argv.indexOf("--vol") + 1]!;
+            if (path.startsWith("/shared/")) return `Name:           ${path}\nType:           file\n`;
+            throw new RunError("exit-status", "x", argv, 1, `error: failed to get vol '${path}', specifying --pool might help\nerror: Storage volume not found: no storage vol with matching path '${path}'`);
+        }
+        throw new Error(`unexpected ${argv.join(" ")}`);
+    } };
+    const refs = ["a", "b"].map(id => ({ id, label: id, uri: id, target: null }));
+    it("each move copies exactly the disks its destination cannot see; a VM on shared storage copies nothing", async () => {
+        const g = await gather(runner, refs, ["a"], policy, { copyStorage: true, includeShutOff: false });
+        const db = g.vms.find(v => v.name === "db")!;
+        expect(db.blocked).toEqual({});
+        expect(db.copyDisks).toEqual({ b: ["vdb"] });
+        expect(g.vms.find(v => v.name === "web")!.copyDisks).toEqual({ b: [] });
+        const argvDb = moveArgv({ vm: "db", uuid: uuidOf("db"), from: "a", to: "b", memoryKiB: 0, vcpus: 0 }, refs, g.domains, g.vms);
+        expect(argvDb).toContain("--copy-storage-all");
+        expect(argvDb[argvDb.indexOf("--migrate-disks") + 1]).toBe("vdb");
+        const argvWeb = moveArgv({ vm: "web", uuid: uuidOf("web"), from: "a", to: "b", memoryKiB: 0, vcpus: 0 }, refs, g.domains, g.vms);
+        expect(argvWeb).not.toContain("--copy-storage-all");
+        expect(argvWeb).not.toContain("--migrate-disks");
+    });
+    it("without copying, a disk the destination cannot see blocks the move", async () => {
+        const g = await gather(runner, refs, ["a"], policy, { copyStorage: false, includeShutOff: false });
+        expect(g.vms.find(v => v.name === "db")!.blocked["b"]).toBe("vdb: /local/db-data.qcow2 is not visible on b");
+        expect(g.vms.find(v => v.name === "web")!.blocked).toEqual({});
     });
 });

@@ -25,8 +25,8 @@ describe("parseDefinition", () => {
     it("reads what pre-flight needs", () => {
         expect(d).toMatchObject({ type: "kvm", memoryKiB: 2097152, vcpus: 2, machine: "pc-q35-7.2", cpuMode: "custom", cpuModel: "Skylake-Client-IBRS", vcpupin: true, numatune: true });
         expect(d.disks).toEqual([
-            { device: "disk", source: "/var/lib/libvirt/images/vm.qcow2", target: "vda", readonly: false, shareable: false },
-            { device: "cdrom", source: "/iso/x.iso", target: "sda", readonly: true, shareable: false },
+            { type: "file", device: "disk", source: "/var/lib/libvirt/images/vm.qcow2", target: "vda", readonly: false, shareable: false },
+            { type: "file", device: "cdrom", source: "/iso/x.iso", target: "sda", readonly: true, shareable: false },
         ]);
         expect(d.hostdevs).toEqual(["mdev c2177883-f1bb-47f0-914d-32a22e3a8804", "SR-IOV interface"]);
         expect(d.interfaces[0]).toEqual({ type: "network", source: "default" });

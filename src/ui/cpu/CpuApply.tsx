@@ -20,7 +20,7 @@ export function ApplyStep({ uri, domains, baseline, hostsLabel, blocked, results
 }) {
     const { runner, files } = useServices();
     const [chosen, setChosen] = useState<Set<string>>(new Set(preselect ? [preselect] : []));
-    const [diff, setDiff] = useState<{ domain: string; lines: ReturnType<typeof lineDiff> } | null>(null);
+    const [diff, setDiff] = useState<{ domain: string; lines: ReturnType<typeof lineDiff>; dropped: string[] } | null>(null);
     const [busy, setBusy] = useState(false);
     const [anyway, setAnyway] = useState(false);
     const [name, setName] = useState("");
@@ -35,7 +35,7 @@ export function ApplyStep({ uri, domains, baseline, hostsLabel, blocked, results
             const ref = persistent.find(d => d.name === domain);
             if (!ref) throw new Error(format(_("$0 is no longer defined on this host"), domain));
             const p = await preview(runner, uri, ref.uuid, baseline.xml);
-            setDiff({ domain, lines: lineDiff(cpuOf(p.before) ?? "", cpuOf(p.after) ?? "") });
+            setDiff({ domain, lines: lineDiff(cpuOf(p.before) ?? "", cpuOf(p.after) ?? ""), dropped: p.dropped });
         } catch (e) { setFailure(errorText(e)) }
     };
     const apply = async () => {
@@ -96,6 +96,11 @@ export function ApplyStep({ uri, domains, baseline, hostsLabel, blocked, results
                     <pre className="cm-command" aria-label={format(_("Change of $0's CPU"), diff.domain)} style={{ maxHeight: "14em", overflow: "auto" }}>
                         {diff.lines.map((l, i) => <div key={i} className={l.kind === "+" ? "cm-diff-add" : l.kind === "-" ? "cm-diff-del" : undefined}>{`${l.kind} ${l.line}`}</div>)}
                     </pre>
+                    {diff.dropped.length > 0 && (
+                        <Alert isInline isPlain variant="info" title={_("Left out: a custom CPU model does not allow it")}>
+                            <ul aria-label={format(_("Left out of $0's CPU"), diff.domain)}>{diff.dropped.map(d => <li key={d}>{d}</li>)}</ul>
+                        </Alert>
+                    )}
                 </StackItem>
             )}
             <StackItem>

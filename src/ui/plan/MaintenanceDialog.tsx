@@ -62,7 +62,7 @@ export default function MaintenanceDialog({ mode, hostId, refs, onClose }: { mod
         setPaused(false); setRunning(true);
         try {
             await runPlan({ runner: services.runner, files: services.files }, refs, data.domains, chosen,
-                { perSource: Math.max(1, Number(perSource) || 1), stopOnFailure, copyStorage, user: await services.userName() }, control.current, setStatuses);
+                { perSource: Math.max(1, Number(perSource) || 1), stopOnFailure, copies: copyStorage ? data.vms : null, user: await services.userName() }, control.current, setStatuses);
         } catch (e) { setFailure(errorText(e)) } finally { setRunning(false) }
     };
     const counts = statuses ? { moved: statuses.filter(s => s.state === "completed").length, failed: statuses.filter(s => s.state === "failed").length,
@@ -79,7 +79,7 @@ export default function MaintenanceDialog({ mode, hostId, refs, onClose }: { mod
                     <StackItem>
                         <Flex>
                             {mode === "evacuate" && <FlexItem><Checkbox id="plan-shutoff" label={_("Also move shut-off VMs (offline)")} isChecked={includeShutOff} isDisabled={running || !!statuses} onChange={(_e, on) => setIncludeShutOff(on)} /></FlexItem>}
-                            <FlexItem><Checkbox id="plan-copy" label={_("Copy disks that are not shared (--copy-storage-all)")} isChecked={copyStorage} isDisabled={running || !!statuses} onChange={(_e, on) => setCopyStorage(on)} /></FlexItem>
+                            <FlexItem><Checkbox id="plan-copy" label={_("Copy disks the destination cannot see (--copy-storage-all --migrate-disks, per VM)")} isChecked={copyStorage} isDisabled={running || !!statuses} onChange={(_e, on) => setCopyStorage(on)} /></FlexItem>
                         </Flex>
                     </StackItem>
                     {failure && <StackItem><Alert isInline variant="danger" title={failure} /></StackItem>}
@@ -144,7 +144,7 @@ export default function MaintenanceDialog({ mode, hostId, refs, onClose }: { mod
                     {data && chosen.length > 0 && (
                         <StackItem>
                             <Title headingLevel="h3" size="md">{_("The plan as a script")}</Title>
-                            <pre className="cm-command" aria-label={_("Plan script")} style={{ maxHeight: "10em", overflow: "auto" }}>{planScript(chosen, refs, data.domains, copyStorage)}</pre>
+                            <pre className="cm-command" aria-label={_("Plan script")} style={{ maxHeight: "10em", overflow: "auto" }}>{planScript(chosen, refs, data.domains, copyStorage ? data.vms : null)}</pre>
                         </StackItem>
                     )}
                     <StackItem>
