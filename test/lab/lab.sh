@@ -45,6 +45,8 @@ cmd_down() {
     for h in b c d; do stop_host "$h"; done
     stop_host_a
     ssh_client_unconfig
+    # the known hosts `npm start -- --demo` added (and only those): the page would list hosts that are gone
+    if command -v node >/dev/null 2>&1; then node "$LAB_DIR/../../scripts/lab-control.mjs" forget-known-hosts || true; fi
     rm -f "$STATE/hosts.json"
     echo "lab down: $((SECONDS - t0)) s"
 }
