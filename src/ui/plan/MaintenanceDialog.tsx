@@ -144,7 +144,7 @@ export default function MaintenanceDialog({ mode, hostId, refs, onClose }: { mod
                     {data && chosen.length > 0 && (
                         <StackItem>
                             <Title headingLevel="h3" size="md">{_("The plan as a script")}</Title>
-                            <pre className="cm-command" aria-label={_("Plan script")} style={{ maxHeight: "10em", overflow: "auto" }}>{planScript(chosen, refs, data.domains, copyStorage ? data.vms : null)}</pre>
+                            <pre className="cm-command" aria-label={_("Plan script")} tabIndex={0} style={{ maxHeight: "10em", overflow: "auto" }}>{planScript(chosen, refs, data.domains, copyStorage ? data.vms : null)}</pre>
                         </StackItem>
                     )}
                     <StackItem>

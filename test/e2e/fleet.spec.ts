@@ -1,0 +1,93 @@
+/**
+ * What real fleets have and the first lab did not: autostart VMs, transient VMs, an IPv6
+ * migration address. Each is migrated from the page and the state is read from libvirt on both
+ * hosts (by UUID lists, never by a lookup that a name could answer).
+ */
+import { test, expect } from "@playwright/test";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { domUuid, HOSTS_CONFIG, labGuest, labHost, labHosts, lab, virsh } from "./lab";
+import { clearHistory, writeLabHostsConfig } from "./global-setup";
+import { command, openMigrateDialog, result } from "./migrate-helpers";
+
+test.afterAll(() => lab("clean-tests"));
+test.beforeEach(() => { writeLabHostsConfig(); clearHistory() });
+
+const uuids = (h: "a" | "b" | "c", ...filters: string[]) => virsh(labHost(h).uri, "list", "--all", "--uuid", ...filters).split("\n").map(l => l.trim()).filter(Boolean);
+/** running / defined / persistent / autostart of the VM with this UUID on a host, or null when it is not there. */
+function stateOf(h: "a" | "b" | "c", uuid: string) {
+    if (!uuids(h).includes(uuid)) return null;
+    return { running: uuids(h, "--state-running").includes(uuid), persistent: uuids(h, "--persistent").includes(uuid), autostart: uuids(h, "--autostart").includes(uuid) };
+}
+
+async function migrate(page: import("@playwright/test").Page, from: string, name: string, to: string, temporary = false) {
+    const dialog = await openMigrateDialog(page, from, name);
+    await dialog.getByRole("combobox", { name: "Destination", exact: true }).selectOption(to);
+    if (temporary) await dialog.getByLabel("Temporary").check();
+    return dialog;
+}
+
+test("autostart: a Permanent move carries it to the destination; the source no longer has the VM", async ({ page }) => {
+    labGuest("a", "lab-e2e-auto-p", "tiny");
+    const id = domUuid(labHost("a").uri, "lab-e2e-auto-p");
+    virsh(labHost("a").uri, "autostart", "--domain", id);
+    const dialog = await migrate(page, "localhost", "lab-e2e-auto-p", "127.0.0.2");
+    await dialog.getByRole("button", { name: "Migrate", exact: true }).click();
+    const done = result(page, "lab-e2e-auto-p");
+    await expect(done).toHaveAttribute("data-outcome", "completed", { timeout: 90_000 });
+    await expect(done.locator("[data-autostart]")).toHaveAttribute("data-autostart", "ok");
+    await expect(done).toContainText("Autostart carried over");
+    expect(stateOf("b", id)).toEqual({ running: true, persistent: true, autostart: true });
+    expect(stateOf("a", id)).toBeNull();
+});
+
+test("autostart: a Temporary migration is held until autostart is turned off on the source, which then cannot start it twice", async ({ page }) => {
+    labGuest("a", "lab-e2e-auto-t", "tiny");
+    const id = domUuid(labHost("a").uri, "lab-e2e-auto-t");
+    virsh(labHost("a").uri, "autostart", "--domain", id);
+    const dialog = await migrate(page, "localhost", "lab-e2e-auto-t", "127.0.0.2", true);
+    const go = dialog.getByRole("button", { name: "Migrate", exact: true });
+    await expect(dialog.getByText(/the next boot here would start it a second time/)).toBeVisible();
+    await expect(go).toBeDisabled();
+    await dialog.getByLabel("Turn autostart off on this host first (virsh autostart --disable)").check();
+    await expect(command(dialog)).toContainText(`autostart --domain ${id} --disable`);
+    await go.click();
+    await expect(result(page, "lab-e2e-auto-t")).toHaveAttribute("data-outcome", "completed", { timeout: 90_000 });
+    expect(stateOf("a", id)).toEqual({ running: false, persistent: true, autostart: false });
+    expect(stateOf("b", id)).toEqual({ running: true, persistent: false, autostart: false });
+});
+
+test("a transient VM migrated Temporarily is verified as what it is: running on the destination, nothing left on the source", async ({ page }) => {
+    const a = labHost("a");
+    const file = join(mkdtempSync(join(tmpdir(), "cm-e2e-")), "vm.xml");
+    writeFileSync(file, `<domain type='qemu'><name>lab-e2e-transient</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>
+        <os><type arch='x86_64' machine='pc'>hvm</type></os><devices><serial type='pty'/></devices></domain>`);
+    try { execFileSync("virsh", ["-c", a.uri, "create", "--file", file], { stdio: "pipe" }) } finally { rmSync(dirname(file), { recursive: true, force: true }) }
+    const id = domUuid(a.uri, "lab-e2e-transient");
+    const dialog = await migrate(page, "localhost", "lab-e2e-transient", "127.0.0.2", true);
+    await dialog.getByRole("button", { name: "Migrate", exact: true }).click();
+    const done = result(page, "lab-e2e-transient");
+    await expect(done).toHaveAttribute("data-outcome", "completed", { timeout: 90_000 });
+    await expect(done).toContainText("Checked on both hosts: Running on 127.0.0.2");
+    await expect(done).not.toContainText("is gone");
+    expect(stateOf("b", id)).toEqual({ running: true, persistent: false, autostart: false });
+    expect(stateOf("a", id)).toBeNull();
+    virsh(labHost("b").uri, "destroy", "--domain", id);
+});
+
+test("an IPv6 migration address: B → this host over [::1] (--migrateuri tcp://[::1] --listen-address ::1)", async ({ page }) => {
+    // this host's known entry migrates over IPv6 loopback
+    const hosts = labHosts().map(h => ({ address: h.address, sshUser: "root", transport: "ssh", ...(h.address === "127.0.0.1" ? { migrationAddress: "::1" } : {}) }));
+    writeFileSync(`${HOSTS_CONFIG}.tmp`, JSON.stringify({ version: 1, hosts }, null, 2) + "\n");
+    renameSync(`${HOSTS_CONFIG}.tmp`, HOSTS_CONFIG);
+    labGuest("b", "lab-e2e-v6", "tiny");
+    const id = domUuid(labHost("b").uri, "lab-e2e-v6");
+    const dialog = await migrate(page, "127.0.0.2", "lab-e2e-v6", "127.0.0.1");
+    await expect(command(dialog)).toContainText("--migrateuri 'tcp://[::1]' --listen-address ::1");
+    await dialog.getByRole("button", { name: "Migrate", exact: true }).click();
+    await expect(result(page, "lab-e2e-v6")).toHaveAttribute("data-outcome", "completed", { timeout: 90_000 });
+    expect(stateOf("a", id)).toEqual({ running: true, persistent: true, autostart: false });
+    expect(stateOf("b", id)).toBeNull();
+});
