@@ -63,7 +63,10 @@ export const DEFAULT_DIRTYRATE_SECONDS = 3;
 export function startPreflight(deps: PreflightDeps, input: PreflightInput, onResult?: (r: CheckResult) => void,
     onPending?: (p: PendingCheck[]) => void): PreflightHandle {
     const run = (argv: string[], stdin?: string) => deps.runner.run(LOCAL, argv, { timeoutMs: TIMEOUT, ...(stdin !== undefined ? { input: stdin } : {}) });
-    const definition = run(v.dumpxml(input.sourceUri, input.uuid, { inactive: true })).then(parseDefinition);
+    // A live migration sends the running VM as it is: its live definition in the form libvirt sends
+    // (--migratable), with the expanded host-model CPU the destination must run and the devices and
+    // disks attached with --live. An offline migration moves only the persistent definition.
+    const definition = run(v.dumpxml(input.sourceUri, input.uuid, input.live ? { migratable: true } : { inactive: true })).then(parseDefinition);
     // through libvirt's own transport: the connection the migration will make from here
     const destVersion = deps.runner.run(LOCAL, v.version(input.destinationUri), { timeoutMs: TIMEOUT, libvirtTransport: true });
     const destCapabilities = run(v.capabilities(input.destinationUri));
@@ -168,6 +171,12 @@ async function cpu(run: (a: string[], i?: string) => Promise<string>, input: Pre
     if (d.cpuMode === "host-passthrough" || d.cpuMode === "maximum")
         return { id: "cpu", severity: "warning", title: format(_("The VM uses $0: it can only move between identical CPUs"), d.cpuMode), commands: [],
             fix: _("Use a CPU model both hosts support (a CPU baseline of the hosts), then restart the VM before migrating.") };
+    // a running host-model VM's live <cpu> is the expanded model (libvirt 9.0: mode='custom' with the
+    // model and features), compared below; only a VM that starts on the destination picks its host-model there
+    if (!d.cpuXml && d.cpuMode === "host-model" && input.live)
+        return { id: "cpu", severity: "warning", unchecked: true, commands: [], title: _("CPU compatibility: the running VM's definition names no expanded host-model CPU to compare"),
+            detail: _("libvirt expands a host-model CPU into a model and features when the VM starts; this live definition has none, so nothing tells whether the destination can run it."),
+            fix: _("Compare the VM's CPU (virsh dumpxml --migratable, the <cpu> element) with virsh hypervisor-cpu-compare on the destination before migrating.") };
     if (!d.cpuXml)
         return { id: "cpu", severity: "pass", title: d.cpuMode === "host-model" ? "host-model CPU: libvirt fixes the model when the VM starts" : "No specific CPU model: the hypervisor default", commands: [] };
     try {
