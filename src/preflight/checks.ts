@@ -18,6 +18,7 @@ import { numaCheck } from "./numa";
 import { portChecks } from "./ports";
 import { devices, networks } from "./resources";
 import { storage } from "./storage";
+import { firmware } from "./firmware";
 import { cannot, message } from "./util";
 import { _, format } from "../../pkg/lib/gettext";
 
@@ -34,6 +35,8 @@ export interface PreflightInput {
     destinationLabel: string;
     options: MigrationOptions;
     live: boolean;
+    /** Measure the dirty rate of a live migration (default: yes); a plan checking many moves at once does not. */
+    measureDirtyRate?: boolean;
     /** Where to run commands on each host itself (os-release, sysctls, firewall); null when unknown. */
     sourceTarget?: RunTarget | null;
     destinationTarget?: RunTarget | null;
@@ -83,13 +86,14 @@ export function startPreflight(deps: PreflightDeps, input: PreflightInput, onRes
             destinationLabel: input.destinationLabel, probeFrom: input.sourceTarget ?? LOCAL, destinationTarget: input.destinationTarget ?? null }) },
         { id: "cpu", title: _("CPU compatibility"), timeoutMs: 45_000, run: withDef("cpu", "CPU compatibility", d => cpu(run, input, d)) },
         { id: "storage", title: _("Storage"), timeoutMs: 60_000, run: withDef("storage", "Storage", d => storage(run, input, d, pathExists(deps.runner, input.destinationTarget))) },
+        { id: "firmware", title: _("UEFI and TPM state"), timeoutMs: 60_000, run: withDef("firmware", "UEFI and TPM state", d => firmware(run, input, d, pathExists(deps.runner, input.destinationTarget))) },
         { id: "devices", title: _("Devices"), timeoutMs: 45_000, run: withDef("devices", "Devices", d => devices(d)) },
         { id: "numa", title: _("NUMA pinning"), timeoutMs: 45_000, run: withDef("numa", "NUMA pinning", d => numa(destCapabilities, input, d)) },
         { id: "machine", title: _("Machine type"), timeoutMs: 45_000, run: withDef("machine", "Machine type", d => machineType(destCapabilities, input, d)) },
         { id: "networks", title: _("Networks"), timeoutMs: 45_000, run: withDef("networks", "Networks", d => networks(run, input, d)) },
         { id: "host-versions", title: _("Host versions"), timeoutMs: 45_000, run: withDef("host-versions", "Host versions", d => hostVersions(deps.runner, input, d.machine)) },
         { id: "capacity", title: _("Destination capacity"), timeoutMs: 45_000, run: withDef("capacity", "Destination capacity", d => capacity(deps.runner, input, d)) },
-        ...(input.live ? [{ id: "dirtyrate", title: format(_("Dirty rate (measuring for $0 s)"), dirtySeconds), timeoutMs: dirtySeconds * 1000 + 45_000,
+        ...(input.live && input.measureDirtyRate !== false ? [{ id: "dirtyrate", title: format(_("Dirty rate (measuring for $0 s)"), dirtySeconds), timeoutMs: dirtySeconds * 1000 + 45_000,
             run: withDef("dirtyrate", "Dirty rate", d => dirtyRate(deps, input, d, abort.signal)) }] : []),
     ];
     const pending = new Map(specs.map(s => [s.id, s]));
