@@ -23,7 +23,16 @@ export interface DiskDef {
 }
 export interface InterfaceDef { type: string; source: string | null }
 
+/**
+ * UEFI firmware state. `<nvram>PATH</nvram>` or (libvirt ≥ 8.5) `<nvram type='file'><source file/>`;
+ * `type='network'` has no path here. `<os firmware='efi'>` without `<nvram>` (libvirt 9.0 keeps it so
+ * in the persistent definition) gets its file when the VM starts: `path` null.
+ */
+export interface NvramDef { type: string; path: string | null; template: string | null }
+
 export interface DomainDefinition {
+    /** `<name>`: libvirt names a default NVRAM file after it. */
+    name: string | null;
     type: string;                 // "kvm" | "qemu"
     memoryKiB: number | null;
     vcpus: number | null;
@@ -44,6 +53,11 @@ export interface DomainDefinition {
     /** <memoryBacking> asks for locked memory or hugepages: the guest cannot give memory back. */
     memoryLocked: boolean;
     hugepages: boolean;
+    /** UEFI: `<os firmware='efi'>` or a pflash `<loader>`; its variable store (null: none named). */
+    efi: boolean;
+    nvram: NvramDef | null;
+    /** An emulated TPM (`<tpm><backend type='emulator'>`): swtpm keeps its state on the host. */
+    tpmEmulator: boolean;
 }
 
 /** "0-3,^2,8" → [0,1,3,8]; null when the set cannot be read. */
@@ -105,7 +119,10 @@ export function parseDefinition(xml: string): DomainDefinition {
         return { type: attr(i, "type") ?? "?", source: attr(src, "network") ?? attr(src, "bridge") ?? attr(src, "dev") };
     });
     for (const i of interfaces) if (i.type === "hostdev") hostdevs.push(`SR-IOV interface ${i.source ?? ""}`.trim());
+    const os = kid(domain, "os"), loader = kid(os, "loader"), nv = kid(os, "nvram");
+    const nvType = attr(nv, "type") ?? "file";
     return {
+        name: text(kid(domain, "name")),
         type: attr(domain, "type") ?? "kvm",
         memoryKiB: toKiB(kid(domain, "memory")),
         vcpus: Number(text(kid(domain, "vcpu"))) || null,
@@ -123,5 +140,8 @@ export function parseDefinition(xml: string): DomainDefinition {
         currentMemoryKiB: toKiB(kid(domain, "currentMemory")),
         memoryLocked: !!kid(kid(domain, "memoryBacking"), "locked"),
         hugepages: !!kid(kid(domain, "memoryBacking"), "hugepages"),
+        efi: attr(os, "firmware") === "efi" || attr(loader, "type") === "pflash" || !!nv,
+        nvram: nv ? { type: nvType, path: nvType === "file" ? text(nv) ?? attr(kid(nv, "source"), "file") : null, template: attr(nv, "template") } : null,
+        tpmEmulator: kids(devices, "tpm").some(t => attr(kid(t, "backend"), "type") === "emulator"),
     };
 }

@@ -63,7 +63,8 @@ export async function gather(runner: Runner, refs: HostRef[], sourceIds: string[
         // copying plan then copies exactly the disks it does not see (verdict below)
         const options: MigrationOptions = defaultOptions(p.domain.state);
         return runPreflight({ runner }, { domain: p.vm.name, uuid: p.vm.uuid, sourceUri: p.source.uri, destinationUri: p.dest.uri, destinationLabel: p.dest.label,
-            options, live: false, sourceTarget: p.source.target, destinationTarget: p.dest.target, policy });
+            // a running VM moves live: checked with its live definition and what a live migration carries (TPM state)
+            options, live: isActive(p.domain.state), measureDirtyRate: false, sourceTarget: p.source.target, destinationTarget: p.dest.target, policy });
     };
     const verdict = (p: typeof pairs[number], results: CheckResult[]) => {
         // a disk the destination cannot see is what the copy is for: its error is the copy, not a block

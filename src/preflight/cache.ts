@@ -8,7 +8,7 @@ export const CACHE_TTL_MS = 60_000;
 export function preflightKey(i: PreflightInput): string {
     const o = i.options;
     return JSON.stringify([i.uuid, i.sourceUri, i.destinationUri, i.live, o.storage, o.migrateDisks ?? null, o.bandwidthMiBs ?? null, o.maxDowntimeMs ?? null,
-        o.parallelConnections ?? null, o.postcopy, o.autoConverge, i.dirtyRateSeconds ?? null, i.dirtyRateMode ?? null, i.policy ?? null]);
+        o.parallelConnections ?? null, o.postcopy, o.autoConverge, i.dirtyRateSeconds ?? null, i.dirtyRateMode ?? null, i.policy ?? null, i.measureDirtyRate !== false]);
 }
 
 export interface CachedPreflight { results: CheckResult[]; at: number }

@@ -18,6 +18,7 @@ import { numaCheck } from "./numa";
 import { portChecks } from "./ports";
 import { devices, networks } from "./resources";
 import { storage } from "./storage";
+import { firmware } from "./firmware";
 import { cannot, message } from "./util";
 import { _, format } from "../../pkg/lib/gettext";
 
@@ -34,6 +35,8 @@ export interface PreflightInput {
     destinationLabel: string;
     options: MigrationOptions;
     live: boolean;
+    /** Measure the dirty rate of a live migration (default: yes); a plan checking many moves at once does not. */
+    measureDirtyRate?: boolean;
     /** Where to run commands on each host itself (os-release, sysctls, firewall); null when unknown. */
     sourceTarget?: RunTarget | null;
     destinationTarget?: RunTarget | null;
@@ -63,7 +66,10 @@ export const DEFAULT_DIRTYRATE_SECONDS = 3;
 export function startPreflight(deps: PreflightDeps, input: PreflightInput, onResult?: (r: CheckResult) => void,
     onPending?: (p: PendingCheck[]) => void): PreflightHandle {
     const run = (argv: string[], stdin?: string) => deps.runner.run(LOCAL, argv, { timeoutMs: TIMEOUT, ...(stdin !== undefined ? { input: stdin } : {}) });
-    const definition = run(v.dumpxml(input.sourceUri, input.uuid, { inactive: true })).then(parseDefinition);
+    // A live migration sends the running VM as it is: its live definition in the form libvirt sends
+    // (--migratable), with the expanded host-model CPU the destination must run and the devices and
+    // disks attached with --live. An offline migration moves only the persistent definition.
+    const definition = run(v.dumpxml(input.sourceUri, input.uuid, input.live ? { migratable: true } : { inactive: true })).then(parseDefinition);
     // through libvirt's own transport: the connection the migration will make from here
     const destVersion = deps.runner.run(LOCAL, v.version(input.destinationUri), { timeoutMs: TIMEOUT, libvirtTransport: true });
     const destCapabilities = run(v.capabilities(input.destinationUri));
@@ -80,13 +86,14 @@ export function startPreflight(deps: PreflightDeps, input: PreflightInput, onRes
             destinationLabel: input.destinationLabel, probeFrom: input.sourceTarget ?? LOCAL, destinationTarget: input.destinationTarget ?? null }) },
         { id: "cpu", title: _("CPU compatibility"), timeoutMs: 45_000, run: withDef("cpu", "CPU compatibility", d => cpu(run, input, d)) },
         { id: "storage", title: _("Storage"), timeoutMs: 60_000, run: withDef("storage", "Storage", d => storage(run, input, d, pathExists(deps.runner, input.destinationTarget))) },
+        { id: "firmware", title: _("UEFI and TPM state"), timeoutMs: 60_000, run: withDef("firmware", "UEFI and TPM state", d => firmware(run, input, d, pathExists(deps.runner, input.destinationTarget))) },
         { id: "devices", title: _("Devices"), timeoutMs: 45_000, run: withDef("devices", "Devices", d => devices(d)) },
         { id: "numa", title: _("NUMA pinning"), timeoutMs: 45_000, run: withDef("numa", "NUMA pinning", d => numa(destCapabilities, input, d)) },
         { id: "machine", title: _("Machine type"), timeoutMs: 45_000, run: withDef("machine", "Machine type", d => machineType(destCapabilities, input, d)) },
         { id: "networks", title: _("Networks"), timeoutMs: 45_000, run: withDef("networks", "Networks", d => networks(run, input, d)) },
         { id: "host-versions", title: _("Host versions"), timeoutMs: 45_000, run: withDef("host-versions", "Host versions", d => hostVersions(deps.runner, input, d.machine)) },
         { id: "capacity", title: _("Destination capacity"), timeoutMs: 45_000, run: withDef("capacity", "Destination capacity", d => capacity(deps.runner, input, d)) },
-        ...(input.live ? [{ id: "dirtyrate", title: format(_("Dirty rate (measuring for $0 s)"), dirtySeconds), timeoutMs: dirtySeconds * 1000 + 45_000,
+        ...(input.live && input.measureDirtyRate !== false ? [{ id: "dirtyrate", title: format(_("Dirty rate (measuring for $0 s)"), dirtySeconds), timeoutMs: dirtySeconds * 1000 + 45_000,
             run: withDef("dirtyrate", "Dirty rate", d => dirtyRate(deps, input, d, abort.signal)) }] : []),
     ];
     const pending = new Map(specs.map(s => [s.id, s]));
@@ -168,6 +175,12 @@ async function cpu(run: (a: string[], i?: string) => Promise<string>, input: Pre
     if (d.cpuMode === "host-passthrough" || d.cpuMode === "maximum")
         return { id: "cpu", severity: "warning", title: format(_("The VM uses $0: it can only move between identical CPUs"), d.cpuMode), commands: [],
             fix: _("Use a CPU model both hosts support (a CPU baseline of the hosts), then restart the VM before migrating.") };
+    // a running host-model VM's live <cpu> is the expanded model (libvirt 9.0: mode='custom' with the
+    // model and features), compared below; only a VM that starts on the destination picks its host-model there
+    if (!d.cpuXml && d.cpuMode === "host-model" && input.live)
+        return { id: "cpu", severity: "warning", unchecked: true, commands: [], title: _("CPU compatibility: the running VM's definition names no expanded host-model CPU to compare"),
+            detail: _("libvirt expands a host-model CPU into a model and features when the VM starts; this live definition has none, so nothing tells whether the destination can run it."),
+            fix: _("Compare the VM's CPU (virsh dumpxml --migratable, the <cpu> element) with virsh hypervisor-cpu-compare on the destination before migrating.") };
     if (!d.cpuXml)
         return { id: "cpu", severity: "pass", title: d.cpuMode === "host-model" ? "host-model CPU: libvirt fixes the model when the VM starts" : "No specific CPU model: the hypervisor default", commands: [] };
     try {

@@ -74,17 +74,35 @@ async function checkDisk(run: Run, input: PreflightInput, disk: DiskDef, exists:
         fix: _("Choose \"Copy all disks\", or share the images (NFS at the same path) and define a storage pool for them.") };
 }
 
+/**
+ * Whether a host path is visible on the destination: "pool" (a storage pool lists it: `vol-info
+ * --vol PATH`), "file" (no pool lists it but the file is there), "absent", or "unasked" (no pool
+ * lists it and there is no way to ask the destination for the file). Throws what `vol-info` failed
+ * with unless it is libvirt's "no such volume": only that answer is a verdict.
+ */
+export async function pathOnDestination(run: Run, destinationUri: string, path: string, exists: ((path: string) => Promise<boolean>) | null): Promise<"pool" | "file" | "absent" | "unasked"> {
+    try {
+        await run(v.volInfo(destinationUri, path));
+        return "pool";
+    } catch (e) {
+        if (!NO_VOLUME.test(message(e))) throw e;
+    }
+    if (!exists) return "unasked";
+    return await exists(path).catch(() => false) ? "file" : "absent";
+}
+
 function pathDisk(run: Run, input: PreflightInput, disk: DiskDef, id: string, exists: ((path: string) => Promise<boolean>) | null): { argv: string[]; found: Promise<Finding> } {
     const argv = v.volInfo(input.destinationUri, disk.source!);
     const found = (async (): Promise<Finding> => {
+        let where: Awaited<ReturnType<typeof pathOnDestination>>;
         try {
-            await run(argv);
-            return { seen: true, copyable: true };
+            where = await pathOnDestination(run, input.destinationUri, disk.source!, exists);
         } catch (e) {
-            // only libvirt's "no such volume" is a verdict: a timeout taken for "not there" would copy a shared image onto itself
-            if (!NO_VOLUME.test(message(e))) return { seen: false, copyable: false, result: cannot(id, format(_("Storage $0"), disk.target ?? disk.source), e, [argv]) };
+            // a timeout taken for "not there" would copy a shared image onto itself
+            return { seen: false, copyable: false, result: cannot(id, format(_("Storage $0"), disk.target ?? disk.source), e, [argv]) };
         }
-        if (exists && await exists(disk.source!).catch(() => false)) {
+        if (where === "pool") return { seen: true, copyable: true };
+        if (where === "file") {
             const copying = input.options.storage !== "shared";
             // the file is there, only no pool lists it: libvirt can still open it
             if (!copying) return { seen: true, copyable: true, result: { id, ...(disk.target ? { disk: { target: disk.target, visible: true } } : {}), severity: "warning",
