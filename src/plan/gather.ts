@@ -14,7 +14,7 @@ import { defaultOptions, type MigrationOptions } from "../migration/options";
 import * as v from "../virsh/argv";
 import type { PlanHost, PlanVm } from "./placement";
 import type { CheckResult } from "../preflight/types";
-import { hostUuidOf, onePerMachine } from "../hosts/machine";
+import { machineOf, onePerMachine } from "../hosts/machine";
 import { _, format } from "../../pkg/lib/gettext";
 
 const LOCAL = { kind: "local" } as const;
@@ -39,7 +39,7 @@ export async function gather(runner: Runner, refs: HostRef[], sourceIds: string[
     const unreachable: Gathered["unreachable"] = [];
     // one entry per machine (by host UUID): this host listed again under its address would be
     // counted twice for capacity, and offered as a destination for its own VMs
-    const uuids = new Map(await Promise.all(refs.map(async h => [h.id, await hostUuidOf(runner, h.uri)] as const)));
+    const uuids = new Map(await Promise.all(refs.map(async h => [h.id, await machineOf(runner, h.uri)] as const)));
     refs = onePerMachine(refs, h => uuids.get(h.id), h => sourceIds.includes(h.id));
     const read = await Promise.all(refs.map(h => readHost(runner, h).then(x => x, e => { unreachable.push({ label: h.label, error: e instanceof Error ? e.message : String(e) }); return null })));
     const hosts = read.filter((x): x is PlanHost => x !== null);

@@ -6,7 +6,7 @@ import { HOSTS_CONFIG_PATH, parseHostsConfig, updateHostsConfig } from "../hosts
 import type { HostsConfig } from "../hosts/types";
 import { POLICY_PATH, readPolicy, writePolicy, type OvercommitPolicy } from "../preflight/policy";
 import { useServices } from "./services";
-import { hostUuidOf } from "../hosts/machine";
+import { machineOf } from "../hosts/machine";
 
 export interface Loaded<T> { data: T | null; error: unknown; loading: boolean; reload: () => void }
 
@@ -95,11 +95,11 @@ export function useAdmin(): boolean | null {
     return allowed;
 }
 
-/** The host UUID of each connection URI (null: could not be read; absent: still loading). */
+/** The machine (host UUID and name) of each connection URI (null: could not be read; absent: still loading). */
 export function useHostUuids(uris: readonly string[]): Record<string, string | null> {
     const { runner } = useServices();
     const unique = [...new Set(uris)].sort();
     const loaded = useLoader(`host-uuids\n${unique.join("\n")}`,
-        async () => Object.fromEntries(await Promise.all(unique.map(async u => [u, await hostUuidOf(runner, u)] as const))));
+        async () => Object.fromEntries(await Promise.all(unique.map(async u => [u, await machineOf(runner, u)] as const))));
     return loaded.data ?? {};
 }

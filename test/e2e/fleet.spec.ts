@@ -91,3 +91,49 @@ test("an IPv6 migration address: B → this host over [::1] (--migrateuri tcp://
     expect(stateOf("a", id)).toEqual({ running: true, persistent: true, autostart: false });
     expect(stateOf("b", id)).toBeNull();
 });
+
+test("copy only what the destination cannot see: a disk on storage both hosts see is an error to copy, and --migrate-disks names the other", async ({ page }) => {
+    // /srv is the same directory in every lab host's mount namespace (only libvirt's own directories are private)
+    const shared = "/srv/cm-e2e-shared", local = "/var/lib/libvirt/images/lab-e2e-copyonly-local.qcow2";
+    execFileSync("mkdir", ["-p", shared]);
+    execFileSync("qemu-img", ["create", "-q", "-f", "qcow2", `${shared}/lab-e2e-copyonly.qcow2`, "16M"]);
+    execFileSync("qemu-img", ["create", "-q", "-f", "qcow2", local, "16M"]);
+    // (the migration itself is not run: libvirt lets a disk it does not copy stay only on a cluster or
+    // network file system, and the lab has none: this machine kind cannot mount NFS)
+    const disk = (path: string, dev: string, cache = "") => `<disk type='file' device='disk'><driver name='qemu' type='qcow2'${cache}/><source file='${path}'/><target dev='${dev}' bus='virtio'/></disk>`;
+    const file = join(mkdtempSync(join(tmpdir(), "cm-e2e-")), "vm.xml");
+    writeFileSync(file, `<domain type='qemu'><name>lab-e2e-copyonly</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>
+        <os><type arch='x86_64' machine='pc'>hvm</type></os><devices>${disk(`${shared}/lab-e2e-copyonly.qcow2`, "vda", " cache='none'")}${disk(local, "vdb")}<serial type='pty'/></devices></domain>`);
+    try {
+        execFileSync("virsh", ["-c", labHost("a").uri, "define", "--file", file], { stdio: "pipe" });
+        execFileSync("virsh", ["-c", labHost("a").uri, "start", "--domain", "lab-e2e-copyonly"], { stdio: "pipe" });
+    } finally { rmSync(dirname(file), { recursive: true, force: true }) }
+    const id = domUuid(labHost("a").uri, "lab-e2e-copyonly");
+    try {
+        const dialog = await migrate(page, "localhost", "lab-e2e-copyonly", "127.0.0.2");
+        await dialog.getByLabel("Copy all disks").check();
+        await expect(dialog.locator('[data-check="storage:vda"]')).toHaveAttribute("data-severity", "error", { timeout: 60_000 });
+        await expect(dialog.locator('[data-check="storage:vda"]')).toContainText("is visible on 127.0.0.2");
+        await dialog.getByLabel("Copy only what 127.0.0.2 cannot see: vdb (--migrate-disks)").check();
+        await expect(command(dialog)).toContainText("--copy-storage-all --migrate-disks vdb");
+        await expect(dialog.locator('[data-check="storage:vda"]')).toHaveAttribute("data-severity", "pass", { timeout: 60_000 });
+        await expect(dialog.locator('[data-check="storage:vdb"]')).toContainText("will be copied");
+        expect(stateOf("a", id)).toEqual({ running: true, persistent: true, autostart: false });
+    } finally {
+        rmSync(shared, { recursive: true, force: true });
+        rmSync(local, { force: true });
+    }
+});
+
+test("a running host-model VM is checked with its live, expanded CPU on the destination", async ({ page }) => {
+    labGuest("a", "lab-e2e-hostmodel", "hostmodel");
+    const live = virsh(labHost("a").uri, "dumpxml", "--migratable", "--domain", domUuid(labHost("a").uri, "lab-e2e-hostmodel"));
+    const model = /<model[^>]*>([^<]+)<\/model>/.exec(live)?.[1];
+    expect(model, live).toBeTruthy();
+    const dialog = await migrate(page, "localhost", "lab-e2e-hostmodel", "127.0.0.2");
+    const cpu = dialog.locator('[data-check="cpu"]');
+    await expect(cpu).toHaveAttribute("data-severity", "pass", { timeout: 60_000 });
+    await expect(cpu).toContainText(`CPU model ${model} runs on 127.0.0.2`);
+    await cpu.getByRole("button", { name: "Details" }).click();
+    await expect(cpu).toContainText("hypervisor-cpu-compare");
+});

@@ -45,7 +45,7 @@ export function isPersistent(uri: string, domain: string): boolean | null {
 }
 
 /** (Re)creates a lab guest in a known state on one host, removing it from every lab host first. */
-export function labGuest(host: "a" | "b" | "c", name: string, kind: "tiny" | "disk" | "bigram" | "dirty" | "secure", start = true, dirtyMiBs?: number): void {
+export function labGuest(host: "a" | "b" | "c", name: string, kind: "tiny" | "disk" | "bigram" | "dirty" | "secure" | "hostmodel", start = true, dirtyMiBs?: number): void {
     execFileSync("bash", ["test/lab/lab.sh", "guest", host, name, kind, ...(start ? ["--start"] : []),
         ...(dirtyMiBs !== undefined ? ["--dirty-mb", String(dirtyMiBs)] : [])], { stdio: "inherit" });
 }

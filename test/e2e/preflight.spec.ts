@@ -97,13 +97,11 @@ test("check migration readiness of one VM against several hosts at once", async 
     await openPage(page);
     await page.getByRole("button", { name: "Check migration readiness of lab-e2e-pf-ready" }).click();
     const dialog = page.getByRole("dialog", { name: "Migration readiness of lab-e2e-pf-ready" });
-    for (const h of ["127.0.0.1", "127.0.0.2", "127.0.0.3"]) await expect(dialog.getByLabel(h)).toBeChecked();
+    for (const h of ["127.0.0.2", "127.0.0.3"]) await expect(dialog.getByLabel(h)).toBeChecked();
+    // 127.0.0.1 is this very machine (same host UUID and name): not a destination, so not offered
+    await expect(dialog.getByLabel("127.0.0.1")).toHaveCount(0);
     await dialog.getByRole("button", { name: "Check", exact: true }).click();
     const row = (h: string) => dialog.locator(`[data-readiness="${h}"]`);
-    await expect(row("127.0.0.1")).toHaveAttribute("data-severity", "error", { timeout: 60_000 });
-    await expect(row("127.0.0.1")).toContainText("Blocked");
-    await row("127.0.0.1").getByRole("button", { name: /checks/ }).click();
-    await expect(row("127.0.0.1").locator('li[data-severity="error"]').filter({ hasText: /same host UUID/ })).toBeVisible();
     for (const h of ["127.0.0.2", "127.0.0.3"]) {
         await expect(row(h)).toHaveAttribute("data-severity", /^(pass|info|warning)$/, { timeout: 60_000 });
         await expect(row(h)).toContainText(/Ready|Warnings/);

@@ -3,7 +3,9 @@
 #        dirty (Linux kernel + busybox initramfs dirtying N MiB/s of its RAM),
 #        secure (tiny + a VNC console password + an rbd disk with a ceph auth secret: what a real
 #        fleet's definitions hold; libvirt leaves the password out of dumpxml without
-#        --security-info. Shut-off use only: there is no ceph monitor to start it against).
+#        --security-info. Shut-off use only: there is no ceph monitor to start it against),
+#        hostmodel (tiny with <cpu mode='host-model'/>, the default of many tools: running, its live
+#        definition holds the expanded model the destination must run).
 
 images_dir() { if [ "$1" = a ]; then echo /var/lib/libvirt/images; else echo "$(host_root "$1")/var-lib-libvirt/images"; fi; }
 
@@ -70,6 +72,8 @@ guest_xml() { # guest_xml HOST NAME KIND DIRTY_MB
         dirty)
             dirty_boot
             domain_xml "$name" 256 "" "<kernel>$STATE/boot/vmlinuz</kernel><initrd>$STATE/boot/dirty-initrd.cpio.gz</initrd><cmdline>console=ttyS0 quiet dirty_mb=$rate</cmdline>" ;;
+        hostmodel)
+            domain_xml "$name" 64 "" | sed "s|<vcpu>1</vcpu>|<vcpu>1</vcpu><cpu mode='host-model'/>|" ;;
         secure)
             domain_xml "$name" 64 "<disk type='network' device='disk'><driver name='qemu' type='raw'/><source protocol='rbd' name='lab/$(xml_escape "$name")'><host name='127.0.0.9' port='6789'/></source><auth username='lab'><secret type='ceph' uuid='0a81f5b2-8403-7b23-c8d6-21ccc2f80d6f'/></auth><target dev='vdb' bus='virtio'/></disk>
     <graphics type='vnc' port='-1' autoport='yes' listen='127.0.0.1' passwd='s3cr3t!'/>" ;;

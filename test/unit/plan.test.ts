@@ -160,10 +160,11 @@ describe("gather: the checks that decide a move", () => {
         expect(planEvacuation("a", g3.hosts, g3.vms, policy).unmovable.map(u => u.vm)).toEqual(["web"]);
     });
     it("this host listed again under its address is one machine: not a second destination, not counted twice", async () => {
-        // "a" and "a-again" report the same host UUID (capabilities answers the URI's first letter)
+        // "a" and "a-again" report the same host UUID and name (capabilities and hostname answer the URI's first letter)
         const same = script(() => "Name: only-a\nActive:         yes\n");
         const runner: Runner = { run: async (t, argv, o) => argv[3] === "capabilities" ? `<capabilities><host><uuid>${argv[2]![0]}</uuid></host></capabilities>`
-            : same.run(t, argv[2] === "a-again" ? [...argv.slice(0, 2), "b", ...argv.slice(3)] : argv, o) };
+            : argv[3] === "hostname" ? `${argv[2]![0]}\n`
+                : same.run(t, argv[2] === "a-again" ? [...argv.slice(0, 2), "b", ...argv.slice(3)] : argv, o) };
         const three = [...refs, { id: "a-again", label: "127.0.0.1", uri: "a-again", target: null }];
         const g = await gather(runner, three, ["a"], policy, { copyStorage: false, includeShutOff: false });
         expect(g.hosts.map(h => h.id)).toEqual(["a", "b"]);
