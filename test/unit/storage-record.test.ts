@@ -33,15 +33,21 @@ function setup(readJob: (argv: readonly string[]) => string, sleep: (ms: number)
     return { runner, ctx, record, step, flowFiles, stored: async () => (await loadRecord(flowFiles))! };
 }
 
+/** A copy step started from the loaded record and held running (its job reads "running") until `release()`. */
+async function heldCopy() {
+    let release!: () => void;
+    const held = new Promise<void>(r => { release = r });
+    let reads = 0;
+    const a = setup(() => job(reads++ === 0 ? "running" : "status 0"), async () => { if (reads === 0) await held });
+    const copying = runRecordedStep(a.ctx, a.flowFiles, a.record, a.step("copy"), () => undefined);
+    for (let i = 0; i < 50 && (await a.stored()).steps["copy-0"]?.job === undefined; i++) await new Promise(r => setTimeout(r, 5));
+    return { a, release, copying };
+}
+
 describe("the NFS flow's record: merged as read, never overwritten by stale work", () => {
     it("a copy that ends in a closed dialog keeps the /etc/exports line another dialog recorded meanwhile (Undo still removes it)", async () => {
-        let release!: () => void;
-        const held = new Promise<void>(r => { release = r });
-        let reads = 0;
-        const a = setup(() => job(reads++ === 0 ? "running" : "status 0"), async () => { if (reads === 0) await held });
         // dialog A starts the copy from the record it loaded, and is closed while the copy runs
-        const copying = runRecordedStep(a.ctx, a.flowFiles, a.record, a.step("copy"), () => undefined);
-        for (let i = 0; i < 50 && (await a.stored()).steps["copy-0"]?.job === undefined; i++) await new Promise(r => setTimeout(r, 5));
+        const { a, release, copying } = await heldCopy();
         // dialog B, opened later, exports the directory
         const seenByB = await a.stored();
         expect(seenByB.steps["copy-0"]).toMatchObject({ status: "running", job: "/run/test/copy-0-new" });
@@ -82,12 +88,7 @@ describe("the NFS flow's record: merged as read, never overwritten by stale work
         expect(a.runner.ran(/^setsid /)[0]!.argv).toContain("/run/test/copy-0-new");
     });
     it("work on a flow that was started over is not merged into the new one; a flow is replaced only from the one shown", async () => {
-        let release!: () => void;
-        const held = new Promise<void>(r => { release = r });
-        let reads = 0;
-        const a = setup(() => job(reads++ === 0 ? "running" : "status 0"), async () => { if (reads === 0) await held });
-        const copying = runRecordedStep(a.ctx, a.flowFiles, a.record, a.step("copy"), () => undefined);
-        for (let i = 0; i < 50 && (await a.stored()).steps["copy-0"]?.job === undefined; i++) await new Promise(r => setTimeout(r, 5));
+        const { a, release, copying } = await heldCopy();
         const other = newRecord(inputs({ exportDir: "/srv/other" }), [], "flow-2");
         // a dialog that shows no flow cannot replace the one in the file
         await expect(replaceRecord(a.flowFiles, null, other)).rejects.toThrow(/Another shared-storage flow/);
