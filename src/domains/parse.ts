@@ -4,11 +4,6 @@ import { attr, kid, kids, text } from "./xml";
 import { DOMAIN_STATES, type Domain, type DomainState, type DomainUuid, type HostIdentity } from "./types";
 import { parseDomainUuid } from "../virsh/argv";
 
-/** `virsh list --name`: one name per line. Names may contain anything but a newline is ambiguous; trailing blank line dropped. */
-export function parseNames(out: string): string[] {
-    return out.split("\n").filter(l => l !== "");
-}
-
 /** `virsh list --uuid`: one UUID per line. */
 export function parseUuidList(out: string): Set<DomainUuid> {
     const result = new Set<DomainUuid>();

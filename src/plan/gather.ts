@@ -37,10 +37,10 @@ const NOT_BLOCKING = new Set(["capacity", "capacity-cpu", "dirtyrate"]);
 export async function gather(runner: Runner, refs: HostRef[], sourceIds: string[], policy: OvercommitPolicy,
     o: { copyStorage: boolean; includeShutOff: boolean; onProgress?: (done: number, total: number) => void }): Promise<Gathered> {
     const unreachable: Gathered["unreachable"] = [];
-    // one entry per machine (by host UUID): this host listed again under its address would be
+    // one entry per machine (host UUID and name): this host listed again under its address would be
     // counted twice for capacity, and offered as a destination for its own VMs
-    const uuids = new Map(await Promise.all(refs.map(async h => [h.id, await machineOf(runner, h.uri)] as const)));
-    refs = onePerMachine(refs, h => uuids.get(h.id), h => sourceIds.includes(h.id));
+    const machines = new Map(await Promise.all(refs.map(async h => [h.id, await machineOf(runner, h.uri)] as const)));
+    refs = onePerMachine(refs, h => machines.get(h.id), h => sourceIds.includes(h.id));
     const read = await Promise.all(refs.map(h => readHost(runner, h).then(x => x, e => { unreachable.push({ label: h.label, error: e instanceof Error ? e.message : String(e) }); return null })));
     const hosts = read.filter((x): x is PlanHost => x !== null);
     const vms: PlanVm[] = [];

@@ -13,9 +13,7 @@ import { CommandLine } from "./CommandLine";
 import { Preflight } from "./Preflight";
 import { migrateGate, type PreflightProgress } from "../preflight/gate";
 import { loadDisks } from "../domains/disks";
-import { useHostUuids, useLoader, usePolicy } from "./hooks";
-import { otherMachines } from "../hosts/machine";
-import { hostUri } from "../hosts/uri";
+import { useDestinations, useLoader, usePolicy } from "./hooks";
 import { DEFAULT_DIRTYRATE_SECONDS } from "../preflight/checks";
 import { diskVisibility } from "../preflight/storage";
 import { commandsBeforeStart } from "../migration/autostart";
@@ -42,8 +40,7 @@ export function MigrateDialog({ domain, sourceUri, sourceLabel, hosts, onClose, 
     const { runner } = useServices();
     const { covered } = useTools();
     // the same machine is decided by host UUID, not by how its URI reads (this host is often also a known host)
-    const uuids = useHostUuids([sourceUri, ...hosts.map(h => hostUri(h))]);
-    const candidates = otherMachines(hosts.filter(h => hostUri(h) !== sourceUri), h => uuids[hostUri(h)], uuids[sourceUri]);
+    const candidates = useDestinations(sourceUri, hosts);
     const [picked, setChoice] = useState<string | null>(null);
     const choice = picked === OTHER || candidates.some(h => h.id === picked) ? picked! : candidates[0]?.id ?? OTHER;
     const [typed, setTyped] = useState("");

@@ -9,8 +9,7 @@ import { runPreflight } from "../preflight/checks";
 import { worst, type CheckResult, type Severity } from "../preflight/types";
 import { isActive } from "../domains/types";
 import { useServices } from "./services";
-import { useHostUuids, usePolicy } from "./hooks";
-import { otherMachines } from "../hosts/machine";
+import { useDestinations, usePolicy } from "./hooks";
 import { _, format } from "../../pkg/lib/gettext";
 
 const LABEL: Record<Severity, [string, "green" | "blue" | "orange" | "red"]> = {
@@ -21,8 +20,7 @@ const LABEL: Record<Severity, [string, "green" | "blue" | "orange" | "red"]> = {
 export function ReadinessDialog({ domain, sourceUri, hosts, onClose }: { domain: Domain; sourceUri: string; hosts: KnownHost[]; onClose(): void }) {
     const { runner } = useServices();
     // not the source's own machine, by host UUID (this host is often a known host too)
-    const uuids = useHostUuids([sourceUri, ...hosts.map(h => hostUri(h))]);
-    const candidates = otherMachines(hosts.filter(h => hostUri(h) !== sourceUri), h => uuids[hostUri(h)], uuids[sourceUri]);
+    const candidates = useDestinations(sourceUri, hosts);
     const [chosen, setChosen] = useState<Set<string>>(new Set(candidates.map(h => h.id)));
     const [results, setResults] = useState<Record<string, CheckResult[] | "running">>({});
     const policy = usePolicy();

@@ -3,10 +3,11 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { loadDomains, loadIdentity } from "../domains/load";
 import type { Domain, HostIdentity } from "../domains/types";
 import { HOSTS_CONFIG_PATH, parseHostsConfig, updateHostsConfig } from "../hosts/config";
-import type { HostsConfig } from "../hosts/types";
+import type { HostsConfig, KnownHost } from "../hosts/types";
 import { POLICY_PATH, readPolicy, writePolicy, type OvercommitPolicy } from "../preflight/policy";
 import { useServices } from "./services";
-import { machineOf } from "../hosts/machine";
+import { machineOf, otherMachines } from "../hosts/machine";
+import { hostUri } from "../hosts/uri";
 
 export interface Loaded<T> { data: T | null; error: unknown; loading: boolean; reload: () => void }
 
@@ -95,11 +96,15 @@ export function useAdmin(): boolean | null {
     return allowed;
 }
 
-/** The machine (host UUID and name) of each connection URI (null: could not be read; absent: still loading). */
-export function useHostUuids(uris: readonly string[]): Record<string, string | null> {
+/**
+ * The known hosts a VM on `sourceUri` can move to: not the source's own machine (host UUID and
+ * name, read for each connection; while they load, only the source's own URI is left out).
+ */
+export function useDestinations(sourceUri: string, hosts: readonly KnownHost[]): KnownHost[] {
     const { runner } = useServices();
-    const unique = [...new Set(uris)].sort();
-    const loaded = useLoader(`host-uuids\n${unique.join("\n")}`,
-        async () => Object.fromEntries(await Promise.all(unique.map(async u => [u, await machineOf(runner, u)] as const))));
-    return loaded.data ?? {};
+    const uris = [...new Set([sourceUri, ...hosts.map(h => hostUri(h))])].sort();
+    const loaded = useLoader(`machines\n${uris.join("\n")}`,
+        async () => Object.fromEntries(await Promise.all(uris.map(async u => [u, await machineOf(runner, u)] as const))));
+    const machines: Record<string, string | null> = loaded.data ?? {};
+    return otherMachines(hosts.filter(h => hostUri(h) !== sourceUri), h => machines[hostUri(h)], machines[sourceUri]);
 }

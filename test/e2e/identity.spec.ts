@@ -67,33 +67,34 @@ async function migrateRow(page: import("@playwright/test").Page, name: string) {
     await expect(result(page, name)).toHaveAttribute("data-outcome", "completed", { timeout: 90_000 });
 }
 
-test("a VM named after another running VM's ID migrates itself, not the VM with that ID", async ({ page }) => {
+/**
+ * On A, the running VM DB and a running impostor whose name `nameFor` derives from DB (its ID, its
+ * UUID). A name-based command would reach DB; migrating the impostor from the page moves exactly it.
+ */
+async function impostorMigratesItself(page: import("@playwright/test").Page, nameFor: (db: string) => string) {
     labGuest("a", DB, "tiny");
     const db = domUuid(labHost("a").uri, DB);
     made.push(db);
-    const id = virsh(labHost("a").uri, "domid", "--domain", db).trim();
-    expect(id).toMatch(/^\d+$/);
-    const numbered = randomUUID();
-    defineTiny(id, numbered);
-    // what a name-based command would do: virsh takes the ID
-    expect(virsh(labHost("a").uri, "domname", "--domain", id).trim()).toBe(DB);
+    const name = nameFor(db);
+    const impostor = randomUUID();
+    defineTiny(name, impostor);
+    // what a name-based command would do: virsh takes the ID or the UUID first
+    expect(virsh(labHost("a").uri, "domname", "--domain", name).trim()).toBe(DB);
 
-    await migrateRow(page, id);
-    expect(whereIs(numbered)).toEqual({ b: "running" });
-    expect(nameOn("b", numbered)).toBe(id);
+    await migrateRow(page, name);
+    expect(whereIs(impostor)).toEqual({ b: "running" });
+    expect(nameOn("b", impostor)).toBe(name);
     expect(whereIs(db)).toEqual({ a: "running" });
+}
+
+test("a VM named after another running VM's ID migrates itself, not the VM with that ID", async ({ page }) => {
+    await impostorMigratesItself(page, db => {
+        const id = virsh(labHost("a").uri, "domid", "--domain", db).trim();
+        expect(id).toMatch(/^\d+$/);
+        return id;
+    });
 });
 
 test("a VM named like another VM's UUID migrates itself, not that VM", async ({ page }) => {
-    labGuest("a", DB, "tiny");
-    const db = domUuid(labHost("a").uri, DB);
-    made.push(db);
-    const impostor = randomUUID();
-    defineTiny(db, impostor);
-    expect(virsh(labHost("a").uri, "domname", "--domain", db).trim()).toBe(DB);
-
-    await migrateRow(page, db);
-    expect(whereIs(impostor)).toEqual({ b: "running" });
-    expect(nameOn("b", impostor)).toBe(db);
-    expect(whereIs(db)).toEqual({ a: "running" });
+    await impostorMigratesItself(page, db => db);
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { HOSTILE } from "./hostile";
-import { domainsFrom, parseCapabilities, parseDomstats, parseNames, parseUuidList, parseUuidNames, parseVersion } from "../../src/domains/parse";
+import { domainsFrom, parseCapabilities, parseDomstats, parseUuidList, parseUuidNames, parseVersion } from "../../src/domains/parse";
 import { loadDomains, loadDomainsArgvs } from "../../src/domains/load";
 import type { Runner } from "../../pkg/lib/runner";
 import { uuidOf } from "./refs";
@@ -53,7 +53,6 @@ describe("domain parsing", () => {
         // defined between the two calls: not in the UUID list yet, left out until the next load
         expect(domainsFrom(stats("new"), [], new Set(), new Set())).toEqual([]);
     });
-    it("list --name", () => expect(parseNames("a\n-b\n\n")).toEqual(["a", "-b"]));
     it("version", () => {
         expect(parseVersion("Compiled against library: libvirt 9.0.0\nUsing library: libvirt 9.0.0\nUsing API: QEMU 9.0.0\nRunning hypervisor: QEMU 7.2.22\n"))
             .toEqual({ libvirtVersion: "9.0.0", hypervisor: "QEMU 7.2.22" });
