@@ -18,14 +18,30 @@ export default tseslint.config(
     {
         files: ["**/*.{ts,tsx,mjs}"],
         rules: {
-            "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" }],
+            "@typescript-eslint/no-unused-vars": [
+                "error",
+                { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" },
+            ],
             "@typescript-eslint/no-explicit-any": "error",
             "no-control-regex": "off", // control characters are what the validators look for
         },
     },
     {
         files: ["scripts/**/*.mjs", "bench/**/*.mjs", "*.mjs"],
-        languageOptions: { globals: { process: "readonly", console: "readonly", URL: "readonly", setTimeout: "readonly", clearTimeout: "readonly",
-            setInterval: "readonly", clearInterval: "readonly", performance: "readonly", WebSocket: "readonly", fetch: "readonly", Buffer: "readonly" } },
+        languageOptions: {
+            globals: {
+                process: "readonly",
+                console: "readonly",
+                URL: "readonly",
+                setTimeout: "readonly",
+                clearTimeout: "readonly",
+                setInterval: "readonly",
+                clearInterval: "readonly",
+                performance: "readonly",
+                WebSocket: "readonly",
+                fetch: "readonly",
+                Buffer: "readonly",
+            },
+        },
     },
 );

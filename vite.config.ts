@@ -15,12 +15,17 @@ function slimPatternFly(): Plugin {
         name: "slim-patternfly-css",
         apply: "build",
         generateBundle(_options, bundle) {
-            const css: Record<string, string> = {}, js: string[] = [];
+            const css: Record<string, string> = {},
+                js: string[] = [];
             for (const [name, item] of Object.entries(bundle)) {
                 if (item.type === "chunk") js.push(item.code);
-                else if (name.endsWith(".css")) css[name] = typeof item.source === "string" ? item.source : new TextDecoder().decode(item.source);
+                else if (name.endsWith(".css"))
+                    css[name] = typeof item.source === "string" ? item.source : new TextDecoder().decode(item.source);
             }
-            const slim = (slimCss as (css: Record<string, string>, js: string[]) => { css: Record<string, string> })(css, js).css;
+            const slim = (slimCss as (css: Record<string, string>, js: string[]) => { css: Record<string, string> })(
+                css,
+                js,
+            ).css;
             for (const name of Object.keys(css)) {
                 const item = bundle[name];
                 if (item && item.type === "asset") item.source = slim[name]!;
@@ -35,15 +40,18 @@ function cockpitPackage(): Plugin {
     return {
         name: "cockpit-package",
         apply: "build",
-        configResolved(config) { outDir = config.build.outDir; },
+        configResolved(config) {
+            outDir = config.build.outDir;
+        },
         closeBundle() {
             copyFileSync("manifest.json", join(outDir, "manifest.json"));
             // po/LANG.po → po.LANG.js: Cockpit serves it as the package's po.js for the user's language
             (buildTranslations as (dir: string) => string[])(outDir);
-            const walk = (dir: string): string[] => readdirSync(dir).flatMap(name => {
-                const p = join(dir, name);
-                return statSync(p).isDirectory() ? walk(p) : [p];
-            });
+            const walk = (dir: string): string[] =>
+                readdirSync(dir).flatMap((name) => {
+                    const p = join(dir, name);
+                    return statSync(p).isDirectory() ? walk(p) : [p];
+                });
             for (const file of walk(outDir)) {
                 if (!/\.(js|css|html|svg|json|map)$/.test(file) || file.endsWith("manifest.json")) continue;
                 writeFileSync(file + ".gz", gzipSync(readFileSync(file), { level: 9 }));

@@ -8,10 +8,10 @@ import { gzipSync } from "node:zlib";
 import { ROOT } from "../scripts/setup.mjs";
 
 export const THEIRS_DIR = "/usr/share/cockpit/machines";
-const isCode = name => /\.(js|css)$/.test(name) && !/^po\./.test(name);
+const isCode = (name) => /\.(js|css)$/.test(name) && !/^po\./.test(name);
 
 function walk(dir) {
-    return readdirSync(dir).flatMap(name => {
+    return readdirSync(dir).flatMap((name) => {
         const p = join(dir, name);
         return statSync(p).isDirectory() ? walk(p) : [p];
     });
@@ -20,19 +20,22 @@ function walk(dir) {
 /** { js, css, files: [{ file, gz }] } of our dist/: every JS and CSS file, gzipped at level 9. */
 export function oursBytes(dist = join(ROOT, "dist")) {
     if (!existsSync(join(dist, "index.html"))) throw new Error(`${dist} has no build: run npm run build first`);
-    const files = walk(dist).filter(p => isCode(p.split("/").at(-1)))
-        .map(file => ({ file: file.slice(dist.length + 1), gz: gzipSync(readFileSync(file), { level: 9 }).length }));
-    if (!files.some(f => f.file.endsWith(".js")) || !files.some(f => f.file.endsWith(".css"))) throw new Error(`${dist} has no JS or no CSS`);
-    const sum = ext => files.filter(f => f.file.endsWith(ext)).reduce((a, f) => a + f.gz, 0);
+    const files = walk(dist)
+        .filter((p) => isCode(p.split("/").at(-1)))
+        .map((file) => ({ file: file.slice(dist.length + 1), gz: gzipSync(readFileSync(file), { level: 9 }).length }));
+    if (!files.some((f) => f.file.endsWith(".js")) || !files.some((f) => f.file.endsWith(".css")))
+        throw new Error(`${dist} has no JS or no CSS`);
+    const sum = (ext) => files.filter((f) => f.file.endsWith(ext)).reduce((a, f) => a + f.gz, 0);
     return { js: sum(".js"), css: sum(".css"), files };
 }
 
 /** The same for the installed cockpit-machines: its shipped .js.gz and .css.gz files. */
 export function theirsBytes(dir = THEIRS_DIR) {
     if (!existsSync(dir)) throw new Error(`${dir} is missing: apt-get install cockpit-machines`);
-    const files = readdirSync(dir).filter(n => n.endsWith(".gz") && isCode(n.slice(0, -3)))
-        .map(n => ({ file: n, gz: statSync(join(dir, n)).size }));
-    const sum = ext => files.filter(f => f.file.endsWith(`${ext}.gz`)).reduce((a, f) => a + f.gz, 0);
+    const files = readdirSync(dir)
+        .filter((n) => n.endsWith(".gz") && isCode(n.slice(0, -3)))
+        .map((n) => ({ file: n, gz: statSync(join(dir, n)).size }));
+    const sum = (ext) => files.filter((f) => f.file.endsWith(`${ext}.gz`)).reduce((a, f) => a + f.gz, 0);
     return { js: sum(".js"), css: sum(".css"), files };
 }
 
@@ -46,7 +49,7 @@ export function theirsBytes(dir = THEIRS_DIR) {
 export function firstScreen(dist = join(ROOT, "dist")) {
     const html = readFileSync(join(dist, "index.html"), "utf8");
     const seen = new Set();
-    const queue = [...html.matchAll(/(?:src|href)="\.\/([^"]+\.(?:js|css))"/g)].map(m => m[1]);
+    const queue = [...html.matchAll(/(?:src|href)="\.\/([^"]+\.(?:js|css))"/g)].map((m) => m[1]);
     const entry = html.match(/<script type="module"[^>]*src="\.\/([^"]+\.js)"/)?.[1];
     while (queue.length) {
         const file = queue.shift();
@@ -65,12 +68,16 @@ export function firstScreen(dist = join(ROOT, "dist")) {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-    const ours = oursBytes(), theirs = theirsBytes();
+    const ours = oursBytes(),
+        theirs = theirsBytes();
     for (const f of ours.files) console.log(`  ours ${f.file}: ${f.gz} B gz`);
     for (const f of theirs.files) console.log(`  theirs ${f.file}: ${f.gz} B gz`);
-    const line = (metric, o, t) => console.log(`${metric}: ours ${o} B, theirs ${t} B, ratio ${(o / t).toFixed(3)} (bytes are deterministic: min/median/max = the value)`);
+    const line = (metric, o, t) =>
+        console.log(
+            `${metric}: ours ${o} B, theirs ${t} B, ratio ${(o / t).toFixed(3)} (bytes are deterministic: min/median/max = the value)`,
+        );
     const firstFiles = firstScreen();
-    const first = ours.files.filter(f => firstFiles.has(f.file)).reduce((a, f) => a + f.gz, 0);
+    const first = ours.files.filter((f) => firstFiles.has(f.file)).reduce((a, f) => a + f.gz, 0);
     line("bundle JS gz", ours.js, theirs.js);
     line("bundle CSS gz", ours.css, theirs.css);
     line("bundle JS+CSS gz (goal ratio <= 0.25)", ours.js + ours.css, theirs.js + theirs.css);

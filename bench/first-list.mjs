@@ -9,7 +9,9 @@ import { compareFirstRow, launchBrowser, startCockpitWs, startSystemBus, summary
 const REPS = Number(process.argv[2] ?? 7);
 const PORT = 9190;
 
-const guests = execFileSync("virsh", ["-c", "qemu:///system", "list", "--all", "--name"], { encoding: "utf8" }).split("\n").filter(Boolean);
+const guests = execFileSync("virsh", ["-c", "qemu:///system", "list", "--all", "--name"], { encoding: "utf8" })
+    .split("\n")
+    .filter(Boolean);
 console.log(`first VM list: ${guests.length} guests on qemu:///system, ${REPS} runs each`);
 const bus = await startSystemBus();
 const ws = await startCockpitWs(PORT, bus.address);

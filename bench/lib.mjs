@@ -17,7 +17,7 @@ export const THEIRS_PATH = "/cockpit/@localhost/machines/index.html";
 export const THEIRS_ROW = 'tr[data-row-id^="vm-"]';
 export const OURS_ROW = "tr[data-domain]";
 
-export const sleep = ms => new Promise(r => setTimeout(r, ms));
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 export function stats(values) {
     const s = [...values].sort((x, y) => x - y);
@@ -30,10 +30,11 @@ export function stats(values) {
 export function summary(metric, ours, theirs, { unit = "ms", digits = 0, theirsLabel = "theirs" } = {}) {
     const o = Array.isArray(ours) ? stats(ours) : { min: ours, median: ours, max: ours, n: 1 };
     const t = Array.isArray(theirs) ? stats(theirs) : { min: theirs, median: theirs, max: theirs, n: 1 };
-    const f = v => `${v.toFixed(digits)}${unit ? ` ${unit}` : ""}`;
-    const mmm = v => `${v.min.toFixed(digits)}/${v.median.toFixed(digits)}/${v.max.toFixed(digits)}`;
-    const line = `${metric}: ours ${f(o.median)}, ${theirsLabel} ${f(t.median)}, ratio ${(o.median / t.median).toFixed(3)}`
-        + ` (min/median/max ours ${mmm(o)}, ${theirsLabel} ${mmm(t)}; n=${o.n}/${t.n})`;
+    const f = (v) => `${v.toFixed(digits)}${unit ? ` ${unit}` : ""}`;
+    const mmm = (v) => `${v.min.toFixed(digits)}/${v.median.toFixed(digits)}/${v.max.toFixed(digits)}`;
+    const line =
+        `${metric}: ours ${f(o.median)}, ${theirsLabel} ${f(t.median)}, ratio ${(o.median / t.median).toFixed(3)}` +
+        ` (min/median/max ours ${mmm(o)}, ${theirsLabel} ${mmm(t)}; n=${o.n}/${t.n})`;
     console.log(line);
     return line;
 }
@@ -41,20 +42,34 @@ export function summary(metric, ours, theirs, { unit = "ms", digits = 0, theirsL
 export function launchBrowser() {
     return chromium.launch({
         executablePath: "/usr/bin/chromium",
-        args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        args: [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
     });
 }
 
 function socketAnswers(path) {
-    return new Promise(res => {
-        const s = net.connect(path, () => { s.destroy(); res(true) });
+    return new Promise((res) => {
+        const s = net.connect(path, () => {
+            s.destroy();
+            res(true);
+        });
         s.on("error", () => res(false));
     });
 }
 
 function portAnswers(port) {
-    return new Promise(res => {
-        const s = net.connect(port, "127.0.0.1", () => { s.destroy(); res(true) });
+    return new Promise((res) => {
+        const s = net.connect(port, "127.0.0.1", () => {
+            s.destroy();
+            res(true);
+        });
         s.on("error", () => res(false));
     });
 }
@@ -64,7 +79,7 @@ async function waitFor(check, what, ms = 10_000) {
     throw new Error(`${what} did not come up within ${ms} ms`);
 }
 
-const busConfig = socket => `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+const busConfig = (socket) => `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
 <busconfig>
   <!-- a private bus of the benchmark: system-bus type and the daemon's default limits, open policy -->
@@ -83,32 +98,51 @@ const busConfig = socket => `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-B
 /** cockpit-bridge starts a session bus (`dbus-daemon --session`) that outlives it: end those the
  *  bridges of this bench started, known by our private bus address in their environment. */
 function reapSessionBuses(marker) {
-    for (const pid of readdirSync("/proc").filter(d => /^\d+$/.test(d))) {
+    for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
         try {
             if (readFileSync(`/proc/${pid}/comm`, "utf8").trim() !== "dbus-daemon") continue;
             if (readFileSync(`/proc/${pid}/environ`, "utf8").includes(marker)) process.kill(Number(pid), "SIGTERM");
-        } catch { /* gone */ }
+        } catch {
+            /* gone */
+        }
     }
 }
 
 /** Daemons a bench started and has not stopped yet: stopped when the process exits, also after an error. */
 const started = new Set();
-process.on("exit", () => { for (const stop of started) { try { stop() } catch { /* already gone */ } } });
+process.on("exit", () => {
+    for (const stop of started) {
+        try {
+            stop();
+        } catch {
+            /* already gone */
+        }
+    }
+});
 function track(stop) {
-    const once = () => { if (started.delete(once)) stop() };
+    const once = () => {
+        if (started.delete(once)) stop();
+    };
     started.add(once);
     return once;
 }
 
 /** A private system bus (own config and socket) with `libvirt-dbus --system` on it; stop() ends both. */
 export async function startSystemBus() {
-    if (!existsSync("/usr/sbin/libvirt-dbus")) throw new Error("libvirt-dbus is not installed (npm run bench installs the bench packages: cockpit-machines libvirt-dbus)");
+    if (!existsSync("/usr/sbin/libvirt-dbus"))
+        throw new Error(
+            "libvirt-dbus is not installed (npm run bench installs the bench packages: cockpit-machines libvirt-dbus)",
+        );
     const dir = mkdtempSync(join(tmpdir(), "cockpit-migrate-bench-bus-"));
     const config = join(dir, "bus.conf");
     const socket = join(dir, "system_bus_socket");
     writeFileSync(config, busConfig(socket));
     const address = `unix:path=${socket}`;
-    const daemon = spawn("dbus-daemon", ["--nofork", "--nopidfile", `--config-file=${config}`, `--address=${address}`], { stdio: "ignore" });
+    const daemon = spawn(
+        "dbus-daemon",
+        ["--nofork", "--nopidfile", `--config-file=${config}`, `--address=${address}`],
+        { stdio: "ignore" },
+    );
     let libvirtDbus = null;
     const stop = track(() => {
         libvirtDbus?.kill("SIGTERM");
@@ -135,9 +169,16 @@ export async function startCockpitWs(port, busAddress) {
     if (busAddress) env.DBUS_SYSTEM_BUS_ADDRESS = busAddress;
     if (await portAnswers(port)) throw new Error(`port ${port} is in use`);
     if (typeof WebSocket === "undefined") throw new Error("run the benchmarks with node --experimental-websocket");
-    const ws = spawn(COCKPIT_WS, ["--no-tls", "--local-session=cockpit-bridge", "--port", String(port), "--address", "127.0.0.1"], { env, stdio: "ignore" });
+    const ws = spawn(
+        COCKPIT_WS,
+        ["--no-tls", "--local-session=cockpit-bridge", "--port", String(port), "--address", "127.0.0.1"],
+        { env, stdio: "ignore" },
+    );
     let hold = null;
-    const stop = track(() => { hold?.close(); ws.kill("SIGTERM") });
+    const stop = track(() => {
+        hold?.close();
+        ws.kill("SIGTERM");
+    });
     try {
         await waitFor(() => portAnswers(port), "cockpit-ws");
         hold = holdSession(port);
@@ -151,31 +192,45 @@ export async function startCockpitWs(port, busAddress) {
 /** cockpit-ws ends its bridge ~15 s after the last WebSocket: one idle Cockpit WebSocket held open. */
 function holdSession(port) {
     if (typeof WebSocket === "undefined") throw new Error("run the benchmarks with node --experimental-websocket");
-    let closed = false, socket;
+    let closed = false,
+        socket;
     const connect = () => {
-        socket = new WebSocket(`ws://127.0.0.1:${port}/cockpit/socket`, { protocols: ["cockpit1"], headers: { Origin: `http://127.0.0.1:${port}` } });
+        socket = new WebSocket(`ws://127.0.0.1:${port}/cockpit/socket`, {
+            protocols: ["cockpit1"],
+            headers: { Origin: `http://127.0.0.1:${port}` },
+        });
         socket.onopen = () => socket.send('\n{ "command": "init", "version": 1 }');
-        socket.onmessage = e => { if (String(e.data).includes('"ping"')) socket.send('\n{ "command": "pong" }') };
-        socket.onclose = () => { if (!closed) setTimeout(connect, 500) };
+        socket.onmessage = (e) => {
+            if (String(e.data).includes('"ping"')) socket.send('\n{ "command": "pong" }');
+        };
+        socket.onclose = () => {
+            if (!closed) setTimeout(connect, 500);
+        };
         socket.onerror = () => {};
     };
     connect();
-    return { close() { closed = true; socket?.close() } };
+    return {
+        close() {
+            closed = true;
+            socket?.close();
+        },
+    };
 }
-
 
 const BUSY = new Set(["libvirtd", "libvirt-dbus", "cockpit-bridge", "cockpit-ws", "dbus-daemon", "virsh"]);
 /** CPU ticks used so far by the processes a VM list makes busy (all libvirtd, libvirt-dbus, bridge, …). */
 function busyTicks() {
     let ticks = 0;
-    for (const pid of readdirSync("/proc").filter(d => /^\d+$/.test(d))) {
+    for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
         try {
             const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
             const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
             if (!BUSY.has(comm)) continue;
             const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
             ticks += Number(f[11]) + Number(f[12]);
-        } catch { /* gone */ }
+        } catch {
+            /* gone */
+        }
     }
     return ticks;
 }
@@ -196,7 +251,17 @@ export async function settle(maxMs = 90_000) {
 /** A fresh profile that once clicked cockpit-machines' "Ignore" on "Hardware virtualization is
  *  disabled" (TCG-only machine): otherwise that page never lists VMs here. */
 export function freshContext(browser, port) {
-    return browser.newContext({ storageState: { cookies: [], origins: [{ origin: `http://127.0.0.1:${port}`, localStorage: [{ name: "virtualization-disabled-ignored", value: "true" }] }] } });
+    return browser.newContext({
+        storageState: {
+            cookies: [],
+            origins: [
+                {
+                    origin: `http://127.0.0.1:${port}`,
+                    localStorage: [{ name: "virtualization-disabled-ignored", value: "true" }],
+                },
+            ],
+        },
+    });
 }
 
 /* global document, window, requestAnimationFrame, MutationObserver -- the next two functions run in the page */
@@ -206,10 +271,14 @@ function markFirstRow(selector) {
     const check = () => {
         const el = document.querySelector(selector);
         if (!el || el.getClientRects().length === 0) return false;
-        requestAnimationFrame(() => { window.__firstRowAt ??= performance.now() });
+        requestAnimationFrame(() => {
+            window.__firstRowAt ??= performance.now();
+        });
         return true;
     };
-    const observer = new MutationObserver(() => { if (check()) observer.disconnect() });
+    const observer = new MutationObserver(() => {
+        if (check()) observer.disconnect();
+    });
     observer.observe(document, { subtree: true, childList: true, attributes: true });
 }
 
@@ -233,10 +302,17 @@ export async function compareFirstRow(browser, port, reps, { timeoutMs = 120_000
             const outside = performance.now() - t0;
             // the page's own clock: navigation start → the frame in which the first row is visible.
             // Playwright's waitFor polls with growing pauses (up to 500 ms), so its time is only a cross-check.
-            const ms = await page.waitForFunction(() => window.__firstRowAt, null, { timeout: 10_000 }).then(h => h.jsonValue());
+            const ms = await page
+                .waitForFunction(() => window.__firstRowAt, null, { timeout: 10_000 })
+                .then((h) => h.jsonValue());
             const seen = inspect ? await inspect(page, name) : undefined;
-            if (count) { side.ms.push(ms); side.seen.push(seen) }
-            console.log(`  ${count ? "" : "warm-up "}${name}: ${ms.toFixed(0)} ms (seen by Playwright after ${outside.toFixed(0)} ms)${seen !== undefined ? ` (${seen})` : ""}`);
+            if (count) {
+                side.ms.push(ms);
+                side.seen.push(seen);
+            }
+            console.log(
+                `  ${count ? "" : "warm-up "}${name}: ${ms.toFixed(0)} ms (seen by Playwright after ${outside.toFixed(0)} ms)${seen !== undefined ? ` (${seen})` : ""}`,
+            );
         } finally {
             await context.close();
         }

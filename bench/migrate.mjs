@@ -13,13 +13,31 @@ const PORT = 9099;
 const GUEST = "lab-bench-big";
 const DEST = "qemu+ssh://root@127.0.0.2/system?no_tty=1";
 const HISTORY = "/var/lib/cockpit-migrate/history.json";
-const median = a => { const s = [...a].sort((x, y) => x - y); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2 };
+const median = (a) => {
+    const s = [...a].sort((x, y) => x - y);
+    return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
 const lab = (...a) => execFileSync("bash", ["test/lab/lab.sh", ...a], { stdio: "inherit" });
 
 function bare() {
     lab("guest", "a", GUEST, "bigram", "--start");
     const t0 = performance.now();
-    const r = spawnSync("virsh", ["-c", "qemu:///system", "migrate", "--live", "--persistent", "--undefinesource", "--domain", GUEST, "--desturi", DEST], { encoding: "utf8" });
+    const r = spawnSync(
+        "virsh",
+        [
+            "-c",
+            "qemu:///system",
+            "migrate",
+            "--live",
+            "--persistent",
+            "--undefinesource",
+            "--domain",
+            GUEST,
+            "--desturi",
+            DEST,
+        ],
+        { encoding: "utf8" },
+    );
     const ms = performance.now() - t0;
     if (r.status !== 0) throw new Error(r.stderr);
     return ms;
@@ -30,7 +48,10 @@ async function plugin(browser) {
     rmSync(HISTORY, { force: true });
     const page = await browser.newPage();
     await page.goto(`http://127.0.0.1:${PORT}/cockpit/@localhost/cockpit-migrate/index.html`);
-    await page.locator(`tr[data-domain="${GUEST}"]`).getByRole("button", { name: `Migrate ${GUEST}` }).click();
+    await page
+        .locator(`tr[data-domain="${GUEST}"]`)
+        .getByRole("button", { name: `Migrate ${GUEST}` })
+        .click();
     const dialog = page.getByRole("dialog", { name: `Migrate ${GUEST}` });
     await dialog.getByRole("combobox", { name: "Destination", exact: true }).selectOption("127.0.0.2");
     const t0 = performance.now();
@@ -50,15 +71,31 @@ async function plugin(browser) {
 
 labAddKnownHosts();
 const ws = startCockpitWs(PORT, { stdio: "ignore" });
-await new Promise(r => setTimeout(r, 1000));
-const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"] });
-const theirs = [], oursVisible = [], oursJob = [];
+await new Promise((r) => setTimeout(r, 1000));
+const browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+    ],
+});
+const theirs = [],
+    oursVisible = [],
+    oursJob = [];
 try {
     for (let i = 0; i < REPS; i++) {
         theirs.push(bare());
         const p = await plugin(browser);
-        oursVisible.push(p.visible); oursJob.push(p.job);
-        console.log(`rep ${i + 1}: virsh ${theirs.at(-1).toFixed(0)} ms, plugin job ${p.job.toFixed(0)} ms, plugin until result shown ${p.visible.toFixed(0)} ms`);
+        oursVisible.push(p.visible);
+        oursJob.push(p.job);
+        console.log(
+            `rep ${i + 1}: virsh ${theirs.at(-1).toFixed(0)} ms, plugin job ${p.job.toFixed(0)} ms, plugin until result shown ${p.visible.toFixed(0)} ms`,
+        );
     }
 } finally {
     await browser.close();
@@ -66,6 +103,9 @@ try {
     spawnSync("virsh", ["-c", "qemu+tcp://127.0.0.2/system", "destroy", "--domain", GUEST]);
     spawnSync("virsh", ["-c", "qemu+tcp://127.0.0.2/system", "undefine", "--domain", GUEST]);
 }
-const line = (metric, ours, base) => console.log(`${metric}: ours ${ours.toFixed(0)} ms, theirs (bare virsh migrate) ${base.toFixed(0)} ms, ratio ${(ours / base).toFixed(3)}`);
+const line = (metric, ours, base) =>
+    console.log(
+        `${metric}: ours ${ours.toFixed(0)} ms, theirs (bare virsh migrate) ${base.toFixed(0)} ms, ratio ${(ours / base).toFixed(3)}`,
+    );
 line("migration job wall time (median)", median(oursJob), median(theirs));
 line("click to verified result shown (median)", median(oursVisible), median(theirs));

@@ -19,12 +19,15 @@ const lab = (...a) => execFileSync("bash", ["test/lab/lab.sh", ...a], { stdio: [
 
 async function run(browser, rate, bandwidth) {
     lab("guest", "a", GUEST, "dirty", "--start", "--dirty-mb", String(rate));
-    await new Promise(r => setTimeout(r, 15_000)); // the guest boots and starts dirtying
+    await new Promise((r) => setTimeout(r, 15_000)); // the guest boots and starts dirtying
     rmSync(HISTORY, { force: true });
     const page = await browser.newPage();
     try {
         await page.goto(`http://127.0.0.1:${PORT}/cockpit/@localhost/cockpit-migrate/index.html`);
-        await page.locator(`tr[data-domain="${GUEST}"]`).getByRole("button", { name: `Migrate ${GUEST}` }).click();
+        await page
+            .locator(`tr[data-domain="${GUEST}"]`)
+            .getByRole("button", { name: `Migrate ${GUEST}` })
+            .click();
         const dialog = page.getByRole("dialog", { name: `Migrate ${GUEST}` });
         await dialog.getByRole("button", { name: "Advanced options" }).click();
         await dialog.getByLabel("Bandwidth limit (MiB/s)").fill(String(bandwidth));
@@ -35,7 +38,10 @@ async function run(browser, rate, bandwidth) {
         await check.waitFor({ timeout: 90_000 });
         const title = await check.innerText();
         const m = /Dirty rate (\d+) MiB\/s.*?about (\d+) s/.exec(title);
-        await dialog.getByRole("region", { name: "Pre-flight checks" }).and(page.locator('[aria-busy="false"]')).waitFor({ timeout: 90_000 });
+        await dialog
+            .getByRole("region", { name: "Pre-flight checks" })
+            .and(page.locator('[aria-busy="false"]'))
+            .waitFor({ timeout: 90_000 });
         if (!m) return { rate, bandwidth, measured: null, predicted: null, actual: null, note: title.split("\n")[0] };
         await dialog.getByRole("button", { name: "Migrate", exact: true }).click();
         const result = page.locator("[data-migration-result]").filter({ hasText: GUEST });
@@ -43,7 +49,14 @@ async function run(browser, rate, bandwidth) {
         const outcome = await result.getAttribute("data-outcome");
         const rec = JSON.parse(readFileSync(HISTORY, "utf8")).records.at(-1);
         const end = Number(execFileSync("stat", ["-c", "%.3Y", `${rec.jobDir}/status`], { encoding: "utf8" })) * 1000;
-        return { rate, bandwidth, measured: Number(m[1]), predicted: Number(m[2]), actual: (end - rec.startedAt) / 1000, note: outcome };
+        return {
+            rate,
+            bandwidth,
+            measured: Number(m[1]),
+            predicted: Number(m[2]),
+            actual: (end - rec.startedAt) / 1000,
+            note: outcome,
+        };
     } finally {
         await page.close();
         for (const uri of ["qemu+tcp://127.0.0.2/system", "qemu:///system"]) {
@@ -55,17 +68,31 @@ async function run(browser, rate, bandwidth) {
 
 labAddKnownHosts();
 const ws = startCockpitWs(PORT, { stdio: "ignore" });
-await new Promise(r => setTimeout(r, 1000));
+await new Promise((r) => setTimeout(r, 1000));
 // the guests boot for 15 s between pages: hold the session open past cockpit-ws's 15 s idle limit
 keepSessionAlive(PORT);
-const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"] });
+const browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+    ],
+});
 const rows = [];
 try {
-    for (const bandwidth of BANDWIDTHS) for (const rate of RATES) {
-        const r = await run(browser, rate, bandwidth);
-        rows.push(r);
-        console.log(`told ${rate} MiB/s, limit ${bandwidth} MiB/s: measured ${r.measured} MiB/s, predicted ${r.predicted} s, actual ${r.actual?.toFixed(1)} s (${r.note})`);
-    }
+    for (const bandwidth of BANDWIDTHS)
+        for (const rate of RATES) {
+            const r = await run(browser, rate, bandwidth);
+            rows.push(r);
+            console.log(
+                `told ${rate} MiB/s, limit ${bandwidth} MiB/s: measured ${r.measured} MiB/s, predicted ${r.predicted} s, actual ${r.actual?.toFixed(1)} s (${r.note})`,
+            );
+        }
 } finally {
     await browser.close();
     ws.kill("SIGTERM");
@@ -76,8 +103,12 @@ const errors = [];
 for (const r of rows) {
     const err = r.predicted !== null && r.actual ? (r.predicted - r.actual) / r.actual : null;
     if (err !== null) errors.push(Math.abs(err));
-    console.log(`| ${r.rate} | ${r.bandwidth} | ${r.measured ?? "-"} | ${r.predicted ?? "-"} | ${r.actual?.toFixed(1) ?? "-"} | ${err === null ? r.note : `${(err * 100).toFixed(0)} %`} |`);
+    console.log(
+        `| ${r.rate} | ${r.bandwidth} | ${r.measured ?? "-"} | ${r.predicted ?? "-"} | ${r.actual?.toFixed(1) ?? "-"} | ${err === null ? r.note : `${(err * 100).toFixed(0)} %`} |`,
+    );
 }
-const within = errors.filter(e => e <= 0.25).length;
-console.log(`prediction within ±25 %: ours ${within} of ${errors.length} runs, median |error| ${(errors.sort((a, b) => a - b)[Math.floor(errors.length / 2)] * 100).toFixed(0)} %, theirs (no prediction) -, ratio -`);
+const within = errors.filter((e) => e <= 0.25).length;
+console.log(
+    `prediction within ±25 %: ours ${within} of ${errors.length} runs, median |error| ${(errors.sort((a, b) => a - b)[Math.floor(errors.length / 2)] * 100).toFixed(0)} %, theirs (no prediction) -, ratio -`,
+);
 process.exit(0);

@@ -37,29 +37,48 @@ function ours(argv) {
 }
 
 function time(argv) {
-    return new Promise(resolve => {
+    return new Promise((resolve) => {
         const t0 = performance.now();
-        const p = spawn(argv[0], argv.slice(1), { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, LC_ALL: "C" } });
+        const p = spawn(argv[0], argv.slice(1), {
+            stdio: ["ignore", "ignore", "pipe"],
+            env: { ...process.env, LC_ALL: "C" },
+        });
         let err = "";
-        p.stderr.on("data", d => { err += d });
-        p.on("close", code => resolve({ ms: performance.now() - t0, ok: code === 0, err }));
+        p.stderr.on("data", (d) => {
+            err += d;
+        });
+        p.on("close", (code) => resolve({ ms: performance.now() - t0, ok: code === 0, err }));
     });
 }
 const closeMaster = () => spawnSync("bash", ["test/lab/lab.sh", "close-ssh-master", HOST], { stdio: "ignore" });
 async function all(argvs) {
     const t0 = performance.now();
     const r = await Promise.all(argvs.map(time));
-    return { ms: performance.now() - t0, failed: r.filter(x => !x.ok).length, errors: r.filter(x => !x.ok).map(x => x.err.trim().split("\n").pop()) };
+    return {
+        ms: performance.now() - t0,
+        failed: r.filter((x) => !x.ok).length,
+        errors: r.filter((x) => !x.ok).map((x) => x.err.trim().split("\n").pop()),
+    };
 }
 
 const one = v.version(URI);
 const list = [v.domstatsAll(URI), v.listNames(URI, "--persistent"), v.listNames(URI, "--autostart")];
-const burst = Array.from({ length: 24 }, (_, i) => [v.version(URI), v.nodeinfo(URI), v.capabilities(URI), v.listNames(URI)][i % 4]);
+const burst = Array.from(
+    { length: 24 },
+    (_, i) => [v.version(URI), v.nodeinfo(URI), v.capabilities(URI), v.listNames(URI)][i % 4],
+);
 
-for (const a of [one, ...list]) { const r = await time(a); if (!r.ok) { console.error(`bench ssh: ${a.join(" ")} failed: ${r.err}`); process.exit(1) } }
+for (const a of [one, ...list]) {
+    const r = await time(a);
+    if (!r.ok) {
+        console.error(`bench ssh: ${a.join(" ")} failed: ${r.err}`);
+        process.exit(1);
+    }
+}
 
 const m = { cold: [[], []], one: [[], []], list: [[], []], burst: [[], []] };
-const fails = [0, 0], errors = [];
+const fails = [0, 0],
+    errors = [];
 for (let i = 0; i < REPS; i++) {
     closeMaster();
     m.cold[0].push((await time(ours(one))).ms);
@@ -69,9 +88,13 @@ for (let i = 0; i < REPS; i++) {
     m.list[0].push((await all(list.map(ours))).ms);
     m.list[1].push((await all(list)).ms);
     if (i < 5) {
-        const o = await all(burst.map(ours)), t = await all(burst);
-        m.burst[0].push(o.ms); m.burst[1].push(t.ms);
-        fails[0] += o.failed; fails[1] += t.failed; errors.push(...o.errors, ...t.errors);
+        const o = await all(burst.map(ours)),
+            t = await all(burst);
+        m.burst[0].push(o.ms);
+        m.burst[1].push(t.ms);
+        fails[0] += o.failed;
+        fails[1] += t.failed;
+        errors.push(...o.errors, ...t.errors);
     }
 }
 const label = { theirsLabel: "libvirt's SSH per call" };
@@ -79,4 +102,6 @@ summary("one read-only call to a qemu+ssh host", m.one[0], m.one[1], label);
 summary("the first call (no shared connection yet)", m.cold[0], m.cold[1], label);
 summary("VM list refresh (3 bulk calls at once)", m.list[0], m.list[1], label);
 summary("burst of 24 calls at once (a plan's pre-flight)", m.burst[0], m.burst[1], label);
-console.log(`burst failures: ours ${fails[0]}, libvirt's SSH per call ${fails[1]} (of ${5 * burst.length} each)${errors.length ? `; e.g. ${[...new Set(errors)].slice(0, 3).join(" | ")}` : ""}`);
+console.log(
+    `burst failures: ours ${fails[0]}, libvirt's SSH per call ${fails[1]} (of ${5 * burst.length} each)${errors.length ? `; e.g. ${[...new Set(errors)].slice(0, 3).join(" | ")}` : ""}`,
+);

@@ -20,13 +20,28 @@ try {
         cpSync(join(ROOT, f), join(top, f));
     }
     cpSync(join(ROOT, "dist"), join(top, "dist"), { recursive: true });
-    writeFileSync(join(top, "cockpit-migrate.spec"), readFileSync(join(ROOT, "packaging/cockpit-migrate.spec.in"), "utf8").replaceAll("@VERSION@", version));
+    writeFileSync(
+        join(top, "cockpit-migrate.spec"),
+        readFileSync(join(ROOT, "packaging/cockpit-migrate.spec.in"), "utf8").replaceAll("@VERSION@", version),
+    );
     cpSync(join(ROOT, "packaging/debian"), join(top, "debian"), { recursive: true });
     const date = execFileSync("date", ["-R"], { encoding: "utf8", env: { ...process.env, LC_ALL: "C" } }).trim();
-    writeFileSync(join(top, "debian/changelog"),
-        `cockpit-migrate (${version}-1) unstable; urgency=medium\n\n  * Release ${version}.\n\n -- cockpit-migrate maintainers <maintainers@users.noreply.example>  ${date}\n`);
+    writeFileSync(
+        join(top, "debian/changelog"),
+        `cockpit-migrate (${version}-1) unstable; urgency=medium\n\n  * Release ${version}.\n\n -- cockpit-migrate maintainers <maintainers@users.noreply.example>  ${date}\n`,
+    );
     const tarball = join(out, `cockpit-migrate-${version}.tar.xz`);
-    execFileSync("tar", ["--sort=name", "--owner=0", "--group=0", "--numeric-owner", "-cJf", tarball, "-C", stage, "cockpit-migrate"]);
+    execFileSync("tar", [
+        "--sort=name",
+        "--owner=0",
+        "--group=0",
+        "--numeric-owner",
+        "-cJf",
+        tarball,
+        "-C",
+        stage,
+        "cockpit-migrate",
+    ]);
     log(`Wrote ${tarball}`);
 } finally {
     rmSync(stage, { recursive: true, force: true });

@@ -6,7 +6,10 @@ import { build, ensureNpm, log, PACKAGE, ROOT } from "./setup.mjs";
 
 const prefix = process.env.PREFIX ?? "/usr";
 const target = join(process.env.DESTDIR ?? "/", prefix, "share", "cockpit", PACKAGE);
-if (!existsSync(join(ROOT, "dist", "manifest.json"))) { ensureNpm(); build() }
+if (!existsSync(join(ROOT, "dist", "manifest.json"))) {
+    ensureNpm();
+    build();
+}
 rmSync(target, { recursive: true, force: true });
 mkdirSync(target, { recursive: true });
 cpSync(join(ROOT, "dist"), target, { recursive: true });

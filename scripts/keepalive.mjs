@@ -10,9 +10,12 @@ export function keepSessionAlive(port) {
     }
     const connect = () => {
         // cockpit-ws refuses a WebSocket without an Origin of its own (undici takes headers as an extension)
-        const ws = new WebSocket(`ws://127.0.0.1:${port}/cockpit/socket`, { protocols: ["cockpit1"], headers: { Origin: `http://127.0.0.1:${port}` } });
+        const ws = new WebSocket(`ws://127.0.0.1:${port}/cockpit/socket`, {
+            protocols: ["cockpit1"],
+            headers: { Origin: `http://127.0.0.1:${port}` },
+        });
         ws.onopen = () => ws.send('\n{ "command": "init", "version": 1 }');
-        ws.onmessage = e => {
+        ws.onmessage = (e) => {
             const text = String(e.data);
             if (text.includes('"ping"')) ws.send('\n{ "command": "pong" }');
         };

@@ -14,7 +14,9 @@ function table() {
             const stat = readFileSync(`/proc/${name}/stat`, "utf8");
             const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
             t.set(Number(name), { ppid: Number(fields[1]), start: fields[19] });
-        } catch { /* ended meanwhile */ }
+        } catch {
+            /* ended meanwhile */
+        }
     }
     return t;
 }
@@ -26,7 +28,11 @@ export function descendants(pid) {
     const queue = [pid];
     while (queue.length) {
         const parent = queue.shift();
-        for (const [p, info] of t) if (info.ppid === parent) { found.push({ pid: p, start: info.start }); queue.push(p) }
+        for (const [p, info] of t)
+            if (info.ppid === parent) {
+                found.push({ pid: p, start: info.start });
+                queue.push(p);
+            }
     }
     return found;
 }
@@ -34,7 +40,9 @@ export function descendants(pid) {
 /** Watches `pid`'s descendants every `everyMs`; `end()` sends SIGTERM to each one seen that still runs. */
 export function trackDescendants(pid, everyMs = 1000) {
     const seen = new Map();
-    const look = () => { for (const d of descendants(pid)) seen.set(d.pid, d.start) };
+    const look = () => {
+        for (const d of descendants(pid)) seen.set(d.pid, d.start);
+    };
     look();
     const timer = setInterval(look, everyMs);
     timer.unref?.();
@@ -46,7 +54,11 @@ export function trackDescendants(pid, everyMs = 1000) {
             const now = table();
             for (const [p, start] of seen) {
                 if (now.get(p)?.start !== start) continue;
-                try { process.kill(p, "SIGTERM") } catch { /* gone */ }
+                try {
+                    process.kill(p, "SIGTERM");
+                } catch {
+                    /* gone */
+                }
             }
         },
     };

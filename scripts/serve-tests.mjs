@@ -12,12 +12,32 @@ const ws = startCockpitWs(port);
 // the bridge's session dbus-daemon and ssh-agent would outlive cockpit-ws
 const tree = trackDescendants(ws.pid);
 setTimeout(() => keepSessionAlive(port), 500);
-const stop = () => { tree.look(); ws.kill("SIGTERM"); tree.end(); process.exit(0) };
+const stop = () => {
+    tree.look();
+    ws.kill("SIGTERM");
+    tree.end();
+    process.exit(0);
+};
 process.on("SIGTERM", stop);
 process.on("SIGINT", stop);
-ws.on("exit", code => { tree.end(); process.exit(code ?? 1) });
+ws.on("exit", (code) => {
+    tree.end();
+    process.exit(code ?? 1);
+});
 
 // Playwright starts us through `sh -c`; if Playwright itself is killed, that shell is orphaned
 // (reparented to init) and nobody would stop cockpit-ws: notice it and stop.
-const ppidOf = pid => { try { return Number(readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /, "").split(" ")[1]) } catch { return 1 } };
-setInterval(() => { if (process.ppid === 1 || ppidOf(process.ppid) === 1) stop() }, 2000).unref();
+const ppidOf = (pid) => {
+    try {
+        return Number(
+            readFileSync(`/proc/${pid}/stat`, "utf8")
+                .replace(/^.*\) /, "")
+                .split(" ")[1],
+        );
+    } catch {
+        return 1;
+    }
+};
+setInterval(() => {
+    if (process.ppid === 1 || ppidOf(process.ppid) === 1) stop();
+}, 2000).unref();

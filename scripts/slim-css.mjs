@@ -15,17 +15,26 @@ const THEME = new RegExp(`\\.pf-v6-theme-(${UNUSED_THEMES.join("|")})(?![\\w-])`
 /** Splits a selector list at top-level commas (not inside parentheses or brackets). */
 export function splitSelectors(list) {
     const out = [];
-    let depth = 0, start = 0, quote = null;
+    let depth = 0,
+        start = 0,
+        quote = null;
     for (let i = 0; i < list.length; i++) {
         const c = list[i];
-        if (quote) { if (c === "\\") i++; else if (c === quote) quote = null; continue }
+        if (quote) {
+            if (c === "\\") i++;
+            else if (c === quote) quote = null;
+            continue;
+        }
         if (c === '"' || c === "'") quote = c;
         else if (c === "(" || c === "[") depth++;
         else if (c === ")" || c === "]") depth--;
-        else if (c === "," && depth === 0) { out.push(list.slice(start, i)); start = i + 1 }
+        else if (c === "," && depth === 0) {
+            out.push(list.slice(start, i));
+            start = i + 1;
+        }
     }
     out.push(list.slice(start));
-    return out.map(s => s.trim()).filter(Boolean);
+    return out.map((s) => s.trim()).filter(Boolean);
 }
 
 /** The selector without its `:not(…)` parts: what an element must have for it to match. */
@@ -33,8 +42,12 @@ function required(selector) {
     let out = "";
     for (let i = 0; i < selector.length; i++) {
         if (selector.startsWith(":not(", i)) {
-            let depth = 1, j = i + 5;
-            for (; j < selector.length && depth > 0; j++) { if (selector[j] === "(") depth++; else if (selector[j] === ")") depth-- }
+            let depth = 1,
+                j = i + 5;
+            for (; j < selector.length && depth > 0; j++) {
+                if (selector[j] === "(") depth++;
+                else if (selector[j] === ")") depth--;
+            }
             i = j - 1;
             continue;
         }
@@ -44,7 +57,7 @@ function required(selector) {
 }
 
 /** Whether a selector can only match under a theme class we never set. */
-export const needsUnusedTheme = selector => THEME.test(required(selector));
+export const needsUnusedTheme = (selector) => THEME.test(required(selector));
 
 const VAR = /var\(\s*(--[\w-]+)/g;
 const NAME = /--[A-Za-z_][\w-]*/g;
@@ -54,33 +67,52 @@ const NAME = /--[A-Za-z_][\w-]*/g;
  * Returns { name: slimmed text } and what was removed.
  */
 export function slimCss(css, js = []) {
-    const roots = Object.fromEntries(Object.entries(css).map(([name, text]) => [name, postcss.parse(text, { from: name })]));
-    let rules = 0, declarations = 0;
-    const dropEmpty = node => { while (node && node.type !== "root" && (!node.nodes || node.nodes.length === 0)) { const parent = node.parent; node.remove(); node = parent } };
+    const roots = Object.fromEntries(
+        Object.entries(css).map(([name, text]) => [name, postcss.parse(text, { from: name })]),
+    );
+    let rules = 0,
+        declarations = 0;
+    const dropEmpty = (node) => {
+        while (node && node.type !== "root" && (!node.nodes || node.nodes.length === 0)) {
+            const parent = node.parent;
+            node.remove();
+            node = parent;
+        }
+    };
     for (const root of Object.values(roots)) {
-        root.walkRules(rule => {
+        root.walkRules((rule) => {
             const all = splitSelectors(rule.selector);
-            const keep = all.filter(s => !needsUnusedTheme(s));
-            if (keep.length === 0) { const parent = rule.parent; rule.remove(); rules++; dropEmpty(parent) }
-            else if (keep.length !== all.length) rule.selector = keep.join(",");
+            const keep = all.filter((s) => !needsUnusedTheme(s));
+            if (keep.length === 0) {
+                const parent = rule.parent;
+                rule.remove();
+                rules++;
+                dropEmpty(parent);
+            } else if (keep.length !== all.length) rule.selector = keep.join(",");
         });
     }
-    const mentionedInJs = new Set(js.flatMap(text => text.match(NAME) ?? []));
+    const mentionedInJs = new Set(js.flatMap((text) => text.match(NAME) ?? []));
     for (;;) {
         const read = new Set(mentionedInJs);
-        for (const root of Object.values(roots)) root.walkDecls(d => { for (const m of d.value.matchAll(VAR)) read.add(m[1]) });
+        for (const root of Object.values(roots))
+            root.walkDecls((d) => {
+                for (const m of d.value.matchAll(VAR)) read.add(m[1]);
+            });
         let removed = 0;
         for (const root of Object.values(roots)) {
-            root.walkDecls(d => {
+            root.walkDecls((d) => {
                 if (!d.prop.startsWith("--") || read.has(d.prop) || d.prop.startsWith("--lightningcss")) return;
                 const parent = d.parent;
-                d.remove(); removed++;
+                d.remove();
+                removed++;
                 dropEmpty(parent);
             });
         }
         declarations += removed;
         if (removed === 0) break;
     }
-    const out = Object.fromEntries(Object.entries(roots).map(([name, root]) => [name, root.toResult({ map: false }).css]));
+    const out = Object.fromEntries(
+        Object.entries(roots).map(([name, root]) => [name, root.toResult({ map: false }).css]),
+    );
     return { css: out, removed: { rules, declarations } };
 }

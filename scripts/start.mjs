@@ -3,7 +3,18 @@
 //   npm start -- --demo       also the lab's extra hosts and guests, added to the known hosts
 //   npm start -- --port N     another port (default 9091)
 import { spawnSync } from "node:child_process";
-import { build, ensureLibvirt, ensureNpm, ensurePackages, isRoot, log, output, PACKAGE, ROOT, startCockpitWs } from "./setup.mjs";
+import {
+    build,
+    ensureLibvirt,
+    ensureNpm,
+    ensurePackages,
+    isRoot,
+    log,
+    output,
+    PACKAGE,
+    ROOT,
+    startCockpitWs,
+} from "./setup.mjs";
 import { labAddKnownHosts, labUp } from "./lab-control.mjs";
 import { keepSessionAlive } from "./keepalive.mjs";
 import { trackDescendants } from "./proctree.mjs";
@@ -38,8 +49,18 @@ setTimeout(() => {
     keepSessionAlive(port);
     log(`Open ${url}  (Ctrl-C stops cockpit-ws${demo ? "; 'npm run lab -- down' removes the lab" : ""})`);
 }, 500);
-const stop = () => { tree.look(); ws.kill("SIGTERM"); tree.end(); process.exit(0) };
+const stop = () => {
+    tree.look();
+    ws.kill("SIGTERM");
+    tree.end();
+    process.exit(0);
+};
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);
-ws.on("exit", code => { log(`cockpit-ws exited (${code})`); tree.end(); process.exit(code ?? 1) });
-void spawnSync; void ROOT;
+ws.on("exit", (code) => {
+    log(`cockpit-ws exited (${code})`);
+    tree.end();
+    process.exit(code ?? 1);
+});
+void spawnSync;
+void ROOT;

@@ -15,7 +15,7 @@ const keepLab = args.includes("--keep-lab");
 const grep = args.includes("-g") ? ["-g", args[args.indexOf("-g") + 1]] : [];
 const cache = join(ROOT, ".cache");
 const t0 = Date.now();
-const secs = since => ((Date.now() - since) / 1000).toFixed(1);
+const secs = (since) => ((Date.now() - since) / 1000).toFixed(1);
 
 ensurePackages(unitOnly ? ["runtime", "build"] : ["runtime", "build", "lab", "test"]);
 await ensureLibvirt();
@@ -33,30 +33,52 @@ if (!step("Lint (stylelint)", ["npx", "stylelint", "src/**/*.css"])) failedSteps
 build();
 
 rmSync(join(cache, "vitest.json"), { force: true });
-step("Unit tests", ["npx", "vitest", "run", "--reporter=default", "--reporter=json", `--outputFile=${join(cache, "vitest.json")}`]);
-const unit = readJsonCounts(join(cache, "vitest.json"), j => ({ passed: j.numPassedTests, failed: j.numFailedTests + (j.success === false && j.numFailedTests === 0 ? 1 : 0) }));
+step("Unit tests", [
+    "npx",
+    "vitest",
+    "run",
+    "--reporter=default",
+    "--reporter=json",
+    `--outputFile=${join(cache, "vitest.json")}`,
+]);
+const unit = readJsonCounts(join(cache, "vitest.json"), (j) => ({
+    passed: j.numPassedTests,
+    failed: j.numFailedTests + (j.success === false && j.numFailedTests === 0 ? 1 : 0),
+}));
 
 let browser = { passed: 0, failed: 0 };
 if (!unitOnly) {
     const tLab = Date.now();
-    try { lab("up") } catch (e) { log(`Lab failed to come up: ${e.message}`); failedSteps++ }
+    try {
+        lab("up");
+    } catch (e) {
+        log(`Lab failed to come up: ${e.message}`);
+        failedSteps++;
+    }
     log(`lab up: ${secs(tLab)} s`);
     rmSync(join(cache, "playwright.json"), { force: true });
     const tE2e = Date.now();
     step("Browser tests", ["npx", "playwright", "test", ...grep]);
     log(`browser tests: ${secs(tE2e)} s`);
-    browser = readJsonCounts(join(cache, "playwright.json"), j => ({
+    browser = readJsonCounts(join(cache, "playwright.json"), (j) => ({
         passed: j.stats?.expected ?? 0,
         failed: (j.stats?.unexpected ?? 0) + (j.stats?.flaky ?? 0) + (j.errors?.length ?? 0),
     }));
     if (!keepLab) {
         const tDown = Date.now();
-        try { lab("down") } catch (e) { log(`Lab failed to go down: ${e.message}`); failedSteps++ }
+        try {
+            lab("down");
+        } catch (e) {
+            log(`Lab failed to go down: ${e.message}`);
+            failedSteps++;
+        }
         log(`lab down: ${secs(tDown)} s`);
     }
 }
 
-log(`npm test: ${secs(t0)} s (unit ${unit.passed}/${unit.passed + unit.failed}, browser ${browser.passed}/${browser.passed + browser.failed}${failedSteps ? `, ${failedSteps} failed step(s)` : ""})`);
+log(
+    `npm test: ${secs(t0)} s (unit ${unit.passed}/${unit.passed + unit.failed}, browser ${browser.passed}/${browser.passed + browser.failed}${failedSteps ? `, ${failedSteps} failed step(s)` : ""})`,
+);
 const passed = unit.passed + browser.passed;
 const failed = unit.failed + browser.failed + failedSteps;
 console.log(`${passed} passed, ${failed} failed`);
@@ -64,5 +86,9 @@ process.exit(failed === 0 && passed > 0 ? 0 : 1);
 
 function readJsonCounts(path, pick) {
     if (!existsSync(path)) return { passed: 0, failed: 1 };
-    try { return pick(JSON.parse(readFileSync(path, "utf8"))) } catch { return { passed: 0, failed: 1 } }
+    try {
+        return pick(JSON.parse(readFileSync(path, "utf8")));
+    } catch {
+        return { passed: 0, failed: 1 };
+    }
 }

@@ -18,11 +18,17 @@ performance.mark("cockpit-migrate:boot");
 const cockpit = cockpitInstance();
 // read-only virsh calls for qemu+ssh hosts run on the host over one shared SSH connection (src/virsh/route.ts);
 // identical read-only calls at the same time run once (pkg/lib/coalesce.ts)
-const runner = new PrefetchRunner(new CoalescingRunner(new SshVirshRunner(new ThrottledRunner(new CockpitRunner(cockpit))), readsOnly));
+const runner = new PrefetchRunner(
+    new CoalescingRunner(new SshVirshRunner(new ThrottledRunner(new CockpitRunner(cockpit))), readsOnly),
+);
 const path = cockpit.location.path;
 // superuser "require": without administrative access Cockpit refuses to start them at all (the
 // page then shows its read-only view), instead of running commands that would fail
 if (path.length === 0 || (path[0] === "host" && path[1] === LOCAL_HOST_ID))
-    for (const argv of loadDomainsArgvs(localUri("system"))) runner.start({ kind: "local" }, argv, { ...LOAD_DOMAINS_OPTIONS, superuser: "require" });
+    for (const argv of loadDomainsArgvs(localUri("system")))
+        runner.start({ kind: "local" }, argv, { ...LOAD_DOMAINS_OPTIONS, superuser: "require" });
 
-void import("./main").then(m => { performance.mark("cockpit-migrate:page-loaded"); m.start(cockpit, runner) });
+void import("./main").then((m) => {
+    performance.mark("cockpit-migrate:page-loaded");
+    m.start(cockpit, runner);
+});

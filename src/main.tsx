@@ -17,8 +17,12 @@ export function start(cockpit: Cockpit, runner: Runner): void {
         runner,
         files: new CockpitFileStore(cockpit),
         location: cockpitLocation(cockpit),
-        watchAdmin: cb => watchAdmin(cockpit, cb),
-        userName: () => cockpit.user().then(u => u.name, () => null),
+        watchAdmin: (cb) => watchAdmin(cockpit, cb),
+        userName: () =>
+            cockpit.user().then(
+                (u) => u.name,
+                () => null,
+            ),
     };
     createRoot(document.getElementById("app")!).render(
         <ServicesContext.Provider value={services}>

@@ -14,16 +14,30 @@ export class CoalescingRunner implements Runner {
     shared = 0;
 
     /** `shareable`: the commands that only read (running one twice at once gives nothing more). */
-    constructor(private readonly inner: Runner, private readonly shareable: (argv: readonly string[]) => boolean) {}
+    constructor(
+        private readonly inner: Runner,
+        private readonly shareable: (argv: readonly string[]) => boolean,
+    ) {}
 
     run(target: RunTarget, argv: readonly string[], options?: RunOptions): Promise<string> {
         if (options?.input !== undefined || !this.shareable(argv)) return this.inner.run(target, argv, options);
-        const key = JSON.stringify([target, argv, options?.superuser ?? null, options?.timeoutMs ?? null, options?.libvirtTransport ?? false]);
+        const key = JSON.stringify([
+            target,
+            argv,
+            options?.superuser ?? null,
+            options?.timeoutMs ?? null,
+            options?.libvirtTransport ?? false,
+        ]);
         const now = this.running.get(key);
-        if (now) { this.shared++; return now }
+        if (now) {
+            this.shared++;
+            return now;
+        }
         const answer = this.inner.run(target, argv, options);
         this.running.set(key, answer);
-        const forget = () => { if (this.running.get(key) === answer) this.running.delete(key) };
+        const forget = () => {
+            if (this.running.get(key) === answer) this.running.delete(key);
+        };
         answer.then(forget, forget);
         return answer;
     }

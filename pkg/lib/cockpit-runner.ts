@@ -14,7 +14,9 @@ export function cockpitInstance(): Cockpit {
 
 /** The argv that actually runs for a target: the command itself, or ssh wrapping it over the host's shared connection. */
 export function targetArgv(target: RunTarget, argv: readonly string[]): string[] {
-    return target.kind === "local" ? [...argv] : multiplexedArgv(sshArgv(target.address, target.user, target.port, argv));
+    return target.kind === "local"
+        ? [...argv]
+        : multiplexedArgv(sshArgv(target.address, target.user, target.port, argv));
 }
 
 /** A failure as cockpit.spawn reports it, without the shared SSH connection's own notes in its message. */
@@ -22,13 +24,20 @@ function cleanFailure(err: unknown, target: RunTarget): unknown {
     if (target.kind !== "ssh" || typeof err !== "object" || err === null) return err;
     const f = err as ProcessFailure;
     return typeof f.message === "string"
-        ? { problem: f.problem, exit_status: f.exit_status, exit_signal: f.exit_signal, message: withoutMuxNoise(f.message) }
+        ? {
+              problem: f.problem,
+              exit_status: f.exit_status,
+              exit_signal: f.exit_signal,
+              message: withoutMuxNoise(f.message),
+          }
         : err;
 }
 
 export class CockpitRunner implements Runner {
     private readonly cockpit: Cockpit;
-    constructor(cockpit: Cockpit) { this.cockpit = cockpit }
+    constructor(cockpit: Cockpit) {
+        this.cockpit = cockpit;
+    }
 
     run(target: RunTarget, argv: readonly string[], options: RunOptions = {}): Promise<string> {
         let full: string[];
@@ -48,8 +57,16 @@ export class CockpitRunner implements Runner {
         if (options.timeoutMs) timer = setTimeout(() => proc.close("timeout"), options.timeoutMs);
         if (options.input !== undefined) proc.input(options.input);
         return new Promise<string>((resolve, reject) => {
-            proc.then(out => { clearTimeout(timer); resolve(out) },
-                (err: unknown) => { clearTimeout(timer); reject(toRunError(cleanFailure(err, target), argv, target.kind === "ssh")) });
+            proc.then(
+                (out) => {
+                    clearTimeout(timer);
+                    resolve(out);
+                },
+                (err: unknown) => {
+                    clearTimeout(timer);
+                    reject(toRunError(cleanFailure(err, target), argv, target.kind === "ssh"));
+                },
+            );
         });
     }
 }

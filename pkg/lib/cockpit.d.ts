@@ -58,7 +58,10 @@ export interface CockpitUser {
 
 export interface Cockpit {
     spawn(argv: string[], options?: CockpitSpawnOptions): CockpitSpawnPromise;
-    file(path: string, options?: { superuser?: "require" | "try"; syntax?: unknown; max_read_size?: number }): CockpitFileHandle;
+    file(
+        path: string,
+        options?: { superuser?: "require" | "try"; syntax?: unknown; max_read_size?: number },
+    ): CockpitFileHandle;
     location: CockpitLocation;
     addEventListener(ev: "locationchanged" | "visibilitychange", cb: () => void): void;
     removeEventListener(ev: "locationchanged" | "visibilitychange", cb: () => void): void;
@@ -75,5 +78,7 @@ export interface Cockpit {
 }
 
 declare global {
-    interface Window { cockpit?: Cockpit }
+    interface Window {
+        cockpit?: Cockpit;
+    }
 }

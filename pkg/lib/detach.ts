@@ -9,8 +9,8 @@
 import { checkArgv, RunError, type Runner } from "./runner";
 
 const SCRIPT = [
-    'exec < /dev/null > /dev/null 2>&1', // let the starter's pipes close at once
-    'dir=$1; shift',
+    "exec < /dev/null > /dev/null 2>&1", // let the starter's pipes close at once
+    "dir=$1; shift",
     'mkdir -p -m 700 -- "$dir" || exit 1',
     'echo $$ > "$dir/pid"',
     '"$@" > "$dir/stdout" 2> "$dir/stderr"',
@@ -19,7 +19,8 @@ const SCRIPT = [
 
 /** The argv that starts `argv` detached, recording into `jobDir`. */
 export function detachedArgv(jobDir: string, argv: readonly string[]): string[] {
-    if (!jobDir.startsWith("/") || jobDir.includes("\0")) throw new RunError("invalid-argument", "The job directory must be an absolute path", [jobDir]);
+    if (!jobDir.startsWith("/") || jobDir.includes("\0"))
+        throw new RunError("invalid-argument", "The job directory must be an absolute path", [jobDir]);
     if (argv.length === 0) throw new RunError("invalid-argument", "Nothing to run", argv);
     checkArgv(argv);
     return ["setsid", "--fork", "sh", "-c", SCRIPT, "sh", jobDir, ...argv];
@@ -43,18 +44,18 @@ export interface JobStatus {
  * status is tested again before the job is called lost.
  */
 const READ_SCRIPT = [
-    'dir=$1',
+    "dir=$1",
     'status() { [ -f "$dir/status" ] && printf "status %s\\n" "$(cat "$dir/status")"; }',
-    'if status; then :',
+    "if status; then :",
     'elif [ -f "$dir/pid" ] && kill -0 "$(cat "$dir/pid")" 2>/dev/null; then echo running',
-    'elif status; then :',
-    'else echo lost; fi',
+    "elif status; then :",
+    "else echo lost; fi",
     'printf "\\036"; cat "$dir/notes" 2>/dev/null; printf "\\036"; cat "$dir/stdout" 2>/dev/null; printf "\\036"; cat "$dir/stderr" 2>/dev/null; true',
 ].join("\n");
 
 /** Removes a job directory once nothing needs to read it any more (its outcome is recorded). */
 export function removeJobArgv(jobDir: string): string[] {
-    if (!jobDir.startsWith("/") || jobDir.includes("\0") || jobDir.split("/").some(p => p === ".." || p === "."))
+    if (!jobDir.startsWith("/") || jobDir.includes("\0") || jobDir.split("/").some((p) => p === ".." || p === "."))
         throw new RunError("invalid-argument", "The job directory must be an absolute path", [jobDir]);
     return ["rm", "-rf", "--", jobDir];
 }

@@ -1,19 +1,35 @@
 /** Files through cockpit.file: reads return a tag; replaces are atomic and refuse on a changed tag. */
 import type { Cockpit } from "./cockpit";
 
-export interface TaggedContent { content: string | null; tag: string | null }
+export interface TaggedContent {
+    content: string | null;
+    tag: string | null;
+}
 
 export class CockpitFileStore {
     private readonly cockpit: Cockpit;
-    constructor(cockpit: Cockpit) { this.cockpit = cockpit }
+    constructor(cockpit: Cockpit) {
+        this.cockpit = cockpit;
+    }
 
     read(path: string): Promise<TaggedContent> {
         const handle = this.cockpit.file(path, { superuser: "try" });
         return new Promise((resolve, reject) => {
             // cockpit's own promise passes (content, tag) to then(); a native await would drop the tag.
-            (handle.read() as unknown as { then(ok: (c: string | null, t: string) => void, err: (e: unknown) => void): void })
-                .then((content, tag) => { handle.close(); resolve({ content, tag: tag === "-" ? null : tag }) },
-                    e => { handle.close(); reject(e) });
+            (
+                handle.read() as unknown as {
+                    then(ok: (c: string | null, t: string) => void, err: (e: unknown) => void): void;
+                }
+            ).then(
+                (content, tag) => {
+                    handle.close();
+                    resolve({ content, tag: tag === "-" ? null : tag });
+                },
+                (e) => {
+                    handle.close();
+                    reject(e);
+                },
+            );
         });
     }
 

@@ -15,5 +15,5 @@ export function ngettext(singular: string, plural: string, n: number): string {
 
 /** Replaces $0, $1 … like cockpit.format. */
 export function format(template: string, ...args: unknown[]): string {
-    return template.replace(/\$(\d+)/g, (m, i: string) => Number(i) < args.length ? String(args[Number(i)]) : m);
+    return template.replace(/\$(\d+)/g, (m, i: string) => (Number(i) < args.length ? String(args[Number(i)]) : m));
 }

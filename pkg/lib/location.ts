@@ -9,9 +9,9 @@ export interface AppLocation {
 
 export function cockpitLocation(cockpit: Cockpit): AppLocation {
     return {
-        path: () => cockpit.location.path.map(s => s),
-        go: path => cockpit.location.go(path),
-        watch: cb => {
+        path: () => cockpit.location.path.map((s) => s),
+        go: (path) => cockpit.location.go(path),
+        watch: (cb) => {
             cockpit.addEventListener("locationchanged", cb);
             return () => cockpit.removeEventListener("locationchanged", cb);
         },

@@ -11,13 +11,20 @@ const key = (target: RunTarget, argv: readonly string[]) => JSON.stringify([targ
 
 export class PrefetchRunner implements Runner {
     private readonly early = new Map<string, { answer: Promise<string>; at: number }>();
-    constructor(private readonly inner: Runner, private readonly maxAgeMs = 10_000, private readonly now: () => number = () => Date.now()) {}
+    constructor(
+        private readonly inner: Runner,
+        private readonly maxAgeMs = 10_000,
+        private readonly now: () => number = () => Date.now(),
+    ) {}
 
     /** Starts `argv` now; the first `run` of the same argv on the same target within maxAgeMs gets its answer (whatever its options). */
     start(target: RunTarget, argv: readonly string[], options?: RunOptions): void {
         const answer = this.inner.run(target, argv, options);
         // reported to whoever takes it, never unhandled; the mark shows in the browser's performance timeline
-        answer.then(() => performance.mark(`cockpit-migrate:early ${argv.join(" ").slice(0, 60)}`), () => undefined);
+        answer.then(
+            () => performance.mark(`cockpit-migrate:early ${argv.join(" ").slice(0, 60)}`),
+            () => undefined,
+        );
         this.early.set(key(target, argv), { answer, at: this.now() });
     }
 

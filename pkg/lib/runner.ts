@@ -4,9 +4,7 @@
  */
 
 /** Where a command runs: this host, or another host over SSH. */
-export type RunTarget =
-    | { kind: "local" }
-    | { kind: "ssh"; address: string; user: string; port?: number };
+export type RunTarget = { kind: "local" } | { kind: "ssh"; address: string; user: string; port?: number };
 
 export interface RunOptions {
     /** Data written to the command's standard input. */
@@ -30,19 +28,19 @@ export interface Runner {
 
 /** Why a command failed, in words a caller can branch on. */
 export type RunErrorCause =
-    | "not-found"           // the program is not installed
-    | "access-denied"       // no permission (not an administrator, or polkit/sudo refused)
-    | "exit-status"         // the command ran and exited non-zero
-    | "signal"              // killed by a signal
-    | "timeout"             // we gave up waiting
-    | "host-key-unknown"    // SSH: the host key is not in known_hosts
-    | "host-key-changed"    // SSH: the host key differs from known_hosts
-    | "ssh-auth"            // SSH: authentication failed
-    | "unreachable"         // SSH or network: could not connect
-    | "disconnected"        // the Cockpit channel closed (session ended, bridge died)
-    | "cancelled"           // we closed it on purpose
-    | "invalid-argument"    // refused before running: an argv element is not acceptable
-    | "internal";           // anything else
+    | "not-found" // the program is not installed
+    | "access-denied" // no permission (not an administrator, or polkit/sudo refused)
+    | "exit-status" // the command ran and exited non-zero
+    | "signal" // killed by a signal
+    | "timeout" // we gave up waiting
+    | "host-key-unknown" // SSH: the host key is not in known_hosts
+    | "host-key-changed" // SSH: the host key differs from known_hosts
+    | "ssh-auth" // SSH: authentication failed
+    | "unreachable" // SSH or network: could not connect
+    | "disconnected" // the Cockpit channel closed (session ended, bridge died)
+    | "cancelled" // we closed it on purpose
+    | "invalid-argument" // refused before running: an argv element is not acceptable
+    | "internal"; // anything else
 
 export class RunError extends Error {
     override readonly cause: RunErrorCause;
@@ -50,7 +48,13 @@ export class RunError extends Error {
     readonly stderr: string;
     readonly argv: readonly string[];
 
-    constructor(cause: RunErrorCause, message: string, argv: readonly string[], exitStatus: number | null = null, stderr = "") {
+    constructor(
+        cause: RunErrorCause,
+        message: string,
+        argv: readonly string[],
+        exitStatus: number | null = null,
+        stderr = "",
+    ) {
         super(message);
         this.name = "RunError";
         this.cause = cause;
@@ -93,14 +97,17 @@ export interface ProcessFailure {
 /** Maps a cockpit.spawn failure (local or the ssh process wrapping a remote one) to a RunError. */
 export function toRunError(failure: unknown, argv: readonly string[], overSsh = false): RunError {
     if (failure instanceof RunError) return failure;
-    const f: ProcessFailure = typeof failure === "object" && failure !== null ? failure as ProcessFailure : { message: String(failure) };
+    const f: ProcessFailure =
+        typeof failure === "object" && failure !== null ? (failure as ProcessFailure) : { message: String(failure) };
     const message = (f.message ?? "").trim();
     const problem = f.problem ?? null;
 
     if (problem === "not-found") return new RunError("not-found", `${argv[0]} is not installed`, argv, null, message);
-    if (problem === "access-denied" || problem === "authentication-failed") return new RunError("access-denied", "Administrative access is required", argv, null, message);
+    if (problem === "access-denied" || problem === "authentication-failed")
+        return new RunError("access-denied", "Administrative access is required", argv, null, message);
     if (problem === "cancelled") return new RunError("cancelled", "Cancelled", argv, null, message);
-    if (problem === "terminated" || problem === "disconnected" || problem === "no-session") return new RunError("disconnected", "The connection to Cockpit was lost", argv, null, message);
+    if (problem === "terminated" || problem === "disconnected" || problem === "no-session")
+        return new RunError("disconnected", "The connection to Cockpit was lost", argv, null, message);
     if (problem === "timeout") return new RunError("timeout", "The command timed out", argv, null, message);
     if (problem) return new RunError("internal", `${problem}${message ? ": " + message : ""}`, argv, null, message);
 
@@ -111,7 +118,13 @@ export function toRunError(failure: unknown, argv: readonly string[], overSsh = 
     if (f.exit_signal !== undefined && f.exit_signal !== null && f.exit_status == null)
         return new RunError("signal", `Killed by signal ${f.exit_signal}`, argv, null, message);
     if (f.exit_status !== undefined && f.exit_status !== null)
-        return new RunError("exit-status", message || `${argv[0]} exited with status ${f.exit_status}`, argv, f.exit_status, message);
+        return new RunError(
+            "exit-status",
+            message || `${argv[0]} exited with status ${f.exit_status}`,
+            argv,
+            f.exit_status,
+            message,
+        );
     return new RunError("internal", message || "Unknown error", argv, null, message);
 }
 
@@ -120,16 +133,26 @@ export function classifySshFailure(stderr: string): RunErrorCause | null {
     if (/REMOTE HOST IDENTIFICATION HAS CHANGED/i.test(stderr)) return "host-key-changed";
     if (/No [A-Z0-9-]+ host key is known|Host key verification failed/i.test(stderr)) return "host-key-unknown";
     if (/Permission denied \(|Too many authentication failures/i.test(stderr)) return "ssh-auth";
-    if (/Connection refused|No route to host|Could not resolve hostname|Connection timed out|Network is unreachable|Name or service not known|Connection closed by|kex_exchange_identification/i.test(stderr)) return "unreachable";
+    if (
+        /Connection refused|No route to host|Could not resolve hostname|Connection timed out|Network is unreachable|Name or service not known|Connection closed by|kex_exchange_identification/i.test(
+            stderr,
+        )
+    )
+        return "unreachable";
     return null;
 }
 
 function sshSummary(cause: RunErrorCause): string {
     switch (cause) {
-    case "host-key-changed": return "The host's SSH key has changed since it was last trusted";
-    case "host-key-unknown": return "The host's SSH key is not known yet";
-    case "ssh-auth": return "SSH authentication failed";
-    case "unreachable": return "Cannot connect to the host";
-    default: return "SSH failed";
+        case "host-key-changed":
+            return "The host's SSH key has changed since it was last trusted";
+        case "host-key-unknown":
+            return "The host's SSH key is not known yet";
+        case "ssh-auth":
+            return "SSH authentication failed";
+        case "unreachable":
+            return "Cannot connect to the host";
+        default:
+            return "SSH failed";
     }
 }

@@ -15,18 +15,24 @@ export function shellQuote(arg: string): string {
 
 /** Common options: never prompt, never trust an unknown host key silently, fail fast. */
 export const SSH_OPTIONS: readonly string[] = [
-    "-o", "BatchMode=yes",
-    "-o", "StrictHostKeyChecking=yes",
-    "-o", "ConnectTimeout=10",
-    "-o", "ServerAliveInterval=15",
+    "-o",
+    "BatchMode=yes",
+    "-o",
+    "StrictHostKeyChecking=yes",
+    "-o",
+    "ConnectTimeout=10",
+    "-o",
+    "ServerAliveInterval=15",
     "-T",
 ];
 
 /** Refuses host and user names that ssh could read as options or that carry control characters. */
 export function checkSshEndpoint(address: string, user: string, port?: number): void {
     const bad = (s: string) => s === "" || s.startsWith("-") || /[\s\0-\x1f\x7f]/.test(s) || argProblem(s) !== null;
-    if (bad(address)) throw new RunError("invalid-argument", `Not a valid host address: ${JSON.stringify(address)}`, [address]);
-    if (bad(user) || user.includes("@")) throw new RunError("invalid-argument", `Not a valid user name: ${JSON.stringify(user)}`, [user]);
+    if (bad(address))
+        throw new RunError("invalid-argument", `Not a valid host address: ${JSON.stringify(address)}`, [address]);
+    if (bad(user) || user.includes("@"))
+        throw new RunError("invalid-argument", `Not a valid user name: ${JSON.stringify(user)}`, [user]);
     if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535))
         throw new RunError("invalid-argument", `Not a valid port: ${port}`, [String(port)]);
 }
@@ -36,10 +42,13 @@ export function sshArgv(address: string, user: string, port: number | undefined,
     checkSshEndpoint(address, user, port);
     if (argv.length === 0) throw new RunError("invalid-argument", "Nothing to run", argv);
     return [
-        "ssh", ...SSH_OPTIONS,
+        "ssh",
+        ...SSH_OPTIONS,
         ...(port && port !== 22 ? ["-p", String(port)] : []),
-        "-l", user,
-        "--", address,
+        "-l",
+        user,
+        "--",
+        address,
         ...argv.map(shellQuote),
     ];
 }
@@ -57,7 +66,7 @@ export const SSH_MUX_SCRIPT = [
     'if [ "$(id -u)" = 0 ]; then d=/run/cockpit-migrate/ssh; else d=${XDG_RUNTIME_DIR:+$XDG_RUNTIME_DIR/cockpit-migrate-ssh}; fi',
     'if [ -n "$d" ] && [ ${#d} -le 60 ] && { [ -d "$d" ] || (umask 077 && mkdir -p -- "$d") 2>/dev/null; } && [ -O "$d" ] && [ ! -L "$d" ]; then',
     '    exec ssh -o ControlMaster=auto -o "ControlPath=$d/%C" -o ControlPersist=60 "$@"',
-    'fi',
+    "fi",
     'exec ssh "$@"',
 ].join("\n");
 
@@ -68,9 +77,13 @@ export function multiplexedArgv(ssh: readonly string[]): string[] {
 }
 
 /** OpenSSH's own notes about the shared connection (a refused extra session, a busy socket): not the command's error. */
-const MUX_NOISE = /^(?:mux_client_[a-z_]+: .*|muxclient: .*|ControlSocket .* already exists, disabling multiplexing|Control socket connect\(.*\): .*)$/;
+const MUX_NOISE =
+    /^(?:mux_client_[a-z_]+: .*|muxclient: .*|ControlSocket .* already exists, disabling multiplexing|Control socket connect\(.*\): .*)$/;
 export function withoutMuxNoise(stderr: string): string {
-    return stderr.split("\n").filter(l => !MUX_NOISE.test(l.trim())).join("\n");
+    return stderr
+        .split("\n")
+        .filter((l) => !MUX_NOISE.test(l.trim()))
+        .join("\n");
 }
 
 /** argv that prints the host's public keys (for showing fingerprints before trusting them). */
@@ -84,12 +97,22 @@ export function fingerprintArgv(): string[] {
     return ["ssh-keygen", "-l", "-f", "-"];
 }
 
-export interface HostKey { line: string; type: string; fingerprint: string }
+export interface HostKey {
+    line: string;
+    type: string;
+    fingerprint: string;
+}
 
 /** Pairs `ssh-keyscan` lines with the fingerprints `ssh-keygen -lf -` printed for them, in order. */
 export function parseHostKeys(keyscan: string, fingerprints: string): HostKey[] {
-    const lines = keyscan.split("\n").map(l => l.trim()).filter(l => l && !l.startsWith("#"));
-    const fps = fingerprints.split("\n").map(l => l.trim()).filter(Boolean);
+    const lines = keyscan
+        .split("\n")
+        .map((l) => l.trim())
+        .filter((l) => l && !l.startsWith("#"));
+    const fps = fingerprints
+        .split("\n")
+        .map((l) => l.trim())
+        .filter(Boolean);
     return lines.map((line, i) => {
         const parts = (fps[i] ?? "").split(/\s+/);
         const type = (parts[parts.length - 1] ?? "").replace(/[()]/g, "") || (line.split(/\s+/)[1] ?? "");

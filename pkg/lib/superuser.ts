@@ -6,5 +6,8 @@ export function watchAdmin(cockpit: Cockpit, onChange: (allowed: boolean | null)
     const update = () => onChange(permission.allowed);
     permission.addEventListener("changed", update);
     update();
-    return () => { permission.removeEventListener("changed", update); permission.close() };
+    return () => {
+        permission.removeEventListener("changed", update);
+        permission.close();
+    };
 }

@@ -10,7 +10,12 @@
  */
 import { isRunError, type RunOptions, type Runner, type RunTarget } from "./runner";
 
-export interface ThrottleOptions { perHost: number; handshakeMs: number; retries: number; retryDelayMs: number }
+export interface ThrottleOptions {
+    perHost: number;
+    handshakeMs: number;
+    retries: number;
+    retryDelayMs: number;
+}
 export const DEFAULT_THROTTLE: ThrottleOptions = { perHost: 6, handshakeMs: 2000, retries: 2, retryDelayMs: 500 };
 
 const SSH_URI = /^qemu\+ssh:\/\/(?:[^@/?#]*@)?(\[[^\]]*\]|[^:/?#]*)(?::(\d+))?/i;
@@ -37,20 +42,29 @@ class Slots {
     private readonly waiting: (() => void)[] = [];
     constructor(private readonly size: number) {}
     acquire(): Promise<() => void> {
-        return new Promise(resolve => {
+        return new Promise((resolve) => {
             const grant = () => {
                 this.used++;
                 let released = false;
-                resolve(() => { if (released) return; released = true; this.used--; this.waiting.shift()?.() });
+                resolve(() => {
+                    if (released) return;
+                    released = true;
+                    this.used--;
+                    this.waiting.shift()?.();
+                });
             };
-            if (this.used < this.size) grant(); else this.waiting.push(grant);
+            if (this.used < this.size) grant();
+            else this.waiting.push(grant);
         });
     }
 }
 
 export class ThrottledRunner implements Runner {
     private readonly slots = new Map<string, Slots>();
-    constructor(private readonly inner: Runner, private readonly o: ThrottleOptions = DEFAULT_THROTTLE) {}
+    constructor(
+        private readonly inner: Runner,
+        private readonly o: ThrottleOptions = DEFAULT_THROTTLE,
+    ) {}
 
     async run(target: RunTarget, argv: readonly string[], options?: RunOptions): Promise<string> {
         const servers = sshServers(target, argv);
@@ -60,20 +74,30 @@ export class ThrottledRunner implements Runner {
                 return await this.once(servers, target, argv, options);
             } catch (e) {
                 if (attempt >= this.o.retries || !resetBeforeHandshake(e)) throw e;
-                await new Promise(r => setTimeout(r, this.o.retryDelayMs * (attempt + 1)));
+                await new Promise((r) => setTimeout(r, this.o.retryDelayMs * (attempt + 1)));
             }
         }
     }
 
-    private async once(servers: string[], target: RunTarget, argv: readonly string[], options?: RunOptions): Promise<string> {
+    private async once(
+        servers: string[],
+        target: RunTarget,
+        argv: readonly string[],
+        options?: RunOptions,
+    ): Promise<string> {
         // always in the same (sorted) order, so two commands that need two hosts cannot wait on each other
         const releases: (() => void)[] = [];
         for (const s of servers) {
             let slots = this.slots.get(s);
-            if (!slots) { slots = new Slots(this.o.perHost); this.slots.set(s, slots) }
+            if (!slots) {
+                slots = new Slots(this.o.perHost);
+                this.slots.set(s, slots);
+            }
             releases.push(await slots.acquire());
         }
-        const release = () => { for (const r of releases) r() };
+        const release = () => {
+            for (const r of releases) r();
+        };
         const timer = setTimeout(release, this.o.handshakeMs);
         try {
             return await this.inner.run(target, argv, options);

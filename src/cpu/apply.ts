@@ -7,50 +7,99 @@ import { isRunError } from "../../pkg/lib/runner";
 import type { FileStore } from "../hosts/config";
 import * as v from "../virsh/argv";
 import * as c from "../virsh/cpu";
-import { hostModelCpu, mergeHostCpus, parseCompare, parseCpu, type CompareVerdict, type CpuModel, type HostCpu } from "./hostcpu";
+import {
+    hostModelCpu,
+    mergeHostCpus,
+    parseCompare,
+    parseCpu,
+    type CompareVerdict,
+    type CpuModel,
+    type HostCpu,
+} from "./hostcpu";
 import { cpuOf, replaceCpuExplained } from "./definition";
 import type { DomainRef, DomainUuid } from "../domains/types";
 
 const LOCAL = { kind: "local" } as const;
 export const BACKUP_DIR = "/var/lib/cockpit-migrate/cpu-backups";
-const message = (e: unknown) => isRunError(e) ? (e.stderr || e.message).trim() : e instanceof Error ? e.message : String(e);
+const message = (e: unknown) =>
+    isRunError(e) ? (e.stderr || e.message).trim() : e instanceof Error ? e.message : String(e);
 
-export interface CpuHost { label: string; uri: string }
-
-export async function fetchHostCpu(runner: Runner, host: CpuHost, virttype?: string): Promise<HostCpu> {
-    return hostModelCpu(host.label, await runner.run(LOCAL, c.domcapabilities(host.uri, virttype), { timeoutMs: 60_000 }));
+export interface CpuHost {
+    label: string;
+    uri: string;
 }
 
-export interface Baseline extends CpuModel { xml: string; input: string; argv: string[] }
+export async function fetchHostCpu(runner: Runner, host: CpuHost, virttype?: string): Promise<HostCpu> {
+    return hostModelCpu(
+        host.label,
+        await runner.run(LOCAL, c.domcapabilities(host.uri, virttype), { timeoutMs: 60_000 }),
+    );
+}
 
-export async function computeBaseline(runner: Runner, on: CpuHost, cpus: HostCpu[], options: { virttype?: string; features?: boolean; migratable?: boolean }): Promise<Baseline> {
+export interface Baseline extends CpuModel {
+    xml: string;
+    input: string;
+    argv: string[];
+}
+
+export async function computeBaseline(
+    runner: Runner,
+    on: CpuHost,
+    cpus: HostCpu[],
+    options: { virttype?: string; features?: boolean; migratable?: boolean },
+): Promise<Baseline> {
     const input = mergeHostCpus(cpus);
     const argv = c.hypervisorCpuBaseline(on.uri, options);
     const xml = await runner.run(LOCAL, argv, { input, timeoutMs: 60_000 });
     return { ...parseCpu(xml), xml, input, argv };
 }
 
-export interface Validation { host: string; verdict: CompareVerdict; reason: string; argv: string[] }
-
-/** `hypervisor-cpu-compare` of the baseline on every host. */
-export function validateBaseline(runner: Runner, hosts: CpuHost[], baselineXml: string, virttype?: string): Promise<Validation[]> {
-    return Promise.all(hosts.map(async h => {
-        const argv = c.cpuCompare(h.uri, virttype);
-        try {
-            const out = await runner.run(LOCAL, argv, { input: baselineXml, timeoutMs: 60_000 });
-            return { host: h.label, ...parseCompare(out, true), argv };
-        } catch (e) {
-            return { host: h.label, ...parseCompare(message(e), false), argv };
-        }
-    }));
+export interface Validation {
+    host: string;
+    verdict: CompareVerdict;
+    reason: string;
+    argv: string[];
 }
 
-export interface ApplyResult { domain: string; uuid: DomainUuid; ok: boolean; backup: string | null; error?: string; before?: string; after?: string; dropped?: string[] }
+/** `hypervisor-cpu-compare` of the baseline on every host. */
+export function validateBaseline(
+    runner: Runner,
+    hosts: CpuHost[],
+    baselineXml: string,
+    virttype?: string,
+): Promise<Validation[]> {
+    return Promise.all(
+        hosts.map(async (h) => {
+            const argv = c.cpuCompare(h.uri, virttype);
+            try {
+                const out = await runner.run(LOCAL, argv, { input: baselineXml, timeoutMs: 60_000 });
+                return { host: h.label, ...parseCompare(out, true), argv };
+            } catch (e) {
+                return { host: h.label, ...parseCompare(message(e), false), argv };
+            }
+        }),
+    );
+}
+
+export interface ApplyResult {
+    domain: string;
+    uuid: DomainUuid;
+    ok: boolean;
+    backup: string | null;
+    error?: string;
+    before?: string;
+    after?: string;
+    dropped?: string[];
+}
 
 const stamp = (now: number) => new Date(now).toISOString().replace(/[:.]/g, "-");
 /** A file name for the backup of a domain's definition: the name is encoded, never a path. */
 export function backupPath(domain: string, now: number): string {
-    const safe = Array.from(new TextEncoder().encode(domain), b => /[A-Za-z0-9_-]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, "0")}`).join("");
+    const safe = Array.from(new TextEncoder().encode(domain), (b) =>
+        /[A-Za-z0-9_-]/.test(String.fromCharCode(b))
+            ? String.fromCharCode(b)
+            : `%${b.toString(16).toUpperCase().padStart(2, "0")}`,
+    ).join("");
     return `${BACKUP_DIR}/${safe.slice(0, 180)}-${stamp(now)}.xml`;
 }
 
@@ -59,8 +108,15 @@ export function backupPath(domain: string, now: number): string {
  * fields (console passwords, …): it is defined again, and a definition without them would erase
  * them. The backup then holds them too (written 0600 in a 0700 directory).
  */
-export async function preview(runner: Runner, uri: string, domain: DomainUuid, baselineXml: string): Promise<{ before: string; after: string; dropped: string[] }> {
-    const before = await runner.run(LOCAL, v.dumpxml(uri, domain, { inactive: true, securityInfo: true }), { timeoutMs: 30_000 });
+export async function preview(
+    runner: Runner,
+    uri: string,
+    domain: DomainUuid,
+    baselineXml: string,
+): Promise<{ before: string; after: string; dropped: string[] }> {
+    const before = await runner.run(LOCAL, v.dumpxml(uri, domain, { inactive: true, securityInfo: true }), {
+        timeoutMs: 30_000,
+    });
     const r = replaceCpuExplained(before, baselineXml);
     return { before, after: r.xml, dropped: r.dropped };
 }
@@ -70,7 +126,14 @@ export async function preview(runner: Runner, uri: string, domain: DomainUuid, b
  * then `virsh define` replaces it (libvirt keeps the old one when define fails). Each VM is
  * reported; one failure does not stop the others.
  */
-export async function applyBaseline(runner: Runner, files: FileStore, uri: string, domains: DomainRef[], baselineXml: string, now = Date.now): Promise<ApplyResult[]> {
+export async function applyBaseline(
+    runner: Runner,
+    files: FileStore,
+    uri: string,
+    domains: DomainRef[],
+    baselineXml: string,
+    now = Date.now,
+): Promise<ApplyResult[]> {
     const results: ApplyResult[] = [];
     for (const { uuid, name: domain } of domains) {
         let backup: string | null = null;
@@ -108,9 +171,19 @@ export async function restoreDefinition(runner: Runner, files: FileStore, uri: s
 export type RestartPhase = "shutting-down" | "forcing-off" | "starting" | "running" | "failed";
 
 /** Graceful shutdown, wait up to `timeoutMs` (then force off if allowed), start. */
-export async function restartDomain(runner: Runner, uri: string, { uuid, name: domain }: DomainRef,
-    o: { timeoutMs: number; force: boolean; onPhase?: (p: RestartPhase, secondsLeft?: number) => void; sleep?: (ms: number) => Promise<void>; now?: () => number }): Promise<void> {
-    const sleep = o.sleep ?? (ms => new Promise<void>(r => setTimeout(r, ms)));
+export async function restartDomain(
+    runner: Runner,
+    uri: string,
+    { uuid, name: domain }: DomainRef,
+    o: {
+        timeoutMs: number;
+        force: boolean;
+        onPhase?: (p: RestartPhase, secondsLeft?: number) => void;
+        sleep?: (ms: number) => Promise<void>;
+        now?: () => number;
+    },
+): Promise<void> {
+    const sleep = o.sleep ?? ((ms) => new Promise<void>((r) => setTimeout(r, ms)));
     const now = o.now ?? Date.now;
     const state = async () => (await runner.run(LOCAL, v.domstate(uri, uuid), { timeoutMs: 30_000 })).trim();
     o.onPhase?.("shutting-down", Math.round(o.timeoutMs / 1000));
@@ -119,7 +192,12 @@ export async function restartDomain(runner: Runner, uri: string, { uuid, name: d
         const end = now() + o.timeoutMs;
         while (!/^shut off/.test(await state())) {
             if (now() >= end) {
-                if (!o.force) { o.onPhase?.("failed"); throw new Error(`${domain} did not shut down within ${Math.round(o.timeoutMs / 1000)} s; it still runs with its old CPU`) }
+                if (!o.force) {
+                    o.onPhase?.("failed");
+                    throw new Error(
+                        `${domain} did not shut down within ${Math.round(o.timeoutMs / 1000)} s; it still runs with its old CPU`,
+                    );
+                }
                 o.onPhase?.("forcing-off");
                 await runner.run(LOCAL, c.destroy(uri, uuid), { timeoutMs: 30_000 });
                 break;
@@ -139,7 +217,8 @@ export async function needsRestart(runner: Runner, uri: string, domain: DomainUu
         runner.run(LOCAL, v.dumpxml(uri, domain), { timeoutMs: 30_000 }),
         runner.run(LOCAL, v.dumpxml(uri, domain, { inactive: true }), { timeoutMs: 30_000 }),
     ]);
-    const a = parseCpuOf(live), b = parseCpuOf(inactive);
+    const a = parseCpuOf(live),
+        b = parseCpuOf(inactive);
     return a.model !== b.model || [...a.req].sort().join() !== [...b.req].sort().join();
 }
 
@@ -147,5 +226,5 @@ function parseCpuOf(domainXml: string): { model: string | null; req: string[] } 
     const xml = cpuOf(domainXml);
     if (!xml) return { model: null, req: [] };
     const cpu = parseCpu(xml);
-    return { model: cpu.model, req: cpu.features.filter(f => f.policy === "require").map(f => f.name) };
+    return { model: cpu.model, req: cpu.features.filter((f) => f.policy === "require").map((f) => f.name) };
 }

@@ -54,25 +54,40 @@ export function replaceCpuExplained(domainXml: string, cpuXml: string): CpuRepla
     const attributes: Record<string, string | number | undefined> = {};
     for (const [k, val] of Object.entries(old?.attributes ?? {})) {
         if (SET_HERE.has(k)) continue;
-        if (k === "migratable") { dropped.push(`migratable='${String(val)}': only host-passthrough and maximum CPUs have it; a custom model is migratable by definition`); continue }
+        if (k === "migratable") {
+            dropped.push(
+                `migratable='${String(val)}': only host-passthrough and maximum CPUs have it; a custom model is migratable by definition`,
+            );
+            continue;
+        }
         attributes[k] = val;
     }
-    const kept = kids(old).filter(e => KEPT.has(e.name ?? "")).filter(e => {
-        const why = refusedByCustom(e);
-        if (why) dropped.push(why);
-        return why === null;
-    });
+    const kept = kids(old)
+        .filter((e) => KEPT.has(e.name ?? ""))
+        .filter((e) => {
+            const why = refusedByCustom(e);
+            if (why) dropped.push(why);
+            return why === null;
+        });
     const cpu: Element = {
-        type: "element", name: "cpu",
-        attributes: { ...attributes, mode: "custom", match: String(baseline.attributes?.match ?? "exact"), check: "partial" },
-        elements: [...kids(baseline).filter(e => MODEL_PARTS.has(e.name ?? "")), ...kept],
+        type: "element",
+        name: "cpu",
+        attributes: {
+            ...attributes,
+            mode: "custom",
+            match: String(baseline.attributes?.match ?? "exact"),
+            check: "partial",
+        },
+        elements: [...kids(baseline).filter((e) => MODEL_PARTS.has(e.name ?? "")), ...kept],
     };
     const children = domain.elements ?? [];
-    const at = children.findIndex(e => e.type === "element" && e.name === "cpu");
+    const at = children.findIndex((e) => e.type === "element" && e.name === "cpu");
     if (at >= 0) children[at] = cpu;
     else {
         // libvirt's order puts <cpu> after <features>/<os>; it reorders on define anyway
-        const after = ["features", "os", "vcpu", "currentMemory", "memory"].map(n => children.findIndex(e => e.name === n)).find(i => i >= 0);
+        const after = ["features", "os", "vcpu", "currentMemory", "memory"]
+            .map((n) => children.findIndex((e) => e.name === n))
+            .find((i) => i >= 0);
         children.splice(after === undefined ? children.length : after + 1, 0, cpu);
     }
     domain.elements = children;
@@ -87,16 +102,29 @@ export function cpuOf(domainXml: string): string | null {
 
 /** Line diff of two texts (for showing the change before it is applied). */
 export function lineDiff(before: string, after: string): { kind: " " | "-" | "+"; line: string }[] {
-    const a = before.split("\n"), b = after.split("\n");
-    const n = a.length, m = b.length;
+    const a = before.split("\n"),
+        b = after.split("\n");
+    const n = a.length,
+        m = b.length;
     const lcs: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
-    for (let i = n - 1; i >= 0; i--) for (let j = m - 1; j >= 0; j--) lcs[i]![j] = a[i] === b[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
+    for (let i = n - 1; i >= 0; i--)
+        for (let j = m - 1; j >= 0; j--)
+            lcs[i]![j] = a[i] === b[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
     const out: { kind: " " | "-" | "+"; line: string }[] = [];
-    let i = 0, j = 0;
+    let i = 0,
+        j = 0;
     while (i < n || j < m) {
-        if (i < n && j < m && a[i] === b[j]) { out.push({ kind: " ", line: a[i]! }); i++; j++ }
-        else if (j < m && (i >= n || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) { out.push({ kind: "+", line: b[j]! }); j++ }
-        else { out.push({ kind: "-", line: a[i]! }); i++ }
+        if (i < n && j < m && a[i] === b[j]) {
+            out.push({ kind: " ", line: a[i]! });
+            i++;
+            j++;
+        } else if (j < m && (i >= n || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) {
+            out.push({ kind: "+", line: b[j]! });
+            j++;
+        } else {
+            out.push({ kind: "-", line: a[i]! });
+            i++;
+        }
     }
     return out;
 }

@@ -3,19 +3,36 @@ import { modifyFile, type FileStore } from "../hosts/config";
 
 export const BASELINES_PATH = "/etc/cockpit-migrate/cpu-baselines.json";
 
-export interface SavedBaseline { name: string; hosts: string[]; xml: string; model: string | null; savedAt: number }
+export interface SavedBaseline {
+    name: string;
+    hosts: string[];
+    xml: string;
+    model: string | null;
+    savedAt: number;
+}
 
 export function parseBaselines(content: string | null): SavedBaseline[] {
     if (content === null || content.trim() === "") return [];
     let raw: unknown;
-    try { raw = JSON.parse(content) } catch { throw new Error(`${BASELINES_PATH} is not valid JSON`) }
+    try {
+        raw = JSON.parse(content);
+    } catch {
+        throw new Error(`${BASELINES_PATH} is not valid JSON`);
+    }
     const list = (raw as { baselines?: unknown }).baselines;
     if (!Array.isArray(list)) throw new Error(`${BASELINES_PATH} holds no list of baselines`);
-    return list.filter((b): b is SavedBaseline => typeof b === "object" && b !== null && typeof (b as SavedBaseline).name === "string" && typeof (b as SavedBaseline).xml === "string");
+    return list.filter(
+        (b): b is SavedBaseline =>
+            typeof b === "object" &&
+            b !== null &&
+            typeof (b as SavedBaseline).name === "string" &&
+            typeof (b as SavedBaseline).xml === "string",
+    );
 }
 
 export function validateBaselineName(name: string): string | null {
-    if (!/^[\p{L}\p{N}][\p{L}\p{N} ._-]{0,63}$/u.test(name)) return "1–64 letters, digits, spaces, dots, dashes or underscores, starting with a letter or digit";
+    if (!/^[\p{L}\p{N}][\p{L}\p{N} ._-]{0,63}$/u.test(name))
+        return "1–64 letters, digits, spaces, dots, dashes or underscores, starting with a letter or digit";
     return null;
 }
 
@@ -27,8 +44,8 @@ export async function readBaselines(files: FileStore): Promise<SavedBaseline[]> 
 export async function saveBaseline(files: FileStore, b: SavedBaseline): Promise<void> {
     const problem = validateBaselineName(b.name);
     if (problem) throw new Error(problem);
-    await modifyFile(files, BASELINES_PATH, content => {
-        const list = parseBaselines(content).filter(x => x.name !== b.name);
+    await modifyFile(files, BASELINES_PATH, (content) => {
+        const list = parseBaselines(content).filter((x) => x.name !== b.name);
         return JSON.stringify({ version: 1, baselines: [...list, b] }, null, 2) + "\n";
     });
 }
@@ -36,14 +53,30 @@ export async function saveBaseline(files: FileStore, b: SavedBaseline): Promise<
 /** Which VMs got which baseline through the wizard (the VM list shows it): /var/lib/cockpit-migrate/cpu-applied.json. */
 export const APPLIED_PATH = "/var/lib/cockpit-migrate/cpu-applied.json";
 
-export interface AppliedCpu { uri: string; domain: string; baseline: string | null; model: string | null; at: number }
+export interface AppliedCpu {
+    uri: string;
+    domain: string;
+    baseline: string | null;
+    model: string | null;
+    at: number;
+}
 
 export function parseApplied(content: string | null): AppliedCpu[] {
     if (content === null || content.trim() === "") return [];
     try {
         const list = (JSON.parse(content) as { applied?: unknown }).applied;
-        return Array.isArray(list) ? list.filter((a): a is AppliedCpu => typeof a === "object" && a !== null && typeof (a as AppliedCpu).domain === "string" && typeof (a as AppliedCpu).uri === "string") : [];
-    } catch { throw new Error(`${APPLIED_PATH} is not valid JSON`) }
+        return Array.isArray(list)
+            ? list.filter(
+                  (a): a is AppliedCpu =>
+                      typeof a === "object" &&
+                      a !== null &&
+                      typeof (a as AppliedCpu).domain === "string" &&
+                      typeof (a as AppliedCpu).uri === "string",
+              )
+            : [];
+    } catch {
+        throw new Error(`${APPLIED_PATH} is not valid JSON`);
+    }
 }
 
 export async function readApplied(files: FileStore): Promise<AppliedCpu[]> {
@@ -51,15 +84,27 @@ export async function readApplied(files: FileStore): Promise<AppliedCpu[]> {
 }
 
 /** Records (or, with `entry.baseline === undefined`, forgets) the CPU a VM was given. */
-export async function recordApplied(files: FileStore, uri: string, domains: string[], entry: { baseline: string | null; model: string | null } | null, now = Date.now()): Promise<void> {
-    await modifyFile(files, APPLIED_PATH, content => {
-        const rest = parseApplied(content).filter(a => !(a.uri === uri && domains.includes(a.domain)));
-        const added = entry ? domains.map(domain => ({ uri, domain, baseline: entry.baseline, model: entry.model, at: now })) : [];
+export async function recordApplied(
+    files: FileStore,
+    uri: string,
+    domains: string[],
+    entry: { baseline: string | null; model: string | null } | null,
+    now = Date.now(),
+): Promise<void> {
+    await modifyFile(files, APPLIED_PATH, (content) => {
+        const rest = parseApplied(content).filter((a) => !(a.uri === uri && domains.includes(a.domain)));
+        const added = entry
+            ? domains.map((domain) => ({ uri, domain, baseline: entry.baseline, model: entry.model, at: now }))
+            : [];
         return JSON.stringify({ version: 1, applied: [...rest, ...added] }, null, 2) + "\n";
     });
 }
 
 /** "name → label" for one host's VM list. */
 export function appliedLabels(applied: AppliedCpu[], uri: string): Map<string, string> {
-    return new Map(applied.filter(a => a.uri === uri).map(a => [a.domain, a.baseline ? `CPU baseline ${a.baseline}` : `CPU baseline ${a.model ?? "?"}`]));
+    return new Map(
+        applied
+            .filter((a) => a.uri === uri)
+            .map((a) => [a.domain, a.baseline ? `CPU baseline ${a.baseline}` : `CPU baseline ${a.model ?? "?"}`]),
+    );
 }

@@ -3,7 +3,12 @@ import * as v from "../virsh/argv";
 
 /** The argvs loadDomains runs (also shown as "the equivalent command"). */
 export function loadDomainsArgvs(uri: string): string[][] {
-    return [v.domstatsAll(uri), v.listUuidNames(uri), v.listUuids(uri, "--persistent"), v.listUuids(uri, "--autostart")];
+    return [
+        v.domstatsAll(uri),
+        v.listUuidNames(uri),
+        v.listUuids(uri, "--persistent"),
+        v.listUuids(uri, "--autostart"),
+    ];
 }
 
 export const LOAD_DOMAINS_OPTIONS = { timeoutMs: 60_000 } as const;

@@ -11,19 +11,29 @@ export { loadDomainsArgvs, LOAD_DOMAINS_OPTIONS } from "./argvs";
 
 export async function loadDomains(runner: Runner, uri: string): Promise<Domain[]> {
     const [stats, uuidNames, persistent, autostart] = await Promise.all(
-        loadDomainsArgvs(uri).map(argv => runner.run(LOCAL, argv, LOAD_DOMAINS_OPTIONS)));
-    return domainsFrom(parseDomstats(stats!), parseUuidNames(uuidNames!), parseUuidList(persistent!), parseUuidList(autostart!));
+        loadDomainsArgvs(uri).map((argv) => runner.run(LOCAL, argv, LOAD_DOMAINS_OPTIONS)),
+    );
+    return domainsFrom(
+        parseDomstats(stats!),
+        parseUuidNames(uuidNames!),
+        parseUuidList(persistent!),
+        parseUuidList(autostart!),
+    );
 }
 
 /**
  * Host identity. Quick calls (hostname, version) and `capabilities` run in parallel; callers get
  * each part as it arrives through `onPart`, so nothing waits on the slowest.
  */
-export async function loadIdentity(runner: Runner, uri: string, onPart: (part: Partial<HostIdentity>) => void): Promise<void> {
+export async function loadIdentity(
+    runner: Runner,
+    uri: string,
+    onPart: (part: Partial<HostIdentity>) => void,
+): Promise<void> {
     const run = (argv: string[]) => runner.run(LOCAL, argv, { timeoutMs: 60_000 });
     await Promise.all([
-        run(v.hostname(uri)).then(out => onPart({ hostname: out.trim() || null })),
-        run(v.version(uri)).then(out => onPart(parseVersion(out))),
-        run(v.capabilities(uri)).then(out => onPart(parseCapabilities(out))),
+        run(v.hostname(uri)).then((out) => onPart({ hostname: out.trim() || null })),
+        run(v.version(uri)).then((out) => onPart(parseVersion(out))),
+        run(v.capabilities(uri)).then((out) => onPart(parseCapabilities(out))),
     ]);
 }

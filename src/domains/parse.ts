@@ -31,10 +31,13 @@ export function parseUuidNames(out: string): { uuid: DomainUuid; printed: string
 /** The UUID printed for an exact name (as is, or padded by an older virsh); null when two UUIDs print alike. */
 function uuidForName(byPrinted: Map<string, DomainUuid | null>, name: string): DomainUuid | null {
     const exact = byPrinted.get(name);
-    return exact !== undefined ? exact : byPrinted.get(name.padEnd(30, " ")) ?? null;
+    return exact !== undefined ? exact : (byPrinted.get(name.padEnd(30, " ")) ?? null);
 }
 
-export interface RawStats { name: string; fields: Map<string, string> }
+export interface RawStats {
+    name: string;
+    fields: Map<string, string>;
+}
 
 /**
  * `virsh domstats --raw`: blocks of `Domain: 'NAME'` followed by indented `key=value` lines.
@@ -74,24 +77,30 @@ function num(fields: Map<string, string>, key: string): number | null {
  * calls, or two names that virsh prints alike) is left out of this load: it could not be
  * addressed safely, and the next load shows it.
  */
-export function domainsFrom(stats: RawStats[], uuidNames: { uuid: DomainUuid; printed: string }[],
-    persistent: Set<DomainUuid>, autostart: Set<DomainUuid>): Domain[] {
+export function domainsFrom(
+    stats: RawStats[],
+    uuidNames: { uuid: DomainUuid; printed: string }[],
+    persistent: Set<DomainUuid>,
+    autostart: Set<DomainUuid>,
+): Domain[] {
     const byPrinted = new Map<string, DomainUuid | null>();
     for (const { uuid, printed } of uuidNames) byPrinted.set(printed, byPrinted.has(printed) ? null : uuid);
-    const known = stats.flatMap(s => {
+    const known = stats.flatMap((s) => {
         const uuid = uuidForName(byPrinted, s.name);
         return uuid ? [{ s, uuid }] : [];
     });
-    return known.map(({ s, uuid }) => ({
-        uuid,
-        name: s.name,
-        state: stateFromNumber(num(s.fields, "state.state") ?? 0),
-        memoryKiB: num(s.fields, "balloon.current"),
-        maxMemoryKiB: num(s.fields, "balloon.maximum"),
-        vcpus: num(s.fields, "vcpu.current"),
-        persistent: persistent.has(uuid),
-        autostart: autostart.has(uuid),
-    })).sort((a, b) => a.name.localeCompare(b.name));
+    return known
+        .map(({ s, uuid }) => ({
+            uuid,
+            name: s.name,
+            state: stateFromNumber(num(s.fields, "state.state") ?? 0),
+            memoryKiB: num(s.fields, "balloon.current"),
+            maxMemoryKiB: num(s.fields, "balloon.maximum"),
+            vcpus: num(s.fields, "vcpu.current"),
+            persistent: persistent.has(uuid),
+            autostart: autostart.has(uuid),
+        }))
+        .sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** `virsh version`: library and hypervisor versions. */
@@ -114,18 +123,26 @@ export function parseCapabilities(xml: string): Pick<HostIdentity, "hostUuid" | 
     };
 }
 
-export interface NumaCell { id: number; memoryKiB: number | null; cpus: number[]; hugepages: { sizeKiB: number; count: number }[] }
+export interface NumaCell {
+    id: number;
+    memoryKiB: number | null;
+    cpus: number[];
+    hugepages: { sizeKiB: number; count: number }[];
+}
 
 /** The host's NUMA cells (`<host><topology><cells>` of `virsh capabilities`). */
 export function parseTopology(xml: string): NumaCell[] {
     const doc = xml2js(xml, { compact: false }) as Element;
     const cells = kid(kid(kid(kid(doc, "capabilities"), "host"), "topology"), "cells");
-    return kids(cells, "cell").map(c => ({
+    return kids(cells, "cell").map((c) => ({
         id: Number(attr(c, "id")),
         memoryKiB: Number(text(kid(c, "memory"))) || null,
-        cpus: kids(kid(c, "cpus"), "cpu").map(x => Number(attr(x, "id"))).filter(Number.isInteger),
-        hugepages: kids(c, "pages").map(p => ({ sizeKiB: Number(attr(p, "size")), count: Number(text(p)) }))
-            .filter(p => p.sizeKiB > 4 && Number.isFinite(p.count)),
+        cpus: kids(kid(c, "cpus"), "cpu")
+            .map((x) => Number(attr(x, "id")))
+            .filter(Number.isInteger),
+        hugepages: kids(c, "pages")
+            .map((p) => ({ sizeKiB: Number(attr(p, "size")), count: Number(text(p)) }))
+            .filter((p) => p.sizeKiB > 4 && Number.isFinite(p.count)),
     }));
 }
 
@@ -139,8 +156,10 @@ export function parseMachineTypes(xml: string): Map<string, Set<string>> {
         const set = result.get(name) ?? new Set<string>();
         const add = (el: Element | undefined) => {
             for (const m of kids(el, "machine")) {
-                const t = text(m); if (t) set.add(t);
-                const canonical = attr(m, "canonical"); if (canonical) set.add(canonical);
+                const t = text(m);
+                if (t) set.add(t);
+                const canonical = attr(m, "canonical");
+                if (canonical) set.add(canonical);
             }
         };
         add(arch);

@@ -5,10 +5,18 @@ export type { DomainUuid } from "../virsh/argv";
 
 /** virDomainState, as `virsh domstats --state` reports it (state.state). */
 export type DomainState =
-    | "nostate" | "running" | "blocked" | "paused" | "shutdown" | "shutoff" | "crashed" | "pmsuspended";
+    "nostate" | "running" | "blocked" | "paused" | "shutdown" | "shutoff" | "crashed" | "pmsuspended";
 
-export const DOMAIN_STATES: readonly DomainState[] =
-    ["nostate", "running", "blocked", "paused", "shutdown", "shutoff", "crashed", "pmsuspended"];
+export const DOMAIN_STATES: readonly DomainState[] = [
+    "nostate",
+    "running",
+    "blocked",
+    "paused",
+    "shutdown",
+    "shutoff",
+    "crashed",
+    "pmsuspended",
+];
 
 export interface Domain {
     /** What every command addresses it by. */
@@ -32,7 +40,7 @@ export type DomainRef = Pick<Domain, "uuid" | "name">;
 export interface HostIdentity {
     hostname: string | null;
     libvirtVersion: string | null;
-    hypervisor: string | null;   // e.g. "QEMU 7.2.0"
+    hypervisor: string | null; // e.g. "QEMU 7.2.0"
     hostUuid: string | null;
     cpuModel: string | null;
     cpuVendor: string | null;
@@ -41,5 +49,11 @@ export interface HostIdentity {
 
 /** True for the states in which a domain has a QEMU process (can be live-migrated). */
 export function isActive(state: DomainState): boolean {
-    return state === "running" || state === "paused" || state === "blocked" || state === "pmsuspended" || state === "shutdown";
+    return (
+        state === "running" ||
+        state === "paused" ||
+        state === "blocked" ||
+        state === "pmsuspended" ||
+        state === "shutdown"
+    );
 }

@@ -3,7 +3,7 @@ import { js2xml, type Element } from "xml-js";
 
 /** Child elements, optionally only those with a name. */
 export function kids(el: Element | undefined, name?: string): Element[] {
-    return (el?.elements ?? []).filter(e => e.type === "element" && (!name || e.name === name));
+    return (el?.elements ?? []).filter((e) => e.type === "element" && (!name || e.name === name));
 }
 
 export function kid(el: Element | undefined, name: string): Element | undefined {
@@ -12,7 +12,7 @@ export function kid(el: Element | undefined, name: string): Element | undefined 
 
 /** The element's text (or CDATA), trimmed; null when there is none. */
 export function text(el: Element | undefined): string | null {
-    const t = el?.elements?.find(e => e.type === "text" || e.type === "cdata");
+    const t = el?.elements?.find((e) => e.type === "text" || e.type === "cdata");
     const v = t ? String(t.text ?? t.cdata ?? "").trim() : "";
     return v === "" ? null : v;
 }
@@ -30,8 +30,18 @@ export function attr(el: Element | undefined, name: string): string | null {
 export function writeXml(doc: Element | { elements: Element[] }, spaces = 0): string {
     const escape = (el: Element): Element => ({
         ...el,
-        ...(el.attributes ? { attributes: Object.fromEntries(Object.entries(el.attributes).map(([k, v]) =>
-            [k, typeof v === "string" ? v.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;") : v])) } : {}),
+        ...(el.attributes
+            ? {
+                  attributes: Object.fromEntries(
+                      Object.entries(el.attributes).map(([k, v]) => [
+                          k,
+                          typeof v === "string"
+                              ? v.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
+                              : v,
+                      ]),
+                  ),
+              }
+            : {}),
         ...(el.elements ? { elements: el.elements.map(escape) } : {}),
     });
     return js2xml(escape(doc as Element), { compact: false, spaces });

@@ -14,7 +14,11 @@ const KEEP = 500;
 
 export type Outcome = "running" | "completed" | "failed" | "cancelled" | "lost";
 
-export interface Endpoint { hostId: string; label: string; uri: string }
+export interface Endpoint {
+    hostId: string;
+    label: string;
+    uri: string;
+}
 
 export interface MigrationRecord {
     id: string;
@@ -63,42 +67,56 @@ export interface History {
 export function parseHistory(text: string | null): History {
     if (text === null || text.trim() === "") return { version: 1, records: [] };
     let raw: unknown;
-    try { raw = JSON.parse(text) } catch (e) {
+    try {
+        raw = JSON.parse(text);
+    } catch (e) {
         throw new UnreadableFileError(HISTORY_PATH, "not-json", `not valid JSON: ${(e as Error).message}`);
     }
     const list = typeof raw === "object" && raw !== null ? (raw as { records?: unknown }).records : undefined;
-    if (!Array.isArray(list)) throw new UnreadableFileError(HISTORY_PATH, "wrong-shape", "no \"records\" list");
-    const unread = list.filter(r => !isRecord(r));
+    if (!Array.isArray(list)) throw new UnreadableFileError(HISTORY_PATH, "wrong-shape", 'no "records" list');
+    const unread = list.filter((r) => !isRecord(r));
     return { version: 1, records: list.filter(isRecord), ...(unread.length ? { unread } : {}) };
 }
 
 function isRecord(r: unknown): r is MigrationRecord {
     const o = r as Partial<MigrationRecord>;
-    return typeof o === "object" && o !== null && typeof o.id === "string" && typeof o.domain === "string"
-        && typeof o.jobDir === "string" && typeof o.source?.uri === "string" && typeof o.destination?.uri === "string"
-        && (o.uuid === undefined || (typeof o.uuid === "string" && parseDomainUuid(o.uuid) === o.uuid));
+    return (
+        typeof o === "object" &&
+        o !== null &&
+        typeof o.id === "string" &&
+        typeof o.domain === "string" &&
+        typeof o.jobDir === "string" &&
+        typeof o.source?.uri === "string" &&
+        typeof o.destination?.uri === "string" &&
+        (o.uuid === undefined || (typeof o.uuid === "string" && parseDomainUuid(o.uuid) === o.uuid))
+    );
 }
 
 export function newRecordId(now: number, random: () => number = Math.random): string {
-    return `${now.toString(36).padStart(9, "0")}-${Math.floor(random() * 36 ** 6).toString(36).padStart(6, "0")}`;
+    return `${now.toString(36).padStart(9, "0")}-${Math.floor(random() * 36 ** 6)
+        .toString(36)
+        .padStart(6, "0")}`;
 }
 
 /** The running migration of this domain from this source, if any: a second one is refused. */
 export function activeMigration(history: History, sourceUri: string, domain: DomainRef): MigrationRecord | null {
-    const same = (r: MigrationRecord) => r.uuid !== undefined ? r.uuid === domain.uuid : r.domain === domain.name;
-    return history.records.find(r => r.outcome === "running" && same(r) && r.source.uri === sourceUri) ?? null;
+    const same = (r: MigrationRecord) => (r.uuid !== undefined ? r.uuid === domain.uuid : r.domain === domain.name);
+    return history.records.find((r) => r.outcome === "running" && same(r) && r.source.uri === sourceUri) ?? null;
 }
 
 /** The UUID a record's commands address; records of older versions have none and cannot be controlled. */
 export function recordUuid(r: MigrationRecord): DomainUuid {
-    if (r.uuid === undefined) throw new Error(`The record of ${r.domain}'s migration predates UUIDs: use virsh to control or check it`);
+    if (r.uuid === undefined)
+        throw new Error(`The record of ${r.domain}'s migration predates UUIDs: use virsh to control or check it`);
     return r.uuid;
 }
 
 export class HistoryConflictError extends Error {
     readonly record: MigrationRecord;
     constructor(record: MigrationRecord) {
-        super(`${record.domain} is already being migrated to ${record.destination.label} (started ${new Date(record.startedAt).toLocaleString()})`);
+        super(
+            `${record.domain} is already being migrated to ${record.destination.label} (started ${new Date(record.startedAt).toLocaleString()})`,
+        );
         this.name = "HistoryConflictError";
         this.record = record;
     }
@@ -106,31 +124,42 @@ export class HistoryConflictError extends Error {
 
 async function change(store: FileStore, f: (h: History) => History): Promise<History> {
     let result: History = { version: 1, records: [] };
-    await modifyFile(store, HISTORY_PATH, content => {
-        const before = parseHistory(content);
-        result = f(before);
-        result.records = result.records.slice(-KEEP);
-        const unread = result.unread ?? before.unread;
-        return JSON.stringify({ version: 1, records: [...unread ?? [], ...result.records] }, null, 1) + "\n";
-    }, 3);
+    await modifyFile(
+        store,
+        HISTORY_PATH,
+        (content) => {
+            const before = parseHistory(content);
+            result = f(before);
+            result.records = result.records.slice(-KEEP);
+            const unread = result.unread ?? before.unread;
+            return JSON.stringify({ version: 1, records: [...(unread ?? []), ...result.records] }, null, 1) + "\n";
+        },
+        3,
+    );
     return result;
 }
 
 export function readHistory(store: FileStore): Promise<History> {
-    return store.read(HISTORY_PATH).then(r => parseHistory(r.content));
+    return store.read(HISTORY_PATH).then((r) => parseHistory(r.content));
 }
 
 /** Adds a running record, atomically refusing when the domain already has a running migration. */
 export function addRecord(store: FileStore, record: MigrationRecord): Promise<History> {
-    return change(store, h => {
-        const active = activeMigration(h, record.source.uri, { uuid: record.uuid ?? ("" as DomainUuid), name: record.domain });
+    return change(store, (h) => {
+        const active = activeMigration(h, record.source.uri, {
+            uuid: record.uuid ?? ("" as DomainUuid),
+            name: record.domain,
+        });
         if (active) throw new HistoryConflictError(active);
         return { version: 1, records: [...h.records, record] };
     });
 }
 
 export function updateRecord(store: FileStore, id: string, patch: Partial<MigrationRecord>): Promise<History> {
-    return change(store, h => ({ version: 1, records: h.records.map(r => r.id === id ? { ...r, ...patch } : r) }));
+    return change(store, (h) => ({
+        version: 1,
+        records: h.records.map((r) => (r.id === id ? { ...r, ...patch } : r)),
+    }));
 }
 
 /**
@@ -138,11 +167,15 @@ export function updateRecord(store: FileStore, id: string, patch: Partial<Migrat
  * already ended is not overwritten (after its job directory was removed, a second reader would see
  * the job as lost). Returns the record as stored.
  */
-export async function finishRecord(store: FileStore, id: string, patch: Partial<MigrationRecord>): Promise<MigrationRecord | null> {
+export async function finishRecord(
+    store: FileStore,
+    id: string,
+    patch: Partial<MigrationRecord>,
+): Promise<MigrationRecord | null> {
     let stored: MigrationRecord | null = null;
-    await change(store, h => ({
+    await change(store, (h) => ({
         version: 1,
-        records: h.records.map(r => r.id !== id ? r : stored = r.outcome === "running" ? { ...r, ...patch } : r),
+        records: h.records.map((r) => (r.id !== id ? r : (stored = r.outcome === "running" ? { ...r, ...patch } : r))),
     }));
     return stored;
 }

@@ -16,7 +16,10 @@ export interface FileStore {
 }
 
 export class ConfigError extends Error {
-    constructor(message: string) { super(message); this.name = "ConfigError" }
+    constructor(message: string) {
+        super(message);
+        this.name = "ConfigError";
+    }
 }
 
 /** The stable id of a host: its address (lower-cased), which is unique in the list. */
@@ -33,7 +36,9 @@ export function hostId(address: string): string {
 export function parseHostsConfig(text: string | null): HostsConfig {
     if (text === null || text.trim() === "") return { version: 1, hosts: [] };
     let raw: unknown;
-    try { raw = JSON.parse(text) } catch (e) {
+    try {
+        raw = JSON.parse(text);
+    } catch (e) {
         throw new UnreadableFileError(HOSTS_CONFIG_PATH, "not-json", `not valid JSON: ${(e as Error).message}`);
     }
     if (typeof raw !== "object" || raw === null || !Array.isArray((raw as { hosts?: unknown }).hosts))
@@ -43,10 +48,14 @@ export function parseHostsConfig(text: string | null): HostsConfig {
     const invalid: unknown[] = [];
     for (const item of items) {
         const h = normaliseHost(item);
-        if (h && !hasErrors(validateHost(h)) && !hosts.some(x => x.id === h.id)) hosts.push(h);
+        if (h && !hasErrors(validateHost(h)) && !hosts.some((x) => x.id === h.id)) hosts.push(h);
         else invalid.push(item);
     }
-    return { version: 1, hosts, ...(invalid.length || Object.keys(fields).length ? { unread: { fields, hosts: invalid } } : {}) };
+    return {
+        version: 1,
+        hosts,
+        ...(invalid.length || Object.keys(fields).length ? { unread: { fields, hosts: invalid } } : {}),
+    };
 }
 
 const HOST_FIELDS = new Set(["address", "sshUser", "sshPort", "transport", "libvirtPort", "migrationAddress"]);
@@ -57,9 +66,15 @@ function normaliseHost(item: unknown): KnownHost | null {
     if (typeof item !== "object" || item === null || Array.isArray(item)) return null;
     const o = item as Record<string, unknown>;
     const optional = (v: unknown, type: "string" | "number") => v === undefined || typeof v === type;
-    if (typeof o.address !== "string" || !optional(o.sshUser, "string") || !optional(o.sshPort, "number")
-        || !optional(o.libvirtPort, "number") || !optional(o.migrationAddress, "string")
-        || !(o.transport === undefined || o.transport === "ssh" || o.transport === "tls" || o.transport === "tcp")) return null;
+    if (
+        typeof o.address !== "string" ||
+        !optional(o.sshUser, "string") ||
+        !optional(o.sshPort, "number") ||
+        !optional(o.libvirtPort, "number") ||
+        !optional(o.migrationAddress, "string") ||
+        !(o.transport === undefined || o.transport === "ssh" || o.transport === "tls" || o.transport === "tcp")
+    )
+        return null;
     const host: KnownHost = {
         id: hostId(o.address),
         address: o.address,
@@ -78,7 +93,7 @@ function normaliseHost(item: unknown): KnownHost | null {
 export function serializeHostsConfig(config: HostsConfig): string {
     const hosts = [
         ...config.hosts.map(({ id: _id, kept, ...ours }) => ({ ...kept, ...ours })),
-        ...config.unread?.hosts ?? [],
+        ...(config.unread?.hosts ?? []),
     ];
     return JSON.stringify({ ...config.unread?.fields, version: 1, hosts }, null, 2) + "\n";
 }
@@ -89,23 +104,28 @@ export function upsertHost(config: HostsConfig, host: KnownHost, previousId?: st
     if (hasErrors(errors)) throw new ConfigError(Object.values(errors).join("; "));
     const h = { ...host, id: hostId(host.address) };
     if (h.id === "localhost") throw new ConfigError("This host is always listed; add other hosts");
-    const others = config.hosts.filter(x => x.id !== (previousId ?? h.id));
-    if (others.some(x => x.id === h.id)) throw new ConfigError(`${h.address} is already in the list`);
-    const index = config.hosts.findIndex(x => x.id === (previousId ?? h.id));
+    const others = config.hosts.filter((x) => x.id !== (previousId ?? h.id));
+    if (others.some((x) => x.id === h.id)) throw new ConfigError(`${h.address} is already in the list`);
+    const index = config.hosts.findIndex((x) => x.id === (previousId ?? h.id));
     const hosts = [...others];
     hosts.splice(index < 0 ? hosts.length : index, 0, h);
     return { ...config, hosts };
 }
 
 export function removeHost(config: HostsConfig, id: string): HostsConfig {
-    return { ...config, hosts: config.hosts.filter(h => h.id !== id) };
+    return { ...config, hosts: config.hosts.filter((h) => h.id !== id) };
 }
 
 /**
  * Read-modify-write of a file with conflict detection: the write names the tag that was read, so
  * a concurrent change is never overwritten; the change is then re-applied to the new content.
  */
-export async function modifyFile(store: FileStore, path: string, change: (content: string | null) => string, retries = 1): Promise<void> {
+export async function modifyFile(
+    store: FileStore,
+    path: string,
+    change: (content: string | null) => string,
+    retries = 1,
+): Promise<void> {
     for (let attempt = 0; ; attempt++) {
         const { content, tag } = await store.read(path);
         let next: string;
@@ -125,9 +145,12 @@ export async function modifyFile(store: FileStore, path: string, change: (conten
     }
 }
 
-export async function updateHostsConfig(store: FileStore, change: (c: HostsConfig) => HostsConfig): Promise<HostsConfig> {
+export async function updateHostsConfig(
+    store: FileStore,
+    change: (c: HostsConfig) => HostsConfig,
+): Promise<HostsConfig> {
     let result: HostsConfig = { version: 1, hosts: [] };
-    await modifyFile(store, HOSTS_CONFIG_PATH, content => {
+    await modifyFile(store, HOSTS_CONFIG_PATH, (content) => {
         const before = parseHostsConfig(content);
         result = change(before);
         return serializeHostsConfig({ ...result, unread: result.unread ?? before.unread });

@@ -23,13 +23,14 @@ const PATH = /^\/[A-Za-z0-9._/+-]*$/;
  * the remote daemon elsewhere (`name` other than the local QEMU drivers).
  */
 const ALLOWED: Record<string, (value: string) => boolean> = {
-    no_tty: v => v === "0" || v === "1",
-    keyfile: v => PATH.test(v),
-    known_hosts: v => PATH.test(v),
-    pkipath: v => PATH.test(v),
-    sshauth: v => /^(agent|privkey|password|keyboard-interactive)(,(agent|privkey|password|keyboard-interactive))*$/.test(v),
-    mode: v => v === "auto" || v === "legacy" || v === "direct",
-    name: v => v === "qemu:///system" || v === "qemu:///session",
+    no_tty: (v) => v === "0" || v === "1",
+    keyfile: (v) => PATH.test(v),
+    known_hosts: (v) => PATH.test(v),
+    pkipath: (v) => PATH.test(v),
+    sshauth: (v) =>
+        /^(agent|privkey|password|keyboard-interactive)(,(agent|privkey|password|keyboard-interactive))*$/.test(v),
+    mode: (v) => v === "auto" || v === "legacy" || v === "direct",
+    name: (v) => v === "qemu:///system" || v === "qemu:///session",
 };
 
 const shown = (s: string) => JSON.stringify(s).slice(1, -1);
@@ -39,7 +40,8 @@ export function uriParamsProblem(params: UriParam[]): string | null {
     const seen = new Set<string>();
     for (const param of params) {
         // libvirt compares parameter names without regard to case (COMMAND= is command=)
-        const name = param.name.toLowerCase(), value = param.value;
+        const name = param.name.toLowerCase(),
+            value = param.value;
         const allowed = Object.hasOwn(ALLOWED, name) ? ALLOWED[name]! : null;
         if (!allowed) return `The URI parameter "${shown(param.name)}" is not allowed here`;
         if (seen.has(name)) return `The URI parameter "${name}" is given twice`;
@@ -49,10 +51,14 @@ export function uriParamsProblem(params: UriParam[]): string | null {
     return null;
 }
 
-export function resolveDestination(input: string, known: KnownHost[]): { destination: Destination | null; error: string | null } {
+export function resolveDestination(
+    input: string,
+    known: KnownHost[],
+): { destination: Destination | null; error: string | null } {
     const text = input.trim();
-    if (text === "") return { destination: null, error: "Choose a destination host or type a host name or libvirt URI" };
-    const byId = known.find(h => h.id === text.toLowerCase() || h.address === text);
+    if (text === "")
+        return { destination: null, error: "Choose a destination host or type a host name or libvirt URI" };
+    const byId = known.find((h) => h.id === text.toLowerCase() || h.address === text);
     if (byId) return { destination: { uri: hostUri(byId), label: byId.address, known: byId }, error: null };
 
     if (!text.includes("://")) {
@@ -66,12 +72,15 @@ export function resolveDestination(input: string, known: KnownHost[]): { destina
     if (p.driver !== "qemu") return { destination: null, error: "Only qemu:// URIs can be migration destinations" };
     if (p.transport && !["ssh", "tls", "tcp", "unix", "libssh", "libssh2"].includes(p.transport))
         return { destination: null, error: `Unsupported transport "${p.transport}"` };
-    if (p.path !== "/system" && p.path !== "/session") return { destination: null, error: "The URI must end in /system or /session" };
-    if (p.host && validateAddress(p.host) !== null) return { destination: null, error: `Not a valid host in the URI: ${p.host}` };
-    if (p.user !== null && !/^[a-z_][a-z0-9_.-]*$/i.test(p.user)) return { destination: null, error: "Not a valid user name in the URI" };
+    if (p.path !== "/system" && p.path !== "/session")
+        return { destination: null, error: "The URI must end in /system or /session" };
+    if (p.host && validateAddress(p.host) !== null)
+        return { destination: null, error: `Not a valid host in the URI: ${p.host}` };
+    if (p.user !== null && !/^[a-z_][a-z0-9_.-]*$/i.test(p.user))
+        return { destination: null, error: "Not a valid user name in the URI" };
     // read as libvirt reads them: split on & and ;, percent-decoded (comm%61nd is command)
     const paramError = uriParamsProblem(parseUriParams(p.query));
     if (paramError) return { destination: null, error: paramError };
-    const match = known.find(h => p.host !== null && h.address.toLowerCase() === p.host.toLowerCase()) ?? null;
+    const match = known.find((h) => p.host !== null && h.address.toLowerCase() === p.host.toLowerCase()) ?? null;
     return { destination: { uri: text, label: p.host ?? "this host", known: match }, error: null };
 }

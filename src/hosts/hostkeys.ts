@@ -22,9 +22,9 @@ export async function knownHostsPath(runner: Runner): Promise<string> {
 export async function trustHostKeys(runner: Runner, files: FileStore, keys: HostKey[]): Promise<void> {
     const path = await knownHostsPath(runner);
     await runner.run(LOCAL, ["mkdir", "-p", "-m", "700", "--", path.slice(0, path.lastIndexOf("/"))]);
-    await modifyFile(files, path, content => {
+    await modifyFile(files, path, (content) => {
         const existing = content ?? "";
-        const add = keys.map(k => k.line).filter(l => !existing.split("\n").includes(l));
+        const add = keys.map((k) => k.line).filter((l) => !existing.split("\n").includes(l));
         const sep = existing === "" || existing.endsWith("\n") ? "" : "\n";
         return add.length === 0 ? existing : existing + sep + add.join("\n") + "\n";
     });

@@ -27,7 +27,9 @@ export class UnreadableFileError extends Error {
         this.copy = copy;
     }
 
-    withCopy(copy: string): UnreadableFileError { return new UnreadableFileError(this.path, this.reason, this.detail, copy) }
+    withCopy(copy: string): UnreadableFileError {
+        return new UnreadableFileError(this.path, this.reason, this.detail, copy);
+    }
 }
 
 export function isUnreadable(e: unknown): e is UnreadableFileError {
@@ -55,4 +57,3 @@ function fnv1a(s: string): string {
     for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
     return h.toString(16).padStart(8, "0");
 }
-

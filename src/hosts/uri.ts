@@ -14,7 +14,10 @@ export function uriHost(address: string): string {
 }
 
 /** Where a host receives migration data: `--migrateuri tcp://ADDR --listen-address ADDR`. */
-export interface MigrationTarget { migrateUri: string; listenAddress: string }
+export interface MigrationTarget {
+    migrateUri: string;
+    listenAddress: string;
+}
 
 /**
  * The migration URI is a URI (an IPv6 address bracketed, as in the connection URI: unbracketed,
@@ -40,24 +43,31 @@ export function localUri(driver: Driver = "system"): string {
 }
 
 export interface ParsedUri {
-    driver: string;          // "qemu"
+    driver: string; // "qemu"
     transport: string | null; // "ssh" | "tls" | "tcp" | "unix" | …
     user: string | null;
     host: string | null;
     port: number | null;
-    path: string;            // "/system"
+    path: string; // "/system"
     query: string;
 }
 
 /** Parses a libvirt URI; null when it is not one. Does not resolve anything. */
 export function parseLibvirtUri(uri: string): ParsedUri | null {
-    const m = /^([a-z][a-z0-9]*)(?:\+([a-z0-9]+))?:\/\/(?:([^@/?#\s]*)@)?(\[[0-9a-fA-F:.]+\]|[^:/?#\s@[\]]*)(?::(\d{1,5}))?(\/[^?#\s]*)?(?:\?([^#\s]*))?$/.exec(uri);
+    const m =
+        /^([a-z][a-z0-9]*)(?:\+([a-z0-9]+))?:\/\/(?:([^@/?#\s]*)@)?(\[[0-9a-fA-F:.]+\]|[^:/?#\s@[\]]*)(?::(\d{1,5}))?(\/[^?#\s]*)?(?:\?([^#\s]*))?$/.exec(
+            uri,
+        );
     if (!m) return null;
     const port = m[5] ? Number(m[5]) : null;
     if (port !== null && (port < 1 || port > 65535)) return null;
     let user: string | null = null;
     if (m[3] !== undefined) {
-        try { user = decodeURIComponent(m[3]) } catch { return null }
+        try {
+            user = decodeURIComponent(m[3]);
+        } catch {
+            return null;
+        }
     }
     return {
         driver: m[1]!,
@@ -71,7 +81,10 @@ export function parseLibvirtUri(uri: string): ParsedUri | null {
 }
 
 /** One URI query parameter, decoded the way libvirt decodes it. */
-export interface UriParam { name: string; value: string }
+export interface UriParam {
+    name: string;
+    value: string;
+}
 
 /**
  * The parameters of a URI query exactly as libvirt reads them (virURIParseParams): the next
@@ -90,8 +103,11 @@ export function parseUriParams(query: string): UriParam[] {
         const section = rest.slice(0, end);
         const eq = section.indexOf("=");
         if (section !== "" && eq !== 0) {
-            params.push(eq === -1 ? { name: unescapeUri(section), value: "" }
-                : { name: unescapeUri(section.slice(0, eq)), value: unescapeUri(section.slice(eq + 1)) });
+            params.push(
+                eq === -1
+                    ? { name: unescapeUri(section), value: "" }
+                    : { name: unescapeUri(section.slice(0, eq)), value: unescapeUri(section.slice(eq + 1)) },
+            );
         }
         rest = rest.slice(end + 1);
     }

@@ -10,7 +10,8 @@ export function validateAddress(address: string): string | null {
     if (address.trim() === "") return "Enter a host name or IP address";
     if (address !== address.trim()) return "Remove the spaces around the address";
     if (IPV4.test(address)) return null;
-    if (address.includes(":")) return IPV6.test(address) && address.split(":").length >= 3 ? null : "Not a valid IPv6 address";
+    if (address.includes(":"))
+        return IPV6.test(address) && address.split(":").length >= 3 ? null : "Not a valid IPv6 address";
     if (HOSTNAME.test(address) && !/^\d+(\.\d+)*$/.test(address)) return null;
     return "Not a valid host name: use letters, digits, hyphens and dots";
 }
@@ -27,15 +28,29 @@ export function validatePort(port: number | undefined): string | null {
 
 export const TRANSPORTS: readonly Transport[] = ["ssh", "tls", "tcp"];
 
-export interface HostErrors { address?: string; sshUser?: string; sshPort?: string; libvirtPort?: string; migrationAddress?: string; transport?: string }
+export interface HostErrors {
+    address?: string;
+    sshUser?: string;
+    sshPort?: string;
+    libvirtPort?: string;
+    migrationAddress?: string;
+    transport?: string;
+}
 
 export function validateHost(h: KnownHost): HostErrors {
     const errors: HostErrors = {};
-    const a = validateAddress(h.address); if (a) errors.address = a;
-    const u = validateUser(h.sshUser); if (u) errors.sshUser = u;
-    const p = validatePort(h.sshPort); if (p) errors.sshPort = p;
-    const lp = validatePort(h.libvirtPort); if (lp) errors.libvirtPort = lp;
-    if (h.migrationAddress) { const m = validateAddress(h.migrationAddress); if (m) errors.migrationAddress = m }
+    const a = validateAddress(h.address);
+    if (a) errors.address = a;
+    const u = validateUser(h.sshUser);
+    if (u) errors.sshUser = u;
+    const p = validatePort(h.sshPort);
+    if (p) errors.sshPort = p;
+    const lp = validatePort(h.libvirtPort);
+    if (lp) errors.libvirtPort = lp;
+    if (h.migrationAddress) {
+        const m = validateAddress(h.migrationAddress);
+        if (m) errors.migrationAddress = m;
+    }
     if (!TRANSPORTS.includes(h.transport)) errors.transport = "Choose ssh, tls or tcp";
     return errors;
 }

@@ -6,7 +6,15 @@ import type { Runner } from "../../pkg/lib/runner";
 import { isRunError } from "../../pkg/lib/runner";
 import { detachedArgv, readJob, type JobStatus } from "../../pkg/lib/detach";
 import type { FileStore } from "../hosts/config";
-import { addRecord, JOBS_DIR, newRecordId, recordUuid, updateRecord, type Endpoint, type MigrationRecord } from "../history/records";
+import {
+    addRecord,
+    JOBS_DIR,
+    newRecordId,
+    recordUuid,
+    updateRecord,
+    type Endpoint,
+    type MigrationRecord,
+} from "../history/records";
 import { dominfo, domstate } from "../virsh/argv";
 import * as vm from "../virsh/migrate";
 import type { DomainRef, DomainState, DomainUuid } from "../domains/types";
@@ -17,14 +25,26 @@ import type { MigrationOptions } from "./options";
 import { recordOutcome, type Finished } from "./outcome";
 import { verifyAfterFailure, verifyMigration, type Presence } from "./verify";
 import { AutostartRefused, autostartAfterEnd, autostartBeforeStart } from "./autostart";
-import { parseStateReason, postcopyFailed, postcopyResumable, postcopyResumeArgv, postcopyVerdict, type StateReason } from "./postcopy-failure";
+import {
+    parseStateReason,
+    postcopyFailed,
+    postcopyResumable,
+    postcopyResumeArgv,
+    postcopyVerdict,
+    type StateReason,
+} from "./postcopy-failure";
 
 const LOCAL = { kind: "local" } as const;
 
 /** Failures in which the source never connected to the destination's libvirt. */
 const NEVER_CONNECTED = new Set(["host-key", "ssh-auth", "unknown-host", "connection-refused", "libvirtd-down"]);
 
-export interface Deps { runner: Runner; files: FileStore; now?: () => number; sleep?: (ms: number) => Promise<void> }
+export interface Deps {
+    runner: Runner;
+    files: FileStore;
+    now?: () => number;
+    sleep?: (ms: number) => Promise<void>;
+}
 
 export interface StartRequest {
     domain: DomainRef;
@@ -52,14 +72,32 @@ export async function startMigration(deps: Deps, req: StartRequest): Promise<Mig
     const id = newRecordId(now);
     const jobDir = `${JOBS_DIR}/${id}`;
     const downtimeMs = req.options.mode === "live" ? req.options.maxDowntimeMs : undefined;
-    const jobArgv = downtimeMs === undefined ? req.argv : withMaxDowntime(jobDir, vm.migrateSetMaxDowntime(req.source.uri, req.domain.uuid, downtimeMs), req.argv);
+    const jobArgv =
+        downtimeMs === undefined
+            ? req.argv
+            : withMaxDowntime(jobDir, vm.migrateSetMaxDowntime(req.source.uri, req.domain.uuid, downtimeMs), req.argv);
     const record: MigrationRecord = {
-        id, domain: req.domain.name, uuid: req.domain.uuid, source: req.source, destination: req.destination, argv: req.argv,
-        options: { ...req.options, wasRunning: req.wasRunning, wasPersistent: req.wasPersistent, wasAutostart: req.wasAutostart }, user: req.user, startedAt: now, jobDir, outcome: "running",
+        id,
+        domain: req.domain.name,
+        uuid: req.domain.uuid,
+        source: req.source,
+        destination: req.destination,
+        argv: req.argv,
+        options: {
+            ...req.options,
+            wasRunning: req.wasRunning,
+            wasPersistent: req.wasPersistent,
+            wasAutostart: req.wasAutostart,
+        },
+        user: req.user,
+        startedAt: now,
+        jobDir,
+        outcome: "running",
         ...(downtimeMs === undefined ? {} : { maxDowntime: { ms: downtimeMs, applied: null } }),
     };
     // refused before anything is recorded: nothing has happened
-    if (req.options.duration === "temporary" && req.wasAutostart && !req.options.disableSourceAutostart) throw new AutostartRefused(req.domain.name);
+    if (req.options.duration === "temporary" && req.wasAutostart && !req.options.disableSourceAutostart)
+        throw new AutostartRefused(req.domain.name);
     await addRecord(deps.files, record);
     try {
         if (await autostartBeforeStart(deps.runner, req.options, req.source.uri, req.domain, req.wasAutostart)) {
@@ -76,10 +114,15 @@ export async function startMigration(deps: Deps, req: StartRequest): Promise<Mig
 }
 
 export async function jobStats(runner: Runner, record: MigrationRecord): Promise<JobStats> {
-    return parseJobInfo(await runner.run(LOCAL, vm.domjobinfo(record.source.uri, recordUuid(record)), { timeoutMs: 20_000 }));
+    return parseJobInfo(
+        await runner.run(LOCAL, vm.domjobinfo(record.source.uri, recordUuid(record)), { timeoutMs: 20_000 }),
+    );
 }
 
-export interface Poll { job: JobStatus; stats: JobStats | null }
+export interface Poll {
+    job: JobStatus;
+    stats: JobStats | null;
+}
 
 /** The job's status, and (when `withStats`) its statistics from the source. */
 export async function pollMigration(runner: Runner, record: MigrationRecord, withStats = true): Promise<Poll> {
@@ -115,14 +158,23 @@ export async function domainPresence(runner: Runner, uri: string, domain: Domain
 
 function stateFromText(s: string): DomainState {
     switch (s) {
-    case "running": return "running";
-    case "idle": case "blocked": return "blocked";
-    case "paused": return "paused";
-    case "in shutdown": return "shutdown";
-    case "shut off": return "shutoff";
-    case "crashed": return "crashed";
-    case "pmsuspended": return "pmsuspended";
-    default: return "nostate";
+        case "running":
+            return "running";
+        case "idle":
+        case "blocked":
+            return "blocked";
+        case "paused":
+            return "paused";
+        case "in shutdown":
+            return "shutdown";
+        case "shut off":
+            return "shutoff";
+        case "crashed":
+            return "crashed";
+        case "pmsuspended":
+            return "pmsuspended";
+        default:
+            return "nostate";
     }
 }
 
@@ -136,22 +188,39 @@ async function stateReason(runner: Runner, uri: string, record: MigrationRecord)
 }
 
 /** Ends a record whose job has ended: outcome, explanation, summary, and the check on both hosts. */
-export async function finishMigration(deps: Deps, record: MigrationRecord, job: JobStatus, last: JobStats | null): Promise<Finished> {
+export async function finishMigration(
+    deps: Deps,
+    record: MigrationRecord,
+    job: JobStatus,
+    last: JobStats | null,
+): Promise<Finished> {
     const endedAt = (deps.now ?? Date.now)();
     const o = record.options as unknown as MigrationOptions & { wasRunning?: boolean; wasPersistent?: boolean };
     const succeeded = job.exitStatus === 0;
-    const failure = succeeded ? null : explainMigrationError(job.stderr || (job.lost ? "The migration process ended without a status (killed, or the host restarted)" : ""));
+    const failure = succeeded
+        ? null
+        : explainMigrationError(
+              job.stderr ||
+                  (job.lost ? "The migration process ended without a status (killed, or the host restarted)" : ""),
+          );
     const names = { source: record.source.label, destination: record.destination.label };
     const ask = async (uri: string) => domainPresence(deps.runner, uri, recordUuid(record)).catch(() => undefined);
     const answers = await Promise.all([
-        (async () => deps.runner.run(LOCAL, vm.domjobinfo(record.source.uri, recordUuid(record), true)))().then(parseJobInfo).catch(() => null),
-        ask(record.source.uri), ask(record.destination.uri),
+        (async () => deps.runner.run(LOCAL, vm.domjobinfo(record.source.uri, recordUuid(record), true)))()
+            .then(parseJobInfo)
+            .catch(() => null),
+        ask(record.source.uri),
+        ask(record.destination.uri),
     ]);
     const completed = answers[0];
     let [, src, dstAsked] = answers;
     // a libvirtd that just restarted (the very fault that ended the job) answers again within seconds
-    const sleep = deps.sleep ?? (ms => new Promise<void>(r => setTimeout(r, ms)));
-    for (let i = 0; i < 5 && (src === undefined || (dstAsked === undefined && !(failure && NEVER_CONNECTED.has(failure.cause)))); i++) {
+    const sleep = deps.sleep ?? ((ms) => new Promise<void>((r) => setTimeout(r, ms)));
+    for (
+        let i = 0;
+        i < 5 && (src === undefined || (dstAsked === undefined && !(failure && NEVER_CONNECTED.has(failure.cause))));
+        i++
+    ) {
         await sleep(2000);
         if (src === undefined) src = await ask(record.source.uri);
         if (dstAsked === undefined) dstAsked = await ask(record.destination.uri);
@@ -162,20 +231,38 @@ export async function finishMigration(deps: Deps, record: MigrationRecord, job: 
     const dst = dstAsked === undefined && failure && NEVER_CONNECTED.has(failure.cause) ? null : dstAsked;
     let verification: MigrationRecord["verification"];
     // only a post-copy migration can fail half-way through the switch: ask libvirt for the reasons
-    const reasons = !succeeded && o.postcopy
-        ? await Promise.all([stateReason(deps.runner, record.source.uri, record), stateReason(deps.runner, record.destination.uri, record)]) : null;
-    const split = reasons !== null && postcopyFailed(reasons[0], reasons[1]) ? postcopyVerdict(reasons[0], reasons[1], names) : null;
+    const reasons =
+        !succeeded && o.postcopy
+            ? await Promise.all([
+                  stateReason(deps.runner, record.source.uri, record),
+                  stateReason(deps.runner, record.destination.uri, record),
+              ])
+            : null;
+    const split =
+        reasons !== null && postcopyFailed(reasons[0], reasons[1])
+            ? postcopyVerdict(reasons[0], reasons[1], names)
+            : null;
     if (split) {
         verification = { ok: false, where: split.where, problems: split.problems };
     } else if (src === undefined || dst === undefined) {
-        verification = { ok: false, where: "Unknown", problems: [`Could not ask libvirt on ${src === undefined ? names.source : names.destination} where the VM is.`] };
+        verification = {
+            ok: false,
+            where: "Unknown",
+            problems: [
+                `Could not ask libvirt on ${src === undefined ? names.source : names.destination} where the VM is.`,
+            ],
+        };
     } else {
-        const v = succeeded ? verifyMigration({ ...o, wasPersistent: o.wasPersistent ?? true }, src, dst, names) : verifyAfterFailure(src, dst, names, o.wasRunning ?? o.mode === "live");
+        const v = succeeded
+            ? verifyMigration({ ...o, wasPersistent: o.wasPersistent ?? true }, src, dst, names)
+            : verifyAfterFailure(src, dst, names, o.wasRunning ?? o.mode === "live");
         verification = { ok: v.ok, where: v.where, problems: v.problems };
     }
     // with the guest split, nothing is turned on anywhere: the VM is not back on the source
-    const note = src === undefined || dst === undefined || split ? null
-        : await autostartAfterEnd(deps.runner, record, succeeded, src !== null, dst !== null);
+    const note =
+        src === undefined || dst === undefined || split
+            ? null
+            : await autostartAfterEnd(deps.runner, record, succeeded, src !== null, dst !== null);
     const patch: Partial<MigrationRecord> = {
         endedAt,
         ...(note ? { autostart: { ok: note.ok, text: note.text } } : {}),
@@ -186,7 +273,14 @@ export async function finishMigration(deps: Deps, record: MigrationRecord, job: 
             downtimeMs: own ? own.downtimeMs : null,
         },
         verification,
-        ...(failure ? { message: failure.message, explanation: split ? { title: split.title, fix: split.fix } : { title: failure.title, fix: failure.fix } } : {}),
+        ...(failure
+            ? {
+                  message: failure.message,
+                  explanation: split
+                      ? { title: split.title, fix: split.fix }
+                      : { title: failure.title, fix: failure.fix },
+              }
+            : {}),
         ...(split && reasons && postcopyResumable(reasons[1]) ? { postcopyResume: postcopyResumeArgv(record) } : {}),
         ...(record.maxDowntime ? { maxDowntime: { ms: record.maxDowntime.ms, ...downtimeOutcome(job) } } : {}),
     };

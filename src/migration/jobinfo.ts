@@ -5,8 +5,31 @@ export type JobType = "none" | "bounded" | "unbounded" | "completed" | "failed" 
 const JOB_TYPES: JobType[] = ["none", "bounded", "unbounded", "completed", "failed", "cancelled"];
 
 /** virDomainJobOperation */
-export type JobOperation = "unknown" | "start" | "save" | "restore" | "migration-in" | "migration-out" | "snapshot" | "snapshot-revert" | "dump" | "backup" | "snapshot-delete";
-const OPERATIONS: JobOperation[] = ["unknown", "start", "save", "restore", "migration-in", "migration-out", "snapshot", "snapshot-revert", "dump", "backup", "snapshot-delete"];
+export type JobOperation =
+    | "unknown"
+    | "start"
+    | "save"
+    | "restore"
+    | "migration-in"
+    | "migration-out"
+    | "snapshot"
+    | "snapshot-revert"
+    | "dump"
+    | "backup"
+    | "snapshot-delete";
+const OPERATIONS: JobOperation[] = [
+    "unknown",
+    "start",
+    "save",
+    "restore",
+    "migration-in",
+    "migration-out",
+    "snapshot",
+    "snapshot-revert",
+    "dump",
+    "backup",
+    "snapshot-delete",
+];
 
 export interface JobStats {
     type: JobType;
@@ -40,7 +63,12 @@ export function parseJobInfo(out: string): JobStats {
     let typeNumber: number | null = null;
     for (const line of out.split("\n")) {
         const head = /^Job type:\s*(\S+)/.exec(line);
-        if (head) { typeNumber = /^\d+$/.test(head[1]!) ? Number(head[1]) : JOB_TYPES.indexOf(head[1]!.toLowerCase() as JobType); continue }
+        if (head) {
+            typeNumber = /^\d+$/.test(head[1]!)
+                ? Number(head[1])
+                : JOB_TYPES.indexOf(head[1]!.toLowerCase() as JobType);
+            continue;
+        }
         const m = /^([a-z_.]+):\s*(.*?)\s*$/.exec(line);
         if (m) raw[m[1]!] = m[2]!;
     }
@@ -50,8 +78,8 @@ export function parseJobInfo(out: string): JobStats {
     };
     const op = n("operation");
     return {
-        type: typeNumber !== null && typeNumber >= 0 ? JOB_TYPES[typeNumber] ?? "none" : "none",
-        operation: op === null ? null : OPERATIONS[op] ?? "unknown",
+        type: typeNumber !== null && typeNumber >= 0 ? (JOB_TYPES[typeNumber] ?? "none") : "none",
+        operation: op === null ? null : (OPERATIONS[op] ?? "unknown"),
         timeElapsedMs: n("time_elapsed"),
         dataTotal: n("data_total"),
         dataProcessed: n("data_processed"),
@@ -84,8 +112,13 @@ export function parseJobInfo(out: string): JobStats {
  * finish is not seen again.
  */
 export function isThisMigrationOut(s: JobStats | null, windowMs: number): s is JobStats {
-    return s !== null && s.type === "completed" && s.operation === "migration-out"
-        && s.timeElapsedMs !== null && s.timeElapsedMs <= windowMs;
+    return (
+        s !== null &&
+        s.type === "completed" &&
+        s.operation === "migration-out" &&
+        s.timeElapsedMs !== null &&
+        s.timeElapsedMs <= windowMs
+    );
 }
 
 export type Phase = "starting" | "setup" | "storage" | "memory" | "postcopy" | "done";
@@ -105,18 +138,32 @@ export interface Progress {
  * bandwidth (it would never converge without auto-converge or post-copy).
  */
 export function progress(s: JobStats, postcopyActive = false): Progress {
-    if (s.type === "none") return { phase: "starting", percent: null, mibPerSecond: null, dirtyMiBPerSecond: null, etaSeconds: null };
-    if (s.type === "completed") return { phase: "done", percent: 100, mibPerSecond: null, dirtyMiBPerSecond: null, etaSeconds: 0 };
-    const total = s.dataTotal, done = s.dataProcessed, remaining = s.dataRemaining;
-    const percent = total && total > 0 && remaining !== null ? Math.max(0, Math.min(100, 100 * (total - remaining) / total))
-        : total && done !== null ? Math.min(100, 100 * done / total) : null;
+    if (s.type === "none")
+        return { phase: "starting", percent: null, mibPerSecond: null, dirtyMiBPerSecond: null, etaSeconds: null };
+    if (s.type === "completed")
+        return { phase: "done", percent: 100, mibPerSecond: null, dirtyMiBPerSecond: null, etaSeconds: 0 };
+    const total = s.dataTotal,
+        done = s.dataProcessed,
+        remaining = s.dataRemaining;
+    const percent =
+        total && total > 0 && remaining !== null
+            ? Math.max(0, Math.min(100, (100 * (total - remaining)) / total))
+            : total && done !== null
+              ? Math.min(100, (100 * done) / total)
+              : null;
     const bps = (s.memoryBps ?? 0) + (s.diskBps ?? 0);
     const dirtyBps = s.dirtyRate !== null && s.pageSize ? s.dirtyRate * s.pageSize : 0;
     let eta: number | null = null;
     if (remaining !== null && bps > 0) eta = dirtyBps < bps ? remaining / (bps - dirtyBps) : null;
     const inStorage = (s.diskRemaining ?? 0) > 0 && (s.memoryProcessed ?? 0) === 0;
-    const phase: Phase = postcopyActive || (s.postcopyRequests ?? 0) > 0 ? "postcopy"
-        : (s.timeElapsedMs ?? 0) === 0 && (done ?? 0) === 0 ? "setup" : inStorage ? "storage" : "memory";
+    const phase: Phase =
+        postcopyActive || (s.postcopyRequests ?? 0) > 0
+            ? "postcopy"
+            : (s.timeElapsedMs ?? 0) === 0 && (done ?? 0) === 0
+              ? "setup"
+              : inStorage
+                ? "storage"
+                : "memory";
     return {
         phase,
         percent,

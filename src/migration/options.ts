@@ -57,11 +57,19 @@ export function defaultOptions(state: DomainState): MigrationOptions {
 }
 
 export type OptionErrors = Partial<Record<keyof MigrationOptions, string>>;
-export interface OptionCheck { errors: OptionErrors; warnings: string[] }
+export interface OptionCheck {
+    errors: OptionErrors;
+    warnings: string[];
+}
 
-export interface DomainContext { domainState: DomainState; persistent: boolean; autostart?: boolean }
+export interface DomainContext {
+    domainState: DomainState;
+    persistent: boolean;
+    autostart?: boolean;
+}
 
-const intIn = (v: number | undefined, lo: number, hi: number) => v === undefined || (Number.isInteger(v) && v >= lo && v <= hi);
+const intIn = (v: number | undefined, lo: number, hi: number) =>
+    v === undefined || (Number.isInteger(v) && v >= lo && v <= hi);
 
 /** Never offers what libvirt refuses; warns where data could be lost. */
 export function validateOptions(o: MigrationOptions, ctx: DomainContext): OptionCheck {
@@ -69,18 +77,30 @@ export function validateOptions(o: MigrationOptions, ctx: DomainContext): Option
     const warnings: string[] = [];
     const active = isActive(ctx.domainState);
     if (o.mode === "live" && !active) errors.mode = _("A shut-off VM can only be migrated offline");
-    if (o.mode === "offline" && active) errors.mode = _("A running VM is migrated live; shut it down for an offline migration");
+    if (o.mode === "offline" && active)
+        errors.mode = _("A running VM is migrated live; shut it down for an offline migration");
     if (o.mode === "offline") {
         if (!ctx.persistent) errors.mode = _("A transient VM has no definition to move offline");
-        if (o.duration === "temporary") errors.duration = _("An offline migration always defines the VM on the destination (libvirt requires --persistent)");
-        if (o.storage !== "shared") errors.storage = _("Offline migration moves the definition only; copy the disks separately or use shared storage");
+        if (o.duration === "temporary")
+            errors.duration = _(
+                "An offline migration always defines the VM on the destination (libvirt requires --persistent)",
+            );
+        if (o.storage !== "shared")
+            errors.storage = _(
+                "Offline migration moves the definition only; copy the disks separately or use shared storage",
+            );
         if (o.postcopy) errors.postcopy = _("Post-copy needs a running VM");
-        if (o.parallelConnections !== undefined) errors.parallelConnections = _("Parallel connections need a live migration");
+        if (o.parallelConnections !== undefined)
+            errors.parallelConnections = _("Parallel connections need a live migration");
         if (o.autoConverge) errors.autoConverge = _("Auto-converge needs a live migration");
         if (o.compressed) errors.compressed = _("Compression needs a live migration");
     }
     if (o.duration === "permanent" && !ctx.persistent && o.mode === "live") {
-        warnings.push(_("This VM is transient: it will be defined on the destination (--persistent) and has no definition to remove here."));
+        warnings.push(
+            _(
+                "This VM is transient: it will be defined on the destination (--persistent) and has no definition to remove here.",
+            ),
+        );
     }
     if (!intIn(o.parallelConnections, 1, 255)) errors.parallelConnections = _("A whole number from 1 to 255");
     if (!intIn(o.maxDowntimeMs, 1, 2_000_000)) errors.maxDowntimeMs = _("A whole number of milliseconds, at least 1");
@@ -91,28 +111,59 @@ export function validateOptions(o: MigrationOptions, ctx: DomainContext): Option
         errors.autoConverge = _("Turn on auto-converge to set its throttling");
     if (o.postcopyAfterTimeoutS !== undefined) {
         if (!o.postcopy) errors.postcopyAfterTimeoutS = _("Allow post-copy to switch to it after a timeout");
-        else if (!intIn(o.postcopyAfterTimeoutS, 1, 86_400)) errors.postcopyAfterTimeoutS = _("A whole number of seconds, at least 1");
+        else if (!intIn(o.postcopyAfterTimeoutS, 1, 86_400))
+            errors.postcopyAfterTimeoutS = _("A whole number of seconds, at least 1");
     }
-    for (const [key, value] of [["migrateUri", o.migrateUri], ["listenAddress", o.listenAddress]] as const) {
-        if (value !== undefined && (value === "" || /[\s\0]/.test(value) || value.startsWith("-") || argProblem(value) !== null)) errors[key] = "Not a valid address";
+    for (const [key, value] of [
+        ["migrateUri", o.migrateUri],
+        ["listenAddress", o.listenAddress],
+    ] as const) {
+        if (
+            value !== undefined &&
+            (value === "" || /[\s\0]/.test(value) || value.startsWith("-") || argProblem(value) !== null)
+        )
+            errors[key] = "Not a valid address";
     }
     if (o.migrateDisks !== undefined) {
         if (o.storage === "shared") errors.migrateDisks = _("Choose which disks to copy only when copying disks");
         else if (o.migrateDisks.length === 0) errors.migrateDisks = _("No disk to copy: choose shared storage");
-        else if (o.migrateDisks.some(t => migrateDiskProblem(t) !== null)) errors.migrateDisks = _("Not a disk target (vda, sdb, …)");
+        else if (o.migrateDisks.some((t) => migrateDiskProblem(t) !== null))
+            errors.migrateDisks = _("Not a disk target (vda, sdb, …)");
     }
     if (o.duration === "temporary" && ctx.autostart && !o.disableSourceAutostart)
-        errors.disableSourceAutostart = _("This VM starts automatically on this host: after a Temporary migration the next boot here would start it a second time while it runs on the destination (two QEMUs on one disk). Turn autostart off here for the migration, or migrate it Permanently.");
+        errors.disableSourceAutostart = _(
+            "This VM starts automatically on this host: after a Temporary migration the next boot here would start it a second time while it runs on the destination (two QEMUs on one disk). Turn autostart off here for the migration, or migrate it Permanently.",
+        );
     if (o.duration === "permanent" && ctx.autostart)
-        warnings.push(_("This VM starts automatically: libvirt does not carry autostart over, so it is turned on on the destination (virsh autostart) once the VM is there."));
+        warnings.push(
+            _(
+                "This VM starts automatically: libvirt does not carry autostart over, so it is turned on on the destination (virsh autostart) once the VM is there.",
+            ),
+        );
     if (o.duration === "temporary" && !ctx.persistent && o.mode === "live")
-        warnings.push(_("This VM is transient: there is no definition here to keep. After the migration it exists only on the destination, until it shuts down there."));
+        warnings.push(
+            _(
+                "This VM is transient: there is no definition here to keep. After the migration it exists only on the destination, until it shuts down there.",
+            ),
+        );
     if (o.duration === "temporary" && o.storage === "shared" && active)
-        warnings.push(_("Temporary migration keeps the definition here: never start it here while it runs on the destination, or both hosts will write to the same shared disks and corrupt them."));
+        warnings.push(
+            _(
+                "Temporary migration keeps the definition here: never start it here while it runs on the destination, or both hosts will write to the same shared disks and corrupt them.",
+            ),
+        );
     if (o.duration === "temporary" && o.storage !== "shared")
-        warnings.push(_("Temporary migration with copied disks: the copies on the destination and the disks here will differ from now on."));
+        warnings.push(
+            _(
+                "Temporary migration with copied disks: the copies on the destination and the disks here will differ from now on.",
+            ),
+        );
     if (o.postcopy)
-        warnings.push(_("During post-copy the VM's memory is split between both hosts: if either host or the network fails, the VM is lost."));
+        warnings.push(
+            _(
+                "During post-copy the VM's memory is split between both hosts: if either host or the network fails, the VM is lost.",
+            ),
+        );
     return { errors, warnings };
 }
 
@@ -121,7 +172,8 @@ export function validateOptions(o: MigrationOptions, ctx: DomainContext): Option
  * disks, one starting with "-" reads like an option to the admin copying the command.
  */
 function migrateDiskProblem(target: string): string | null {
-    if (target === "" || target.includes(",") || target.startsWith("-") || /\s/.test(target)) return "is not a disk target";
+    if (target === "" || target.includes(",") || target.startsWith("-") || /\s/.test(target))
+        return "is not a disk target";
     return argProblem(target);
 }
 
@@ -137,13 +189,16 @@ export function migrateFlags(o: MigrationOptions): string[] {
     if (o.storage === "copy-all") f.push("--copy-storage-all");
     if (o.storage === "copy-inc") f.push("--copy-storage-inc");
     if (o.storage !== "shared" && o.migrateDisks !== undefined) {
-        const bad = o.migrateDisks.find(t => migrateDiskProblem(t) !== null);
-        if (bad !== undefined || o.migrateDisks.length === 0) throw new VirshArgumentError(`Not a list of disk targets to copy: ${JSON.stringify(o.migrateDisks)}`);
+        const bad = o.migrateDisks.find((t) => migrateDiskProblem(t) !== null);
+        if (bad !== undefined || o.migrateDisks.length === 0)
+            throw new VirshArgumentError(`Not a list of disk targets to copy: ${JSON.stringify(o.migrateDisks)}`);
         f.push("--migrate-disks", o.migrateDisks.join(","));
     }
-    if (o.parallelConnections !== undefined) f.push("--parallel", "--parallel-connections", String(o.parallelConnections));
+    if (o.parallelConnections !== undefined)
+        f.push("--parallel", "--parallel-connections", String(o.parallelConnections));
     if (o.postcopy) f.push("--postcopy");
-    if (o.postcopy && o.postcopyAfterTimeoutS !== undefined) f.push("--timeout", String(o.postcopyAfterTimeoutS), "--timeout-postcopy");
+    if (o.postcopy && o.postcopyAfterTimeoutS !== undefined)
+        f.push("--timeout", String(o.postcopyAfterTimeoutS), "--timeout-postcopy");
     if (o.autoConverge) {
         f.push("--auto-converge");
         if (o.autoConvergeInitial !== undefined) f.push("--auto-converge-initial", String(o.autoConvergeInitial));

@@ -9,10 +9,16 @@ import { finishRecord, JOBS_DIR, type MigrationRecord } from "../history/records
 import type { Deps } from "./job";
 
 /** Why the outcome is not in the history (it is still "running" there), and what to do. */
-export interface Unrecorded { message: string; fix: string }
+export interface Unrecorded {
+    message: string;
+    fix: string;
+}
 
 /** A finished migration: its record with the outcome, and whether the history holds that outcome. */
-export interface Finished { record: MigrationRecord; unrecorded: Unrecorded | null }
+export interface Finished {
+    record: MigrationRecord;
+    unrecorded: Unrecorded | null;
+}
 
 /** Waits between attempts to record an outcome (a plan and two tabs may all write the history). */
 const RECORD_BACKOFF_MS = [500, 1000, 2000, 4000, 8000];
@@ -23,8 +29,12 @@ const RECORD_BACKOFF_MS = [500, 1000, 2000, 4000, 8000];
  * first) the job directory is removed; while it is not, the directory stays, so that the next page
  * can read the job and finish the record.
  */
-export async function recordOutcome(deps: Deps, finished: MigrationRecord, patch: Partial<MigrationRecord>): Promise<Finished> {
-    const sleep = deps.sleep ?? (ms => new Promise<void>(r => setTimeout(r, ms)));
+export async function recordOutcome(
+    deps: Deps,
+    finished: MigrationRecord,
+    patch: Partial<MigrationRecord>,
+): Promise<Finished> {
+    const sleep = deps.sleep ?? ((ms) => new Promise<void>((r) => setTimeout(r, ms)));
     let error: unknown = null;
     for (let attempt = 0; attempt <= RECORD_BACKOFF_MS.length; attempt++) {
         if (attempt > 0) await sleep(RECORD_BACKOFF_MS[attempt - 1]!);
@@ -38,9 +48,21 @@ export async function recordOutcome(deps: Deps, finished: MigrationRecord, patch
             if (isUnreadable(e)) break;
         }
     }
-    const message = error instanceof Error ? error.message : isTagConflict(error) ? "the history kept changing while it was written" : String(error);
-    return { record: finished, unrecorded: { message, fix: isUnreadable(error) ? error.fix
-        : "The history still shows it as running, so the VM cannot be migrated again: record the outcome again, or reload the page (it reads the job and records it)." } };
+    const message =
+        error instanceof Error
+            ? error.message
+            : isTagConflict(error)
+              ? "the history kept changing while it was written"
+              : String(error);
+    return {
+        record: finished,
+        unrecorded: {
+            message,
+            fix: isUnreadable(error)
+                ? error.fix
+                : "The history still shows it as running, so the VM cannot be migrated again: record the outcome again, or reload the page (it reads the job and records it).",
+        },
+    };
 }
 
 /** Only directories this module makes (JOBS_DIR/ID) are removed, whatever a record says. */

@@ -13,7 +13,10 @@ import type { Verification } from "./verify";
 import { _, format } from "../../pkg/lib/gettext";
 
 /** `virsh domstate --reason`: "paused (post-copy failed)". */
-export interface StateReason { state: string; reason: string | null }
+export interface StateReason {
+    state: string;
+    reason: string | null;
+}
 
 export function parseStateReason(out: string): StateReason {
     const line = out.trim().split("\n")[0]?.trim() ?? "";
@@ -39,13 +42,21 @@ export function postcopyFailed(source: StateReason | null, destination: StateRea
 /** The resume: the same `virsh migrate` (libvirt wants the original flags) with --postcopy-resume. */
 export function postcopyResumeArgv(record: MigrationRecord): string[] {
     const o = record.options as unknown as MigrationOptions;
-    return migrate(record.source.uri, recordUuid(record), record.destination.uri, [...migrateFlags({ ...o, postcopy: true }), "--postcopy-resume"]);
+    return migrate(record.source.uri, recordUuid(record), record.destination.uri, [
+        ...migrateFlags({ ...o, postcopy: true }),
+        "--postcopy-resume",
+    ]);
 }
 
-const said = (s: StateReason | null, host: string) => s ? `${s.state}${s.reason ? ` (${s.reason})` : ""} on ${host}` : `not found on ${host}`;
+const said = (s: StateReason | null, host: string) =>
+    s ? `${s.state}${s.reason ? ` (${s.reason})` : ""} on ${host}` : `not found on ${host}`;
 
 /** The verdict when post-copy failed: the guest is split; keep both sides, restore the link, resume. */
-export function postcopyVerdict(source: StateReason | null, destination: StateReason | null, names: { source: string; destination: string }): Verification & { title: string; fix: string } {
+export function postcopyVerdict(
+    source: StateReason | null,
+    destination: StateReason | null,
+    names: { source: string; destination: string },
+): Verification & { title: string; fix: string } {
     const resumable = postcopyResumable(destination);
     const where = `${said(source, names.source)}, ${said(destination, names.destination)}`;
     return {
@@ -54,12 +65,33 @@ export function postcopyVerdict(source: StateReason | null, destination: StateRe
         runningOn: destination?.state === "running" ? ["destination"] : [],
         title: _("Post-copy failed: the VM's memory is split between both hosts"),
         problems: [
-            format(_("Do not shut down, destroy or start the VM on $0 or on $1: each holds part of its memory, and either side alone loses the guest."), names.source, names.destination),
+            format(
+                _(
+                    "Do not shut down, destroy or start the VM on $0 or on $1: each holds part of its memory, and either side alone loses the guest.",
+                ),
+                names.source,
+                names.destination,
+            ),
             resumable
-                ? format(_("Restore the connection between $0 and $1 (network, libvirtd, the migration port), then resume the migration with --postcopy-resume."), names.source, names.destination)
-                : format(_("libvirt on $0 cannot resume a failed post-copy (--postcopy-resume needs libvirt 8.5 or later on both hosts): restore the connection between $1 and $0 and keep both sides."), names.destination, names.source),
+                ? format(
+                      _(
+                          "Restore the connection between $0 and $1 (network, libvirtd, the migration port), then resume the migration with --postcopy-resume.",
+                      ),
+                      names.source,
+                      names.destination,
+                  )
+                : format(
+                      _(
+                          "libvirt on $0 cannot resume a failed post-copy (--postcopy-resume needs libvirt 8.5 or later on both hosts): restore the connection between $1 and $0 and keep both sides.",
+                      ),
+                      names.destination,
+                      names.source,
+                  ),
         ],
-        fix: resumable ? _("Keep both sides as they are, restore the link, then resume: virsh migrate --postcopy-resume with the same options.")
+        fix: resumable
+            ? _(
+                  "Keep both sides as they are, restore the link, then resume: virsh migrate --postcopy-resume with the same options.",
+              )
             : _("Keep both sides as they are and restore the link; libvirt here cannot resume the migration."),
     };
 }

@@ -19,73 +19,140 @@ import { _, format } from "../../pkg/lib/gettext";
 
 const LOCAL = { kind: "local" } as const;
 
-export interface HostRef { id: string; label: string; uri: string; target: RunTarget | null; migrationAddress?: string | undefined }
+export interface HostRef {
+    id: string;
+    label: string;
+    uri: string;
+    target: RunTarget | null;
+    migrationAddress?: string | undefined;
+}
 
-export interface Gathered { hosts: PlanHost[]; vms: PlanVm[]; domains: Domain[]; unreachable: { label: string; error: string }[] }
+export interface Gathered {
+    hosts: PlanHost[];
+    vms: PlanVm[];
+    domains: Domain[];
+    unreachable: { label: string; error: string }[];
+}
 
 export async function readHost(runner: Runner, h: HostRef): Promise<PlanHost> {
-    const [info, stats] = await Promise.all([v.nodeinfo(h.uri), v.domstatsActive(h.uri)].map(argv => runner.run(LOCAL, argv, { timeoutMs: 60_000 })));
+    const [info, stats] = await Promise.all(
+        [v.nodeinfo(h.uri), v.domstatsActive(h.uri)].map((argv) => runner.run(LOCAL, argv, { timeoutMs: 60_000 })),
+    );
     const node = parseNodeinfo(info!);
     const c = committed(parseDomstats(stats!));
-    return { id: h.id, label: h.label, uri: h.uri, memoryKiB: node.memoryKiB, cpus: node.cpus, committedKiB: c.memoryKiB, committedVcpus: c.vcpus };
+    return {
+        id: h.id,
+        label: h.label,
+        uri: h.uri,
+        memoryKiB: node.memoryKiB,
+        cpus: node.cpus,
+        committedKiB: c.memoryKiB,
+        committedVcpus: c.vcpus,
+    };
 }
 
 /** Checks that do not decide whether a VM may move to a host (placement handles capacity). */
 const NOT_BLOCKING = new Set(["capacity", "capacity-cpu", "dirtyrate"]);
 
 /** Reads every host, the VMs of `sourceIds` and the blocking pre-flight errors of each possible move. */
-export async function gather(runner: Runner, refs: HostRef[], sourceIds: string[], policy: OvercommitPolicy,
-    o: { copyStorage: boolean; includeShutOff: boolean; onProgress?: (done: number, total: number) => void }): Promise<Gathered> {
+export async function gather(
+    runner: Runner,
+    refs: HostRef[],
+    sourceIds: string[],
+    policy: OvercommitPolicy,
+    o: { copyStorage: boolean; includeShutOff: boolean; onProgress?: (done: number, total: number) => void },
+): Promise<Gathered> {
     const unreachable: Gathered["unreachable"] = [];
     // one entry per machine (host UUID and name): this host listed again under its address would be
     // counted twice for capacity, and offered as a destination for its own VMs
-    const machines = new Map(await Promise.all(refs.map(async h => [h.id, await machineOf(runner, h.uri)] as const)));
-    refs = onePerMachine(refs, h => machines.get(h.id), h => sourceIds.includes(h.id));
-    const read = await Promise.all(refs.map(h => readHost(runner, h).then(x => x, e => { unreachable.push({ label: h.label, error: e instanceof Error ? e.message : String(e) }); return null })));
+    const machines = new Map(await Promise.all(refs.map(async (h) => [h.id, await machineOf(runner, h.uri)] as const)));
+    refs = onePerMachine(
+        refs,
+        (h) => machines.get(h.id),
+        (h) => sourceIds.includes(h.id),
+    );
+    const read = await Promise.all(
+        refs.map((h) =>
+            readHost(runner, h).then(
+                (x) => x,
+                (e) => {
+                    unreachable.push({ label: h.label, error: e instanceof Error ? e.message : String(e) });
+                    return null;
+                },
+            ),
+        ),
+    );
     const hosts = read.filter((x): x is PlanHost => x !== null);
     const vms: PlanVm[] = [];
     const domains: Domain[] = [];
     const pairs: { vm: PlanVm; source: HostRef; dest: HostRef; domain: Domain }[] = [];
     for (const sid of sourceIds) {
-        const source = refs.find(r => r.id === sid);
-        if (!source || !hosts.some(h => h.id === sid)) continue;
+        const source = refs.find((r) => r.id === sid);
+        if (!source || !hosts.some((h) => h.id === sid)) continue;
         for (const d of await loadDomains(runner, source.uri)) {
             if (!isActive(d.state) && !(o.includeShutOff && d.persistent)) continue;
-            const vm: PlanVm = { name: d.name, uuid: d.uuid, hostId: sid, running: isActive(d.state), memoryKiB: d.memoryKiB ?? d.maxMemoryKiB ?? 0, vcpus: d.vcpus ?? 1, blocked: {} };
-            vms.push(vm); domains.push(d);
-            for (const dest of refs) if (dest.id !== sid && hosts.some(h => h.id === dest.id)) pairs.push({ vm, source, dest, domain: d });
+            const vm: PlanVm = {
+                name: d.name,
+                uuid: d.uuid,
+                hostId: sid,
+                running: isActive(d.state),
+                memoryKiB: d.memoryKiB ?? d.maxMemoryKiB ?? 0,
+                vcpus: d.vcpus ?? 1,
+                blocked: {},
+            };
+            vms.push(vm);
+            domains.push(d);
+            for (const dest of refs)
+                if (dest.id !== sid && hosts.some((h) => h.id === dest.id)) pairs.push({ vm, source, dest, domain: d });
         }
     }
     let done = 0;
     o.onProgress?.(0, pairs.length);
-    const check = (p: typeof pairs[number]) => {
+    const check = (p: (typeof pairs)[number]) => {
         // checked as shared storage: that tells, per disk, whether the destination sees it; a
         // copying plan then copies exactly the disks it does not see (verdict below)
         const options: MigrationOptions = defaultOptions(p.domain.state);
-        return runPreflight({ runner }, { domain: p.vm.name, uuid: p.vm.uuid, sourceUri: p.source.uri, destinationUri: p.dest.uri, destinationLabel: p.dest.label,
-            // a running VM moves live: checked with its live definition and what a live migration carries (TPM state)
-            options, live: isActive(p.domain.state), measureDirtyRate: false, sourceTarget: p.source.target, destinationTarget: p.dest.target, policy });
+        return runPreflight(
+            { runner },
+            {
+                domain: p.vm.name,
+                uuid: p.vm.uuid,
+                sourceUri: p.source.uri,
+                destinationUri: p.dest.uri,
+                destinationLabel: p.dest.label,
+                // a running VM moves live: checked with its live definition and what a live migration carries (TPM state)
+                options,
+                live: isActive(p.domain.state),
+                measureDirtyRate: false,
+                sourceTarget: p.source.target,
+                destinationTarget: p.dest.target,
+                policy,
+            },
+        );
     };
-    const verdict = (p: typeof pairs[number], results: CheckResult[]) => {
+    const verdict = (p: (typeof pairs)[number], results: CheckResult[]) => {
         // a disk the destination cannot see is what the copy is for: its error is the copy, not a block
         const copy = o.copyStorage && isActive(p.domain.state);
         const copied = (r: CheckResult) => copy && r.disk !== undefined && !r.disk.visible;
-        if (copy) (p.vm.copyDisks ??= {})[p.dest.id] = results.filter(copied).map(r => r.disk!.target);
-        const deciding = results.filter(r => !NOT_BLOCKING.has(r.id) && !copied(r));
-        const errors = deciding.filter(r => r.severity === "error");
-        const unchecked = deciding.filter(r => r.unchecked);
-        if (errors.length) p.vm.blocked[p.dest.id] = errors.map(e => e.title).join("; ");
-        else if (unchecked.length) p.vm.blocked[p.dest.id] = format(_("not checked: $0"), unchecked.map(e => e.title).join("; "));
+        if (copy) (p.vm.copyDisks ??= {})[p.dest.id] = results.filter(copied).map((r) => r.disk!.target);
+        const deciding = results.filter((r) => !NOT_BLOCKING.has(r.id) && !copied(r));
+        const errors = deciding.filter((r) => r.severity === "error");
+        const unchecked = deciding.filter((r) => r.unchecked);
+        if (errors.length) p.vm.blocked[p.dest.id] = errors.map((e) => e.title).join("; ");
+        else if (unchecked.length)
+            p.vm.blocked[p.dest.id] = format(_("not checked: $0"), unchecked.map((e) => e.title).join("; "));
         else delete p.vm.blocked[p.dest.id];
         return errors.length === 0 && unchecked.length > 0;
     };
     // a few at a time: each pre-flight runs a dozen commands
     const again: typeof pairs = [];
     for (let i = 0; i < pairs.length; i += 3) {
-        await Promise.all(pairs.slice(i, i + 3).map(async p => {
-            if (verdict(p, await check(p))) again.push(p);
-            o.onProgress?.(++done, pairs.length);
-        }));
+        await Promise.all(
+            pairs.slice(i, i + 3).map(async (p) => {
+                if (verdict(p, await check(p))) again.push(p);
+                o.onProgress?.(++done, pairs.length);
+            }),
+        );
     }
     // a check that could not answer (a busy host, a timeout) is asked once more, alone; a move
     // whose checks still cannot answer is not planned: nothing moves unchecked

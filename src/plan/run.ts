@@ -16,7 +16,13 @@ import type { Move, PlanVm } from "./placement";
 
 export type MoveState = "waiting" | "running" | "completed" | "failed" | "cancelled" | "skipped";
 
-export interface MoveStatus { move: Move; state: MoveState; record?: MigrationRecord; message?: string; where?: string }
+export interface MoveStatus {
+    move: Move;
+    state: MoveState;
+    record?: MigrationRecord;
+    message?: string;
+    where?: string;
+}
 
 /**
  * The VMs as gathered for a plan that copies disks (each knows, per destination, the disks that
@@ -27,7 +33,7 @@ export type Copies = readonly PlanVm[] | null;
 /** The disk targets a move copies: only those its destination cannot see; the others are shared. */
 export function copyDisksOf(copies: Copies, move: Move): string[] {
     if (!copies) return [];
-    return copies.find(v => v.uuid === move.uuid && v.hostId === move.from)?.copyDisks?.[move.to] ?? [];
+    return copies.find((v) => v.uuid === move.uuid && v.hostId === move.from)?.copyDisks?.[move.to] ?? [];
 }
 
 /**
@@ -39,15 +45,32 @@ export function moveOptions(domain: Domain | undefined, dest: HostRef, copyDisks
     const live = domain ? isActive(domain.state) : true;
     const copy = live && copyDisks.length > 0;
     return {
-        duration: "permanent", mode: live ? "live" : "offline", storage: copy ? "copy-all" : "shared", ...(copy ? { migrateDisks: copyDisks } : {}),
-        postcopy: false, autoConverge: false, tls: false, compressed: false, abortOnError: false,
+        duration: "permanent",
+        mode: live ? "live" : "offline",
+        storage: copy ? "copy-all" : "shared",
+        ...(copy ? { migrateDisks: copyDisks } : {}),
+        postcopy: false,
+        autoConverge: false,
+        tls: false,
+        compressed: false,
+        abortOnError: false,
         ...(dest.migrationAddress && live ? migrationTarget(dest.migrationAddress) : {}),
     };
 }
 
 export function moveArgv(move: Move, refs: HostRef[], domains: Domain[], copies: Copies): string[] {
-    const from = refs.find(r => r.id === move.from)!, to = refs.find(r => r.id === move.to)!;
-    return migrateArgv(from.uri, move.uuid, to.uri, moveOptions(domains.find(d => d.uuid === move.uuid), to, copyDisksOf(copies, move)));
+    const from = refs.find((r) => r.id === move.from)!,
+        to = refs.find((r) => r.id === move.to)!;
+    return migrateArgv(
+        from.uri,
+        move.uuid,
+        to.uri,
+        moveOptions(
+            domains.find((d) => d.uuid === move.uuid),
+            to,
+            copyDisksOf(copies, move),
+        ),
+    );
 }
 
 /**
@@ -55,8 +78,8 @@ export function moveArgv(move: Move, refs: HostRef[], domains: Domain[], copies:
  * on the destination (libvirt does not carry autostart over: the moved VM would not start at boot).
  */
 export function moveCommands(move: Move, refs: HostRef[], domains: Domain[], copies: Copies): string[][] {
-    const to = refs.find(r => r.id === move.to)!;
-    const carry = domains.find(d => d.uuid === move.uuid)?.autostart ? [autostart(to.uri, move.uuid, true)] : [];
+    const to = refs.find((r) => r.id === move.to)!;
+    const carry = domains.find((d) => d.uuid === move.uuid)?.autostart ? [autostart(to.uri, move.uuid, true)] : [];
     return [moveArgv(move, refs, domains, copies), ...carry];
 }
 
@@ -66,43 +89,88 @@ export function moveCommands(move: Move, refs: HostRef[], domains: Domain[], cop
  * the comment).
  */
 export function planScript(moves: Move[], refs: HostRef[], domains: Domain[], copies: Copies): string {
-    return ["#!/bin/sh", "# cockpit-migrate plan: one virsh migrate per VM, in order; stops at the first failure", "set -e",
-        ...moves.flatMap(m => [`# ${JSON.stringify(m.vm).replace(/[\r\n\u2028\u2029]/g, " ")}`, ...moveCommands(m, refs, domains, copies).map(displayCommand)])].join("\n") + "\n";
+    return (
+        [
+            "#!/bin/sh",
+            "# cockpit-migrate plan: one virsh migrate per VM, in order; stops at the first failure",
+            "set -e",
+            ...moves.flatMap((m) => [
+                `# ${JSON.stringify(m.vm).replace(/[\r\n\u2028\u2029]/g, " ")}`,
+                ...moveCommands(m, refs, domains, copies).map(displayCommand),
+            ]),
+        ].join("\n") + "\n"
+    );
 }
 
-export interface RunControl { paused: boolean; cancelled: boolean }
+export interface RunControl {
+    paused: boolean;
+    cancelled: boolean;
+}
 
-export interface RunOptions { perSource: number; stopOnFailure: boolean; copies: Copies; user: string | null; pollMs?: number }
+export interface RunOptions {
+    perSource: number;
+    stopOnFailure: boolean;
+    copies: Copies;
+    user: string | null;
+    pollMs?: number;
+}
 
 /** Runs the moves; `onUpdate` gets every status change. Returns the final statuses. */
-export async function runPlan(deps: Deps, refs: HostRef[], domains: Domain[], moves: Move[], o: RunOptions, control: RunControl,
-    onUpdate: (s: MoveStatus[]) => void): Promise<MoveStatus[]> {
-    const status: MoveStatus[] = moves.map(move => ({ move, state: "waiting" }));
-    const emit = () => onUpdate(status.map(s => ({ ...s })));
-    const sleep = deps.sleep ?? (ms => new Promise<void>(r => setTimeout(r, ms)));
+export async function runPlan(
+    deps: Deps,
+    refs: HostRef[],
+    domains: Domain[],
+    moves: Move[],
+    o: RunOptions,
+    control: RunControl,
+    onUpdate: (s: MoveStatus[]) => void,
+): Promise<MoveStatus[]> {
+    const status: MoveStatus[] = moves.map((move) => ({ move, state: "waiting" }));
+    const emit = () => onUpdate(status.map((s) => ({ ...s })));
+    const sleep = deps.sleep ?? ((ms) => new Promise<void>((r) => setTimeout(r, ms)));
     let failed = false;
     const active = new Map<string, number>();
     const one = async (s: MoveStatus) => {
-        const from = refs.find(r => r.id === s.move.from)!, to = refs.find(r => r.id === s.move.to)!;
-        const domain = domains.find(d => d.uuid === s.move.uuid);
+        const from = refs.find((r) => r.id === s.move.from)!,
+            to = refs.find((r) => r.id === s.move.to)!;
+        const domain = domains.find((d) => d.uuid === s.move.uuid);
         const options = moveOptions(domain, to, copyDisksOf(o.copies, s.move));
-        s.state = "running"; emit();
+        s.state = "running";
+        emit();
         try {
-            let record = await startMigration(deps, { domain: { uuid: s.move.uuid, name: s.move.vm }, argv: migrateArgv(from.uri, s.move.uuid, to.uri, options), options,
-                wasRunning: domain ? isActive(domain.state) : true, wasPersistent: domain?.persistent ?? true,
-                wasAutostart: domain?.autostart ?? false, user: o.user,
-                source: { hostId: from.id, label: from.label, uri: from.uri }, destination: { hostId: to.id, label: to.label, uri: to.uri } });
-            s.record = record; emit();
+            let record = await startMigration(deps, {
+                domain: { uuid: s.move.uuid, name: s.move.vm },
+                argv: migrateArgv(from.uri, s.move.uuid, to.uri, options),
+                options,
+                wasRunning: domain ? isActive(domain.state) : true,
+                wasPersistent: domain?.persistent ?? true,
+                wasAutostart: domain?.autostart ?? false,
+                user: o.user,
+                source: { hostId: from.id, label: from.label, uri: from.uri },
+                destination: { hostId: to.id, label: to.label, uri: to.uri },
+            });
+            s.record = record;
+            emit();
             let finished: Finished | null = null;
             for (;;) {
                 await sleep(o.pollMs ?? 500);
                 const p = await pollMigration(deps.runner, record, false);
-                if (jobEnded(p.job, record, (deps.now ?? Date.now)())) { finished = await finishMigration(deps, record, p.job, null); record = finished.record; break }
+                if (jobEnded(p.job, record, (deps.now ?? Date.now)())) {
+                    finished = await finishMigration(deps, record, p.job, null);
+                    record = finished.record;
+                    break;
+                }
             }
             s.record = record;
-            s.state = record.outcome === "completed" ? "completed" : record.outcome === "cancelled" ? "cancelled" : "failed";
-            s.message = [record.explanation?.title ?? record.message, record.autostart?.text].filter(Boolean).join(" ") || undefined;
-            if (finished?.unrecorded) s.message = [s.message, `The outcome could not be recorded: ${finished.unrecorded.message}`].filter(Boolean).join(". ");
+            s.state =
+                record.outcome === "completed" ? "completed" : record.outcome === "cancelled" ? "cancelled" : "failed";
+            s.message =
+                [record.explanation?.title ?? record.message, record.autostart?.text].filter(Boolean).join(" ") ||
+                undefined;
+            if (finished?.unrecorded)
+                s.message = [s.message, `The outcome could not be recorded: ${finished.unrecorded.message}`]
+                    .filter(Boolean)
+                    .join(". ");
             s.where = record.verification?.where;
         } catch (e) {
             s.state = "failed";
@@ -118,9 +186,17 @@ export async function runPlan(deps: Deps, refs: HostRef[], domains: Domain[], mo
             if (!control.paused && (active.get(s.move.from) ?? 0) < o.perSource) break;
             await Promise.race([sleep(300), ...running]);
         }
-        if (control.cancelled || (failed && o.stopOnFailure)) { s.state = "skipped"; s.message = control.cancelled ? "Cancelled before it started" : "Not started: an earlier move failed"; emit(); continue }
+        if (control.cancelled || (failed && o.stopOnFailure)) {
+            s.state = "skipped";
+            s.message = control.cancelled ? "Cancelled before it started" : "Not started: an earlier move failed";
+            emit();
+            continue;
+        }
         active.set(s.move.from, (active.get(s.move.from) ?? 0) + 1);
-        const p: Promise<void> = one(s).finally(() => { active.set(s.move.from, (active.get(s.move.from) ?? 1) - 1); running.splice(running.indexOf(p), 1) });
+        const p: Promise<void> = one(s).finally(() => {
+            active.set(s.move.from, (active.get(s.move.from) ?? 1) - 1);
+            running.splice(running.indexOf(p), 1);
+        });
         running.push(p);
     }
     await Promise.all(running);

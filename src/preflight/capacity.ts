@@ -12,21 +12,31 @@ import { _ } from "../../pkg/lib/gettext";
 
 export type GuestClass = "guaranteed" | "burstable";
 
-export interface NodeInfo { memoryKiB: number; cpus: number }
+export interface NodeInfo {
+    memoryKiB: number;
+    cpus: number;
+}
 
-export interface HostSysctl { overcommitMemory: number | null; panicOnOom: number | null }
+export interface HostSysctl {
+    overcommitMemory: number | null;
+    panicOnOom: number | null;
+}
 
 /** `virsh nodeinfo` (C locale). */
 export function parseNodeinfo(out: string): NodeInfo {
     const memoryKiB = Number(/^Memory size:\s+(\d+) KiB/m.exec(out)?.[1] ?? NaN);
     const cpus = Number(/^CPU\(s\):\s+(\d+)/m.exec(out)?.[1] ?? NaN);
-    if (!Number.isFinite(memoryKiB) || !Number.isFinite(cpus)) throw new Error("virsh nodeinfo gave no memory size or CPU count");
+    if (!Number.isFinite(memoryKiB) || !Number.isFinite(cpus))
+        throw new Error("virsh nodeinfo gave no memory size or CPU count");
     return { memoryKiB, cpus };
 }
 
 /** Two numbers from `cat /proc/sys/vm/overcommit_memory /proc/sys/vm/panic_on_oom`. */
 export function parseSysctl(out: string): HostSysctl {
-    const [a, b] = out.trim().split(/\s+/).map(x => /^\d+$/.test(x) ? Number(x) : null);
+    const [a, b] = out
+        .trim()
+        .split(/\s+/)
+        .map((x) => (/^\d+$/.test(x) ? Number(x) : null));
     return { overcommitMemory: a ?? null, panicOnOom: b ?? null };
 }
 
@@ -34,11 +44,16 @@ export function guestClass(d: DomainDefinition): GuestClass {
     return d.memoryLocked || d.hugepages ? "guaranteed" : "burstable";
 }
 
-export interface Commitment { memoryKiB: number; vcpus: number; guests: number }
+export interface Commitment {
+    memoryKiB: number;
+    vcpus: number;
+    guests: number;
+}
 
 /** What the running guests of a host are promised: a guest whose balloon is below its maximum counts what it has now. */
 export function committed(stats: RawStats[]): Commitment {
-    let memoryKiB = 0, vcpus = 0;
+    let memoryKiB = 0,
+        vcpus = 0;
     for (const s of stats) {
         const cur = Number(s.fields.get("balloon.current") ?? NaN);
         const max = Number(s.fields.get("balloon.maximum") ?? NaN);
@@ -79,39 +94,88 @@ export function assessCapacity(i: CapacityInput): CheckResult[] {
     const physical = memKiB / Math.max(1, usableKiB);
     const allowed = i.policy.memoryCommitPercent / 100;
     const memTitle = `${i.label}: ${gib(memKiB)} of ${gib(usableKiB)} GiB guest memory committed with this VM (${pct(physical)}; policy ${i.policy.memoryCommitPercent}%)`;
-    const policyText = `Policy: memory commit ${i.policy.memoryCommitPercent}%, CPU commit ${i.policy.cpuCommitPercent}%, ${i.policy.hostReserveMiB} MiB kept for the host. ` +
+    const policyText =
+        `Policy: memory commit ${i.policy.memoryCommitPercent}%, CPU commit ${i.policy.cpuCommitPercent}%, ${i.policy.hostReserveMiB} MiB kept for the host. ` +
         `This VM is ${cls} (${cls === "guaranteed" ? "locked memory or hugepages: all of its memory must be there" : "counted at its current balloon size"}); ` +
         `${i.running.guests} running guest(s) there.`;
-    const sysctlText = i.sysctl ? ` vm.overcommit_memory=${i.sysctl.overcommitMemory ?? "?"}, vm.panic_on_oom=${i.sysctl.panicOnOom ?? "?"}.`
+    const sysctlText = i.sysctl
+        ? ` vm.overcommit_memory=${i.sysctl.overcommitMemory ?? "?"}, vm.panic_on_oom=${i.sysctl.panicOnOom ?? "?"}.`
         : ` vm.overcommit_memory and vm.panic_on_oom could not be read${i.sysctlError ? `: ${i.sysctlError}` : ""}.`;
     const detail = policyText + sysctlText;
     const commands = i.commands;
     const memory: CheckResult = (() => {
         if (physical > 1 && cls === "guaranteed")
-            return { id: "capacity", severity: "error", title: memTitle, detail, commands,
-                fix: _("This VM locks its memory or uses hugepages and cannot be overcommitted: choose a destination with more free memory, or move other VMs away first.") };
+            return {
+                id: "capacity",
+                severity: "error",
+                title: memTitle,
+                detail,
+                commands,
+                fix: _(
+                    "This VM locks its memory or uses hugepages and cannot be overcommitted: choose a destination with more free memory, or move other VMs away first.",
+                ),
+            };
         if (physical > 1 && i.sysctl?.overcommitMemory === 2)
-            return { id: "capacity", severity: "error", title: memTitle, detail, commands,
-                fix: _("The destination uses strict memory accounting (vm.overcommit_memory=2): QEMU's allocations would fail. Free memory there first.") };
+            return {
+                id: "capacity",
+                severity: "error",
+                title: memTitle,
+                detail,
+                commands,
+                fix: _(
+                    "The destination uses strict memory accounting (vm.overcommit_memory=2): QEMU's allocations would fail. Free memory there first.",
+                ),
+            };
         if (physical > 1 && i.sysctl?.panicOnOom && i.sysctl.panicOnOom > 0)
-            return { id: "capacity", severity: "error", title: memTitle, detail, commands,
-                fix: _("The destination panics on out-of-memory (vm.panic_on_oom): an overcommitted host would crash with all its VMs. Free memory there first.") };
+            return {
+                id: "capacity",
+                severity: "error",
+                title: memTitle,
+                detail,
+                commands,
+                fix: _(
+                    "The destination panics on out-of-memory (vm.panic_on_oom): an overcommitted host would crash with all its VMs. Free memory there first.",
+                ),
+            };
         // overcommitted and the two settings that turn that into a failure unknown: not a pass
         if (physical > 1 && i.sysctlError !== undefined)
-            return { id: "capacity", severity: "warning", unchecked: true, title: `${memTitle}; strict accounting and panic-on-OOM not checked`, detail, commands,
-                fix: _("Could not read vm.overcommit_memory and vm.panic_on_oom on the destination: check them there (sysctl vm.overcommit_memory vm.panic_on_oom), or choose a destination with free memory.") };
+            return {
+                id: "capacity",
+                severity: "warning",
+                unchecked: true,
+                title: `${memTitle}; strict accounting and panic-on-OOM not checked`,
+                detail,
+                commands,
+                fix: _(
+                    "Could not read vm.overcommit_memory and vm.panic_on_oom on the destination: check them there (sysctl vm.overcommit_memory vm.panic_on_oom), or choose a destination with free memory.",
+                ),
+            };
         if (physical > allowed)
-            return { id: "capacity", severity: "warning", title: memTitle, detail, commands,
-                fix: physical > 1
-                    ? "Running VMs would be promised more memory than the host has: it may swap, or the OOM killer may end a VM. Choose another destination or move VMs away first."
-                    : "The destination would be committed beyond the overcommit policy. Choose another destination, or change the policy." };
+            return {
+                id: "capacity",
+                severity: "warning",
+                title: memTitle,
+                detail,
+                commands,
+                fix:
+                    physical > 1
+                        ? "Running VMs would be promised more memory than the host has: it may swap, or the OOM killer may end a VM. Choose another destination or move VMs away first."
+                        : "The destination would be committed beyond the overcommit policy. Choose another destination, or change the policy.",
+            };
         return { id: "capacity", severity: "pass", title: memTitle, detail, commands };
     })();
     const vcpus = i.running.vcpus + need.vcpus;
     const cpuRatio = vcpus / Math.max(1, i.node.cpus);
     const cpuTitle = `${i.label}: ${vcpus} vCPUs on ${i.node.cpus} CPUs with this VM (${pct(cpuRatio)}; policy ${i.policy.cpuCommitPercent}%)`;
-    const cpu: CheckResult = cpuRatio > i.policy.cpuCommitPercent / 100
-        ? { id: "capacity-cpu", severity: "warning", title: cpuTitle, commands, fix: _("Guests there would share the CPUs more than the policy allows: expect them to run slower.") }
-        : { id: "capacity-cpu", severity: "pass", title: cpuTitle, commands };
+    const cpu: CheckResult =
+        cpuRatio > i.policy.cpuCommitPercent / 100
+            ? {
+                  id: "capacity-cpu",
+                  severity: "warning",
+                  title: cpuTitle,
+                  commands,
+                  fix: _("Guests there would share the CPUs more than the policy allows: expect them to run slower."),
+              }
+            : { id: "capacity-cpu", severity: "pass", title: cpuTitle, commands };
     return [memory, cpu];
 }

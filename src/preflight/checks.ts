@@ -47,10 +47,16 @@ export interface PreflightInput {
     dirtyRateMode?: v.DirtyRateMode;
 }
 
-export interface PreflightDeps { runner: Runner; sleep?: (ms: number) => Promise<void> }
+export interface PreflightDeps {
+    runner: Runner;
+    sleep?: (ms: number) => Promise<void>;
+}
 
 /** A check still running, as the UI lists it (with a Cancel button). */
-export interface PendingCheck { id: string; title: string }
+export interface PendingCheck {
+    id: string;
+    title: string;
+}
 
 export interface PreflightHandle {
     done: Promise<CheckResult[]>;
@@ -58,64 +64,189 @@ export interface PreflightHandle {
     cancel(id?: string): void;
 }
 
-interface CheckSpec { id: string; title: string; timeoutMs: number; run: () => Promise<CheckResult | CheckResult[]> }
+interface CheckSpec {
+    id: string;
+    title: string;
+    timeoutMs: number;
+    run: () => Promise<CheckResult | CheckResult[]>;
+}
 
 export const DEFAULT_DIRTYRATE_SECONDS = 3;
 
 /** Starts every check in parallel; `onResult` receives each as it finishes, `onPending` the ones still running. */
-export function startPreflight(deps: PreflightDeps, input: PreflightInput, onResult?: (r: CheckResult) => void,
-    onPending?: (p: PendingCheck[]) => void): PreflightHandle {
-    const run = (argv: string[], stdin?: string) => deps.runner.run(LOCAL, argv, { timeoutMs: TIMEOUT, ...(stdin !== undefined ? { input: stdin } : {}) });
+export function startPreflight(
+    deps: PreflightDeps,
+    input: PreflightInput,
+    onResult?: (r: CheckResult) => void,
+    onPending?: (p: PendingCheck[]) => void,
+): PreflightHandle {
+    const run = (argv: string[], stdin?: string) =>
+        deps.runner.run(LOCAL, argv, { timeoutMs: TIMEOUT, ...(stdin !== undefined ? { input: stdin } : {}) });
     // A live migration sends the running VM as it is: its live definition in the form libvirt sends
     // (--migratable), with the expanded host-model CPU the destination must run and the devices and
     // disks attached with --live. An offline migration moves only the persistent definition.
-    const definition = run(v.dumpxml(input.sourceUri, input.uuid, input.live ? { migratable: true } : { inactive: true })).then(parseDefinition);
+    const definition = run(
+        v.dumpxml(input.sourceUri, input.uuid, input.live ? { migratable: true } : { inactive: true }),
+    ).then(parseDefinition);
     // through libvirt's own transport: the connection the migration will make from here
-    const destVersion = deps.runner.run(LOCAL, v.version(input.destinationUri), { timeoutMs: TIMEOUT, libvirtTransport: true });
+    const destVersion = deps.runner.run(LOCAL, v.version(input.destinationUri), {
+        timeoutMs: TIMEOUT,
+        libvirtTransport: true,
+    });
     const destCapabilities = run(v.capabilities(input.destinationUri));
     destCapabilities.catch(() => undefined);
     definition.catch(() => undefined);
     const dirtySeconds = input.dirtyRateSeconds ?? DEFAULT_DIRTYRATE_SECONDS;
     const abort = new AbortController();
-    const withDef = (id: string, title: string, f: (d: DomainDefinition) => Promise<CheckResult | CheckResult[]> | CheckResult | CheckResult[]) =>
-        () => definition.then(f, e => cannot(id, title, e));
+    const withDef =
+        (
+            id: string,
+            title: string,
+            f: (d: DomainDefinition) => Promise<CheckResult | CheckResult[]> | CheckResult | CheckResult[],
+        ) =>
+        () =>
+            definition.then(f, (e) => cannot(id, title, e));
     const specs: CheckSpec[] = [
-        { id: "reachable", title: _("Destination reachable"), timeoutMs: 45_000, run: () => reachable(input, destVersion, run(v.version(input.sourceUri))) },
-        { id: "same-host", title: _("Not the same host"), timeoutMs: 45_000, run: () => sameHost(run, input, destCapabilities) },
-        { id: "ports", title: _("Ports and firewall"), timeoutMs: 45_000, run: () => portChecks(deps.runner, { destinationUri: input.destinationUri,
-            destinationLabel: input.destinationLabel, probeFrom: input.sourceTarget ?? LOCAL, destinationTarget: input.destinationTarget ?? null }) },
-        { id: "cpu", title: _("CPU compatibility"), timeoutMs: 45_000, run: withDef("cpu", "CPU compatibility", d => cpu(run, input, d)) },
-        { id: "storage", title: _("Storage"), timeoutMs: 60_000, run: withDef("storage", "Storage", d => storage(run, input, d, pathExists(deps.runner, input.destinationTarget))) },
-        { id: "firmware", title: _("UEFI and TPM state"), timeoutMs: 60_000, run: withDef("firmware", "UEFI and TPM state", d => firmware(run, input, d, pathExists(deps.runner, input.destinationTarget))) },
-        { id: "devices", title: _("Devices"), timeoutMs: 45_000, run: withDef("devices", "Devices", d => devices(d)) },
-        { id: "numa", title: _("NUMA pinning"), timeoutMs: 45_000, run: withDef("numa", "NUMA pinning", d => numa(destCapabilities, input, d)) },
-        { id: "machine", title: _("Machine type"), timeoutMs: 45_000, run: withDef("machine", "Machine type", d => machineType(destCapabilities, input, d)) },
-        { id: "networks", title: _("Networks"), timeoutMs: 45_000, run: withDef("networks", "Networks", d => networks(run, input, d)) },
-        { id: "host-versions", title: _("Host versions"), timeoutMs: 45_000, run: withDef("host-versions", "Host versions", d => hostVersions(deps.runner, input, d.machine)) },
-        { id: "capacity", title: _("Destination capacity"), timeoutMs: 45_000, run: withDef("capacity", "Destination capacity", d => capacity(deps.runner, input, d)) },
-        ...(input.live && input.measureDirtyRate !== false ? [{ id: "dirtyrate", title: format(_("Dirty rate (measuring for $0 s)"), dirtySeconds), timeoutMs: dirtySeconds * 1000 + 45_000,
-            run: withDef("dirtyrate", "Dirty rate", d => dirtyRate(deps, input, d, abort.signal)) }] : []),
+        {
+            id: "reachable",
+            title: _("Destination reachable"),
+            timeoutMs: 45_000,
+            run: () => reachable(input, destVersion, run(v.version(input.sourceUri))),
+        },
+        {
+            id: "same-host",
+            title: _("Not the same host"),
+            timeoutMs: 45_000,
+            run: () => sameHost(run, input, destCapabilities),
+        },
+        {
+            id: "ports",
+            title: _("Ports and firewall"),
+            timeoutMs: 45_000,
+            run: () =>
+                portChecks(deps.runner, {
+                    destinationUri: input.destinationUri,
+                    destinationLabel: input.destinationLabel,
+                    probeFrom: input.sourceTarget ?? LOCAL,
+                    destinationTarget: input.destinationTarget ?? null,
+                }),
+        },
+        {
+            id: "cpu",
+            title: _("CPU compatibility"),
+            timeoutMs: 45_000,
+            run: withDef("cpu", "CPU compatibility", (d) => cpu(run, input, d)),
+        },
+        {
+            id: "storage",
+            title: _("Storage"),
+            timeoutMs: 60_000,
+            run: withDef("storage", "Storage", (d) =>
+                storage(run, input, d, pathExists(deps.runner, input.destinationTarget)),
+            ),
+        },
+        {
+            id: "firmware",
+            title: _("UEFI and TPM state"),
+            timeoutMs: 60_000,
+            run: withDef("firmware", "UEFI and TPM state", (d) =>
+                firmware(run, input, d, pathExists(deps.runner, input.destinationTarget)),
+            ),
+        },
+        {
+            id: "devices",
+            title: _("Devices"),
+            timeoutMs: 45_000,
+            run: withDef("devices", "Devices", (d) => devices(d)),
+        },
+        {
+            id: "numa",
+            title: _("NUMA pinning"),
+            timeoutMs: 45_000,
+            run: withDef("numa", "NUMA pinning", (d) => numa(destCapabilities, input, d)),
+        },
+        {
+            id: "machine",
+            title: _("Machine type"),
+            timeoutMs: 45_000,
+            run: withDef("machine", "Machine type", (d) => machineType(destCapabilities, input, d)),
+        },
+        {
+            id: "networks",
+            title: _("Networks"),
+            timeoutMs: 45_000,
+            run: withDef("networks", "Networks", (d) => networks(run, input, d)),
+        },
+        {
+            id: "host-versions",
+            title: _("Host versions"),
+            timeoutMs: 45_000,
+            run: withDef("host-versions", "Host versions", (d) => hostVersions(deps.runner, input, d.machine)),
+        },
+        {
+            id: "capacity",
+            title: _("Destination capacity"),
+            timeoutMs: 45_000,
+            run: withDef("capacity", "Destination capacity", (d) => capacity(deps.runner, input, d)),
+        },
+        ...(input.live && input.measureDirtyRate !== false
+            ? [
+                  {
+                      id: "dirtyrate",
+                      title: format(_("Dirty rate (measuring for $0 s)"), dirtySeconds),
+                      timeoutMs: dirtySeconds * 1000 + 45_000,
+                      run: withDef("dirtyrate", "Dirty rate", (d) => dirtyRate(deps, input, d, abort.signal)),
+                  },
+              ]
+            : []),
     ];
-    const pending = new Map(specs.map(s => [s.id, s]));
+    const pending = new Map(specs.map((s) => [s.id, s]));
     const cancels = new Map<string, () => void>();
     const results: CheckResult[] = [];
-    const report = () => onPending?.([...pending.values()].map(s => ({ id: s.id, title: s.title })));
+    const report = () => onPending?.([...pending.values()].map((s) => ({ id: s.id, title: s.title })));
     report();
-    const done = Promise.all(specs.map(spec => {
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        const stopped = new Promise<CheckResult>(resolve => {
-            timer = setTimeout(() => resolve({ id: spec.id, severity: "warning", title: format(_("$0: not checked (no answer within $1 s)"), spec.title, Math.round(spec.timeoutMs / 1000)), commands: [], unchecked: true }), spec.timeoutMs);
-            cancels.set(spec.id, () => resolve({ id: spec.id, severity: "warning", title: format(_("$0: not checked (cancelled)"), spec.title), commands: [], unchecked: true }));
-        });
-        // a check that throws unexpectedly still reports, instead of silencing the checks after it
-        const result = spec.run().catch(e => cannot(spec.id, spec.title, e));
-        return Promise.race([result, stopped]).then(r => {
-            clearTimeout(timer);
-            pending.delete(spec.id);
-            for (const x of Array.isArray(r) ? r : [r]) { results.push(x); onResult?.(x) }
-            report();
-        });
-    })).then(() => results);
+    const done = Promise.all(
+        specs.map((spec) => {
+            let timer: ReturnType<typeof setTimeout> | undefined;
+            const stopped = new Promise<CheckResult>((resolve) => {
+                timer = setTimeout(
+                    () =>
+                        resolve({
+                            id: spec.id,
+                            severity: "warning",
+                            title: format(
+                                _("$0: not checked (no answer within $1 s)"),
+                                spec.title,
+                                Math.round(spec.timeoutMs / 1000),
+                            ),
+                            commands: [],
+                            unchecked: true,
+                        }),
+                    spec.timeoutMs,
+                );
+                cancels.set(spec.id, () =>
+                    resolve({
+                        id: spec.id,
+                        severity: "warning",
+                        title: format(_("$0: not checked (cancelled)"), spec.title),
+                        commands: [],
+                        unchecked: true,
+                    }),
+                );
+            });
+            // a check that throws unexpectedly still reports, instead of silencing the checks after it
+            const result = spec.run().catch((e) => cannot(spec.id, spec.title, e));
+            return Promise.race([result, stopped]).then((r) => {
+                clearTimeout(timer);
+                pending.delete(spec.id);
+                for (const x of Array.isArray(r) ? r : [r]) {
+                    results.push(x);
+                    onResult?.(x);
+                }
+                report();
+            });
+        }),
+    ).then(() => results);
     return {
         done,
         cancel(id?: string) {
@@ -126,16 +257,28 @@ export function startPreflight(deps: PreflightDeps, input: PreflightInput, onRes
 }
 
 /** Runs every check and returns all results. */
-export function runPreflight(deps: PreflightDeps, input: PreflightInput, onResult?: (r: CheckResult) => void): Promise<CheckResult[]> {
+export function runPreflight(
+    deps: PreflightDeps,
+    input: PreflightInput,
+    onResult?: (r: CheckResult) => void,
+): Promise<CheckResult[]> {
     return startPreflight(deps, input, onResult).done;
 }
 
 function pathExists(runner: Runner, target: RunTarget | null | undefined): ((path: string) => Promise<boolean>) | null {
     if (!target) return null;
-    return path => runner.run(target, ["test", "-e", path], { timeoutMs: TIMEOUT }).then(() => true, () => false);
+    return (path) =>
+        runner.run(target, ["test", "-e", path], { timeoutMs: TIMEOUT }).then(
+            () => true,
+            () => false,
+        );
 }
 
-async function reachable(input: PreflightInput, version: Promise<string>, sourceVersion: Promise<string>): Promise<CheckResult> {
+async function reachable(
+    input: PreflightInput,
+    version: Promise<string>,
+    sourceVersion: Promise<string>,
+): Promise<CheckResult> {
     const commands = [v.version(input.destinationUri), v.version(input.sourceUri)];
     try {
         const ver = parseVersion(await version);
@@ -143,8 +286,14 @@ async function reachable(input: PreflightInput, version: Promise<string>, source
         const here = src ? ` (source: libvirt ${src.libvirtVersion ?? "?"}, ${src.hypervisor ?? "?"})` : "";
         const title = `${input.destinationLabel} answers: libvirt ${ver.libvirtVersion ?? "?"}, ${ver.hypervisor ?? "?"}${here}`;
         if (ver.hypervisor && !/^QEMU\b/.test(ver.hypervisor))
-            return { id: "reachable", severity: "error", title, commands, detail: format(_("The destination runs $0, not QEMU/KVM."), ver.hypervisor),
-                fix: _("Choose a destination whose libvirt manages QEMU/KVM guests (a qemu:// URI).") };
+            return {
+                id: "reachable",
+                severity: "error",
+                title,
+                commands,
+                detail: format(_("The destination runs $0, not QEMU/KVM."), ver.hypervisor),
+                fix: _("Choose a destination whose libvirt manages QEMU/KVM guests (a qemu:// URI)."),
+            };
         return { id: "reachable", severity: "pass", title, commands };
     } catch (e) {
         const c = explainConnectionError(input.destinationLabel, message(e));
@@ -152,47 +301,130 @@ async function reachable(input: PreflightInput, version: Promise<string>, source
     }
 }
 
-async function sameHost(run: (a: string[]) => Promise<string>, input: PreflightInput, destCapabilities: Promise<string>): Promise<CheckResult> {
-    const commands = [v.capabilities(input.sourceUri), v.capabilities(input.destinationUri), v.hostname(input.sourceUri), v.hostname(input.destinationUri)];
+async function sameHost(
+    run: (a: string[]) => Promise<string>,
+    input: PreflightInput,
+    destCapabilities: Promise<string>,
+): Promise<CheckResult> {
+    const commands = [
+        v.capabilities(input.sourceUri),
+        v.capabilities(input.destinationUri),
+        v.hostname(input.sourceUri),
+        v.hostname(input.destinationUri),
+    ];
     try {
-        const [a, b, ha, hb] = await Promise.all([run(commands[0]!), destCapabilities, run(commands[2]!), run(commands[3]!)]);
-        const ua = parseCapabilities(a!).hostUuid, ub = parseCapabilities(b!).hostUuid;
+        const [a, b, ha, hb] = await Promise.all([
+            run(commands[0]!),
+            destCapabilities,
+            run(commands[2]!),
+            run(commands[3]!),
+        ]);
+        const ua = parseCapabilities(a!).hostUuid,
+            ub = parseCapabilities(b!).hostUuid;
         if (ua && ua === ub)
-            return { id: "same-host", severity: "error", title: format(_("Source and destination have the same host UUID ($0)"), ua), commands,
-                detail: _("libvirt refuses with \"Attempt to migrate guest to the same host\". It is the same host, or a cloned installation."),
-                fix: _("Choose another destination, or give each host a unique host_uuid in /etc/libvirt/libvirtd.conf and restart libvirtd.") };
+            return {
+                id: "same-host",
+                severity: "error",
+                title: format(_("Source and destination have the same host UUID ($0)"), ua),
+                commands,
+                detail: _(
+                    'libvirt refuses with "Attempt to migrate guest to the same host". It is the same host, or a cloned installation.',
+                ),
+                fix: _(
+                    "Choose another destination, or give each host a unique host_uuid in /etc/libvirt/libvirtd.conf and restart libvirtd.",
+                ),
+            };
         if (ha!.trim() && ha!.trim() === hb!.trim())
-            return { id: "same-host", severity: "warning", title: format(_("Both hosts are called $0"), ha!.trim()), commands,
-                fix: _("Give each host its own host name: migration resolves the destination by name unless a migration address is set.") };
-        return { id: "same-host", severity: "pass", title: format(_("Different hosts ($0 → $1)"), ha!.trim(), hb!.trim()), commands };
+            return {
+                id: "same-host",
+                severity: "warning",
+                title: format(_("Both hosts are called $0"), ha!.trim()),
+                commands,
+                fix: _(
+                    "Give each host its own host name: migration resolves the destination by name unless a migration address is set.",
+                ),
+            };
+        return {
+            id: "same-host",
+            severity: "pass",
+            title: format(_("Different hosts ($0 → $1)"), ha!.trim(), hb!.trim()),
+            commands,
+        };
     } catch (e) {
         return { ...cannot("same-host", "Same-host check", e), commands };
     }
 }
 
-async function cpu(run: (a: string[], i?: string) => Promise<string>, input: PreflightInput, d: DomainDefinition): Promise<CheckResult> {
+async function cpu(
+    run: (a: string[], i?: string) => Promise<string>,
+    input: PreflightInput,
+    d: DomainDefinition,
+): Promise<CheckResult> {
     const argv = v.hypervisorCpuCompare(input.destinationUri, d.type);
     if (d.cpuMode === "host-passthrough" || d.cpuMode === "maximum")
-        return { id: "cpu", severity: "warning", title: format(_("The VM uses $0: it can only move between identical CPUs"), d.cpuMode), commands: [],
-            fix: _("Use a CPU model both hosts support (a CPU baseline of the hosts), then restart the VM before migrating.") };
+        return {
+            id: "cpu",
+            severity: "warning",
+            title: format(_("The VM uses $0: it can only move between identical CPUs"), d.cpuMode),
+            commands: [],
+            fix: _(
+                "Use a CPU model both hosts support (a CPU baseline of the hosts), then restart the VM before migrating.",
+            ),
+        };
     // a running host-model VM's live <cpu> is the expanded model (libvirt 9.0: mode='custom' with the
     // model and features), compared below; only a VM that starts on the destination picks its host-model there
     if (!d.cpuXml && d.cpuMode === "host-model" && input.live)
-        return { id: "cpu", severity: "warning", unchecked: true, commands: [], title: _("CPU compatibility: the running VM's definition names no expanded host-model CPU to compare"),
-            detail: _("libvirt expands a host-model CPU into a model and features when the VM starts; this live definition has none, so nothing tells whether the destination can run it."),
-            fix: _("Compare the VM's CPU (virsh dumpxml --migratable, the <cpu> element) with virsh hypervisor-cpu-compare on the destination before migrating.") };
+        return {
+            id: "cpu",
+            severity: "warning",
+            unchecked: true,
+            commands: [],
+            title: _("CPU compatibility: the running VM's definition names no expanded host-model CPU to compare"),
+            detail: _(
+                "libvirt expands a host-model CPU into a model and features when the VM starts; this live definition has none, so nothing tells whether the destination can run it.",
+            ),
+            fix: _(
+                "Compare the VM's CPU (virsh dumpxml --migratable, the <cpu> element) with virsh hypervisor-cpu-compare on the destination before migrating.",
+            ),
+        };
     if (!d.cpuXml)
-        return { id: "cpu", severity: "pass", title: d.cpuMode === "host-model" ? "host-model CPU: libvirt fixes the model when the VM starts" : "No specific CPU model: the hypervisor default", commands: [] };
+        return {
+            id: "cpu",
+            severity: "pass",
+            title:
+                d.cpuMode === "host-model"
+                    ? "host-model CPU: libvirt fixes the model when the VM starts"
+                    : "No specific CPU model: the hypervisor default",
+            commands: [],
+        };
     try {
         const out = await run(argv, d.cpuXml);
-        return { id: "cpu", severity: "pass", title: format(_("CPU model $0 runs on $1"), d.cpuModel, input.destinationLabel), detail: out.trim(), commands: [argv] };
+        return {
+            id: "cpu",
+            severity: "pass",
+            title: format(_("CPU model $0 runs on $1"), d.cpuModel, input.destinationLabel),
+            detail: out.trim(),
+            commands: [argv],
+        };
     } catch (e) {
-        return { id: "cpu", severity: "error", title: format(_("$0 cannot run CPU model $1"), input.destinationLabel, d.cpuModel), detail: message(e), commands: [argv],
-            fix: _("Use a CPU model both hosts support (the CPU baseline of both hosts), restart the VM, then migrate.") };
+        return {
+            id: "cpu",
+            severity: "error",
+            title: format(_("$0 cannot run CPU model $1"), input.destinationLabel, d.cpuModel),
+            detail: message(e),
+            commands: [argv],
+            fix: _(
+                "Use a CPU model both hosts support (the CPU baseline of both hosts), restart the VM, then migrate.",
+            ),
+        };
     }
 }
 
-async function numa(destCapabilities: Promise<string>, input: PreflightInput, d: DomainDefinition): Promise<CheckResult> {
+async function numa(
+    destCapabilities: Promise<string>,
+    input: PreflightInput,
+    d: DomainDefinition,
+): Promise<CheckResult> {
     const commands = [v.capabilities(input.destinationUri)];
     if (!d.vcpupin && !d.numatune && d.pinnedCpus.length === 0) return numaCheck(d, [], input.destinationLabel, []);
     try {
@@ -202,16 +434,34 @@ async function numa(destCapabilities: Promise<string>, input: PreflightInput, d:
     }
 }
 
-async function machineType(destCapabilities: Promise<string>, input: PreflightInput, d: DomainDefinition): Promise<CheckResult> {
+async function machineType(
+    destCapabilities: Promise<string>,
+    input: PreflightInput,
+    d: DomainDefinition,
+): Promise<CheckResult> {
     const argv = v.capabilities(input.destinationUri);
     if (!d.machine) return { id: "machine", severity: "info", title: _("The VM names no machine type"), commands: [] };
     try {
-        const offered = [...parseMachineTypes(await destCapabilities).values()].some(set => set.has(d.machine!));
+        const offered = [...parseMachineTypes(await destCapabilities).values()].some((set) => set.has(d.machine!));
         return offered
-            ? { id: "machine", severity: "pass", title: format(_("Machine type $0 is available on $1"), d.machine, input.destinationLabel), commands: [argv] }
-            : { id: "machine", severity: "error", title: format(_("$0's QEMU does not offer machine type $1"), input.destinationLabel, d.machine), commands: [argv],
-                detail: _("A VM keeps its machine type when it migrates; the destination's QEMU must offer it (older QEMU versions lack newer types)."),
-                fix: _("Migrate to a host with the same or a newer QEMU, or change the VM's machine type while it is shut down.") };
+            ? {
+                  id: "machine",
+                  severity: "pass",
+                  title: format(_("Machine type $0 is available on $1"), d.machine, input.destinationLabel),
+                  commands: [argv],
+              }
+            : {
+                  id: "machine",
+                  severity: "error",
+                  title: format(_("$0's QEMU does not offer machine type $1"), input.destinationLabel, d.machine),
+                  commands: [argv],
+                  detail: _(
+                      "A VM keeps its machine type when it migrates; the destination's QEMU must offer it (older QEMU versions lack newer types).",
+                  ),
+                  fix: _(
+                      "Migrate to a host with the same or a newer QEMU, or change the VM's machine type while it is shut down.",
+                  ),
+              };
     } catch (e) {
         return { ...cannot("machine", "Machine type", e), commands: [argv] };
     }
@@ -221,9 +471,18 @@ const OS_RELEASE = ["cat", "/etc/os-release"];
 
 async function hostVersions(runner: Runner, input: PreflightInput, machine: string | null): Promise<CheckResult> {
     if (!input.sourceTarget || !input.destinationTarget)
-        return { id: "host-versions", severity: "info", title: _("Host versions: no way to read the hosts' /etc/os-release"), commands: [] };
+        return {
+            id: "host-versions",
+            severity: "info",
+            title: _("Host versions: no way to read the hosts' /etc/os-release"),
+            commands: [],
+        };
     try {
-        const [a, b] = await Promise.all([input.sourceTarget, input.destinationTarget].map(t => runner.run(t!, OS_RELEASE, { timeoutMs: TIMEOUT })));
+        const [a, b] = await Promise.all(
+            [input.sourceTarget, input.destinationTarget].map((t) =>
+                runner.run(t!, OS_RELEASE, { timeoutMs: TIMEOUT }),
+            ),
+        );
         return supportedPath(parseOsRelease(a!), parseOsRelease(b!), machine, [OS_RELEASE]);
     } catch (e) {
         return { ...cannot("host-versions", "Host versions", e), severity: "info" };
@@ -239,47 +498,121 @@ async function capacity(runner: Runner, input: PreflightInput, d: DomainDefiniti
         // as the same user as the migration (over SSH: whose keys and known_hosts are used)
         let sysctlError: string | undefined;
         const sysctl = input.destinationTarget
-            ? runner.run(input.destinationTarget, SYSCTL, { timeoutMs: TIMEOUT }).then(parseSysctl, e => { sysctlError = message(e); return null })
+            ? runner.run(input.destinationTarget, SYSCTL, { timeoutMs: TIMEOUT }).then(parseSysctl, (e) => {
+                  sysctlError = message(e);
+                  return null;
+              })
             : Promise.resolve(null);
         const [info, stats, sys] = await Promise.all([run(commands[0]!), run(commands[1]!), sysctl]);
         // the VM itself may already run there (a same-host check reports that); do not count it twice
-        const others = parseDomstats(stats).filter(s => s.name !== input.domain || input.sourceUri !== input.destinationUri);
-        return assessCapacity({ label: input.destinationLabel, node: parseNodeinfo(info), running: committed(others), guest: d,
-            policy: input.policy ?? DEFAULT_POLICY, sysctl: sys, ...(sysctlError !== undefined ? { sysctlError } : {}), commands: input.destinationTarget ? [...commands, SYSCTL] : commands });
+        const others = parseDomstats(stats).filter(
+            (s) => s.name !== input.domain || input.sourceUri !== input.destinationUri,
+        );
+        return assessCapacity({
+            label: input.destinationLabel,
+            node: parseNodeinfo(info),
+            running: committed(others),
+            guest: d,
+            policy: input.policy ?? DEFAULT_POLICY,
+            sysctl: sys,
+            ...(sysctlError !== undefined ? { sysctlError } : {}),
+            commands: input.destinationTarget ? [...commands, SYSCTL] : commands,
+        });
     } catch (e) {
         return [cannot("capacity", "Destination capacity", e, commands)];
     }
 }
 
 /** Measures the guest's dirty-page rate and predicts whether pre-copy converges, and how long it takes. */
-async function dirtyRate(deps: PreflightDeps, input: PreflightInput, d: DomainDefinition, signal: AbortSignal): Promise<CheckResult> {
+async function dirtyRate(
+    deps: PreflightDeps,
+    input: PreflightInput,
+    d: DomainDefinition,
+    signal: AbortSignal,
+): Promise<CheckResult> {
     const seconds = input.dirtyRateSeconds ?? DEFAULT_DIRTYRATE_SECONDS;
     const commands = dirtyRateCommands(input.sourceUri, input.uuid, seconds, input.dirtyRateMode);
     try {
-        const sample = await measureDirtyRate(deps.runner, LOCAL, input.sourceUri, input.uuid, seconds,
-            { ...(input.dirtyRateMode ? { mode: input.dirtyRateMode } : {}), ...(deps.sleep ? { sleep: deps.sleep } : {}), signal });
-        return dirtyRateResult(sample.mibs, seconds, (d.memoryKiB ?? 0) / 1024, sample.residentMiB, input.options, commands);
+        const sample = await measureDirtyRate(deps.runner, LOCAL, input.sourceUri, input.uuid, seconds, {
+            ...(input.dirtyRateMode ? { mode: input.dirtyRateMode } : {}),
+            ...(deps.sleep ? { sleep: deps.sleep } : {}),
+            signal,
+        });
+        return dirtyRateResult(
+            sample.mibs,
+            seconds,
+            (d.memoryKiB ?? 0) / 1024,
+            sample.residentMiB,
+            input.options,
+            commands,
+        );
     } catch (e) {
         return cannot("dirtyrate", "Dirty rate", e, commands);
     }
 }
 
-export function dirtyRateResult(mibs: number, seconds: number, memoryMiB: number, residentMiB: number | null, o: MigrationOptions, commands: string[][]): CheckResult {
-    const inp = { dirtyMiBs: mibs, memoryMiB, residentMiB, ...(o.bandwidthMiBs ? { bandwidthMiBs: o.bandwidthMiBs } : {}),
-        ...(o.maxDowntimeMs ? { maxDowntimeMs: o.maxDowntimeMs } : {}), ...(o.parallelConnections ? { parallelConnections: o.parallelConnections } : {}) };
+export function dirtyRateResult(
+    mibs: number,
+    seconds: number,
+    memoryMiB: number,
+    residentMiB: number | null,
+    o: MigrationOptions,
+    commands: string[][],
+): CheckResult {
+    const inp = {
+        dirtyMiBs: mibs,
+        memoryMiB,
+        residentMiB,
+        ...(o.bandwidthMiBs ? { bandwidthMiBs: o.bandwidthMiBs } : {}),
+        ...(o.maxDowntimeMs ? { maxDowntimeMs: o.maxDowntimeMs } : {}),
+        ...(o.parallelConnections ? { parallelConnections: o.parallelConnections } : {}),
+    };
     const p = predictPrecopy(inp);
     const measured = `measured over ${seconds} s`;
-    const detail = `Pre-copy sends ${Math.round(p.firstPassMiB)} MiB of touched memory (of ${Math.round(memoryMiB)} MiB) first, then what the guest dirtied meanwhile, ` +
+    const detail =
+        `Pre-copy sends ${Math.round(p.firstPassMiB)} MiB of touched memory (of ${Math.round(memoryMiB)} MiB) first, then what the guest dirtied meanwhile, ` +
         `until the rest fits in the maximum downtime (${o.maxDowntimeMs ?? 300} ms).`;
     if (!p.converges) {
-        const rescue = o.postcopy ? " Post-copy is allowed: switch to it when the copy stalls." : o.autoConverge ? " Auto-converge will slow the guest until it converges." : "";
-        return { id: "dirtyrate", severity: o.postcopy || o.autoConverge ? "info" : "warning",
-            title: format(_("The VM dirties $0 MiB/s ($1): faster than it can be copied $2; pre-copy will not converge.$3"), mibs, measured, p.assumption, rescue), detail, commands,
-            fix: format(_("To finish: $0."), recommendations({ ...inp, postcopy: o.postcopy, autoConverge: o.autoConverge }).join("; ")) };
+        const rescue = o.postcopy
+            ? " Post-copy is allowed: switch to it when the copy stalls."
+            : o.autoConverge
+              ? " Auto-converge will slow the guest until it converges."
+              : "";
+        return {
+            id: "dirtyrate",
+            severity: o.postcopy || o.autoConverge ? "info" : "warning",
+            title: format(
+                _("The VM dirties $0 MiB/s ($1): faster than it can be copied $2; pre-copy will not converge.$3"),
+                mibs,
+                measured,
+                p.assumption,
+                rescue,
+            ),
+            detail,
+            commands,
+            fix: format(
+                _("To finish: $0."),
+                recommendations({ ...inp, postcopy: o.postcopy, autoConverge: o.autoConverge }).join("; "),
+            ),
+        };
     }
     const s = Math.max(1, Math.round(p.seconds));
     const slow = p.rounds > 30 || mibs > p.bandwidthMiBs * 0.8;
-    return { id: "dirtyrate", severity: slow ? "warning" : "pass",
-        title: format(_("Dirty rate $0 MiB/s ($1): about $2 s for $3 MiB $4, $5 pass$6"), mibs, measured, s, Math.round(memoryMiB), p.assumption, p.rounds, p.rounds === 1 ? "" : "es"),
-        detail, commands, ...(slow ? { fix: format(_("It converges slowly: $0."), recommendations(inp).join("; ")) } : {}) };
+    return {
+        id: "dirtyrate",
+        severity: slow ? "warning" : "pass",
+        title: format(
+            _("Dirty rate $0 MiB/s ($1): about $2 s for $3 MiB $4, $5 pass$6"),
+            mibs,
+            measured,
+            s,
+            Math.round(memoryMiB),
+            p.assumption,
+            p.rounds,
+            p.rounds === 1 ? "" : "es",
+        ),
+        detail,
+        commands,
+        ...(slow ? { fix: format(_("It converges slowly: $0."), recommendations(inp).join("; ")) } : {}),
+    };
 }

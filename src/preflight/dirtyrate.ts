@@ -12,17 +12,33 @@ export const ASSUMED_LINK_MIBS = 112;
 /** QEMU's default maximum downtime. */
 export const DEFAULT_DOWNTIME_MS = 300;
 
-export interface DirtyRateSample { mibs: number; seconds: number; mode: string | null; residentMiB: number | null }
+export interface DirtyRateSample {
+    mibs: number;
+    seconds: number;
+    mode: string | null;
+    residentMiB: number | null;
+}
 
-export function dirtyRateCommands(uri: string, domain: v.DomainUuid, seconds: number, mode?: v.DirtyRateMode): string[][] {
+export function dirtyRateCommands(
+    uri: string,
+    domain: v.DomainUuid,
+    seconds: number,
+    mode?: v.DirtyRateMode,
+): string[][] {
     return [v.domdirtyrateCalc(uri, domain, seconds, mode), v.domstats(uri, domain, "--dirtyrate", "--balloon")];
 }
 
 /** Starts a measurement of `seconds`, then polls until libvirt reports it measured (calc_status 2). */
-export async function measureDirtyRate(runner: Runner, target: RunTarget, uri: string, domain: v.DomainUuid, seconds: number,
-    options: { mode?: v.DirtyRateMode; sleep?: (ms: number) => Promise<void>; signal?: AbortSignal } = {}): Promise<DirtyRateSample> {
+export async function measureDirtyRate(
+    runner: Runner,
+    target: RunTarget,
+    uri: string,
+    domain: v.DomainUuid,
+    seconds: number,
+    options: { mode?: v.DirtyRateMode; sleep?: (ms: number) => Promise<void>; signal?: AbortSignal } = {},
+): Promise<DirtyRateSample> {
     const [calc, stats] = dirtyRateCommands(uri, domain, seconds, options.mode);
-    const sleep = options.sleep ?? (ms => new Promise<void>(r => setTimeout(r, ms)));
+    const sleep = options.sleep ?? ((ms) => new Promise<void>((r) => setTimeout(r, ms)));
     await runner.run(target, calc!, { timeoutMs: 30_000 });
     await sleep(seconds * 1000 + 100);
     for (let i = 0; i < 40; i++) {
@@ -32,8 +48,12 @@ export async function measureDirtyRate(runner: Runner, target: RunTarget, uri: s
             const mibs = Number(f.get("dirtyrate.megabytes_per_second") ?? NaN);
             if (!Number.isFinite(mibs)) throw new Error("libvirt reported no dirty rate");
             const rss = Number(f.get("balloon.rss") ?? NaN);
-            return { mibs, seconds: Number(f.get("dirtyrate.calc_period") ?? seconds), mode: f.get("dirtyrate.calc_mode") ?? null,
-                residentMiB: Number.isFinite(rss) ? rss / 1024 : null };
+            return {
+                mibs,
+                seconds: Number(f.get("dirtyrate.calc_period") ?? seconds),
+                mode: f.get("dirtyrate.calc_mode") ?? null,
+                residentMiB: Number.isFinite(rss) ? rss / 1024 : null,
+            };
         }
         await sleep(250);
     }
@@ -75,8 +95,14 @@ export function predictPrecopy(i: PredictInput): Prediction {
     const conns = Math.max(1, i.parallelConnections ?? 1);
     const assumption = limited ? `at the ${bw} MiB/s limit` : `at 1 Gbit/s (about ${ASSUMED_LINK_MIBS} MiB/s)`;
     const first = Math.min(i.memoryMiB, i.residentMiB && i.residentMiB > 0 ? i.residentMiB : i.memoryMiB);
-    const base = { bandwidthMiBs: bw, firstPassMiB: first, assumption: conns > 1 ? `${assumption}, ${conns} connections` : assumption };
-    let seconds = first / bw, pending = i.dirtyMiBs * seconds, rounds = 1;
+    const base = {
+        bandwidthMiBs: bw,
+        firstPassMiB: first,
+        assumption: conns > 1 ? `${assumption}, ${conns} connections` : assumption,
+    };
+    let seconds = first / bw,
+        pending = i.dirtyMiBs * seconds,
+        rounds = 1;
     while (pending / bw > downtime) {
         if (i.dirtyMiBs >= bw || rounds >= 1000) return { converges: false, seconds: Infinity, rounds, ...base };
         const t = pending / bw;
@@ -91,12 +117,18 @@ export function predictPrecopy(i: PredictInput): Prediction {
 export function recommendations(p: PredictInput & { postcopy?: boolean; autoConverge?: boolean }): string[] {
     const out: string[] = [];
     const bw = p.bandwidthMiBs && p.bandwidthMiBs > 0 ? p.bandwidthMiBs : ASSUMED_LINK_MIBS;
-    if (!p.postcopy) out.push("allow post-copy (it always completes: the guest runs on the destination and fetches the rest on demand)");
+    if (!p.postcopy)
+        out.push(
+            "allow post-copy (it always completes: the guest runs on the destination and fetches the rest on demand)",
+        );
     if (!p.autoConverge) out.push("enable auto-converge (QEMU slows the guest's vCPUs until it converges)");
-    if (p.bandwidthMiBs && p.bandwidthMiBs > 0) out.push(`raise the bandwidth limit above ${Math.ceil(p.dirtyMiBs * 1.5)} MiB/s`);
-    else if ((p.parallelConnections ?? 1) < 4) out.push("use more parallel connections, if one connection cannot fill the link");
-    const downtimeMs = Math.ceil(p.dirtyMiBs / bw * 1000);
-    if (p.dirtyMiBs < bw) out.push(`allow a longer maximum downtime (about ${downtimeMs} ms sends one second of dirtying)`);
+    if (p.bandwidthMiBs && p.bandwidthMiBs > 0)
+        out.push(`raise the bandwidth limit above ${Math.ceil(p.dirtyMiBs * 1.5)} MiB/s`);
+    else if ((p.parallelConnections ?? 1) < 4)
+        out.push("use more parallel connections, if one connection cannot fill the link");
+    const downtimeMs = Math.ceil((p.dirtyMiBs / bw) * 1000);
+    if (p.dirtyMiBs < bw)
+        out.push(`allow a longer maximum downtime (about ${downtimeMs} ms sends one second of dirtying)`);
     out.push("or migrate when the VM is less busy");
     return out;
 }

@@ -27,14 +27,20 @@ const isSystem = (uri: string) => parseLibvirtUri(uri)?.path === "/system";
 // Constant script: the reader argv (count first) and the writer argv arrive as positional parameters.
 const PIPE = 'n=$1; shift; set -o pipefail; "${@:1:$n}" | "${@:$((n + 1))}"';
 
-const onTarget = (t: RunTarget, argv: string[]) => t.kind === "local" ? argv : sshArgv(t.address, t.user, t.port, argv);
+const onTarget = (t: RunTarget, argv: string[]) =>
+    t.kind === "local" ? argv : sshArgv(t.address, t.user, t.port, argv);
 
 /**
  * The argv, run on this host, that copies `path` from the source to the same path on the
  * destination with tar (owner, mode and a directory's contents kept): null when either host
  * cannot be reached from here. `parent` is where tar runs; the member is the rest of the path.
  */
-export function copyArgv(source: RunTarget | null | undefined, destination: RunTarget | null | undefined, parent: string, member: string): string[] | null {
+export function copyArgv(
+    source: RunTarget | null | undefined,
+    destination: RunTarget | null | undefined,
+    parent: string,
+    member: string,
+): string[] | null {
     if (!source || !destination) return null;
     const reader = onTarget(source, ["tar", "-C", parent, "-cf", "-", "--", member]);
     const writer = onTarget(destination, ["tar", "-C", parent, "-xpf", "-"]);
@@ -43,32 +49,66 @@ export function copyArgv(source: RunTarget | null | undefined, destination: RunT
 
 function split(path: string): { parent: string; member: string } {
     const i = path.lastIndexOf("/");
-    return i > 0 ? { parent: path.slice(0, i), member: path.slice(i + 1) } : { parent: "/", member: path.replace(/^\/+/, "") };
+    return i > 0
+        ? { parent: path.slice(0, i), member: path.slice(i + 1) }
+        : { parent: "/", member: path.replace(/^\/+/, "") };
 }
 
 function howToCopy(input: PreflightInput, parent: string, member: string): string {
     const argv = copyArgv(input.sourceTarget, input.destinationTarget, parent, member);
-    return argv ? format(_("Run on this host: $0"), v.displayCommand(argv))
-        : format(_("Copy $0/$1 from the source to the same path on $2, keeping its owner and mode (tar -C $0 -cf - $1 there, tar -C $0 -xpf - here)."), parent, member, input.destinationLabel);
+    return argv
+        ? format(_("Run on this host: $0"), v.displayCommand(argv))
+        : format(
+              _(
+                  "Copy $0/$1 from the source to the same path on $2, keeping its owner and mode (tar -C $0 -cf - $1 there, tar -C $0 -xpf - here).",
+              ),
+              parent,
+              member,
+              input.destinationLabel,
+          );
 }
 
-export async function firmware(run: Run, input: PreflightInput, d: DomainDefinition, exists: Exists): Promise<CheckResult[]> {
+export async function firmware(
+    run: Run,
+    input: PreflightInput,
+    d: DomainDefinition,
+    exists: Exists,
+): Promise<CheckResult[]> {
     const results: CheckResult[] = [];
     if (d.efi) results.push(await nvram(run, input, d, exists));
     if (d.tpmEmulator) results.push(await tpm(input, exists));
-    if (results.length === 0) results.push({ id: "firmware", severity: "pass", title: _("No UEFI variable store and no emulated TPM"), commands: [] });
+    if (results.length === 0)
+        results.push({
+            id: "firmware",
+            severity: "pass",
+            title: _("No UEFI variable store and no emulated TPM"),
+            commands: [],
+        });
     return results;
 }
 
 async function nvram(run: Run, input: PreflightInput, d: DomainDefinition, exists: Exists): Promise<CheckResult> {
     const id = "nvram";
     if (d.nvram && d.nvram.type !== "file")
-        return { id, severity: "info", title: format(_("UEFI variables on $0 storage: the destination opens the same store"), d.nvram.type), commands: [] };
+        return {
+            id,
+            severity: "info",
+            title: format(_("UEFI variables on $0 storage: the destination opens the same store"), d.nvram.type),
+            commands: [],
+        };
     // libvirt 9.0 names the file of <os firmware='efi'> only when the VM starts: its default is nvram_dir/NAME_VARS.fd
     const path = d.nvram?.path ?? (isSystem(input.sourceUri) && d.name ? `${NVRAM_DIR}/${d.name}_VARS.fd` : null);
     if (!path)
-        return { id, severity: "warning", unchecked: true, commands: [], title: _("UEFI variables: the definition names no NVRAM file to look for"),
-            fix: _("Start the VM once (libvirt then names its NVRAM file), or name it in <os><nvram>, and check again.") };
+        return {
+            id,
+            severity: "warning",
+            unchecked: true,
+            commands: [],
+            title: _("UEFI variables: the definition names no NVRAM file to look for"),
+            fix: _(
+                "Start the VM once (libvirt then names its NVRAM file), or name it in <os><nvram>, and check again.",
+            ),
+        };
     const argv = v.volInfo(input.destinationUri, path);
     let where: Awaited<ReturnType<typeof pathOnDestination>>;
     try {
@@ -77,42 +117,129 @@ async function nvram(run: Run, input: PreflightInput, d: DomainDefinition, exist
         return cannot(id, format(_("UEFI variables $0"), path), e, [argv]);
     }
     const commands = [argv];
-    const notCopied = _("libvirt does not copy the NVRAM file in any migration, not even with --copy-storage-all (it copies only disks).");
+    const notCopied = _(
+        "libvirt does not copy the NVRAM file in any migration, not even with --copy-storage-all (it copies only disks).",
+    );
     if (where === "pool" || where === "file")
-        return { id, severity: "pass", title: format(_("UEFI variables $0 are visible on $1"), path, input.destinationLabel), commands,
-            detail: format(_("$0 The destination uses the file at this path: on shared storage the VM's own; if it is another copy, the VM runs with that copy's variables."), notCopied) };
+        return {
+            id,
+            severity: "pass",
+            title: format(_("UEFI variables $0 are visible on $1"), path, input.destinationLabel),
+            commands,
+            detail: format(
+                _(
+                    "$0 The destination uses the file at this path: on shared storage the VM's own; if it is another copy, the VM runs with that copy's variables.",
+                ),
+                notCopied,
+            ),
+        };
     const { parent, member } = split(path);
     const fix = howToCopy(input, parent, member);
     if (where === "unasked")
-        return { id, severity: "warning", unchecked: true, commands, title: format(_("UEFI variables $0: no storage pool on $1 lists it, and there is no way to look for the file there"), path, input.destinationLabel),
-            detail: notCopied, fix: format(_("Make sure the file is there before migrating. $0"), fix) };
+        return {
+            id,
+            severity: "warning",
+            unchecked: true,
+            commands,
+            title: format(
+                _("UEFI variables $0: no storage pool on $1 lists it, and there is no way to look for the file there"),
+                path,
+                input.destinationLabel,
+            ),
+            detail: notCopied,
+            fix: format(_("Make sure the file is there before migrating. $0"), fix),
+        };
     if (!input.live)
-        return { id, severity: "error", commands, title: format(_("UEFI variables $0 are not on $1: an offline migration does not copy them"), path, input.destinationLabel),
-            detail: format(_("$0 When the VM first starts there, libvirt creates a new NVRAM from the template (or refuses to start without one): boot entries and enrolled Secure Boot keys are lost."), notCopied),
-            fix: format(_("Copy it while the VM is shut off, before migrating. $0"), fix) };
+        return {
+            id,
+            severity: "error",
+            commands,
+            title: format(
+                _("UEFI variables $0 are not on $1: an offline migration does not copy them"),
+                path,
+                input.destinationLabel,
+            ),
+            detail: format(
+                _(
+                    "$0 When the VM first starts there, libvirt creates a new NVRAM from the template (or refuses to start without one): boot entries and enrolled Secure Boot keys are lost.",
+                ),
+                notCopied,
+            ),
+            fix: format(_("Copy it while the VM is shut off, before migrating. $0"), fix),
+        };
     const template = d.nvram?.template ? format(_("the template $0"), d.nvram.template) : _("the firmware's template");
-    return { id, severity: "warning", commands, title: format(_("UEFI variables $0 are not on $1"), path, input.destinationLabel),
-        detail: format(_("$0 On the incoming side libvirt creates a missing NVRAM from $1, which must exist on the destination, and QEMU then writes the migrated flash contents into it; without a template the migration fails (\"unable to find any master var store\"). This is how libvirt 9.0 and QEMU 7.2 read, not yet verified on the lab: put the file there to be sure."), notCopied, template),
-        fix: format(_("Copy it to the destination before migrating. $0"), fix) };
+    return {
+        id,
+        severity: "warning",
+        commands,
+        title: format(_("UEFI variables $0 are not on $1"), path, input.destinationLabel),
+        detail: format(
+            _(
+                '$0 On the incoming side libvirt creates a missing NVRAM from $1, which must exist on the destination, and QEMU then writes the migrated flash contents into it; without a template the migration fails ("unable to find any master var store"). This is how libvirt 9.0 and QEMU 7.2 read, not yet verified on the lab: put the file there to be sure.',
+            ),
+            notCopied,
+            template,
+        ),
+        fix: format(_("Copy it to the destination before migrating. $0"), fix),
+    };
 }
 
 async function tpm(input: PreflightInput, exists: Exists): Promise<CheckResult> {
     const id = "tpm";
     if (input.live)
-        return { id, severity: "pass", commands: [], title: _("Emulated TPM: its state moves with the live migration"),
-            detail: _("libvirt carries swtpm's state in the migration stream; the destination needs swtpm installed.") };
+        return {
+            id,
+            severity: "pass",
+            commands: [],
+            title: _("Emulated TPM: its state moves with the live migration"),
+            detail: _("libvirt carries swtpm's state in the migration stream; the destination needs swtpm installed."),
+        };
     if (!isSystem(input.sourceUri) || !isSystem(input.destinationUri))
-        return { id, severity: "warning", unchecked: true, commands: [], title: _("Emulated TPM: its state is not copied by an offline migration, and its directory is unknown for this connection"),
-            fix: _("Copy the VM's swtpm state directory to the destination before migrating.") };
+        return {
+            id,
+            severity: "warning",
+            unchecked: true,
+            commands: [],
+            title: _(
+                "Emulated TPM: its state is not copied by an offline migration, and its directory is unknown for this connection",
+            ),
+            fix: _("Copy the VM's swtpm state directory to the destination before migrating."),
+        };
     const dir = `${SWTPM_DIR}/${input.uuid}`;
     const fix = howToCopy(input, "/var/lib/libvirt", `swtpm/${input.uuid}`);
-    const lost = _("libvirt's offline migration moves only the definition. Without this directory the VM gets a new, empty TPM there: keys sealed to the old one (BitLocker, LUKS bound to the TPM, measured-boot secrets) no longer open. A Permanent move may also remove the state on the source with the definition (virsh undefine does so unless --keep-tpm): copy first.");
+    const lost = _(
+        "libvirt's offline migration moves only the definition. Without this directory the VM gets a new, empty TPM there: keys sealed to the old one (BitLocker, LUKS bound to the TPM, measured-boot secrets) no longer open. A Permanent move may also remove the state on the source with the definition (virsh undefine does so unless --keep-tpm): copy first.",
+    );
     if (!exists)
-        return { id, severity: "warning", unchecked: true, commands: [], title: format(_("Emulated TPM: no way to look for its state $0 on $1"), dir, input.destinationLabel),
-            detail: lost, fix: format(_("Make sure it is there before migrating. $0"), fix) };
+        return {
+            id,
+            severity: "warning",
+            unchecked: true,
+            commands: [],
+            title: format(_("Emulated TPM: no way to look for its state $0 on $1"), dir, input.destinationLabel),
+            detail: lost,
+            fix: format(_("Make sure it is there before migrating. $0"), fix),
+        };
     if (await exists(dir).catch(() => false))
-        return { id, severity: "pass", commands: [], title: format(_("Emulated TPM state $0 is on $1"), dir, input.destinationLabel),
-            detail: _("An offline migration does not copy it: the VM uses the state that is there (a copy made earlier holds the TPM as it was then).") };
-    return { id, severity: "error", commands: [], title: format(_("Emulated TPM state $0 is not on $1: an offline migration does not copy it"), dir, input.destinationLabel),
-        detail: lost, fix: format(_("Copy it while the VM is shut off, before migrating. $0"), fix) };
+        return {
+            id,
+            severity: "pass",
+            commands: [],
+            title: format(_("Emulated TPM state $0 is on $1"), dir, input.destinationLabel),
+            detail: _(
+                "An offline migration does not copy it: the VM uses the state that is there (a copy made earlier holds the TPM as it was then).",
+            ),
+        };
+    return {
+        id,
+        severity: "error",
+        commands: [],
+        title: format(
+            _("Emulated TPM state $0 is not on $1: an offline migration does not copy it"),
+            dir,
+            input.destinationLabel,
+        ),
+        detail: lost,
+        fix: format(_("Copy it while the VM is shut off, before migrating. $0"), fix),
+    };
 }

@@ -8,7 +8,10 @@ import type { CheckResult } from "./types";
 import { _ } from "../../pkg/lib/gettext";
 
 /** The pre-flight as far as it has got: the results so far, and whether every check has ended. */
-export interface PreflightProgress { results: CheckResult[]; complete: boolean }
+export interface PreflightProgress {
+    results: CheckResult[];
+    complete: boolean;
+}
 
 export interface GateInput {
     /** The migrate argv could be built (a destination is chosen, values are valid). */
@@ -35,14 +38,15 @@ export interface Gate {
 }
 
 export function migrateGate(i: GateInput): Gate {
-    const failed = (i.checks?.results ?? []).filter(r => r.severity === "error");
+    const failed = (i.checks?.results ?? []).filter((r) => r.severity === "error");
     const complete = !i.checksExpected || (i.checks?.complete ?? false);
     const waiting = !complete && failed.length === 0;
     const gate = (canMigrate: boolean, why: string | null): Gate => ({ canMigrate, waiting, failed, why });
     if (!i.commandReady) return gate(false, null);
     if (i.optionErrors > 0) return gate(false, _("Fix the options marked above first."));
     if (i.busy) return gate(false, null);
-    if (failed.length > 0 && !i.override) return gate(false, _("A pre-flight check failed: fix it, or choose to migrate despite it."));
+    if (failed.length > 0 && !i.override)
+        return gate(false, _("A pre-flight check failed: fix it, or choose to migrate despite it."));
     // an override covers the failed checks shown; those still running may fail too
     if (!complete && !i.withoutWaiting) return gate(false, _("Waiting for the pre-flight checks to finish."));
     return gate(true, null);

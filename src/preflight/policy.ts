@@ -16,7 +16,11 @@ export interface OvercommitPolicy {
     hostReserveMiB: number;
 }
 
-export const DEFAULT_POLICY: OvercommitPolicy = { memoryCommitPercent: 100, cpuCommitPercent: 400, hostReserveMiB: 512 };
+export const DEFAULT_POLICY: OvercommitPolicy = {
+    memoryCommitPercent: 100,
+    cpuCommitPercent: 400,
+    hostReserveMiB: 512,
+};
 
 const LIMITS: Record<keyof OvercommitPolicy, [number, number]> = {
     memoryCommitPercent: [1, 1000],
@@ -39,8 +43,13 @@ export function validatePolicy(p: OvercommitPolicy): Partial<Record<keyof Overco
 export function parsePolicy(content: string | null): OvercommitPolicy {
     if (content === null || content.trim() === "") return { ...DEFAULT_POLICY };
     let raw: unknown;
-    try { raw = JSON.parse(content) } catch { throw new Error(`${POLICY_PATH} is not valid JSON`) }
-    if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new Error(`${POLICY_PATH} does not hold a policy object`);
+    try {
+        raw = JSON.parse(content);
+    } catch {
+        throw new Error(`${POLICY_PATH} is not valid JSON`);
+    }
+    if (typeof raw !== "object" || raw === null || Array.isArray(raw))
+        throw new Error(`${POLICY_PATH} does not hold a policy object`);
     const policy = { ...DEFAULT_POLICY };
     for (const key of Object.keys(DEFAULT_POLICY) as (keyof OvercommitPolicy)[]) {
         const v = (raw as Record<string, unknown>)[key];

@@ -22,7 +22,8 @@ export function transportPort(uri: string): { host: string; port: number; transp
 
 /** Connects to host:port with bash's /dev/tcp; the script is a constant, host and port are its arguments. */
 export function probeArgv(host: string, port: number): string[] {
-    if (!/^[A-Za-z0-9.:_-]+$/.test(host) || host.startsWith("-")) throw new RangeError(`Not a host name or address: ${JSON.stringify(host)}`);
+    if (!/^[A-Za-z0-9.:_-]+$/.test(host) || host.startsWith("-"))
+        throw new RangeError(`Not a host name or address: ${JSON.stringify(host)}`);
     if (!Number.isInteger(port) || port < 1 || port > 65535) throw new RangeError(`Not a port: ${port}`);
     return ["timeout", "5", "bash", "-c", 'exec 3<>"/dev/tcp/$1/$2"', "cockpit-migrate-probe", host, String(port)];
 }
@@ -36,13 +37,13 @@ const coversRange = (from: number, to: number) => from <= MIGRATION_PORTS[0] && 
 
 /** Reads `nft list ruleset`: an input chain with policy drop blocks the range unless a rule accepts it. */
 export function nftVerdict(ruleset: string): FirewallVerdict {
-    const chains = [...ruleset.matchAll(/chain\s+\S+\s*\{([^{}]*(?:\{[^{}]*\}[^{}]*)*)\}/g)].map(m => m[1]!);
-    const input = chains.filter(c => /type\s+filter\s+hook\s+input/.test(c));
+    const chains = [...ruleset.matchAll(/chain\s+\S+\s*\{([^{}]*(?:\{[^{}]*\}[^{}]*)*)\}/g)].map((m) => m[1]!);
+    const input = chains.filter((c) => /type\s+filter\s+hook\s+input/.test(c));
     if (input.length === 0) return "none";
-    const dropping = input.filter(c => /policy\s+drop/.test(c) || /^\s*(reject|drop)\s*(with[^\n]*)?$/m.test(c));
+    const dropping = input.filter((c) => /policy\s+drop/.test(c) || /^\s*(reject|drop)\s*(with[^\n]*)?$/m.test(c));
     if (dropping.length === 0) return "open";
     for (const c of dropping) {
-        const accepted = [...c.matchAll(/tcp\s+dport\s+(\{[^}]*\}|\S+)[^\n]*accept/g)].some(m => portsCover(m[1]!));
+        const accepted = [...c.matchAll(/tcp\s+dport\s+(\{[^}]*\}|\S+)[^\n]*accept/g)].some((m) => portsCover(m[1]!));
         if (!accepted) return "blocked";
     }
     return "open";
@@ -52,38 +53,68 @@ export function nftVerdict(ruleset: string): FirewallVerdict {
 export function iptablesVerdict(save: string): FirewallVerdict {
     if (!/^\*filter/m.test(save)) return "none";
     const policyDrop = /^:INPUT (DROP|REJECT)/m.test(save);
-    const rules = save.split("\n").filter(l => l.startsWith("-A INPUT "));
-    const rejects = rules.some(r => / -j (DROP|REJECT)\b/.test(r) && !/--dports? /.test(r));
+    const rules = save.split("\n").filter((l) => l.startsWith("-A INPUT "));
+    const rejects = rules.some((r) => / -j (DROP|REJECT)\b/.test(r) && !/--dports? /.test(r));
     if (!policyDrop && !rejects) return "open";
-    const accepted = rules.some(r => / -j ACCEPT\b/.test(r) && (/--dports? (\S+)/.exec(r) ? portsCover(/--dports? (\S+)/.exec(r)![1]!.replace(/:/g, "-")) : false));
+    const accepted = rules.some(
+        (r) =>
+            / -j ACCEPT\b/.test(r) &&
+            (/--dports? (\S+)/.exec(r) ? portsCover(/--dports? (\S+)/.exec(r)![1]!.replace(/:/g, "-")) : false),
+    );
     return accepted ? "open" : "blocked";
 }
 
 /** "49152-49215", "{ 22, 49152-49215 }", "49000-50000" → whether the migration range is inside. */
 function portsCover(spec: string): boolean {
-    return spec.replace(/[{}\s]/g, "").split(",").some(p => {
-        const m = /^(\d+)(?:-(\d+))?$/.exec(p);
-        return !!m && coversRange(Number(m[1]), Number(m[2] ?? m[1]));
-    });
+    return spec
+        .replace(/[{}\s]/g, "")
+        .split(",")
+        .some((p) => {
+            const m = /^(\d+)(?:-(\d+))?$/.exec(p);
+            return !!m && coversRange(Number(m[1]), Number(m[2] ?? m[1]));
+        });
 }
 
-export interface PortsInput { destinationUri: string; destinationLabel: string; probeFrom: RunTarget; destinationTarget: RunTarget | null }
+export interface PortsInput {
+    destinationUri: string;
+    destinationLabel: string;
+    probeFrom: RunTarget;
+    destinationTarget: RunTarget | null;
+}
 
 export async function portChecks(runner: Runner, i: PortsInput): Promise<CheckResult[]> {
     const tp = transportPort(i.destinationUri);
     const results: CheckResult[] = [];
-    if (!tp) results.push({ id: "ports", severity: "pass", title: _("The destination is this host's own libvirt socket: no port to open"), commands: [] });
+    if (!tp)
+        results.push({
+            id: "ports",
+            severity: "pass",
+            title: _("The destination is this host's own libvirt socket: no port to open"),
+            commands: [],
+        });
     else {
         const argv = probeArgv(tp.host, tp.port);
         try {
             // as the same user as the migration: over SSH, that decides whose keys and known_hosts are used
             await runner.run(i.probeFrom, argv, { timeoutMs: 10_000 });
-            results.push({ id: "ports", severity: "pass", title: format(_("Port $0 ($1) on $2 accepts connections"), tp.port, tp.transport, tp.host), commands: [argv] });
+            results.push({
+                id: "ports",
+                severity: "pass",
+                title: format(_("Port $0 ($1) on $2 accepts connections"), tp.port, tp.transport, tp.host),
+                commands: [argv],
+            });
         } catch (e) {
-            results.push({ id: "ports", severity: "error", title: format(_("Port $0 ($1) on $2 does not accept connections"), tp.port, tp.transport, tp.host), commands: [argv],
+            results.push({
+                id: "ports",
+                severity: "error",
+                title: format(_("Port $0 ($1) on $2 does not accept connections"), tp.port, tp.transport, tp.host),
+                commands: [argv],
                 detail: e instanceof Error ? e.message : String(e),
-                fix: tp.transport.startsWith("ssh") || tp.transport.startsWith("libssh") ? "Start sshd on the destination and open port 22 in its firewall."
-                    : `Make libvirtd listen there (${tp.transport === "tls" ? "listen_tls / libvirtd-tls.socket" : "listen_tcp / libvirtd-tcp.socket"}) and open port ${tp.port} in its firewall.` });
+                fix:
+                    tp.transport.startsWith("ssh") || tp.transport.startsWith("libssh")
+                        ? "Start sshd on the destination and open port 22 in its firewall."
+                        : `Make libvirtd listen there (${tp.transport === "tls" ? "listen_tls / libvirtd-tls.socket" : "listen_tcp / libvirtd-tcp.socket"}) and open port ${tp.port} in its firewall.`,
+            });
         }
     }
     results.push(await firewallCheck(runner, i));
@@ -92,17 +123,69 @@ export async function portChecks(runner: Runner, i: PortsInput): Promise<CheckRe
 
 async function firewallCheck(runner: Runner, i: PortsInput): Promise<CheckResult> {
     const range = `${MIGRATION_PORTS[0]}–${MIGRATION_PORTS[1]}`;
-    if (!i.destinationTarget) return { id: "firewall", severity: "info", title: format(_("Firewall on $0: no way to read it; migration ports $1 must be open"), i.destinationLabel, range), commands: [] };
+    if (!i.destinationTarget)
+        return {
+            id: "firewall",
+            severity: "info",
+            title: format(
+                _("Firewall on $0: no way to read it; migration ports $1 must be open"),
+                i.destinationLabel,
+                range,
+            ),
+            commands: [],
+        };
     const tried: string[][] = [];
-    for (const [argv, verdictOf] of [[NFT_LIST, nftVerdict], [IPTABLES_SAVE, iptablesVerdict]] as const) {
+    for (const [argv, verdictOf] of [
+        [NFT_LIST, nftVerdict],
+        [IPTABLES_SAVE, iptablesVerdict],
+    ] as const) {
         tried.push(argv);
         let out: string;
-        try { out = await runner.run(i.destinationTarget, argv, { timeoutMs: 15_000 }) } catch { continue }
+        try {
+            out = await runner.run(i.destinationTarget, argv, { timeoutMs: 15_000 });
+        } catch {
+            continue;
+        }
         const verdict = verdictOf(out);
-        if (verdict === "blocked") return { id: "firewall", severity: "warning", title: format(_("$0's firewall appears to drop migration ports $1"), i.destinationLabel, range), commands: [argv],
-            fix: format(_("Open TCP $0 on the destination (firewall-cmd --add-port=$1-$2/tcp --permanent), or use tunnelled migration."), range, MIGRATION_PORTS[0], MIGRATION_PORTS[1]) };
-        if (verdict === "open") return { id: "firewall", severity: "pass", title: format(_("$0's firewall lets migration ports $1 through"), i.destinationLabel, range), commands: [argv] };
-        return { id: "firewall", severity: "pass", title: format(_("No firewall rules on $0"), i.destinationLabel), commands: [argv] };
+        if (verdict === "blocked")
+            return {
+                id: "firewall",
+                severity: "warning",
+                title: format(_("$0's firewall appears to drop migration ports $1"), i.destinationLabel, range),
+                commands: [argv],
+                fix: format(
+                    _(
+                        "Open TCP $0 on the destination (firewall-cmd --add-port=$1-$2/tcp --permanent), or use tunnelled migration.",
+                    ),
+                    range,
+                    MIGRATION_PORTS[0],
+                    MIGRATION_PORTS[1],
+                ),
+            };
+        if (verdict === "open")
+            return {
+                id: "firewall",
+                severity: "pass",
+                title: format(_("$0's firewall lets migration ports $1 through"), i.destinationLabel, range),
+                commands: [argv],
+            };
+        return {
+            id: "firewall",
+            severity: "pass",
+            title: format(_("No firewall rules on $0"), i.destinationLabel),
+            commands: [argv],
+        };
     }
-    return { id: "firewall", severity: "info", title: format(_("Firewall on $0 could not be read (no nft or iptables-save, or no permission); migration ports $1 must be open"), i.destinationLabel, range), commands: tried };
+    return {
+        id: "firewall",
+        severity: "info",
+        title: format(
+            _(
+                "Firewall on $0 could not be read (no nft or iptables-save, or no permission); migration ports $1 must be open",
+            ),
+            i.destinationLabel,
+            range,
+        ),
+        commands: tried,
+    };
 }

@@ -18,5 +18,5 @@ export interface CheckResult {
 export const SEVERITY_ORDER: Severity[] = ["error", "warning", "info", "pass"];
 
 export function worst(results: CheckResult[]): Severity {
-    return SEVERITY_ORDER.find(s => results.some(r => r.severity === s)) ?? "pass";
+    return SEVERITY_ORDER.find((s) => results.some((r) => r.severity === s)) ?? "pass";
 }

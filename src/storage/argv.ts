@@ -16,49 +16,102 @@ export const getseboolVirtUseNfs = () => ["getsebool", "virt_use_nfs"];
 export const setseboolVirtUseNfs = () => ["setsebool", "-P", "virt_use_nfs", "1"];
 export const statSize = (path: string) => ["stat", "--printf", "%s", "--", checkValue("path", path)];
 /** The image's format and backing file, as JSON; -U: readable even while a VM holds it. */
-export const qemuImgInfo = (path: string) => ["qemu-img", "info", "--output=json", "-U", "--", checkValue("path", path)];
+export const qemuImgInfo = (path: string) => [
+    "qemu-img",
+    "info",
+    "--output=json",
+    "-U",
+    "--",
+    checkValue("path", path),
+];
 export const sha256 = (path: string) => ["sha256sum", "--", checkValue("path", path)];
 export const exists = (path: string) => ["test", "-e", checkValue("path", path)];
 export const removeFile = (path: string) => ["rm", "-f", "--", checkValue("path", path)];
 /** Renames the verified copy into place; without `overwrite`, an existing file is never replaced. */
-export const moveIntoPlace = (from: string, to: string, overwrite: boolean) => ["mv", overwrite ? "-f" : "-n", "--", from, to];
+export const moveIntoPlace = (from: string, to: string, overwrite: boolean) => [
+    "mv",
+    overwrite ? "-f" : "-n",
+    "--",
+    from,
+    to,
+];
 
 export function mountNfs(server: string, exportPath: string, mountPoint: string, options: string): string[] {
-    return ["mount", "-t", "nfs", "-o", checkValue("mount options", options), "--", nfsSource(server, exportPath), checkValue("mount point", mountPoint)];
+    return [
+        "mount",
+        "-t",
+        "nfs",
+        "-o",
+        checkValue("mount options", options),
+        "--",
+        nfsSource(server, exportPath),
+        checkValue("mount point", mountPoint),
+    ];
 }
 /** Mounts what /etc/fstab lists for the mount point. */
 export const mountFromFstab = (mountPoint: string) => ["mount", "--", checkValue("mount point", mountPoint)];
 export const umount = (mountPoint: string) => ["umount", "--", checkValue("mount point", mountPoint)];
 /** Prints "SOURCE FSTYPE" of what is mounted exactly at the mount point; exit 1 when nothing is. */
-export const findmnt = (mountPoint: string) => ["findmnt", "-n", "-o", "SOURCE,FSTYPE", "--mountpoint", checkValue("mount point", mountPoint)];
+export const findmnt = (mountPoint: string) => [
+    "findmnt",
+    "-n",
+    "-o",
+    "SOURCE,FSTYPE",
+    "--mountpoint",
+    checkValue("mount point", mountPoint),
+];
 
 // libvirt netfs storage pool: libvirt mounts the export itself when the pool starts.
-export function poolDefineNetfs(uri: string, pool: string, server: string, exportPath: string, target: string): string[] {
-    return virsh(uri, "pool-define-as", "--name", checkValue("pool name", pool), "--type", "netfs",
-        "--source-host", checkValue("NFS server", server), "--source-path", checkValue("export", exportPath),
-        "--source-format", "nfs", "--target", checkValue("mount point", target));
+export function poolDefineNetfs(
+    uri: string,
+    pool: string,
+    server: string,
+    exportPath: string,
+    target: string,
+): string[] {
+    return virsh(
+        uri,
+        "pool-define-as",
+        "--name",
+        checkValue("pool name", pool),
+        "--type",
+        "netfs",
+        "--source-host",
+        checkValue("NFS server", server),
+        "--source-path",
+        checkValue("export", exportPath),
+        "--source-format",
+        "nfs",
+        "--target",
+        checkValue("mount point", target),
+    );
 }
 /** Creates the pool's target directory (netfs: the mount point). */
-export const poolBuild = (uri: string, pool: string) => virsh(uri, "pool-build", "--pool", checkValue("pool name", pool));
-export const poolStart = (uri: string, pool: string) => virsh(uri, "pool-start", "--pool", checkValue("pool name", pool));
-export const poolAutostart = (uri: string, pool: string) => virsh(uri, "pool-autostart", "--pool", checkValue("pool name", pool));
+export const poolBuild = (uri: string, pool: string) =>
+    virsh(uri, "pool-build", "--pool", checkValue("pool name", pool));
+export const poolStart = (uri: string, pool: string) =>
+    virsh(uri, "pool-start", "--pool", checkValue("pool name", pool));
+export const poolAutostart = (uri: string, pool: string) =>
+    virsh(uri, "pool-autostart", "--pool", checkValue("pool name", pool));
 export const poolInfo = (uri: string, pool: string) => virsh(uri, "pool-info", "--pool", checkValue("pool name", pool));
-export const poolDestroy = (uri: string, pool: string) => virsh(uri, "pool-destroy", "--pool", checkValue("pool name", pool));
-export const poolUndefine = (uri: string, pool: string) => virsh(uri, "pool-undefine", "--pool", checkValue("pool name", pool));
+export const poolDestroy = (uri: string, pool: string) =>
+    virsh(uri, "pool-destroy", "--pool", checkValue("pool name", pool));
+export const poolUndefine = (uri: string, pool: string) =>
+    virsh(uri, "pool-undefine", "--pool", checkValue("pool name", pool));
 export const domstate = (uri: string, domain: DomainUuid) => virsh(uri, "domstate", "--domain", domainArg(domain));
 export const domStart = (uri: string, domain: DomainUuid) => virsh(uri, "start", "--domain", domainArg(domain));
 export const defineStdin = (uri: string) => virsh(uri, "define", "--file", "/dev/stdin");
 
 /** What a host has for NFS: programs, kernel support, running servers, as "word value" lines. */
 const PROBE = [
-    'for b in exportfs rpc.nfsd rpc.mountd mount.nfs ganesha.nfsd nfs-ls; do',
+    "for b in exportfs rpc.nfsd rpc.mountd mount.nfs ganesha.nfsd nfs-ls; do",
     '  p=$(command -v "$b" 2>/dev/null) || p=; for d in /usr/sbin /sbin /usr/bin; do [ -z "$p" ] && [ -x "$d/$b" ] && p=$d/$b; done',
     '  [ -n "$p" ] && echo "bin $b"; done',
     'for f in nfsd nfs nfs4; do grep -qw "$f" /proc/filesystems 2>/dev/null && echo "fs $f"; done',
     'm=/lib/modules/$(uname -r); for k in nfsd nfs; do grep -qsE "(^|/)$k\\.ko" "$m/modules.dep" "$m/modules.builtin" && echo "module $k"; done',
     '[ -r /proc/fs/nfsd/threads ] && echo "nfsd-threads $(cat /proc/fs/nfsd/threads)"',
     'for p in rpc.mountd ganesha.nfsd rpcbind; do pidof "$p" >/dev/null 2>&1 && echo "running $p"; done',
-    'true',
+    "true",
 ].join("\n");
 export const nfsProbe = () => ["sh", "-c", PROBE, "nfs-probe"];
 

@@ -20,7 +20,7 @@ export function onTarget(target: RunTarget, argv: string[]): string[] {
 // stderr as dd's progress, their messages got interleaved mid-line ("dd: 0+1 records in…failed to open").
 const PIPE = [
     'n=$1; shift; r=("${@:1:$n}"); shift "$n"; set -o pipefail',
-    't=$(mktemp -d) || exit 1',
+    "t=$(mktemp -d) || exit 1",
     '"${r[@]}" 2> "$t/reader" | dd bs=4M iflag=fullblock status=progress | "$@" 2> "$t/writer"; s=$?',
     'cat -- "$t/reader" "$t/writer" >&2; rm -rf -- "$t"; exit "$s"',
 ].join("\n");
@@ -29,31 +29,58 @@ export const partPath = (dest: string) => `${dest}.cockpit-migrate-part`;
 
 export function copyPipeline(source: NfsHost, sourcePath: string, storage: NfsHost, part: string): string[] {
     const reader = onTarget(source.target, ["cat", "--", sourcePath]);
-    const writer = onTarget(storage.target, ["dd", `of=${part}`, "bs=4M", "iflag=fullblock", "conv=excl,sparse", "status=none"]);
+    const writer = onTarget(storage.target, [
+        "dd",
+        `of=${part}`,
+        "bs=4M",
+        "iflag=fullblock",
+        "conv=excl,sparse",
+        "status=none",
+    ]);
     return ["bash", "-c", PIPE, "copy", String(reader.length), ...reader, ...writer];
 }
 
-export interface CopyProgress { bytes: number; seconds: number; rate: string | null }
+export interface CopyProgress {
+    bytes: number;
+    seconds: number;
+    rate: string | null;
+}
 
 /** The last `dd status=progress` report ("N bytes (…) copied, S s, R MB/s"), lines split by CR or LF. */
 export function parseDdProgress(stderr: string): CopyProgress | null {
-    const reports = stderr.split(/[\r\n]+/).map(l => /^(\d+) bytes\b.*copied, ([\d.,]+) s, (.+)$/.exec(l.trim())).filter(m => m !== null);
+    const reports = stderr
+        .split(/[\r\n]+/)
+        .map((l) => /^(\d+) bytes\b.*copied, ([\d.,]+) s, (.+)$/.exec(l.trim()))
+        .filter((m) => m !== null);
     const m = reports[reports.length - 1];
     return m ? { bytes: Number(m[1]), seconds: Number(m[2]!.replace(",", ".")), rate: m[3]!.trim() } : null;
 }
 
 /** stderr without dd's progress and record counts: what went wrong, if anything did. */
 export function copyErrors(stderr: string): string {
-    return stderr.split(/[\r\n]+/).map(l => l.trim())
-        .filter(l => l && !/^\d+ bytes\b.*copied/.test(l) && !/^\d+\+\d+ records (in|out)$/.test(l)).join("\n");
+    return stderr
+        .split(/[\r\n]+/)
+        .map((l) => l.trim())
+        .filter((l) => l && !/^\d+ bytes\b.*copied/.test(l) && !/^\d+\+\d+ records (in|out)$/.test(l))
+        .join("\n");
 }
 
 export class CopyError extends Error {
-    constructor(message: string, readonly fix: string) { super(message); this.name = "CopyError" }
+    constructor(
+        message: string,
+        readonly fix: string,
+    ) {
+        super(message);
+        this.name = "CopyError";
+    }
 }
 
 export interface CopyRequest {
-    source: NfsHost; sourcePath: string; storage: NfsHost; dest: string; overwrite: boolean;
+    source: NfsHost;
+    sourcePath: string;
+    storage: NfsHost;
+    dest: string;
+    overwrite: boolean;
     /** Where a new copy job records itself. */
     jobDir: string;
     /** The job of an earlier run of this copy: followed instead of a second pipeline over its .part file, unless it is lost. */
@@ -61,24 +88,46 @@ export interface CopyRequest {
     /** Told the job directory once a new copy job has started (before it is polled), so that a later run can attach. */
     onJob?: ((jobDir: string) => Promise<void>) | undefined;
 }
-export interface CopyResult { sha256: string; copied: boolean; commands: string[][] }
+export interface CopyResult {
+    sha256: string;
+    copied: boolean;
+    commands: string[][];
+}
 
 const firstWord = (s: string) => s.trim().split(/\s+/)[0] ?? "";
 
 async function fileExists(runner: Runner, target: RunTarget, path: string): Promise<boolean> {
-    try { await runner.run(target, exists(path)); return true } catch (e) {
+    try {
+        await runner.run(target, exists(path));
+        return true;
+    } catch (e) {
         if (isRunError(e) && e.cause === "exit-status" && e.exitStatus === 1) return false;
         throw e;
     }
 }
 
 /** Starts a new copy job, or returns the result when an identical file is already in place. */
-async function startCopy(runner: Runner, r: CopyRequest, pipeline: string[], total: number, onProgress: (p: CopyProgress & { total: number }) => void): Promise<Omit<CopyResult, "commands"> | null> {
+async function startCopy(
+    runner: Runner,
+    r: CopyRequest,
+    pipeline: string[],
+    total: number,
+    onProgress: (p: CopyProgress & { total: number }) => void,
+): Promise<Omit<CopyResult, "commands"> | null> {
     if (await fileExists(runner, r.storage.target, r.dest)) {
-        const [a, b] = await Promise.all([runner.run(r.source.target, sha256(r.sourcePath)), runner.run(r.storage.target, sha256(r.dest))]);
-        if (firstWord(a) === firstWord(b)) { onProgress({ bytes: total, seconds: 0, rate: null, total }); return { sha256: firstWord(a), copied: false } }
-        if (!r.overwrite) throw new CopyError(`${r.dest} already exists on ${r.storage.label} and differs from ${r.sourcePath}`,
-            "It was left alone. Choose \"Replace different files of the same name\" to overwrite it, or another export directory.");
+        const [a, b] = await Promise.all([
+            runner.run(r.source.target, sha256(r.sourcePath)),
+            runner.run(r.storage.target, sha256(r.dest)),
+        ]);
+        if (firstWord(a) === firstWord(b)) {
+            onProgress({ bytes: total, seconds: 0, rate: null, total });
+            return { sha256: firstWord(a), copied: false };
+        }
+        if (!r.overwrite)
+            throw new CopyError(
+                `${r.dest} already exists on ${r.storage.label} and differs from ${r.sourcePath}`,
+                'It was left alone. Choose "Replace different files of the same name" to overwrite it, or another export directory.',
+            );
     }
     await runner.run(r.storage.target, removeFile(partPath(r.dest)));
     await runner.run({ kind: "local" }, detachedArgv(r.jobDir, pipeline));
@@ -86,11 +135,23 @@ async function startCopy(runner: Runner, r: CopyRequest, pipeline: string[], tot
     return null;
 }
 
-export async function copyImage(runner: Runner, r: CopyRequest, onProgress: (p: CopyProgress & { total: number }) => void,
-    sleep: (ms: number) => Promise<void> = ms => new Promise(res => setTimeout(res, ms))): Promise<CopyResult> {
+export async function copyImage(
+    runner: Runner,
+    r: CopyRequest,
+    onProgress: (p: CopyProgress & { total: number }) => void,
+    sleep: (ms: number) => Promise<void> = (ms) => new Promise((res) => setTimeout(res, ms)),
+): Promise<CopyResult> {
     const part = partPath(r.dest);
     const pipeline = copyPipeline(r.source, r.sourcePath, r.storage, part);
-    const commands = [statSize(r.sourcePath), exists(r.dest), removeFile(part), pipeline, sha256(r.sourcePath), sha256(part), moveIntoPlace(part, r.dest, r.overwrite)];
+    const commands = [
+        statSize(r.sourcePath),
+        exists(r.dest),
+        removeFile(part),
+        pipeline,
+        sha256(r.sourcePath),
+        sha256(part),
+        moveIntoPlace(part, r.dest, r.overwrite),
+    ];
     const total = Number(await runner.run(r.source.target, statSize(r.sourcePath)));
     // a copy started by an earlier run (a closed dialog, a reload) that is still running or has
     // ended is followed to its end; only a lost one (killed, host restarted) is started again
@@ -105,22 +166,38 @@ export async function copyImage(runner: Runner, r: CopyRequest, onProgress: (p: 
         const job = await readJob(runner, jobDir);
         const p = parseDdProgress(job.stderr);
         if (p) onProgress({ ...p, total });
-        if (job.lost) throw new CopyError("The copy stopped without an exit status (killed, or the host restarted)", "Run the step again: it starts the copy over.");
+        if (job.lost)
+            throw new CopyError(
+                "The copy stopped without an exit status (killed, or the host restarted)",
+                "Run the step again: it starts the copy over.",
+            );
         if (job.exitStatus === null) continue;
         await runner.run({ kind: "local" }, ["rm", "-rf", "--", jobDir]).catch(() => undefined);
         if (job.exitStatus !== 0) {
             await runner.run(r.storage.target, removeFile(part)).catch(() => undefined);
-            throw new CopyError(`Copying ${r.sourcePath} to ${r.storage.label} failed: ${copyErrors(job.stderr) || `exit status ${job.exitStatus}`}`, "Fix the cause and run the step again.");
+            throw new CopyError(
+                `Copying ${r.sourcePath} to ${r.storage.label} failed: ${copyErrors(job.stderr) || `exit status ${job.exitStatus}`}`,
+                "Fix the cause and run the step again.",
+            );
         }
         break;
     }
-    const [a, b] = await Promise.all([runner.run(r.source.target, sha256(r.sourcePath)), runner.run(r.storage.target, sha256(part))]);
+    const [a, b] = await Promise.all([
+        runner.run(r.source.target, sha256(r.sourcePath)),
+        runner.run(r.storage.target, sha256(part)),
+    ]);
     if (firstWord(a) !== firstWord(b)) {
         await runner.run(r.storage.target, removeFile(part)).catch(() => undefined);
-        throw new CopyError(`The copy of ${r.sourcePath} does not match the original (SHA-256 ${firstWord(b)} ≠ ${firstWord(a)})`, "The partial copy was removed. Run the step again.");
+        throw new CopyError(
+            `The copy of ${r.sourcePath} does not match the original (SHA-256 ${firstWord(b)} ≠ ${firstWord(a)})`,
+            "The partial copy was removed. Run the step again.",
+        );
     }
     await runner.run(r.storage.target, moveIntoPlace(part, r.dest, r.overwrite));
     if (await fileExists(runner, r.storage.target, part))
-        throw new CopyError(`${r.dest} appeared on ${r.storage.label} during the copy and was not replaced`, `The verified copy is kept as ${part}.`);
+        throw new CopyError(
+            `${r.dest} appeared on ${r.storage.label} during the copy and was not replaced`,
+            `The verified copy is kept as ${part}.`,
+        );
     return { sha256: firstWord(a), copied: true, commands };
 }

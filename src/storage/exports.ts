@@ -24,17 +24,32 @@ export interface ExportEntry {
     ours: boolean;
 }
 
-export interface ExportsFile { lines: PhysLine[]; entries: ExportEntry[] }
+export interface ExportsFile {
+    lines: PhysLine[];
+    entries: ExportEntry[];
+}
 
 /** Splits a logical line into words: whitespace separates, double quotes group, "#" outside quotes ends it. */
 export function words(text: string): string[] {
     const out: string[] = [];
-    let cur = "", quoted = false, inWord = false;
+    let cur = "",
+        quoted = false,
+        inWord = false;
     for (const ch of text) {
-        if (ch === '"') { quoted = !quoted; inWord = true; continue }
+        if (ch === '"') {
+            quoted = !quoted;
+            inWord = true;
+            continue;
+        }
         if (!quoted && ch === "#") break;
-        if (!quoted && /\s/.test(ch)) { if (inWord) out.push(cur); cur = ""; inWord = false; continue }
-        cur += ch; inWord = true;
+        if (!quoted && /\s/.test(ch)) {
+            if (inWord) out.push(cur);
+            cur = "";
+            inWord = false;
+            continue;
+        }
+        cur += ch;
+        inWord = true;
     }
     if (inWord) out.push(cur);
     return out;
@@ -87,27 +102,43 @@ export function parseExports(content: string | null): ExportsFile {
         let defaultOptions: string | null = null;
         if (rest[0]?.startsWith("-")) defaultOptions = rest.shift()!.slice(1);
         const ours = first === i && first > 0 && lines[first - 1]!.text === MARKER;
-        entries.push({ path: unescapeOctal(path!), defaultOptions, clients: rest.map(parseClient), firstLine: first, lastLine: i, ours });
+        entries.push({
+            path: unescapeOctal(path!),
+            defaultOptions,
+            clients: rest.map(parseClient),
+            firstLine: first,
+            lastLine: i,
+            ours,
+        });
     }
     return { lines, entries };
 }
 
 export class ExportsError extends Error {
-    constructor(message: string) { super(message); this.name = "ExportsError" }
+    constructor(message: string) {
+        super(message);
+        this.name = "ExportsError";
+    }
 }
 
-export interface ExportSpec { path: string; clients: { host: string; options: string }[] }
+export interface ExportSpec {
+    path: string;
+    clients: { host: string; options: string }[];
+}
 
 const PLAIN_PATH = /^[A-Za-z0-9._/+@%,:=~-]+$/;
 
 /** Refuses what cannot be written safely into exports(5) (and says why). */
 export function validateExportSpec(spec: ExportSpec): string | null {
     if (!spec.path.startsWith("/")) return "The export directory must be an absolute path";
-    if (/[\0-\x1f\x7f"\\#]/.test(spec.path)) return "The export directory must not contain control characters, double quotes, backslashes or \"#\"";
+    if (/[\0-\x1f\x7f"\\#]/.test(spec.path))
+        return 'The export directory must not contain control characters, double quotes, backslashes or "#"';
     if (spec.clients.length === 0) return "Name at least one client host";
     for (const c of spec.clients) {
-        if (!/^[^\s()#"\\,]+$/.test(c.host) || c.host.startsWith("-")) return `Not a valid client for /etc/exports: ${JSON.stringify(c.host)}`;
-        if (!/^[A-Za-z0-9_=:,./@+-]+$/.test(c.options)) return `Not valid export options for ${c.host}: ${JSON.stringify(c.options)}`;
+        if (!/^[^\s()#"\\,]+$/.test(c.host) || c.host.startsWith("-"))
+            return `Not a valid client for /etc/exports: ${JSON.stringify(c.host)}`;
+        if (!/^[A-Za-z0-9_=:,./@+-]+$/.test(c.options))
+            return `Not valid export options for ${c.host}: ${JSON.stringify(c.options)}`;
     }
     return null;
 }
@@ -117,7 +148,7 @@ export function formatExportEntry(spec: ExportSpec): string {
     const problem = validateExportSpec(spec);
     if (problem) throw new ExportsError(problem);
     const path = PLAIN_PATH.test(spec.path) ? spec.path : `"${spec.path}"`;
-    return [path, ...spec.clients.map(c => `${c.host}(${c.options})`)].join(" ");
+    return [path, ...spec.clients.map((c) => `${c.host}(${c.options})`)].join(" ");
 }
 
 /** "covered": another entry (not ours) already exports the path to every client with these options: nothing to add. */
@@ -126,21 +157,28 @@ export type ExportsChange = OurLineChange;
 const optionSet = (o: string | null) => (o ?? "").split(",").filter(Boolean).sort().join(",");
 
 function covers(entry: ExportEntry, spec: ExportSpec): boolean {
-    return spec.clients.every(want => entry.clients.some(c => c.host === want.host &&
-        optionSet([entry.defaultOptions, c.options].filter(Boolean).join(",")) === optionSet(want.options)));
+    return spec.clients.every((want) =>
+        entry.clients.some(
+            (c) =>
+                c.host === want.host &&
+                optionSet([entry.defaultOptions, c.options].filter(Boolean).join(",")) === optionSet(want.options),
+        ),
+    );
 }
 
 /** Adds this flow's entry, or updates it in place; never edits an entry the flow did not add. */
 export function setOurExport(content: string | null, spec: ExportSpec): ExportsChange {
     const line = formatExportEntry(spec);
     const file = parseExports(content);
-    const ours = file.entries.find(e => e.ours && samePath(e.path, spec.path));
+    const ours = file.entries.find((e) => e.ours && samePath(e.path, spec.path));
     if (ours) return putOurLine(content, file.lines, ours.firstLine, line);
-    const other = file.entries.find(e => samePath(e.path, spec.path));
+    const other = file.entries.find((e) => samePath(e.path, spec.path));
     if (other) {
         if (covers(other, spec)) return { kind: "covered", content: content ?? "", lineNumber: other.firstLine + 1 };
-        throw new ExportsError(`Line ${other.firstLine + 1} of ${EXPORTS_PATH} already exports ${other.path} (to ${other.clients.map(c => c.host || "everyone").join(", ") || "everyone"}). ` +
-            "That entry was not added by this flow and is left alone: add the clients to it yourself, or choose another export directory.");
+        throw new ExportsError(
+            `Line ${other.firstLine + 1} of ${EXPORTS_PATH} already exports ${other.path} (to ${other.clients.map((c) => c.host || "everyone").join(", ") || "everyone"}). ` +
+                "That entry was not added by this flow and is left alone: add the clients to it yourself, or choose another export directory.",
+        );
     }
     return putOurLine(content, file.lines, null, line);
 }
@@ -148,5 +186,9 @@ export function setOurExport(content: string | null, spec: ExportSpec): ExportsC
 /** Removes this flow's entry (and its marker) for `path`; everything else stays byte-identical. */
 export function removeOurExport(content: string | null, path: string): { content: string; removed: boolean } {
     const file = parseExports(content);
-    return dropOurLine(content, file.lines, file.entries.find(e => e.ours && samePath(e.path, path))?.firstLine ?? null);
+    return dropOurLine(
+        content,
+        file.lines,
+        file.entries.find((e) => e.ours && samePath(e.path, path))?.firstLine ?? null,
+    );
 }

@@ -9,21 +9,37 @@ import { executeStep, StepError, type FlowContext } from "./run";
 import { undoAction, undoPlan } from "./undo";
 import type { FlowRecord, Step, StepState } from "./types";
 
-const errorText = (e: unknown) => e instanceof Error ? e.message : String(e);
+const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
-export interface StepRun { record: FlowRecord; ok: boolean; error?: { message: string; fix: string } }
+export interface StepRun {
+    record: FlowRecord;
+    ok: boolean;
+    error?: { message: string; fix: string };
+}
 
 /**
  * Runs one step from `current` (what the dialog shows); `show` gets every new state. A copy that
  * is still running from an earlier run is followed, not started again (its job is in the step state).
  */
-export async function runRecordedStep(ctx: FlowContext, files: FileStore, current: FlowRecord, step: Step, show: (r: FlowRecord) => void): Promise<StepRun> {
+export async function runRecordedStep(
+    ctx: FlowContext,
+    files: FileStore,
+    current: FlowRecord,
+    step: Step,
+    show: (r: FlowRecord) => void,
+): Promise<StepRun> {
     const previous = current.steps[step.id];
-    const running: StepState = { status: "running", output: "", ...(previous?.status === "running" && previous.job ? { job: previous.job } : {}) };
+    const running: StepState = {
+        status: "running",
+        output: "",
+        ...(previous?.status === "running" && previous.job ? { job: previous.job } : {}),
+    };
     const marked = structuredClone(current);
     marked.steps[step.id] = running;
     let base: FlowRecord;
-    try { base = await saveChange(files, current, marked) } catch (e) {
+    try {
+        base = await saveChange(files, current, marked);
+    } catch (e) {
         return { record: current, ok: false, error: { message: errorText(e), fix: (e as { fix?: string }).fix ?? "" } };
     }
     show(base);
@@ -31,7 +47,7 @@ export async function runRecordedStep(ctx: FlowContext, files: FileStore, curren
     const before = structuredClone(base);
     let ok = true;
     try {
-        const output = await executeStep(ctx, work, step, async part => {
+        const output = await executeStep(ctx, work, step, async (part) => {
             work.steps[step.id] = { ...work.steps[step.id]!, ...part };
             show(structuredClone(work));
             // a new copy job: recorded at once, so that a reload or another dialog reattaches to it
@@ -40,7 +56,10 @@ export async function runRecordedStep(ctx: FlowContext, files: FileStore, curren
         work.steps[step.id] = { status: "done", output };
     } catch (e) {
         ok = false;
-        work.steps[step.id] = e instanceof StepError ? { status: "failed", output: e.output, error: e.message, fix: e.fix } : { status: "failed", output: "", error: errorText(e) };
+        work.steps[step.id] =
+            e instanceof StepError
+                ? { status: "failed", output: e.output, error: e.message, fix: e.fix }
+                : { status: "failed", output: "", error: errorText(e) };
     }
     try {
         const record = await saveChange(files, before, work);
@@ -53,7 +72,12 @@ export async function runRecordedStep(ctx: FlowContext, files: FileStore, curren
 }
 
 /** Undo, action by action, each recorded as it succeeds; then the steps are pending again. */
-export async function undoRecorded(ctx: FlowContext, files: FileStore, current: FlowRecord, show: (r: FlowRecord) => void): Promise<{ record: FlowRecord; output: string[]; error?: string }> {
+export async function undoRecorded(
+    ctx: FlowContext,
+    files: FileStore,
+    current: FlowRecord,
+    show: (r: FlowRecord) => void,
+): Promise<{ record: FlowRecord; output: string[]; error?: string }> {
     let record = current;
     const output: string[] = [];
     try {

@@ -7,9 +7,10 @@
 import type { FileStore } from "../hosts/config";
 import { isRunError, type RunTarget, type Runner } from "../../pkg/lib/runner";
 
-const READ = 'if [ -e "$1" ]; then sha256sum -- "$1" | cut -d" " -f1; printf "\\036"; cat -- "$1"; else echo absent; fi';
+const READ =
+    'if [ -e "$1" ]; then sha256sum -- "$1" | cut -d" " -f1; printf "\\036"; cat -- "$1"; else echo absent; fi';
 const REPLACE = [
-    'p=$1; want=$2',
+    "p=$1; want=$2",
     'if [ -e "$p" ]; then have=$(sha256sum -- "$p" | cut -d" " -f1) || exit 1; else have=-; fi',
     // on a conflict the new content is still read (and dropped): a writer must not see a broken pipe instead of the conflict
     '[ "$have" = "$want" ] || { cat > /dev/null; echo "change-conflict: $p changed since it was read" >&2; exit 3; }',
@@ -21,10 +22,20 @@ const REPLACE = [
 ].join("\n");
 
 export const readFileArgv = (path: string) => ["sh", "-c", READ, "read-file", path];
-export const replaceFileArgv = (path: string, expectedTag: string | null) => ["sh", "-c", REPLACE, "replace-file", path, expectedTag ?? "-"];
+export const replaceFileArgv = (path: string, expectedTag: string | null) => [
+    "sh",
+    "-c",
+    REPLACE,
+    "replace-file",
+    path,
+    expectedTag ?? "-",
+];
 
 export class RunnerFileStore implements FileStore {
-    constructor(private readonly runner: Runner, private readonly target: RunTarget) {}
+    constructor(
+        private readonly runner: Runner,
+        private readonly target: RunTarget,
+    ) {}
 
     async read(path: string): Promise<{ content: string | null; tag: string | null }> {
         const out = await this.runner.run(this.target, readFileArgv(path), { superuser: "try" });
@@ -36,9 +47,17 @@ export class RunnerFileStore implements FileStore {
 
     async replace(path: string, content: string, expectedTag: string | null): Promise<string> {
         try {
-            return (await this.runner.run(this.target, replaceFileArgv(path, expectedTag), { input: content, superuser: "try" })).trim();
+            return (
+                await this.runner.run(this.target, replaceFileArgv(path, expectedTag), {
+                    input: content,
+                    superuser: "try",
+                })
+            ).trim();
         } catch (e) {
-            if (isRunError(e) && e.exitStatus === 3) throw Object.assign(new Error(e.stderr || `${path} changed since it was read`), { problem: "change-conflict" });
+            if (isRunError(e) && e.exitStatus === 3)
+                throw Object.assign(new Error(e.stderr || `${path} changed since it was read`), {
+                    problem: "change-conflict",
+                });
             throw e;
         }
     }

@@ -3,14 +3,25 @@ import type { RunTarget } from "../../pkg/lib/runner";
 import type { DomainRef, DomainUuid } from "../domains/types";
 
 /** A host taking part: where its commands run, its libvirt URI, and the address other hosts use for it. */
-export interface NfsHost { id: string; label: string; target: RunTarget; uri: string; address: string }
+export interface NfsHost {
+    id: string;
+    label: string;
+    target: RunTarget;
+    uri: string;
+    address: string;
+}
 
 /** mount: a plain mount; fstab: the same, persisted in /etc/fstab; pool: a libvirt netfs pool mounts it. */
 export type MountMethod = "mount" | "fstab" | "pool";
 
 /** A disk image of a VM on the source host. */
 /** A disk image of a VM on the source host; `domain` is the VM's name (display), `uuid` addresses it. */
-export interface Image { domain: string; uuid: DomainUuid; target: string; path: string }
+export interface Image {
+    domain: string;
+    uuid: DomainUuid;
+    target: string;
+    path: string;
+}
 
 export interface NfsInputs {
     storage: NfsHost;

@@ -14,88 +14,141 @@ import type { FlowContext } from "./run";
 import * as a from "./argv";
 import type { FlowRecord, NfsHost } from "./types";
 
-export interface UndoAction { id: string; host: NfsHost; title: string; commands: string[][]; edits: { path: string; line: string }[] }
+export interface UndoAction {
+    id: string;
+    host: NfsHost;
+    title: string;
+    commands: string[][];
+    edits: { path: string; line: string }[];
+}
 
 function hostsOf(r: FlowRecord): NfsHost[] {
     return [r.inputs.storage, r.inputs.source, ...r.inputs.clients];
 }
-const byId = (r: FlowRecord, id: string) => hostsOf(r).find(h => h.id === id)!;
+const byId = (r: FlowRecord, id: string) => hostsOf(r).find((h) => h.id === id)!;
 
 export function undoPlan(r: FlowRecord): UndoAction[] {
     const out: UndoAction[] = [];
     for (const p of r.added.pools) {
         const h = byId(r, p.hostId);
-        out.push({ id: `pool-${p.hostId}`, host: h, title: `Stop and remove libvirt pool ${p.name} on ${h.label}`, commands: [a.poolDestroy(h.uri, p.name), a.poolUndefine(h.uri, p.name)], edits: [] });
+        out.push({
+            id: `pool-${p.hostId}`,
+            host: h,
+            title: `Stop and remove libvirt pool ${p.name} on ${h.label}`,
+            commands: [a.poolDestroy(h.uri, p.name), a.poolUndefine(h.uri, p.name)],
+            edits: [],
+        });
     }
     for (const m of r.added.mounts) {
         const h = byId(r, m.hostId);
-        out.push({ id: `umount-${m.hostId}`, host: h, title: `Unmount ${m.mountPoint} on ${h.label}`, commands: [a.umount(m.mountPoint)], edits: [] });
+        out.push({
+            id: `umount-${m.hostId}`,
+            host: h,
+            title: `Unmount ${m.mountPoint} on ${h.label}`,
+            commands: [a.umount(m.mountPoint)],
+            edits: [],
+        });
     }
     for (const f of r.added.fstab) {
         const h = byId(r, f.hostId);
-        out.push({ id: `fstab-${f.hostId}`, host: h, title: `Remove the flow's line for ${f.mountPoint} from ${FSTAB_PATH} on ${h.label}`, commands: [], edits: [{ path: FSTAB_PATH, line: "" }] });
+        out.push({
+            id: `fstab-${f.hostId}`,
+            host: h,
+            title: `Remove the flow's line for ${f.mountPoint} from ${FSTAB_PATH} on ${h.label}`,
+            commands: [],
+            edits: [{ path: FSTAB_PATH, line: "" }],
+        });
     }
     if (r.added.exports) {
         const h = byId(r, r.added.exports.hostId);
-        out.push({ id: "exports", host: h, title: `Remove the flow's line for ${r.added.exports.path} from ${EXPORTS_PATH} on ${h.label}${r.added.exports.created ? " (and the file, which the flow created, if nothing else is in it)" : ""} and re-export`, commands: [...(r.added.exports.created ? [a.removeFile(EXPORTS_PATH)] : []), a.exportfsResync()], edits: [{ path: EXPORTS_PATH, line: "" }] });
+        out.push({
+            id: "exports",
+            host: h,
+            title: `Remove the flow's line for ${r.added.exports.path} from ${EXPORTS_PATH} on ${h.label}${r.added.exports.created ? " (and the file, which the flow created, if nothing else is in it)" : ""} and re-export`,
+            commands: [...(r.added.exports.created ? [a.removeFile(EXPORTS_PATH)] : []), a.exportfsResync()],
+            edits: [{ path: EXPORTS_PATH, line: "" }],
+        });
     }
-    for (const d of [...new Set(r.added.repointed.map(x => x.domain))]) {
-        const uuid = r.added.repointed.find(x => x.domain === d)!.uuid;
-        out.push({ id: `repoint-${d}`, host: r.inputs.source, title: `Point ${d}'s disks back at their previous paths`,
-            commands: [dumpxml(r.inputs.source.uri, uuid, { inactive: true, securityInfo: true }), a.defineStdin(r.inputs.source.uri)], edits: [] });
+    for (const d of [...new Set(r.added.repointed.map((x) => x.domain))]) {
+        const uuid = r.added.repointed.find((x) => x.domain === d)!.uuid;
+        out.push({
+            id: `repoint-${d}`,
+            host: r.inputs.source,
+            title: `Point ${d}'s disks back at their previous paths`,
+            commands: [
+                dumpxml(r.inputs.source.uri, uuid, { inactive: true, securityInfo: true }),
+                a.defineStdin(r.inputs.source.uri),
+            ],
+            edits: [],
+        });
     }
     return out;
 }
 
 /** What Undo leaves on purpose. */
 export function keptData(r: FlowRecord): string[] {
-    return [...new Set(r.inputs.images.filter(img => r.checksums[img.path]).map(img => storedPath(r.inputs, img)))];
+    return [...new Set(r.inputs.images.filter((img) => r.checksums[img.path]).map((img) => storedPath(r.inputs, img)))];
 }
 
 /** Runs one undo action; on success removes it from the record's `added`. */
 export async function undoAction(ctx: FlowContext, r: FlowRecord, action: UndoAction): Promise<string> {
     const h = action.host;
-    const run = (argv: string[], input?: string) => ctx.runner.run(commandTarget(h, argv), argv, { superuser: "try", ...(input !== undefined ? { input } : {}) });
+    const run = (argv: string[], input?: string) =>
+        ctx.runner.run(commandTarget(h, argv), argv, { superuser: "try", ...(input !== undefined ? { input } : {}) });
     try {
         if (action.id.startsWith("pool-")) {
-            const name = r.added.pools.find(p => p.hostId === h.id)!.name;
-            await run(a.poolDestroy(h.uri, name)).catch(e => { if (!/not active/i.test(rawMessage(e))) throw e });
+            const name = r.added.pools.find((p) => p.hostId === h.id)!.name;
+            await run(a.poolDestroy(h.uri, name)).catch((e) => {
+                if (!/not active/i.test(rawMessage(e))) throw e;
+            });
             await run(a.poolUndefine(h.uri, name));
-            r.added.pools = r.added.pools.filter(p => p.hostId !== h.id);
+            r.added.pools = r.added.pools.filter((p) => p.hostId !== h.id);
             return `Pool ${name} removed`;
         }
         if (action.id.startsWith("umount-")) {
-            const m = r.added.mounts.find(x => x.hostId === h.id)!;
-            await run(a.umount(m.mountPoint)).catch(e => { if (!/not mounted/i.test(rawMessage(e))) throw e });
-            r.added.mounts = r.added.mounts.filter(x => x.hostId !== h.id);
+            const m = r.added.mounts.find((x) => x.hostId === h.id)!;
+            await run(a.umount(m.mountPoint)).catch((e) => {
+                if (!/not mounted/i.test(rawMessage(e))) throw e;
+            });
+            r.added.mounts = r.added.mounts.filter((x) => x.hostId !== h.id);
             return `${m.mountPoint} unmounted`;
         }
         if (action.id.startsWith("fstab-")) {
-            const f = r.added.fstab.find(x => x.hostId === h.id)!;
-            await modifyFile(ctx.files(h), FSTAB_PATH, c => removeOurMount(c, f.mountPoint).content);
-            r.added.fstab = r.added.fstab.filter(x => x.hostId !== h.id);
+            const f = r.added.fstab.find((x) => x.hostId === h.id)!;
+            await modifyFile(ctx.files(h), FSTAB_PATH, (c) => removeOurMount(c, f.mountPoint).content);
+            r.added.fstab = r.added.fstab.filter((x) => x.hostId !== h.id);
             return `${FSTAB_PATH}: the flow's line removed`;
         }
         if (action.id === "exports") {
             const { path, created } = r.added.exports!;
             let emptied = false;
-            await modifyFile(ctx.files(h), EXPORTS_PATH, c => { const next = removeOurExport(c, path).content; emptied = !!created && next.trim() === ""; return next });
+            await modifyFile(ctx.files(h), EXPORTS_PATH, (c) => {
+                const next = removeOurExport(c, path).content;
+                emptied = !!created && next.trim() === "";
+                return next;
+            });
             // the flow created the file and nobody added to it since: give back its absence, not an empty file
             if (emptied) await run(a.removeFile(EXPORTS_PATH));
             r.added.exports = null;
             await run(a.exportfsResync());
-            return emptied ? `${EXPORTS_PATH}: removed again (the flow had created it)` : `${EXPORTS_PATH}: the flow's line removed; exports re-read`;
+            return emptied
+                ? `${EXPORTS_PATH}: removed again (the flow had created it)`
+                : `${EXPORTS_PATH}: the flow's line removed; exports re-read`;
         }
         if (action.id.startsWith("repoint-")) {
             const d = action.id.slice(8);
-            const back = new Map(r.added.repointed.filter(x => x.domain === d).map(x => [x.to, x.from] as const));
+            const back = new Map(r.added.repointed.filter((x) => x.domain === d).map((x) => [x.to, x.from] as const));
             const res = repointDisks(await run(action.commands[0]!), back);
             if (res.changed) await run(a.defineStdin(h.uri), res.xml);
-            r.added.repointed = r.added.repointed.filter(x => x.domain !== d);
+            r.added.repointed = r.added.repointed.filter((x) => x.domain !== d);
             return `${res.changed} disk path(s) restored`;
         }
         return "";
     } catch (e) {
-        throw new Error(isTagConflict(e) ? `${action.title}: the file changed while being edited; run Undo again` : `${action.title}: ${rawMessage(e)}`);
+        throw new Error(
+            isTagConflict(e)
+                ? `${action.title}: the file changed while being edited; run Undo again`
+                : `${action.title}: ${rawMessage(e)}`,
+        );
     }
 }

@@ -1,6 +1,23 @@
 import { lazy, Suspense, useMemo, useState } from "react";
 import { ErrorBoundary } from "./ErrorBoundary";
-import { Alert, AlertActionLink, Button, EmptyState, EmptyStateBody, ExpandableSection, FormSelect, FormSelectOption, PageSection, Stack, StackItem, Title, Toolbar, ToolbarContent, ToolbarGroup, ToolbarItem } from "@patternfly/react-core";
+import {
+    Alert,
+    AlertActionLink,
+    Button,
+    EmptyState,
+    EmptyStateBody,
+    ExpandableSection,
+    FormSelect,
+    FormSelectOption,
+    PageSection,
+    Stack,
+    StackItem,
+    Title,
+    Toolbar,
+    ToolbarContent,
+    ToolbarGroup,
+    ToolbarItem,
+} from "@patternfly/react-core";
 import { hostUri, localUri } from "../hosts/uri";
 import { LOCAL_HOST_ID, type Driver, type KnownHost } from "../hosts/types";
 import { explainConnectionError } from "../hosts/errors";
@@ -36,13 +53,25 @@ const CpuBaselineWizard = lazy(() => import("./cpu/CpuBaselineWizard"));
 const MaintenanceDialog = lazy(() => import("./plan/MaintenanceDialog"));
 
 /** A host choice in the selector: this host (system or session connection) or a known host. */
-export interface HostChoice { id: string; label: string; uri: string; known: KnownHost | null; driver: Driver }
+export interface HostChoice {
+    id: string;
+    label: string;
+    uri: string;
+    known: KnownHost | null;
+    driver: Driver;
+}
 
 function hostChoices(known: KnownHost[]): HostChoice[] {
     return [
         { id: LOCAL_HOST_ID, label: _("This host"), uri: localUri("system"), known: null, driver: "system" },
-        { id: SESSION_ID, label: _("This host (user session)"), uri: localUri("session"), known: null, driver: "session" },
-        ...known.map(h => ({ id: h.id, label: h.address, uri: hostUri(h), known: h, driver: "system" as const })),
+        {
+            id: SESSION_ID,
+            label: _("This host (user session)"),
+            uri: localUri("session"),
+            known: null,
+            driver: "session",
+        },
+        ...known.map((h) => ({ id: h.id, label: h.address, uri: hostUri(h), known: h, driver: "system" as const })),
     ];
 }
 
@@ -55,102 +84,249 @@ export function App() {
     const [cpuOpen, setCpuOpen] = useState<CpuPreset | true | false>(false);
     const [maintenance, setMaintenance] = useState<MaintenanceMode | null>(null);
     const covered = cpuOpen !== false || nfsOpen;
-    const tools = useMemo(() => ({ openCpuBaseline: (p?: CpuPreset) => setCpuOpen(p ?? true), openNfs: () => setNfsOpen(true), covered }), [covered]);
+    const tools = useMemo(
+        () => ({ openCpuBaseline: (p?: CpuPreset) => setCpuOpen(p ?? true), openNfs: () => setNfsOpen(true), covered }),
+        [covered],
+    );
     const [policyOpen, setPolicyOpen] = useState(false);
     const choices = useMemo(() => hostChoices(hosts.data?.hosts ?? []), [hosts.data]);
     const hostId = path[0] === "host" && path[1] ? path[1] : LOCAL_HOST_ID;
     const selectedVm = path[2] === "vm" && path[3] ? path[3] : null;
-    const host = choices.find(c => c.id === hostId);
+    const host = choices.find((c) => c.id === hostId);
 
     return (
         <ToolsContext.Provider value={tools}>
-        <PageFrame className="cm-page">
-            <PageSection>
-                <Toolbar>
-                    <ToolbarContent>
-                        <ToolbarItem><Title headingLevel="h1">{_("Virtual machine migration")}</Title></ToolbarItem>
-                        <ToolbarGroup align={{ default: "alignEnd" }}>
+            <PageFrame className="cm-page">
+                <PageSection>
+                    <Toolbar>
+                        <ToolbarContent>
                             <ToolbarItem>
-                                <FormSelect aria-label={_("Host")} value={hostId} onChange={(_e, v) => go(["host", v])} style={{ minWidth: "16em" }}>
-                                    {choices.map(c => <FormSelectOption key={c.id} value={c.id} label={c.label} />)}
-                                    {!host && <FormSelectOption value={hostId} label={hostId} isDisabled />}
-                                </FormSelect>
+                                <Title headingLevel="h1">{_("Virtual machine migration")}</Title>
                             </ToolbarItem>
-                            <ToolbarItem>
-                                <Button variant="secondary" onClick={() => setHostsOpen(true)} isDisabled={admin === false}>{_("Known hosts")}</Button>
-                            </ToolbarItem>
-                            <ToolbarItem>
-                                <Button variant="secondary" onClick={() => setNfsOpen(true)} isDisabled={admin === false}>{_("Shared storage (NFS)")}</Button>
-                            </ToolbarItem>
-                            <ToolbarItem>
-                                <Button variant="secondary" onClick={() => setCpuOpen(true)} isDisabled={admin === false}>{_("CPU baseline")}</Button>
-                            </ToolbarItem>
-                            <ToolbarItem>
-                                <Button variant="secondary" onClick={() => setMaintenance("evacuate")} isDisabled={admin === false || !host || host.driver === "session"}>{_("Evacuate host")}</Button>
-                            </ToolbarItem>
-                            <ToolbarItem>
-                                <Button variant="secondary" onClick={() => setMaintenance("rebalance")} isDisabled={admin === false}>{_("Rebalance")}</Button>
-                            </ToolbarItem>
-                            <ToolbarItem>
-                                <Button variant="secondary" onClick={() => setPolicyOpen(true)} isDisabled={admin === false}>{_("Overcommit policy")}</Button>
-                            </ToolbarItem>
-                        </ToolbarGroup>
-                    </ToolbarContent>
-                </Toolbar>
-            </PageSection>
-            <PageSection isFilled>
-                <Stack hasGutter>
-                    {admin === false && (
-                        <StackItem>
-                            <Alert variant="info" isInline title={_("Administrative access required")}>
-                                {_("Listing and migrating system virtual machines needs administrative access. Turn it on in the top bar; until then this page is read-only.")}
-                            </Alert>
-                        </StackItem>
-                    )}
-                    {hosts.error !== null && (
-                        <StackItem><Alert variant="warning" isInline title={_("The known hosts could not be read")}>{errorText(hosts.error)}</Alert></StackItem>
-                    )}
-                    {hosts.data?.unread?.hosts.length ? (
-                        <StackItem><Alert variant="warning" isInline title={format(_("$0 entries of $1 are not valid hosts"), hosts.data.unread.hosts.length, HOSTS_CONFIG_PATH)}>
-                            {_("They are not listed, and are kept in the file as they are. Correct them there.")}
-                        </Alert></StackItem>
-                    ) : null}
-                    {host ? <HostView key={host.id} host={host} known={hosts.data?.hosts ?? []} readOnly={admin === false}
-                        selectedVm={selectedVm} onSelectVm={name => go(["host", host.id, "vm", name])} />
-                        : hosts.loading ? <LoadingState what={_("Loading hosts")} />
-                            : <Alert variant="warning" isInline title={format(_("Unknown host $0"), hostId)}
-                                actionLinks={<AlertActionLink onClick={() => go(["host", LOCAL_HOST_ID])}>{_("Show this host")}</AlertActionLink>} />}
-                </Stack>
-            </PageSection>
-            {hostsOpen && <ErrorBoundary what={_("The known hosts dialog")} onClose={() => setHostsOpen(false)}><HostsDialog hosts={hosts} onClose={() => setHostsOpen(false)} /></ErrorBoundary>}
-            {nfsOpen && <ErrorBoundary what={_("The shared storage dialog")} onClose={() => setNfsOpen(false)}><Suspense fallback={null}><NfsFlow onClose={() => setNfsOpen(false)} /></Suspense></ErrorBoundary>}
-            {maintenance && host && <ErrorBoundary what={_("The maintenance dialog")} onClose={() => setMaintenance(null)}><Suspense fallback={null}><MaintenanceDialog mode={maintenance} hostId={host.id} onClose={() => setMaintenance(null)}
-                refs={choices.filter(c => c.driver === "system").map(c => ({ id: c.id, label: c.label, uri: c.uri, target: c.known ? targetForUri(c.uri, hosts.data?.hosts ?? []) : { kind: "local" as const },
-                    migrationAddress: c.known?.migrationAddress }))} /></Suspense></ErrorBoundary>}
-            {cpuOpen !== false && <ErrorBoundary what={_("The CPU baseline wizard")} onClose={() => setCpuOpen(false)}><Suspense fallback={null}><CpuBaselineWizard onClose={() => setCpuOpen(false)} {...(cpuOpen !== true ? { preset: cpuOpen } : {})} /></Suspense></ErrorBoundary>}
-            {policyOpen && <ErrorBoundary what={_("The overcommit policy dialog")} onClose={() => setPolicyOpen(false)}><PolicyDialog onClose={() => setPolicyOpen(false)} /></ErrorBoundary>}
-        </PageFrame>
+                            <ToolbarGroup align={{ default: "alignEnd" }}>
+                                <ToolbarItem>
+                                    <FormSelect
+                                        aria-label={_("Host")}
+                                        value={hostId}
+                                        onChange={(_e, v) => go(["host", v])}
+                                        style={{ minWidth: "16em" }}
+                                    >
+                                        {choices.map((c) => (
+                                            <FormSelectOption key={c.id} value={c.id} label={c.label} />
+                                        ))}
+                                        {!host && <FormSelectOption value={hostId} label={hostId} isDisabled />}
+                                    </FormSelect>
+                                </ToolbarItem>
+                                <ToolbarItem>
+                                    <Button
+                                        variant="secondary"
+                                        onClick={() => setHostsOpen(true)}
+                                        isDisabled={admin === false}
+                                    >
+                                        {_("Known hosts")}
+                                    </Button>
+                                </ToolbarItem>
+                                <ToolbarItem>
+                                    <Button
+                                        variant="secondary"
+                                        onClick={() => setNfsOpen(true)}
+                                        isDisabled={admin === false}
+                                    >
+                                        {_("Shared storage (NFS)")}
+                                    </Button>
+                                </ToolbarItem>
+                                <ToolbarItem>
+                                    <Button
+                                        variant="secondary"
+                                        onClick={() => setCpuOpen(true)}
+                                        isDisabled={admin === false}
+                                    >
+                                        {_("CPU baseline")}
+                                    </Button>
+                                </ToolbarItem>
+                                <ToolbarItem>
+                                    <Button
+                                        variant="secondary"
+                                        onClick={() => setMaintenance("evacuate")}
+                                        isDisabled={admin === false || !host || host.driver === "session"}
+                                    >
+                                        {_("Evacuate host")}
+                                    </Button>
+                                </ToolbarItem>
+                                <ToolbarItem>
+                                    <Button
+                                        variant="secondary"
+                                        onClick={() => setMaintenance("rebalance")}
+                                        isDisabled={admin === false}
+                                    >
+                                        {_("Rebalance")}
+                                    </Button>
+                                </ToolbarItem>
+                                <ToolbarItem>
+                                    <Button
+                                        variant="secondary"
+                                        onClick={() => setPolicyOpen(true)}
+                                        isDisabled={admin === false}
+                                    >
+                                        {_("Overcommit policy")}
+                                    </Button>
+                                </ToolbarItem>
+                            </ToolbarGroup>
+                        </ToolbarContent>
+                    </Toolbar>
+                </PageSection>
+                <PageSection isFilled>
+                    <Stack hasGutter>
+                        {admin === false && (
+                            <StackItem>
+                                <Alert variant="info" isInline title={_("Administrative access required")}>
+                                    {_(
+                                        "Listing and migrating system virtual machines needs administrative access. Turn it on in the top bar; until then this page is read-only.",
+                                    )}
+                                </Alert>
+                            </StackItem>
+                        )}
+                        {hosts.error !== null && (
+                            <StackItem>
+                                <Alert variant="warning" isInline title={_("The known hosts could not be read")}>
+                                    {errorText(hosts.error)}
+                                </Alert>
+                            </StackItem>
+                        )}
+                        {hosts.data?.unread?.hosts.length ? (
+                            <StackItem>
+                                <Alert
+                                    variant="warning"
+                                    isInline
+                                    title={format(
+                                        _("$0 entries of $1 are not valid hosts"),
+                                        hosts.data.unread.hosts.length,
+                                        HOSTS_CONFIG_PATH,
+                                    )}
+                                >
+                                    {_(
+                                        "They are not listed, and are kept in the file as they are. Correct them there.",
+                                    )}
+                                </Alert>
+                            </StackItem>
+                        ) : null}
+                        {host ? (
+                            <HostView
+                                key={host.id}
+                                host={host}
+                                known={hosts.data?.hosts ?? []}
+                                readOnly={admin === false}
+                                selectedVm={selectedVm}
+                                onSelectVm={(name) => go(["host", host.id, "vm", name])}
+                            />
+                        ) : hosts.loading ? (
+                            <LoadingState what={_("Loading hosts")} />
+                        ) : (
+                            <Alert
+                                variant="warning"
+                                isInline
+                                title={format(_("Unknown host $0"), hostId)}
+                                actionLinks={
+                                    <AlertActionLink onClick={() => go(["host", LOCAL_HOST_ID])}>
+                                        {_("Show this host")}
+                                    </AlertActionLink>
+                                }
+                            />
+                        )}
+                    </Stack>
+                </PageSection>
+                {hostsOpen && (
+                    <ErrorBoundary what={_("The known hosts dialog")} onClose={() => setHostsOpen(false)}>
+                        <HostsDialog hosts={hosts} onClose={() => setHostsOpen(false)} />
+                    </ErrorBoundary>
+                )}
+                {nfsOpen && (
+                    <ErrorBoundary what={_("The shared storage dialog")} onClose={() => setNfsOpen(false)}>
+                        <Suspense fallback={null}>
+                            <NfsFlow onClose={() => setNfsOpen(false)} />
+                        </Suspense>
+                    </ErrorBoundary>
+                )}
+                {maintenance && host && (
+                    <ErrorBoundary what={_("The maintenance dialog")} onClose={() => setMaintenance(null)}>
+                        <Suspense fallback={null}>
+                            <MaintenanceDialog
+                                mode={maintenance}
+                                hostId={host.id}
+                                onClose={() => setMaintenance(null)}
+                                refs={choices
+                                    .filter((c) => c.driver === "system")
+                                    .map((c) => ({
+                                        id: c.id,
+                                        label: c.label,
+                                        uri: c.uri,
+                                        target: c.known
+                                            ? targetForUri(c.uri, hosts.data?.hosts ?? [])
+                                            : { kind: "local" as const },
+                                        migrationAddress: c.known?.migrationAddress,
+                                    }))}
+                            />
+                        </Suspense>
+                    </ErrorBoundary>
+                )}
+                {cpuOpen !== false && (
+                    <ErrorBoundary what={_("The CPU baseline wizard")} onClose={() => setCpuOpen(false)}>
+                        <Suspense fallback={null}>
+                            <CpuBaselineWizard
+                                onClose={() => setCpuOpen(false)}
+                                {...(cpuOpen !== true ? { preset: cpuOpen } : {})}
+                            />
+                        </Suspense>
+                    </ErrorBoundary>
+                )}
+                {policyOpen && (
+                    <ErrorBoundary what={_("The overcommit policy dialog")} onClose={() => setPolicyOpen(false)}>
+                        <PolicyDialog onClose={() => setPolicyOpen(false)} />
+                    </ErrorBoundary>
+                )}
+            </PageFrame>
         </ToolsContext.Provider>
     );
 }
 
-type HostViewProps = { host: HostChoice; known: KnownHost[]; readOnly: boolean; selectedVm: string | null; onSelectVm(name: string): void };
+type HostViewProps = {
+    host: HostChoice;
+    known: KnownHost[];
+    readOnly: boolean;
+    selectedVm: string | null;
+    onSelectVm(name: string): void;
+};
 
 /** Without administrative access, the system connection and other hosts are not queried at all. */
 function HostView(props: HostViewProps) {
-    return props.readOnly && props.host.driver !== "session" ? <ReadOnlyHostView host={props.host} /> : <FullHostView {...props} />;
+    return props.readOnly && props.host.driver !== "session" ? (
+        <ReadOnlyHostView host={props.host} />
+    ) : (
+        <FullHostView {...props} />
+    );
 }
 
 function ReadOnlyHostView({ host }: { host: HostChoice }) {
     const history = useHistory();
     return (
         <>
-            <StackItem><Migrations uri={host.uri} history={history} onChanged={() => undefined} readOnly /></StackItem>
+            <StackItem>
+                <Migrations uri={host.uri} history={history} onChanged={() => undefined} readOnly />
+            </StackItem>
             <StackItem isFilled>
-                <EmptyState titleText={_("Administrative access required")} headingLevel="h2" icon={LockIcon} data-state="admin-required">
+                <EmptyState
+                    titleText={_("Administrative access required")}
+                    headingLevel="h2"
+                    icon={LockIcon}
+                    data-state="admin-required"
+                >
                     <EmptyStateBody>
-                        {format(_("The virtual machines of $0 are listed and migrated with administrative access. Turn it on in the top bar (\"Limited access\")."),
-                            host.known?.address ?? _("this host"))}
+                        {format(
+                            _(
+                                'The virtual machines of $0 are listed and migrated with administrative access. Turn it on in the top bar ("Limited access").',
+                            ),
+                            host.known?.address ?? _("this host"),
+                        )}
                     </EmptyStateBody>
                 </EmptyState>
             </StackItem>
@@ -163,7 +339,10 @@ function FullHostView({ host, known, readOnly, selectedVm, onSelectVm }: HostVie
     const domains = useDomains(host.uri);
     const [generation, setGeneration] = useState(0);
     const identity = useIdentity(host.uri, generation);
-    const retry = () => { domains.reload(); setGeneration(g => g + 1) };
+    const retry = () => {
+        domains.reload();
+        setGeneration((g) => g + 1);
+    };
     const history = useHistory();
     const applied = useLoader(APPLIED_PATH, () => readApplied(services.files), 5000);
     const cpuLabels = useMemo(() => appliedLabels(applied.data ?? [], host.uri), [applied.data, host.uri]);
@@ -171,48 +350,108 @@ function FullHostView({ host, known, readOnly, selectedVm, onSelectVm }: HostVie
     const [checking, setChecking] = useState<Domain | null>(null);
     const label = host.known ? host.known.address : _("this host");
     const onMigrate = async (r: MigrateRequest) => {
-        await startMigration({ runner: services.runner, files: services.files }, {
-            domain: r.domain, argv: r.argv, options: r.options, wasRunning: migrating ? isActive(migrating.state) : true,
-            wasPersistent: migrating?.persistent ?? true, wasAutostart: migrating?.autostart ?? false,
-            source: { hostId: host.id, label: host.known?.address ?? (identity.hostname ?? _("this host")), uri: host.uri },
-            destination: { hostId: r.destinationHostId, label: r.destinationLabel, uri: r.destinationUri },
-            user: await services.userName(),
-        });
+        await startMigration(
+            { runner: services.runner, files: services.files },
+            {
+                domain: r.domain,
+                argv: r.argv,
+                options: r.options,
+                wasRunning: migrating ? isActive(migrating.state) : true,
+                wasPersistent: migrating?.persistent ?? true,
+                wasAutostart: migrating?.autostart ?? false,
+                source: {
+                    hostId: host.id,
+                    label: host.known?.address ?? identity.hostname ?? _("this host"),
+                    uri: host.uri,
+                },
+                destination: { hostId: r.destinationHostId, label: r.destinationLabel, uri: r.destinationUri },
+                user: await services.userName(),
+            },
+        );
         setMigrating(null);
         history.reload();
     };
     return (
         <>
-            <StackItem><HostIdentityCard uri={host.uri} identity={identity} /></StackItem>
-            <StackItem><Migrations uri={host.uri} history={history} onChanged={domains.reload} /></StackItem>
+            <StackItem>
+                <HostIdentityCard uri={host.uri} identity={identity} />
+            </StackItem>
+            <StackItem>
+                <Migrations uri={host.uri} history={history} onChanged={domains.reload} />
+            </StackItem>
             <StackItem isFilled>
                 {domains.data ? (
                     <>
-                        {domains.error !== null && <ConnectionAlert host={host} error={domains.error} onRetry={retry} stale />}
-                        <DomainTable hostLabel={label} domains={domains.data} selected={selectedVm} onSelect={onSelectVm} cpuLabels={cpuLabels}
-                            onMigrate={readOnly ? undefined : setMigrating} onCheck={readOnly ? undefined : setChecking} />
+                        {domains.error !== null && (
+                            <ConnectionAlert host={host} error={domains.error} onRetry={retry} stale />
+                        )}
+                        <DomainTable
+                            hostLabel={label}
+                            domains={domains.data}
+                            selected={selectedVm}
+                            onSelect={onSelectVm}
+                            cpuLabels={cpuLabels}
+                            onMigrate={readOnly ? undefined : setMigrating}
+                            onCheck={readOnly ? undefined : setChecking}
+                        />
                     </>
-                ) : domains.error !== null ? <ConnectionAlert host={host} error={domains.error} onRetry={retry} />
-                    : <LoadingState what={_("Loading virtual machines")} />}
+                ) : domains.error !== null ? (
+                    <ConnectionAlert host={host} error={domains.error} onRetry={retry} />
+                ) : (
+                    <LoadingState what={_("Loading virtual machines")} />
+                )}
             </StackItem>
-            {checking && <ErrorBoundary what={_("The readiness dialog")} onClose={() => setChecking(null)}><ReadinessDialog domain={checking} sourceUri={host.uri} hosts={known} onClose={() => setChecking(null)} /></ErrorBoundary>}
+            {checking && (
+                <ErrorBoundary what={_("The readiness dialog")} onClose={() => setChecking(null)}>
+                    <ReadinessDialog
+                        domain={checking}
+                        sourceUri={host.uri}
+                        hosts={known}
+                        onClose={() => setChecking(null)}
+                    />
+                </ErrorBoundary>
+            )}
             {migrating && (
                 <ErrorBoundary what={_("The Migrate dialog")} onClose={() => setMigrating(null)}>
-                    <MigrateDialog domain={migrating} sourceUri={host.uri} sourceLabel={label} hosts={known}
-                        onClose={() => setMigrating(null)} onMigrate={onMigrate} />
+                    <MigrateDialog
+                        domain={migrating}
+                        sourceUri={host.uri}
+                        sourceLabel={label}
+                        hosts={known}
+                        onClose={() => setMigrating(null)}
+                        onMigrate={onMigrate}
+                    />
                 </ErrorBoundary>
             )}
         </>
     );
 }
 
-function ConnectionAlert({ host, error, onRetry, stale }: { host: HostChoice; error: unknown; onRetry(): void; stale?: boolean }) {
-    const message = isRunError(error) ? (error.stderr || error.message) : errorText(error);
+function ConnectionAlert({
+    host,
+    error,
+    onRetry,
+    stale,
+}: {
+    host: HostChoice;
+    error: unknown;
+    onRetry(): void;
+    stale?: boolean;
+}) {
+    const message = isRunError(error) ? error.stderr || error.message : errorText(error);
     const name = host.known?.address ?? _("this host");
-    const e = explainConnectionError(name, isRunError(error) && error.cause === "not-found" ? "virsh is not installed" : message);
+    const e = explainConnectionError(
+        name,
+        isRunError(error) && error.cause === "not-found" ? "virsh is not installed" : message,
+    );
     return (
-        <Alert variant={stale ? "warning" : "danger"} isInline title={stale ? format(_("$0 (showing the last list)"), e.title) : e.title}
-            actionLinks={<AlertActionLink onClick={onRetry}>{_("Try again")}</AlertActionLink>} data-problem={e.problem}>
+        <Alert
+            variant={stale ? "warning" : "danger"}
+            isInline
+            title={stale ? format(_("$0 (showing the last list)"), e.title) : e.title}
+            actionLinks={<AlertActionLink onClick={onRetry}>{_("Try again")}</AlertActionLink>}
+            data-problem={e.problem}
+        >
             <p>{e.fix}</p>
             {e.problem === "host-key-unknown" && host.known && (
                 <HostKeyTrust address={host.known.address} port={host.known.sshPort} onTrusted={onRetry} />

@@ -4,16 +4,40 @@ import { displayCommand } from "../virsh/argv";
 import { _ } from "../../pkg/lib/gettext";
 
 /** The exact command an action runs, copyable. `argv` is the array that is (or will be) run. */
-export function CommandLine({ argv, label = _("Equivalent command") }: { argv: readonly string[] | readonly (readonly string[])[]; label?: string }) {
+export function CommandLine({
+    argv,
+    label = _("Equivalent command"),
+}: {
+    argv: readonly string[] | readonly (readonly string[])[];
+    label?: string;
+}) {
     const [copied, setCopied] = useState(false);
-    const lines = (Array.isArray(argv[0]) ? argv as readonly (readonly string[])[] : [argv as readonly string[]]).map(displayCommand);
+    const lines = (Array.isArray(argv[0]) ? (argv as readonly (readonly string[])[]) : [argv as readonly string[]]).map(
+        displayCommand,
+    );
     const text = lines.join("\n");
     const copy = () => {
-        void navigator.clipboard?.writeText(text).then(() => { setCopied(true); setTimeout(() => setCopied(false), 2000) }, () => undefined);
+        void navigator.clipboard?.writeText(text).then(
+            () => {
+                setCopied(true);
+                setTimeout(() => setCopied(false), 2000);
+            },
+            () => undefined,
+        );
     };
     return (
-        <CodeBlock actions={<CodeBlockAction><Button variant="plain" onClick={copy} aria-label={_("Copy command")}>{copied ? _("Copied") : _("Copy")}</Button></CodeBlockAction>}>
-            <CodeBlockCode aria-label={label} className="cm-command">{text}</CodeBlockCode>
+        <CodeBlock
+            actions={
+                <CodeBlockAction>
+                    <Button variant="plain" onClick={copy} aria-label={_("Copy command")}>
+                        {copied ? _("Copied") : _("Copy")}
+                    </Button>
+                </CodeBlockAction>
+            }
+        >
+            <CodeBlockCode aria-label={label} className="cm-command">
+                {text}
+            </CodeBlockCode>
         </CodeBlock>
     );
 }

@@ -31,16 +31,28 @@ export class ErrorBoundary extends Component<Props, { error: Error | null }> {
         const alert = (
             <Alert variant="danger" isInline title={format(_("$0 failed to show"), this.props.what)} data-render-error>
                 <p>{error.message}</p>
-                <p>{_("The rest of the page keeps working. Reload the page to try again; if this repeats, report it with the message above.")}</p>
+                <p>
+                    {_(
+                        "The rest of the page keeps working. Reload the page to try again; if this repeats, report it with the message above.",
+                    )}
+                </p>
             </Alert>
         );
         if (!this.props.onClose) return alert;
         const close = this.props.onClose;
         return (
             <Modal isOpen onClose={close} variant="small" aria-labelledby="render-error-title">
-                <ModalHeader title={format(_("$0 failed to show"), this.props.what)} labelId="render-error-title" titleIconVariant="danger" />
+                <ModalHeader
+                    title={format(_("$0 failed to show"), this.props.what)}
+                    labelId="render-error-title"
+                    titleIconVariant="danger"
+                />
                 <ModalBody>{alert}</ModalBody>
-                <ModalFooter><Button variant="primary" onClick={close}>{_("Close")}</Button></ModalFooter>
+                <ModalFooter>
+                    <Button variant="primary" onClick={close}>
+                        {_("Close")}
+                    </Button>
+                </ModalFooter>
             </Modal>
         );
     }

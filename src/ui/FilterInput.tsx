@@ -4,14 +4,35 @@ import { Button, TextInputGroup, TextInputGroupMain, TextInputGroupUtilities } f
 import { SearchIcon, TimesIcon } from "@patternfly/react-icons";
 import { _ } from "../../pkg/lib/gettext";
 
-export function FilterInput({ label, placeholder, value, onChange }: { label: string; placeholder: string; value: string; onChange(v: string): void }) {
+export function FilterInput({
+    label,
+    placeholder,
+    value,
+    onChange,
+}: {
+    label: string;
+    placeholder: string;
+    value: string;
+    onChange(v: string): void;
+}) {
     return (
         <TextInputGroup>
-            <TextInputGroupMain icon={<SearchIcon />} type="search" aria-label={label} placeholder={placeholder} value={value}
-                onChange={(_e, v) => onChange(v)} />
+            <TextInputGroupMain
+                icon={<SearchIcon />}
+                type="search"
+                aria-label={label}
+                placeholder={placeholder}
+                value={value}
+                onChange={(_e, v) => onChange(v)}
+            />
             {value !== "" && (
                 <TextInputGroupUtilities>
-                    <Button variant="plain" aria-label={_("Clear filter")} icon={<TimesIcon />} onClick={() => onChange("")} />
+                    <Button
+                        variant="plain"
+                        aria-label={_("Clear filter")}
+                        icon={<TimesIcon />}
+                        onClick={() => onChange("")}
+                    />
                 </TextInputGroupUtilities>
             )}
         </TextInputGroup>

@@ -1,4 +1,13 @@
-import { Card, CardBody, CardTitle, DescriptionList, DescriptionListDescription, DescriptionListGroup, DescriptionListTerm, Skeleton } from "@patternfly/react-core";
+import {
+    Card,
+    CardBody,
+    CardTitle,
+    DescriptionList,
+    DescriptionListDescription,
+    DescriptionListGroup,
+    DescriptionListTerm,
+    Skeleton,
+} from "@patternfly/react-core";
 import type { HostIdentity } from "../domains/types";
 import { _ } from "../../pkg/lib/gettext";
 
@@ -24,9 +33,12 @@ export function HostIdentityCard({ uri, identity }: { uri: string; identity: Par
                         <DescriptionListGroup key={key}>
                             <DescriptionListTerm>{label}</DescriptionListTerm>
                             <DescriptionListDescription aria-label={label}>
-                                {identity[key] === undefined
-                                    ? <Skeleton width="10em" screenreaderText={_("Loading")} />
-                                    : (identity[key] ?? "—") + (key === "cpuModel" && identity.cpuVendor ? ` (${identity.cpuVendor})` : "")}
+                                {identity[key] === undefined ? (
+                                    <Skeleton width="10em" screenreaderText={_("Loading")} />
+                                ) : (
+                                    (identity[key] ?? "—") +
+                                    (key === "cpuModel" && identity.cpuVendor ? ` (${identity.cpuVendor})` : "")
+                                )}
                             </DescriptionListDescription>
                         </DescriptionListGroup>
                     ))}

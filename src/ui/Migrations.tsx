@@ -10,7 +10,11 @@ import { errorText } from "./errorText";
 import { _, format } from "../../pkg/lib/gettext";
 
 const OUTCOME: Record<MigrationRecord["outcome"], [string, "blue" | "green" | "red" | "grey" | "orange"]> = {
-    running: [_("Running"), "blue"], completed: [_("Completed"), "green"], failed: [_("Failed"), "red"], cancelled: [_("Cancelled"), "grey"], lost: [_("Lost"), "orange"],
+    running: [_("Running"), "blue"],
+    completed: [_("Completed"), "green"],
+    failed: [_("Failed"), "red"],
+    cancelled: [_("Cancelled"), "grey"],
+    lost: [_("Lost"), "orange"],
 };
 
 export function useHistory() {
@@ -19,53 +23,114 @@ export function useHistory() {
 }
 
 /** Running migrations from this host (reattached after a reload), results, and the history. */
-export function Migrations({ uri, history, onChanged, readOnly = false }: { uri: string; history: ReturnType<typeof useHistory>; onChanged(): void; readOnly?: boolean }) {
+export function Migrations({
+    uri,
+    history,
+    onChanged,
+    readOnly = false,
+}: {
+    uri: string;
+    history: ReturnType<typeof useHistory>;
+    onChanged(): void;
+    readOnly?: boolean;
+}) {
     const [finished, setFinished] = useState<MigrationRecord[]>([]);
     const [dismissed, setDismissed] = useState<Set<string>>(new Set());
     const records = history.data?.records ?? [];
-    const mine = records.filter(r => r.source.uri === uri || r.destination.uri === uri);
-    const running = records.filter(r => r.outcome === "running" && r.source.uri === uri && !finished.some(f => f.id === r.id));
-    const onFinished = useCallback((r: MigrationRecord) => { setFinished(f => [...f, r]); history.reload(); onChanged() }, [history, onChanged]);
-    const runningDomains = new Set(records.filter(r => r.outcome === "running").map(r => r.domain));
+    const mine = records.filter((r) => r.source.uri === uri || r.destination.uri === uri);
+    const running = records.filter(
+        (r) => r.outcome === "running" && r.source.uri === uri && !finished.some((f) => f.id === r.id),
+    );
+    const onFinished = useCallback(
+        (r: MigrationRecord) => {
+            setFinished((f) => [...f, r]);
+            history.reload();
+            onChanged();
+        },
+        [history, onChanged],
+    );
+    const runningDomains = new Set(records.filter((r) => r.outcome === "running").map((r) => r.domain));
     const seen = new Set<string>();
-    const results = [...finished, ...records.filter(r => !finished.some(f => f.id === r.id))]
-        .filter(r => r.outcome !== "running" && r.source.uri === uri && r.endedAt && Date.now() - r.endedAt < 10 * 60_000)
+    const results = [...finished, ...records.filter((r) => !finished.some((f) => f.id === r.id))]
+        .filter(
+            (r) => r.outcome !== "running" && r.source.uri === uri && r.endedAt && Date.now() - r.endedAt < 10 * 60_000,
+        )
         .sort((x, y) => (y.endedAt ?? 0) - (x.endedAt ?? 0))
-        .filter(r => !seen.has(r.domain) && (seen.add(r.domain), true))
-        .filter(r => !dismissed.has(r.id) && !runningDomains.has(r.domain))
+        .filter((r) => !seen.has(r.domain) && (seen.add(r.domain), true))
+        .filter((r) => !dismissed.has(r.id) && !runningDomains.has(r.domain))
         .slice(0, 5);
 
     // an unreadable history is never taken as empty: no migration starts until it is repaired
     const unreadable = history.error !== null && (
-        <Alert variant="danger" isInline title={_("The migration history cannot be read")} data-history-error>{errorText(history.error)}</Alert>
+        <Alert variant="danger" isInline title={_("The migration history cannot be read")} data-history-error>
+            {errorText(history.error)}
+        </Alert>
     );
     if (mine.length === 0 && running.length === 0) return unreadable || null;
     return (
         <Stack hasGutter>
             {unreadable && <StackItem>{unreadable}</StackItem>}
-            {running.map(r => <StackItem key={r.id}>{readOnly
-                ? <Alert variant="info" isInline data-migration={r.id} title={format(_("$0 is being migrated to $1"), r.domain, r.destination.label)}>
-                    {format(_("Started by $0 at $1. Following or controlling it needs administrative access."), r.user ?? "?", new Date(r.startedAt).toLocaleTimeString())}
-                </Alert>
-                : <MigrationProgress record={r} onFinished={onFinished} />}</StackItem>)}
-            {results.map(r => <StackItem key={r.id}><MigrationResult record={r} onDismiss={() => setDismissed(d => new Set(d).add(r.id))} /></StackItem>)}
+            {running.map((r) => (
+                <StackItem key={r.id}>
+                    {readOnly ? (
+                        <Alert
+                            variant="info"
+                            isInline
+                            data-migration={r.id}
+                            title={format(_("$0 is being migrated to $1"), r.domain, r.destination.label)}
+                        >
+                            {format(
+                                _("Started by $0 at $1. Following or controlling it needs administrative access."),
+                                r.user ?? "?",
+                                new Date(r.startedAt).toLocaleTimeString(),
+                            )}
+                        </Alert>
+                    ) : (
+                        <MigrationProgress record={r} onFinished={onFinished} />
+                    )}
+                </StackItem>
+            ))}
+            {results.map((r) => (
+                <StackItem key={r.id}>
+                    <MigrationResult record={r} onDismiss={() => setDismissed((d) => new Set(d).add(r.id))} />
+                </StackItem>
+            ))}
             {mine.length > 0 && (
                 <StackItem>
                     <ExpandableSection toggleText={_("Migration history")}>
                         <Table aria-label={_("Migration history")} variant="compact">
-                            <Thead><Tr><Th>{_("Started")}</Th><Th>{_("VM")}</Th><Th>{_("From")}</Th><Th>{_("To")}</Th><Th>{_("Outcome")}</Th><Th>{_("Duration")}</Th><Th>{_("By")}</Th></Tr></Thead>
+                            <Thead>
+                                <Tr>
+                                    <Th>{_("Started")}</Th>
+                                    <Th>{_("VM")}</Th>
+                                    <Th>{_("From")}</Th>
+                                    <Th>{_("To")}</Th>
+                                    <Th>{_("Outcome")}</Th>
+                                    <Th>{_("Duration")}</Th>
+                                    <Th>{_("By")}</Th>
+                                </Tr>
+                            </Thead>
                             <Tbody>
-                                {[...mine].reverse().slice(0, 50).map(r => (
-                                    <Tr key={r.id}>
-                                        <Td dataLabel={_("Started")}>{new Date(r.startedAt).toLocaleString()}</Td>
-                                        <Td dataLabel={_("VM")}>{r.domain}</Td>
-                                        <Td dataLabel={_("From")}>{r.source.label}</Td>
-                                        <Td dataLabel={_("To")}>{r.destination.label}</Td>
-                                        <Td dataLabel={_("Outcome")}><Label isCompact color={OUTCOME[r.outcome][1]}>{OUTCOME[r.outcome][0]}</Label></Td>
-                                        <Td dataLabel={_("Duration")}>{r.endedAt ? formatDuration(r.endedAt - r.startedAt) : "—"}</Td>
-                                        <Td dataLabel={_("By")}>{r.user ?? "—"}</Td>
-                                    </Tr>
-                                ))}
+                                {[...mine]
+                                    .reverse()
+                                    .slice(0, 50)
+                                    .map((r) => (
+                                        <Tr key={r.id}>
+                                            <Td dataLabel={_("Started")}>{new Date(r.startedAt).toLocaleString()}</Td>
+                                            <Td dataLabel={_("VM")}>{r.domain}</Td>
+                                            <Td dataLabel={_("From")}>{r.source.label}</Td>
+                                            <Td dataLabel={_("To")}>{r.destination.label}</Td>
+                                            <Td dataLabel={_("Outcome")}>
+                                                <Label isCompact color={OUTCOME[r.outcome][1]}>
+                                                    {OUTCOME[r.outcome][0]}
+                                                </Label>
+                                            </Td>
+                                            <Td dataLabel={_("Duration")}>
+                                                {r.endedAt ? formatDuration(r.endedAt - r.startedAt) : "—"}
+                                            </Td>
+                                            <Td dataLabel={_("By")}>{r.user ?? "—"}</Td>
+                                        </Tr>
+                                    ))}
                             </Tbody>
                         </Table>
                     </ExpandableSection>

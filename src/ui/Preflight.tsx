@@ -1,6 +1,11 @@
 import { useEffect, useRef, useState } from "react";
 import { Button, ExpandableSection, Flex, FlexItem, Icon, List, ListItem, Spinner } from "@patternfly/react-core";
-import { CheckCircleIcon, ExclamationCircleIcon, ExclamationTriangleIcon, InfoCircleIcon } from "@patternfly/react-icons";
+import {
+    CheckCircleIcon,
+    ExclamationCircleIcon,
+    ExclamationTriangleIcon,
+    InfoCircleIcon,
+} from "@patternfly/react-icons";
 import { startPreflight, type PendingCheck, type PreflightHandle, type PreflightInput } from "../preflight/checks";
 import { PreflightCache, preflightKey } from "../preflight/cache";
 import { SEVERITY_ORDER, type CheckResult } from "../preflight/types";
@@ -14,15 +19,37 @@ import { _, format } from "../../pkg/lib/gettext";
 const cache = new PreflightCache();
 
 const ICON = {
-    pass: <Icon status="success"><CheckCircleIcon /></Icon>,
-    info: <Icon status="info"><InfoCircleIcon /></Icon>,
-    warning: <Icon status="warning"><ExclamationTriangleIcon /></Icon>,
-    error: <Icon status="danger"><ExclamationCircleIcon /></Icon>,
+    pass: (
+        <Icon status="success">
+            <CheckCircleIcon />
+        </Icon>
+    ),
+    info: (
+        <Icon status="info">
+            <InfoCircleIcon />
+        </Icon>
+    ),
+    warning: (
+        <Icon status="warning">
+            <ExclamationTriangleIcon />
+        </Icon>
+    ),
+    error: (
+        <Icon status="danger">
+            <ExclamationCircleIcon />
+        </Icon>
+    ),
 };
 
 /** Runs the pre-flight checks for a destination (again when the input changes) and lists them. A check's fix
  *  (CPU baseline, NFS) opens over the Migrate dialog, which steps aside and checks again when it comes back. */
-export function Preflight({ input, onResults }: { input: PreflightInput | null; onResults(r: PreflightProgress | null): void }) {
+export function Preflight({
+    input,
+    onResults,
+}: {
+    input: PreflightInput | null;
+    onResults(r: PreflightProgress | null): void;
+}) {
     const { runner } = useServices();
     const tools = useTools();
     const [results, setResults] = useState<CheckResult[]>([]);
@@ -35,23 +62,62 @@ export function Preflight({ input, onResults }: { input: PreflightInput | null; 
     const handle = useRef<PreflightHandle | null>(null);
     const key = input ? preflightKey(input) : "";
     // every result as it arrives: a failed check must hold the Migrate button at once
-    useEffect(() => { onResults(input ? { results, complete } : null) }, [results, complete, input === null]); // eslint-disable-line react-hooks/exhaustive-deps
     useEffect(() => {
-        if (!input) { setResults([]); setPending([]); setStarting(false); setComplete(false); return }
+        onResults(input ? { results, complete } : null);
+    }, [results, complete, input === null]); // eslint-disable-line react-hooks/exhaustive-deps
+    useEffect(() => {
+        if (!input) {
+            setResults([]);
+            setPending([]);
+            setStarting(false);
+            setComplete(false);
+            return;
+        }
         const cached = cache.get(key);
-        if (cached) { setResults(cached.results); setPending([]); setStarting(false); setCheckedAt(cached.at); setComplete(true); return }
+        if (cached) {
+            setResults(cached.results);
+            setPending([]);
+            setStarting(false);
+            setCheckedAt(cached.at);
+            setComplete(true);
+            return;
+        }
         let alive = true;
-        setResults([]); setCheckedAt(null); setComplete(false); setStarting(true);
+        setResults([]);
+        setCheckedAt(null);
+        setComplete(false);
+        setStarting(true);
         const timer = setTimeout(() => {
             setStarting(false);
-            const h = startPreflight({ runner }, input, r => { if (alive) setResults(prev => [...prev, r]) }, p => { if (alive) setPending(p) });
+            const h = startPreflight(
+                { runner },
+                input,
+                (r) => {
+                    if (alive) setResults((prev) => [...prev, r]);
+                },
+                (p) => {
+                    if (alive) setPending(p);
+                },
+            );
             handle.current = h;
-            h.done.then(all => {
-                cache.set(key, all);
-                if (alive) { setResults(all); setCheckedAt(Date.now()); setComplete(true) }
-            }, () => undefined);
+            h.done.then(
+                (all) => {
+                    cache.set(key, all);
+                    if (alive) {
+                        setResults(all);
+                        setCheckedAt(Date.now());
+                        setComplete(true);
+                    }
+                },
+                () => undefined,
+            );
         }, 400);
-        return () => { alive = false; clearTimeout(timer); handle.current?.cancel(); handle.current = null };
+        return () => {
+            alive = false;
+            clearTimeout(timer);
+            handle.current?.cancel();
+            handle.current = null;
+        };
         // eslint-disable-next-line react-hooks/exhaustive-deps
     }, [key, runner, generation]);
     const running = starting || pending.length > 0;
@@ -60,18 +126,39 @@ export function Preflight({ input, onResults }: { input: PreflightInput | null; 
     return (
         <div aria-label={_("Pre-flight checks")} role="region" aria-busy={running}>
             <List isPlain aria-label={_("Pre-flight check results")}>
-                {sorted.map(r => (
+                {sorted.map((r) => (
                     <ListItem key={r.id} icon={ICON[r.severity]} data-check={r.id} data-severity={r.severity}>
                         {r.title}
                         {(r.fix || r.detail || r.commands.length > 0) && r.severity !== "pass" && (
                             <div>{r.fix && <small>{r.fix}</small>}</div>
                         )}
                         {r.id === "cpu" && r.severity === "error" && tools.openCpuBaseline && input && (
-                            <Button variant="link" isInline onClick={() => { cache.forget(key); tools.openCpuBaseline!({ domain: input.domain, sourceUri: input.sourceUri, destinationUri: input.destinationUri }) }}>
-                                {_("Make the CPUs compatible (CPU baseline)")}</Button>
+                            <Button
+                                variant="link"
+                                isInline
+                                onClick={() => {
+                                    cache.forget(key);
+                                    tools.openCpuBaseline!({
+                                        domain: input.domain,
+                                        sourceUri: input.sourceUri,
+                                        destinationUri: input.destinationUri,
+                                    });
+                                }}
+                            >
+                                {_("Make the CPUs compatible (CPU baseline)")}
+                            </Button>
                         )}
                         {r.id.startsWith("storage:") && r.severity === "error" && tools.openNfs && (
-                            <Button variant="link" isInline onClick={() => { cache.forget(key); tools.openNfs!() }}>{_("Set up shared storage (NFS)")}</Button>
+                            <Button
+                                variant="link"
+                                isInline
+                                onClick={() => {
+                                    cache.forget(key);
+                                    tools.openNfs!();
+                                }}
+                            >
+                                {_("Set up shared storage (NFS)")}
+                            </Button>
                         )}
                         {(r.detail || r.commands.length > 0) && (
                             <ExpandableSection toggleText={_("Details")} isIndented>
@@ -84,20 +171,40 @@ export function Preflight({ input, onResults }: { input: PreflightInput | null; 
             </List>
             {pending.length > 0 && (
                 <List isPlain aria-label={_("Checks still running")}>
-                    {pending.map(p => (
+                    {pending.map((p) => (
                         <ListItem key={p.id} icon={<Spinner size="sm" aria-hidden />} data-pending={p.id}>
                             <Flex spaceItems={{ default: "spaceItemsSm" }}>
                                 <FlexItem>{p.title}…</FlexItem>
-                                <FlexItem><Button variant="link" isInline size="sm" aria-label={format(_("Cancel check: $0"), p.title)}
-                                    onClick={() => handle.current?.cancel(p.id)}>{_("Cancel")}</Button></FlexItem>
+                                <FlexItem>
+                                    <Button
+                                        variant="link"
+                                        isInline
+                                        size="sm"
+                                        aria-label={format(_("Cancel check: $0"), p.title)}
+                                        onClick={() => handle.current?.cancel(p.id)}
+                                    >
+                                        {_("Cancel")}
+                                    </Button>
+                                </FlexItem>
                             </Flex>
                         </ListItem>
                     ))}
                 </List>
             )}
             {checkedAt !== null && !running && (
-                <small>{format(_("Checked at $0."), new Date(checkedAt).toLocaleTimeString())}{" "}
-                    <Button variant="link" isInline onClick={() => { cache.forget(key); setGeneration(g => g + 1) }}>{_("Check again")}</Button></small>
+                <small>
+                    {format(_("Checked at $0."), new Date(checkedAt).toLocaleTimeString())}{" "}
+                    <Button
+                        variant="link"
+                        isInline
+                        onClick={() => {
+                            cache.forget(key);
+                            setGeneration((g) => g + 1);
+                        }}
+                    >
+                        {_("Check again")}
+                    </Button>
+                </small>
             )}
         </div>
     );

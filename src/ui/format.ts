@@ -2,8 +2,12 @@
 export function formatBytes(n: number | null | undefined): string {
     if (n === null || n === undefined || !Number.isFinite(n)) return "—";
     const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-    let v = n, i = 0;
-    while (v >= 1024 && i < units.length - 1) { v /= 1024; i++ }
+    let v = n,
+        i = 0;
+    while (v >= 1024 && i < units.length - 1) {
+        v /= 1024;
+        i++;
+    }
     return `${v >= 100 || i === 0 ? Math.round(v) : v.toFixed(1)} ${units[i]}`;
 }
 

@@ -9,27 +9,47 @@ import { useServices } from "./services";
 import { machineOf, otherMachines } from "../hosts/machine";
 import { hostUri } from "../hosts/uri";
 
-export interface Loaded<T> { data: T | null; error: unknown; loading: boolean; reload: () => void }
+export interface Loaded<T> {
+    data: T | null;
+    error: unknown;
+    loading: boolean;
+    reload: () => void;
+}
 
 /** Runs `load` now, whenever `key` changes, on reload(), and every `everyMs` while the page is visible. */
 export function useLoader<T>(key: string, load: () => Promise<T>, everyMs = 0): Loaded<T> {
-    const [state, setState] = useState<{ key: string; data: T | null; error: unknown; loading: boolean }>({ key, data: null, error: null, loading: true });
+    const [state, setState] = useState<{ key: string; data: T | null; error: unknown; loading: boolean }>({
+        key,
+        data: null,
+        error: null,
+        loading: true,
+    });
     const [tick, setTick] = useState(0);
     const loadRef = useRef(load);
     loadRef.current = load;
     useEffect(() => {
         let alive = true;
-        setState(s => s.key === key ? { ...s, loading: true } : { key, data: null, error: null, loading: true });
-        loadRef.current().then(data => { if (alive) setState({ key, data, error: null, loading: false }) },
-            error => { if (alive) setState(s => ({ key, data: s.key === key ? s.data : null, error, loading: false })) });
-        return () => { alive = false };
+        setState((s) => (s.key === key ? { ...s, loading: true } : { key, data: null, error: null, loading: true }));
+        loadRef.current().then(
+            (data) => {
+                if (alive) setState({ key, data, error: null, loading: false });
+            },
+            (error) => {
+                if (alive) setState((s) => ({ key, data: s.key === key ? s.data : null, error, loading: false }));
+            },
+        );
+        return () => {
+            alive = false;
+        };
     }, [key, tick]);
     useEffect(() => {
         if (!everyMs) return;
-        const id = setInterval(() => { if (!document.hidden) setTick(t => t + 1) }, everyMs);
+        const id = setInterval(() => {
+            if (!document.hidden) setTick((t) => t + 1);
+        }, everyMs);
         return () => clearInterval(id);
     }, [everyMs, key]);
-    const reload = useCallback(() => setTick(t => t + 1), []);
+    const reload = useCallback(() => setTick((t) => t + 1), []);
     const current = state.key === key ? state : { data: null, error: null, loading: true };
     return { data: current.data, error: current.error, loading: current.loading, reload };
 }
@@ -46,11 +66,26 @@ export function useIdentity(uri: string, generation = 0): Partial<HostIdentity> 
     useEffect(() => {
         let alive = true;
         setIdentity({ uri, value: {} });
-        const unknown: HostIdentity = { hostname: null, libvirtVersion: null, hypervisor: null, hostUuid: null, cpuModel: null, cpuVendor: null, arch: null };
-        loadIdentity(runner, uri, part => { if (alive) setIdentity(prev => ({ uri, value: { ...(prev.uri === uri ? prev.value : {}), ...part } })) })
+        const unknown: HostIdentity = {
+            hostname: null,
+            libvirtVersion: null,
+            hypervisor: null,
+            hostUuid: null,
+            cpuModel: null,
+            cpuVendor: null,
+            arch: null,
+        };
+        loadIdentity(runner, uri, (part) => {
+            if (alive) setIdentity((prev) => ({ uri, value: { ...(prev.uri === uri ? prev.value : {}), ...part } }));
+        })
             // best effort: the domain list reports the connection error; what could not be read shows as unknown
-            .catch(() => { if (alive) setIdentity(prev => ({ uri, value: { ...unknown, ...(prev.uri === uri ? prev.value : {}) } })) });
-        return () => { alive = false };
+            .catch(() => {
+                if (alive)
+                    setIdentity((prev) => ({ uri, value: { ...unknown, ...(prev.uri === uri ? prev.value : {}) } }));
+            });
+        return () => {
+            alive = false;
+        };
     }, [runner, uri, generation]);
     return identity.uri === uri ? identity.value : {};
 }
@@ -61,23 +96,36 @@ export interface KnownHostsState extends Loaded<HostsConfig> {
 
 export function useKnownHosts(): KnownHostsState {
     const { files } = useServices();
-    const loaded = useLoader(HOSTS_CONFIG_PATH, async () => parseHostsConfig((await files.read(HOSTS_CONFIG_PATH)).content));
+    const loaded = useLoader(HOSTS_CONFIG_PATH, async () =>
+        parseHostsConfig((await files.read(HOSTS_CONFIG_PATH)).content),
+    );
     const { reload } = loaded;
-    const update = useCallback(async (change: (c: HostsConfig) => HostsConfig) => {
-        await updateHostsConfig(files, change);
-        reload();
-    }, [files, reload]);
+    const update = useCallback(
+        async (change: (c: HostsConfig) => HostsConfig) => {
+            await updateHostsConfig(files, change);
+            reload();
+        },
+        [files, reload],
+    );
     return { ...loaded, update };
 }
 
-export interface PolicyState extends Loaded<OvercommitPolicy> { save(p: OvercommitPolicy): Promise<void> }
+export interface PolicyState extends Loaded<OvercommitPolicy> {
+    save(p: OvercommitPolicy): Promise<void>;
+}
 
 /** The admin's overcommit policy (/etc/cockpit-migrate/policy.json). */
 export function usePolicy(): PolicyState {
     const { files } = useServices();
     const loaded = useLoader(POLICY_PATH, () => readPolicy(files));
     const { reload } = loaded;
-    const save = useCallback(async (p: OvercommitPolicy) => { await writePolicy(files, p); reload() }, [files, reload]);
+    const save = useCallback(
+        async (p: OvercommitPolicy) => {
+            await writePolicy(files, p);
+            reload();
+        },
+        [files, reload],
+    );
     return { ...loaded, save };
 }
 
@@ -102,9 +150,14 @@ export function useAdmin(): boolean | null {
  */
 export function useDestinations(sourceUri: string, hosts: readonly KnownHost[]): KnownHost[] {
     const { runner } = useServices();
-    const uris = [...new Set([sourceUri, ...hosts.map(h => hostUri(h))])].sort();
-    const loaded = useLoader(`machines\n${uris.join("\n")}`,
-        async () => Object.fromEntries(await Promise.all(uris.map(async u => [u, await machineOf(runner, u)] as const))));
+    const uris = [...new Set([sourceUri, ...hosts.map((h) => hostUri(h))])].sort();
+    const loaded = useLoader(`machines\n${uris.join("\n")}`, async () =>
+        Object.fromEntries(await Promise.all(uris.map(async (u) => [u, await machineOf(runner, u)] as const))),
+    );
     const machines: Record<string, string | null> = loaded.data ?? {};
-    return otherMachines(hosts.filter(h => hostUri(h) !== sourceUri), h => machines[hostUri(h)], machines[sourceUri]);
+    return otherMachines(
+        hosts.filter((h) => hostUri(h) !== sourceUri),
+        (h) => machines[hostUri(h)],
+        machines[sourceUri],
+    );
 }

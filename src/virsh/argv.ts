@@ -16,7 +16,10 @@ export function checkValue(what: string, value: string): string {
 }
 
 export class VirshArgumentError extends Error {
-    constructor(message: string) { super(message); this.name = "VirshArgumentError" }
+    constructor(message: string) {
+        super(message);
+        this.name = "VirshArgumentError";
+    }
 }
 
 /**
@@ -33,7 +36,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** The UUID of a domain, lowercased; null when `s` is not one. */
 export function parseDomainUuid(s: string): DomainUuid | null {
     const lower = s.trim().toLowerCase();
-    return UUID.test(lower) ? lower as DomainUuid : null;
+    return UUID.test(lower) ? (lower as DomainUuid) : null;
 }
 
 export function domainUuid(s: string): DomainUuid {
@@ -47,7 +50,8 @@ export function domainUuid(s: string): DomainUuid {
  * lowercased here: " UUID" is 37 characters, which virsh would look up as a name.
  */
 export function domainArg(uuid: DomainUuid): string {
-    if (typeof uuid !== "string" || !UUID.test(uuid)) throw new VirshArgumentError(`Not a domain UUID: ${JSON.stringify(uuid)}`);
+    if (typeof uuid !== "string" || !UUID.test(uuid))
+        throw new VirshArgumentError(`Not a domain UUID: ${JSON.stringify(uuid)}`);
     return uuid;
 }
 
@@ -84,13 +88,29 @@ export function domstats(uri: string, domain: DomainUuid, ...groups: string[]): 
 export type DirtyRateMode = "page-sampling" | "dirty-bitmap" | "dirty-ring";
 
 export function domdirtyrateCalc(uri: string, domain: DomainUuid, seconds: number, mode?: DirtyRateMode): string[] {
-    if (!Number.isInteger(seconds) || seconds < 1 || seconds > 60) throw new RangeError("The dirty-rate period is 1 to 60 seconds");
-    return virsh(uri, "domdirtyrate-calc", "--domain", domainArg(domain), "--seconds", String(seconds), ...(mode ? ["--mode", mode] : []));
+    if (!Number.isInteger(seconds) || seconds < 1 || seconds > 60)
+        throw new RangeError("The dirty-rate period is 1 to 60 seconds");
+    return virsh(
+        uri,
+        "domdirtyrate-calc",
+        "--domain",
+        domainArg(domain),
+        "--seconds",
+        String(seconds),
+        ...(mode ? ["--mode", mode] : []),
+    );
 }
 
 /** Compares a <cpu> definition given on standard input with what the host's hypervisor can run. */
 export function hypervisorCpuCompare(uri: string, virttype: string): string[] {
-    return virsh(uri, "hypervisor-cpu-compare", "--virttype", checkValue("virtualization type", virttype), "--error", "/dev/stdin");
+    return virsh(
+        uri,
+        "hypervisor-cpu-compare",
+        "--virttype",
+        checkValue("virtualization type", virttype),
+        "--error",
+        "/dev/stdin",
+    );
 }
 
 export function nodeinfo(uri: string): string[] {
@@ -161,8 +181,15 @@ export interface DumpxmlFlags {
 }
 
 export function dumpxml(uri: string, domain: DomainUuid, flags: DumpxmlFlags = {}): string[] {
-    return virsh(uri, "dumpxml", "--domain", domainArg(domain), ...(flags.inactive ? ["--inactive"] : []),
-        ...(flags.securityInfo ? ["--security-info"] : []), ...(flags.migratable ? ["--migratable"] : []));
+    return virsh(
+        uri,
+        "dumpxml",
+        "--domain",
+        domainArg(domain),
+        ...(flags.inactive ? ["--inactive"] : []),
+        ...(flags.securityInfo ? ["--security-info"] : []),
+        ...(flags.migratable ? ["--migratable"] : []),
+    );
 }
 
 export function domblklist(uri: string, domain: DomainUuid): string[] {
@@ -175,5 +202,5 @@ export function domblkinfoAll(uri: string, domain: DomainUuid): string[] {
 
 /** Renders an argv for display, quoting each element the way a POSIX shell would need. */
 export function displayCommand(argv: readonly string[]): string {
-    return argv.map(a => /^[A-Za-z0-9_./:=@%+,-]+$/.test(a) ? a : "'" + a.replace(/'/g, "'\\''") + "'").join(" ");
+    return argv.map((a) => (/^[A-Za-z0-9_./:=@%+,-]+$/.test(a) ? a : "'" + a.replace(/'/g, "'\\''") + "'")).join(" ");
 }

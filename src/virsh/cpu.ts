@@ -1,16 +1,27 @@
 /** virsh argv for the CPU-baseline wizard. CPU documents travel on standard input (/dev/stdin). */
 import { checkValue, domainArg, virsh, type DomainUuid } from "./argv";
 
-const virttypeArgs = (virttype?: string) => virttype ? ["--virttype", checkValue("virtualization type", virttype)] : [];
+const virttypeArgs = (virttype?: string) =>
+    virttype ? ["--virttype", checkValue("virtualization type", virttype)] : [];
 
 export function domcapabilities(uri: string, virttype?: string): string[] {
     return virsh(uri, "domcapabilities", ...virttypeArgs(virttype));
 }
 
 /** The baseline of the <cpu> documents given on standard input. */
-export function hypervisorCpuBaseline(uri: string, options: { virttype?: string; features?: boolean; migratable?: boolean } = {}): string[] {
-    return virsh(uri, "hypervisor-cpu-baseline", ...virttypeArgs(options.virttype), ...(options.features ? ["--features"] : []),
-        ...(options.migratable ? ["--migratable"] : []), "--file", "/dev/stdin");
+export function hypervisorCpuBaseline(
+    uri: string,
+    options: { virttype?: string; features?: boolean; migratable?: boolean } = {},
+): string[] {
+    return virsh(
+        uri,
+        "hypervisor-cpu-baseline",
+        ...virttypeArgs(options.virttype),
+        ...(options.features ? ["--features"] : []),
+        ...(options.migratable ? ["--migratable"] : []),
+        "--file",
+        "/dev/stdin",
+    );
 }
 
 /** Whether this host can run the <cpu> given on standard input; --error makes libvirt say why not. */

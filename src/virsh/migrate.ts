@@ -2,7 +2,15 @@
 import { checkValue, domainArg, virsh, type DomainUuid } from "./argv";
 
 export function migrate(srcUri: string, domain: DomainUuid, destUri: string, flags: string[]): string[] {
-    return virsh(srcUri, "migrate", ...flags, "--domain", domainArg(domain), "--desturi", checkValue("destination URI", destUri));
+    return virsh(
+        srcUri,
+        "migrate",
+        ...flags,
+        "--domain",
+        domainArg(domain),
+        "--desturi",
+        checkValue("destination URI", destUri),
+    );
 }
 
 export function domjobinfo(uri: string, domain: DomainUuid, completed = false): string[] {
@@ -22,5 +30,12 @@ export function migrateSetMaxDowntime(uri: string, domain: DomainUuid, ms: numbe
 }
 
 export function migrateSetSpeed(uri: string, domain: DomainUuid, mibPerSecond: number): string[] {
-    return virsh(uri, "migrate-setspeed", "--domain", domainArg(domain), "--bandwidth", String(Math.round(mibPerSecond)));
+    return virsh(
+        uri,
+        "migrate-setspeed",
+        "--domain",
+        domainArg(domain),
+        "--bandwidth",
+        String(Math.round(mibPerSecond)),
+    );
 }

@@ -19,9 +19,26 @@ import { parseLibvirtUri } from "../hosts/uri";
 
 /** Subcommands that only read libvirt's state. */
 export const READ_ONLY = new Set([
-    "capabilities", "domblkinfo", "domblklist", "domcapabilities", "domdirtyrate-calc", "dominfo", "domjobinfo",
-    "domstate", "domstats", "dumpxml", "hostname", "hypervisor-cpu-baseline", "hypervisor-cpu-compare", "list",
-    "net-info", "nodeinfo", "pool-info", "sysinfo", "version", "vol-info",
+    "capabilities",
+    "domblkinfo",
+    "domblklist",
+    "domcapabilities",
+    "domdirtyrate-calc",
+    "dominfo",
+    "domjobinfo",
+    "domstate",
+    "domstats",
+    "dumpxml",
+    "hostname",
+    "hypervisor-cpu-baseline",
+    "hypervisor-cpu-compare",
+    "list",
+    "net-info",
+    "nodeinfo",
+    "pool-info",
+    "sysinfo",
+    "version",
+    "vol-info",
 ]);
 
 /** A `virsh -c URI SUB …` that only reads (asking it twice at once gives nothing more: pkg/lib/coalesce.ts). */
@@ -35,7 +52,10 @@ const FILE_OPTIONS = new Set(["--file", "--xml", "--persistent-xml"]);
 /** Host names, IPv4/IPv6 addresses and user names as they are, with nothing to unescape. */
 const PLAIN = /^[A-Za-z0-9_][A-Za-z0-9._:-]*$/;
 
-export interface Route { target: RunTarget; argv: string[] }
+export interface Route {
+    target: RunTarget;
+    argv: string[];
+}
 
 /** Where to run a local `virsh -c URI …` over SSH on the URI's host, or null to leave it as it is. */
 export function sshRoute(argv: readonly string[]): Route | null {
@@ -48,18 +68,27 @@ export function sshRoute(argv: readonly string[]): Route | null {
     if (p.path !== "/system" && p.path !== "/session") return null;
     if (p.query !== "" && p.query !== "no_tty=1") return null;
     if (!PLAIN.test(p.host) || !PLAIN.test(p.user)) return null; // escapes, odd names: libvirt reads them its way
-    try { checkSshEndpoint(p.host, p.user, p.port ?? undefined) } catch { return null }
+    try {
+        checkSshEndpoint(p.host, p.user, p.port ?? undefined);
+    } catch {
+        return null;
+    }
     return {
         target: { kind: "ssh", address: p.host, user: p.user, ...(p.port ? { port: p.port } : {}) },
         argv: ["virsh", "-c", `qemu://${p.path}`, sub, ...rest],
     };
 }
 
-const serverKey = (t: RunTarget) => t.kind === "ssh" ? `${t.user}@${t.address.toLowerCase()}:${t.port ?? 22}` : "local";
+const serverKey = (t: RunTarget) =>
+    t.kind === "ssh" ? `${t.user}@${t.address.toLowerCase()}:${t.port ?? 22}` : "local";
 
 /** virsh is not installed on the other host: the remote shell could not find it. */
 function virshMissing(e: unknown): boolean {
-    return isRunError(e) && e.exitStatus === 127 && /virsh: (?:command )?not found|No such file or directory/i.test(e.stderr || e.message);
+    return (
+        isRunError(e) &&
+        e.exitStatus === 127 &&
+        /virsh: (?:command )?not found|No such file or directory/i.test(e.stderr || e.message)
+    );
 }
 
 export class SshVirshRunner implements Runner {

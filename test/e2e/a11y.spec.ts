@@ -11,18 +11,30 @@ import { domainRow, openPage } from "./page";
 import { result } from "./migrate-helpers";
 
 test.afterAll(() => lab("clean-tests"));
-test.beforeEach(() => { writeLabHostsConfig(); clearHistory() });
+test.beforeEach(() => {
+    writeLabHostsConfig();
+    clearHistory();
+});
 
 async function expectNoSeriousViolations(page: Page, what: string, include?: string) {
     let builder = new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]);
     if (include) builder = builder.include(include);
     const { violations } = await builder.analyze();
-    const serious = violations.filter(v => v.impact === "serious" || v.impact === "critical")
-        .map(v => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(", ")}`);
+    const serious = violations
+        .filter((v) => v.impact === "serious" || v.impact === "critical")
+        .map(
+            (v) =>
+                `${v.id} (${v.impact}): ${v.help} — ${v.nodes
+                    .slice(0, 3)
+                    .map((n) => n.target.join(" "))
+                    .join(", ")}`,
+        );
     expect(serious, `${what}:\n${serious.join("\n")}`).toEqual([]);
 }
 
-test("axe: the host view, the Migrate dialog with pre-flight, readiness, known hosts and policy dialogs", async ({ page }) => {
+test("axe: the host view, the Migrate dialog with pre-flight, readiness, known hosts and policy dialogs", async ({
+    page,
+}) => {
     labGuest("a", "lab-e2e-a11y", "tiny");
     await openPage(page);
     await expect(domainRow(page, "lab-e2e-a11y")).toBeVisible({ timeout: 30_000 });
@@ -32,12 +44,16 @@ test("axe: the host view, the Migrate dialog with pre-flight, readiness, known h
     const dialog = page.getByRole("dialog", { name: "Migrate lab-e2e-a11y" });
     await dialog.getByRole("combobox", { name: "Destination", exact: true }).selectOption("127.0.0.2");
     await dialog.getByRole("button", { name: "Advanced options" }).click();
-    await expect(dialog.getByRole("region", { name: "Pre-flight checks" })).toHaveAttribute("aria-busy", "false", { timeout: 60_000 });
+    await expect(dialog.getByRole("region", { name: "Pre-flight checks" })).toHaveAttribute("aria-busy", "false", {
+        timeout: 60_000,
+    });
     await page.waitForTimeout(500); // the expanding section fades in: let it finish before measuring contrast
     await expectNoSeriousViolations(page, "Migrate dialog", '[role="dialog"]');
     await dialog.getByRole("button", { name: "Cancel", exact: true }).click();
 
-    await domainRow(page, "lab-e2e-a11y").getByRole("button", { name: "Check migration readiness of lab-e2e-a11y" }).click();
+    await domainRow(page, "lab-e2e-a11y")
+        .getByRole("button", { name: "Check migration readiness of lab-e2e-a11y" })
+        .click();
     await expectNoSeriousViolations(page, "readiness dialog", '[role="dialog"]');
     await page.getByRole("dialog").getByRole("button", { name: "Close", exact: true }).last().click();
 
@@ -65,31 +81,40 @@ test("axe: the host view, the Migrate dialog with pre-flight, readiness, known h
 
     await openPage(page, "/host/127.0.0.2");
     await page.getByRole("button", { name: "Evacuate host" }).click();
-    await expect(page.getByRole("dialog", { name: "Evacuate 127.0.0.2" }).getByRole("grid", { name: "Plan" })).toBeVisible({ timeout: 120_000 });
+    await expect(
+        page.getByRole("dialog", { name: "Evacuate 127.0.0.2" }).getByRole("grid", { name: "Plan" }),
+    ).toBeVisible({ timeout: 120_000 });
     await expectNoSeriousViolations(page, "evacuation plan", '[role="dialog"]');
 });
 
-test("keyboard only: open the Migrate dialog, choose a destination and migrate, without the mouse", async ({ page }) => {
+test("keyboard only: open the Migrate dialog, choose a destination and migrate, without the mouse", async ({
+    page,
+}) => {
     labGuest("a", "lab-e2e-kbd", "tiny");
     await openPage(page);
     const migrate = domainRow(page, "lab-e2e-kbd").getByRole("button", { name: "Migrate lab-e2e-kbd" });
     await expect(migrate).toBeVisible({ timeout: 30_000 });
     // Tab from the top of the page until the row's Migrate button has the focus
     await page.locator("body").focus();
-    for (let i = 0; i < 80 && !(await migrate.evaluate(el => el === document.activeElement)); i++) await page.keyboard.press("Tab");
+    for (let i = 0; i < 80 && !(await migrate.evaluate((el) => el === document.activeElement)); i++)
+        await page.keyboard.press("Tab");
     await expect(migrate).toBeFocused();
     await page.keyboard.press("Enter");
     const dialog = page.getByRole("dialog", { name: "Migrate lab-e2e-kbd" });
     await expect(dialog).toBeVisible();
     const destination = dialog.getByRole("combobox", { name: "Destination", exact: true });
-    for (let i = 0; i < 20 && !(await destination.evaluate(el => el === document.activeElement)); i++) await page.keyboard.press("Tab");
+    for (let i = 0; i < 20 && !(await destination.evaluate((el) => el === document.activeElement)); i++)
+        await page.keyboard.press("Tab");
     await expect(destination).toBeFocused();
     await page.keyboard.press("ArrowDown"); // the next known host
     await expect(destination).not.toHaveValue("");
-    await expect(dialog.getByRole("region", { name: "Pre-flight checks" })).toHaveAttribute("aria-busy", "false", { timeout: 60_000 });
+    await expect(dialog.getByRole("region", { name: "Pre-flight checks" })).toHaveAttribute("aria-busy", "false", {
+        timeout: 60_000,
+    });
     const go = dialog.getByRole("button", { name: "Migrate", exact: true });
     await expect(go).toBeEnabled();
-    for (let i = 0; i < 120 && !(await go.evaluate(el => el === document.activeElement)); i++) await page.keyboard.press("Tab");
+    for (let i = 0; i < 120 && !(await go.evaluate((el) => el === document.activeElement)); i++)
+        await page.keyboard.press("Tab");
     await expect(go).toBeFocused();
     const chosen = await destination.inputValue();
     await page.keyboard.press("Enter");

@@ -13,16 +13,33 @@ import { clearHistory, writeLabHostsConfig } from "./global-setup";
 import { command, openMigrateDialog, result } from "./migrate-helpers";
 
 test.afterAll(() => lab("clean-tests"));
-test.beforeEach(() => { writeLabHostsConfig(); clearHistory() });
+test.beforeEach(() => {
+    writeLabHostsConfig();
+    clearHistory();
+});
 
-const uuids = (h: "a" | "b" | "c", ...filters: string[]) => virsh(labHost(h).uri, "list", "--all", "--uuid", ...filters).split("\n").map(l => l.trim()).filter(Boolean);
+const uuids = (h: "a" | "b" | "c", ...filters: string[]) =>
+    virsh(labHost(h).uri, "list", "--all", "--uuid", ...filters)
+        .split("\n")
+        .map((l) => l.trim())
+        .filter(Boolean);
 /** running / defined / persistent / autostart of the VM with this UUID on a host, or null when it is not there. */
 function stateOf(h: "a" | "b" | "c", uuid: string) {
     if (!uuids(h).includes(uuid)) return null;
-    return { running: uuids(h, "--state-running").includes(uuid), persistent: uuids(h, "--persistent").includes(uuid), autostart: uuids(h, "--autostart").includes(uuid) };
+    return {
+        running: uuids(h, "--state-running").includes(uuid),
+        persistent: uuids(h, "--persistent").includes(uuid),
+        autostart: uuids(h, "--autostart").includes(uuid),
+    };
 }
 
-async function migrate(page: import("@playwright/test").Page, from: string, name: string, to: string, temporary = false) {
+async function migrate(
+    page: import("@playwright/test").Page,
+    from: string,
+    name: string,
+    to: string,
+    temporary = false,
+) {
     const dialog = await openMigrateDialog(page, from, name);
     await dialog.getByRole("combobox", { name: "Destination", exact: true }).selectOption(to);
     if (temporary) await dialog.getByLabel("Temporary").check();
@@ -43,7 +60,9 @@ test("autostart: a Permanent move carries it to the destination; the source no l
     expect(stateOf("a", id)).toBeNull();
 });
 
-test("autostart: a Temporary migration is held until autostart is turned off on the source, which then cannot start it twice", async ({ page }) => {
+test("autostart: a Temporary migration is held until autostart is turned off on the source, which then cannot start it twice", async ({
+    page,
+}) => {
     labGuest("a", "lab-e2e-auto-t", "tiny");
     const id = domUuid(labHost("a").uri, "lab-e2e-auto-t");
     virsh(labHost("a").uri, "autostart", "--domain", id);
@@ -59,12 +78,21 @@ test("autostart: a Temporary migration is held until autostart is turned off on 
     expect(stateOf("b", id)).toEqual({ running: true, persistent: false, autostart: false });
 });
 
-test("a transient VM migrated Temporarily is verified as what it is: running on the destination, nothing left on the source", async ({ page }) => {
+test("a transient VM migrated Temporarily is verified as what it is: running on the destination, nothing left on the source", async ({
+    page,
+}) => {
     const a = labHost("a");
     const file = join(mkdtempSync(join(tmpdir(), "cm-e2e-")), "vm.xml");
-    writeFileSync(file, `<domain type='qemu'><name>lab-e2e-transient</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>
-        <os><type arch='x86_64' machine='pc'>hvm</type></os><devices><serial type='pty'/></devices></domain>`);
-    try { execFileSync("virsh", ["-c", a.uri, "create", "--file", file], { stdio: "pipe" }) } finally { rmSync(dirname(file), { recursive: true, force: true }) }
+    writeFileSync(
+        file,
+        `<domain type='qemu'><name>lab-e2e-transient</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>
+        <os><type arch='x86_64' machine='pc'>hvm</type></os><devices><serial type='pty'/></devices></domain>`,
+    );
+    try {
+        execFileSync("virsh", ["-c", a.uri, "create", "--file", file], { stdio: "pipe" });
+    } finally {
+        rmSync(dirname(file), { recursive: true, force: true });
+    }
     const id = domUuid(a.uri, "lab-e2e-transient");
     const dialog = await migrate(page, "localhost", "lab-e2e-transient", "127.0.0.2", true);
     await dialog.getByRole("button", { name: "Migrate", exact: true }).click();
@@ -77,9 +105,16 @@ test("a transient VM migrated Temporarily is verified as what it is: running on 
     virsh(labHost("b").uri, "destroy", "--domain", id);
 });
 
-test("an IPv6 migration address: B → this host over [::1] (--migrateuri tcp://[::1] --listen-address ::1)", async ({ page }) => {
+test("an IPv6 migration address: B → this host over [::1] (--migrateuri tcp://[::1] --listen-address ::1)", async ({
+    page,
+}) => {
     // this host's known entry migrates over IPv6 loopback
-    const hosts = labHosts().map(h => ({ address: h.address, sshUser: "root", transport: "ssh", ...(h.address === "127.0.0.1" ? { migrationAddress: "::1" } : {}) }));
+    const hosts = labHosts().map((h) => ({
+        address: h.address,
+        sshUser: "root",
+        transport: "ssh",
+        ...(h.address === "127.0.0.1" ? { migrationAddress: "::1" } : {}),
+    }));
     writeFileSync(`${HOSTS_CONFIG}.tmp`, JSON.stringify({ version: 1, hosts }, null, 2) + "\n");
     renameSync(`${HOSTS_CONFIG}.tmp`, HOSTS_CONFIG);
     labGuest("b", "lab-e2e-v6", "tiny");
@@ -92,31 +127,44 @@ test("an IPv6 migration address: B → this host over [::1] (--migrateuri tcp://
     expect(stateOf("b", id)).toBeNull();
 });
 
-test("copy only what the destination cannot see: a disk on storage both hosts see is an error to copy, and --migrate-disks names the other", async ({ page }) => {
+test("copy only what the destination cannot see: a disk on storage both hosts see is an error to copy, and --migrate-disks names the other", async ({
+    page,
+}) => {
     // /srv is the same directory in every lab host's mount namespace (only libvirt's own directories are private)
-    const shared = "/srv/cm-e2e-shared", local = "/var/lib/libvirt/images/lab-e2e-copyonly-local.qcow2";
+    const shared = "/srv/cm-e2e-shared",
+        local = "/var/lib/libvirt/images/lab-e2e-copyonly-local.qcow2";
     execFileSync("mkdir", ["-p", shared]);
     execFileSync("qemu-img", ["create", "-q", "-f", "qcow2", `${shared}/lab-e2e-copyonly.qcow2`, "16M"]);
     execFileSync("qemu-img", ["create", "-q", "-f", "qcow2", local, "16M"]);
     // (the migration itself is not run: libvirt lets a disk it does not copy stay only on a cluster or
     // network file system, and the lab has none: this machine kind cannot mount NFS)
-    const disk = (path: string, dev: string, cache = "") => `<disk type='file' device='disk'><driver name='qemu' type='qcow2'${cache}/><source file='${path}'/><target dev='${dev}' bus='virtio'/></disk>`;
+    const disk = (path: string, dev: string, cache = "") =>
+        `<disk type='file' device='disk'><driver name='qemu' type='qcow2'${cache}/><source file='${path}'/><target dev='${dev}' bus='virtio'/></disk>`;
     const file = join(mkdtempSync(join(tmpdir(), "cm-e2e-")), "vm.xml");
-    writeFileSync(file, `<domain type='qemu'><name>lab-e2e-copyonly</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>
-        <os><type arch='x86_64' machine='pc'>hvm</type></os><devices>${disk(`${shared}/lab-e2e-copyonly.qcow2`, "vda", " cache='none'")}${disk(local, "vdb")}<serial type='pty'/></devices></domain>`);
+    writeFileSync(
+        file,
+        `<domain type='qemu'><name>lab-e2e-copyonly</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>
+        <os><type arch='x86_64' machine='pc'>hvm</type></os><devices>${disk(`${shared}/lab-e2e-copyonly.qcow2`, "vda", " cache='none'")}${disk(local, "vdb")}<serial type='pty'/></devices></domain>`,
+    );
     try {
         execFileSync("virsh", ["-c", labHost("a").uri, "define", "--file", file], { stdio: "pipe" });
         execFileSync("virsh", ["-c", labHost("a").uri, "start", "--domain", "lab-e2e-copyonly"], { stdio: "pipe" });
-    } finally { rmSync(dirname(file), { recursive: true, force: true }) }
+    } finally {
+        rmSync(dirname(file), { recursive: true, force: true });
+    }
     const id = domUuid(labHost("a").uri, "lab-e2e-copyonly");
     try {
         const dialog = await migrate(page, "localhost", "lab-e2e-copyonly", "127.0.0.2");
         await dialog.getByLabel("Copy all disks").check();
-        await expect(dialog.locator('[data-check="storage:vda"]')).toHaveAttribute("data-severity", "error", { timeout: 60_000 });
+        await expect(dialog.locator('[data-check="storage:vda"]')).toHaveAttribute("data-severity", "error", {
+            timeout: 60_000,
+        });
         await expect(dialog.locator('[data-check="storage:vda"]')).toContainText("is visible on 127.0.0.2");
         await dialog.getByLabel("Copy only what 127.0.0.2 cannot see: vdb (--migrate-disks)").check();
         await expect(command(dialog)).toContainText("--copy-storage-all --migrate-disks vdb");
-        await expect(dialog.locator('[data-check="storage:vda"]')).toHaveAttribute("data-severity", "pass", { timeout: 60_000 });
+        await expect(dialog.locator('[data-check="storage:vda"]')).toHaveAttribute("data-severity", "pass", {
+            timeout: 60_000,
+        });
         await expect(dialog.locator('[data-check="storage:vdb"]')).toContainText("will be copied");
         expect(stateOf("a", id)).toEqual({ running: true, persistent: true, autostart: false });
     } finally {
@@ -127,7 +175,13 @@ test("copy only what the destination cannot see: a disk on storage both hosts se
 
 test("a running host-model VM is checked with its live, expanded CPU on the destination", async ({ page }) => {
     labGuest("a", "lab-e2e-hostmodel", "hostmodel");
-    const live = virsh(labHost("a").uri, "dumpxml", "--migratable", "--domain", domUuid(labHost("a").uri, "lab-e2e-hostmodel"));
+    const live = virsh(
+        labHost("a").uri,
+        "dumpxml",
+        "--migratable",
+        "--domain",
+        domUuid(labHost("a").uri, "lab-e2e-hostmodel"),
+    );
     const model = /<model[^>]*>([^<]+)<\/model>/.exec(live)?.[1];
     expect(model, live).toBeTruthy();
     const dialog = await migrate(page, "localhost", "lab-e2e-hostmodel", "127.0.0.2");

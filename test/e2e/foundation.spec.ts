@@ -5,7 +5,7 @@ import { domState, HOSTS_CONFIG, lab, LAB_STATE, labHost } from "./lab";
 import { domainRow, openPage, shellFrame } from "./page";
 import { writeLabHostsConfig } from "./global-setup";
 
-const STATE_TEXT: Record<string, string> = { "running": "Running", "shut off": "Shut off", "paused": "Paused" };
+const STATE_TEXT: Record<string, string> = { running: "Running", "shut off": "Shut off", paused: "Paused" };
 
 test.beforeEach(() => writeLabHostsConfig());
 
@@ -46,9 +46,16 @@ test("the VM list of host B, chosen in the host selector, shows B's guests and i
     if (b.hostUuid) await expect(page.getByLabel("Host UUID")).toHaveText(b.hostUuid);
 });
 
-test("commands to a host share one long-lived SSH connection (OpenSSH multiplexing): the list still loads while B's sshd takes no new connections", async ({ page }) => {
+test("commands to a host share one long-lived SSH connection (OpenSSH multiplexing): the list still loads while B's sshd takes no new connections", async ({
+    page,
+}) => {
     const b = labHost("b");
-    const check = () => spawnSync("ssh", ["-o", "ControlPath=/run/cockpit-migrate/ssh/%C", "-O", "check", "-l", "root", "--", b.address], { encoding: "utf8" });
+    const check = () =>
+        spawnSync(
+            "ssh",
+            ["-o", "ControlPath=/run/cockpit-migrate/ssh/%C", "-O", "check", "-l", "root", "--", b.address],
+            { encoding: "utf8" },
+        );
     const masterPid = () => /pid=(\d+)/.exec(check().stderr)?.[1];
     lab("close-ssh-master", b.address);
     expect(check().status).not.toBe(0);
@@ -59,7 +66,10 @@ test("commands to a host share one long-lived SSH connection (OpenSSH multiplexi
     expect(master).toBeTruthy();
     lab("stop-sshd", "b");
     try {
-        expect(spawnSync("ssh", ["-o", "BatchMode=yes", "-o", "ControlPath=none", "-l", "root", "--", b.address, "true"]).status).toBe(255);
+        expect(
+            spawnSync("ssh", ["-o", "BatchMode=yes", "-o", "ControlPath=none", "-l", "root", "--", b.address, "true"])
+                .status,
+        ).toBe(255);
         // leave B and come back: its three list commands and its identity run again, over the open connection
         const host = page.getByRole("combobox", { name: "Host" });
         await host.selectOption("localhost");
@@ -118,7 +128,9 @@ test("a host whose port is closed shows the designed error with the fix", async 
     await expect(page.getByText(/16509/).first()).toBeVisible();
 });
 
-test("a host whose libvirtd is stopped shows 'libvirtd is not running' with the fix, and recovers", async ({ page }) => {
+test("a host whose libvirtd is stopped shows 'libvirtd is not running' with the fix, and recovers", async ({
+    page,
+}) => {
     lab("stop-libvirtd", "c");
     try {
         await openPage(page, "/host/127.0.0.3");
@@ -131,11 +143,15 @@ test("a host whose libvirtd is stopped shows 'libvirtd is not running' with the 
     const retry = page.getByRole("button", { name: "Try again" });
     if (await retry.isVisible()) await retry.click().catch(() => undefined);
     await expect(page.getByText("libvirtd is not running on 127.0.0.3")).toHaveCount(0);
-    await expect(page.getByText("There are no virtual machines on 127.0.0.3 for this connection.").or(page.getByRole("grid"))).toBeVisible();
+    await expect(
+        page.getByText("There are no virtual machines on 127.0.0.3 for this connection.").or(page.getByRole("grid")),
+    ).toBeVisible();
 });
 
 test("an unknown SSH host key is shown with its fingerprint and trusted only on request", async ({ page }) => {
-    const fp = execFileSync("ssh-keygen", ["-l", "-f", `${LAB_STATE}/hostkeys/c/ssh_host_ed25519_key.pub`], { encoding: "utf8" }).split(/\s+/)[1]!;
+    const fp = execFileSync("ssh-keygen", ["-l", "-f", `${LAB_STATE}/hostkeys/c/ssh_host_ed25519_key.pub`], {
+        encoding: "utf8",
+    }).split(/\s+/)[1]!;
     lab("forget-hostkey", "c");
     spawnSync("ssh-keygen", ["-R", "127.0.0.3", "-f", "/root/.ssh/known_hosts"]);
     try {
@@ -143,7 +159,9 @@ test("an unknown SSH host key is shown with its fingerprint and trusted only on 
         await expect(page.getByText("The SSH host key of 127.0.0.3 is not trusted yet")).toBeVisible();
         await page.getByRole("button", { name: "Show host key fingerprints" }).click();
         await expect(page.getByRole("list", { name: "Host key fingerprints" })).toContainText(fp);
-        expect(existsSync("/root/.ssh/known_hosts") ? readFileSync("/root/.ssh/known_hosts", "utf8") : "").not.toContain("127.0.0.3");
+        expect(
+            existsSync("/root/.ssh/known_hosts") ? readFileSync("/root/.ssh/known_hosts", "utf8") : "",
+        ).not.toContain("127.0.0.3");
         await page.getByRole("button", { name: "Trust these keys and connect" }).click();
         await expect(page.getByText("The SSH host key of 127.0.0.3 is not trusted yet")).toHaveCount(0);
         await expect(page.getByLabel("Host name")).toHaveText("lab-c");

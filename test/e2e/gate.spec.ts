@@ -10,27 +10,40 @@ import { clearHistory, HISTORY, writeLabHostsConfig } from "./global-setup";
 import { openMigrateDialog } from "./migrate-helpers";
 import { existsSync, readFileSync } from "node:fs";
 
-test.beforeEach(() => { writeLabHostsConfig(); clearHistory() });
+test.beforeEach(() => {
+    writeLabHostsConfig();
+    clearHistory();
+});
 const started = () => existsSync(HISTORY) && readFileSync(HISTORY, "utf8").includes("lab-e2e-gate");
 
-test("a failed check holds Migrate (and Enter) while other checks still run; otherwise it waits unless asked not to", async ({ page }) => {
+test("a failed check holds Migrate (and Enter) while other checks still run; otherwise it waits unless asked not to", async ({
+    page,
+}) => {
     labGuest("a", "lab-e2e-gate", "tiny");
     const dialog = await openMigrateDialog(page, "localhost", "lab-e2e-gate");
     const migrate = dialog.getByRole("button", { name: "Migrate", exact: true });
     const region = dialog.getByRole("region", { name: "Pre-flight checks" });
     // this host is also the known host 127.0.0.1: the same machine (same host UUID) is never offered, nor the default
-    await expect(dialog.getByRole("combobox", { name: "Destination", exact: true }).locator("option")).toHaveText(["127.0.0.2", "127.0.0.3", "Other host or URI…"]);
+    await expect(dialog.getByRole("combobox", { name: "Destination", exact: true }).locator("option")).toHaveText([
+        "127.0.0.2",
+        "127.0.0.3",
+        "Other host or URI…",
+    ]);
     await expect(dialog.getByRole("combobox", { name: "Destination", exact: true })).toHaveValue("127.0.0.2");
     // QEMU measures one dirty rate at a time: let the first run (the default destination) end
     await expect(region).toHaveAttribute("aria-busy", "false", { timeout: 60_000 });
-    await dialog.getByRole("combobox", { name: "Destination", exact: true }).selectOption({ label: "Other host or URI…" });
+    await dialog
+        .getByRole("combobox", { name: "Destination", exact: true })
+        .selectOption({ label: "Other host or URI…" });
     await dialog.getByRole("spinbutton", { name: "Dirty-rate measurement (s)" }).fill("12");
 
     // this very host under another URI: the same-host check fails within a second, the dirty rate takes 12 s
     const typed = dialog.getByRole("textbox", { name: "Destination host or URI" });
     await typed.fill("qemu+ssh://root@127.0.0.1/system?no_tty=1");
     const pending = dialog.locator('[data-pending="dirtyrate"]');
-    await expect(dialog.locator('[data-check="same-host"]')).toHaveAttribute("data-severity", "error", { timeout: 30_000 });
+    await expect(dialog.locator('[data-check="same-host"]')).toHaveAttribute("data-severity", "error", {
+        timeout: 30_000,
+    });
     // inside the window: read once, no retrying (a retrying assertion would wait until the checks end)
     expect(await pending.isVisible()).toBe(true);
     expect(await migrate.isDisabled()).toBe(true);
@@ -50,7 +63,9 @@ test("a failed check holds Migrate (and Enter) while other checks still run; oth
     await expect(pending).toBeVisible({ timeout: 30_000 });
     const notWaiting = dialog.getByLabel("Migrate without waiting for the checks");
     expect(await migrate.isDisabled()).toBe(true);
-    expect(await dialog.locator("[data-migrate-held]").textContent()).toBe("Waiting for the pre-flight checks to finish.");
+    expect(await dialog.locator("[data-migrate-held]").textContent()).toBe(
+        "Waiting for the pre-flight checks to finish.",
+    );
     await notWaiting.check();
     expect(await migrate.isEnabled()).toBe(true);
     await notWaiting.uncheck();

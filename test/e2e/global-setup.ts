@@ -22,8 +22,12 @@ export function clearHistory(): void {
 }
 
 export function writeLabHostsConfig(extra: object[] = []): void {
-    const hosts = labHosts().map(h => ({ address: h.address, sshUser: "root", transport: "ssh",
-        ...(h.address === "127.0.0.1" ? { migrationAddress: "127.0.0.1" } : {}) }));
+    const hosts = labHosts().map((h) => ({
+        address: h.address,
+        sshUser: "root",
+        transport: "ssh",
+        ...(h.address === "127.0.0.1" ? { migrationAddress: "127.0.0.1" } : {}),
+    }));
     mkdirSync("/etc/cockpit-migrate", { recursive: true });
     writeFileSync(`${HOSTS_CONFIG}.tmp`, JSON.stringify({ version: 1, hosts: [...hosts, ...extra] }, null, 2) + "\n");
     renameSync(`${HOSTS_CONFIG}.tmp`, HOSTS_CONFIG);

@@ -11,7 +11,12 @@ test.describe("in German", () => {
         await expect(page.getByRole("button", { name: "Überbuchungsrichtlinie" })).toBeVisible();
         await expect(page.getByPlaceholder("Nach Name filtern")).toBeVisible({ timeout: 30_000 });
         // not translated yet: stays English
-        await expect(page.getByRole("heading", { name: "Host", exact: true }).or(page.getByText("Connection", { exact: true })).first()).toBeVisible();
+        await expect(
+            page
+                .getByRole("heading", { name: "Host", exact: true })
+                .or(page.getByText("Connection", { exact: true }))
+                .first(),
+        ).toBeVisible();
     });
 });
 

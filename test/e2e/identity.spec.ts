@@ -20,12 +20,17 @@ const made: string[] = [];
 /** A tiny running guest with a chosen name and UUID on A. */
 function defineTiny(name: string, uuid: string) {
     const file = join(mkdtempSync(join(tmpdir(), "cm-e2e-")), "vm.xml");
-    writeFileSync(file, `<domain type='qemu'><name>${name}</name><uuid>${uuid}</uuid><memory unit='MiB'>64</memory><vcpu>1</vcpu>
-        <os><type arch='x86_64' machine='pc'>hvm</type></os><devices><serial type='pty'/></devices></domain>`);
+    writeFileSync(
+        file,
+        `<domain type='qemu'><name>${name}</name><uuid>${uuid}</uuid><memory unit='MiB'>64</memory><vcpu>1</vcpu>
+        <os><type arch='x86_64' machine='pc'>hvm</type></os><devices><serial type='pty'/></devices></domain>`,
+    );
     try {
         execFileSync("virsh", ["-c", labHost("a").uri, "define", "--file", file], { stdio: "pipe" });
         execFileSync("virsh", ["-c", labHost("a").uri, "start", "--domain", uuid], { stdio: "pipe" });
-    } finally { rmSync(dirname(file), { recursive: true, force: true }) }
+    } finally {
+        rmSync(dirname(file), { recursive: true, force: true });
+    }
     made.push(uuid);
 }
 
@@ -36,7 +41,10 @@ function defineTiny(name: string, uuid: string) {
 function whereIs(uuid: string): Record<string, string> {
     const at: Record<string, string> = {};
     for (const h of ["a", "b", "c"] as const) {
-        const list = (...f: string[]) => virsh(labHost(h).uri, "list", "--all", "--uuid", ...f).split("\n").map(l => l.trim());
+        const list = (...f: string[]) =>
+            virsh(labHost(h).uri, "list", "--all", "--uuid", ...f)
+                .split("\n")
+                .map((l) => l.trim());
         if (list("--state-running").includes(uuid)) at[h] = "running";
         else if (list().includes(uuid)) at[h] = "defined";
     }
@@ -45,14 +53,21 @@ function whereIs(uuid: string): Record<string, string> {
 
 /** The name of the VM with this UUID, from `list --uuid --name` (never a lookup). */
 const nameOn = (h: "a" | "b" | "c", uuid: string) =>
-    virsh(labHost(h).uri, "list", "--all", "--uuid", "--name").split("\n").find(l => l.startsWith(`${uuid} `))?.slice(37);
+    virsh(labHost(h).uri, "list", "--all", "--uuid", "--name")
+        .split("\n")
+        .find((l) => l.startsWith(`${uuid} `))
+        ?.slice(37);
 
-test.beforeEach(() => { writeLabHostsConfig(); clearHistory() });
+test.beforeEach(() => {
+    writeLabHostsConfig();
+    clearHistory();
+});
 test.afterAll(() => {
-    for (const uuid of made) for (const h of ["a", "b", "c"] as const) {
-        tryVirsh(labHost(h).uri, "destroy", "--domain", uuid);
-        tryVirsh(labHost(h).uri, "undefine", "--domain", uuid);
-    }
+    for (const uuid of made)
+        for (const h of ["a", "b", "c"] as const) {
+            tryVirsh(labHost(h).uri, "destroy", "--domain", uuid);
+            tryVirsh(labHost(h).uri, "undefine", "--domain", uuid);
+        }
 });
 
 async function migrateRow(page: import("@playwright/test").Page, name: string) {
@@ -62,7 +77,9 @@ async function migrateRow(page: import("@playwright/test").Page, name: string) {
     await row.getByRole("button", { name: `Migrate ${name}`, exact: true }).click();
     const dialog = page.getByRole("dialog", { name: `Migrate ${name}`, exact: true });
     await dialog.getByRole("combobox", { name: "Destination", exact: true }).selectOption("127.0.0.2");
-    await expect(dialog.getByRole("region", { name: "Pre-flight checks" })).toHaveAttribute("aria-busy", "false", { timeout: 60_000 });
+    await expect(dialog.getByRole("region", { name: "Pre-flight checks" })).toHaveAttribute("aria-busy", "false", {
+        timeout: 60_000,
+    });
     await dialog.getByRole("button", { name: "Migrate", exact: true }).click();
     await expect(result(page, name)).toHaveAttribute("data-outcome", "completed", { timeout: 90_000 });
 }
@@ -88,7 +105,7 @@ async function impostorMigratesItself(page: import("@playwright/test").Page, nam
 }
 
 test("a VM named after another running VM's ID migrates itself, not the VM with that ID", async ({ page }) => {
-    await impostorMigratesItself(page, db => {
+    await impostorMigratesItself(page, (db) => {
         const id = virsh(labHost("a").uri, "domid", "--domain", db).trim();
         expect(id).toMatch(/^\d+$/);
         return id;
@@ -96,5 +113,5 @@ test("a VM named after another running VM's ID migrates itself, not the VM with 
 });
 
 test("a VM named like another VM's UUID migrates itself, not that VM", async ({ page }) => {
-    await impostorMigratesItself(page, db => db);
+    await impostorMigratesItself(page, (db) => db);
 });

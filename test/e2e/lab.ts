@@ -5,14 +5,20 @@ import { readFileSync } from "node:fs";
 export const LAB_STATE = "/var/lib/cockpit-migrate-lab";
 export const HOSTS_CONFIG = "/etc/cockpit-migrate/hosts.json";
 
-export interface LabHost { name: string; address: string; uri: string; sshUri: string; hostUuid?: string }
+export interface LabHost {
+    name: string;
+    address: string;
+    uri: string;
+    sshUri: string;
+    hostUuid?: string;
+}
 
 export function labHosts(): LabHost[] {
     return JSON.parse(readFileSync(`${LAB_STATE}/hosts.json`, "utf8")) as LabHost[];
 }
 
 export function labHost(letter: "a" | "b" | "c"): LabHost {
-    const h = labHosts().find(x => x.name === `lab-${letter}`);
+    const h = labHosts().find((x) => x.name === `lab-${letter}`);
     if (!h) throw new Error(`lab host ${letter} is not up: run 'npm run lab -- up'`);
     return h;
 }
@@ -45,9 +51,26 @@ export function isPersistent(uri: string, domain: string): boolean | null {
 }
 
 /** (Re)creates a lab guest in a known state on one host, removing it from every lab host first. */
-export function labGuest(host: "a" | "b" | "c", name: string, kind: "tiny" | "disk" | "bigram" | "dirty" | "secure" | "hostmodel", start = true, dirtyMiBs?: number): void {
-    execFileSync("bash", ["test/lab/lab.sh", "guest", host, name, kind, ...(start ? ["--start"] : []),
-        ...(dirtyMiBs !== undefined ? ["--dirty-mb", String(dirtyMiBs)] : [])], { stdio: "inherit" });
+export function labGuest(
+    host: "a" | "b" | "c",
+    name: string,
+    kind: "tiny" | "disk" | "bigram" | "dirty" | "secure" | "hostmodel",
+    start = true,
+    dirtyMiBs?: number,
+): void {
+    execFileSync(
+        "bash",
+        [
+            "test/lab/lab.sh",
+            "guest",
+            host,
+            name,
+            kind,
+            ...(start ? ["--start"] : []),
+            ...(dirtyMiBs !== undefined ? ["--dirty-mb", String(dirtyMiBs)] : []),
+        ],
+        { stdio: "inherit" },
+    );
 }
 
 export function lab(...args: string[]): void {

@@ -14,7 +14,11 @@ const names = Array.from({ length: COUNT }, (_, i) => `lab-e2e-list-${String(i).
 
 /** Many virsh commands in one session (one connection instead of 230). */
 function virshBatch(uri: string, commands: string[]): void {
-    const r = spawnSync("virsh", ["-c", uri], { input: commands.join("\n") + "\nquit\n", encoding: "utf8", maxBuffer: 16 << 20 });
+    const r = spawnSync("virsh", ["-c", uri], {
+        input: commands.join("\n") + "\nquit\n",
+        encoding: "utf8",
+        maxBuffer: 16 << 20,
+    });
     if (r.status !== 0) throw new Error(r.stderr);
 }
 
@@ -23,15 +27,27 @@ const listed = (uri: string) => virsh(uri, "list", "--all", "--name").split("\n"
 test("a host with hundreds of guests: 200 rows at a time, filter, clear, sort, show more", async ({ page }) => {
     const c = labHost("c");
     const dir = mkdtempSync(join(tmpdir(), "cm-e2e-list-"));
-    const drop = () => { const there = new Set(listed(c.uri)); virshBatch(c.uri, names.filter(n => there.has(n)).map(n => `undefine --domain ${n}`)) };
+    const drop = () => {
+        const there = new Set(listed(c.uri));
+        virshBatch(
+            c.uri,
+            names.filter((n) => there.has(n)).map((n) => `undefine --domain ${n}`),
+        );
+    };
     try {
         drop();
-        virshBatch(c.uri, names.map((n, i) => {
-            const f = join(dir, `${n}.xml`);
-            writeFileSync(f, `<domain type='qemu'><name>${n}</name><memory unit='MiB'>${32 + i}</memory><vcpu>1</vcpu>`
-                + "<os><type arch='x86_64'>hvm</type></os></domain>");
-            return `define --file ${f}`;
-        }));
+        virshBatch(
+            c.uri,
+            names.map((n, i) => {
+                const f = join(dir, `${n}.xml`);
+                writeFileSync(
+                    f,
+                    `<domain type='qemu'><name>${n}</name><memory unit='MiB'>${32 + i}</memory><vcpu>1</vcpu>` +
+                        "<os><type arch='x86_64'>hvm</type></os></domain>",
+                );
+                return `define --file ${f}`;
+            }),
+        );
         const total = listed(c.uri).length;
         expect(total).toBeGreaterThanOrEqual(COUNT);
         await openPage(page, `/host/${c.address}`);

@@ -5,7 +5,10 @@ import { openMigrateDialog, result } from "./migrate-helpers";
 
 test.beforeAll(() => labGuest("a", "lab-e2e-fail", "tiny"));
 test.afterAll(() => lab("clean-tests"));
-test.beforeEach(() => { writeLabHostsConfig(); clearHistory() });
+test.beforeEach(() => {
+    writeLabHostsConfig();
+    clearHistory();
+});
 
 test("a URI that could run a program is refused before anything runs", async ({ page }) => {
     const dialog = await openMigrateDialog(page, "localhost", "lab-e2e-fail");
@@ -18,13 +21,41 @@ test("a URI that could run a program is refused before anything runs", async ({ 
     await expect(dialog.getByRole("button", { name: "Migrate", exact: true })).toBeDisabled();
 });
 
-const failures: { name: string; destination: string; title: RegExp; check: RegExp; before?: () => void; after?: () => void }[] = [
-    { name: "closed port", destination: "qemu+tcp://127.0.0.9/system", title: /refused the connection/, check: /127\.0\.0\.9 refused the connection/ },
-    { name: "no SSH authentication", destination: "qemu+ssh://ghost@127.0.0.2/system", title: /SSH login to the destination was refused/, check: /SSH login to 127\.0\.0\.2 was refused/ },
+const failures: {
+    name: string;
+    destination: string;
+    title: RegExp;
+    check: RegExp;
+    before?: () => void;
+    after?: () => void;
+}[] = [
+    {
+        name: "closed port",
+        destination: "qemu+tcp://127.0.0.9/system",
+        title: /refused the connection/,
+        check: /127\.0\.0\.9 refused the connection/,
+    },
+    {
+        name: "no SSH authentication",
+        destination: "qemu+ssh://ghost@127.0.0.2/system",
+        title: /SSH login to the destination was refused/,
+        check: /SSH login to 127\.0\.0\.2 was refused/,
+    },
     // this very machine is not offered as a destination (same host UUID); typed as a URI, the pre-flight and libvirt refuse it
-    { name: "same host UUID", destination: "qemu+ssh://root@127.0.0.1/system?no_tty=1", title: /same host UUID/, check: /same host UUID/ },
-    { name: "destination libvirtd stopped", destination: "127.0.0.3", title: /libvirtd is not running on the destination/, check: /libvirtd is not running on 127\.0\.0\.3/,
-        before: () => lab("stop-libvirtd", "c"), after: () => lab("start-libvirtd", "c") },
+    {
+        name: "same host UUID",
+        destination: "qemu+ssh://root@127.0.0.1/system?no_tty=1",
+        title: /same host UUID/,
+        check: /same host UUID/,
+    },
+    {
+        name: "destination libvirtd stopped",
+        destination: "127.0.0.3",
+        title: /libvirtd is not running on the destination/,
+        check: /libvirtd is not running on 127\.0\.0\.3/,
+        before: () => lab("stop-libvirtd", "c"),
+        after: () => lab("start-libvirtd", "c"),
+    },
 ];
 
 for (const f of failures) {

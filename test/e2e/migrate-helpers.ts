@@ -4,7 +4,9 @@ import { domainRow, openPage } from "./page";
 
 export async function openMigrateDialog(page: Page, host: string, domain: string) {
     await openPage(page, host === "localhost" ? "" : `/host/${host}`);
-    await domainRow(page, domain).getByRole("button", { name: `Migrate ${domain}` }).click();
+    await domainRow(page, domain)
+        .getByRole("button", { name: `Migrate ${domain}` })
+        .click();
     const dialog = page.getByRole("dialog", { name: `Migrate ${domain}` });
     await expect(dialog).toBeVisible();
     return dialog;

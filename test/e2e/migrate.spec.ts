@@ -5,7 +5,10 @@ import { command, openMigrateDialog, result } from "./migrate-helpers";
 import { openPage } from "./page";
 
 test.afterAll(() => lab("clean-tests"));
-test.beforeEach(() => { writeLabHostsConfig(); clearHistory() });
+test.beforeEach(() => {
+    writeLabHostsConfig();
+    clearHistory();
+});
 
 test("live permanent migration A→B: progress, verified on both hosts", async ({ page }) => {
     const [a, b] = [labHost("a"), labHost("b")];
@@ -16,7 +19,8 @@ test("live permanent migration A→B: progress, verified on both hosts", async (
     await expect(dialog.getByLabel("Live")).toBeChecked();
     await expect(dialog.getByLabel("Offline")).toBeDisabled();
     await expect(command(dialog)).toHaveText(
-        `virsh -c qemu:///system migrate --live --persistent --undefinesource --domain ${domUuid(a.uri, "lab-e2e-live")} --desturi 'qemu+ssh://root@127.0.0.2/system?no_tty=1'`);
+        `virsh -c qemu:///system migrate --live --persistent --undefinesource --domain ${domUuid(a.uri, "lab-e2e-live")} --desturi 'qemu+ssh://root@127.0.0.2/system?no_tty=1'`,
+    );
     await dialog.getByRole("button", { name: "Migrate", exact: true }).click();
     await expect(dialog).toBeHidden();
     const done = result(page, "lab-e2e-live");
@@ -52,7 +56,9 @@ test("offline migration of a shut-off VM A→C moves the definition only", async
     await dialog.getByRole("combobox", { name: "Destination", exact: true }).selectOption("127.0.0.3");
     await expect(dialog.getByLabel("Offline")).toBeChecked();
     await expect(dialog.getByLabel("Live")).toBeDisabled();
-    await expect(command(dialog)).toContainText(`migrate --offline --persistent --undefinesource --domain ${domUuid(a.uri, "lab-e2e-off")}`);
+    await expect(command(dialog)).toContainText(
+        `migrate --offline --persistent --undefinesource --domain ${domUuid(a.uri, "lab-e2e-off")}`,
+    );
     await dialog.getByRole("button", { name: "Migrate", exact: true }).click();
     await expect(result(page, "lab-e2e-off")).toHaveAttribute("data-outcome", "completed", { timeout: 60_000 });
     expect(domState(c.uri, "lab-e2e-off")).toBe("shut off");
@@ -83,7 +89,9 @@ test("parallel connections and auto-converge reach virsh and the migration compl
     await dialog.getByLabel("Parallel connections").fill("2");
     await dialog.getByLabel("Auto-converge").check();
     await dialog.getByLabel("Initial throttle (%)").fill("30");
-    await expect(command(dialog)).toContainText("--parallel --parallel-connections 2 --auto-converge --auto-converge-initial 30");
+    await expect(command(dialog)).toContainText(
+        "--parallel --parallel-connections 2 --auto-converge --auto-converge-initial 30",
+    );
     await dialog.getByRole("button", { name: "Migrate", exact: true }).click();
     await expect(result(page, "lab-e2e-par")).toHaveAttribute("data-outcome", "completed", { timeout: 60_000 });
     expect(domState(b.uri, "lab-e2e-par")).toBe("running");
@@ -101,7 +109,9 @@ test("cancel mid-way: the VM keeps running on the source, nothing on the destina
     const progress = page.locator("[data-migration]").filter({ hasText: "lab-e2e-cancel" });
     await expect(progress.getByLabel("Processed")).not.toHaveText("—", { timeout: 30_000 });
     // the dialog's maximum downtime was applied to the running job, and both can be changed live
-    await expect.poll(() => tryVirsh(a.uri, "migrate-getmaxdowntime", "--domain", "lab-e2e-cancel").out.trim()).toBe("400");
+    await expect
+        .poll(() => tryVirsh(a.uri, "migrate-getmaxdowntime", "--domain", "lab-e2e-cancel").out.trim())
+        .toBe("400");
     await progress.getByLabel("New maximum downtime (ms)").fill("700");
     await progress.getByRole("button", { name: "Set downtime" }).click();
     await expect(progress.getByText("Maximum downtime set to 700 ms.")).toBeVisible();
@@ -118,7 +128,9 @@ test("cancel mid-way: the VM keeps running on the source, nothing on the destina
     expect(domState(b.uri, "lab-e2e-cancel")).toBeNull();
 });
 
-test("a reload during a migration reattaches to the running job; switching to post-copy completes it", async ({ page }) => {
+test("a reload during a migration reattaches to the running job; switching to post-copy completes it", async ({
+    page,
+}) => {
     const [a, b] = [labHost("a"), labHost("b")];
     labGuest("a", "lab-e2e-post", "bigram");
     const dialog = await openMigrateDialog(page, "localhost", "lab-e2e-post");

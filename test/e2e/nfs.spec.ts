@@ -14,15 +14,23 @@ import { openPage } from "./page";
 import { parseExports } from "../../src/storage/exports";
 
 const SAVED = new Map<string, Buffer | null>();
-const FILES = ["/etc/exports", "/etc/fstab", "/etc/exports.cockpit-migrate.bak", "/etc/fstab.cockpit-migrate.bak", "/var/lib/cockpit-migrate/nfs-shared-storage.json"];
+const FILES = [
+    "/etc/exports",
+    "/etc/fstab",
+    "/etc/exports.cockpit-migrate.bak",
+    "/etc/fstab.cockpit-migrate.bak",
+    "/var/lib/cockpit-migrate/nfs-shared-storage.json",
+];
 const VM = "lab-e2e-nfs";
 const EXPORT_DIR = "/var/lib/libvirt/shared-images-e2e";
 const MOUNT_POINT = "/var/lib/libvirt/images-nfs-e2e";
 // IP clients only (no name lookups); a continuation line, comments, a quoted path, IPv6.
-const EXPORTS = "# exports written by the cockpit-migrate NFS e2e test (the real file is restored afterwards)\n\n" +
+const EXPORTS =
+    "# exports written by the cockpit-migrate NFS e2e test (the real file is restored afterwards)\n\n" +
     "/tmp   127.0.0.5(ro,no_subtree_check) \\\n       10.0.0.0/8(ro,no_subtree_check)   # continuation and a comment\n" +
-    "\"/var/tmp\"  ::1(ro,no_subtree_check)\n";
-const FSTAB = "# fstab of the NFS e2e test\nUUID=0a1b / ext4 errors=remount-ro 0 1\n\ntmpfs /tmp/nfs\\040e2e tmpfs defaults 0 0";
+    '"/var/tmp"  ::1(ro,no_subtree_check)\n';
+const FSTAB =
+    "# fstab of the NFS e2e test\nUUID=0a1b / ext4 errors=remount-ro 0 1\n\ntmpfs /tmp/nfs\\040e2e tmpfs defaults 0 0";
 
 /**
  * The most real check of the export this kernel allows: NFS-Ganesha (a user-space NFS server)
@@ -50,17 +58,24 @@ nsenter -t "$pid" -m unshare --net --mount --propagation private sh -c '
   [ $s = 0 ] && sha256sum "$work/data"' sh "$work" "nfs://127.0.0.1$dir/$file?version=3&nfsport=20490&mountport=20048"`;
 function ganeshaSha256(dir: string, file: string, clients: string[]): string {
     const pid = readFileSync("/var/lib/cockpit-migrate-lab/hosts/b/run-libvirt/virtlogd.pid", "utf8").trim();
-    return execFileSync("bash", ["-c", GANESHA, "ganesha", pid, dir, file, clients.join(", ")], { encoding: "utf8", timeout: 60_000 }).split(" ")[0]!;
+    return execFileSync("bash", ["-c", GANESHA, "ganesha", pid, dir, file, clients.join(", ")], {
+        encoding: "utf8",
+        timeout: 60_000,
+    }).split(" ")[0]!;
 }
 
-const onB = (...words: string[]) => execFileSync("ssh", ["-o", "BatchMode=yes", "root@127.0.0.2", "--", ...words], { encoding: "utf8" });
+const onB = (...words: string[]) =>
+    execFileSync("ssh", ["-o", "BatchMode=yes", "root@127.0.0.2", "--", ...words], { encoding: "utf8" });
 const read = (p: string) => readFileSync(p, "utf8");
 
 test.beforeAll(() => {
     for (const f of FILES) SAVED.set(f, existsSync(f) ? readFileSync(f) : null);
 });
 test.afterAll(() => {
-    for (const [f, b] of SAVED) { if (b === null) rmSync(f, { force: true }); else writeFileSync(f, b) }
+    for (const [f, b] of SAVED) {
+        if (b === null) rmSync(f, { force: true });
+        else writeFileSync(f, b);
+    }
     onB("exportfs", "-r");
     onB("rm", "-rf", "--", EXPORT_DIR);
     rmSync(MOUNT_POINT, { recursive: true, force: true });
@@ -80,7 +95,9 @@ async function openFlow(page: Page, exportOptions?: string): Promise<Locator> {
     await page.getByRole("button", { name: "Shared storage (NFS)" }).click();
     const d = page.getByRole("dialog", { name: "Shared storage (NFS)" });
     await d.getByRole("combobox", { name: "Storage host" }).selectOption("127.0.0.2");
-    await d.getByRole("textbox", { name: "Address of this host, as the other hosts reach it", exact: true }).fill("127.0.0.1");
+    await d
+        .getByRole("textbox", { name: "Address of this host, as the other hosts reach it", exact: true })
+        .fill("127.0.0.1");
     await d.getByRole("textbox", { name: "Export directory", exact: true }).fill(EXPORT_DIR);
     if (exportOptions) await d.getByRole("textbox", { name: "Export options", exact: true }).fill(exportOptions);
     await d.getByRole("checkbox", { name: `${VM} (shutoff)` }).check();
@@ -91,10 +108,13 @@ async function openFlow(page: Page, exportOptions?: string): Promise<Locator> {
     await d.getByRole("button", { name: "Check prerequisites" }).click();
     return d;
 }
-const check = (d: Locator, severity: string, text: RegExp) => d.locator(`[data-severity="${severity}"]`).filter({ hasText: text });
+const check = (d: Locator, severity: string, text: RegExp) =>
+    d.locator(`[data-severity="${severity}"]`).filter({ hasText: text });
 const step = (d: Locator, id: string) => d.locator(`section[data-step="${id}"]`);
 async function runStep(d: Locator, id: string, status: "done" | "failed", timeout = 60_000) {
-    await step(d, id).getByRole("button", { name: /^Run: / }).click();
+    await step(d, id)
+        .getByRole("button", { name: /^Run: / })
+        .click();
     await expect(step(d, id)).toHaveAttribute("data-status", status, { timeout });
 }
 async function prepare(d: Locator) {
@@ -106,16 +126,22 @@ async function prepare(d: Locator) {
 test("nfs: prerequisites are read from the real hosts", async ({ page }) => {
     const d = await openFlow(page);
     await expect(check(d, "pass", new RegExp(`${VM} is shut off`))).toBeVisible({ timeout: 60_000 });
-    await expect(check(d, "error", /The kernel of 127\.0\.0\.2 has no NFS server \(nfsd\)/)).toBeVisible({ timeout: 60_000 });
+    await expect(check(d, "error", /The kernel of 127\.0\.0\.2 has no NFS server \(nfsd\)/)).toBeVisible({
+        timeout: 60_000,
+    });
     await expect(check(d, "error", /The kernel of 127\.0\.0\.3 cannot mount NFS/)).toBeVisible();
     await expect(check(d, "error", /The kernel of This host cannot mount NFS/)).toBeVisible();
-    await expect(check(d, "pass", /SELinux is not installed on 127\.0\.0\.3: virt_use_nfs is not needed/)).toBeVisible();
+    await expect(
+        check(d, "pass", /SELinux is not installed on 127\.0\.0\.3: virt_use_nfs is not needed/),
+    ).toBeVisible();
     await expect(check(d, "pass", /GiB free on 127\.0\.0\.2 for 0\.\d\d GiB of images/)).toBeVisible();
     await expect(check(d, "info", /NFS file locking must not be used with KVM/)).toBeVisible();
     await expect(d.getByRole("button", { name: "Prepare steps" })).toBeDisabled();
 });
 
-test("nfs: directory, verified copy, /etc/exports + exportfs, then mount fails in words with /etc/fstab unchanged; resume; undo restores every byte", async ({ page }) => {
+test("nfs: directory, verified copy, /etc/exports + exportfs, then mount fails in words with /etc/fstab unchanged; resume; undo restores every byte", async ({
+    page,
+}) => {
     const d = await openFlow(page);
     await prepare(d);
     await runStep(d, "mkdir", "done");
@@ -130,15 +156,26 @@ test("nfs: directory, verified copy, /etc/exports + exportfs, then mount fails i
     await expect(step(d, "export").getByLabel(/^Commands of /)).toContainText("exportfs -a");
     await expect(step(d, "export").getByLabel(/^Commands of /)).toContainText("exportfs -v");
     await expect(step(d, "export")).toContainText(`Edits /etc/exports`);
-    await expect(step(d, "export")).toContainText(`${EXPORT_DIR} 127.0.0.1(rw,no_root_squash) 127.0.0.3(rw,no_root_squash)`);
+    await expect(step(d, "export")).toContainText(
+        `${EXPORT_DIR} 127.0.0.1(rw,no_root_squash) 127.0.0.3(rw,no_root_squash)`,
+    );
     await runStep(d, "export", "done");
-    expect(read("/etc/exports")).toBe(EXPORTS + "# cockpit-migrate: NFS shared storage for VM disk images (remove with Undo in the Shared storage flow)\n" +
-        `${EXPORT_DIR} 127.0.0.1(rw,no_root_squash) 127.0.0.3(rw,no_root_squash)\n`);
+    expect(read("/etc/exports")).toBe(
+        EXPORTS +
+            "# cockpit-migrate: NFS shared storage for VM disk images (remove with Undo in the Shared storage flow)\n" +
+            `${EXPORT_DIR} 127.0.0.1(rw,no_root_squash) 127.0.0.3(rw,no_root_squash)\n`,
+    );
     expect(read("/etc/exports.cockpit-migrate.bak")).toBe(EXPORTS);
     expect(onB("exportfs", "-v")).toMatch(new RegExp(`${EXPORT_DIR}\\s+127\\.0\\.0\\.3\\(`));
     // served over NFS (user space) to our line's clients and read back by an NFS client: same bytes
-    const ours = parseExports(read("/etc/exports")).entries.find(e => e.ours)!;
-    expect(ganeshaSha256(ours.path, `${VM}.qcow2`, ours.clients.map(c => c.host))).toBe(sum);
+    const ours = parseExports(read("/etc/exports")).entries.find((e) => e.ours)!;
+    expect(
+        ganeshaSha256(
+            ours.path,
+            `${VM}.qcow2`,
+            ours.clients.map((c) => c.host),
+        ),
+    ).toBe(sum);
     // a reader that is not among the clients is refused
     expect(() => ganeshaSha256(ours.path, `${VM}.qcow2`, ["127.0.0.3"])).toThrow();
 
@@ -149,8 +186,12 @@ test("nfs: directory, verified copy, /etc/exports + exportfs, then mount fails i
     await expect(step(d, "copy-0")).toHaveAttribute("data-status", "done");
 
     await runStep(d, "mount-localhost", "failed");
-    await expect(step(d, "mount-localhost").locator("[data-step-error]")).toContainText("The kernel of This host cannot mount NFS (mount.nfs: No such device)");
-    await expect(step(d, "mount-localhost").locator("[data-step-error]")).toContainText("/etc/fstab was left as it was before the step");
+    await expect(step(d, "mount-localhost").locator("[data-step-error]")).toContainText(
+        "The kernel of This host cannot mount NFS (mount.nfs: No such device)",
+    );
+    await expect(step(d, "mount-localhost").locator("[data-step-error]")).toContainText(
+        "/etc/fstab was left as it was before the step",
+    );
     expect(read("/etc/fstab")).toBe(FSTAB);
     expect(read("/etc/fstab.cockpit-migrate.bak")).toBe(FSTAB); // the line was really written, then taken out
 
@@ -167,7 +208,9 @@ test("nfs: exportfs rejects an option — the UI says which, and /etc/exports is
     await prepare(d);
     await runStep(d, "mkdir", "done");
     await runStep(d, "export", "failed");
-    await expect(step(d, "export").locator("[data-step-error]")).toContainText('exportfs on 127.0.0.2 rejected the export option "bogus_option"');
+    await expect(step(d, "export").locator("[data-step-error]")).toContainText(
+        'exportfs on 127.0.0.2 rejected the export option "bogus_option"',
+    );
     await expect(step(d, "export")).toContainText("/etc/exports was restored to its content before this step");
     expect(read("/etc/exports")).toBe(EXPORTS);
     await expect(d.getByRole("button", { name: "Undo", exact: true })).toBeDisabled();
@@ -185,14 +228,26 @@ test("nfs: a libvirt netfs pool that cannot mount is removed again, with the rea
     expect(read("/etc/fstab")).toBe(FSTAB);
 });
 
-test("nfs: Run all stops at a copy that would replace a different file on the storage host; nothing else changes", async ({ page }) => {
+test("nfs: Run all stops at a copy that would replace a different file on the storage host; nothing else changes", async ({
+    page,
+}) => {
     onB("mkdir", "-p", "--", EXPORT_DIR);
-    execFileSync("ssh", ["-o", "BatchMode=yes", "root@127.0.0.2", "--", "sh", "-c", `'echo the admin file > ${EXPORT_DIR}/${VM}.qcow2'`]);
+    execFileSync("ssh", [
+        "-o",
+        "BatchMode=yes",
+        "root@127.0.0.2",
+        "--",
+        "sh",
+        "-c",
+        `'echo the admin file > ${EXPORT_DIR}/${VM}.qcow2'`,
+    ]);
     const d = await openFlow(page);
     await prepare(d);
     await d.getByRole("button", { name: "Run all steps" }).click();
     await expect(step(d, "copy-0")).toHaveAttribute("data-status", "failed", { timeout: 60_000 });
-    await expect(step(d, "copy-0").locator("[data-step-error]")).toContainText(`${EXPORT_DIR}/${VM}.qcow2 already exists on 127.0.0.2 and differs from /var/lib/libvirt/images/${VM}.qcow2`);
+    await expect(step(d, "copy-0").locator("[data-step-error]")).toContainText(
+        `${EXPORT_DIR}/${VM}.qcow2 already exists on 127.0.0.2 and differs from /var/lib/libvirt/images/${VM}.qcow2`,
+    );
     await expect(step(d, "mkdir")).toHaveAttribute("data-status", "done");
     await expect(step(d, "export")).toHaveAttribute("data-status", "pending");
     expect(onB("cat", "--", `${EXPORT_DIR}/${VM}.qcow2`)).toBe("the admin file\n");

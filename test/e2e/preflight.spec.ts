@@ -9,16 +9,27 @@ import { openMigrateDialog } from "./migrate-helpers";
 import { openPage } from "./page";
 
 test.afterAll(() => lab("clean-tests"));
-test.beforeEach(() => { writeLabHostsConfig(); clearHistory() });
+test.beforeEach(() => {
+    writeLabHostsConfig();
+    clearHistory();
+});
 
 const check = (dialog: ReturnType<import("@playwright/test").Page["getByRole"]>, severity: string, text: RegExp) =>
     dialog.locator(`[data-severity="${severity}"]`).filter({ hasText: text });
 
-test("pre-flight: shared storage not visible on the destination is an error; copying the disks passes", async ({ page }) => {
+test("pre-flight: shared storage not visible on the destination is an error; copying the disks passes", async ({
+    page,
+}) => {
     labGuest("a", "lab-e2e-pf-disk", "disk");
     const dialog = await openMigrateDialog(page, "localhost", "lab-e2e-pf-disk");
     await dialog.getByRole("combobox", { name: "Destination", exact: true }).selectOption("127.0.0.2");
-    await expect(check(dialog, "error", /vda: \/var\/lib\/libvirt\/images\/lab-e2e-pf-disk\.qcow2 is not visible on 127\.0\.0\.2/)).toBeVisible({ timeout: 60_000 });
+    await expect(
+        check(
+            dialog,
+            "error",
+            /vda: \/var\/lib\/libvirt\/images\/lab-e2e-pf-disk\.qcow2 is not visible on 127\.0\.0\.2/,
+        ),
+    ).toBeVisible({ timeout: 60_000 });
     await expect(check(dialog, "pass", /127\.0\.0\.2 answers: libvirt 9\.0\.0/)).toBeVisible();
     await expect(check(dialog, "pass", /Different hosts \(.* → lab-b\)/)).toBeVisible();
     await expect(check(dialog, "pass", /Machine type pc-i440fx-[\d.]+ is available on 127\.0\.0\.2/)).toBeVisible();
@@ -27,7 +38,9 @@ test("pre-flight: shared storage not visible on the destination is an error; cop
     await expect(dialog.getByRole("button", { name: "Set up shared storage (NFS)" })).toBeVisible();
     await dialog.getByLabel("Copy all disks").check();
     await expect(check(dialog, "pass", /vda: .* will be copied/)).toBeVisible({ timeout: 60_000 });
-    await expect(dialog.getByRole("region", { name: "Pre-flight checks" })).toHaveAttribute("aria-busy", "false", { timeout: 60_000 });
+    await expect(dialog.getByRole("region", { name: "Pre-flight checks" })).toHaveAttribute("aria-busy", "false", {
+        timeout: 60_000,
+    });
     await expect(dialog.getByRole("button", { name: "Migrate", exact: true })).toBeEnabled();
 });
 
@@ -35,15 +48,20 @@ test("pre-flight: an incompatible CPU model, a passthrough device and vCPU pinni
     const a = labHost("a");
     tryVirsh(a.uri, "undefine", "--domain", "lab-e2e-pf-hw");
     const xml = join(mkdtempSync(join(tmpdir(), "cm-e2e-")), "hw.xml");
-    writeFileSync(xml, `<domain type='qemu'><name>lab-e2e-pf-hw</name><memory unit='MiB'>64</memory>
+    writeFileSync(
+        xml,
+        `<domain type='qemu'><name>lab-e2e-pf-hw</name><memory unit='MiB'>64</memory>
         <vcpu>1</vcpu><cputune><vcpupin vcpu='0' cpuset='0'/></cputune><os><type arch='x86_64' machine='pc'>hvm</type></os>
         <cpu mode='custom' match='exact'><model fallback='forbid'>Skylake-Server</model><feature policy='require' name='avx512f'/></cpu>
-        <devices><hostdev mode='subsystem' type='pci' managed='yes'><source><address domain='0x0000' bus='0x01' slot='0x00' function='0x0'/></source></hostdev></devices></domain>`);
+        <devices><hostdev mode='subsystem' type='pci' managed='yes'><source><address domain='0x0000' bus='0x01' slot='0x00' function='0x0'/></source></hostdev></devices></domain>`,
+    );
     execFileSync("virsh", ["-c", a.uri, "define", "--file", xml]);
     rmSync(dirname(xml), { recursive: true, force: true });
     const dialog = await openMigrateDialog(page, "localhost", "lab-e2e-pf-hw");
     await dialog.getByRole("combobox", { name: "Destination", exact: true }).selectOption("127.0.0.2");
-    await expect(check(dialog, "error", /127\.0\.0\.2 cannot run CPU model Skylake-Server/)).toBeVisible({ timeout: 60_000 });
+    await expect(check(dialog, "error", /127\.0\.0\.2 cannot run CPU model Skylake-Server/)).toBeVisible({
+        timeout: 60_000,
+    });
     await expect(check(dialog, "error", /Devices that cannot migrate: pci 0x0000:0x01:0x00\.0x0/)).toBeVisible();
     await expect(check(dialog, "warning", /The VM pins host CPUs 0: they exist on 127\.0\.0\.2/)).toBeVisible();
     await expect(dialog.getByRole("button", { name: "Migrate", exact: true })).toBeDisabled();
@@ -61,13 +79,19 @@ test("pre-flight: an incompatible CPU model, a passthrough device and vCPU pinni
     // ... and comes back with its choices when the wizard closes, checking again
     await wizard.getByRole("button", { name: "Close", exact: true }).first().click();
     await expect(wizard).toBeHidden();
-    await expect(dialog.getByRole("combobox", { name: "Destination", exact: true }).locator("option:checked")).toHaveText("127.0.0.2");
-    await expect(check(dialog, "error", /127\.0\.0\.2 cannot run CPU model Skylake-Server/)).toBeVisible({ timeout: 60_000 });
+    await expect(
+        dialog.getByRole("combobox", { name: "Destination", exact: true }).locator("option:checked"),
+    ).toHaveText("127.0.0.2");
+    await expect(check(dialog, "error", /127\.0\.0\.2 cannot run CPU model Skylake-Server/)).toBeVisible({
+        timeout: 60_000,
+    });
     await dialog.getByRole("button", { name: "Cancel", exact: true }).click();
     tryVirsh(a.uri, "undefine", "--domain", "lab-e2e-pf-hw");
 });
 
-test("pre-flight: the guest's dirty rate is measured close to what it was told to dirty, and the duration predicted", async ({ page }) => {
+test("pre-flight: the guest's dirty rate is measured close to what it was told to dirty, and the duration predicted", async ({
+    page,
+}) => {
     labGuest("a", "lab-e2e-pf-dirty", "dirty", true, 16);
     await page.waitForTimeout(12_000); // let the Linux guest boot and start dirtying memory
     const dialog = await openMigrateDialog(page, "localhost", "lab-e2e-pf-dirty");
@@ -75,21 +99,33 @@ test("pre-flight: the guest's dirty rate is measured close to what it was told t
     // 5 s: libvirt samples one page per 2 MiB of guest memory, so longer periods count more pages
     await dialog.getByRole("spinbutton", { name: "Dirty-rate measurement (s)" }).fill("5");
     await dialog.getByRole("combobox", { name: "Destination", exact: true }).selectOption("127.0.0.3");
-    const rate = check(dialog, "pass", /^Dirty rate \d+ MiB\/s \(measured over 5 s\): about \d+ s for 256 MiB at 1 Gbit\/s \(about 112 MiB\/s\), \d+ pass/);
+    const rate = check(
+        dialog,
+        "pass",
+        /^Dirty rate \d+ MiB\/s \(measured over 5 s\): about \d+ s for 256 MiB at 1 Gbit\/s \(about 112 MiB\/s\), \d+ pass/,
+    );
     await expect(rate).toBeVisible({ timeout: 60_000 });
     // told to dirty 16 MiB/s; page sampling over 5 s counts ~40 changed sample pages (±16 %): accept ±50 %
     const mibs = Number(/Dirty rate (\d+) MiB/.exec(await rate.innerText())![1]);
     expect(mibs).toBeGreaterThanOrEqual(8);
     expect(mibs).toBeLessThanOrEqual(24);
-    await expect(check(dialog, "pass", /127\.0\.0\.3: [\d.]+ of [\d.]+ GiB guest memory committed with this VM/)).toBeVisible();
+    await expect(
+        check(dialog, "pass", /127\.0\.0\.3: [\d.]+ of [\d.]+ GiB guest memory committed with this VM/),
+    ).toBeVisible();
     await dialog.getByRole("button", { name: "Advanced options" }).click();
     await dialog.getByLabel("Bandwidth limit (MiB/s)").fill("4");
-    const stuck = check(dialog, "warning", /faster than it can be copied at the 4 MiB\/s limit; pre-copy will not converge/);
+    const stuck = check(
+        dialog,
+        "warning",
+        /faster than it can be copied at the 4 MiB\/s limit; pre-copy will not converge/,
+    );
     await expect(stuck).toBeVisible({ timeout: 60_000 });
     await expect(stuck).toContainText(/allow post-copy.*enable auto-converge.*raise the bandwidth limit above/);
     // allowing post-copy turns it into information: the switch finishes the migration
     await dialog.getByLabel("Allow post-copy").check();
-    await expect(check(dialog, "info", /pre-copy will not converge\. Post-copy is allowed/)).toBeVisible({ timeout: 60_000 });
+    await expect(check(dialog, "info", /pre-copy will not converge\. Post-copy is allowed/)).toBeVisible({
+        timeout: 60_000,
+    });
 });
 
 test("check migration readiness of one VM against several hosts at once", async ({ page }) => {

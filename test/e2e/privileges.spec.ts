@@ -16,7 +16,9 @@ let tree: ReturnType<typeof trackDescendants> | null = null;
 
 test.beforeAll(async () => {
     if (spawnSync("id", ["-u", USER]).status !== 0)
-        expect(spawnSync("useradd", ["--system", "--no-create-home", "--shell", "/usr/sbin/nologin", USER]).status).toBe(0);
+        expect(
+            spawnSync("useradd", ["--system", "--no-create-home", "--shell", "/usr/sbin/nologin", USER]).status,
+        ).toBe(0);
     const uid = Number(spawnSync("id", ["-u", USER], { encoding: "utf8" }).stdout.trim());
     const home = `/tmp/${USER}-home`;
     mkdirSync(home, { recursive: true });
@@ -26,19 +28,45 @@ test.beforeAll(async () => {
     rmSync(data, { recursive: true, force: true });
     cpSync("dist", `${data}/cockpit/cockpit-migrate`, { recursive: true });
     chmodSync(data, 0o755);
-    ws = spawn("runuser", ["-u", USER, "--", "env", `HOME=${home}`, `XDG_DATA_DIRS=${data}:/usr/local/share:/usr/share`,
-        "/usr/lib/cockpit/cockpit-ws", "--no-tls", "--local-session=cockpit-bridge", "--port", String(PORT), "--address", "127.0.0.1"], { stdio: "ignore" });
+    ws = spawn(
+        "runuser",
+        [
+            "-u",
+            USER,
+            "--",
+            "env",
+            `HOME=${home}`,
+            `XDG_DATA_DIRS=${data}:/usr/local/share:/usr/share`,
+            "/usr/lib/cockpit/cockpit-ws",
+            "--no-tls",
+            "--local-session=cockpit-bridge",
+            "--port",
+            String(PORT),
+            "--address",
+            "127.0.0.1",
+        ],
+        { stdio: "ignore" },
+    );
     tree = trackDescendants(ws.pid!);
     for (let i = 0; i < 50; i++) {
-        const ok = await fetch(`http://127.0.0.1:${PORT}/cockpit/@localhost/manifests.json`).then(r => r.ok, () => false);
+        const ok = await fetch(`http://127.0.0.1:${PORT}/cockpit/@localhost/manifests.json`).then(
+            (r) => r.ok,
+            () => false,
+        );
         if (ok) return;
-        await new Promise(r => setTimeout(r, 200));
+        await new Promise((r) => setTimeout(r, 200));
     }
     throw new Error("the unprivileged cockpit-ws did not start");
 });
-test.afterAll(() => { tree?.look(); ws?.kill("SIGTERM"); tree?.end() });
+test.afterAll(() => {
+    tree?.look();
+    ws?.kill("SIGTERM");
+    tree?.end();
+});
 
-test("without administrative access: read-only, says why, nothing that would fail is run or offered", async ({ page }) => {
+test("without administrative access: read-only, says why, nothing that would fail is run or offered", async ({
+    page,
+}) => {
     await page.goto(`http://127.0.0.1:${PORT}/cockpit/@localhost/cockpit-migrate/index.html`);
     await expect(page.getByText("Administrative access required").first()).toBeVisible({ timeout: 30_000 });
     await expect(page.locator('[data-state="admin-required"]')).toBeVisible();

@@ -8,9 +8,14 @@ import { openMigrateDialog, result } from "./migrate-helpers";
 const DIR = "docs/screenshots";
 test.beforeAll(() => mkdirSync(DIR, { recursive: true }));
 test.afterAll(() => lab("clean-tests"));
-test.beforeEach(() => { writeLabHostsConfig(); clearHistory() });
+test.beforeEach(() => {
+    writeLabHostsConfig();
+    clearHistory();
+});
 
-test("screenshots: the VM list, the Migrate dialog with its pre-flight checks, a running migration", async ({ page }) => {
+test("screenshots: the VM list, the Migrate dialog with its pre-flight checks, a running migration", async ({
+    page,
+}) => {
     await page.setViewportSize({ width: 1280, height: 1000 });
     labGuest("a", "lab-e2e-shot", "bigram");
     const dialog = await openMigrateDialog(page, "localhost", "lab-e2e-shot");
@@ -21,7 +26,9 @@ test("screenshots: the VM list, the Migrate dialog with its pre-flight checks, a
     await dialog.getByRole("combobox", { name: "Destination", exact: true }).selectOption("127.0.0.2");
     await dialog.getByRole("button", { name: "Advanced options" }).click();
     await dialog.getByLabel("Bandwidth limit (MiB/s)").fill("20");
-    await expect(dialog.getByRole("region", { name: "Pre-flight checks" })).toHaveAttribute("aria-busy", "false", { timeout: 60_000 });
+    await expect(dialog.getByRole("region", { name: "Pre-flight checks" })).toHaveAttribute("aria-busy", "false", {
+        timeout: 60_000,
+    });
     await dialog.getByRole("button", { name: "Advanced options" }).click();
     await dialog.getByRole("heading", { name: "Migrate lab-e2e-shot" }).scrollIntoViewIfNeeded();
     await dialog.screenshot({ path: `${DIR}/migrate-dialog.png` });

@@ -35,18 +35,28 @@ test.beforeAll(async () => {
     removeUser();
     sh(["useradd", "--create-home", "--shell", "/bin/bash", "--groups", "sudo", USER]);
     sh(["chpasswd"], `${USER}:${PASSWORD}\n`);
-    const uid = Number(sh(["id", "-u", USER]).trim()), gid = Number(sh(["id", "-g", USER]).trim());
+    const uid = Number(sh(["id", "-u", USER]).trim()),
+        gid = Number(sh(["id", "-g", USER]).trim());
     // a PAM session's bridge finds packages in the user's own data directory (cockpit-session clears the environment)
     const pkg = `/home/${USER}/.local/share/cockpit/cockpit-migrate`;
     mkdirSync(pkg, { recursive: true });
     cpSync("dist", pkg, { recursive: true });
-    for (const p of [`/home/${USER}/.local`, `/home/${USER}/.local/share`, `/home/${USER}/.local/share/cockpit`]) chownSync(p, uid, gid);
+    for (const p of [`/home/${USER}/.local`, `/home/${USER}/.local/share`, `/home/${USER}/.local/share/cockpit`])
+        chownSync(p, uid, gid);
     sh(["chown", "-R", `${uid}:${gid}`, pkg]);
-    ws = spawn("/usr/lib/cockpit/cockpit-ws", ["--no-tls", "--port", String(PORT), "--address", "127.0.0.1"], { stdio: "ignore" });
+    ws = spawn("/usr/lib/cockpit/cockpit-ws", ["--no-tls", "--port", String(PORT), "--address", "127.0.0.1"], {
+        stdio: "ignore",
+    });
     tree = trackDescendants(ws.pid!);
     for (let i = 0; i < 50; i++) {
-        if (await fetch(`http://127.0.0.1:${PORT}/`).then(r => r.status > 0, () => false)) return;
-        await new Promise(r => setTimeout(r, 200));
+        if (
+            await fetch(`http://127.0.0.1:${PORT}/`).then(
+                (r) => r.status > 0,
+                () => false,
+            )
+        )
+            return;
+        await new Promise((r) => setTimeout(r, 200));
     }
     throw new Error("cockpit-ws did not start");
 });
@@ -56,7 +66,10 @@ test.afterAll(() => {
     tree?.end();
     removeUser();
 });
-test.beforeEach(() => { writeLabHostsConfig(); clearHistory() });
+test.beforeEach(() => {
+    writeLabHostsConfig();
+    clearHistory();
+});
 
 /** Logs in through the login page and turns on administrative access the way the shell offers it. */
 async function loginAsAdmin(page: Page) {
@@ -74,7 +87,9 @@ async function loginAsAdmin(page: Page) {
     return frame;
 }
 
-test("sudo admin: login, administrative access, the list, the pre-flight over SSH and a migration A→B", async ({ page }) => {
+test("sudo admin: login, administrative access, the list, the pre-flight over SSH and a migration A→B", async ({
+    page,
+}) => {
     labGuest("a", "lab-e2e-sudo", "tiny");
     const frame = await loginAsAdmin(page);
     const row = frame.locator('tr[data-domain="lab-e2e-sudo"]');
@@ -82,14 +97,20 @@ test("sudo admin: login, administrative access, the list, the pre-flight over SS
     await row.getByRole("button", { name: "Migrate lab-e2e-sudo", exact: true }).click();
     const dialog = frame.getByRole("dialog", { name: "Migrate lab-e2e-sudo", exact: true });
     await dialog.getByRole("combobox", { name: "Destination", exact: true }).selectOption("127.0.0.2");
-    await expect(dialog.getByRole("region", { name: "Pre-flight checks" })).toHaveAttribute("aria-busy", "false", { timeout: 60_000 });
+    await expect(dialog.getByRole("region", { name: "Pre-flight checks" })).toHaveAttribute("aria-busy", "false", {
+        timeout: 60_000,
+    });
     // commands over SSH ran as root: the destination's sysctls were read, its firewall too
     await dialog.locator('[data-check="capacity"]').click();
     await expect(dialog.locator('[data-check="capacity"]')).toContainText("vm.overcommit_memory=");
     await expect(dialog.locator('[data-check="ports"]')).toHaveAttribute("data-severity", "pass");
     await expect(dialog.locator('[data-check="reachable"]')).toHaveAttribute("data-severity", "pass");
     await dialog.getByRole("button", { name: "Migrate", exact: true }).click();
-    await expect(frame.locator("[data-migration-result]").filter({ hasText: "lab-e2e-sudo" })).toHaveAttribute("data-outcome", "completed", { timeout: 90_000 });
+    await expect(frame.locator("[data-migration-result]").filter({ hasText: "lab-e2e-sudo" })).toHaveAttribute(
+        "data-outcome",
+        "completed",
+        { timeout: 90_000 },
+    );
     expect(domState(labHost("b").uri, "lab-e2e-sudo")).toBe("running");
     expect(domState(labHost("a").uri, "lab-e2e-sudo")).toBeNull();
 });
@@ -102,6 +123,8 @@ test("sudo admin: an evacuation plan of B is checked over SSH and plans every mo
     await frame.getByRole("button", { name: "Evacuate host", exact: true }).click();
     const dialog = frame.getByRole("dialog", { name: /Evacuate/ });
     for (const vm of ["lab-e2e-sudo-evac", "lab-b-tiny"])
-        await expect(dialog.locator(`[data-move="${vm}"]`)).toHaveAttribute("data-state", "planned", { timeout: 120_000 });
+        await expect(dialog.locator(`[data-move="${vm}"]`)).toHaveAttribute("data-state", "planned", {
+            timeout: 120_000,
+        });
     await expect(dialog.locator("[data-unmovable]")).toHaveCount(0);
 });

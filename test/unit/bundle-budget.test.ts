@@ -24,7 +24,7 @@ describe("bundle budget (npm test builds dist/ before the unit tests)", () => {
         const bytes = oursBytes(DIST) as Bytes; // throws when dist/ is missing or has no JS/CSS
         expect(bytes.js).toBeGreaterThan(10_000); // a real build, not an empty directory
         expect(bytes.css).toBeGreaterThan(1_000);
-        const detail = bytes.files.map(f => `${f.file} ${f.gz}`).join(", ");
+        const detail = bytes.files.map((f) => `${f.file} ${f.gz}`).join(", ");
         expect(bytes.js + bytes.css, detail).toBeLessThanOrEqual(BUDGET);
     });
 });

@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { activeMigration, addRecord, HISTORY_PATH, HistoryConflictError, newRecordId, parseHistory, readHistory, updateRecord, type MigrationRecord } from "../../src/history/records";
+import {
+    activeMigration,
+    addRecord,
+    HISTORY_PATH,
+    HistoryConflictError,
+    newRecordId,
+    parseHistory,
+    readHistory,
+    updateRecord,
+    type MigrationRecord,
+} from "../../src/history/records";
 import type { FileStore } from "../../src/hosts/config";
 import { ref, uuidOf } from "./refs";
 import { UnreadableFileError } from "../../src/hosts/unreadable";
@@ -12,16 +22,27 @@ function memoryStore(): FileStore & { content: string | null } {
         read: async () => ({ content: s.content, tag: s.content === null ? null : s.tag }),
         replace: async (_p: string, c: string, expected: string | null) => {
             if ((expected ?? "-") !== (s.content === null ? "-" : s.tag)) throw { problem: "change-conflict" };
-            s.content = c; s.tag = `t${++n}`; return s.tag;
+            s.content = c;
+            s.tag = `t${++n}`;
+            return s.tag;
         },
     };
     return s;
 }
 
 const rec = (p: Partial<MigrationRecord> = {}): MigrationRecord => ({
-    id: "r1", domain: "vm", uuid: uuidOf("vm"), source: { hostId: "localhost", label: "this host", uri: "qemu:///system" },
+    id: "r1",
+    domain: "vm",
+    uuid: uuidOf("vm"),
+    source: { hostId: "localhost", label: "this host", uri: "qemu:///system" },
     destination: { hostId: "127.0.0.2", label: "127.0.0.2", uri: "qemu+ssh://root@127.0.0.2/system" },
-    argv: ["virsh"], options: {}, user: "root", startedAt: 1, jobDir: "/run/cockpit-migrate/jobs/r1", outcome: "running", ...p,
+    argv: ["virsh"],
+    options: {},
+    user: "root",
+    startedAt: 1,
+    jobDir: "/run/cockpit-migrate/jobs/r1",
+    outcome: "running",
+    ...p,
 });
 
 describe("migration history", () => {
@@ -41,40 +62,55 @@ describe("migration history", () => {
         await addRecord(store, rec());
         await expect(addRecord(store, rec({ id: "r2" }))).rejects.toBeInstanceOf(HistoryConflictError);
         // the same VM renamed is still the same VM; another VM that took its name is not
-        await expect(addRecord(store, rec({ id: "r2", domain: "renamed" }))).rejects.toBeInstanceOf(HistoryConflictError);
+        await expect(addRecord(store, rec({ id: "r2", domain: "renamed" }))).rejects.toBeInstanceOf(
+            HistoryConflictError,
+        );
         await addRecord(store, rec({ id: "r3", domain: "other", uuid: uuidOf("other") }));
         await addRecord(store, rec({ id: "r4", domain: "vm", uuid: uuidOf("another vm named vm") }));
-        expect((await readHistory(store)).records.map(r => r.id)).toEqual(["r1", "r3", "r4"]);
+        expect((await readHistory(store)).records.map((r) => r.id)).toEqual(["r1", "r3", "r4"]);
     });
     it("two tabs racing: the tag check makes the second see the first", async () => {
         const store = memoryStore();
-        const results = await Promise.allSettled([addRecord(store, rec({ id: "a" })), addRecord(store, rec({ id: "b" }))]);
-        expect(results.filter(r => r.status === "fulfilled")).toHaveLength(1);
-        expect(results.filter(r => r.status === "rejected").map(r => (r as PromiseRejectedResult).reason)).toEqual([expect.any(HistoryConflictError)]);
+        const results = await Promise.allSettled([
+            addRecord(store, rec({ id: "a" })),
+            addRecord(store, rec({ id: "b" })),
+        ]);
+        expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+        expect(results.filter((r) => r.status === "rejected").map((r) => (r as PromiseRejectedResult).reason)).toEqual([
+            expect.any(HistoryConflictError),
+        ]);
     });
     it("does not show records it cannot read, and writes them back unchanged", async () => {
         expect(parseHistory(JSON.stringify({ records: [rec(), { id: 1 }] })).records).toHaveLength(1);
         const store = memoryStore();
         store.content = JSON.stringify({ version: 1, records: [{ id: 1, later: "version" }, rec()] });
         await updateRecord(store, "r1", { outcome: "completed" });
-        expect(JSON.parse(store.content).records).toEqual([{ id: 1, later: "version" }, { ...rec(), outcome: "completed" }]);
+        expect(JSON.parse(store.content).records).toEqual([
+            { id: 1, later: "version" },
+            { ...rec(), outcome: "completed" },
+        ]);
     });
     it("an unparsable file is never read as empty nor overwritten: refused with where, why and a fix; a copy is kept", async () => {
         const files = new Map<string, string>();
         const store: FileStore = {
-            read: async p => ({ content: files.get(p) ?? null, tag: files.has(p) ? `t:${files.get(p)}` : null }),
+            read: async (p) => ({ content: files.get(p) ?? null, tag: files.has(p) ? `t:${files.get(p)}` : null }),
             replace: async (p, c, expected) => {
                 if (expected !== (files.has(p) ? `t:${files.get(p)}` : null)) throw { problem: "change-conflict" };
-                files.set(p, c); return `t:${c}`;
+                files.set(p, c);
+                return `t:${c}`;
             },
         };
-        const broken = '{"version": 1, "records": [' + JSON.stringify(rec()) + ", {\"id\": ";
+        const broken = '{"version": 1, "records": [' + JSON.stringify(rec()) + ', {"id": ';
         files.set(HISTORY_PATH, broken);
         await expect(readHistory(store)).rejects.toMatchObject({ path: HISTORY_PATH, reason: "not-json" });
         const refused = await addRecord(store, rec({ id: "r2", domain: "vm" })).catch((e: unknown) => e);
         expect(refused).toBeInstanceOf(UnreadableFileError);
         const err = refused as UnreadableFileError;
-        expect(err).toMatchObject({ path: HISTORY_PATH, reason: "not-json", copy: expect.stringMatching(/^\/var\/lib\/cockpit-migrate\/history\.json\.unreadable-[0-9a-f]{8}$/) });
+        expect(err).toMatchObject({
+            path: HISTORY_PATH,
+            reason: "not-json",
+            copy: expect.stringMatching(/^\/var\/lib\/cockpit-migrate\/history\.json\.unreadable-[0-9a-f]{8}$/),
+        });
         expect(err.message).toContain(HISTORY_PATH);
         expect(err.fix).toContain(err.copy);
         expect(files.get(HISTORY_PATH)).toBe(broken);

@@ -15,20 +15,34 @@ import { HOSTILE } from "./hostile";
 import { ref, uuidOf } from "./refs";
 
 const made: string[] = [];
-const tmp = () => { const d = mkdtempSync(join(tmpdir(), "cm-downtime-")); made.push(d); return d };
-afterAll(() => { for (const d of made) rmSync(d, { recursive: true, force: true }) });
+const tmp = () => {
+    const d = mkdtempSync(join(tmpdir(), "cm-downtime-"));
+    made.push(d);
+    return d;
+};
+afterAll(() => {
+    for (const d of made) rmSync(d, { recursive: true, force: true });
+});
 const run = (argv: string[]) => execFileSync(argv[0]!, argv.slice(1), { encoding: "utf8" });
-const waitFor = async (p: string) => { for (let i = 0; i < 300 && !existsSync(p); i++) await new Promise(r => setTimeout(r, 50)) };
-const args = HOSTILE.filter(s => argProblem(s) === null);
+const waitFor = async (p: string) => {
+    for (let i = 0; i < 300 && !existsSync(p); i++) await new Promise((r) => setTimeout(r, 50));
+};
+const args = HOSTILE.filter((s) => argProblem(s) === null);
 
 /** A stand-in for migrate-setmaxdowntime: refused (as libvirt does before the migration job exists) `refusals` times, then records its argv. */
-const setCommand = (dir: string, refusals: number) => ["sh", "-c",
+const setCommand = (dir: string, refusals: number) => [
+    "sh",
+    "-c",
     'n=$(cat "$0.count" 2>/dev/null || echo 0); echo $((n + 1)) > "$0.count"; if [ "$n" -lt "$1" ]; then echo "error: Requested operation is not valid: no job is active on the domain" >&2; exit 1; fi; shift; printf "%s\\0" "$@" > "$0"',
-    join(dir, "set"), String(refusals), ...args];
+    join(dir, "set"),
+    String(refusals),
+    ...args,
+];
 
 describe("maximum downtime set by the detached job (real setsid and sh)", () => {
     it("set once libvirt takes it, while the migration runs; both argvs exact; the job exits with migrate's status", async () => {
-        const base = tmp(), dir = join(base, "job");
+        const base = tmp(),
+            dir = join(base, "job");
         const migrate = ["sh", "-c", 'sleep 1; printf "%s\\0" "$@"; echo oops >&2; exit 3', "sh", ...args];
         run(detachedArgv(dir, withMaxDowntime(dir, setCommand(base, 2), migrate)));
         await waitFor(join(dir, "status"));
@@ -40,42 +54,95 @@ describe("maximum downtime set by the detached job (real setsid and sh)", () => 
         expect(downtimeOutcome(job)).toEqual({ applied: true, message: "" });
     });
     it("refused until the migration ended: noted as not applied, with libvirt's message", async () => {
-        const base = tmp(), dir = join(base, "job");
+        const base = tmp(),
+            dir = join(base, "job");
         run(detachedArgv(dir, withMaxDowntime(dir, setCommand(base, 1000), ["sh", "-c", "sleep 0.6"])));
         await waitFor(join(dir, "status"));
         const job = parseJobStatus(run(readJobArgv(dir)));
         expect(job.exitStatus).toBe(0);
-        expect(downtimeOutcome(job)).toEqual({ applied: false, message: expect.stringMatching(/ended before it could be set: Requested operation is not valid: no job is active/) });
+        expect(downtimeOutcome(job)).toEqual({
+            applied: false,
+            message: expect.stringMatching(
+                /ended before it could be set: Requested operation is not valid: no job is active/,
+            ),
+        });
     });
 });
 
 function memoryStore(): FileStore {
-    let content: string | null = null, tag = 0;
+    let content: string | null = null,
+        tag = 0;
     return {
         read: async () => ({ content, tag: content === null ? null : String(tag) }),
-        replace: async (_p, c, expected) => { if ((expected ?? null) !== (content === null ? null : String(tag))) throw { problem: "change-conflict" }; content = c; return String(++tag) },
+        replace: async (_p, c, expected) => {
+            if ((expected ?? null) !== (content === null ? null : String(tag))) throw { problem: "change-conflict" };
+            content = c;
+            return String(++tag);
+        },
     };
 }
 const recording = (answer: (argv: readonly string[]) => string): Runner & { calls: string[][] } => {
     const calls: string[][] = [];
-    return { calls, run: async (_t, argv) => { calls.push([...argv]); return answer(argv) } };
+    return {
+        calls,
+        run: async (_t, argv) => {
+            calls.push([...argv]);
+            return answer(argv);
+        },
+    };
 };
 const req = (maxDowntimeMs: number | undefined) => ({
-    domain: ref("vm"), argv: ["virsh", "-c", "qemu:///system", "migrate", "--live", "--domain", uuidOf("vm"), "--desturi", "qemu+tcp://b/system"],
-    options: { ...defaultOptions("running"), maxDowntimeMs }, wasRunning: true, wasPersistent: true, wasAutostart: false, user: "admin",
-    source: { hostId: "localhost", label: "A", uri: "qemu:///system" }, destination: { hostId: "b", label: "B", uri: "qemu+tcp://b/system" },
+    domain: ref("vm"),
+    argv: [
+        "virsh",
+        "-c",
+        "qemu:///system",
+        "migrate",
+        "--live",
+        "--domain",
+        uuidOf("vm"),
+        "--desturi",
+        "qemu+tcp://b/system",
+    ],
+    options: { ...defaultOptions("running"), maxDowntimeMs },
+    wasRunning: true,
+    wasPersistent: true,
+    wasAutostart: false,
+    user: "admin",
+    source: { hostId: "localhost", label: "A", uri: "qemu:///system" },
+    destination: { hostId: "b", label: "B", uri: "qemu+tcp://b/system" },
 });
 
 describe("maximum downtime in the migration's record", () => {
     it("the detached job carries migrate-setmaxdowntime; the page runs nothing after the start", async () => {
         const files = memoryStore();
-        const runner = recording(argv => { if (argv[0] === "setsid") return ""; throw new RunError("exit-status", "unexpected", argv, 1) });
+        const runner = recording((argv) => {
+            if (argv[0] === "setsid") return "";
+            throw new RunError("exit-status", "unexpected", argv, 1);
+        });
         const rec = await startMigration({ runner, files, sleep: async () => undefined }, req(500));
-        await new Promise(r => setTimeout(r, 300));
+        await new Promise((r) => setTimeout(r, 300));
         expect(runner.calls).toHaveLength(1);
         const started = runner.calls[0]!;
-        expect(started).toEqual(detachedArgv(rec.jobDir, withMaxDowntime(rec.jobDir,
-            ["virsh", "-c", "qemu:///system", "migrate-setmaxdowntime", "--domain", uuidOf("vm"), "--downtime", "500"], req(500).argv)));
+        expect(started).toEqual(
+            detachedArgv(
+                rec.jobDir,
+                withMaxDowntime(
+                    rec.jobDir,
+                    [
+                        "virsh",
+                        "-c",
+                        "qemu:///system",
+                        "migrate-setmaxdowntime",
+                        "--domain",
+                        uuidOf("vm"),
+                        "--downtime",
+                        "500",
+                    ],
+                    req(500).argv,
+                ),
+            ),
+        );
         expect((await readHistory(files)).records[0]).toMatchObject({ maxDowntime: { ms: 500, applied: null } });
         // without a maximum downtime, the job is virsh migrate itself
         const plain = recording(() => "");
@@ -86,13 +153,28 @@ describe("maximum downtime in the migration's record", () => {
     it("the history records whether it was applied", async () => {
         const files = memoryStore();
         const rec = await startMigration({ runner: recording(() => ""), files }, req(500));
-        const end = recording(argv => {
-            if (argv[3] === "dominfo" && argv[2] === "qemu:///system") throw new RunError("exit-status", "x", argv, 1, "error: failed to get domain 'vm'");
+        const end = recording((argv) => {
+            if (argv[3] === "dominfo" && argv[2] === "qemu:///system")
+                throw new RunError("exit-status", "x", argv, 1, "error: failed to get domain 'vm'");
             return argv[3] === "dominfo" ? "State:          running\nPersistent:     yes\n" : "";
         });
-        const { record } = await finishMigration({ runner: end, files }, rec,
-            { exitStatus: 0, lost: false, stdout: "", stderr: "", notes: "downtime failed\nerror: Requested operation is not valid: no job is active on the domain" }, null);
-        expect(record.maxDowntime).toEqual({ ms: 500, applied: false, message: "Requested operation is not valid: no job is active on the domain" });
+        const { record } = await finishMigration(
+            { runner: end, files },
+            rec,
+            {
+                exitStatus: 0,
+                lost: false,
+                stdout: "",
+                stderr: "",
+                notes: "downtime failed\nerror: Requested operation is not valid: no job is active on the domain",
+            },
+            null,
+        );
+        expect(record.maxDowntime).toEqual({
+            ms: 500,
+            applied: false,
+            message: "Requested operation is not valid: no job is active on the domain",
+        });
         expect((await readHistory(files)).records[0]!.maxDowntime).toEqual(record.maxDowntime);
     });
 });

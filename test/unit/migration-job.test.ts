@@ -15,19 +15,31 @@ const transient: Presence = { state: "running", persistent: false };
 
 describe("verifyMigration (RHEL procedure)", () => {
     it("live permanent: running on destination, gone from source", () => {
-        expect(verifyMigration({ duration: "permanent", mode: "live" }, null, run, names)).toMatchObject({ ok: true, where: "Running on B" });
-        expect(verifyMigration({ duration: "permanent", mode: "live" }, off, run, names).problems).toEqual(["Still defined on A."]);
+        expect(verifyMigration({ duration: "permanent", mode: "live" }, null, run, names)).toMatchObject({
+            ok: true,
+            where: "Running on B",
+        });
+        expect(verifyMigration({ duration: "permanent", mode: "live" }, off, run, names).problems).toEqual([
+            "Still defined on A.",
+        ]);
     });
     it("temporary: transient on destination, definition kept on source", () => {
         expect(verifyMigration({ duration: "temporary", mode: "live" }, off, transient, names).ok).toBe(true);
-        expect(verifyMigration({ duration: "temporary", mode: "live" }, null, transient, names).problems).toContain("The definition on A is gone.");
+        expect(verifyMigration({ duration: "temporary", mode: "live" }, null, transient, names).problems).toContain(
+            "The definition on A is gone.",
+        );
     });
     it("offline: defined and shut off on destination", () => {
-        expect(verifyMigration({ duration: "permanent", mode: "offline" }, null, off, names)).toMatchObject({ ok: true, where: "Shut off on B" });
+        expect(verifyMigration({ duration: "permanent", mode: "offline" }, null, off, names)).toMatchObject({
+            ok: true,
+            where: "Shut off on B",
+        });
         expect(verifyMigration({ duration: "permanent", mode: "offline" }, null, null, names).ok).toBe(false);
     });
     it("running on both hosts is always a problem", () => {
-        expect(verifyMigration({ duration: "temporary", mode: "live" }, run, transient, names).problems.join()).toMatch(/both hosts/);
+        expect(verifyMigration({ duration: "temporary", mode: "live" }, run, transient, names).problems.join()).toMatch(
+            /both hosts/,
+        );
         expect(verifyAfterFailure(run, run, names, true).problems.join()).toMatch(/both hosts/);
     });
     it("after a failure: fine when it still runs on the source only", () => {
@@ -38,10 +50,15 @@ describe("verifyMigration (RHEL procedure)", () => {
 });
 
 function memoryStore(): FileStore {
-    let content: string | null = null, tag = 0;
+    let content: string | null = null,
+        tag = 0;
     return {
         read: async () => ({ content, tag: content === null ? null : String(tag) }),
-        replace: async (_p, c, expected) => { if ((expected ?? null) !== (content === null ? null : String(tag))) throw { problem: "change-conflict" }; content = c; return String(++tag) },
+        replace: async (_p, c, expected) => {
+            if ((expected ?? null) !== (content === null ? null : String(tag))) throw { problem: "change-conflict" };
+            content = c;
+            return String(++tag);
+        },
     };
 }
 
@@ -61,17 +78,36 @@ function scripted(answers: Record<string, (argv: readonly string[]) => string>):
 }
 
 /** A runner for the end of a migration A → B that completed; job directories are removed with rm. */
-const finished = () => scripted({
-    "qemu:///system domjobinfo": () => "Job type: 0\n",
-    "qemu:///system dominfo": (argv: readonly string[]) => notFound(argv),
-    "qemu+tcp://b/system dominfo": () => "Name: vm\nState:          running\nPersistent:     yes\n",
-    rm: () => "",
-});
-const notFound = (argv: readonly string[]) => { throw new RunError("exit-status", "error: failed to get domain 'vm'", argv, 1, "error: failed to get domain 'vm'") };
+const finished = () =>
+    scripted({
+        "qemu:///system domjobinfo": () => "Job type: 0\n",
+        "qemu:///system dominfo": (argv: readonly string[]) => notFound(argv),
+        "qemu+tcp://b/system dominfo": () => "Name: vm\nState:          running\nPersistent:     yes\n",
+        rm: () => "",
+    });
+const notFound = (argv: readonly string[]) => {
+    throw new RunError("exit-status", "error: failed to get domain 'vm'", argv, 1, "error: failed to get domain 'vm'");
+};
 const req = (o: Partial<MigrationOptions> = {}, wasPersistent = true, wasAutostart = false) => ({
-    domain: ref("vm"), argv: ["virsh", "-c", "qemu:///system", "migrate", "--live", "--domain", uuidOf("vm"), "--desturi", "qemu+tcp://b/system"],
-    options: { ...defaultOptions("running"), ...o }, wasRunning: true, wasPersistent, wasAutostart, user: "admin",
-    source: { hostId: "localhost", label: "A", uri: "qemu:///system" }, destination: { hostId: "b", label: "B", uri: "qemu+tcp://b/system" },
+    domain: ref("vm"),
+    argv: [
+        "virsh",
+        "-c",
+        "qemu:///system",
+        "migrate",
+        "--live",
+        "--domain",
+        uuidOf("vm"),
+        "--desturi",
+        "qemu+tcp://b/system",
+    ],
+    options: { ...defaultOptions("running"), ...o },
+    wasRunning: true,
+    wasPersistent,
+    wasAutostart,
+    user: "admin",
+    source: { hostId: "localhost", label: "A", uri: "qemu:///system" },
+    destination: { hostId: "b", label: "B", uri: "qemu+tcp://b/system" },
 });
 
 describe("migration job", () => {
@@ -82,8 +118,14 @@ describe("migration job", () => {
         expect(runner.calls[0]!.slice(0, 2)).toEqual(["setsid", "--fork"]);
         expect(runner.calls[0]!.slice(-req().argv.length)).toEqual(req().argv);
         expect(runner.calls[0]).toContain(rec.jobDir);
-        expect((await readHistory(files)).records[0]).toMatchObject({ outcome: "running", domain: "vm", user: "admin" });
-        await expect(startMigration({ runner, files, now: () => 2000 }, req())).rejects.toBeInstanceOf(HistoryConflictError);
+        expect((await readHistory(files)).records[0]).toMatchObject({
+            outcome: "running",
+            domain: "vm",
+            user: "admin",
+        });
+        await expect(startMigration({ runner, files, now: () => 2000 }, req())).rejects.toBeInstanceOf(
+            HistoryConflictError,
+        );
     });
     it("a start that cannot run is recorded as failed", async () => {
         const files = memoryStore();
@@ -99,8 +141,17 @@ describe("migration job", () => {
             "qemu:///system dominfo": notFound,
             "qemu+tcp://b/system dominfo": () => "Name: vm\nState:          running\nPersistent:     yes\n",
         });
-        const { record: done } = await finishMigration({ runner, files, now: () => 5000 }, rec, { exitStatus: 0, lost: false, notes: "", stdout: "", stderr: "" }, null);
-        expect(done).toMatchObject({ outcome: "completed", endedAt: 5000, verification: { ok: true, where: "Running on B" } });
+        const { record: done } = await finishMigration(
+            { runner, files, now: () => 5000 },
+            rec,
+            { exitStatus: 0, lost: false, notes: "", stdout: "", stderr: "" },
+            null,
+        );
+        expect(done).toMatchObject({
+            outcome: "completed",
+            endedAt: 5000,
+            verification: { ok: true, where: "Running on B" },
+        });
         expect((await readHistory(files)).records[0]!.outcome).toBe("completed");
     });
     it("finishes a cancelled job: explained, VM on the source", async () => {
@@ -111,7 +162,18 @@ describe("migration job", () => {
             "qemu:///system dominfo": () => "State:          running\nPersistent:     yes\n",
             "qemu+tcp://b/system dominfo": notFound,
         });
-        const { record: done } = await finishMigration({ runner, files }, rec, { exitStatus: 1, lost: false, notes: "", stdout: "", stderr: "error: operation aborted: migration out: canceled by client" }, null);
+        const { record: done } = await finishMigration(
+            { runner, files },
+            rec,
+            {
+                exitStatus: 1,
+                lost: false,
+                notes: "",
+                stdout: "",
+                stderr: "error: operation aborted: migration out: canceled by client",
+            },
+            null,
+        );
         expect(done).toMatchObject({ outcome: "cancelled", verification: { ok: true, where: "Running on A" } });
     });
     it("asks again for a while when a host's libvirtd does not answer (it may be restarting after the very fault)", async () => {
@@ -121,19 +183,51 @@ describe("migration job", () => {
         const runner = scripted({
             "qemu:///system domjobinfo": () => "Job type: 0\n",
             "qemu:///system dominfo": () => "State:          running\nPersistent:     yes\n",
-            "qemu+tcp://b/system dominfo": argv => { if (++asked < 3) throw new RunError("exit-status", "x", argv, 1, "error: failed to connect to the hypervisor"); return notFound(argv) },
+            "qemu+tcp://b/system dominfo": (argv) => {
+                if (++asked < 3)
+                    throw new RunError("exit-status", "x", argv, 1, "error: failed to connect to the hypervisor");
+                return notFound(argv);
+            },
         });
         const slept: number[] = [];
-        const { record: done } = await finishMigration({ runner, files, sleep: async ms => { slept.push(ms) } }, rec,
-            { exitStatus: 1, lost: false, notes: "", stdout: "", stderr: "error: operation failed: job 'migration out' failed: Unable to write to socket: Bad file descriptor" }, null);
+        const { record: done } = await finishMigration(
+            {
+                runner,
+                files,
+                sleep: async (ms) => {
+                    slept.push(ms);
+                },
+            },
+            rec,
+            {
+                exitStatus: 1,
+                lost: false,
+                notes: "",
+                stdout: "",
+                stderr: "error: operation failed: job 'migration out' failed: Unable to write to socket: Bad file descriptor",
+            },
+            null,
+        );
         expect(asked).toBe(3);
         expect(slept).toEqual([2000, 2000]);
-        expect(done).toMatchObject({ outcome: "failed", explanation: { title: "The connection to the destination was lost" }, verification: { ok: true, where: "Running on A" } });
+        expect(done).toMatchObject({
+            outcome: "failed",
+            explanation: { title: "The connection to the destination was lost" },
+            verification: { ok: true, where: "Running on A" },
+        });
         // a host that never answers is reported as unknown, after five more tries
         const files2 = memoryStore();
         const rec2 = await startMigration({ runner: scripted({ setsid: () => "" }), files: files2 }, req());
-        const down = scripted({ "qemu:///system domjobinfo": () => "", "qemu:///system dominfo": () => "State:          running\nPersistent:     yes\n" });
-        const { record: unknown } = await finishMigration({ runner: down, files: files2, sleep: async () => undefined }, rec2, { exitStatus: 1, lost: false, notes: "", stdout: "", stderr: "error: internal error" }, null);
+        const down = scripted({
+            "qemu:///system domjobinfo": () => "",
+            "qemu:///system dominfo": () => "State:          running\nPersistent:     yes\n",
+        });
+        const { record: unknown } = await finishMigration(
+            { runner: down, files: files2, sleep: async () => undefined },
+            rec2,
+            { exitStatus: 1, lost: false, notes: "", stdout: "", stderr: "error: internal error" },
+            null,
+        );
         expect(unknown.verification).toMatchObject({ ok: false, where: "Unknown" });
     });
     describe("the summary uses domjobinfo --completed only when it is this migration-out job (issue 17 item 10)", () => {
@@ -141,17 +235,36 @@ describe("migration job", () => {
             `Job type: 3\n\noperation: ${operation}\ntime_elapsed: ${elapsedMs}\ndowntime: 42\ndata_processed: 999\n`;
         const finish = async (completed: string, stderr: string, exitStatus: number) => {
             const files = memoryStore();
-            const rec = await startMigration({ runner: scripted({ setsid: () => "" }), files, now: () => 10_000 }, req());
+            const rec = await startMigration(
+                { runner: scripted({ setsid: () => "" }), files, now: () => 10_000 },
+                req(),
+            );
             const runner = scripted({
-                "qemu:///system domjobinfo": argv => { expect(argv).toContain("--completed"); return completed },
-                "qemu:///system dominfo": argv => exitStatus === 0 ? notFound(argv) : "State:          running\nPersistent:     yes\n",
-                "qemu+tcp://b/system dominfo": argv => exitStatus === 0 ? "State:          running\nPersistent:     yes\n" : notFound(argv),
+                "qemu:///system domjobinfo": (argv) => {
+                    expect(argv).toContain("--completed");
+                    return completed;
+                },
+                "qemu:///system dominfo": (argv) =>
+                    exitStatus === 0 ? notFound(argv) : "State:          running\nPersistent:     yes\n",
+                "qemu+tcp://b/system dominfo": (argv) =>
+                    exitStatus === 0 ? "State:          running\nPersistent:     yes\n" : notFound(argv),
             });
-            return (await finishMigration({ runner, files, now: () => 13_000 }, rec, { exitStatus, lost: false, notes: "", stdout: "", stderr }, null)).record;
+            return (
+                await finishMigration(
+                    { runner, files, now: () => 13_000 },
+                    rec,
+                    { exitStatus, lost: false, notes: "", stdout: "", stderr },
+                    null,
+                )
+            ).record;
         };
         it("a failure before the job began: the older incoming migration's stats are not this migration's", async () => {
             // operation 4 = migration-in: the job that brought the VM here, days ago, 60 s long
-            const done = await finish(completedJob(4, 60_000), "error: Failed to connect socket to '/var/run/libvirt/libvirt-sock': Connection refused", 1);
+            const done = await finish(
+                completedJob(4, 60_000),
+                "error: Failed to connect socket to '/var/run/libvirt/libvirt-sock': Connection refused",
+                1,
+            );
             expect(done.summary).toEqual({ durationMs: 3000, dataBytes: null, downtimeMs: null });
         });
         it("an outgoing migration longer than this whole migration began before it: not this one", async () => {
@@ -165,18 +278,34 @@ describe("migration job", () => {
     });
     it("a Temporary migration of a transient VM: gone from the source is what was asked (issue 17 item 9)", async () => {
         const files = memoryStore();
-        const rec = await startMigration({ runner: scripted({ setsid: () => "" }), files }, req({ duration: "temporary" }, false));
+        const rec = await startMigration(
+            { runner: scripted({ setsid: () => "" }), files },
+            req({ duration: "temporary" }, false),
+        );
         const runner = scripted({
             "qemu:///system domjobinfo": () => "Job type: 0\n",
             "qemu:///system dominfo": notFound,
             "qemu+tcp://b/system dominfo": () => "State:          running\nPersistent:     no\n",
         });
-        const { record: done } = await finishMigration({ runner, files }, rec, { exitStatus: 0, lost: false, notes: "", stdout: "", stderr: "" }, null);
+        const { record: done } = await finishMigration(
+            { runner, files },
+            rec,
+            { exitStatus: 0, lost: false, notes: "", stdout: "", stderr: "" },
+            null,
+        );
         expect(done.verification).toEqual({ ok: true, where: "Running on B", problems: [] });
         // the same end for a persistent VM is still a lost definition
         const files2 = memoryStore();
-        const rec2 = await startMigration({ runner: scripted({ setsid: () => "" }), files: files2 }, req({ duration: "temporary" }, true));
-        const { record: lost } = await finishMigration({ runner, files: files2 }, rec2, { exitStatus: 0, lost: false, notes: "", stdout: "", stderr: "" }, null);
+        const rec2 = await startMigration(
+            { runner: scripted({ setsid: () => "" }), files: files2 },
+            req({ duration: "temporary" }, true),
+        );
+        const { record: lost } = await finishMigration(
+            { runner, files: files2 },
+            rec2,
+            { exitStatus: 0, lost: false, notes: "", stdout: "", stderr: "" },
+            null,
+        );
         expect(lost.verification?.problems).toEqual(["The definition on A is gone."]);
     });
     describe("autostart (issue 17 item 1)", () => {
@@ -187,72 +316,156 @@ describe("migration job", () => {
         it("a Temporary migration of an autostart VM without consent is refused before anything runs or is recorded", async () => {
             const files = memoryStore();
             const runner = scripted({ setsid: () => "" });
-            await expect(startMigration({ runner, files }, req({ duration: "temporary" }, true, true))).rejects.toThrow(/starts automatically on the source/);
+            await expect(startMigration({ runner, files }, req({ duration: "temporary" }, true, true))).rejects.toThrow(
+                /starts automatically on the source/,
+            );
             expect(runner.calls).toEqual([]);
             expect((await readHistory(files)).records).toEqual([]);
         });
         it("with consent: autostart off on the source before the start, and the result says so", async () => {
             const files = memoryStore();
-            const runner = scripted({ setsid: () => "", "qemu:///system autostart": () => "Domain 'vm' unmarked as autostarted\n" });
-            const rec = await startMigration({ runner, files }, req({ duration: "temporary", disableSourceAutostart: true }, true, true));
-            expect(runner.calls.map(c => c[0] === "virsh" ? c.slice(2).join(" ") : c[0])).toEqual([`qemu:///system autostart --domain ${uuidOf("vm")} --disable`, "setsid"]);
+            const runner = scripted({
+                setsid: () => "",
+                "qemu:///system autostart": () => "Domain 'vm' unmarked as autostarted\n",
+            });
+            const rec = await startMigration(
+                { runner, files },
+                req({ duration: "temporary", disableSourceAutostart: true }, true, true),
+            );
+            expect(runner.calls.map((c) => (c[0] === "virsh" ? c.slice(2).join(" ") : c[0]))).toEqual([
+                `qemu:///system autostart --domain ${uuidOf("vm")} --disable`,
+                "setsid",
+            ]);
             expect(rec.options).toMatchObject({ sourceAutostartDisabled: true });
-            const after = scripted({ "qemu:///system domjobinfo": () => "Job type: 0\n", "qemu:///system dominfo": shutOff, "qemu+tcp://b/system dominfo": transientThere });
+            const after = scripted({
+                "qemu:///system domjobinfo": () => "Job type: 0\n",
+                "qemu:///system dominfo": shutOff,
+                "qemu+tcp://b/system dominfo": transientThere,
+            });
             const { record: done } = await finishMigration({ runner: after, files }, rec, ok, null);
             expect(done.autostart).toEqual({ ok: true, text: expect.stringMatching(/^Autostart is off on A/) });
-            expect(after.calls.some(c => c[3] === "autostart")).toBe(false);
+            expect(after.calls.some((c) => c[3] === "autostart")).toBe(false);
         });
         it("the equivalent command shows the autostart step only with consent for an autostart VM", () => {
             const t = { ...defaultOptions("running"), duration: "temporary" as const };
-            expect(commandsBeforeStart({ ...t, disableSourceAutostart: true }, "qemu:///system", uuidOf("vm"), true)).toEqual([["virsh", "-c", "qemu:///system", "autostart", "--domain", uuidOf("vm"), "--disable"]]);
-            expect(commandsBeforeStart({ ...t, disableSourceAutostart: true }, "qemu:///system", uuidOf("vm"), false)).toEqual([]);
+            expect(
+                commandsBeforeStart({ ...t, disableSourceAutostart: true }, "qemu:///system", uuidOf("vm"), true),
+            ).toEqual([["virsh", "-c", "qemu:///system", "autostart", "--domain", uuidOf("vm"), "--disable"]]);
+            expect(
+                commandsBeforeStart({ ...t, disableSourceAutostart: true }, "qemu:///system", uuidOf("vm"), false),
+            ).toEqual([]);
             expect(commandsBeforeStart(defaultOptions("running"), "qemu:///system", uuidOf("vm"), true)).toEqual([]);
         });
         it("with consent, a failed migration turns autostart back on where the VM still is", async () => {
             const files = memoryStore();
-            const rec = await startMigration({ runner: scripted({ setsid: () => "", autostart: () => "" }), files }, req({ duration: "temporary", disableSourceAutostart: true }, true, true));
-            const after = scripted({ "qemu:///system domjobinfo": () => "Job type: 0\n", "qemu:///system dominfo": running, "qemu+tcp://b/system dominfo": notFound,
-                "qemu:///system autostart": () => "Domain 'vm' marked as autostarted\n" });
-            const { record: done } = await finishMigration({ runner: after, files, sleep: async () => undefined }, rec, { exitStatus: 1, lost: false, notes: "", stdout: "", stderr: "error: internal error" }, null);
-            expect(after.calls.find(c => c[3] === "autostart")).toEqual(["virsh", "-c", "qemu:///system", "autostart", "--domain", uuidOf("vm")]);
+            const rec = await startMigration(
+                { runner: scripted({ setsid: () => "", autostart: () => "" }), files },
+                req({ duration: "temporary", disableSourceAutostart: true }, true, true),
+            );
+            const after = scripted({
+                "qemu:///system domjobinfo": () => "Job type: 0\n",
+                "qemu:///system dominfo": running,
+                "qemu+tcp://b/system dominfo": notFound,
+                "qemu:///system autostart": () => "Domain 'vm' marked as autostarted\n",
+            });
+            const { record: done } = await finishMigration(
+                { runner: after, files, sleep: async () => undefined },
+                rec,
+                { exitStatus: 1, lost: false, notes: "", stdout: "", stderr: "error: internal error" },
+                null,
+            );
+            expect(after.calls.find((c) => c[3] === "autostart")).toEqual([
+                "virsh",
+                "-c",
+                "qemu:///system",
+                "autostart",
+                "--domain",
+                uuidOf("vm"),
+            ]);
             expect(done.autostart).toEqual({ ok: true, text: "Autostart turned back on on A: the VM did not move." });
         });
         it("a Permanent move of an autostart VM turns autostart on on the destination (libvirt does not carry it)", async () => {
             const files = memoryStore();
             const rec = await startMigration({ runner: scripted({ setsid: () => "" }), files }, req({}, true, true));
-            const after = scripted({ "qemu:///system domjobinfo": () => "Job type: 0\n", "qemu:///system dominfo": notFound, "qemu+tcp://b/system dominfo": running,
-                "qemu+tcp://b/system autostart": () => "Domain 'vm' marked as autostarted\n" });
+            const after = scripted({
+                "qemu:///system domjobinfo": () => "Job type: 0\n",
+                "qemu:///system dominfo": notFound,
+                "qemu+tcp://b/system dominfo": running,
+                "qemu+tcp://b/system autostart": () => "Domain 'vm' marked as autostarted\n",
+            });
             const { record: done } = await finishMigration({ runner: after, files }, rec, ok, null);
-            expect(after.calls.find(c => c[3] === "autostart")).toEqual(["virsh", "-c", "qemu+tcp://b/system", "autostart", "--domain", uuidOf("vm")]);
-            expect(done.autostart).toEqual({ ok: true, text: "Autostart carried over: B starts the VM at boot (virsh autostart)." });
+            expect(after.calls.find((c) => c[3] === "autostart")).toEqual([
+                "virsh",
+                "-c",
+                "qemu+tcp://b/system",
+                "autostart",
+                "--domain",
+                uuidOf("vm"),
+            ]);
+            expect(done.autostart).toEqual({
+                ok: true,
+                text: "Autostart carried over: B starts the VM at boot (virsh autostart).",
+            });
             expect((await readHistory(files)).records[0]!.autostart?.ok).toBe(true);
             // a VM without autostart: nothing is turned on
             const files2 = memoryStore();
             const plain = await startMigration({ runner: scripted({ setsid: () => "" }), files: files2 }, req());
-            const after2 = scripted({ "qemu:///system domjobinfo": () => "Job type: 0\n", "qemu:///system dominfo": notFound, "qemu+tcp://b/system dominfo": running });
-            expect((await finishMigration({ runner: after2, files: files2 }, plain, ok, null)).record.autostart).toBeUndefined();
+            const after2 = scripted({
+                "qemu:///system domjobinfo": () => "Job type: 0\n",
+                "qemu:///system dominfo": notFound,
+                "qemu+tcp://b/system dominfo": running,
+            });
+            expect(
+                (await finishMigration({ runner: after2, files: files2 }, plain, ok, null)).record.autostart,
+            ).toBeUndefined();
         });
         it("when the destination refuses, the result says autostart is lost and what to run", async () => {
             const files = memoryStore();
             const rec = await startMigration({ runner: scripted({ setsid: () => "" }), files }, req({}, true, true));
-            const after = scripted({ "qemu:///system domjobinfo": () => "Job type: 0\n", "qemu:///system dominfo": notFound, "qemu+tcp://b/system dominfo": running,
-                "qemu+tcp://b/system autostart": argv => { throw new RunError("exit-status", "x", argv, 1, "error: Failed to mark domain 'vm' as autostarted") } });
+            const after = scripted({
+                "qemu:///system domjobinfo": () => "Job type: 0\n",
+                "qemu:///system dominfo": notFound,
+                "qemu+tcp://b/system dominfo": running,
+                "qemu+tcp://b/system autostart": (argv) => {
+                    throw new RunError("exit-status", "x", argv, 1, "error: Failed to mark domain 'vm' as autostarted");
+                },
+            });
             const { record: done } = await finishMigration({ runner: after, files }, rec, ok, null);
-            expect(done.autostart).toMatchObject({ ok: false, text: expect.stringMatching(/could not be turned on on B .*run virsh autostart there\. error: Failed to mark/) });
+            expect(done.autostart).toMatchObject({
+                ok: false,
+                text: expect.stringMatching(
+                    /could not be turned on on B .*run virsh autostart there\. error: Failed to mark/,
+                ),
+            });
         });
     });
     describe("post-copy failure (issue 17 item 2)", () => {
         const paused = () => "State:          paused\nPersistent:     yes\n";
         const runningThere = () => "State:          running\nPersistent:     no\n";
-        const lost = { exitStatus: 1, lost: false, notes: "", stdout: "", stderr: "error: operation failed: job 'migration out' failed: Unable to write to socket: Connection reset by peer" };
+        const lost = {
+            exitStatus: 1,
+            lost: false,
+            notes: "",
+            stdout: "",
+            stderr: "error: operation failed: job 'migration out' failed: Unable to write to socket: Connection reset by peer",
+        };
         const finish = async (dstReason: string) => {
             const files = memoryStore();
-            const rec = await startMigration({ runner: scripted({ setsid: () => "" }), files }, req({ postcopy: true }));
+            const rec = await startMigration(
+                { runner: scripted({ setsid: () => "" }), files },
+                req({ postcopy: true }),
+            );
             const runner = scripted({
-                "qemu:///system domjobinfo": () => "Job type: 0\n", "qemu:///system dominfo": paused, "qemu+tcp://b/system dominfo": runningThere,
-                "qemu:///system domstate": () => "paused (post-copy failed)\n\n", "qemu+tcp://b/system domstate": () => `${dstReason}\n\n`,
+                "qemu:///system domjobinfo": () => "Job type: 0\n",
+                "qemu:///system dominfo": paused,
+                "qemu+tcp://b/system dominfo": runningThere,
+                "qemu:///system domstate": () => "paused (post-copy failed)\n\n",
+                "qemu+tcp://b/system domstate": () => `${dstReason}\n\n`,
             });
-            return { done: (await finishMigration({ runner, files, sleep: async () => undefined }, rec, lost, null)).record, runner };
+            return {
+                done: (await finishMigration({ runner, files, sleep: async () => undefined }, rec, lost, null)).record,
+                runner,
+            };
         };
         it("paused (post-copy failed) here, running (post-copy failed) there: its own verdict, never 'shut one down', and the resume", async () => {
             const { done } = await finish("running (post-copy failed)");
@@ -261,8 +474,21 @@ describe("migration job", () => {
             expect(done.verification?.where).toBe("Paused (post-copy failed) on A, running (post-copy failed) on B");
             expect(done.verification?.problems.join(" ")).not.toMatch(/shut down one/);
             expect(done.verification?.problems[0]).toMatch(/^Do not shut down, destroy or start the VM on A or on B/);
-            expect(done.postcopyResume).toEqual(["virsh", "-c", "qemu:///system", "migrate", "--live", "--persistent", "--undefinesource", "--postcopy", "--postcopy-resume",
-                "--domain", uuidOf("vm"), "--desturi", "qemu+tcp://b/system"]);
+            expect(done.postcopyResume).toEqual([
+                "virsh",
+                "-c",
+                "qemu:///system",
+                "migrate",
+                "--live",
+                "--persistent",
+                "--undefinesource",
+                "--postcopy",
+                "--postcopy-resume",
+                "--domain",
+                uuidOf("vm"),
+                "--desturi",
+                "qemu+tcp://b/system",
+            ]);
         });
         it("a libvirt without the destination's post-copy-failed state (before 8.5) cannot resume: no resume is offered", async () => {
             const { done } = await finish("running (post-copy)");
@@ -273,9 +499,13 @@ describe("migration job", () => {
         it("a migration without post-copy asks for no state reasons", async () => {
             const files = memoryStore();
             const rec = await startMigration({ runner: scripted({ setsid: () => "" }), files }, req());
-            const runner = scripted({ "qemu:///system domjobinfo": () => "Job type: 0\n", "qemu:///system dominfo": () => "State:          running\nPersistent:     yes\n", "qemu+tcp://b/system dominfo": notFound });
+            const runner = scripted({
+                "qemu:///system domjobinfo": () => "Job type: 0\n",
+                "qemu:///system dominfo": () => "State:          running\nPersistent:     yes\n",
+                "qemu+tcp://b/system dominfo": notFound,
+            });
             const { record: done } = await finishMigration({ runner, files }, rec, lost, null);
-            expect(runner.calls.some(c => c[3] === "domstate")).toBe(false);
+            expect(runner.calls.some((c) => c[3] === "domstate")).toBe(false);
             expect(done.verification).toMatchObject({ ok: true, where: "Running on A" });
         });
     });
@@ -286,11 +516,25 @@ describe("migration job", () => {
         let busy = 8;
         const contested: FileStore = {
             read: files.read,
-            replace: async (p, c, t) => { if (busy-- > 0) throw { problem: "change-conflict" }; return files.replace(p, c, t) },
+            replace: async (p, c, t) => {
+                if (busy-- > 0) throw { problem: "change-conflict" };
+                return files.replace(p, c, t);
+            },
         };
         const runner = finished();
         const slept: number[] = [];
-        const done = await finishMigration({ runner, files: contested, sleep: async ms => { slept.push(ms) } }, rec, { exitStatus: 0, lost: false, notes: "", stdout: "", stderr: "" }, null);
+        const done = await finishMigration(
+            {
+                runner,
+                files: contested,
+                sleep: async (ms) => {
+                    slept.push(ms);
+                },
+            },
+            rec,
+            { exitStatus: 0, lost: false, notes: "", stdout: "", stderr: "" },
+            null,
+        );
         expect(done).toMatchObject({ unrecorded: null, record: { outcome: "completed" } });
         expect((await readHistory(files)).records[0]!.outcome).toBe("completed");
         expect(slept).toEqual([500, 1000]); // an attempt is 4 writes (modifyFile retries a conflict 3 times); the 3rd gets through
@@ -299,21 +543,50 @@ describe("migration job", () => {
     it("an outcome that cannot be recorded is said so, and the job directory stays for the next page", async () => {
         const files = memoryStore();
         const rec = await startMigration({ runner: scripted({ setsid: () => "" }), files }, req());
-        const never: FileStore = { read: files.read, replace: async () => { throw { problem: "change-conflict" } } };
+        const never: FileStore = {
+            read: files.read,
+            replace: async () => {
+                throw { problem: "change-conflict" };
+            },
+        };
         const runner = finished();
         const slept: number[] = [];
-        const done = await finishMigration({ runner, files: never, sleep: async ms => { slept.push(ms) } }, rec, { exitStatus: 0, lost: false, notes: "", stdout: "", stderr: "" }, null);
+        const done = await finishMigration(
+            {
+                runner,
+                files: never,
+                sleep: async (ms) => {
+                    slept.push(ms);
+                },
+            },
+            rec,
+            { exitStatus: 0, lost: false, notes: "", stdout: "", stderr: "" },
+            null,
+        );
         expect(done.record.outcome).toBe("completed");
-        expect(done.unrecorded).toEqual({ message: expect.stringMatching(/kept changing/), fix: expect.stringMatching(/record the outcome again/) });
+        expect(done.unrecorded).toEqual({
+            message: expect.stringMatching(/kept changing/),
+            fix: expect.stringMatching(/record the outcome again/),
+        });
         expect(slept).toEqual([500, 1000, 2000, 4000, 8000]);
         expect((await readHistory(files)).records[0]!.outcome).toBe("running");
-        expect(runner.calls.some(a => a[0] === "rm")).toBe(false);
+        expect(runner.calls.some((a) => a[0] === "rm")).toBe(false);
     });
     it("a record another page already ended is not overwritten (its job directory may be gone: read as lost)", async () => {
         const files = memoryStore();
         const rec = await startMigration({ runner: scripted({ setsid: () => "" }), files }, req());
-        await finishMigration({ runner: finished(), files }, rec, { exitStatus: 0, lost: false, notes: "", stdout: "", stderr: "" }, null);
-        const late = await finishMigration({ runner: finished(), files, sleep: async () => undefined }, rec, { exitStatus: null, lost: true, notes: "", stdout: "", stderr: "" }, null);
+        await finishMigration(
+            { runner: finished(), files },
+            rec,
+            { exitStatus: 0, lost: false, notes: "", stdout: "", stderr: "" },
+            null,
+        );
+        const late = await finishMigration(
+            { runner: finished(), files, sleep: async () => undefined },
+            rec,
+            { exitStatus: null, lost: true, notes: "", stdout: "", stderr: "" },
+            null,
+        );
         expect(late).toMatchObject({ unrecorded: null, record: { outcome: "completed" } });
         expect((await readHistory(files)).records[0]!.outcome).toBe("completed");
     });

@@ -8,9 +8,20 @@ describe("domjobinfo --rawstats (captured on the lab: lab-bigram A->B at 50 MiB/
     const s = parseJobInfo(fixture("domjobinfo-rawstats-running.txt"));
     it("reads the typed fields", () => {
         expect(s).toMatchObject({
-            type: "unbounded", operation: "migration-out", timeElapsedMs: 1610, dataTotal: 537264128, dataProcessed: 57693794,
-            dataRemaining: 463060992, memoryBps: 52449300, dirtyRate: 0, pageSize: 4096, iteration: 1, postcopyRequests: 0,
-            downtimeMs: 300, setupTimeMs: 1, diskTotal: 0,
+            type: "unbounded",
+            operation: "migration-out",
+            timeElapsedMs: 1610,
+            dataTotal: 537264128,
+            dataProcessed: 57693794,
+            dataRemaining: 463060992,
+            memoryBps: 52449300,
+            dirtyRate: 0,
+            pageSize: 4096,
+            iteration: 1,
+            postcopyRequests: 0,
+            downtimeMs: 300,
+            setupTimeMs: 1,
+            diskTotal: 0,
         });
     });
     it("derives progress and ETA", () => {
@@ -28,11 +39,15 @@ describe("domjobinfo --rawstats (captured on the lab: lab-bigram A->B at 50 MiB/
         expect(progress(done)).toMatchObject({ phase: "done", percent: 100 });
     });
     it("no ETA when the guest dirties memory faster than it is sent", () => {
-        const s2 = parseJobInfo("Job type: 2\ndata_total: 100\ndata_remaining: 50\nmemory_bps: 4096\nmemory_dirty_rate: 2\nmemory_page_size: 4096\ntime_elapsed: 5\ndata_processed: 50\nmemory_processed: 50\n");
+        const s2 = parseJobInfo(
+            "Job type: 2\ndata_total: 100\ndata_remaining: 50\nmemory_bps: 4096\nmemory_dirty_rate: 2\nmemory_page_size: 4096\ntime_elapsed: 5\ndata_processed: 50\nmemory_processed: 50\n",
+        );
         expect(progress(s2).etaSeconds).toBeNull();
         expect(progress(s2).dirtyMiBPerSecond).toBeCloseTo(8192 / 1048576);
     });
     it("post-copy phase", () => {
-        expect(progress(parseJobInfo("Job type: 2\nmemory_postcopy_requests: 3\ntime_elapsed: 9\n")).phase).toBe("postcopy");
+        expect(progress(parseJobInfo("Job type: 2\nmemory_postcopy_requests: 3\ntime_elapsed: 9\n")).phase).toBe(
+            "postcopy",
+        );
     });
 });

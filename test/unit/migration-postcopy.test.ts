@@ -5,13 +5,24 @@ import { RunError, type Runner } from "../../pkg/lib/runner";
 import { uuidOf } from "./refs";
 
 const record = {
-    id: "r1", domain: "vm", uuid: uuidOf("vm"), source: { hostId: "localhost", label: "A", uri: "qemu:///system" },
-    destination: { hostId: "b", label: "B", uri: "qemu+tcp://b/system" }, argv: [], options: { postcopy: true },
-    user: null, startedAt: 1, jobDir: "/run/cockpit-migrate/jobs/r1", outcome: "running",
+    id: "r1",
+    domain: "vm",
+    uuid: uuidOf("vm"),
+    source: { hostId: "localhost", label: "A", uri: "qemu:///system" },
+    destination: { hostId: "b", label: "B", uri: "qemu+tcp://b/system" },
+    argv: [],
+    options: { postcopy: true },
+    user: null,
+    startedAt: 1,
+    jobDir: "/run/cockpit-migrate/jobs/r1",
+    outcome: "running",
 } satisfies MigrationRecord;
 
 /** A runner whose migrate-postcopy exits with `stderr` (or succeeds when null); records the argv. */
-function virshSays(stderr: string | null, cause: "exit-status" | "timeout" = "exit-status"): Runner & { calls: string[][] } {
+function virshSays(
+    stderr: string | null,
+    cause: "exit-status" | "timeout" = "exit-status",
+): Runner & { calls: string[][] } {
     const calls: string[][] = [];
     return {
         calls,
@@ -30,16 +41,29 @@ describe("switch to post-copy", () => {
         expect(runner.calls).toEqual([["virsh", "-c", "qemu:///system", "migrate-postcopy", "--domain", uuidOf("vm")]]);
     });
     it("a refusal is a value with the cause, a fix and libvirt's message (the page no longer shows post-copy)", async () => {
-        const notEnabled = "error: Requested operation is not valid: switching to post-copy requires migration to be started with VIR_MIGRATE_POSTCOPY flag";
-        expect(await switchToPostcopy(virshSays(notEnabled), record)).toEqual({ ok: false, refusal: {
-            cause: "not-enabled", title: expect.stringMatching(/not started with post-copy/), fix: expect.stringMatching(/Allow post-copy/),
-            message: "Requested operation is not valid: switching to post-copy requires migration to be started with VIR_MIGRATE_POSTCOPY flag",
-        } });
+        const notEnabled =
+            "error: Requested operation is not valid: switching to post-copy requires migration to be started with VIR_MIGRATE_POSTCOPY flag";
+        expect(await switchToPostcopy(virshSays(notEnabled), record)).toEqual({
+            ok: false,
+            refusal: {
+                cause: "not-enabled",
+                title: expect.stringMatching(/not started with post-copy/),
+                fix: expect.stringMatching(/Allow post-copy/),
+                message:
+                    "Requested operation is not valid: switching to post-copy requires migration to be started with VIR_MIGRATE_POSTCOPY flag",
+            },
+        });
         const cases: [string, string][] = [
-            ["error: Requested operation is not valid: post-copy can only be started while outgoing migration is in progress", "not-migrating"],
+            [
+                "error: Requested operation is not valid: post-copy can only be started while outgoing migration is in progress",
+                "not-migrating",
+            ],
             ["error: Requested operation is not valid: no job is active on the domain", "not-migrating"],
             ["error: Requested operation is not valid: post-copy migration already started", "already-postcopy"],
-            ["error: internal error: unable to execute QEMU command 'migrate-start-postcopy': Postcopy is not supported", "unsupported"],
+            [
+                "error: internal error: unable to execute QEMU command 'migrate-start-postcopy': Postcopy is not supported",
+                "unsupported",
+            ],
             ["error: internal error: something new", "refused"],
         ];
         for (const [stderr, cause] of cases) {

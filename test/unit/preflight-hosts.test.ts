@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { machineFamily, parseOsRelease, supportedPath } from "../../src/preflight/hostversions";
 import { targetForUri } from "../../src/hosts/target";
 
-const os = (id: string, v: string) => parseOsRelease(`NAME="X"\nID=${id}\nVERSION_ID="${v}"\nPRETTY_NAME="${id} ${v}"\n`);
+const os = (id: string, v: string) =>
+    parseOsRelease(`NAME="X"\nID=${id}\nVERSION_ID="${v}"\nPRETTY_NAME="${id} ${v}"\n`);
 
 describe("supported-migration table (RHEL procedure 10.8)", () => {
     it.each<[string, string, string, string, string | null, string]>([
@@ -20,7 +21,11 @@ describe("supported-migration table (RHEL procedure 10.8)", () => {
         expect(supportedPath(os(a, av), os(b, bv), machine, []).severity).toBe(severity);
     });
     it("reads os-release with and without quotes", () => {
-        expect(parseOsRelease('ID=debian\nVERSION_ID="12"\nPRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\n')).toEqual({ id: "debian", versionId: "12", pretty: "Debian GNU/Linux 12 (bookworm)" });
+        expect(parseOsRelease('ID=debian\nVERSION_ID="12"\nPRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\n')).toEqual({
+            id: "debian",
+            versionId: "12",
+            pretty: "Debian GNU/Linux 12 (bookworm)",
+        });
     });
     it("machine families", () => {
         expect(machineFamily("pc-q35-rhel8.2.0")).toBe("q35");

@@ -19,45 +19,67 @@ const LIVE = `<domain type='kvm' id='3'><name>vm</name><memory unit='KiB'>524288
 <interface type='network'><source network='default'/></interface><interface type='network'><source network='hotnet'/></interface>
 <hostdev mode='subsystem' type='pci' managed='yes'><source><address domain='0x0000' bus='0x03' slot='0x00' function='0x1'/></source></hostdev></devices></domain>`;
 
-interface Call { argv: readonly string[]; input?: string }
+interface Call {
+    argv: readonly string[];
+    input?: string;
+}
 
 function scripted(live: string, cpuOk: boolean): { runner: Runner; calls: Call[] } {
     const calls: Call[] = [];
-    const runner: Runner = { run: async (_t, argv, o) => {
-        calls.push({ argv, ...(o?.input !== undefined ? { input: o.input } : {}) });
-        const uri = argv[2], sub = argv[3];
-        if (sub === "dumpxml") {
-            // what libvirt answers for each flag: --inactive the persistent definition, otherwise the live one
-            if (argv.includes("--inactive")) return INACTIVE;
-            return live;
-        }
-        if (sub === "version") return "Using library: libvirt 9.0.0\nRunning hypervisor: QEMU 7.2.0\n";
-        if (sub === "capabilities") return `<capabilities><host><uuid>${uri === "src" ? "u1" : "u2"}</uuid></host><guest><arch name='x86_64'><machine>pc-q35-7.2</machine></arch></guest></capabilities>`;
-        if (sub === "hostname") return uri === "src" ? "a\n" : "b\n";
-        if (sub === "net-info") return `Name:           ${argv.at(-1)}\nActive:         yes\n`;
-        if (sub === "vol-info") return "Name: x\n";
-        if (sub === "hypervisor-cpu-compare") {
-            if (cpuOk) return "CPU described in /dev/stdin is identical to the CPU provided by hypervisor on the host\n";
-            throw new RunError("exit-status", "incompatible", argv, 1, "error: the CPU is incompatible with host CPU: Host CPU does not provide required features: md-clear");
-        }
-        if (sub === "nodeinfo") return "CPU(s):              4\nMemory size:         4194304 KiB\n";
-        if (sub === "domstats") return "";
-        if (sub === "domdirtyrate-calc") return "";
-        throw new Error(`unexpected ${argv.join(" ")}`);
-    } };
+    const runner: Runner = {
+        run: async (_t, argv, o) => {
+            calls.push({ argv, ...(o?.input !== undefined ? { input: o.input } : {}) });
+            const uri = argv[2],
+                sub = argv[3];
+            if (sub === "dumpxml") {
+                // what libvirt answers for each flag: --inactive the persistent definition, otherwise the live one
+                if (argv.includes("--inactive")) return INACTIVE;
+                return live;
+            }
+            if (sub === "version") return "Using library: libvirt 9.0.0\nRunning hypervisor: QEMU 7.2.0\n";
+            if (sub === "capabilities")
+                return `<capabilities><host><uuid>${uri === "src" ? "u1" : "u2"}</uuid></host><guest><arch name='x86_64'><machine>pc-q35-7.2</machine></arch></guest></capabilities>`;
+            if (sub === "hostname") return uri === "src" ? "a\n" : "b\n";
+            if (sub === "net-info") return `Name:           ${argv.at(-1)}\nActive:         yes\n`;
+            if (sub === "vol-info") return "Name: x\n";
+            if (sub === "hypervisor-cpu-compare") {
+                if (cpuOk)
+                    return "CPU described in /dev/stdin is identical to the CPU provided by hypervisor on the host\n";
+                throw new RunError(
+                    "exit-status",
+                    "incompatible",
+                    argv,
+                    1,
+                    "error: the CPU is incompatible with host CPU: Host CPU does not provide required features: md-clear",
+                );
+            }
+            if (sub === "nodeinfo") return "CPU(s):              4\nMemory size:         4194304 KiB\n";
+            if (sub === "domstats") return "";
+            if (sub === "domdirtyrate-calc") return "";
+            throw new Error(`unexpected ${argv.join(" ")}`);
+        },
+    };
     return { runner, calls };
 }
 
-const input = (live: boolean) => ({ domain: "vm", uuid: uuidOf("vm"), sourceUri: "src", destinationUri: "dst", destinationLabel: "B",
-    options: defaultOptions(live ? "running" : "shutoff"), live, dirtyRateSeconds: 1 });
-const by = (results: { id: string }[], id: string) => results.find(r => r.id === id);
+const input = (live: boolean) => ({
+    domain: "vm",
+    uuid: uuidOf("vm"),
+    sourceUri: "src",
+    destinationUri: "dst",
+    destinationLabel: "B",
+    options: defaultOptions(live ? "running" : "shutoff"),
+    live,
+    dirtyRateSeconds: 1,
+});
+const by = (results: { id: string }[], id: string) => results.find((r) => r.id === id);
 const noSleep = { sleep: async () => undefined };
 
 describe("a live migration is checked with the VM's live, migratable definition", () => {
     it("reads dumpxml --migratable (not --inactive) for the CPU, storage, device and network checks", async () => {
         const { runner, calls } = scripted(LIVE, false);
         const results = await runPreflight({ runner, ...noSleep }, input(true));
-        const reads = calls.filter(c => c.argv[3] === "dumpxml").map(c => c.argv);
+        const reads = calls.filter((c) => c.argv[3] === "dumpxml").map((c) => c.argv);
         expect(reads.length).toBeGreaterThan(0);
         for (const a of reads) {
             expect(a).toContain("--migratable");
@@ -65,34 +87,55 @@ describe("a live migration is checked with the VM's live, migratable definition"
             expect(a.slice(a.indexOf("--domain"), a.indexOf("--domain") + 2)).toEqual(["--domain", uuidOf("vm")]);
         }
         // the disk, the network and the passthrough device attached with --live are seen
-        expect(by(results, "storage:vdb")).toMatchObject({ severity: "pass", title: "vdb: /srv/hot/scratch.qcow2 is visible on B" });
+        expect(by(results, "storage:vdb")).toMatchObject({
+            severity: "pass",
+            title: "vdb: /srv/hot/scratch.qcow2 is visible on B",
+        });
         expect(by(results, "network:hotnet")).toMatchObject({ severity: "pass" });
-        expect(by(results, "devices")).toMatchObject({ severity: "error", title: "Devices that cannot migrate: pci 0x0000:0x03:0x00.0x1" });
+        expect(by(results, "devices")).toMatchObject({
+            severity: "error",
+            title: "Devices that cannot migrate: pci 0x0000:0x03:0x00.0x1",
+        });
     });
     it("a running host-model VM's expanded CPU is compared on the destination, and an incompatible one is an error", async () => {
         const { runner, calls } = scripted(LIVE, false);
         const results = await runPreflight({ runner, ...noSleep }, input(true));
-        const compare = calls.find(c => c.argv[3] === "hypervisor-cpu-compare");
+        const compare = calls.find((c) => c.argv[3] === "hypervisor-cpu-compare");
         expect(compare?.argv[2]).toBe("dst");
-        expect(compare?.input).toContain("<model fallback=\"forbid\">Skylake-Client-IBRS</model>");
+        expect(compare?.input).toContain('<model fallback="forbid">Skylake-Client-IBRS</model>');
         expect(compare?.input).toContain("md-clear");
-        expect(by(results, "cpu")).toMatchObject({ severity: "error", title: "B cannot run CPU model Skylake-Client-IBRS",
-            detail: expect.stringMatching(/md-clear/) });
+        expect(by(results, "cpu")).toMatchObject({
+            severity: "error",
+            title: "B cannot run CPU model Skylake-Client-IBRS",
+            detail: expect.stringMatching(/md-clear/),
+        });
         const ok = scripted(LIVE, true);
-        expect(by(await runPreflight({ runner: ok.runner, ...noSleep }, input(true)), "cpu")).toMatchObject({ severity: "pass", title: "CPU model Skylake-Client-IBRS runs on B" });
+        expect(by(await runPreflight({ runner: ok.runner, ...noSleep }, input(true)), "cpu")).toMatchObject({
+            severity: "pass",
+            title: "CPU model Skylake-Client-IBRS runs on B",
+        });
     });
     it("a live host-model definition without an expanded model is not a pass", async () => {
         const { runner } = scripted(LIVE.replace(/<cpu .*<\/cpu>/, "<cpu mode='host-model' check='partial'/>"), true);
-        expect(by(await runPreflight({ runner, ...noSleep }, input(true)), "cpu")).toMatchObject({ severity: "warning", unchecked: true });
+        expect(by(await runPreflight({ runner, ...noSleep }, input(true)), "cpu")).toMatchObject({
+            severity: "warning",
+            unchecked: true,
+        });
     });
     it("an offline migration keeps the inactive definition: host-model is fixed when the VM starts there", async () => {
         const { runner, calls } = scripted(LIVE, false);
         const results = await runPreflight({ runner }, input(false));
-        const reads = calls.filter(c => c.argv[3] === "dumpxml").map(c => c.argv);
+        const reads = calls.filter((c) => c.argv[3] === "dumpxml").map((c) => c.argv);
         expect(reads.length).toBeGreaterThan(0);
-        for (const a of reads) { expect(a).toContain("--inactive"); expect(a).not.toContain("--migratable") }
-        expect(calls.some(c => c.argv[3] === "hypervisor-cpu-compare")).toBe(false);
-        expect(by(results, "cpu")).toMatchObject({ severity: "pass", title: "host-model CPU: libvirt fixes the model when the VM starts" });
+        for (const a of reads) {
+            expect(a).toContain("--inactive");
+            expect(a).not.toContain("--migratable");
+        }
+        expect(calls.some((c) => c.argv[3] === "hypervisor-cpu-compare")).toBe(false);
+        expect(by(results, "cpu")).toMatchObject({
+            severity: "pass",
+            title: "host-model CPU: libvirt fixes the model when the VM starts",
+        });
         expect(by(results, "storage:vdb")).toBeUndefined();
         expect(by(results, "network:hotnet")).toBeUndefined();
     });

@@ -8,7 +8,9 @@ const names = new Map<string, string>();
 /** A stable UUID for a test VM name (the same name, the same UUID). */
 export function uuidOf(name: string): DomainUuid {
     const h = createHash("sha256").update(name).digest("hex");
-    const u = domainUuid(`${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`);
+    const u = domainUuid(
+        `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`,
+    );
     names.set(u, name);
     return u;
 }

@@ -45,14 +45,19 @@ describe("toRunError maps every cockpit.spawn failure to one typed error", () =>
         const failure = { exit_status: 255, message: "root@h: Permission denied (publickey,password)." };
         expect(toRunError(failure, argv, true).cause).toBe("ssh-auth");
         expect(toRunError(failure, argv, false).cause).toBe("exit-status");
-        expect(toRunError({ exit_status: 1, message: "Permission denied (publickey)" }, argv, true).cause).toBe("exit-status");
+        expect(toRunError({ exit_status: 1, message: "Permission denied (publickey)" }, argv, true).cause).toBe(
+            "exit-status",
+        );
     });
 });
 
 describe("classifySshFailure", () => {
     it.each([
         ["Host key verification failed.", "host-key-unknown"],
-        ["No ED25519 host key is known for h and you have requested strict checking.\r\nHost key verification failed.", "host-key-unknown"],
+        [
+            "No ED25519 host key is known for h and you have requested strict checking.\r\nHost key verification failed.",
+            "host-key-unknown",
+        ],
         ["@@@ WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED! @@@", "host-key-changed"],
         ["root@127.0.0.2: Permission denied (publickey).", "ssh-auth"],
         ["ssh: connect to host 127.0.0.9 port 22: Connection refused", "unreachable"],

@@ -8,25 +8,51 @@ const fixture = (name: string) => readFileSync(new URL(`fixtures/storage/${name}
 
 describe("backing chains: the flow copies one file per disk", () => {
     it("reads qemu-img info's JSON (captured from qemu-img 7.2)", () => {
-        expect(parseImageInfo(fixture("qemu-img-info-overlay.json"))).toEqual({ format: "qcow2", backing: "/tmp/base.qcow2" });
+        expect(parseImageInfo(fixture("qemu-img-info-overlay.json"))).toEqual({
+            format: "qcow2",
+            backing: "/tmp/base.qcow2",
+        });
         expect(parseImageInfo(fixture("qemu-img-info-single.json"))).toEqual({ format: "qcow2", backing: null });
     });
     it("a single image passes; an overlay is an error that says how to merge it", () => {
-        expect(backingCheck("/i/a.qcow2", { format: "qcow2", backing: null }, [])).toMatchObject({ severity: "pass", title: "/i/a.qcow2 is a single qcow2 image (no backing file)" });
+        expect(backingCheck("/i/a.qcow2", { format: "qcow2", backing: null }, [])).toMatchObject({
+            severity: "pass",
+            title: "/i/a.qcow2 is a single qcow2 image (no backing file)",
+        });
         const r = backingCheck("/i/top.qcow2", { format: "qcow2", backing: "/i/base.qcow2" }, []);
         expect(r).toMatchObject({ severity: "error", title: "/i/top.qcow2 is a layer on top of /i/base.qcow2" });
         expect(r.fix).toMatch(/qemu-img convert -O qcow2 \/i\/top.qcow2 NEW-FILE/);
     });
     it("runChecks asks the source for every image; qemu-img missing is 'could not be checked', never a pass", async () => {
-        const base = [[/^virsh .* domstate/, "shut off\n"], [/^sh -c/, "bin exportfs\nbin mount.nfs\nfs nfs\nfs nfsd\nnfsd-threads 8\nrunning rpc.mountd\n"],
-            [/^getenforce$/, new RunError("not-found", "getenforce: not found", ["getenforce"])], [/^stat /, "1024"], [/^df /, "Filesystem 1-blocks Used Available Capacity Mounted\n/dev/x 100 0 1073741824 0% /\n"]] as [RegExp, string | RunError][];
-        const overlay = new ScriptedRunner([[/^qemu-img info --output=json -U -- \/var\/lib\/libvirt\/images\/vm1.qcow2$/, fixture("qemu-img-info-overlay.json")], ...base]);
+        const base = [
+            [/^virsh .* domstate/, "shut off\n"],
+            [/^sh -c/, "bin exportfs\nbin mount.nfs\nfs nfs\nfs nfsd\nnfsd-threads 8\nrunning rpc.mountd\n"],
+            [/^getenforce$/, new RunError("not-found", "getenforce: not found", ["getenforce"])],
+            [/^stat /, "1024"],
+            [/^df /, "Filesystem 1-blocks Used Available Capacity Mounted\n/dev/x 100 0 1073741824 0% /\n"],
+        ] as [RegExp, string | RunError][];
+        const overlay = new ScriptedRunner([
+            [
+                /^qemu-img info --output=json -U -- \/var\/lib\/libvirt\/images\/vm1.qcow2$/,
+                fixture("qemu-img-info-overlay.json"),
+            ],
+            ...base,
+        ]);
         const i = inputs();
         const { results } = await runChecks(overlay, i);
-        expect(results.find(r => r.id === "backing-/var/lib/libvirt/images/vm1.qcow2")).toMatchObject({ severity: "error", commands: [["qemu-img", "info", "--output=json", "-U", "--", "/var/lib/libvirt/images/vm1.qcow2"]] });
+        expect(results.find((r) => r.id === "backing-/var/lib/libvirt/images/vm1.qcow2")).toMatchObject({
+            severity: "error",
+            commands: [["qemu-img", "info", "--output=json", "-U", "--", "/var/lib/libvirt/images/vm1.qcow2"]],
+        });
         expect(overlay.ran(/^qemu-img/)[0]!.target).toEqual(i.source.target);
-        const missing = new ScriptedRunner([[/^qemu-img/, new RunError("not-found", "qemu-img: not found", ["qemu-img"])], ...base]);
-        const r2 = (await runChecks(missing, i)).results.find(r => r.id.startsWith("backing-"));
-        expect(r2).toMatchObject({ severity: "warning", title: "The backing chain of /var/lib/libvirt/images/vm1.qcow2 could not be checked" });
+        const missing = new ScriptedRunner([
+            [/^qemu-img/, new RunError("not-found", "qemu-img: not found", ["qemu-img"])],
+            ...base,
+        ]);
+        const r2 = (await runChecks(missing, i)).results.find((r) => r.id.startsWith("backing-"));
+        expect(r2).toMatchObject({
+            severity: "warning",
+            title: "The backing chain of /var/lib/libvirt/images/vm1.qcow2 could not be checked",
+        });
     });
 });

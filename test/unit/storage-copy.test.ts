@@ -15,16 +15,25 @@ import { LOCAL, LocalRunner } from "./storage-helpers";
 const dir = mkdtempSync(join(tmpdir(), "nfs-copy-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const runner = new LocalRunner();
-const fast = () => new Promise<void>(r => setTimeout(r, 30));
+const fast = () => new Promise<void>((r) => setTimeout(r, 30));
 // names the runner accepts as arguments (argProblem: no NUL, no lone surrogates) and that can be a file name
-const NAMES = [...new Set(HOSTILE.filter(n => n && !n.includes("/") && argProblem(n) === null && n !== "." && n !== ".." && n.length < 200))];
+const NAMES = [
+    ...new Set(
+        HOSTILE.filter(
+            (n) => n && !n.includes("/") && argProblem(n) === null && n !== "." && n !== ".." && n.length < 200,
+        ),
+    ),
+];
 
 describe("dd progress", () => {
     it("reads the last report among CR-separated updates and record counts", () => {
-        const err = "1048576 bytes (1.0 MB, 1.0 MiB) copied, 1 s, 1.0 MB/s\r4194304 bytes (4.2 MB, 4.0 MiB) copied, 2.00123 s, 2.1 MB/s\r2+1 records in\n2+1 records out\n5000000 bytes (5.0 MB, 4.8 MiB) copied, 2.5 s, 2.0 MB/s\n";
+        const err =
+            "1048576 bytes (1.0 MB, 1.0 MiB) copied, 1 s, 1.0 MB/s\r4194304 bytes (4.2 MB, 4.0 MiB) copied, 2.00123 s, 2.1 MB/s\r2+1 records in\n2+1 records out\n5000000 bytes (5.0 MB, 4.8 MiB) copied, 2.5 s, 2.0 MB/s\n";
         expect(parseDdProgress(err)).toEqual({ bytes: 5000000, seconds: 2.5, rate: "2.0 MB/s" });
         expect(parseDdProgress("")).toBeNull();
-        expect(copyErrors(err + "ssh: connect to host 10.0.0.9 port 22: Connection refused\n")).toBe("ssh: connect to host 10.0.0.9 port 22: Connection refused");
+        expect(copyErrors(err + "ssh: connect to host 10.0.0.9 port 22: Connection refused\n")).toBe(
+            "ssh: connect to host 10.0.0.9 port 22: Connection refused",
+        );
     });
 });
 
@@ -43,14 +52,17 @@ describe("copy pipeline, run for real on this machine", () => {
         }
     }, 60_000);
     it("keeps holes: an all-zero 4 MiB block is not written", () => {
-        const src = join(dir, "sparse-src"), part = join(dir, "sparse.part");
+        const src = join(dir, "sparse-src"),
+            part = join(dir, "sparse.part");
         writeFileSync(src, Buffer.concat([Buffer.from("head"), Buffer.alloc(9 << 20), Buffer.from("end")]));
         copy(src, part);
         expect(statSync(part).blocks * 512).toBeLessThan(statSync(src).size - (3 << 20));
     }, 60_000);
     it("refuses to write over an existing .part file (conv=excl)", () => {
-        const src = join(dir, "excl-src"), part = join(dir, "excl.part");
-        writeFileSync(src, "new"); writeFileSync(part, "old");
+        const src = join(dir, "excl-src"),
+            part = join(dir, "excl.part");
+        writeFileSync(src, "new");
+        writeFileSync(part, "old");
         const argv = copyPipeline(LOCAL, src, LOCAL, part);
         expect(spawnSync(argv[0]!, argv.slice(1)).status).not.toBe(0);
         expect(readFileSync(part, "utf8")).toBe("old");
@@ -72,32 +84,54 @@ describe("copy pipeline, run for real on this machine", () => {
 });
 
 describe("copyImage: detached job, progress, SHA-256, never overwrite without the choice", () => {
-    const req = (name: string, overwrite = false) => ({ source: LOCAL, sourcePath: join(dir, `ci-src-${name}`), storage: LOCAL, dest: join(dir, `ci-dst-${name}`), overwrite, jobDir: join(dir, `job-${name}-${overwrite}`) });
+    const req = (name: string, overwrite = false) => ({
+        source: LOCAL,
+        sourcePath: join(dir, `ci-src-${name}`),
+        storage: LOCAL,
+        dest: join(dir, `ci-dst-${name}`),
+        overwrite,
+        jobDir: join(dir, `job-${name}-${overwrite}`),
+    });
     it("copies, reports progress with the total, verifies, renames into place", { timeout: 60_000 }, async () => {
         const r = req("a b'$(x)");
         writeFileSync(r.sourcePath, Buffer.alloc(3 << 20, 7));
         const seen: number[] = [];
-        const out = await copyImage(runner, r, p => { seen.push(p.bytes); expect(p.total).toBe(3 << 20) }, fast);
+        const out = await copyImage(
+            runner,
+            r,
+            (p) => {
+                seen.push(p.bytes);
+                expect(p.total).toBe(3 << 20);
+            },
+            fast,
+        );
         expect(out.copied).toBe(true);
         expect(out.sha256).toMatch(/^[0-9a-f]{64}$/);
         expect(readFileSync(r.dest).equals(readFileSync(r.sourcePath))).toBe(true);
         expect(existsSync(partPath(r.dest))).toBe(false);
         expect(seen[seen.length - 1]).toBe(3 << 20);
     });
-    it("an identical file already there is reused; a different one is left alone unless overwrite is chosen", { timeout: 60_000 }, async () => {
-        const r = req("exists");
-        writeFileSync(r.sourcePath, "image"); writeFileSync(r.dest, "image");
-        expect((await copyImage(runner, r, () => undefined, fast)).copied).toBe(false);
-        writeFileSync(r.dest, "the admin's other file");
-        await expect(copyImage(runner, r, () => undefined, fast)).rejects.toThrow(CopyError);
-        expect(readFileSync(r.dest, "utf8")).toBe("the admin's other file");
-        expect((await copyImage(runner, req("exists", true), () => undefined, fast)).copied).toBe(true);
-        expect(readFileSync(r.dest, "utf8")).toBe("image");
-    });
+    it(
+        "an identical file already there is reused; a different one is left alone unless overwrite is chosen",
+        { timeout: 60_000 },
+        async () => {
+            const r = req("exists");
+            writeFileSync(r.sourcePath, "image");
+            writeFileSync(r.dest, "image");
+            expect((await copyImage(runner, r, () => undefined, fast)).copied).toBe(false);
+            writeFileSync(r.dest, "the admin's other file");
+            await expect(copyImage(runner, r, () => undefined, fast)).rejects.toThrow(CopyError);
+            expect(readFileSync(r.dest, "utf8")).toBe("the admin's other file");
+            expect((await copyImage(runner, req("exists", true), () => undefined, fast)).copied).toBe(true);
+            expect(readFileSync(r.dest, "utf8")).toBe("image");
+        },
+    );
     it("a failing copy says why and leaves no .part file", async () => {
         const r = { ...req("fail"), dest: join(dir, "no-such-dir", "x") };
         writeFileSync(r.sourcePath, "image");
-        await expect(copyImage(runner, r, () => undefined, fast)).rejects.toThrow(/failed: .*No such file or directory/);
+        await expect(copyImage(runner, r, () => undefined, fast)).rejects.toThrow(
+            /failed: .*No such file or directory/,
+        );
     });
 });
 
@@ -112,7 +146,7 @@ describe("RunnerFileStore (tag = SHA-256), run for real", () => {
             chmodSync(p, 0o640);
             const t2 = await store.replace(p, "two\n", t1);
             expect(statSync(p).mode & 0o777).toBe(0o640);
-            const e = await store.replace(p, "three\n", t1).catch(x => x);
+            const e = await store.replace(p, "three\n", t1).catch((x) => x);
             expect(isTagConflict(e)).toBe(true);
             expect((await store.read(p)).content).toBe("two\n");
             expect(t2).not.toBe(t1);
@@ -133,7 +167,9 @@ describe("prerequisite probes", () => {
         const p = parseProbe("bin exportfs\nbin mount.nfs\nfs nfsd\nmodule nfs\nnfsd-threads 8\nrunning rpc.mountd\n");
         const h = { ...LOCAL, label: "st" };
         expect(serverCheck(h, p, []).severity).toBe("pass");
-        expect(serverCheck(h, parseProbe("bin exportfs\n"), []).title).toBe("The kernel of st has no NFS server (nfsd)");
+        expect(serverCheck(h, parseProbe("bin exportfs\n"), []).title).toBe(
+            "The kernel of st has no NFS server (nfsd)",
+        );
         expect(serverCheck(h, parseProbe(""), []).fix).toMatch(/nfs-kernel-server/);
         expect(serverCheck(h, parseProbe("running ganesha.nfsd\n"), []).title).toMatch(/NFS-Ganesha/);
         expect(clientCheck(h, parseProbe("bin mount.nfs\n"), []).title).toBe("The kernel of st cannot mount NFS");
@@ -143,8 +179,11 @@ describe("prerequisite probes", () => {
         const argv = nfsProbe();
         const r = spawnSync(argv[0]!, argv.slice(1), { encoding: "utf8" });
         expect(r.status).toBe(0);
-        for (const l of r.stdout.split("\n").filter(Boolean)) expect(l).toMatch(/^(bin|fs|module|nfsd-threads|running) \S+$/);
-        expect(r.stdout.includes("fs nfsd")).toBe(readFileSync("/proc/filesystems", "utf8").split(/\s+/).includes("nfsd"));
+        for (const l of r.stdout.split("\n").filter(Boolean))
+            expect(l).toMatch(/^(bin|fs|module|nfsd-threads|running) \S+$/);
+        expect(r.stdout.includes("fs nfsd")).toBe(
+            readFileSync("/proc/filesystems", "utf8").split(/\s+/).includes("nfsd"),
+        );
     });
     it("free space of a directory that does not exist yet comes from its nearest parent", () => {
         const argv = freeSpace(join(dir, "not", "yet", "there"));

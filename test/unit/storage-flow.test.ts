@@ -19,42 +19,110 @@ const FSTAB = "UUID=1 / ext4 defaults 0 1\n";
 function setup(rules: ConstructorParameters<typeof ScriptedRunner>[0], over = {}) {
     const runner = new ScriptedRunner(rules);
     const stores = new Map<string, MemoryFiles>();
-    const files = (h: NfsHost) => { if (!stores.has(h.id)) stores.set(h.id, new MemoryFiles({ [EXPORTS_PATH]: EXPORTS, [FSTAB_PATH]: FSTAB })); return stores.get(h.id)! };
-    const ctx: FlowContext = { runner, files, jobDir: id => `/run/test/${id}`, sleep: async () => undefined };
+    const files = (h: NfsHost) => {
+        if (!stores.has(h.id)) stores.set(h.id, new MemoryFiles({ [EXPORTS_PATH]: EXPORTS, [FSTAB_PATH]: FSTAB }));
+        return stores.get(h.id)!;
+    };
+    const ctx: FlowContext = { runner, files, jobDir: (id) => `/run/test/${id}`, sleep: async () => undefined };
     const record = newRecord(inputs(over), []);
     const plan = buildPlan(record.inputs, record.selinuxHosts);
-    const step = (id: string) => plan.find(s => s.id === id) as Step;
+    const step = (id: string) => plan.find((s) => s.id === id) as Step;
     return { runner, files, ctx, record, plan, step };
 }
 
 describe("buildPlan", () => {
     it("orders the procedure's steps, each with its host and exact commands", () => {
         const { plan } = setup([]);
-        expect(plan.map(s => s.id)).toEqual(["mkdir", "copy-0", "export", "selinux-localhost", "selinux-dest", "mount-localhost", "mount-dest", "repoint-vm1", "start-vm1", "verify-dest"]);
-        const s = (id: string) => plan.find(p => p.id === id)!;
+        expect(plan.map((s) => s.id)).toEqual([
+            "mkdir",
+            "copy-0",
+            "export",
+            "selinux-localhost",
+            "selinux-dest",
+            "mount-localhost",
+            "mount-dest",
+            "repoint-vm1",
+            "start-vm1",
+            "verify-dest",
+        ]);
+        const s = (id: string) => plan.find((p) => p.id === id)!;
         expect(s("mkdir").commands.map(displayCommand)).toEqual(["mkdir -p -- /var/lib/libvirt/shared-images"]);
-        expect(s("export").edits).toEqual([{ path: "/etc/exports", line: "/var/lib/libvirt/shared-images 10.0.0.1(rw,no_root_squash) 10.0.0.2(rw,no_root_squash)" }]);
-        expect(s("export").commands).toEqual([["exportfs", "-a"], ["exportfs", "-v"]]);
-        expect(s("mount-dest").commands[2]).toEqual(["mount", "-t", "nfs", "-o", "rw", "--", "10.0.0.9:/var/lib/libvirt/shared-images", "/var/lib/libvirt/images"]);
+        expect(s("export").edits).toEqual([
+            {
+                path: "/etc/exports",
+                line: "/var/lib/libvirt/shared-images 10.0.0.1(rw,no_root_squash) 10.0.0.2(rw,no_root_squash)",
+            },
+        ]);
+        expect(s("export").commands).toEqual([
+            ["exportfs", "-a"],
+            ["exportfs", "-v"],
+        ]);
+        expect(s("mount-dest").commands[2]).toEqual([
+            "mount",
+            "-t",
+            "nfs",
+            "-o",
+            "rw",
+            "--",
+            "10.0.0.9:/var/lib/libvirt/shared-images",
+            "/var/lib/libvirt/images",
+        ]);
         expect(s("selinux-dest").skipReason).toMatch(/SELinux is not in use/);
         expect(s("repoint-vm1").skipReason).toMatch(/keep their paths/);
-        expect(s("start-vm1").commands[0]).toEqual(["virsh", "-c", "qemu:///system", "start", "--domain", uuidOf("vm1")]);
+        expect(s("start-vm1").commands[0]).toEqual([
+            "virsh",
+            "-c",
+            "qemu:///system",
+            "start",
+            "--domain",
+            uuidOf("vm1"),
+        ]);
         // repointing defines the XML again: it is read with its secure fields
-        expect(s("repoint-vm1").commands[0]).toEqual(["virsh", "-c", "qemu:///system", "dumpxml", "--domain", uuidOf("vm1"), "--inactive", "--security-info"]);
+        expect(s("repoint-vm1").commands[0]).toEqual([
+            "virsh",
+            "-c",
+            "qemu:///system",
+            "dumpxml",
+            "--domain",
+            uuidOf("vm1"),
+            "--inactive",
+            "--security-info",
+        ]);
     });
     it("a netfs pool instead of a mount; a different mount point repoints the disks", () => {
         const { plan } = setup([], { method: "pool", mountPoint: "/mnt/shared" });
-        const m = plan.find(p => p.id === "mount-dest")!;
-        expect(m.commands[0]).toEqual(["virsh", "-c", "qemu+ssh://root@10.0.0.2/system", "pool-define-as", "--name", "shared-images", "--type", "netfs",
-            "--source-host", "10.0.0.9", "--source-path", "/var/lib/libvirt/shared-images", "--source-format", "nfs", "--target", "/mnt/shared"]);
-        expect(plan.find(p => p.id === "repoint-vm1")!.skipReason).toBeUndefined();
+        const m = plan.find((p) => p.id === "mount-dest")!;
+        expect(m.commands[0]).toEqual([
+            "virsh",
+            "-c",
+            "qemu+ssh://root@10.0.0.2/system",
+            "pool-define-as",
+            "--name",
+            "shared-images",
+            "--type",
+            "netfs",
+            "--source-host",
+            "10.0.0.9",
+            "--source-path",
+            "/var/lib/libvirt/shared-images",
+            "--source-format",
+            "nfs",
+            "--target",
+            "/mnt/shared",
+        ]);
+        expect(plan.find((p) => p.id === "repoint-vm1")!.skipReason).toBeUndefined();
     });
     it("SELinux steps only where SELinux is in use", () => {
         const r = newRecord(inputs(), ["dest"]);
-        expect(buildPlan(r.inputs, r.selinuxHosts).find(s => s.id === "selinux-dest")!.skipReason).toBeUndefined();
+        expect(buildPlan(r.inputs, r.selinuxHosts).find((s) => s.id === "selinux-dest")!.skipReason).toBeUndefined();
     });
     it("validation: same image name twice, bad pool name, bad export options", () => {
-        const two = inputs({ images: [{ domain: "a", uuid: uuidOf("a"), target: "vda", path: "/x/disk.qcow2" }, { domain: "b", uuid: uuidOf("b"), target: "vda", path: "/y/disk.qcow2" }] });
+        const two = inputs({
+            images: [
+                { domain: "a", uuid: uuidOf("a"), target: "vda", path: "/x/disk.qcow2" },
+                { domain: "b", uuid: uuidOf("b"), target: "vda", path: "/y/disk.qcow2" },
+            ],
+        });
         expect(validateInputs(two)).toMatch(/both named disk.qcow2/);
         expect(validateInputs(inputs({ method: "pool", poolName: "a b" }))).toMatch(/pool name/);
         expect(validateInputs(inputs({ exportOptions: "rw no_root_squash" }))).toMatch(/export options/);
@@ -63,16 +131,23 @@ describe("buildPlan", () => {
 });
 
 describe("export step: write our line, exportfs -a, exportfs -v, roll back on failure", () => {
-    const VERBOSE = "/var/lib/libvirt/shared-images\n\t\t10.0.0.1(sync,wdelay,rw,no_root_squash)\n/var/lib/libvirt/shared-images\n\t\t10.0.0.2(sync,rw,no_root_squash)\n";
+    const VERBOSE =
+        "/var/lib/libvirt/shared-images\n\t\t10.0.0.1(sync,wdelay,rw,no_root_squash)\n/var/lib/libvirt/shared-images\n\t\t10.0.0.2(sync,rw,no_root_squash)\n";
     it("success: the line is added after everything else, a backup is kept, and Undo gives back the same bytes", async () => {
-        const { runner, files, ctx, record, step } = setup([[/^exportfs -a$/, ""], [/^exportfs -v$/, VERBOSE], [/^exportfs -r$/, ""]]);
+        const { runner, files, ctx, record, step } = setup([
+            [/^exportfs -a$/, ""],
+            [/^exportfs -v$/, VERBOSE],
+            [/^exportfs -r$/, ""],
+        ]);
         const out = await executeStep(ctx, record, step("export"));
         const store = files(record.inputs.storage);
-        expect(store.get(EXPORTS_PATH)).toBe(`${EXPORTS}${MARKER}\n/var/lib/libvirt/shared-images 10.0.0.1(rw,no_root_squash) 10.0.0.2(rw,no_root_squash)\n`);
+        expect(store.get(EXPORTS_PATH)).toBe(
+            `${EXPORTS}${MARKER}\n/var/lib/libvirt/shared-images 10.0.0.1(rw,no_root_squash) 10.0.0.2(rw,no_root_squash)\n`,
+        );
         expect(store.get(`${EXPORTS_PATH}.cockpit-migrate.bak`)).toBe(EXPORTS);
         expect(out).toMatch(/added/);
         expect(record.added.exports).toEqual({ hostId: "storage", path: "/var/lib/libvirt/shared-images" });
-        expect(runner.calls.map(c => c.target)).toEqual([record.inputs.storage.target, record.inputs.storage.target]);
+        expect(runner.calls.map((c) => c.target)).toEqual([record.inputs.storage.target, record.inputs.storage.target]);
         // running it again changes nothing
         await executeStep(ctx, record, step("export"));
         expect(store.get(EXPORTS_PATH)!.split(MARKER).length).toBe(2);
@@ -84,25 +159,50 @@ describe("export step: write our line, exportfs -a, exportfs -v, roll back on fa
     });
     it("no /etc/exports before: Undo removes the file the flow created, unless someone added to it since", async () => {
         for (const later of ["", "/srv/added-by-admin *(ro)\n"]) {
-            const { runner, files, ctx, record, step } = setup([[/^exportfs -a$/, ""], [/^exportfs -v$/, VERBOSE], [/^exportfs -r$/, ""], [/^rm -f -- \/etc\/exports$/, ""]]);
+            const { runner, files, ctx, record, step } = setup([
+                [/^exportfs -a$/, ""],
+                [/^exportfs -v$/, VERBOSE],
+                [/^exportfs -r$/, ""],
+                [/^rm -f -- \/etc\/exports$/, ""],
+            ]);
             const store = files(record.inputs.storage);
             store.files.delete(EXPORTS_PATH);
             await executeStep(ctx, record, step("export"));
-            expect(record.added.exports).toEqual({ hostId: "storage", path: "/var/lib/libvirt/shared-images", created: true });
+            expect(record.added.exports).toEqual({
+                hostId: "storage",
+                path: "/var/lib/libvirt/shared-images",
+                created: true,
+            });
             expect(store.get(`${EXPORTS_PATH}.cockpit-migrate.bak`)).toBeNull();
             if (later) store.touch(EXPORTS_PATH, store.get(EXPORTS_PATH)! + later);
             const [undo] = undoPlan(record);
-            expect(undo!.commands).toEqual([["rm", "-f", "--", EXPORTS_PATH], ["exportfs", "-r"]]);
+            expect(undo!.commands).toEqual([
+                ["rm", "-f", "--", EXPORTS_PATH],
+                ["exportfs", "-r"],
+            ]);
             const said = await undoAction(ctx, record, undo!);
-            const removed = runner.calls.some(c => c.argv.join(" ") === "rm -f -- /etc/exports");
-            if (later) { expect(removed).toBe(false); expect(store.get(EXPORTS_PATH)).toBe(later); expect(said).toMatch(/line removed/) }
-            else { expect(removed).toBe(true); expect(said).toMatch(/removed again/) }
+            const removed = runner.calls.some((c) => c.argv.join(" ") === "rm -f -- /etc/exports");
+            if (later) {
+                expect(removed).toBe(false);
+                expect(store.get(EXPORTS_PATH)).toBe(later);
+                expect(said).toMatch(/line removed/);
+            } else {
+                expect(removed).toBe(true);
+                expect(said).toMatch(/removed again/);
+            }
             expect(record.added.exports).toBeNull();
         }
     });
     it("exportfs rejects an option: the file is rolled back byte for byte, and the reason is in words", async () => {
-        const { files, ctx, record, step } = setup([[/^exportfs -a$/, failure('exportfs: /etc/exports:5: unknown keyword "bogus"')]]);
-        const e = await executeStep(ctx, record, step("export")).then(() => { throw new Error("the step should fail") }, (x: unknown) => x as StepError);
+        const { files, ctx, record, step } = setup([
+            [/^exportfs -a$/, failure('exportfs: /etc/exports:5: unknown keyword "bogus"')],
+        ]);
+        const e = await executeStep(ctx, record, step("export")).then(
+            () => {
+                throw new Error("the step should fail");
+            },
+            (x: unknown) => x as StepError,
+        );
         expect(e).toBeInstanceOf(StepError);
         expect((e as StepError).message).toBe('exportfs on 10.0.0.9 rejected the export option "bogus"');
         expect((e as StepError).fix).toMatch(/left as it was before the step/);
@@ -111,37 +211,80 @@ describe("export step: write our line, exportfs -a, exportfs -v, roll back on fa
         expect(record.added.exports).toBeNull();
     });
     it("exportfs is missing (no NFS server): rolled back, says what to install", async () => {
-        const { files, ctx, record, step } = setup([[/^exportfs/, new RunError("not-found", "exportfs is not installed", ["exportfs"])]]);
-        const e = await executeStep(ctx, record, step("export")).then(() => { throw new Error("the step should fail") }, (x: unknown) => x as StepError);
+        const { files, ctx, record, step } = setup([
+            [/^exportfs/, new RunError("not-found", "exportfs is not installed", ["exportfs"])],
+        ]);
+        const e = await executeStep(ctx, record, step("export")).then(
+            () => {
+                throw new Error("the step should fail");
+            },
+            (x: unknown) => x as StepError,
+        );
         expect(e.message).toMatch(/exportfs is not installed on 10.0.0.9/);
         expect(e.fix).toMatch(/nfs-kernel-server/);
         expect(files(record.inputs.storage).get(EXPORTS_PATH)).toBe(EXPORTS);
     });
     it("exportfs -v does not list a client: rolled back, the file and the live table (exportfs -r)", async () => {
-        const { runner, files, ctx, record, step } = setup([[/^exportfs -a$/, ""], [/^exportfs -v$/, "/var/lib/libvirt/shared-images\n\t\t10.0.0.1(rw)\n"], [/^exportfs -r$/, ""]]);
-        const e = await executeStep(ctx, record, step("export")).then(() => { throw new Error("the step should fail") }, (x: unknown) => x as StepError);
+        const { runner, files, ctx, record, step } = setup([
+            [/^exportfs -a$/, ""],
+            [/^exportfs -v$/, "/var/lib/libvirt/shared-images\n\t\t10.0.0.1(rw)\n"],
+            [/^exportfs -r$/, ""],
+        ]);
+        const e = await executeStep(ctx, record, step("export")).then(
+            () => {
+                throw new Error("the step should fail");
+            },
+            (x: unknown) => x as StepError,
+        );
         expect(e.message).toMatch(/does not list .* for 10.0.0.2/);
         expect(files(record.inputs.storage).get(EXPORTS_PATH)).toBe(EXPORTS);
-        const argvs = runner.calls.map(c => c.argv.join(" "));
+        const argvs = runner.calls.map((c) => c.argv.join(" "));
         expect(argvs.at(-1)).toBe("exportfs -r");
         expect(e.output).toMatch(/live exports follow the file again/);
     });
     it("exportfs -v is read exactly: a longer address or a longer path is not ours", async () => {
-        for (const listed of ["/var/lib/libvirt/shared-images\t110.0.0.1(rw)\n/var/lib/libvirt/shared-images\t10.0.0.22(rw)\n",
+        for (const listed of [
+            "/var/lib/libvirt/shared-images\t110.0.0.1(rw)\n/var/lib/libvirt/shared-images\t10.0.0.22(rw)\n",
             "/var/lib/libvirt/shared-images-old\t10.0.0.1(rw)\n/var/lib/libvirt/shared-images-old\t10.0.0.2(rw)\n",
-            "/srv/x\t10.0.0.1(rw,fsid=/var/lib/libvirt/shared-images)\n/srv/x\t10.0.0.2(rw)\n"]) {
-            const { ctx, record, step } = setup([[/^exportfs -a$/, ""], [/^exportfs -v$/, listed], [/^exportfs -r$/, ""]]);
-            const e = await executeStep(ctx, record, step("export")).then(() => null, (x: unknown) => x as StepError);
+            "/srv/x\t10.0.0.1(rw,fsid=/var/lib/libvirt/shared-images)\n/srv/x\t10.0.0.2(rw)\n",
+        ]) {
+            const { ctx, record, step } = setup([
+                [/^exportfs -a$/, ""],
+                [/^exportfs -v$/, listed],
+                [/^exportfs -r$/, ""],
+            ]);
+            const e = await executeStep(ctx, record, step("export")).then(
+                () => null,
+                (x: unknown) => x as StepError,
+            );
             expect(e?.message, listed).toMatch(/does not list/);
         }
-        expect(parseExportfsVerbose("/a\\040b\t10.0.0.1(rw)\t*.lab(ro)\n/very/long/path\n\t\t10.0.0.2(sync,rw)\n\t\t<world>(ro)\n"))
-            .toEqual(new Map([["/a b", new Set(["10.0.0.1", "*.lab"])], ["/very/long/path", new Set(["10.0.0.2", "<world>"])]]));
+        expect(
+            parseExportfsVerbose(
+                "/a\\040b\t10.0.0.1(rw)\t*.lab(ro)\n/very/long/path\n\t\t10.0.0.2(sync,rw)\n\t\t<world>(ro)\n",
+            ),
+        ).toEqual(
+            new Map([
+                ["/a b", new Set(["10.0.0.1", "*.lab"])],
+                ["/very/long/path", new Set(["10.0.0.2", "<world>"])],
+            ]),
+        );
     });
     it("a concurrent edit between read and write: nothing written, the admin's change kept", async () => {
         const { files, ctx, record, step } = setup([]);
         const store = files(record.inputs.storage);
-        store.onReplace = p => { if (p === EXPORTS_PATH) { store.onReplace = null; store.touch(EXPORTS_PATH, EXPORTS + "/srv/new b(rw)\n") } };
-        const e = await executeStep(ctx, record, step("export")).then(() => { throw new Error("the step should fail") }, (x: unknown) => x as StepError);
+        store.onReplace = (p) => {
+            if (p === EXPORTS_PATH) {
+                store.onReplace = null;
+                store.touch(EXPORTS_PATH, EXPORTS + "/srv/new b(rw)\n");
+            }
+        };
+        const e = await executeStep(ctx, record, step("export")).then(
+            () => {
+                throw new Error("the step should fail");
+            },
+            (x: unknown) => x as StepError,
+        );
         expect(e.message).toMatch(/changed by someone else .* nothing was written/);
         expect(store.get(EXPORTS_PATH)).toBe(EXPORTS + "/srv/new b(rw)\n");
     });
@@ -150,8 +293,20 @@ describe("export step: write our line, exportfs -a, exportfs -v, roll back on fa
 describe("mount step", () => {
     const NODEV = failure("mount.nfs: No such device", 32);
     it("the kernel cannot mount NFS: says so; with fstab, the line is taken out again (same bytes)", async () => {
-        const { runner, files, ctx, record, step } = setup([[/^findmnt/, failure("", 1)], [/^mkdir/, ""], [/^mount /, NODEV]], { method: "fstab" });
-        const e = await executeStep(ctx, record, step("mount-dest")).then(() => { throw new Error("the step should fail") }, (x: unknown) => x as StepError);
+        const { runner, files, ctx, record, step } = setup(
+            [
+                [/^findmnt/, failure("", 1)],
+                [/^mkdir/, ""],
+                [/^mount /, NODEV],
+            ],
+            { method: "fstab" },
+        );
+        const e = await executeStep(ctx, record, step("mount-dest")).then(
+            () => {
+                throw new Error("the step should fail");
+            },
+            (x: unknown) => x as StepError,
+        );
         expect(e.message).toBe("The kernel of 10.0.0.2 cannot mount NFS (mount.nfs: No such device)");
         expect(e.fix).toMatch(/\/etc\/fstab was left as it was/);
         expect(runner.ran(/^mount /)[0]!.argv).toEqual(["mount", "--", "/var/lib/libvirt/images"]);
@@ -161,10 +316,20 @@ describe("mount step", () => {
         expect(record.added).toMatchObject({ fstab: [], mounts: [] });
     });
     it("success with fstab: recorded; Undo unmounts and removes only our line", async () => {
-        const { runner, files, ctx, record, step } = setup([[/^findmnt/, failure("", 1)], [/^mkdir/, ""], [/^mount /, ""], [/^umount/, ""]], { method: "fstab" });
+        const { runner, files, ctx, record, step } = setup(
+            [
+                [/^findmnt/, failure("", 1)],
+                [/^mkdir/, ""],
+                [/^mount /, ""],
+                [/^umount/, ""],
+            ],
+            { method: "fstab" },
+        );
         await executeStep(ctx, record, step("mount-dest"));
         const store = files(record.inputs.clients[1]!);
-        expect(store.get(FSTAB_PATH)).toBe(`${FSTAB}${MARKER}\n10.0.0.9:/var/lib/libvirt/shared-images /var/lib/libvirt/images nfs rw 0 0\n`);
+        expect(store.get(FSTAB_PATH)).toBe(
+            `${FSTAB}${MARKER}\n10.0.0.9:/var/lib/libvirt/shared-images /var/lib/libvirt/images nfs rw 0 0\n`,
+        );
         for (const a of undoPlan(record)) await undoAction(ctx, record, a);
         expect(runner.ran(/^umount/)[0]!.argv).toEqual(["umount", "--", "/var/lib/libvirt/images"]);
         expect(store.get(FSTAB_PATH)).toBe(FSTAB);
@@ -175,20 +340,47 @@ describe("mount step", () => {
         expect(runner.ran(/^mount/)).toEqual([]);
     });
     it("netfs pool whose start fails is undefined again", async () => {
-        const { runner, ctx, record, step } = setup([[/pool-info/, failure("error: failed to get pool")], [/pool-define-as/, ""], [/pool-build/, ""],
-            [/pool-start/, failure("error: Failed to start pool shared-images\nerror: internal error: Child process (/usr/bin/mount -t nfs ...) unexpected exit status 32: mount.nfs: No such device")], [/pool-undefine/, ""]], { method: "pool" });
-        const e = await executeStep(ctx, record, step("mount-dest")).then(() => { throw new Error("the step should fail") }, (x: unknown) => x as StepError);
+        const { runner, ctx, record, step } = setup(
+            [
+                [/pool-info/, failure("error: failed to get pool")],
+                [/pool-define-as/, ""],
+                [/pool-build/, ""],
+                [
+                    /pool-start/,
+                    failure(
+                        "error: Failed to start pool shared-images\nerror: internal error: Child process (/usr/bin/mount -t nfs ...) unexpected exit status 32: mount.nfs: No such device",
+                    ),
+                ],
+                [/pool-undefine/, ""],
+            ],
+            { method: "pool" },
+        );
+        const e = await executeStep(ctx, record, step("mount-dest")).then(
+            () => {
+                throw new Error("the step should fail");
+            },
+            (x: unknown) => x as StepError,
+        );
         expect(e.message).toMatch(/cannot mount NFS/);
         expect(runner.ran(/pool-undefine/)).toHaveLength(1);
         expect(record.added.pools).toEqual([]);
-        expect(runner.calls.every(c => c.target.kind === "local")).toBe(true);
+        expect(runner.calls.every((c) => c.target.kind === "local")).toBe(true);
     });
 });
 
 describe("other steps", () => {
     it("start: runs virsh start only when not running, then confirms", async () => {
         let state = "shut off";
-        const { runner, ctx, record, step } = setup([[/domstate/, () => state + "\n"], [/ start /, () => { state = "running"; return "" }]]);
+        const { runner, ctx, record, step } = setup([
+            [/domstate/, () => state + "\n"],
+            [
+                / start /,
+                () => {
+                    state = "running";
+                    return "";
+                },
+            ],
+        ]);
         expect(await executeStep(ctx, record, step("start-vm1"))).toBe("The VM is running");
         await executeStep(ctx, record, step("start-vm1"));
         expect(runner.ran(/ start /)).toHaveLength(1);
@@ -201,21 +393,40 @@ describe("other steps", () => {
         expect(await executeStep(ctx, record, step("verify-dest"))).toMatch(/same as the copy/);
     });
     it("repoint: changes only the file disks named, through virsh define on stdin, and Undo points them back", async () => {
-        const xml = "<domain type='kvm'><name>vm1</name><devices><disk type='file' device='disk'><source file='/var/lib/libvirt/images/vm1.qcow2'/><target dev='vda'/></disk><disk type='file' device='cdrom'><source file='/iso/a.iso'/></disk></devices></domain>";
+        const xml =
+            "<domain type='kvm'><name>vm1</name><devices><disk type='file' device='disk'><source file='/var/lib/libvirt/images/vm1.qcow2'/><target dev='vda'/></disk><disk type='file' device='cdrom'><source file='/iso/a.iso'/></disk></devices></domain>";
         let defined = xml;
-        const { ctx, record, step } = setup([[/dumpxml/, () => defined], [/ define /, (_a, input) => { defined = input!; return "" }]], { mountPoint: "/mnt/shared" });
+        const { ctx, record, step } = setup(
+            [
+                [/dumpxml/, () => defined],
+                [
+                    / define /,
+                    (_a, input) => {
+                        defined = input!;
+                        return "";
+                    },
+                ],
+            ],
+            { mountPoint: "/mnt/shared" },
+        );
         await executeStep(ctx, record, step("repoint-vm1"));
         expect(defined).toContain('file="/mnt/shared/vm1.qcow2"');
         expect(defined).toContain('file="/iso/a.iso"');
-        await undoAction(ctx, record, undoPlan(record).find(a => a.id === "repoint-vm1")!);
+        await undoAction(
+            ctx,
+            record,
+            undoPlan(record).find((a) => a.id === "repoint-vm1")!,
+        );
         expect(defined).toContain('file="/var/lib/libvirt/images/vm1.qcow2"');
         expect(repointDisks(xml, new Map()).changed).toBe(0);
     });
     it("setsebool on a host with SELinux", async () => {
         const r = newRecord(inputs(), ["dest"]);
         const runner = new ScriptedRunner([[/^setsebool -P virt_use_nfs 1$/, ""]]);
-        const s = buildPlan(r.inputs, r.selinuxHosts).find(x => x.id === "selinux-dest")!;
-        expect(await executeStep({ runner, files: () => new MemoryFiles(), jobDir: () => "/x" }, r, s)).toMatch(/virt_use_nfs is on/);
+        const s = buildPlan(r.inputs, r.selinuxHosts).find((x) => x.id === "selinux-dest")!;
+        expect(await executeStep({ runner, files: () => new MemoryFiles(), jobDir: () => "/x" }, r, s)).toMatch(
+            /virt_use_nfs is on/,
+        );
         expect(runner.calls[0]!.target).toEqual(LOCAL.target.kind === "local" ? r.inputs.clients[1]!.target : null);
     });
 });
@@ -224,32 +435,87 @@ describe("SELinux detection", () => {
     it("getenforce missing (locally not-found, over SSH exit 127) → not installed; Enforcing + getsebool off → the step is needed", async () => {
         const { selinuxState } = await import("../../src/storage/checks");
         const h = inputs().clients[1]!;
-        expect(await selinuxState(new ScriptedRunner([[/^getenforce$/, new RunError("exit-status", "sh: 1: getenforce: not found", ["getenforce"], 127, "")]]), h)).toBe("absent");
-        expect(await selinuxState(new ScriptedRunner([[/^getenforce$/, new RunError("not-found", "", ["getenforce"])]]), h)).toBe("absent");
+        expect(
+            await selinuxState(
+                new ScriptedRunner([
+                    [
+                        /^getenforce$/,
+                        new RunError("exit-status", "sh: 1: getenforce: not found", ["getenforce"], 127, ""),
+                    ],
+                ]),
+                h,
+            ),
+        ).toBe("absent");
+        expect(
+            await selinuxState(
+                new ScriptedRunner([[/^getenforce$/, new RunError("not-found", "", ["getenforce"])]]),
+                h,
+            ),
+        ).toBe("absent");
         expect(await selinuxState(new ScriptedRunner([[/^getenforce$/, "Disabled\n"]]), h)).toBe("disabled");
-        expect(await selinuxState(new ScriptedRunner([[/^getenforce$/, "Enforcing\n"], [/^getsebool virt_use_nfs$/, "virt_use_nfs --> off\n"]]), h)).toBe("off");
-        expect(await selinuxState(new ScriptedRunner([[/^getenforce$/, "Permissive\n"], [/^getsebool virt_use_nfs$/, "virt_use_nfs --> on\n"]]), h)).toBe("on");
-        await expect(selinuxState(new ScriptedRunner([[/^getenforce$/, failure("ssh: connect to host 10.0.0.2 port 22: Connection refused", 255)]]), h)).rejects.toThrow();
+        expect(
+            await selinuxState(
+                new ScriptedRunner([
+                    [/^getenforce$/, "Enforcing\n"],
+                    [/^getsebool virt_use_nfs$/, "virt_use_nfs --> off\n"],
+                ]),
+                h,
+            ),
+        ).toBe("off");
+        expect(
+            await selinuxState(
+                new ScriptedRunner([
+                    [/^getenforce$/, "Permissive\n"],
+                    [/^getsebool virt_use_nfs$/, "virt_use_nfs --> on\n"],
+                ]),
+                h,
+            ),
+        ).toBe("on");
+        await expect(
+            selinuxState(
+                new ScriptedRunner([
+                    [/^getenforce$/, failure("ssh: connect to host 10.0.0.2 port 22: Connection refused", 255)],
+                ]),
+                h,
+            ),
+        ).rejects.toThrow();
     });
 });
 
 describe("Undo of a netfs pool", () => {
     it("pool-destroy (an inactive pool is fine) then pool-undefine, only for the pool the flow defined", async () => {
-        const { runner, ctx, record, step } = setup([[/pool-info/, failure("error: failed to get pool")], [/pool-define-as|pool-build|pool-start|pool-autostart/, ""],
-            [/pool-destroy/, failure("error: Requested operation is not valid: storage pool 'shared-images' is not active")], [/pool-undefine/, ""]], { method: "pool" });
+        const { runner, ctx, record, step } = setup(
+            [
+                [/pool-info/, failure("error: failed to get pool")],
+                [/pool-define-as|pool-build|pool-start|pool-autostart/, ""],
+                [
+                    /pool-destroy/,
+                    failure("error: Requested operation is not valid: storage pool 'shared-images' is not active"),
+                ],
+                [/pool-undefine/, ""],
+            ],
+            { method: "pool" },
+        );
         await executeStep(ctx, record, step("mount-dest"));
         expect(record.added.pools).toEqual([{ hostId: "dest", name: "shared-images" }]);
         const plan = undoPlan(record);
-        expect(plan.map(a => a.commands.map(displayCommand))).toEqual([[
-            "virsh -c qemu+ssh://root@10.0.0.2/system pool-destroy --pool shared-images",
-            "virsh -c qemu+ssh://root@10.0.0.2/system pool-undefine --pool shared-images"]]);
+        expect(plan.map((a) => a.commands.map(displayCommand))).toEqual([
+            [
+                "virsh -c qemu+ssh://root@10.0.0.2/system pool-destroy --pool shared-images",
+                "virsh -c qemu+ssh://root@10.0.0.2/system pool-undefine --pool shared-images",
+            ],
+        ]);
         await undoAction(ctx, record, plan[0]!);
         expect(runner.ran(/pool-undefine/)).toHaveLength(1);
         expect(record.added.pools).toEqual([]);
     });
     it("a pool of that name the flow did not define is refused, not reused", async () => {
-        const { runner, ctx, record, step } = setup([[/pool-info/, "Name: shared-images\nState: running\n"]], { method: "pool" });
-        await expect(executeStep(ctx, record, step("mount-dest"))).rejects.toThrow(/already exists on 10.0.0.2; the flow does not change it/);
+        const { runner, ctx, record, step } = setup([[/pool-info/, "Name: shared-images\nState: running\n"]], {
+            method: "pool",
+        });
+        await expect(executeStep(ctx, record, step("mount-dest"))).rejects.toThrow(
+            /already exists on 10.0.0.2; the flow does not change it/,
+        );
         expect(runner.ran(/pool-(define|start|undefine)/)).toEqual([]);
     });
 });

@@ -20,11 +20,17 @@ const BASE = "qemu+ssh://root@127.0.0.99:1/system";
 
 function uriFor(tail: string, i: number): string {
     const marker = join(dir, `m${i}`);
-    return (tail.startsWith("qemu") ? "" : BASE) + tail.replaceAll("@M@", marker).replaceAll("@E@", [...marker].map(c => `%${c.charCodeAt(0).toString(16)}`).join(""));
+    return (
+        (tail.startsWith("qemu") ? "" : BASE) +
+        tail
+            .replaceAll("@M@", marker)
+            .replaceAll("@E@", [...marker].map((c) => `%${c.charCodeAt(0).toString(16)}`).join(""))
+    );
 }
 
 function ranMarker(uri: string, i: number): boolean {
-    const marker = join(dir, `m${i}`), ran = join(dir, `ran${i}`);
+    const marker = join(dir, `m${i}`),
+        ran = join(dir, `ran${i}`);
     writeFileSync(marker, `#!/bin/sh\necho ran > '${ran}'\n`);
     chmodSync(marker, 0o755);
     spawnSync("timeout", ["10", "virsh", "-c", uri, "version"], { encoding: "utf8" });
@@ -38,25 +44,49 @@ describe("destination URIs: what the real virsh runs, the page refuses", () => {
             const uri = uriFor(tail, i);
             const verdict = resolveDestination(uri, []);
             const didRun = ranMarker(uri, i);
-            if (didRun) { ran++; expect(verdict.destination, `accepted ${uri}, which runs a program`).toBeNull() }
+            if (didRun) {
+                ran++;
+                expect(verdict.destination, `accepted ${uri}, which runs a program`).toBeNull();
+            }
             if (verdict.destination) expect(didRun, uri).toBe(false);
         });
         // the corpus is hostile for real: these ran the marker in libvirt 9.0
         expect(ran).toBeGreaterThanOrEqual(10);
     });
     it("refusals name the parameter as libvirt reads it; malformed input is a message, never an exception", () => {
-        expect(resolveDestination(`${BASE}?no_tty=1;command=/x`, []).error).toBe('The URI parameter "command" is not allowed here');
-        expect(resolveDestination(`${BASE}?comm%61nd=/x`, []).error).toBe('The URI parameter "command" is not allowed here');
+        expect(resolveDestination(`${BASE}?no_tty=1;command=/x`, []).error).toBe(
+            'The URI parameter "command" is not allowed here',
+        );
+        expect(resolveDestination(`${BASE}?comm%61nd=/x`, []).error).toBe(
+            'The URI parameter "command" is not allowed here',
+        );
         expect(resolveDestination(`${BASE}?no_tty=1&no_tty=0`, []).error).toMatch(/given twice/);
-        expect(resolveDestination(`${BASE}?no_tty=1%3Bcommand=x`, []).error).toMatch(/"no_tty" cannot be "1;command=x"/);
-        for (const s of ["qemu+ssh://h/system?%", "qemu+ssh://h/system?%E0%A4%A", "qemu+ssh://%/system", "qemu+ssh://h/system?a=%zz", "qemu+ssh://%E0%A4%A@h/system"])
+        expect(resolveDestination(`${BASE}?no_tty=1%3Bcommand=x`, []).error).toMatch(
+            /"no_tty" cannot be "1;command=x"/,
+        );
+        for (const s of [
+            "qemu+ssh://h/system?%",
+            "qemu+ssh://h/system?%E0%A4%A",
+            "qemu+ssh://%/system",
+            "qemu+ssh://h/system?a=%zz",
+            "qemu+ssh://%E0%A4%A@h/system",
+        ])
             expect(() => resolveDestination(s, []), s).not.toThrow();
         expect(resolveDestination("qemu+ssh://h/system?%", []).destination).toBeNull();
     });
     it("parses like virURIParseParams", () => {
-        expect(parseUriParams("a=1;b=2")).toEqual([{ name: "a", value: "1" }, { name: "b", value: "2" }]);
+        expect(parseUriParams("a=1;b=2")).toEqual([
+            { name: "a", value: "1" },
+            { name: "b", value: "2" },
+        ]);
         // an & further on wins over an earlier ;
-        expect(parseUriParams("a=1;b=2&c=3")).toEqual([{ name: "a", value: "1;b=2" }, { name: "c", value: "3" }]);
-        expect(parseUriParams("&&x;=y;n%61me=%2Fv%zz")).toEqual([{ name: "x", value: "" }, { name: "name", value: "/v%zz" }]);
+        expect(parseUriParams("a=1;b=2&c=3")).toEqual([
+            { name: "a", value: "1;b=2" },
+            { name: "c", value: "3" },
+        ]);
+        expect(parseUriParams("&&x;=y;n%61me=%2Fv%zz")).toEqual([
+            { name: "x", value: "" },
+            { name: "name", value: "/v%zz" },
+        ]);
     });
 });

@@ -7,7 +7,15 @@ import { useMemo, useRef, useState } from "react";
 import { Modal, Wizard, WizardHeader, WizardStep } from "@patternfly/react-core";
 import { hostUri, localUri } from "../../hosts/uri";
 import { mergeHostCpus, type HostCpu } from "../../cpu/hostcpu";
-import { computeBaseline, fetchHostCpu, validateBaseline, type ApplyResult, type Baseline, type CpuHost, type Validation } from "../../cpu/apply";
+import {
+    computeBaseline,
+    fetchHostCpu,
+    validateBaseline,
+    type ApplyResult,
+    type Baseline,
+    type CpuHost,
+    type Validation,
+} from "../../cpu/apply";
 import { useDomains, useKnownHosts } from "../hooks";
 import { useServices } from "../services";
 import { errorText } from "../errorText";
@@ -23,78 +31,167 @@ export default function CpuBaselineWizard({ onClose, preset }: { onClose(): void
     const { runner } = useServices();
     const known = useKnownHosts();
     const localDomains = useDomains(localUri("system"));
-    const hosts: CpuHost[] = useMemo(() => [{ label: _("This host"), uri: localUri("system") },
-        ...(known.data?.hosts ?? []).map(h => ({ label: h.address, uri: hostUri(h) }))], [known.data]);
+    const hosts: CpuHost[] = useMemo(
+        () => [
+            { label: _("This host"), uri: localUri("system") },
+            ...(known.data?.hosts ?? []).map((h) => ({ label: h.address, uri: hostUri(h) })),
+        ],
+        [known.data],
+    );
     const [chosen, setChosen] = useState<Set<string> | null>(null);
     // opened from a failed CPU check: the VM's host and the destination
-    const selected = chosen ?? new Set(preset ? hosts.filter(h => h.uri === preset.sourceUri || h.uri === preset.destinationUri).map(h => h.uri) : hosts.map(h => h.uri));
+    const selected =
+        chosen ??
+        new Set(
+            preset
+                ? hosts.filter((h) => h.uri === preset.sourceUri || h.uri === preset.destinationUri).map((h) => h.uri)
+                : hosts.map((h) => h.uri),
+        );
     const [virttype, setVirttype] = useState("kvm");
     const [fetches, setFetches] = useState<Record<string, Fetch>>({});
     const generation = useRef(0);
-    const [options, setOptions] = useState<BaselineOptions>({ on: localUri("system"), features: false, migratable: false });
+    const [options, setOptions] = useState<BaselineOptions>({
+        on: localUri("system"),
+        features: false,
+        migratable: false,
+    });
     const [baseline, setBaseline] = useState<Baseline | null>(null);
     const [validations, setValidations] = useState<Validation[] | null>(null);
     const [busy, setBusy] = useState(false);
     const [error, setError] = useState<string | null>(null);
     const [applied, setApplied] = useState<ApplyResult[]>([]);
 
-    const chosenHosts = hosts.filter(h => selected.has(h.uri));
-    const cpus = chosenHosts.map(h => fetches[h.uri]).flatMap(f => f?.state === "done" ? [f.cpu] : []);
-    const merged = useMemo(() => mergeHostCpus(cpus), [cpus.map(x => x.xml).join()]); // eslint-disable-line react-hooks/exhaustive-deps
+    const chosenHosts = hosts.filter((h) => selected.has(h.uri));
+    const cpus = chosenHosts.map((h) => fetches[h.uri]).flatMap((f) => (f?.state === "done" ? [f.cpu] : []));
+    const merged = useMemo(() => mergeHostCpus(cpus), [cpus.map((x) => x.xml).join()]); // eslint-disable-line react-hooks/exhaustive-deps
     const allRead = chosenHosts.length > 0 && cpus.length === chosenHosts.length;
 
     const fetchAll = () => {
         const g = ++generation.current;
-        setBaseline(null); setValidations(null);
+        setBaseline(null);
+        setValidations(null);
         for (const h of chosenHosts) {
             const key = `${virttype}\n${h.uri}`;
             const hit = cache.get(key);
-            if (hit) { setFetches(f => ({ ...f, [h.uri]: { state: "done", ...hit } })); continue }
-            setFetches(f => ({ ...f, [h.uri]: { state: "loading" } }));
-            fetchHostCpu(runner, h, virttype).then(cpu => {
-                const entry = { cpu, at: Date.now() };
-                cache.set(key, entry);
-                if (g === generation.current) setFetches(f => ({ ...f, [h.uri]: { state: "done", ...entry } }));
-            }, e => { if (g === generation.current) setFetches(f => ({ ...f, [h.uri]: { state: "error", error: errorText(e) } })) });
+            if (hit) {
+                setFetches((f) => ({ ...f, [h.uri]: { state: "done", ...hit } }));
+                continue;
+            }
+            setFetches((f) => ({ ...f, [h.uri]: { state: "loading" } }));
+            fetchHostCpu(runner, h, virttype).then(
+                (cpu) => {
+                    const entry = { cpu, at: Date.now() };
+                    cache.set(key, entry);
+                    if (g === generation.current) setFetches((f) => ({ ...f, [h.uri]: { state: "done", ...entry } }));
+                },
+                (e) => {
+                    if (g === generation.current)
+                        setFetches((f) => ({ ...f, [h.uri]: { state: "error", error: errorText(e) } }));
+                },
+            );
         }
     };
     const cancel = () => {
         generation.current++;
-        setFetches(f => Object.fromEntries(Object.entries(f).map(([k, x]) => [k, x.state === "loading" ? { state: "cancelled" } : x])));
+        setFetches((f) =>
+            Object.fromEntries(
+                Object.entries(f).map(([k, x]) => [k, x.state === "loading" ? { state: "cancelled" } : x]),
+            ),
+        );
     };
     const compute = async () => {
-        setBusy(true); setError(null); setBaseline(null); setValidations(null);
+        setBusy(true);
+        setError(null);
+        setBaseline(null);
+        setValidations(null);
         try {
-            const on = hosts.find(h => h.uri === options.on) ?? hosts[0]!;
-            const b = await computeBaseline(runner, on, cpus, { virttype, features: options.features, migratable: options.migratable });
+            const on = hosts.find((h) => h.uri === options.on) ?? hosts[0]!;
+            const b = await computeBaseline(runner, on, cpus, {
+                virttype,
+                features: options.features,
+                migratable: options.migratable,
+            });
             setBaseline(b);
             setValidations(await validateBaseline(runner, chosenHosts, b.xml, virttype));
-        } catch (e) { setError(errorText(e)) } finally { setBusy(false) }
+        } catch (e) {
+            setError(errorText(e));
+        } finally {
+            setBusy(false);
+        }
     };
-    const blocked = !!validations?.some(v => v.verdict === "incompatible");
+    const blocked = !!validations?.some((v) => v.verdict === "incompatible");
 
     return (
         <Modal isOpen onEscapePress={onClose} variant="large" aria-labelledby="cpu-wizard-title">
-            <Wizard height={640} onClose={onClose}
-                header={<WizardHeader title={_("CPU baseline")} titleId="cpu-wizard-title" onClose={onClose} closeButtonAriaLabel={_("Close")}
-                    description={_("One CPU definition that runs on every chosen host, so VMs can migrate between them.")} />}>
+            <Wizard
+                height={640}
+                onClose={onClose}
+                header={
+                    <WizardHeader
+                        title={_("CPU baseline")}
+                        titleId="cpu-wizard-title"
+                        onClose={onClose}
+                        closeButtonAriaLabel={_("Close")}
+                        description={_(
+                            "One CPU definition that runs on every chosen host, so VMs can migrate between them.",
+                        )}
+                    />
+                }
+            >
                 <WizardStep name={_("Hosts")} id="cpu-step-hosts" footer={{ isNextDisabled: !allRead }}>
-                    <HostsStep hosts={hosts} chosen={selected} setChosen={setChosen} virttype={virttype} setVirttype={setVirttype}
-                        fetches={fetches} onFetch={fetchAll} onCancel={cancel} />
+                    <HostsStep
+                        hosts={hosts}
+                        chosen={selected}
+                        setChosen={setChosen}
+                        virttype={virttype}
+                        setVirttype={setVirttype}
+                        fetches={fetches}
+                        onFetch={fetchAll}
+                        onCancel={cancel}
+                    />
                 </WizardStep>
                 <WizardStep name={_("Compare")} id="cpu-step-compare" isDisabled={!allRead}>
                     <CompareStep cpus={cpus} merged={merged} />
                 </WizardStep>
-                <WizardStep name={_("Baseline")} id="cpu-step-baseline" isDisabled={!allRead} footer={{ isNextDisabled: !baseline || !validations }}>
-                    <BaselineStep hosts={chosenHosts} cpus={cpus} options={options} setOptions={setOptions} baseline={baseline} virttype={virttype}
-                        validations={validations} busy={busy} error={error} onCompute={() => void compute()} />
+                <WizardStep
+                    name={_("Baseline")}
+                    id="cpu-step-baseline"
+                    isDisabled={!allRead}
+                    footer={{ isNextDisabled: !baseline || !validations }}
+                >
+                    <BaselineStep
+                        hosts={chosenHosts}
+                        cpus={cpus}
+                        options={options}
+                        setOptions={setOptions}
+                        baseline={baseline}
+                        virttype={virttype}
+                        validations={validations}
+                        busy={busy}
+                        error={error}
+                        onCompute={() => void compute()}
+                    />
                 </WizardStep>
                 <WizardStep name={_("Apply")} id="cpu-step-apply" isDisabled={!baseline}>
-                    {baseline && <ApplyStep uri={localUri("system")} domains={localDomains.data ?? []} baseline={baseline} blocked={blocked}
-                        hostsLabel={chosenHosts.map(h => h.label)} results={applied} setResults={setApplied}
-                        {...(preset ? { preselect: preset.domain } : {})} />}
+                    {baseline && (
+                        <ApplyStep
+                            uri={localUri("system")}
+                            domains={localDomains.data ?? []}
+                            baseline={baseline}
+                            blocked={blocked}
+                            hostsLabel={chosenHosts.map((h) => h.label)}
+                            results={applied}
+                            setResults={setApplied}
+                            {...(preset ? { preselect: preset.domain } : {})}
+                        />
+                    )}
                 </WizardStep>
-                <WizardStep name={_("Restart")} id="cpu-step-restart" isDisabled={!baseline} footer={{ nextButtonText: _("Close"), onNext: onClose }}>
+                <WizardStep
+                    name={_("Restart")}
+                    id="cpu-step-restart"
+                    isDisabled={!baseline}
+                    footer={{ nextButtonText: _("Close"), onNext: onClose }}
+                >
                     <RestartStep uri={localUri("system")} domains={localDomains.data ?? []} applied={applied} />
                 </WizardStep>
             </Wizard>

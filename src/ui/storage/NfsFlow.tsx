@@ -1,5 +1,16 @@
 import { useMemo, useRef, useState } from "react";
-import { Alert, Button, ExpandableSection, Modal, ModalBody, ModalFooter, ModalHeader, Spinner, Stack, StackItem } from "@patternfly/react-core";
+import {
+    Alert,
+    Button,
+    ExpandableSection,
+    Modal,
+    ModalBody,
+    ModalFooter,
+    ModalHeader,
+    Spinner,
+    Stack,
+    StackItem,
+} from "@patternfly/react-core";
 import { buildPlan } from "../../storage/plan";
 import { runRecordedStep, undoRecorded } from "../../storage/flow";
 import { flowContext } from "../../storage/context";
@@ -25,67 +36,156 @@ export default function NfsFlow({ onClose }: { onClose(): void }) {
     const ref = useRef<FlowRecord | null>(null);
     ref.current = current ?? null;
     const [busy, setBusy] = useState(false);
-    const [message, setMessage] = useState<{ variant: "danger" | "success" | "info"; title: string; body?: string } | null>(null);
+    const [message, setMessage] = useState<{
+        variant: "danger" | "success" | "info";
+        title: string;
+        body?: string;
+    } | null>(null);
 
     const show = (r: FlowRecord | null) => setRecordState(r);
     // a new flow or "start over" replaces the record, but only the one this dialog shows
     const replace = async (r: FlowRecord | null) => {
-        try { await replaceRecord(services.files, ref.current, r); show(r) } catch (e) {
-            setMessage({ variant: "danger", title: _("The flow's record could not be saved"), body: [errorText(e), (e as { fix?: string }).fix].filter(Boolean).join("\n") });
-            saved.reload(); setRecordState(undefined);
+        try {
+            await replaceRecord(services.files, ref.current, r);
+            show(r);
+        } catch (e) {
+            setMessage({
+                variant: "danger",
+                title: _("The flow's record could not be saved"),
+                body: [errorText(e), (e as { fix?: string }).fix].filter(Boolean).join("\n"),
+            });
+            saved.reload();
+            setRecordState(undefined);
         }
     };
     const plan = useMemo(() => {
-        try { return { steps: current ? buildPlan(current.inputs, current.selinuxHosts) : [], error: null } } catch (e) { return { steps: [], error: errorText(e) } }
+        try {
+            return { steps: current ? buildPlan(current.inputs, current.selinuxHosts) : [], error: null };
+        } catch (e) {
+            return { steps: [], error: errorText(e) };
+        }
     }, [current?.inputs, current?.selinuxHosts]);
     const steps = plan.steps;
 
     const runStep = async (step: Step): Promise<boolean> => {
         const r = await runRecordedStep(ctx, services.files, ref.current!, step, show);
-        if (r.error) setMessage({ variant: "danger", title: _("The flow's record could not be saved"), body: [r.error.message, r.error.fix].filter(Boolean).join("\n") });
+        if (r.error)
+            setMessage({
+                variant: "danger",
+                title: _("The flow's record could not be saved"),
+                body: [r.error.message, r.error.fix].filter(Boolean).join("\n"),
+            });
         return r.ok;
     };
-    const guard = (f: () => Promise<void>) => async () => { setBusy(true); setMessage(null); try { await f() } finally { setBusy(false) } };
+    const guard = (f: () => Promise<void>) => async () => {
+        setBusy(true);
+        setMessage(null);
+        try {
+            await f();
+        } finally {
+            setBusy(false);
+        }
+    };
     const runAll = guard(async () => {
         for (const s of steps) {
             if (s.skipReason || ref.current!.steps[s.id]?.status === "done") continue;
-            if (!await runStep(s)) return;
+            if (!(await runStep(s))) return;
         }
         setMessage({ variant: "success", title: _("All steps are done") });
     });
     const undo = guard(async () => {
         const r = await undoRecorded(ctx, services.files, ref.current!, show);
         if (r.error) setMessage({ variant: "danger", title: r.error, body: r.output.join("\n") });
-        else setMessage({ variant: "success", title: _("Undone: the flow's additions were removed"), body: [...r.output, ...keptData(r.record).map(p => `Kept (data): ${p}`)].join("\n") });
+        else
+            setMessage({
+                variant: "success",
+                title: _("Undone: the flow's additions were removed"),
+                body: [...r.output, ...keptData(r.record).map((p) => `Kept (data): ${p}`)].join("\n"),
+            });
     });
     const prepare = (inputs: NfsInputs, selinux: string[]) => void replace(newRecord(inputs, selinux));
 
     const pendingUndo = current ? undoPlan(current) : [];
     return (
         <Modal isOpen onClose={onClose} variant="large" aria-labelledby="nfs-title">
-            <ModalHeader title={_("Shared storage (NFS)")} labelId="nfs-title"
-                description={_("Share the VMs' disk images between hosts over NFS: directory, copy, /etc/exports, exportfs, SELinux, mount on the clients.")} />
+            <ModalHeader
+                title={_("Shared storage (NFS)")}
+                labelId="nfs-title"
+                description={_(
+                    "Share the VMs' disk images between hosts over NFS: directory, copy, /etc/exports, exportfs, SELinux, mount on the clients.",
+                )}
+            />
             <ModalBody>
                 <Stack hasGutter>
-                    {plan.error && <StackItem><Alert variant="danger" isInline title={_("The saved flow cannot be resumed")}>{plan.error}</Alert></StackItem>}
-                    {message && <StackItem><Alert variant={message.variant} isInline title={message.title}>{message.body && <pre className="cm-command">{message.body}</pre>}</Alert></StackItem>}
-                    {current === undefined || (saved.loading && record === undefined) ? <Spinner aria-label={_("Loading")} />
-                        : current === null ? <NfsSetup known={hosts.data?.hosts ?? []} onPrepare={prepare} />
-                            : steps.map(s => <StackItem key={s.id}><NfsStep step={s} state={current.steps[s.id]} busy={busy} onRun={guard(async () => { await runStep(s) })} /></StackItem>)}
+                    {plan.error && (
+                        <StackItem>
+                            <Alert variant="danger" isInline title={_("The saved flow cannot be resumed")}>
+                                {plan.error}
+                            </Alert>
+                        </StackItem>
+                    )}
+                    {message && (
+                        <StackItem>
+                            <Alert variant={message.variant} isInline title={message.title}>
+                                {message.body && <pre className="cm-command">{message.body}</pre>}
+                            </Alert>
+                        </StackItem>
+                    )}
+                    {current === undefined || (saved.loading && record === undefined) ? (
+                        <Spinner aria-label={_("Loading")} />
+                    ) : current === null ? (
+                        <NfsSetup known={hosts.data?.hosts ?? []} onPrepare={prepare} />
+                    ) : (
+                        steps.map((s) => (
+                            <StackItem key={s.id}>
+                                <NfsStep
+                                    step={s}
+                                    state={current.steps[s.id]}
+                                    busy={busy}
+                                    onRun={guard(async () => {
+                                        await runStep(s);
+                                    })}
+                                />
+                            </StackItem>
+                        ))
+                    )}
                     {current && pendingUndo.length > 0 && (
                         <StackItem>
                             <ExpandableSection toggleText={_("What Undo removes")}>
-                                {pendingUndo.map(a => <div key={a.id}><p>{a.title}</p>{a.commands.length > 0 && <CommandLine argv={a.commands} label={a.title} />}</div>)}
+                                {pendingUndo.map((a) => (
+                                    <div key={a.id}>
+                                        <p>{a.title}</p>
+                                        {a.commands.length > 0 && <CommandLine argv={a.commands} label={a.title} />}
+                                    </div>
+                                ))}
                             </ExpandableSection>
                         </StackItem>
                     )}
                 </Stack>
             </ModalBody>
             <ModalFooter>
-                {current && <Button variant="primary" onClick={() => void runAll()} isDisabled={busy}>{_("Run all steps")}</Button>}
-                {current && <Button variant="danger" onClick={() => void undo()} isDisabled={busy || !hasAdditions(current)}>{_("Undo")}</Button>}
-                {current && <Button variant="secondary" onClick={() => void replace(null)} isDisabled={busy || hasAdditions(current)}>{_("Start over")}</Button>}
-                <Button variant="link" onClick={onClose}>{_("Close")}</Button>
+                {current && (
+                    <Button variant="primary" onClick={() => void runAll()} isDisabled={busy}>
+                        {_("Run all steps")}
+                    </Button>
+                )}
+                {current && (
+                    <Button variant="danger" onClick={() => void undo()} isDisabled={busy || !hasAdditions(current)}>
+                        {_("Undo")}
+                    </Button>
+                )}
+                {current && (
+                    <Button
+                        variant="secondary"
+                        onClick={() => void replace(null)}
+                        isDisabled={busy || hasAdditions(current)}
+                    >
+                        {_("Start over")}
+                    </Button>
+                )}
+                <Button variant="link" onClick={onClose}>
+                    {_("Close")}
+                </Button>
             </ModalFooter>
         </Modal>
     );
