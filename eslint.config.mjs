@@ -24,6 +24,52 @@ export default tseslint.config(
             ],
             "@typescript-eslint/no-explicit-any": "error",
             "no-control-regex": "off", // control characters are what the validators look for
+            // the layout is Prettier's (npm run format); what it cannot wrap is a long string, template or regex
+            "max-len": [
+                "error",
+                {
+                    code: 120,
+                    ignoreStrings: true,
+                    ignoreTemplateLiterals: true,
+                    ignoreRegExpLiterals: true,
+                    ignoreUrls: true,
+                },
+            ],
+        },
+    },
+    // imports go one way: pkg/lib knows nothing of src, the model folders nothing of src/ui
+    {
+        files: ["pkg/**/*.ts"],
+        rules: {
+            "no-restricted-imports": [
+                "error",
+                {
+                    patterns: [
+                        {
+                            group: ["**/src/**", "**/src"],
+                            message: "pkg/lib is the Cockpit adapter: it imports nothing from src/.",
+                        },
+                    ],
+                },
+            ],
+        },
+    },
+    {
+        files: ["src/**/*.ts"],
+        ignores: ["src/ui/**", "src/main.tsx", "src/boot.ts"],
+        rules: {
+            "no-restricted-imports": [
+                "error",
+                {
+                    patterns: [
+                        {
+                            group: ["**/ui", "**/ui/**", "react", "react-dom", "react-dom/*", "@patternfly/*"],
+                            message:
+                                "The model folders take a Runner and return typed results: no src/ui, React or PatternFly.",
+                        },
+                    ],
+                },
+            ],
         },
     },
     {

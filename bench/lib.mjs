@@ -283,7 +283,8 @@ function markFirstRow(selector) {
 }
 
 /** Navigation → first row visible, ours and theirs alternating (who goes first alternates too),
- *  after one uncounted warm-up load of each; before each load the libvirt side is idle again. `inspect(page, side)` may read the page after the
+ *  after one uncounted warm-up load of each; before each load the libvirt side is idle again. `inspect(page, side)` may
+ * read the page after the
  *  first row shows (e.g. how many rows); its results are returned per run. */
 export async function compareFirstRow(browser, port, reps, { timeoutMs = 120_000, inspect } = {}) {
     const sides = {

@@ -2,7 +2,8 @@
 // lab guest at three dirty rates and two bandwidth limits. Driven through the plugin in Chromium:
 // the Migrate dialog measures the dirty rate and shows its prediction, then the same dialog starts
 // the migration; the actual duration is the detached virsh job's run time. Goal: within ±25 %.
-// Needs the lab up (npm run lab -- up). Usage: node --experimental-websocket bench/predict.mjs [rates=4,10,18] [bandwidths=32,64]
+// Needs the lab up (npm run lab -- up). Usage: node --experimental-websocket bench/predict.mjs [rates=4,10,18]
+// [bandwidths=32,64]
 import { execFileSync, spawnSync } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import { chromium } from "@playwright/test";

@@ -2,7 +2,8 @@
 // ours vs cockpit-machines, measured like bench/first-list.mjs. The guests are named
 // bench-scale-0001 … bench-scale-1000, defined from a tiny XML by one virsh session, and exactly
 // those names are undefined afterwards, also on failure or interruption. Goal: ratio ≤ 0.10.
-// Run under the lab lock (npm run bench does). Usage: node --experimental-websocket bench/scale.mjs [reps=5] [count=1000]
+// Run under the lab lock (npm run bench does). Usage: node --experimental-websocket bench/scale.mjs [reps=5]
+// [count=1000]
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -28,6 +28,8 @@ const step = (name, argv) => {
 
 let failedSteps = 0;
 if (!step("Type-checking", ["npx", "tsc", "--noEmit", "-p", "."])) failedSteps++;
+if (!step("Layout (prettier --check; npm run format fixes it)", ["npx", "prettier", "--check", "**/*.{ts,tsx,mjs,js}"]))
+    failedSteps++;
 if (!step("Lint (eslint)", ["npx", "eslint", "."])) failedSteps++;
 if (!step("Lint (stylelint)", ["npx", "stylelint", "src/**/*.css"])) failedSteps++;
 build();

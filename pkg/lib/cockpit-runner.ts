@@ -12,7 +12,9 @@ export function cockpitInstance(): Cockpit {
     return c;
 }
 
-/** The argv that actually runs for a target: the command itself, or ssh wrapping it over the host's shared connection. */
+/**
+ * The argv that actually runs for a target: the command itself, or ssh wrapping it over the host's shared connection.
+ */
 export function targetArgv(target: RunTarget, argv: readonly string[]): string[] {
     return target.kind === "local"
         ? [...argv]

@@ -17,7 +17,10 @@ export class PrefetchRunner implements Runner {
         private readonly now: () => number = () => Date.now(),
     ) {}
 
-    /** Starts `argv` now; the first `run` of the same argv on the same target within maxAgeMs gets its answer (whatever its options). */
+    /**
+     * Starts `argv` now; the first `run` of the same argv on the same target within maxAgeMs gets its answer (whatever
+     * its options).
+     */
     start(target: RunTarget, argv: readonly string[], options?: RunOptions): void {
         const answer = this.inner.run(target, argv, options);
         // reported to whoever takes it, never unhandled; the mark shows in the browser's performance timeline

@@ -76,7 +76,9 @@ export function multiplexedArgv(ssh: readonly string[]): string[] {
     return ["sh", "-c", SSH_MUX_SCRIPT, "ssh", ...ssh.slice(1)];
 }
 
-/** OpenSSH's own notes about the shared connection (a refused extra session, a busy socket): not the command's error. */
+/**
+ * OpenSSH's own notes about the shared connection (a refused extra session, a busy socket): not the command's error.
+ */
 const MUX_NOISE =
     /^(?:mux_client_[a-z_]+: .*|muxclient: .*|ControlSocket .* already exists, disabling multiplexing|Control socket connect\(.*\): .*)$/;
 export function withoutMuxNoise(stderr: string): string {

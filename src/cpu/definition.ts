@@ -5,7 +5,9 @@
 import { xml2js, type Element } from "xml-js";
 import { kid, kids, writeXml } from "../domains/xml";
 
-/** Children of the old <cpu> that describe the guest's shape, not the CPU model: kept (if mode='custom' allows them). */
+/**
+ * Children of the old <cpu> that describe the guest's shape, not the CPU model: kept (if mode='custom' allows them).
+ */
 const KEPT = new Set(["topology", "numa", "cache", "maxphysaddr"]);
 const MODEL_PARTS = new Set(["model", "vendor", "feature"]);
 /** Attributes of the old <cpu> that the baseline sets itself, or that mode='custom' refuses. */

@@ -84,7 +84,10 @@ export function featureMatrix(cpus: HostCpu[]): MatrixRow[] {
         );
 }
 
-/** What a host gives up with the baseline: its own model (if different) and features it has that the baseline does not require. */
+/**
+ * What a host gives up with the baseline: its own model (if different) and features it has that the baseline does not
+ * require.
+ */
 export function losses(host: CpuModel, baseline: CpuModel): { model: string | null; features: string[] } {
     const keep = required(baseline);
     return {

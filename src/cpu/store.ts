@@ -50,7 +50,9 @@ export async function saveBaseline(files: FileStore, b: SavedBaseline): Promise<
     });
 }
 
-/** Which VMs got which baseline through the wizard (the VM list shows it): /var/lib/cockpit-migrate/cpu-applied.json. */
+/**
+ * Which VMs got which baseline through the wizard (the VM list shows it): /var/lib/cockpit-migrate/cpu-applied.json.
+ */
 export const APPLIED_PATH = "/var/lib/cockpit-migrate/cpu-applied.json";
 
 export interface AppliedCpu {

@@ -42,7 +42,9 @@ export interface MigrationRecord {
     /** Why it failed and what to do, in words. */
     explanation?: { title: string; fix: string };
     summary?: { durationMs: number | null; dataBytes: number | null; downtimeMs: number | null };
-    /** Post-copy failed and libvirt can resume it: the `virsh migrate --postcopy-resume` to run once the link is back. */
+    /**
+     * Post-copy failed and libvirt can resume it: the `virsh migrate --postcopy-resume` to run once the link is back.
+     */
     postcopyResume?: string[];
     /** What was done about autostart (carried over, turned off on the source, turned back on), in words. */
     autostart?: { ok: boolean; text: string };

@@ -37,7 +37,10 @@ export function otherMachines<T>(
     return items.filter((t) => !sameMachine(machine(t), source));
 }
 
-/** One item per machine: `first` (e.g. the hosts being evacuated) are kept, then the others in order, unless their machine is already in. */
+/**
+ * One item per machine: `first` (e.g. the hosts being evacuated) are kept, then the others in order, unless their
+ * machine is already in.
+ */
 export function onePerMachine<T>(
     items: readonly T[],
     machine: (t: T) => string | null | undefined,

@@ -20,7 +20,9 @@ export interface KnownHost {
      * --listen-address ADDR`). Needed where the host's name resolves to a loopback or wrong address.
      */
     migrationAddress?: string;
-    /** Fields of hosts.json this version does not take (unknown, or a value it cannot read): written back as they were. */
+    /**
+     * Fields of hosts.json this version does not take (unknown, or a value it cannot read): written back as they were.
+     */
     kept?: Record<string, unknown>;
 }
 

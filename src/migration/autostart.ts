@@ -53,7 +53,10 @@ export function commandsBeforeStart(
         : [];
 }
 
-/** Before the start: a Temporary migration of an autostart VM turns autostart off on the source, with consent, or is refused. */
+/**
+ * Before the start: a Temporary migration of an autostart VM turns autostart off on the source, with consent, or is
+ * refused.
+ */
 export async function autostartBeforeStart(
     runner: Runner,
     o: Before,

@@ -178,7 +178,10 @@ function stateFromText(s: string): DomainState {
     }
 }
 
-/** `domstate --reason` of the record's domain on a host; null when it is not there, libvirt does not answer, or the record has no UUID. */
+/**
+ * `domstate --reason` of the record's domain on a host; null when it is not there, libvirt does not answer, or the
+ * record has no UUID.
+ */
 async function stateReason(runner: Runner, uri: string, record: MigrationRecord): Promise<StateReason | null> {
     try {
         return parseStateReason(await runner.run(LOCAL, domstate(uri, recordUuid(record)), { timeoutMs: 30_000 }));

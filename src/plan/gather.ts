@@ -120,7 +120,8 @@ export async function gather(
                 sourceUri: p.source.uri,
                 destinationUri: p.dest.uri,
                 destinationLabel: p.dest.label,
-                // a running VM moves live: checked with its live definition and what a live migration carries (TPM state)
+                // a running VM moves live: checked with its live definition and what a live migration carries (TPM
+                // state)
                 options,
                 live: isActive(p.domain.state),
                 measureDirtyRate: false,

@@ -48,7 +48,10 @@ export class PreflightCache {
         return e;
     }
 
-    /** Only complete runs are kept; a run with a check that could not answer (failed to run, timed out, cancelled) is not. */
+    /**
+     * Only complete runs are kept; a run with a check that could not answer (failed to run, timed out, cancelled) is
+     * not.
+     */
     set(key: string, results: CheckResult[]): void {
         if (results.some((r) => r.unchecked)) return;
         this.entries.set(key, { results, at: this.now() });

@@ -50,7 +50,9 @@ export interface Commitment {
     guests: number;
 }
 
-/** What the running guests of a host are promised: a guest whose balloon is below its maximum counts what it has now. */
+/**
+ * What the running guests of a host are promised: a guest whose balloon is below its maximum counts what it has now.
+ */
 export function committed(stats: RawStats[]): Commitment {
     let memoryKiB = 0,
         vcpus = 0;

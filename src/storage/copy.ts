@@ -83,7 +83,10 @@ export interface CopyRequest {
     overwrite: boolean;
     /** Where a new copy job records itself. */
     jobDir: string;
-    /** The job of an earlier run of this copy: followed instead of a second pipeline over its .part file, unless it is lost. */
+    /**
+     * The job of an earlier run of this copy: followed instead of a second pipeline over its .part file, unless it is
+     * lost.
+     */
     attach?: string | undefined;
     /** Told the job directory once a new copy job has started (before it is polled), so that a later run can attach. */
     onJob?: ((jobDir: string) => Promise<void>) | undefined;

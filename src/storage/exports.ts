@@ -7,7 +7,9 @@ import { MARKER, dropOurLine, putOurLine, samePath, splitLines, type OurLineChan
 export const EXPORTS_PATH = "/etc/exports";
 
 export interface ExportClient {
-    /** Host name, wildcard (*.example.com), IP network (IPv4/IPv6), @netgroup, "*"; "" = everyone (a space before "("). */
+    /**
+     * Host name, wildcard (*.example.com), IP network (IPv4/IPv6), @netgroup, "*"; "" = everyone (a space before "(").
+     */
     host: string;
     options: string | null;
 }

@@ -12,7 +12,8 @@ const READ =
 const REPLACE = [
     "p=$1; want=$2",
     'if [ -e "$p" ]; then have=$(sha256sum -- "$p" | cut -d" " -f1) || exit 1; else have=-; fi',
-    // on a conflict the new content is still read (and dropped): a writer must not see a broken pipe instead of the conflict
+    // on a conflict the new content is still read (and dropped): a writer must not see a broken pipe instead of the
+    // conflict
     '[ "$have" = "$want" ] || { cat > /dev/null; echo "change-conflict: $p changed since it was read" >&2; exit 3; }',
     't=$(mktemp -- "$p.XXXXXX") || exit 1',
     'cat > "$t" || { rm -f -- "$t"; exit 1; }',

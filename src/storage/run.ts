@@ -50,7 +50,10 @@ async function writeWithBackup(
     return store.replace(path, next, tag);
 }
 
-/** `report` shows progress; a part naming a copy `job` is awaited (the caller records it, so that a later run can reattach). */
+/**
+ * `report` shows progress; a part naming a copy `job` is awaited (the caller records it, so that a later run can
+ * reattach).
+ */
 export async function executeStep(
     ctx: FlowContext,
     record: FlowRecord,

@@ -71,7 +71,10 @@ export interface StepState {
 
 /** What the flow changed, so that Undo removes exactly that. */
 export interface Added {
-    /** `created`: /etc/exports did not exist before the flow wrote it (Undo then removes it again when only our line was in it). */
+    /**
+     * `created`: /etc/exports did not exist before the flow wrote it (Undo then removes it again when only our line was
+     * in it).
+     */
     exports: { hostId: string; path: string; created?: boolean } | null;
     fstab: { hostId: string; mountPoint: string }[];
     mounts: { hostId: string; mountPoint: string }[];

@@ -12,7 +12,10 @@ import { clearHistory, writeLabHostsConfig } from "./global-setup";
 import { result } from "./migrate-helpers";
 import { domainRow, openPage } from "./page";
 
-/** libvirt refuses "/" in names, so the injected command touches a relative path: look where any process could have run it. */
+/**
+ * libvirt refuses "/" in names, so the injected command touches a relative path: look where any process could have run
+ * it.
+ */
 const CANARY = "cockpit-migrate-pwned";
 const CANARY_DIRS = [
     "/",

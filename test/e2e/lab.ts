@@ -33,7 +33,10 @@ export function tryVirsh(uri: string, ...args: string[]): { ok: boolean; out: st
     return { ok: r.status === 0, out: r.stdout, err: r.stderr };
 }
 
-/** The UUID of a domain on a host, by its name (virsh domuuid looks names up after IDs and UUIDs: lab names are neither). */
+/**
+ * The UUID of a domain on a host, by its name (virsh domuuid looks names up after IDs and UUIDs: lab names are
+ * neither).
+ */
 export function domUuid(uri: string, name: string): string {
     return virsh(uri, "domuuid", "--domain", name).trim();
 }

@@ -41,7 +41,8 @@ const failures: {
         title: /SSH login to the destination was refused/,
         check: /SSH login to 127\.0\.0\.2 was refused/,
     },
-    // this very machine is not offered as a destination (same host UUID); typed as a URI, the pre-flight and libvirt refuse it
+    // this very machine is not offered as a destination (same host UUID); typed as a URI, the pre-flight and libvirt
+    // refuse it
     {
         name: "same host UUID",
         destination: "qemu+ssh://root@127.0.0.1/system?no_tty=1",

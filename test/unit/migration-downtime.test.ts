@@ -29,7 +29,10 @@ const waitFor = async (p: string) => {
 };
 const args = HOSTILE.filter((s) => argProblem(s) === null);
 
-/** A stand-in for migrate-setmaxdowntime: refused (as libvirt does before the migration job exists) `refusals` times, then records its argv. */
+/**
+ * A stand-in for migrate-setmaxdowntime: refused (as libvirt does before the migration job exists) `refusals` times,
+ * then records its argv.
+ */
 const setCommand = (dir: string, refusals: number) => [
     "sh",
     "-c",

@@ -537,7 +537,8 @@ describe("migration job", () => {
         );
         expect(done).toMatchObject({ unrecorded: null, record: { outcome: "completed" } });
         expect((await readHistory(files)).records[0]!.outcome).toBe("completed");
-        expect(slept).toEqual([500, 1000]); // an attempt is 4 writes (modifyFile retries a conflict 3 times); the 3rd gets through
+        // an attempt is 4 writes (modifyFile retries a conflict 3 times); the 3rd gets through
+        expect(slept).toEqual([500, 1000]);
         expect(runner.calls.at(-1)).toEqual(["rm", "-rf", "--", rec.jobDir]);
     });
     it("an outcome that cannot be recorded is said so, and the job directory stays for the next page", async () => {

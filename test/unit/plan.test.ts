@@ -314,7 +314,8 @@ describe("gather: the checks that decide a move", () => {
         expect(planEvacuation("a", g3.hosts, g3.vms, policy).unmovable.map((u) => u.vm)).toEqual(["web"]);
     });
     it("this host listed again under its address is one machine: not a second destination, not counted twice", async () => {
-        // "a" and "a-again" report the same host UUID and name (capabilities and hostname answer the URI's first letter)
+        // "a" and "a-again" report the same host UUID and name (capabilities and hostname answer the URI's first
+        // letter)
         const same = script(() => "Name: only-a\nActive:         yes\n");
         const runner: Runner = {
             run: async (t, argv, o) =>

@@ -68,7 +68,8 @@ export class LocalRunner implements Runner {
         const r = spawnSync(argv[0]!, argv.slice(1), { encoding: "utf8", input: options.input ?? "" });
         if (r.error && (r.error as NodeJS.ErrnoException).code === "ENOENT")
             throw new RunError("not-found", String(r.error), argv);
-        // any other spawn error (e.g. EPIPE: the command exited before reading its input) is a failure, as a strict runner would report it
+        // any other spawn error (e.g. EPIPE: the command exited before reading its input) is a failure, as a strict
+        // runner would report it
         if (r.error) throw new RunError("internal", String(r.error), argv);
         if (r.status !== 0) throw new RunError("exit-status", r.stderr, argv, r.status, r.stderr);
         return r.stdout;

@@ -63,7 +63,8 @@ export default function CpuBaselineWizard({ onClose, preset }: { onClose(): void
 
     const chosenHosts = hosts.filter((h) => selected.has(h.uri));
     const cpus = chosenHosts.map((h) => fetches[h.uri]).flatMap((f) => (f?.state === "done" ? [f.cpu] : []));
-    const merged = useMemo(() => mergeHostCpus(cpus), [cpus.map((x) => x.xml).join()]); // eslint-disable-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    const merged = useMemo(() => mergeHostCpus(cpus), [cpus.map((x) => x.xml).join()]);
     const allRead = chosenHosts.length > 0 && cpus.length === chosenHosts.length;
 
     const fetchAll = () => {
