@@ -10,7 +10,7 @@ import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from "node:fs
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { labHost, tryVirsh, virsh } from "./lab";
-import { MemoryFiles } from "../unit/storage-helpers";
+import { MemoryFiles } from "../unit/fakes";
 import { RunError, type Runner, type RunOptions, type RunTarget } from "../../pkg/lib/runner";
 import { buildPlan } from "../../src/storage/plan";
 import { newRecord } from "../../src/storage/record";

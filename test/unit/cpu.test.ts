@@ -32,9 +32,10 @@ import {
     BASELINES_PATH,
 } from "../../src/cpu/store";
 import * as c from "../../src/virsh/cpu";
-import { RunError, type Runner } from "../../pkg/lib/runner";
+import { RunError } from "../../pkg/lib/runner";
 import { HOSTILE } from "./hostile";
 import { nameOf, ref, uuidOf } from "./refs";
+import { MemoryFiles, ScriptedRunner } from "./fakes";
 import type { DomainUuid } from "../../src/virsh/argv";
 
 const fx = (name: string) => readFileSync(new URL(`fixtures/cpu/${name}`, import.meta.url), "utf8");
@@ -233,31 +234,13 @@ describe("argv", () => {
 
 /** A scripted runner: answers by subcommand; records calls. */
 function scripted(answer: (argv: readonly string[], input?: string) => string) {
-    const calls: { argv: readonly string[]; input?: string }[] = [];
-    const runner: Runner = {
-        run: async (_t, argv, o) => {
-            calls.push({ argv, ...(o?.input !== undefined ? { input: o.input } : {}) });
-            return answer(argv, o?.input);
-        },
-    };
-    return { runner, calls };
+    const runner = new ScriptedRunner(() => answer);
+    return { runner, calls: runner.calls };
 }
 
 function memoryFiles() {
-    const files = new Map<string, { content: string; tag: string }>();
-    let n = 0;
-    return {
-        files,
-        store: {
-            read: async (p: string) => ({ content: files.get(p)?.content ?? null, tag: files.get(p)?.tag ?? null }),
-            replace: async (p: string, content: string, tag: string | null) => {
-                if ((files.get(p)?.tag ?? null) !== tag) throw { problem: "change-conflict" };
-                const t = String(++n);
-                files.set(p, { content, tag: t });
-                return t;
-            },
-        },
-    };
+    const store = new MemoryFiles();
+    return { files: store.files, store };
 }
 
 describe("the wizard's actions with a scripted runner", () => {

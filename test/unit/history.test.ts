@@ -10,25 +10,11 @@ import {
     updateRecord,
     type MigrationRecord,
 } from "../../src/history/records";
-import type { FileStore } from "../../src/hosts/config";
 import { ref, uuidOf } from "./refs";
+import { MemoryFiles } from "./fakes";
 import { UnreadableFileError } from "../../src/hosts/unreadable";
 
-function memoryStore(): FileStore & { content: string | null } {
-    let n = 0;
-    const s = {
-        content: null as string | null,
-        tag: "-" as string,
-        read: async () => ({ content: s.content, tag: s.content === null ? null : s.tag }),
-        replace: async (_p: string, c: string, expected: string | null) => {
-            if ((expected ?? "-") !== (s.content === null ? "-" : s.tag)) throw { problem: "change-conflict" };
-            s.content = c;
-            s.tag = `t${++n}`;
-            return s.tag;
-        },
-    };
-    return s;
-}
+const memoryStore = () => new MemoryFiles();
 
 const rec = (p: Partial<MigrationRecord> = {}): MigrationRecord => ({
     id: "r1",
@@ -83,25 +69,17 @@ describe("migration history", () => {
     it("does not show records it cannot read, and writes them back unchanged", async () => {
         expect(parseHistory(JSON.stringify({ records: [rec(), { id: 1 }] })).records).toHaveLength(1);
         const store = memoryStore();
-        store.content = JSON.stringify({ version: 1, records: [{ id: 1, later: "version" }, rec()] });
+        store.touch(HISTORY_PATH, JSON.stringify({ version: 1, records: [{ id: 1, later: "version" }, rec()] }));
         await updateRecord(store, "r1", { outcome: "completed" });
-        expect(JSON.parse(store.content).records).toEqual([
+        expect(JSON.parse(store.get(HISTORY_PATH)!).records).toEqual([
             { id: 1, later: "version" },
             { ...rec(), outcome: "completed" },
         ]);
     });
     it("an unparsable file is never read as empty nor overwritten: refused with where, why and a fix; a copy is kept", async () => {
-        const files = new Map<string, string>();
-        const store: FileStore = {
-            read: async (p) => ({ content: files.get(p) ?? null, tag: files.has(p) ? `t:${files.get(p)}` : null }),
-            replace: async (p, c, expected) => {
-                if (expected !== (files.has(p) ? `t:${files.get(p)}` : null)) throw { problem: "change-conflict" };
-                files.set(p, c);
-                return `t:${c}`;
-            },
-        };
+        const store = new MemoryFiles();
         const broken = '{"version": 1, "records": [' + JSON.stringify(rec()) + ', {"id": ';
-        files.set(HISTORY_PATH, broken);
+        store.touch(HISTORY_PATH, broken);
         await expect(readHistory(store)).rejects.toMatchObject({ path: HISTORY_PATH, reason: "not-json" });
         const refused = await addRecord(store, rec({ id: "r2", domain: "vm" })).catch((e: unknown) => e);
         expect(refused).toBeInstanceOf(UnreadableFileError);
@@ -113,16 +91,16 @@ describe("migration history", () => {
         });
         expect(err.message).toContain(HISTORY_PATH);
         expect(err.fix).toContain(err.copy);
-        expect(files.get(HISTORY_PATH)).toBe(broken);
-        expect(files.get(err.copy!)).toBe(broken);
+        expect(store.get(HISTORY_PATH)).toBe(broken);
+        expect(store.get(err.copy!)).toBe(broken);
         // the same broken file refused again names the same copy, rather than leaving one more
         const again = await updateRecord(store, "r1", { outcome: "failed" }).catch((e: unknown) => e);
         expect(again).toMatchObject({ copy: err.copy });
-        expect([...files.keys()]).toEqual([HISTORY_PATH, err.copy]);
+        expect([...store.files.keys()]).toEqual([HISTORY_PATH, err.copy]);
         // JSON that is not a history
-        files.set(HISTORY_PATH, '{"records": "none"}');
+        store.touch(HISTORY_PATH, '{"records": "none"}');
         await expect(addRecord(store, rec())).rejects.toMatchObject({ reason: "wrong-shape" });
-        expect(files.get(HISTORY_PATH)).toBe('{"records": "none"}');
+        expect(store.get(HISTORY_PATH)).toBe('{"records": "none"}');
     });
     it("record ids are unique-ish and sortable by time", () => {
         expect(newRecordId(1000, () => 0.5)).toMatch(/^0000000rs-[0-9a-z]{6}$/);

@@ -9,10 +9,10 @@ import { downtimeOutcome, withMaxDowntime } from "../../src/migration/downtime";
 import { finishMigration, startMigration } from "../../src/migration/job";
 import { defaultOptions } from "../../src/migration/options";
 import { readHistory } from "../../src/history/records";
-import { RunError, type Runner } from "../../pkg/lib/runner";
-import type { FileStore } from "../../src/hosts/config";
+import { RunError } from "../../pkg/lib/runner";
 import { HOSTILE } from "./hostile";
 import { ref, uuidOf } from "./refs";
+import { MemoryFiles, ScriptedRunner } from "./fakes";
 
 const made: string[] = [];
 const tmp = () => {
@@ -72,28 +72,8 @@ describe("maximum downtime set by the detached job (real setsid and sh)", () => 
     });
 });
 
-function memoryStore(): FileStore {
-    let content: string | null = null,
-        tag = 0;
-    return {
-        read: async () => ({ content, tag: content === null ? null : String(tag) }),
-        replace: async (_p, c, expected) => {
-            if ((expected ?? null) !== (content === null ? null : String(tag))) throw { problem: "change-conflict" };
-            content = c;
-            return String(++tag);
-        },
-    };
-}
-const recording = (answer: (argv: readonly string[]) => string): Runner & { calls: string[][] } => {
-    const calls: string[][] = [];
-    return {
-        calls,
-        run: async (_t, argv) => {
-            calls.push([...argv]);
-            return answer(argv);
-        },
-    };
-};
+const memoryStore = () => new MemoryFiles();
+const recording = (answer: (argv: readonly string[]) => string) => new ScriptedRunner(() => answer);
 const req = (maxDowntimeMs: number | undefined) => ({
     domain: ref("vm"),
     argv: [
@@ -125,8 +105,8 @@ describe("maximum downtime in the migration's record", () => {
         });
         const rec = await startMigration({ runner, files, sleep: async () => undefined }, req(500));
         await new Promise((r) => setTimeout(r, 300));
-        expect(runner.calls).toHaveLength(1);
-        const started = runner.calls[0]!;
+        expect(runner.argvs).toHaveLength(1);
+        const started = runner.argvs[0]!;
         expect(started).toEqual(
             detachedArgv(
                 rec.jobDir,
@@ -150,7 +130,7 @@ describe("maximum downtime in the migration's record", () => {
         // without a maximum downtime, the job is virsh migrate itself
         const plain = recording(() => "");
         const rec2 = await startMigration({ runner: plain, files: memoryStore() }, req(undefined));
-        expect(plain.calls).toEqual([detachedArgv(rec2.jobDir, req(undefined).argv)]);
+        expect(plain.argvs).toEqual([detachedArgv(rec2.jobDir, req(undefined).argv)]);
         expect(rec2.maxDowntime).toBeUndefined();
     });
     it("the history records whether it was applied", async () => {

@@ -4,9 +4,10 @@ import { domainPresence, finishMigration, jobEnded, startMigration } from "../..
 import { commandsBeforeStart } from "../../src/migration/autostart";
 import { defaultOptions, type MigrationOptions } from "../../src/migration/options";
 import { readHistory, HistoryConflictError } from "../../src/history/records";
-import { RunError, type Runner } from "../../pkg/lib/runner";
+import { RunError } from "../../pkg/lib/runner";
 import type { FileStore } from "../../src/hosts/config";
 import { ref, uuidOf } from "./refs";
+import { bySubcommand, MemoryFiles, ScriptedRunner } from "./fakes";
 
 const names = { source: "A", destination: "B" };
 const run: Presence = { state: "running", persistent: true };
@@ -49,32 +50,11 @@ describe("verifyMigration (RHEL procedure)", () => {
     });
 });
 
-function memoryStore(): FileStore {
-    let content: string | null = null,
-        tag = 0;
-    return {
-        read: async () => ({ content, tag: content === null ? null : String(tag) }),
-        replace: async (_p, c, expected) => {
-            if ((expected ?? null) !== (content === null ? null : String(tag))) throw { problem: "change-conflict" };
-            content = c;
-            return String(++tag);
-        },
-    };
-}
+const memoryStore = () => new MemoryFiles();
 
 /** A scripted runner: answers by the virsh subcommand (or the program), records every argv. */
-function scripted(answers: Record<string, (argv: readonly string[]) => string>): Runner & { calls: string[][] } {
-    const calls: string[][] = [];
-    return {
-        calls,
-        run: async (_t, argv) => {
-            calls.push([...argv]);
-            const key = argv[0] === "virsh" ? `${argv[2]} ${argv[3]}` : argv[0]!;
-            const f = answers[key] ?? answers[argv[0] === "virsh" ? argv[3]! : argv[0]!];
-            if (!f) throw new RunError("exit-status", `unexpected ${argv.join(" ")}`, argv, 1);
-            return f(argv);
-        },
-    };
+function scripted(answers: Record<string, (argv: readonly string[]) => string>): ScriptedRunner {
+    return new ScriptedRunner(bySubcommand(answers), { unknown: "run-error" });
 }
 
 /** A runner for the end of a migration A → B that completed; job directories are removed with rm. */
@@ -115,9 +95,9 @@ describe("migration job", () => {
         const files = memoryStore();
         const runner = scripted({ setsid: () => "" });
         const rec = await startMigration({ runner, files, now: () => 1000 }, req());
-        expect(runner.calls[0]!.slice(0, 2)).toEqual(["setsid", "--fork"]);
-        expect(runner.calls[0]!.slice(-req().argv.length)).toEqual(req().argv);
-        expect(runner.calls[0]).toContain(rec.jobDir);
+        expect(runner.argvs[0]!.slice(0, 2)).toEqual(["setsid", "--fork"]);
+        expect(runner.argvs[0]!.slice(-req().argv.length)).toEqual(req().argv);
+        expect(runner.argvs[0]).toContain(rec.jobDir);
         expect((await readHistory(files)).records[0]).toMatchObject({
             outcome: "running",
             domain: "vm",
@@ -319,7 +299,7 @@ describe("migration job", () => {
             await expect(startMigration({ runner, files }, req({ duration: "temporary" }, true, true))).rejects.toThrow(
                 /starts automatically on the source/,
             );
-            expect(runner.calls).toEqual([]);
+            expect(runner.argvs).toEqual([]);
             expect((await readHistory(files)).records).toEqual([]);
         });
         it("with consent: autostart off on the source before the start, and the result says so", async () => {
@@ -332,7 +312,7 @@ describe("migration job", () => {
                 { runner, files },
                 req({ duration: "temporary", disableSourceAutostart: true }, true, true),
             );
-            expect(runner.calls.map((c) => (c[0] === "virsh" ? c.slice(2).join(" ") : c[0]))).toEqual([
+            expect(runner.argvs.map((c) => (c[0] === "virsh" ? c.slice(2).join(" ") : c[0]))).toEqual([
                 `qemu:///system autostart --domain ${uuidOf("vm")} --disable`,
                 "setsid",
             ]);
@@ -344,7 +324,7 @@ describe("migration job", () => {
             });
             const { record: done } = await finishMigration({ runner: after, files }, rec, ok, null);
             expect(done.autostart).toEqual({ ok: true, text: expect.stringMatching(/^Autostart is off on A/) });
-            expect(after.calls.some((c) => c[3] === "autostart")).toBe(false);
+            expect(after.argvs.some((c) => c[3] === "autostart")).toBe(false);
         });
         it("the equivalent command shows the autostart step only with consent for an autostart VM", () => {
             const t = { ...defaultOptions("running"), duration: "temporary" as const };
@@ -374,7 +354,7 @@ describe("migration job", () => {
                 { exitStatus: 1, lost: false, notes: "", stdout: "", stderr: "error: internal error" },
                 null,
             );
-            expect(after.calls.find((c) => c[3] === "autostart")).toEqual([
+            expect(after.argvs.find((c) => c[3] === "autostart")).toEqual([
                 "virsh",
                 "-c",
                 "qemu:///system",
@@ -394,7 +374,7 @@ describe("migration job", () => {
                 "qemu+tcp://b/system autostart": () => "Domain 'vm' marked as autostarted\n",
             });
             const { record: done } = await finishMigration({ runner: after, files }, rec, ok, null);
-            expect(after.calls.find((c) => c[3] === "autostart")).toEqual([
+            expect(after.argvs.find((c) => c[3] === "autostart")).toEqual([
                 "virsh",
                 "-c",
                 "qemu+tcp://b/system",
@@ -505,7 +485,7 @@ describe("migration job", () => {
                 "qemu+tcp://b/system dominfo": notFound,
             });
             const { record: done } = await finishMigration({ runner, files }, rec, lost, null);
-            expect(runner.calls.some((c) => c[3] === "domstate")).toBe(false);
+            expect(runner.argvs.some((c) => c[3] === "domstate")).toBe(false);
             expect(done.verification).toMatchObject({ ok: true, where: "Running on A" });
         });
     });
@@ -539,7 +519,7 @@ describe("migration job", () => {
         expect((await readHistory(files)).records[0]!.outcome).toBe("completed");
         // an attempt is 4 writes (modifyFile retries a conflict 3 times); the 3rd gets through
         expect(slept).toEqual([500, 1000]);
-        expect(runner.calls.at(-1)).toEqual(["rm", "-rf", "--", rec.jobDir]);
+        expect(runner.argvs.at(-1)).toEqual(["rm", "-rf", "--", rec.jobDir]);
     });
     it("an outcome that cannot be recorded is said so, and the job directory stays for the next page", async () => {
         const files = memoryStore();
@@ -571,7 +551,7 @@ describe("migration job", () => {
         });
         expect(slept).toEqual([500, 1000, 2000, 4000, 8000]);
         expect((await readHistory(files)).records[0]!.outcome).toBe("running");
-        expect(runner.calls.some((a) => a[0] === "rm")).toBe(false);
+        expect(runner.argvs.some((a) => a[0] === "rm")).toBe(false);
     });
     it("a record another page already ended is not overwritten (its job directory may be gone: read as lost)", async () => {
         const files = memoryStore();

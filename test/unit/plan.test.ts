@@ -7,6 +7,7 @@ import { RunError, type Runner } from "../../pkg/lib/runner";
 import { gather } from "../../src/plan/gather";
 import { HOSTILE } from "./hostile";
 import { nameOf, uuidOf } from "./refs";
+import { MemoryFiles } from "./fakes";
 
 const GiB = 1048576;
 const host = (id: string, memGiB: number, committedGiB = 0, cpus = 4): PlanHost => ({
@@ -184,17 +185,7 @@ describe("running a plan", () => {
         const started: string[] = [];
         let concurrent = 0,
             max = 0;
-        const files = new Map<string, { content: string; tag: string }>();
-        let n = 0;
-        const store = {
-            read: async (p: string) => ({ content: files.get(p)?.content ?? null, tag: files.get(p)?.tag ?? null }),
-            replace: async (p: string, content: string, tag: string | null) => {
-                if ((files.get(p)?.tag ?? null) !== tag) throw { problem: "change-conflict" };
-                const t = String(++n);
-                files.set(p, { content, tag: t });
-                return t;
-            },
-        };
+        const store = new MemoryFiles();
         const jobs = new Map<string, number>();
         const runner: Runner = {
             run: async (_t, argv) => {

@@ -20,6 +20,7 @@ import { HOSTILE } from "./hostile";
 import { diskVisibility, storage } from "../../src/preflight/storage";
 import { defaultOptions } from "../../src/migration/options";
 import { uuidOf } from "./refs";
+import { MemoryFiles } from "./fakes";
 
 const fixture = (name: string) => readFileSync(new URL(`fixtures/preflight/${name}`, import.meta.url), "utf8");
 const domain = (extra = "", memory = "<memory unit='GiB'>2</memory><currentMemory unit='GiB'>1</currentMemory>") =>
@@ -44,16 +45,8 @@ describe("overcommit policy", () => {
         ).toEqual(["cpuCommitPercent", "hostReserveMiB", "memoryCommitPercent"]);
     });
     it("is written with the file's tag and reads back", async () => {
-        const files = new Map<string, { content: string; tag: string }>();
-        const store = {
-            read: async (p: string) => ({ content: files.get(p)?.content ?? null, tag: files.get(p)?.tag ?? null }),
-            replace: async (p: string, content: string, tag: string | null) => {
-                if ((files.get(p)?.tag ?? null) !== tag) throw { problem: "change-conflict" };
-                const next = String(Math.random());
-                files.set(p, { content, tag: next });
-                return next;
-            },
-        };
+        const store = new MemoryFiles();
+        const files = store.files;
         await writePolicy(store, { memoryCommitPercent: 80, cpuCommitPercent: 200, hostReserveMiB: 1024 });
         expect(parsePolicy(files.get(POLICY_PATH)!.content)).toEqual({
             memoryCommitPercent: 80,

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { backingCheck, parseImageInfo, runChecks } from "../../src/storage/checks";
 import { RunError } from "../../pkg/lib/runner";
-import { ScriptedRunner, inputs } from "./storage-helpers";
+import { ScriptedRunner } from "./fakes";
+import { inputs } from "./storage-helpers";
 
 const fixture = (name: string) => readFileSync(new URL(`fixtures/storage/${name}`, import.meta.url), "utf8");
 

@@ -10,7 +10,8 @@ import { repointDisks } from "../../src/storage/repoint";
 import { displayCommand } from "../../src/virsh/argv";
 import { RunError } from "../../pkg/lib/runner";
 import type { NfsHost, Step } from "../../src/storage/types";
-import { LOCAL, MemoryFiles, ScriptedRunner, failure, inputs } from "./storage-helpers";
+import { MemoryFiles, ScriptedRunner, failure } from "./fakes";
+import { LOCAL, inputs } from "./storage-helpers";
 import { uuidOf } from "./refs";
 
 const EXPORTS = "# admin's exports\n/srv/other  *.lan(ro)   # keep\n\n/srv/x \\\n   a(rw)\n";

@@ -1,65 +1,8 @@
-/** Test doubles for the NFS flow: a scripted Runner, an in-memory tag-checked FileStore, a real local Runner. */
+/** Test helpers for the NFS flow: a real local Runner and the inputs (the scripted doubles are in ./fakes). */
 import { spawnSync } from "node:child_process";
 import { RunError, type RunOptions, type Runner, type RunTarget } from "../../pkg/lib/runner";
-import type { FileStore } from "../../src/hosts/config";
 import type { NfsHost, NfsInputs } from "../../src/storage/types";
 import { ref, uuidOf } from "./refs";
-
-export type Reply = string | RunError | ((argv: readonly string[], input?: string) => string);
-export interface Call {
-    target: RunTarget;
-    argv: readonly string[];
-    input?: string;
-}
-
-/** Answers by the first rule whose pattern matches the argv joined with spaces; unknown commands fail the test. */
-export class ScriptedRunner implements Runner {
-    calls: Call[] = [];
-    constructor(public rules: [RegExp, Reply][]) {}
-    async run(target: RunTarget, argv: readonly string[], options: RunOptions = {}): Promise<string> {
-        this.calls.push({ target, argv, ...(options.input !== undefined ? { input: options.input } : {}) });
-        const line = argv.join(" ");
-        const rule = this.rules.find(([re]) => re.test(line));
-        if (!rule) throw new Error(`unexpected command: ${line}`);
-        const r = rule[1];
-        if (r instanceof RunError) throw r;
-        return typeof r === "function" ? r(argv, options.input) : r;
-    }
-    ran(re: RegExp): Call[] {
-        return this.calls.filter((c) => re.test(c.argv.join(" ")));
-    }
-}
-
-export const failure = (stderr: string, status = 1) => new RunError("exit-status", stderr, [], status, stderr);
-
-export class MemoryFiles implements FileStore {
-    files = new Map<string, { content: string; tag: number }>();
-    next = 1;
-    /** Called between a read and a replace, to simulate a concurrent edit. */
-    onReplace: ((path: string) => void) | null = null;
-    constructor(init: Record<string, string> = {}) {
-        for (const [p, c] of Object.entries(init)) this.files.set(p, { content: c, tag: this.next++ });
-    }
-    async read(path: string) {
-        const f = this.files.get(path);
-        return { content: f?.content ?? null, tag: f ? String(f.tag) : null };
-    }
-    async replace(path: string, content: string, expectedTag: string | null) {
-        this.onReplace?.(path);
-        const f = this.files.get(path);
-        if ((f ? String(f.tag) : null) !== expectedTag)
-            throw Object.assign(new Error("changed"), { problem: "change-conflict" });
-        const tag = this.next++;
-        this.files.set(path, { content, tag });
-        return String(tag);
-    }
-    get(path: string) {
-        return this.files.get(path)?.content ?? null;
-    }
-    touch(path: string, content: string) {
-        this.files.set(path, { content, tag: this.next++ });
-    }
-}
 
 /** Runs argv for real on this machine (local targets only): for the constant shell scripts. */
 export class LocalRunner implements Runner {

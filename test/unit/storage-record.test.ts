@@ -5,7 +5,8 @@ import { runRecordedStep, undoRecorded } from "../../src/storage/flow";
 import { loadRecord, newRecord, RECORD_PATH, replaceRecord } from "../../src/storage/record";
 import { EXPORTS_PATH } from "../../src/storage/exports";
 import type { FlowRecord, NfsHost, Step } from "../../src/storage/types";
-import { MemoryFiles, ScriptedRunner, failure, inputs, type Reply } from "./storage-helpers";
+import { MemoryFiles, ScriptedRunner, failure, type Reply } from "./fakes";
+import { inputs } from "./storage-helpers";
 
 const VERBOSE =
     "/var/lib/libvirt/shared-images\n\t\t10.0.0.1(sync,wdelay,rw,no_root_squash)\n/var/lib/libvirt/shared-images\n\t\t10.0.0.2(sync,rw,no_root_squash)\n";

@@ -1,0 +1,105 @@
+/**
+ * The shared test doubles: an in-memory tag-checked FileStore and a scripted Runner. One of each, so a change
+ * to the FileStore or Runner contract is made (and checked) in one place.
+ */
+import { RunError, type RunOptions, type Runner, type RunTarget } from "../../pkg/lib/runner";
+import type { FileStore } from "../../src/hosts/config";
+
+export type Reply = string | RunError | ((argv: readonly string[], input?: string) => string);
+export interface Call {
+    target: RunTarget;
+    argv: readonly string[];
+    input?: string;
+}
+/** How a ScriptedRunner answers: the reply for a command, or undefined when the script has none for it. */
+export type Script = (argv: readonly string[]) => Reply | undefined;
+
+/** Answers by the first rule whose pattern matches the argv joined with spaces. */
+export function byPattern(rules: readonly [RegExp, Reply][]): Script {
+    return (argv) => rules.find(([re]) => re.test(argv.join(" ")))?.[1];
+}
+
+/** Answers by `<uri> <subcommand>` or the virsh subcommand (`virsh -c URI SUB …`), or by the program otherwise. */
+export function bySubcommand(answers: Record<string, (argv: readonly string[]) => string>): Script {
+    return (argv) => {
+        const key = argv[0] === "virsh" ? `${argv[2]} ${argv[3]}` : argv[0]!;
+        return answers[key] ?? answers[argv[0] === "virsh" ? argv[3]! : argv[0]!];
+    };
+}
+
+export interface ScriptedOptions {
+    /**
+     * A command the script has no reply for: "throw" fails the test with a plain Error (the default); "run-error"
+     * rejects as a failed command would (a RunError, exit status 1), for code that must cope with one.
+     */
+    unknown?: "throw" | "run-error";
+}
+
+/** A Runner that answers from a script and records every call (target, argv, input). */
+export class ScriptedRunner implements Runner {
+    calls: Call[] = [];
+    readonly script: Script;
+    constructor(
+        script: readonly [RegExp, Reply][] | Script,
+        private readonly options: ScriptedOptions = {},
+    ) {
+        this.script = typeof script === "function" ? script : byPattern(script);
+    }
+    async run(target: RunTarget, argv: readonly string[], options: RunOptions = {}): Promise<string> {
+        this.calls.push({ target, argv, ...(options.input !== undefined ? { input: options.input } : {}) });
+        const r = this.script(argv);
+        if (r === undefined) {
+            if (this.options.unknown === "run-error")
+                throw new RunError("exit-status", `unexpected ${argv.join(" ")}`, argv, 1);
+            throw new Error(`unexpected command: ${argv.join(" ")}`);
+        }
+        if (r instanceof RunError) throw r;
+        return typeof r === "function" ? r(argv, options.input) : r;
+    }
+    /** The argv of every call, in order (copies). */
+    get argvs(): string[][] {
+        return this.calls.map((c) => [...c.argv]);
+    }
+    ran(re: RegExp): Call[] {
+        return this.calls.filter((c) => re.test(c.argv.join(" ")));
+    }
+}
+
+export const failure = (stderr: string, status = 1) => new RunError("exit-status", stderr, [], status, stderr);
+
+/**
+ * An in-memory FileStore with the real one's contract: replace is refused (problem "change-conflict") unless the
+ * caller has the file's current tag (null: the file must not exist). read and replace are bound, so they can be
+ * passed on alone (`{ read: files.read, … }`).
+ */
+export class MemoryFiles implements FileStore {
+    readonly files = new Map<string, { content: string; tag: string }>();
+    private next = 1;
+    /** Called between a read and a replace, to simulate a concurrent edit. */
+    onReplace: ((path: string) => void) | null = null;
+    constructor(init: Record<string, string> = {}) {
+        for (const [p, c] of Object.entries(init)) this.touch(p, c);
+    }
+    read = async (path: string) => {
+        const f = this.files.get(path);
+        return { content: f?.content ?? null, tag: f?.tag ?? null };
+    };
+    replace = async (path: string, content: string, expectedTag: string | null) => {
+        this.onReplace?.(path);
+        if ((this.files.get(path)?.tag ?? null) !== expectedTag)
+            throw Object.assign(new Error("changed"), { problem: "change-conflict" });
+        return this.write(path, content);
+    };
+    get(path: string): string | null {
+        return this.files.get(path)?.content ?? null;
+    }
+    /** Someone else writes the file: a new content and a new tag. */
+    touch(path: string, content: string): void {
+        this.write(path, content);
+    }
+    private write(path: string, content: string): string {
+        const tag = String(this.next++);
+        this.files.set(path, { content, tag });
+        return tag;
+    }
+}
