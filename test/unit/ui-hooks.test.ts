@@ -1,0 +1,75 @@
+/**
+ * The data hooks' first render, through react-dom/server (no DOM here: effects do not run on the server, so this is
+ * what a view shows before anything has loaded, and proof that rendering alone runs no command).
+ */
+import { createElement, type ReactNode } from "react";
+import { renderToString } from "react-dom/server";
+import { describe, expect, it } from "vitest";
+import type { AppLocation } from "../../pkg/lib/location";
+import type { KnownHost } from "../../src/hosts/types";
+import { hostUri } from "../../src/hosts/uri";
+import { useAdmin, useDestinations, useIdentity, useLoader, useLocationPath, type Loaded } from "../../src/ui/hooks";
+import { ServicesContext, type Services } from "../../src/ui/services";
+import { MemoryFiles, ScriptedRunner } from "./fakes";
+
+function services(): Services & { runner: ScriptedRunner } {
+    const location: AppLocation = { path: () => ["vm", "x"], go: () => undefined, watch: () => () => undefined };
+    return {
+        runner: new ScriptedRunner([]),
+        files: new MemoryFiles(),
+        location,
+        watchAdmin: () => () => undefined,
+        userName: async () => null,
+    };
+}
+
+/** What `hook` returns on the first render, inside the services. */
+function firstRender<T>(hook: () => T, s: Services = services()): T {
+    let seen: { value: T } | null = null;
+    const Probe = (): ReactNode => {
+        seen = { value: hook() };
+        return null;
+    };
+    renderToString(createElement(ServicesContext.Provider, { value: s }, createElement(Probe)));
+    if (!seen) throw new Error("the probe did not render");
+    return (seen as { value: T }).value;
+}
+
+const host = (address: string): KnownHost => ({ id: address, address, sshUser: "root", transport: "ssh" });
+
+describe("useLoader, first render", () => {
+    it("is loading, with no data and no error, and has not called load yet", () => {
+        let loads = 0;
+        const r: Loaded<number> = firstRender(() =>
+            useLoader("k", async () => {
+                loads++;
+                return 1;
+            }),
+        );
+        expect(r).toMatchObject({ data: null, error: null, loading: true });
+        expect(typeof r.reload).toBe("function");
+        expect(loads).toBe(0);
+    });
+});
+
+describe("useDestinations, first render (machines not read yet)", () => {
+    it("leaves out only the host whose URI is the source's, and runs no command", () => {
+        const s = services();
+        const a = host("a.example"),
+            b = host("b.example");
+        const sourceUri = hostUri(a);
+        expect(firstRender(() => useDestinations(sourceUri, [a, b]), s)).toEqual([b]);
+        expect(firstRender(() => useDestinations("qemu:///system", [a, b]), s)).toEqual([a, b]);
+        expect(s.runner.calls).toEqual([]);
+    });
+});
+
+describe("the other hooks, first render", () => {
+    it("useIdentity knows nothing yet; useAdmin is undecided; useLocationPath reads the location", () => {
+        const s = services();
+        expect(firstRender(() => useIdentity("qemu:///system"), s)).toEqual({});
+        expect(firstRender(() => useAdmin(), s)).toBeNull();
+        expect(firstRender(() => useLocationPath(), s)[0]).toEqual(["vm", "x"]);
+        expect(s.runner.calls).toEqual([]);
+    });
+});
