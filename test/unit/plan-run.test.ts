@@ -1,0 +1,142 @@
+import { describe, expect, it } from "vitest";
+import { moveArgv, planScript, runPlan, type MoveStatus } from "../../src/plan/run";
+import type { Domain } from "../../src/domains/types";
+import type { Runner } from "../../pkg/lib/runner";
+import { HOSTILE } from "./hostile";
+import { nameOf, uuidOf } from "./refs";
+import { MemoryFiles } from "./fakes";
+
+describe("running a plan", () => {
+    const refs = [
+        { id: "a", label: "A", uri: "qemu:///system", target: null },
+        { id: "b", label: "B", uri: "qemu+ssh://root@b/system", target: null, migrationAddress: "10.0.0.2" },
+    ];
+    const domains: Domain[] = ["x", "y", "z"].map((name) => ({
+        name,
+        uuid: uuidOf(name),
+        state: "running",
+        memoryKiB: 1,
+        maxMemoryKiB: 1,
+        vcpus: 1,
+        persistent: true,
+        autostart: false,
+    }));
+    it("the script has one quoted virsh migrate per move", () => {
+        const s = planScript(
+            [{ vm: "x", uuid: uuidOf("x"), from: "a", to: "b", memoryKiB: 0, vcpus: 0 }],
+            refs,
+            domains,
+            null,
+        );
+        expect(s).toContain(
+            `virsh -c qemu:///system migrate --live --persistent --undefinesource --migrateuri tcp://10.0.0.2 --listen-address 10.0.0.2 --domain ${uuidOf("x")} --desturi qemu+ssh://root@b/system`,
+        );
+        // the VM is addressed by its UUID; its name, whatever it is, never reaches the command
+        for (const name of HOSTILE.filter((h) => h && !h.includes("\0") && !/[\uD800-\uDFFF]/.test(h))) {
+            const argv = moveArgv(
+                { vm: name, uuid: uuidOf(name), from: "a", to: "b", memoryKiB: 0, vcpus: 0 },
+                refs,
+                domains,
+                null,
+            );
+            expect(argv[argv.indexOf("--domain") + 1]).toBe(uuidOf(name));
+            if (!argv.includes(name)) continue;
+            // only where a constant of the command happens to be the same string (a hostile "--domain", say)
+            expect(
+                moveArgv(
+                    { vm: "x", uuid: uuidOf(name), from: "a", to: "b", memoryKiB: 0, vcpus: 0 },
+                    refs,
+                    domains,
+                    null,
+                ),
+            ).toContain(name);
+        }
+    });
+    it("a VM that starts at boot: the script turns autostart on on the destination after its move (issue 17 item 1)", () => {
+        const auto = domains.map((d) => (d.name === "y" ? { ...d, autostart: true } : d));
+        const s = planScript(
+            [
+                { vm: "x", uuid: uuidOf("x"), from: "a", to: "b", memoryKiB: 0, vcpus: 0 },
+                { vm: "y", uuid: uuidOf("y"), from: "a", to: "b", memoryKiB: 0, vcpus: 0 },
+            ],
+            refs,
+            auto,
+            null,
+        );
+        const lines = s
+            .trim()
+            .split("\n")
+            .slice(3)
+            .filter((l) => !l.startsWith("#"));
+        expect(lines).toHaveLength(3);
+        expect(lines[1]).toContain(
+            `migrate --live --persistent --undefinesource --migrateuri tcp://10.0.0.2 --listen-address 10.0.0.2 --domain ${uuidOf("y")} `,
+        );
+        expect(lines[2]).toBe(`virsh -c qemu+ssh://root@b/system autostart --domain ${uuidOf("y")}`);
+    });
+    it("an IPv6 migration address is bracketed in --migrateuri, bare in --listen-address (issue 17 item 8)", () => {
+        const v6 = [refs[0]!, { ...refs[1]!, migrationAddress: "fd00::2" }];
+        const argv = moveArgv(
+            { vm: "x", uuid: uuidOf("x"), from: "a", to: "b", memoryKiB: 0, vcpus: 0 },
+            v6,
+            domains,
+            null,
+        );
+        expect(argv[argv.indexOf("--migrateuri") + 1]).toBe("tcp://[fd00::2]");
+        expect(argv[argv.indexOf("--listen-address") + 1]).toBe("fd00::2");
+    });
+    it("one at a time per source; stops at the first failure and reports the rest as skipped", async () => {
+        const started: string[] = [];
+        let concurrent = 0,
+            max = 0;
+        const store = new MemoryFiles();
+        const jobs = new Map<string, number>();
+        const runner: Runner = {
+            run: async (_t, argv) => {
+                if (argv[0] === "setsid") {
+                    const dom = nameOf(argv[argv.indexOf("--domain") + 1])!;
+                    started.push(dom);
+                    concurrent++;
+                    max = Math.max(max, concurrent);
+                    jobs.set(argv[6]!, 0);
+                    return "";
+                }
+                if (argv[0] === "sh" && argv.join(" ").includes("status")) {
+                    const dir = argv[argv.length - 1]!;
+                    const k = (jobs.get(dir) ?? 0) + 1;
+                    jobs.set(dir, k);
+                    if (k < 2) return "running\x1e\x1e";
+                    concurrent--;
+                    return started.at(-1) === "y"
+                        ? "status 1\x1e\x1eerror: internal error: boom\n"
+                        : "status 0\x1e\x1e";
+                }
+                if (argv[3] === "domstate") return "running (migrated)\n";
+                if (argv[3] === "dominfo") return "Persistent:     yes\n";
+                return "";
+            },
+        };
+        const updates: MoveStatus[][] = [];
+        const moves = ["x", "y", "z"].map((name) => ({
+            vm: name,
+            uuid: uuidOf(name),
+            from: "a",
+            to: "b",
+            memoryKiB: 0,
+            vcpus: 0,
+        }));
+        const final = await runPlan(
+            { runner, files: store, sleep: async () => undefined },
+            refs,
+            domains,
+            moves,
+            { perSource: 1, stopOnFailure: true, copies: null, user: "root" },
+            { paused: false, cancelled: false },
+            (s) => updates.push(s),
+        );
+        expect(max).toBe(1);
+        expect(final.map((s) => s.state)).toEqual(["completed", "failed", "skipped"]);
+        expect(final[2]!.message).toBe("Not started: an earlier move failed");
+        expect(started).toEqual(["x", "y"]);
+    });
+});
