@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { backingCheck, parseImageInfo, runChecks } from "../../src/storage/checks";
 import { RunError } from "../../pkg/lib/runner";
-import { ScriptedRunner } from "./fakes";
+import { ScriptedRunner, failure } from "./fakes";
 import { inputs } from "./storage-helpers";
 
 const fixture = (name: string) => readFileSync(new URL(`fixtures/storage/${name}`, import.meta.url), "utf8");
@@ -55,5 +55,56 @@ describe("backing chains: the flow copies one file per disk", () => {
             severity: "warning",
             title: "The backing chain of /var/lib/libvirt/images/vm1.qcow2 could not be checked",
         });
+    });
+});
+
+describe("SELinux detection", () => {
+    it("getenforce missing (locally not-found, over SSH exit 127) → not installed; Enforcing + getsebool off → the step is needed", async () => {
+        const { selinuxState } = await import("../../src/storage/checks");
+        const h = inputs().clients[1]!;
+        expect(
+            await selinuxState(
+                new ScriptedRunner([
+                    [
+                        /^getenforce$/,
+                        new RunError("exit-status", "sh: 1: getenforce: not found", ["getenforce"], 127, ""),
+                    ],
+                ]),
+                h,
+            ),
+        ).toBe("absent");
+        expect(
+            await selinuxState(
+                new ScriptedRunner([[/^getenforce$/, new RunError("not-found", "", ["getenforce"])]]),
+                h,
+            ),
+        ).toBe("absent");
+        expect(await selinuxState(new ScriptedRunner([[/^getenforce$/, "Disabled\n"]]), h)).toBe("disabled");
+        expect(
+            await selinuxState(
+                new ScriptedRunner([
+                    [/^getenforce$/, "Enforcing\n"],
+                    [/^getsebool virt_use_nfs$/, "virt_use_nfs --> off\n"],
+                ]),
+                h,
+            ),
+        ).toBe("off");
+        expect(
+            await selinuxState(
+                new ScriptedRunner([
+                    [/^getenforce$/, "Permissive\n"],
+                    [/^getsebool virt_use_nfs$/, "virt_use_nfs --> on\n"],
+                ]),
+                h,
+            ),
+        ).toBe("on");
+        await expect(
+            selinuxState(
+                new ScriptedRunner([
+                    [/^getenforce$/, failure("ssh: connect to host 10.0.0.2 port 22: Connection refused", 255)],
+                ]),
+                h,
+            ),
+        ).rejects.toThrow();
     });
 });

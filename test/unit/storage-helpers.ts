@@ -1,7 +1,13 @@
 /** Test helpers for the NFS flow: a real local Runner and the inputs (the scripted doubles are in ./fakes). */
 import { spawnSync } from "node:child_process";
 import { RunError, type RunOptions, type Runner, type RunTarget } from "../../pkg/lib/runner";
-import type { NfsHost, NfsInputs } from "../../src/storage/types";
+import type { NfsHost, NfsInputs, Step } from "../../src/storage/types";
+import { buildPlan } from "../../src/storage/plan";
+import type { FlowContext } from "../../src/storage/run";
+import { newRecord } from "../../src/storage/record";
+import { EXPORTS_PATH } from "../../src/storage/exports";
+import { FSTAB_PATH } from "../../src/storage/fstab";
+import { MemoryFiles, ScriptedRunner } from "./fakes";
 import { ref, uuidOf } from "./refs";
 
 /** Runs argv for real on this machine (local targets only): for the constant shell scripts. */
@@ -52,4 +58,22 @@ export function inputs(over: Partial<NfsInputs> = {}): NfsInputs {
         overwrite: false,
         ...over,
     };
+}
+
+export const EXPORTS = "# admin's exports\n/srv/other  *.lan(ro)   # keep\n\n/srv/x \\\n   a(rw)\n";
+export const FSTAB = "UUID=1 / ext4 defaults 0 1\n";
+
+/** A flow over the scripted runner, with an exports file and an fstab on every host. */
+export function setup(rules: ConstructorParameters<typeof ScriptedRunner>[0], over = {}) {
+    const runner = new ScriptedRunner(rules);
+    const stores = new Map<string, MemoryFiles>();
+    const files = (h: NfsHost) => {
+        if (!stores.has(h.id)) stores.set(h.id, new MemoryFiles({ [EXPORTS_PATH]: EXPORTS, [FSTAB_PATH]: FSTAB }));
+        return stores.get(h.id)!;
+    };
+    const ctx: FlowContext = { runner, files, jobDir: (id) => `/run/test/${id}`, sleep: async () => undefined };
+    const record = newRecord(inputs(over), []);
+    const plan = buildPlan(record.inputs, record.selinuxHosts);
+    const step = (id: string) => plan.find((s) => s.id === id) as Step;
+    return { runner, files, ctx, record, plan, step };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { buildPlan, validateInputs } from "../../src/storage/plan";
-import { executeStep, StepError, type FlowContext } from "../../src/storage/run";
+import { buildPlan } from "../../src/storage/plan";
+import { executeStep, StepError } from "../../src/storage/run";
 import { undoAction, undoPlan } from "../../src/storage/undo";
 import { newRecord } from "../../src/storage/record";
 import { EXPORTS_PATH, parseExportfsVerbose } from "../../src/storage/exports";
@@ -9,127 +9,8 @@ import { MARKER } from "../../src/storage/lines";
 import { repointDisks } from "../../src/storage/repoint";
 import { displayCommand } from "../../src/virsh/argv";
 import { RunError } from "../../pkg/lib/runner";
-import type { NfsHost, Step } from "../../src/storage/types";
 import { MemoryFiles, ScriptedRunner, failure } from "./fakes";
-import { LOCAL, inputs } from "./storage-helpers";
-import { uuidOf } from "./refs";
-
-const EXPORTS = "# admin's exports\n/srv/other  *.lan(ro)   # keep\n\n/srv/x \\\n   a(rw)\n";
-const FSTAB = "UUID=1 / ext4 defaults 0 1\n";
-
-function setup(rules: ConstructorParameters<typeof ScriptedRunner>[0], over = {}) {
-    const runner = new ScriptedRunner(rules);
-    const stores = new Map<string, MemoryFiles>();
-    const files = (h: NfsHost) => {
-        if (!stores.has(h.id)) stores.set(h.id, new MemoryFiles({ [EXPORTS_PATH]: EXPORTS, [FSTAB_PATH]: FSTAB }));
-        return stores.get(h.id)!;
-    };
-    const ctx: FlowContext = { runner, files, jobDir: (id) => `/run/test/${id}`, sleep: async () => undefined };
-    const record = newRecord(inputs(over), []);
-    const plan = buildPlan(record.inputs, record.selinuxHosts);
-    const step = (id: string) => plan.find((s) => s.id === id) as Step;
-    return { runner, files, ctx, record, plan, step };
-}
-
-describe("buildPlan", () => {
-    it("orders the procedure's steps, each with its host and exact commands", () => {
-        const { plan } = setup([]);
-        expect(plan.map((s) => s.id)).toEqual([
-            "mkdir",
-            "copy-0",
-            "export",
-            "selinux-localhost",
-            "selinux-dest",
-            "mount-localhost",
-            "mount-dest",
-            "repoint-vm1",
-            "start-vm1",
-            "verify-dest",
-        ]);
-        const s = (id: string) => plan.find((p) => p.id === id)!;
-        expect(s("mkdir").commands.map(displayCommand)).toEqual(["mkdir -p -- /var/lib/libvirt/shared-images"]);
-        expect(s("export").edits).toEqual([
-            {
-                path: "/etc/exports",
-                line: "/var/lib/libvirt/shared-images 10.0.0.1(rw,no_root_squash) 10.0.0.2(rw,no_root_squash)",
-            },
-        ]);
-        expect(s("export").commands).toEqual([
-            ["exportfs", "-a"],
-            ["exportfs", "-v"],
-        ]);
-        expect(s("mount-dest").commands[2]).toEqual([
-            "mount",
-            "-t",
-            "nfs",
-            "-o",
-            "rw",
-            "--",
-            "10.0.0.9:/var/lib/libvirt/shared-images",
-            "/var/lib/libvirt/images",
-        ]);
-        expect(s("selinux-dest").skipReason).toMatch(/SELinux is not in use/);
-        expect(s("repoint-vm1").skipReason).toMatch(/keep their paths/);
-        expect(s("start-vm1").commands[0]).toEqual([
-            "virsh",
-            "-c",
-            "qemu:///system",
-            "start",
-            "--domain",
-            uuidOf("vm1"),
-        ]);
-        // repointing defines the XML again: it is read with its secure fields
-        expect(s("repoint-vm1").commands[0]).toEqual([
-            "virsh",
-            "-c",
-            "qemu:///system",
-            "dumpxml",
-            "--domain",
-            uuidOf("vm1"),
-            "--inactive",
-            "--security-info",
-        ]);
-    });
-    it("a netfs pool instead of a mount; a different mount point repoints the disks", () => {
-        const { plan } = setup([], { method: "pool", mountPoint: "/mnt/shared" });
-        const m = plan.find((p) => p.id === "mount-dest")!;
-        expect(m.commands[0]).toEqual([
-            "virsh",
-            "-c",
-            "qemu+ssh://root@10.0.0.2/system",
-            "pool-define-as",
-            "--name",
-            "shared-images",
-            "--type",
-            "netfs",
-            "--source-host",
-            "10.0.0.9",
-            "--source-path",
-            "/var/lib/libvirt/shared-images",
-            "--source-format",
-            "nfs",
-            "--target",
-            "/mnt/shared",
-        ]);
-        expect(plan.find((p) => p.id === "repoint-vm1")!.skipReason).toBeUndefined();
-    });
-    it("SELinux steps only where SELinux is in use", () => {
-        const r = newRecord(inputs(), ["dest"]);
-        expect(buildPlan(r.inputs, r.selinuxHosts).find((s) => s.id === "selinux-dest")!.skipReason).toBeUndefined();
-    });
-    it("validation: same image name twice, bad pool name, bad export options", () => {
-        const two = inputs({
-            images: [
-                { domain: "a", uuid: uuidOf("a"), target: "vda", path: "/x/disk.qcow2" },
-                { domain: "b", uuid: uuidOf("b"), target: "vda", path: "/y/disk.qcow2" },
-            ],
-        });
-        expect(validateInputs(two)).toMatch(/both named disk.qcow2/);
-        expect(validateInputs(inputs({ method: "pool", poolName: "a b" }))).toMatch(/pool name/);
-        expect(validateInputs(inputs({ exportOptions: "rw no_root_squash" }))).toMatch(/export options/);
-        expect(validateInputs(inputs())).toBeNull();
-    });
-});
+import { EXPORTS, FSTAB, LOCAL, inputs, setup } from "./storage-helpers";
 
 describe("export step: write our line, exportfs -a, exportfs -v, roll back on failure", () => {
     const VERBOSE =
@@ -429,57 +310,6 @@ describe("other steps", () => {
             /virt_use_nfs is on/,
         );
         expect(runner.calls[0]!.target).toEqual(LOCAL.target.kind === "local" ? r.inputs.clients[1]!.target : null);
-    });
-});
-
-describe("SELinux detection", () => {
-    it("getenforce missing (locally not-found, over SSH exit 127) → not installed; Enforcing + getsebool off → the step is needed", async () => {
-        const { selinuxState } = await import("../../src/storage/checks");
-        const h = inputs().clients[1]!;
-        expect(
-            await selinuxState(
-                new ScriptedRunner([
-                    [
-                        /^getenforce$/,
-                        new RunError("exit-status", "sh: 1: getenforce: not found", ["getenforce"], 127, ""),
-                    ],
-                ]),
-                h,
-            ),
-        ).toBe("absent");
-        expect(
-            await selinuxState(
-                new ScriptedRunner([[/^getenforce$/, new RunError("not-found", "", ["getenforce"])]]),
-                h,
-            ),
-        ).toBe("absent");
-        expect(await selinuxState(new ScriptedRunner([[/^getenforce$/, "Disabled\n"]]), h)).toBe("disabled");
-        expect(
-            await selinuxState(
-                new ScriptedRunner([
-                    [/^getenforce$/, "Enforcing\n"],
-                    [/^getsebool virt_use_nfs$/, "virt_use_nfs --> off\n"],
-                ]),
-                h,
-            ),
-        ).toBe("off");
-        expect(
-            await selinuxState(
-                new ScriptedRunner([
-                    [/^getenforce$/, "Permissive\n"],
-                    [/^getsebool virt_use_nfs$/, "virt_use_nfs --> on\n"],
-                ]),
-                h,
-            ),
-        ).toBe("on");
-        await expect(
-            selinuxState(
-                new ScriptedRunner([
-                    [/^getenforce$/, failure("ssh: connect to host 10.0.0.2 port 22: Connection refused", 255)],
-                ]),
-                h,
-            ),
-        ).rejects.toThrow();
     });
 });
 
