@@ -9,6 +9,7 @@ import { isActive, type Domain } from "../domains/types";
 import { parseDomstats } from "../domains/parse";
 import { committed, parseNodeinfo } from "../preflight/capacity";
 import { runPreflight } from "../preflight/checks";
+import { preflightInput } from "../preflight/input";
 import type { OvercommitPolicy } from "../preflight/policy";
 import { defaultOptions, type MigrationOptions } from "../migration/options";
 import * as v from "../virsh/argv";
@@ -112,23 +113,21 @@ export async function gather(
         // checked as shared storage: that tells, per disk, whether the destination sees it; a
         // copying plan then copies exactly the disks it does not see (verdict below)
         const options: MigrationOptions = defaultOptions(p.domain.state);
+        // a running VM moves live: checked with its live definition and what a live migration carries (TPM state)
         return runPreflight(
             { runner },
-            {
-                domain: p.vm.name,
-                uuid: p.vm.uuid,
-                sourceUri: p.source.uri,
-                destinationUri: p.dest.uri,
-                destinationLabel: p.dest.label,
-                // a running VM moves live: checked with its live definition and what a live migration carries (TPM
-                // state)
+            preflightInput(
+                p.domain,
+                {
+                    sourceUri: p.source.uri,
+                    destinationUri: p.dest.uri,
+                    destinationLabel: p.dest.label,
+                    sourceTarget: p.source.target,
+                    destinationTarget: p.dest.target,
+                },
                 options,
-                live: isActive(p.domain.state),
-                measureDirtyRate: false,
-                sourceTarget: p.source.target,
-                destinationTarget: p.dest.target,
-                policy,
-            },
+                { measureDirtyRate: false, policy },
+            ),
         );
     };
     const verdict = (p: (typeof pairs)[number], results: CheckResult[]) => {
