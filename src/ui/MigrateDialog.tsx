@@ -21,8 +21,8 @@ import {
 import { isActive, type Domain, type DomainRef } from "../domains/types";
 import type { KnownHost } from "../hosts/types";
 import { resolveDestination } from "../hosts/destination";
-import { migrationTarget } from "../hosts/uri";
 import { defaultOptions, migrateArgv, validateOptions, type MigrationOptions } from "../migration/options";
+import { withMigrationAddress } from "../migration/address";
 import { CommandLine } from "./CommandLine";
 import { Preflight } from "./Preflight";
 import { migrateGate, type PreflightProgress } from "../preflight/gate";
@@ -93,12 +93,7 @@ export function MigrateDialog({ domain, sourceUri, sourceLabel, hosts, onClose, 
     const resolved = resolveDestination(choice === OTHER ? typed : choice, hosts);
     const dest = resolved.destination;
     const effective: MigrationOptions = useMemo(
-        () => ({
-            ...options,
-            ...(dest?.known?.migrationAddress && !options.migrateUri
-                ? migrationTarget(dest.known.migrationAddress)
-                : {}),
-        }),
+        () => withMigrationAddress(options, dest?.known?.migrationAddress),
         [options, dest],
     );
     const check = validateOptions(effective, {
