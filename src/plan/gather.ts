@@ -16,6 +16,9 @@ import * as v from "../virsh/argv";
 import type { PlanHost, PlanVm } from "./placement";
 import type { CheckResult } from "../preflight/types";
 import { machineOf, onePerMachine } from "../hosts/machine";
+import { hostList } from "../hosts/list";
+import { targetForUri } from "../hosts/target";
+import type { KnownHost } from "../hosts/types";
 import { _, format } from "../../pkg/lib/gettext";
 
 const LOCAL = { kind: "local" } as const;
@@ -26,6 +29,20 @@ export interface HostRef {
     uri: string;
     target: RunTarget | null;
     migrationAddress?: string | undefined;
+}
+
+/**
+ * The hosts a plan can use: this host and every known host (hostList), each with where its own
+ * commands run and the address it receives migrations on.
+ */
+export function hostRefs(known: KnownHost[]): HostRef[] {
+    return hostList(known).map((h) => ({
+        id: h.id,
+        label: h.label,
+        uri: h.uri,
+        target: h.known ? targetForUri(h.uri, known) : LOCAL,
+        migrationAddress: h.known?.migrationAddress,
+    }));
 }
 
 export interface Gathered {
