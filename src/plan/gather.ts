@@ -9,12 +9,16 @@ import { isActive, type Domain } from "../domains/types";
 import { parseDomstats } from "../domains/parse";
 import { committed, parseNodeinfo } from "../preflight/capacity";
 import { runPreflight } from "../preflight/checks";
+import { preflightInput } from "../preflight/input";
 import type { OvercommitPolicy } from "../preflight/policy";
 import { defaultOptions, type MigrationOptions } from "../migration/options";
 import * as v from "../virsh/argv";
 import type { PlanHost, PlanVm } from "./placement";
 import type { CheckResult } from "../preflight/types";
 import { machineOf, onePerMachine } from "../hosts/machine";
+import { hostList } from "../hosts/list";
+import { targetForUri } from "../hosts/target";
+import type { KnownHost } from "../hosts/types";
 import { _, format } from "../../pkg/lib/gettext";
 
 const LOCAL = { kind: "local" } as const;
@@ -25,6 +29,20 @@ export interface HostRef {
     uri: string;
     target: RunTarget | null;
     migrationAddress?: string | undefined;
+}
+
+/**
+ * The hosts a plan can use: this host and every known host (hostList), each with where its own
+ * commands run and the address it receives migrations on.
+ */
+export function hostRefs(known: KnownHost[]): HostRef[] {
+    return hostList(known).map((h) => ({
+        id: h.id,
+        label: h.label,
+        uri: h.uri,
+        target: h.known ? targetForUri(h.uri, known) : LOCAL,
+        migrationAddress: h.known?.migrationAddress,
+    }));
 }
 
 export interface Gathered {
@@ -112,23 +130,21 @@ export async function gather(
         // checked as shared storage: that tells, per disk, whether the destination sees it; a
         // copying plan then copies exactly the disks it does not see (verdict below)
         const options: MigrationOptions = defaultOptions(p.domain.state);
+        // a running VM moves live: checked with its live definition and what a live migration carries (TPM state)
         return runPreflight(
             { runner },
-            {
-                domain: p.vm.name,
-                uuid: p.vm.uuid,
-                sourceUri: p.source.uri,
-                destinationUri: p.dest.uri,
-                destinationLabel: p.dest.label,
-                // a running VM moves live: checked with its live definition and what a live migration carries (TPM
-                // state)
+            preflightInput(
+                p.domain,
+                {
+                    sourceUri: p.source.uri,
+                    destinationUri: p.dest.uri,
+                    destinationLabel: p.dest.label,
+                    sourceTarget: p.source.target,
+                    destinationTarget: p.dest.target,
+                },
                 options,
-                live: isActive(p.domain.state),
-                measureDirtyRate: false,
-                sourceTarget: p.source.target,
-                destinationTarget: p.dest.target,
-                policy,
-            },
+                { measureDirtyRate: false, policy },
+            ),
         );
     };
     const verdict = (p: (typeof pairs)[number], results: CheckResult[]) => {

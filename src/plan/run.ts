@@ -10,7 +10,7 @@ import type { Finished } from "../migration/outcome";
 import type { MigrationRecord } from "../history/records";
 import type { Domain } from "../domains/types";
 import { isActive } from "../domains/types";
-import { migrationTarget } from "../hosts/uri";
+import { withMigrationAddress } from "../migration/address";
 import type { HostRef } from "./gather";
 import type { Move, PlanVm } from "./placement";
 
@@ -44,7 +44,7 @@ export function copyDisksOf(copies: Copies, move: Move): string[] {
 export function moveOptions(domain: Domain | undefined, dest: HostRef, copyDisks: string[]): MigrationOptions {
     const live = domain ? isActive(domain.state) : true;
     const copy = live && copyDisks.length > 0;
-    return {
+    const options: MigrationOptions = {
         duration: "permanent",
         mode: live ? "live" : "offline",
         storage: copy ? "copy-all" : "shared",
@@ -54,8 +54,9 @@ export function moveOptions(domain: Domain | undefined, dest: HostRef, copyDisks
         tls: false,
         compressed: false,
         abortOnError: false,
-        ...(dest.migrationAddress && live ? migrationTarget(dest.migrationAddress) : {}),
     };
+    // an offline move sends no memory: a plan names no migration address for it
+    return withMigrationAddress(options, live ? dest.migrationAddress : undefined);
 }
 
 export function moveArgv(move: Move, refs: HostRef[], domains: Domain[], copies: Copies): string[] {

@@ -413,6 +413,7 @@ async function cpu(
             title: format(_("$0 cannot run CPU model $1"), input.destinationLabel, d.cpuModel),
             detail: message(e),
             commands: [argv],
+            remedy: "cpu-baseline",
             fix: _(
                 "Use a CPU model both hosts support (the CPU baseline of both hosts), restart the VM, then migrate.",
             ),

@@ -92,6 +92,7 @@ async function checkDisk(
             id,
             ...mark,
             severity: "error",
+            remedy: "shared-storage",
             title: format(
                 _("$0: $1 is visible on $2: copying it would write over the image the destination already has"),
                 disk.target,
@@ -140,6 +141,7 @@ async function checkDisk(
         id,
         ...mark,
         severity: "error",
+        remedy: "shared-storage",
         title: format(_("$0: $1 is not visible on $2"), disk.target, name, input.destinationLabel),
         commands,
         detail:
@@ -245,6 +247,7 @@ function volumeDisk(
                     result: {
                         id,
                         severity: "error",
+                        remedy: "shared-storage",
                         commands: [argv],
                         detail: m,
                         title: format(
@@ -320,6 +323,7 @@ function networkDisk(
                       result: {
                           id,
                           severity: "error",
+                          remedy: "shared-storage",
                           commands: [argv],
                           title: format(
                               _("$0: $1 needs secret $2, which $3 does not have"),

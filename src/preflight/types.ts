@@ -1,6 +1,12 @@
 /** A pre-flight check's outcome: what it found, why it matters, and what to do. */
 export type Severity = "pass" | "info" | "warning" | "error";
 
+/**
+ * A tool that can fix what a check found, which the UI offers next to it: "cpu-baseline" (a CPU
+ * model both hosts run), "shared-storage" (the NFS flow shares the disk images).
+ */
+export type Remedy = "cpu-baseline" | "shared-storage";
+
 export interface CheckResult {
     id: string;
     severity: Severity;
@@ -13,6 +19,8 @@ export interface CheckResult {
     disk?: { target: string; visible: boolean };
     /** The check could not reach a verdict (it failed to run, timed out or was cancelled). */
     unchecked?: true;
+    /** The tool that fixes it, set by the check on the errors that tool fixes. */
+    remedy?: Remedy;
 }
 
 export const SEVERITY_ORDER: Severity[] = ["error", "warning", "info", "pass"];

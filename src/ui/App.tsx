@@ -18,7 +18,8 @@ import {
     ToolbarGroup,
     ToolbarItem,
 } from "@patternfly/react-core";
-import { hostUri, localUri } from "../hosts/uri";
+import { localUri } from "../hosts/uri";
+import { hostList } from "../hosts/list";
 import { LOCAL_HOST_ID, type Driver, type KnownHost } from "../hosts/types";
 import { explainConnectionError } from "../hosts/errors";
 import { isRunError } from "../../pkg/lib/runner";
@@ -31,7 +32,7 @@ import { PolicyDialog } from "./PolicyDialog";
 import { PageFrame } from "./PageFrame";
 import { ToolsContext, type CpuPreset } from "./tools";
 import type { MaintenanceMode } from "./plan/MaintenanceDialog";
-import { targetForUri } from "../hosts/target";
+import { hostRefs } from "../plan/gather";
 import { HostKeyTrust } from "./HostKeyTrust";
 import { errorText } from "./errorText";
 import { MigrateDialog, type MigrateRequest } from "./MigrateDialog";
@@ -61,9 +62,11 @@ export interface HostChoice {
     driver: Driver;
 }
 
+/** The host list, with this host's user session after its system connection. */
 function hostChoices(known: KnownHost[]): HostChoice[] {
+    const [local, ...others] = hostList(known).map((h) => ({ ...h, driver: "system" as const }));
     return [
-        { id: LOCAL_HOST_ID, label: _("This host"), uri: localUri("system"), known: null, driver: "system" },
+        local!,
         {
             id: SESSION_ID,
             label: _("This host (user session)"),
@@ -71,7 +74,7 @@ function hostChoices(known: KnownHost[]): HostChoice[] {
             known: null,
             driver: "session",
         },
-        ...known.map((h) => ({ id: h.id, label: h.address, uri: hostUri(h), known: h, driver: "system" as const })),
+        ...others,
     ];
 }
 
@@ -254,17 +257,7 @@ export function App() {
                                 mode={maintenance}
                                 hostId={host.id}
                                 onClose={() => setMaintenance(null)}
-                                refs={choices
-                                    .filter((c) => c.driver === "system")
-                                    .map((c) => ({
-                                        id: c.id,
-                                        label: c.label,
-                                        uri: c.uri,
-                                        target: c.known
-                                            ? targetForUri(c.uri, hosts.data?.hosts ?? [])
-                                            : { kind: "local" as const },
-                                        migrationAddress: c.known?.migrationAddress,
-                                    }))}
+                                refs={hostRefs(hosts.data?.hosts ?? [])}
                             />
                         </Suspense>
                     </ErrorBoundary>

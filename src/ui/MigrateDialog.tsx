@@ -18,15 +18,15 @@ import {
     Radio,
     TextInput,
 } from "@patternfly/react-core";
-import type { Domain, DomainRef } from "../domains/types";
+import { isActive, type Domain, type DomainRef } from "../domains/types";
 import type { KnownHost } from "../hosts/types";
 import { resolveDestination } from "../hosts/destination";
-import { targetForUri } from "../hosts/target";
-import { migrationTarget } from "../hosts/uri";
 import { defaultOptions, migrateArgv, validateOptions, type MigrationOptions } from "../migration/options";
+import { withMigrationAddress } from "../migration/address";
 import { CommandLine } from "./CommandLine";
 import { Preflight } from "./Preflight";
 import { migrateGate, type PreflightProgress } from "../preflight/gate";
+import { preflightInput, routeBetween } from "../preflight/input";
 import { loadDisks } from "../domains/disks";
 import { useDestinations, useLoader, usePolicy } from "./hooks";
 import { DEFAULT_DIRTYRATE_SECONDS } from "../preflight/checks";
@@ -93,12 +93,7 @@ export function MigrateDialog({ domain, sourceUri, sourceLabel, hosts, onClose, 
     const resolved = resolveDestination(choice === OTHER ? typed : choice, hosts);
     const dest = resolved.destination;
     const effective: MigrationOptions = useMemo(
-        () => ({
-            ...options,
-            ...(dest?.known?.migrationAddress && !options.migrateUri
-                ? migrationTarget(dest.known.migrationAddress)
-                : {}),
-        }),
+        () => withMigrationAddress(options, dest?.known?.migrationAddress),
         [options, dest],
     );
     const check = validateOptions(effective, {
@@ -134,22 +129,18 @@ export function MigrateDialog({ domain, sourceUri, sourceLabel, hosts, onClose, 
             ? null
             : _("A whole number of seconds from 1 to 60");
     const policyReady = !policy.loading || policy.data !== null || policy.error !== null;
-    const preflightInput = useMemo(
+    const checkInput = useMemo(
         () =>
             dest && !sameHost && !dirtyPeriodError && policyReady
-                ? {
-                      domain: domain.name,
-                      uuid: domain.uuid,
-                      sourceUri,
-                      destinationUri: dest.uri,
-                      destinationLabel: dest.label,
-                      options: effective,
-                      live: domain.state !== "shutoff",
-                      sourceTarget: targetForUri(sourceUri, hosts),
-                      destinationTarget: targetForUri(dest.uri, hosts),
-                      dirtyRateSeconds: dirtyPeriod,
-                      ...(policy.data ? { policy: policy.data } : {}),
-                  }
+                ? preflightInput(
+                      { uuid: domain.uuid, name: domain.name, state: domain.state },
+                      routeBetween(sourceUri, { uri: dest.uri, label: dest.label }, hosts),
+                      effective,
+                      {
+                          dirtyRateSeconds: dirtyPeriod,
+                          ...(policy.data ? { policy: policy.data } : {}),
+                      },
+                  )
                 : null,
         [
             domain.name,
@@ -172,7 +163,8 @@ export function MigrateDialog({ domain, sourceUri, sourceLabel, hosts, onClose, 
     useEffect(() => {
         setOptions((o) => (o.migrateDisks === undefined ? o : { ...o, migrateDisks: undefined }));
     }, [dest?.uri]);
-    const live = domain.state !== "shutoff";
+    // the same rule as the pre-flight's and the options' (a crashed VM has no QEMU process to move live)
+    const live = isActive(domain.state);
 
     const submit = async () => {
         if (!argv || !dest || !canMigrate) return;
@@ -401,7 +393,7 @@ export function MigrateDialog({ domain, sourceUri, sourceLabel, hosts, onClose, 
                                 title={_("The overcommit policy could not be read; the defaults apply.")}
                             />
                         )}
-                        <Preflight input={preflightInput} onResults={setChecks} />
+                        <Preflight input={checkInput} onResults={setChecks} />
                         {failedChecks.length > 0 && (
                             <Checkbox
                                 id="migrate-override"

@@ -132,7 +132,7 @@ export function Preflight({
                         {(r.fix || r.detail || r.commands.length > 0) && r.severity !== "pass" && (
                             <div>{r.fix && <small>{r.fix}</small>}</div>
                         )}
-                        {r.id === "cpu" && r.severity === "error" && tools.openCpuBaseline && input && (
+                        {r.remedy === "cpu-baseline" && tools.openCpuBaseline && input && (
                             <Button
                                 variant="link"
                                 isInline
@@ -148,7 +148,7 @@ export function Preflight({
                                 {_("Make the CPUs compatible (CPU baseline)")}
                             </Button>
                         )}
-                        {r.id.startsWith("storage:") && r.severity === "error" && tools.openNfs && (
+                        {r.remedy === "shared-storage" && tools.openNfs && (
                             <Button
                                 variant="link"
                                 isInline

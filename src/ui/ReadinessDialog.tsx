@@ -16,11 +16,10 @@ import {
 import type { Domain } from "../domains/types";
 import type { KnownHost } from "../hosts/types";
 import { hostUri } from "../hosts/uri";
-import { targetForUri } from "../hosts/target";
 import { defaultOptions } from "../migration/options";
 import { runPreflight } from "../preflight/checks";
+import { preflightInput, routeBetween } from "../preflight/input";
 import { worst, type CheckResult, type Severity } from "../preflight/types";
-import { isActive } from "../domains/types";
 import { useServices } from "./services";
 import { useDestinations, usePolicy } from "./hooks";
 import { _, format } from "../../pkg/lib/gettext";
@@ -58,18 +57,12 @@ export function ReadinessDialog({
             const uri = hostUri(h);
             void runPreflight(
                 { runner },
-                {
-                    domain: domain.name,
-                    uuid: domain.uuid,
-                    sourceUri,
-                    destinationUri: uri,
-                    destinationLabel: h.address,
+                preflightInput(
+                    domain,
+                    routeBetween(sourceUri, { uri, label: h.address }, hosts),
                     options,
-                    live: isActive(domain.state),
-                    sourceTarget: targetForUri(sourceUri, hosts),
-                    destinationTarget: targetForUri(uri, hosts),
-                    ...(policy.data ? { policy: policy.data } : {}),
-                },
+                    policy.data ? { policy: policy.data } : {},
+                ),
             ).then((all) => setResults((r) => ({ ...r, [h.id]: all })));
         }
     };

@@ -3,7 +3,8 @@ import { planEvacuation } from "../../src/plan/placement";
 import { moveArgv } from "../../src/plan/run";
 import { DEFAULT_POLICY } from "../../src/preflight/policy";
 import { RunError, type Runner } from "../../pkg/lib/runner";
-import { gather } from "../../src/plan/gather";
+import { gather, hostRefs } from "../../src/plan/gather";
+import type { KnownHost } from "../../src/hosts/types";
 import { nameOf, uuidOf } from "./refs";
 
 const policy = { ...DEFAULT_POLICY, hostReserveMiB: 0 };
@@ -168,5 +169,30 @@ describe("a plan that copies disks (issue 17 item 3)", () => {
         const g = await gather(runner, refs, ["a"], policy, { copyStorage: false, includeShutOff: false });
         expect(g.vms.find((v) => v.name === "db")!.blocked["b"]).toBe("vdb: /local/db-data.qcow2 is not visible on b");
         expect(g.vms.find((v) => v.name === "web")!.blocked).toEqual({});
+    });
+});
+
+describe("hostRefs", () => {
+    it("this host runs its commands here; a known host over SSH as its user, with its migration address", () => {
+        const known: KnownHost[] = [
+            {
+                id: "b",
+                address: "b.lab",
+                sshUser: "admin",
+                sshPort: 2222,
+                transport: "ssh",
+                migrationAddress: "fd00::2",
+            },
+        ];
+        expect(hostRefs(known)).toEqual([
+            { id: "localhost", label: "This host", uri: "qemu:///system", target: { kind: "local" } },
+            {
+                id: "b",
+                label: "b.lab",
+                uri: "qemu+ssh://admin@b.lab:2222/system?no_tty=1",
+                target: { kind: "ssh", address: "b.lab", user: "admin", port: 2222 },
+                migrationAddress: "fd00::2",
+            },
+        ]);
     });
 });

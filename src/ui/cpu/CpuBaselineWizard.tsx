@@ -5,7 +5,8 @@
  */
 import { useMemo, useRef, useState } from "react";
 import { Modal, Wizard, WizardHeader, WizardStep } from "@patternfly/react-core";
-import { hostUri, localUri } from "../../hosts/uri";
+import { localUri } from "../../hosts/uri";
+import { hostList } from "../../hosts/list";
 import { mergeHostCpus, type HostCpu } from "../../cpu/hostcpu";
 import {
     computeBaseline,
@@ -32,10 +33,7 @@ export default function CpuBaselineWizard({ onClose, preset }: { onClose(): void
     const known = useKnownHosts();
     const localDomains = useDomains(localUri("system"));
     const hosts: CpuHost[] = useMemo(
-        () => [
-            { label: _("This host"), uri: localUri("system") },
-            ...(known.data?.hosts ?? []).map((h) => ({ label: h.address, uri: hostUri(h) })),
-        ],
+        () => hostList(known.data?.hosts ?? []).map((h) => ({ label: h.label, uri: h.uri })),
         [known.data],
     );
     const [chosen, setChosen] = useState<Set<string> | null>(null);

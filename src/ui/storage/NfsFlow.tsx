@@ -1,4 +1,4 @@
-import { useMemo, useRef, useState } from "react";
+import { useMemo, useState } from "react";
 import {
     Alert,
     Button,
@@ -12,7 +12,8 @@ import {
     StackItem,
 } from "@patternfly/react-core";
 import { buildPlan } from "../../storage/plan";
-import { runRecordedStep, undoRecorded } from "../../storage/flow";
+import { runRecordedStep, undoRecorded, type StepRun } from "../../storage/flow";
+import { runSteps } from "../../storage/steps";
 import { flowContext } from "../../storage/context";
 import { hasAdditions, loadRecord, newRecord, RECORD_PATH, replaceRecord } from "../../storage/record";
 import { keptData, undoPlan } from "../../storage/undo";
@@ -33,8 +34,6 @@ export default function NfsFlow({ onClose }: { onClose(): void }) {
     const saved = useLoader(RECORD_PATH, () => loadRecord(services.files));
     const [record, setRecordState] = useState<FlowRecord | null | undefined>(undefined);
     const current = record === undefined ? saved.data : record;
-    const ref = useRef<FlowRecord | null>(null);
-    ref.current = current ?? null;
     const [busy, setBusy] = useState(false);
     const [message, setMessage] = useState<{
         variant: "danger" | "success" | "info";
@@ -46,7 +45,7 @@ export default function NfsFlow({ onClose }: { onClose(): void }) {
     // a new flow or "start over" replaces the record, but only the one this dialog shows
     const replace = async (r: FlowRecord | null) => {
         try {
-            await replaceRecord(services.files, ref.current, r);
+            await replaceRecord(services.files, current ?? null, r);
             show(r);
         } catch (e) {
             setMessage({
@@ -67,16 +66,15 @@ export default function NfsFlow({ onClose }: { onClose(): void }) {
     }, [current?.inputs, current?.selinuxHosts]);
     const steps = plan.steps;
 
-    const runStep = async (step: Step): Promise<boolean> => {
-        const r = await runRecordedStep(ctx, services.files, ref.current!, step, show);
+    const saveFailed = (r: StepRun) => {
         if (r.error)
             setMessage({
                 variant: "danger",
                 title: _("The flow's record could not be saved"),
                 body: [r.error.message, r.error.fix].filter(Boolean).join("\n"),
             });
-        return r.ok;
     };
+    const runStep = async (step: Step) => saveFailed(await runRecordedStep(ctx, services.files, current!, step, show));
     const guard = (f: () => Promise<void>) => async () => {
         setBusy(true);
         setMessage(null);
@@ -87,14 +85,12 @@ export default function NfsFlow({ onClose }: { onClose(): void }) {
         }
     };
     const runAll = guard(async () => {
-        for (const s of steps) {
-            if (s.skipReason || ref.current!.steps[s.id]?.status === "done") continue;
-            if (!(await runStep(s))) return;
-        }
-        setMessage({ variant: "success", title: _("All steps are done") });
+        const r = await runSteps(ctx, services.files, current!, steps, show);
+        saveFailed(r);
+        if (r.ok) setMessage({ variant: "success", title: _("All steps are done") });
     });
     const undo = guard(async () => {
-        const r = await undoRecorded(ctx, services.files, ref.current!, show);
+        const r = await undoRecorded(ctx, services.files, current!, show);
         if (r.error) setMessage({ variant: "danger", title: r.error, body: r.output.join("\n") });
         else
             setMessage({

@@ -1,5 +1,6 @@
 import { Alert, Button, ExpandableSection, Label, Progress, Stack, StackItem, Title } from "@patternfly/react-core";
 import type { Step, StepState } from "../../storage/types";
+import { stepStatus } from "../../storage/steps";
 import { CommandLine } from "../CommandLine";
 import { formatBytes } from "../format";
 import { _, format } from "../../../pkg/lib/gettext";
@@ -24,7 +25,7 @@ export function NfsStep({
     busy: boolean;
     onRun(): void;
 }) {
-    const status = state?.status ?? (step.skipReason ? "skipped" : "pending");
+    const status = stepStatus(step, state);
     const [text, color] = STATUS[status];
     const p = state?.progress;
     return (

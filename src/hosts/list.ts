@@ -1,0 +1,25 @@
+/** The hosts a list offers: this host first, then the known hosts in the admin's order. */
+import { _ } from "../../pkg/lib/gettext";
+import { LOCAL_HOST_ID, type KnownHost } from "./types";
+import { hostUri, localUri } from "./uri";
+
+/** One host of a list: this host's system connection (known: null), or a known host by its URI. */
+export interface ListedHost {
+    id: string;
+    label: string;
+    uri: string;
+    known: KnownHost | null;
+}
+
+/**
+ * This host, then every known host. This host is always in the lists (it is never stored in
+ * hosts.json); a known host that is this machine under its address is listed too, as the admin
+ * wrote it: telling them apart by machine is for the destination lists (otherMachines) and a plan
+ * (onePerMachine).
+ */
+export function hostList(known: readonly KnownHost[]): ListedHost[] {
+    return [
+        { id: LOCAL_HOST_ID, label: _("This host"), uri: localUri("system"), known: null },
+        ...known.map((h) => ({ id: h.id, label: h.address, uri: hostUri(h), known: h })),
+    ];
+}
