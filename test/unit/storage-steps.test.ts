@@ -4,7 +4,8 @@ import type { runRecordedStep } from "../../src/storage/flow";
 import { newRecord } from "../../src/storage/record";
 import type { FlowContext } from "../../src/storage/run";
 import type { FlowRecord, Step } from "../../src/storage/types";
-import { LOCAL, MemoryFiles, ScriptedRunner, inputs } from "./storage-helpers";
+import { LOCAL, inputs } from "./storage-helpers";
+import { MemoryFiles, ScriptedRunner } from "./fakes";
 
 const step = (id: string, skipReason?: string): Step => ({
     id,
