@@ -46,6 +46,7 @@ const PACKAGES = {
             "openssh-clients",
         ],
     },
+    // ovmf, swtpm: the lab's UEFI guest (NVRAM from OVMF's template, an emulated TPM)
     // sudo: the browser tests log in as a non-root admin (PAM) who turns on administrative access through sudo
     lab: {
         deb: [
@@ -57,8 +58,23 @@ const PACKAGES = {
             "iproute2",
             "procps",
             "sudo",
+            "ovmf",
+            "swtpm",
+            "swtpm-tools",
         ],
-        rpm: ["openssh-server", "busybox", "kernel-core", "cpio", "util-linux", "iproute", "procps-ng", "sudo"],
+        rpm: [
+            "openssh-server",
+            "busybox",
+            "kernel-core",
+            "cpio",
+            "util-linux",
+            "iproute",
+            "procps-ng",
+            "sudo",
+            "edk2-ovmf",
+            "swtpm",
+            "swtpm-tools",
+        ],
     },
     // packaging tests: make install, the release tarball, a .deb and an .rpm built from it
     build: { deb: ["make", "xz-utils", "debhelper", "rpm"], rpm: ["make", "xz", "rpm-build"] },
