@@ -167,20 +167,94 @@ async function nvram(run: Run, input: PreflightInput, d: DomainDefinition, exist
             ),
             fix: format(_("Copy it while the VM is shut off, before migrating. $0"), fix),
         };
-    const template = d.nvram?.template ? format(_("the template $0"), d.nvram.template) : _("the firmware's template");
+    return await liveWithoutNvram(run, input, d.nvram?.template ?? null, path, fix, exists);
+}
+
+/**
+ * A live migration to a host without the VM's NVRAM file: libvirt creates it there from the
+ * template named in <nvram template=...>, and QEMU writes the migrated variables into it (pflash is
+ * migrated with the guest's memory). Seen on the lab (libvirt 9.0, QEMU 7.2): with the template on
+ * the destination the VM runs there; without it the migration fails before it starts ("Failed to
+ * open file '<template>'") and the VM keeps running on the source.
+ */
+async function liveWithoutNvram(
+    run: Run,
+    input: PreflightInput,
+    template: string | null,
+    path: string,
+    fix: string,
+    exists: Exists,
+): Promise<CheckResult> {
+    const id = "nvram";
+    const commands = [v.volInfo(input.destinationUri, path)];
+    if (!template)
+        return {
+            id,
+            severity: "warning",
+            unchecked: true,
+            commands,
+            title: format(_("UEFI variables $0 are not on $1"), path, input.destinationLabel),
+            detail: _(
+                "libvirt creates them there from the firmware's variable template and QEMU writes the migrated variables into them; the definition names no template to look for on the destination.",
+            ),
+            fix: format(_("Install the same UEFI firmware on the destination, or copy the file there. $0"), fix),
+        };
+    commands.push(v.volInfo(input.destinationUri, template));
+    let where: Awaited<ReturnType<typeof pathOnDestination>>;
+    try {
+        where = await pathOnDestination(run, input.destinationUri, template, exists);
+    } catch (e) {
+        return cannot(id, format(_("UEFI variable template $0"), template), e, commands);
+    }
+    if (where === "pool" || where === "file")
+        return {
+            id,
+            severity: "pass",
+            commands,
+            title: format(
+                _("UEFI variables $0 are created on $1 from the template $2 and receive the migrated variables"),
+                path,
+                input.destinationLabel,
+                template,
+            ),
+            detail: _(
+                "libvirt creates the missing NVRAM file from the template when the migration starts, and QEMU writes the VM's variables into it: boot entries and enrolled keys move with the VM.",
+            ),
+        };
+    if (where === "unasked")
+        return {
+            id,
+            severity: "warning",
+            unchecked: true,
+            commands,
+            title: format(
+                _("UEFI variables $0 are not on $1, and there is no way to look for the template $2 there"),
+                path,
+                input.destinationLabel,
+                template,
+            ),
+            detail: _(
+                "libvirt creates the NVRAM file from the template when the migration starts; without the template the migration fails.",
+            ),
+            fix: format(_("Make sure the template or the file is there before migrating. $0"), fix),
+        };
     return {
         id,
-        severity: "warning",
+        severity: "error",
         commands,
-        title: format(_("UEFI variables $0 are not on $1"), path, input.destinationLabel),
+        title: format(
+            _("Neither the UEFI variables $0 nor their template $1 are on $2: the migration would fail"),
+            path,
+            template,
+            input.destinationLabel,
+        ),
         detail: format(
             _(
-                '$0 On the incoming side libvirt creates a missing NVRAM from $1, which must exist on the destination, and QEMU then writes the migrated flash contents into it; without a template the migration fails ("unable to find any master var store"). This is how libvirt 9.0 and QEMU 7.2 read, not yet verified on the lab: put the file there to be sure.',
+                "libvirt creates a missing NVRAM file from its template when the migration starts, and refuses to start it without one (\"Failed to open file '$0'\"). The VM would keep running on the source.",
             ),
-            notCopied,
             template,
         ),
-        fix: format(_("Copy it to the destination before migrating. $0"), fix),
+        fix: format(_("Copy the VM's variables to the destination before migrating. $0"), fix),
     };
 }
 

@@ -5,10 +5,10 @@
  */
 import { test, expect } from "@playwright/test";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { domUuid, HOSTS_CONFIG, labGuest, labHost, labHosts, lab, virsh } from "./lab";
+import { domUuid, HOSTS_CONFIG, labGuest, labHost, labHosts, lab, tryVirsh, virsh } from "./lab";
 import { clearHistory, writeLabHostsConfig } from "./global-setup";
 import { command, openMigrateDialog, result } from "./migrate-helpers";
 
@@ -190,4 +190,67 @@ test("a running host-model VM is checked with its live, expanded CPU on the dest
     await expect(cpu).toContainText(`CPU model ${model} runs on 127.0.0.2`);
     await cpu.getByRole("button", { name: "Details" }).click();
     await expect(cpu).toContainText("hypervisor-cpu-compare");
+});
+
+/** A host's file under /var/lib/libvirt, as seen from this machine (B and C have their own). */
+const libvirtStatePath = (h: "a" | "b" | "c", path: string) =>
+    h === "a"
+        ? path
+        : `/var/lib/cockpit-migrate-lab/hosts/${h}/var-lib-libvirt${path.slice("/var/lib/libvirt".length)}`;
+
+test("UEFI with NVRAM and an emulated TPM: live to a host with the firmware's template, the variables are created there and the VM runs", async ({
+    page,
+}) => {
+    labGuest("a", "lab-e2e-uefi", "uefi");
+    const id = domUuid(labHost("a").uri, "lab-e2e-uefi");
+    const nvram = "/var/lib/libvirt/qemu/nvram/lab-e2e-uefi_VARS.fd";
+    expect(existsSync(libvirtStatePath("b", nvram))).toBe(false);
+    const dialog = await migrate(page, "localhost", "lab-e2e-uefi", "127.0.0.2");
+    const nv = dialog.locator('[data-check="nvram"]');
+    await expect(nv).toHaveAttribute("data-severity", "pass", { timeout: 60_000 });
+    await expect(nv).toContainText(
+        `UEFI variables ${nvram} are created on 127.0.0.2 from the template /usr/share/OVMF/OVMF_VARS_4M.fd`,
+    );
+    await expect(dialog.locator('[data-check="tpm"]')).toHaveAttribute("data-severity", "pass");
+    await dialog.getByRole("button", { name: "Migrate", exact: true }).click();
+    await expect(result(page, "lab-e2e-uefi")).toHaveAttribute("data-outcome", "completed", { timeout: 90_000 });
+    expect(stateOf("b", id)).toMatchObject({ running: true, persistent: true });
+    expect(stateOf("a", id)?.running ?? false).toBe(false);
+    // libvirt created the file from the template; QEMU wrote the guest's variables into it: the source's, which
+    // the move leaves behind on A (--undefinesource keeps the NVRAM file)
+    expect(existsSync(libvirtStatePath("b", nvram))).toBe(true);
+    expect(readFileSync(libvirtStatePath("b", nvram)).equals(readFileSync(nvram))).toBe(true);
+});
+
+test("UEFI whose NVRAM template exists only on the source: the live migration is held with the copy command, the VM stays on the source", async ({
+    page,
+}) => {
+    labGuest("a", "lab-e2e-uefi-tpl", "uefi-local-template");
+    const id = domUuid(labHost("a").uri, "lab-e2e-uefi-tpl");
+    const nvram = "/var/lib/libvirt/qemu/nvram/lab-e2e-uefi-tpl_VARS.fd";
+    rmSync(libvirtStatePath("b", "/var/lib/libvirt/qemu/lab-vars-template.fd"), { force: true });
+    const dialog = await migrate(page, "localhost", "lab-e2e-uefi-tpl", "127.0.0.2");
+    const nv = dialog.locator('[data-check="nvram"]');
+    await expect(nv).toHaveAttribute("data-severity", "error", { timeout: 60_000 });
+    await expect(nv).toContainText(
+        `Neither the UEFI variables ${nvram} nor their template /var/lib/libvirt/qemu/lab-vars-template.fd are on 127.0.0.2`,
+    );
+    await expect(nv).toContainText("tar -C /var/lib/libvirt/qemu/nvram -cf - -- lab-e2e-uefi-tpl_VARS.fd");
+    await expect(dialog.getByRole("button", { name: "Migrate", exact: true })).toBeDisabled();
+    // what libvirt itself does with this definition: it refuses, and the VM keeps running here
+    const direct = tryVirsh(
+        labHost("a").uri,
+        "migrate",
+        "--live",
+        "--persistent",
+        "--domain",
+        id,
+        labHost("b").uri,
+        "--migrateuri",
+        "tcp://127.0.0.2",
+    );
+    expect(direct.ok).toBe(false);
+    expect(direct.err).toContain("Failed to open file '/var/lib/libvirt/qemu/lab-vars-template.fd'");
+    expect(stateOf("a", id)).toMatchObject({ running: true });
+    expect(stateOf("b", id)).toBeNull();
 });

@@ -57,7 +57,7 @@ export function isPersistent(uri: string, domain: string): boolean | null {
 export function labGuest(
     host: "a" | "b" | "c",
     name: string,
-    kind: "tiny" | "disk" | "bigram" | "dirty" | "secure" | "hostmodel",
+    kind: "tiny" | "disk" | "bigram" | "dirty" | "secure" | "hostmodel" | "uefi" | "uefi-local-template",
     start = true,
     dirtyMiBs?: number,
 ): void {

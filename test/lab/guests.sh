@@ -4,10 +4,14 @@
 #        secure (tiny + a VNC console password + an rbd disk with a ceph auth secret: what a real
 #        fleet's definitions hold; libvirt leaves the password out of dumpxml without
 #        --security-info. Shut-off use only: there is no ceph monitor to start it against),
+#        uefi, uefi-local-template (UEFI + NVRAM + emulated TPM; see guest_xml)
 #        hostmodel (tiny with <cpu mode='host-model'/>, the default of many tools: running, its live
 #        definition holds the expanded model the destination must run).
 
 images_dir() { if [ "$1" = a ]; then echo /var/lib/libvirt/images; else echo "$(host_root "$1")/var-lib-libvirt/images"; fi; }
+
+# Where a host's /var/lib/libvirt file is seen from this machine's namespace.
+libvirt_state_path() { if [ "$1" = a ]; then echo "$2"; else echo "$(host_root "$1")/var-lib-libvirt${2#/var/lib/libvirt}"; fi; }
 
 xml_escape() { printf '%s' "$1" | sed -e 's/&/\&amp;/g' -e 's/</\&lt;/g' -e 's/>/\&gt;/g' -e "s/'/\&apos;/g" -e 's/"/\&quot;/g'; }
 
@@ -77,6 +81,19 @@ guest_xml() { # guest_xml HOST NAME KIND DIRTY_MB
         secure)
             domain_xml "$name" 64 "<disk type='network' device='disk'><driver name='qemu' type='raw'/><source protocol='rbd' name='lab/$(xml_escape "$name")'><host name='127.0.0.9' port='6789'/></source><auth username='lab'><secret type='ceph' uuid='0a81f5b2-8403-7b23-c8d6-21ccc2f80d6f'/></auth><target dev='vdb' bus='virtio'/></disk>
     <graphics type='vnc' port='-1' autoport='yes' listen='127.0.0.1' passwd='s3cr3t!'/>" ;;
+        uefi | uefi-local-template)
+            # UEFI with a variable store and an emulated TPM (swtpm), as virt-manager defines a Windows 11
+            # guest. uefi's NVRAM template is OVMF's (every host sees /usr/share); uefi-local-template's is a
+            # copy in this host's own /var/lib/libvirt, as on a fleet whose hosts keep firmware in different
+            # places: libvirt cannot create the NVRAM on a destination without it.
+            local tpl=/usr/share/OVMF/OVMF_VARS_4M.fd
+            if [ "$kind" = uefi-local-template ]; then
+                tpl=/var/lib/libvirt/qemu/lab-vars-template.fd
+                install -m 644 /usr/share/OVMF/OVMF_VARS_4M.fd "$(libvirt_state_path "$h" "$tpl")"
+            fi
+            domain_xml "$name" 128 "<tpm model='tpm-tis'><backend type='emulator' version='2.0'/></tpm>" \
+                "<loader readonly='yes' type='pflash'>/usr/share/OVMF/OVMF_CODE_4M.fd</loader><nvram template='$tpl'>/var/lib/libvirt/qemu/nvram/$(xml_escape "$name")_VARS.fd</nvram>" \
+                | sed "s|<on_poweroff>|<features><acpi/></features><on_poweroff>|" ;;
         *) echo "unknown guest kind $kind" >&2; return 2 ;;
     esac
 }
@@ -87,7 +104,9 @@ remove_guest_everywhere() {
         uri=$(host_uri "$h")
         socket_answers "$uri" || continue
         virsh -c "$uri" destroy --domain "$name" >/dev/null 2>&1 || true
-        virsh -c "$uri" undefine --domain "$name" >/dev/null 2>&1 || true
+        virsh -c "$uri" undefine --nvram --domain "$name" >/dev/null 2>&1 || true
+        # a migration with --undefinesource leaves the source's NVRAM file behind
+        rm -f "$(libvirt_state_path "$h" "/var/lib/libvirt/qemu/nvram/${name}_VARS.fd")"
         if [ -f "$(images_dir "$h")/$name.qcow2" ]; then
             rm -f "$(images_dir "$h")/$name.qcow2"
             virsh -c "$uri" pool-refresh default >/dev/null 2>&1 || true # libvirt caches the pool's volumes
@@ -133,7 +152,7 @@ remove_lab_guests_a() {
     local d
     for d in $(virsh -c qemu:///system list --all --name | grep '^lab-' || true); do
         virsh -c qemu:///system destroy --domain "$d" >/dev/null 2>&1 || true
-        virsh -c qemu:///system undefine --domain "$d" >/dev/null 2>&1 || true
+        virsh -c qemu:///system undefine --nvram --domain "$d" >/dev/null 2>&1 || true
         rm -f "/var/lib/libvirt/images/$d.qcow2"
     done
 }

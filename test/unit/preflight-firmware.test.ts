@@ -140,12 +140,32 @@ describe("UEFI variables (NVRAM)", () => {
             title: "UEFI variables /srv/nv/vm_VARS.fd are visible on B",
         });
     });
-    it("live, not on the destination: a warning naming the template the destination needs; not a pass", async () => {
+    it("live, not on the destination, its template there: a pass (libvirt creates it, QEMU fills it: seen on the lab)", async () => {
+        const [r] = await check(UEFI, true, ["/usr/share/OVMF/OVMF_VARS_4M.fd"]);
+        expect(r).toMatchObject({
+            id: "nvram",
+            severity: "pass",
+            title: `UEFI variables ${NVRAM} are created on B from the template /usr/share/OVMF/OVMF_VARS_4M.fd and receive the migrated variables`,
+        });
+        expect(r!.commands).toEqual([
+            ["virsh", "-c", DST, "vol-info", "--vol", NVRAM],
+            ["virsh", "-c", DST, "vol-info", "--vol", "/usr/share/OVMF/OVMF_VARS_4M.fd"],
+        ]);
+    });
+    it("live, neither the file nor its template on the destination: an error (the migration fails) with the copy command", async () => {
         const [r] = await check(UEFI, true, []);
-        expect(r).toMatchObject({ id: "nvram", severity: "warning", title: `UEFI variables ${NVRAM} are not on B` });
-        expect(r!.detail).toMatch(/\/usr\/share\/OVMF\/OVMF_VARS_4M\.fd/);
-        expect(r!.detail).toMatch(/not yet verified/);
+        expect(r).toMatchObject({
+            id: "nvram",
+            severity: "error",
+            title: `Neither the UEFI variables ${NVRAM} nor their template /usr/share/OVMF/OVMF_VARS_4M.fd are on B: the migration would fail`,
+        });
+        expect(r!.detail).toContain("Failed to open file '/usr/share/OVMF/OVMF_VARS_4M.fd'");
         expect(r!.fix).toContain(copyNvram);
+    });
+    it("live, no template named: a warning that is not a pass", async () => {
+        const [r] = await check(UEFI_SOURCE, true, []);
+        expect(r).toMatchObject({ id: "nvram", severity: "warning", unchecked: true });
+        expect(r!.fix).toMatch(/^Install the same UEFI firmware on the destination/);
     });
     it("firmware='efi' without <nvram>: libvirt's default file for the VM's name is looked for", async () => {
         const [r] = await check(AUTO_EFI, false, ["/var/lib/libvirt/qemu/nvram/vm_VARS.fd"]);
