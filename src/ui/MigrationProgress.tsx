@@ -23,6 +23,7 @@ import {
 import type { MigrationRecord } from "../history/records";
 import { controls, finishMigration, jobEnded, pollMigration, runControl } from "../migration/job";
 import { switchToPostcopy } from "../migration/postcopy";
+import { resumePostcopy } from "../migration/postcopy-resume";
 import { downtimeOutcome, type DowntimeOutcome } from "../migration/downtime";
 import { progress, type JobStats } from "../migration/jobinfo";
 import { CommandLine } from "./CommandLine";
@@ -382,7 +383,16 @@ function Controls({
 }
 
 /** A finished migration: outcome, verification on both hosts, summary, and what to do on failure. */
-export function MigrationResult({ record, onDismiss }: { record: MigrationRecord; onDismiss?: () => void }) {
+export function MigrationResult({
+    record,
+    onDismiss,
+    onResumed,
+}: {
+    record: MigrationRecord;
+    onDismiss?: () => void;
+    /** Called once a post-copy resume has started (a new migration job): the history shows its progress. */
+    onResumed?: () => void;
+}) {
     const ok = record.outcome === "completed" && record.verification?.ok !== false;
     const title =
         record.outcome === "completed"
@@ -419,12 +429,7 @@ export function MigrationResult({ record, onDismiss }: { record: MigrationRecord
                     ))}
                 </List>
             )}
-            {record.postcopyResume && (
-                <CommandLine
-                    argv={record.postcopyResume}
-                    label={_("Resume the migration once the hosts reach each other again")}
-                />
-            )}
+            {record.postcopyResume && <PostcopyResume record={record} onResumed={onResumed} />}
             {record.autostart && <p data-autostart={record.autostart.ok ? "ok" : "failed"}>{record.autostart.text}</p>}
             {record.summary && (
                 <p>
@@ -451,5 +456,42 @@ export function MigrationResult({ record, onDismiss }: { record: MigrationRecord
                 </ExpandableSection>
             )}
         </Alert>
+    );
+}
+
+/** The failed post-copy's resume: the command, and a button that runs it as a new migration job. */
+function PostcopyResume({ record, onResumed }: { record: MigrationRecord; onResumed?: (() => void) | undefined }) {
+    const services = useServices();
+    const [busy, setBusy] = useState(false);
+    const [failure, setFailure] = useState<string | null>(null);
+    const resume = async () => {
+        setBusy(true);
+        setFailure(null);
+        try {
+            await resumePostcopy({ runner: services.runner, files: services.files }, record, await services.userName());
+            onResumed?.();
+        } catch (e) {
+            setFailure(errorText(e));
+        } finally {
+            setBusy(false);
+        }
+    };
+    return (
+        <>
+            <CommandLine
+                argv={record.postcopyResume!}
+                label={_("Resume the migration once the hosts reach each other again")}
+            />
+            {onResumed && (
+                <Button variant="primary" isLoading={busy} isDisabled={busy} onClick={() => void resume()}>
+                    {_("Resume the migration")}
+                </Button>
+            )}
+            {failure && (
+                <Alert variant="danger" isInline title={_("The migration could not be resumed")}>
+                    {failure}
+                </Alert>
+            )}
+        </>
     );
 }

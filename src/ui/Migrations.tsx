@@ -92,7 +92,11 @@ export function Migrations({
             ))}
             {results.map((r) => (
                 <StackItem key={r.id}>
-                    <MigrationResult record={r} onDismiss={() => setDismissed((d) => new Set(d).add(r.id))} />
+                    <MigrationResult
+                        record={r}
+                        onDismiss={() => setDismissed((d) => new Set(d).add(r.id))}
+                        {...(readOnly ? {} : { onResumed: () => history.reload() })}
+                    />
                 </StackItem>
             ))}
             {mine.length > 0 && (

@@ -254,3 +254,52 @@ test("UEFI whose NVRAM template exists only on the source: the live migration is
     expect(stateOf("a", id)).toMatchObject({ running: true });
     expect(stateOf("b", id)).toBeNull();
 });
+
+test("post-copy failure: the stream cut after the switch gives its own verdict (keep both sides), and Resume finishes the migration", async ({
+    page,
+}) => {
+    test.setTimeout(240_000);
+    labGuest("a", "lab-e2e-pcfail", "bigram");
+    const [a, b] = [labHost("a"), labHost("b")];
+    const id = domUuid(a.uri, "lab-e2e-pcfail");
+    const reason = (h: typeof a) => tryVirsh(h.uri, "domstate", "--reason", "--domain", id).out.trim();
+    const dialog = await migrate(page, "localhost", "lab-e2e-pcfail", "127.0.0.2");
+    await dialog.getByRole("button", { name: "Advanced options" }).click();
+    await dialog.getByLabel("Bandwidth limit (MiB/s)").fill("10");
+    await dialog.getByLabel("Allow post-copy").check();
+    await dialog.getByRole("button", { name: "Migrate", exact: true }).click();
+    const progress = page.locator("[data-migration]").filter({ hasText: "lab-e2e-pcfail" });
+    await expect(progress.getByLabel("Processed")).not.toHaveText("—", { timeout: 30_000 });
+    // libvirt 9.0 refuses a switch in the first seconds ("Enable postcopy with migrate_set_capability before
+    // the start of migration", seen on the lab): switch once 40 MiB have gone
+    await expect
+        .poll(() => Number(/Data processed:\s+([\d.]+) MiB/.exec(tryVirsh(a.uri, "domjobinfo", id).out)?.[1] ?? 0), {
+            timeout: 30_000,
+        })
+        .toBeGreaterThan(40);
+    await progress.getByRole("button", { name: "Switch to post-copy" }).click();
+    await expect(progress.getByText("Switched to post-copy: the VM now runs on the destination.")).toBeVisible();
+    // the rest of the post-copy phase at 1 MiB/s: long enough to cut it (the harness slows it, not the page).
+    // Set after the switch: set before it, libvirt 9.0 then refuses the switch ("Enable postcopy with
+    // migrate_set_capability before the start of migration"), seen on the lab.
+    virsh(a.uri, "migrate-setspeed", "--domain", id, "--bandwidth", "1", "--postcopy");
+    // libvirt refuses domjobabort once post-copy runs
+    await expect(progress.getByRole("button", { name: "Cancel migration" })).toHaveCount(0);
+    lab("cut-migration-to", "127.0.0.2");
+    const failed = result(page, "lab-e2e-pcfail");
+    await expect(failed).toHaveAttribute("data-outcome", "failed", { timeout: 60_000 });
+    await expect(failed).toContainText("Post-copy failed: the VM's memory is split between both hosts");
+    await expect(failed).toContainText("either side alone loses the guest");
+    await expect(failed).not.toContainText("shut down one of them");
+    expect(reason(a)).toBe("paused (post-copy failed)");
+    expect(reason(b)).toBe("running (post-copy failed)");
+    await expect(failed).toContainText("--postcopy-resume");
+    // the link is back (nothing blocks it): resume at full speed
+    virsh(a.uri, "migrate-setspeed", "--domain", id, "--bandwidth", "0", "--postcopy");
+    await failed.getByRole("button", { name: "Resume the migration" }).click();
+    const done = result(page, "lab-e2e-pcfail");
+    await expect(done).toHaveAttribute("data-outcome", "completed", { timeout: 120_000 });
+    expect(stateOf("b", id)).toMatchObject({ running: true, persistent: true });
+    expect(stateOf("a", id)).toBeNull();
+    expect(reason(b)).toBe("running (migrated)");
+});

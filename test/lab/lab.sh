@@ -3,9 +3,13 @@
 #   A = this machine's libvirtd (qemu:///system), sshd on 127.0.0.1:22
 #   B = 127.0.0.2 (hostname lab-b), C = 127.0.0.3 (lab-c): each its own libvirtd + virtlogd + sshd
 #       in private mount/UTS/cgroup namespaces, with its own host_uuid, config and state.
-# Usage: lab.sh up | down | status | guest HOST NAME KIND [--start] [--dirty-mb N]
-#        | stop-libvirtd HOST | start-libvirtd HOST | uri HOST
-#        | restart-libvirtd-a | kill-qemu HOST NAME | kill-ssh-to ADDR   (faults for the reliability tests)
+# Usage: lab.sh up | down | status | uri HOST
+#        | guest HOST NAME KIND [--start] [--dirty-mb N]   (KIND: see test/lab/guests.sh)
+#        | clean-tests                                     (removes every lab-e2e-* guest on every host)
+#        faults for the reliability tests:
+#        | stop-libvirtd HOST | start-libvirtd HOST | restart-libvirtd-a | kill-qemu HOST NAME
+#        | kill-ssh-to ADDR | cut-migration-to ADDR | close-ssh-master ADDR
+#        | stop-sshd HOST | start-sshd HOST | forget-hostkey HOST | restore-hostkey
 #        | clone-up | clone-down   (host D = 127.0.0.4, lab-d: a cloned installation of B, same host_uuid)
 set -euo pipefail
 
@@ -82,12 +86,13 @@ main() {
         restart-libvirtd-a) require_root; restart_libvirtd_a ;;
         kill-qemu) require_root; kill_qemu "$1" "$2" ;;
         kill-ssh-to) require_root; kill_ssh_to "$1" ;;
+        cut-migration-to) require_root; cut_migration_to "$1" ;;
         forget-hostkey) require_root; forget_hostkey "$1" ;;
         restore-hostkey) require_root; restore_hostkey ;;
         close-ssh-master) require_root; close_ssh_master "$1" ;;
         stop-sshd) require_root; stop_sshd "$1" ;;
         start-sshd) require_root; start_sshd "$1" ;;
-        *) echo "usage: lab.sh up|down|status|guest HOST NAME KIND [--start] [--dirty-mb N]|stop-libvirtd HOST|start-libvirtd HOST|uri HOST" >&2; exit 2 ;;
+        *) sed -n '/^# Usage:/,/^set -euo/p' "$0" | sed '$d' >&2; exit 2 ;;
     esac
 }
 

@@ -347,6 +347,14 @@ kill_qemu() {
 }
 
 # cut the SSH connections that libvirt or virsh opened to a lab address (the network failing mid-way)
+# Breaks the migration stream to ADDR: resets every TCP connection to its migration ports (QEMU's
+# 49152-49215), as a network failure would; nothing stays blocked, so a resume can connect again.
+cut_migration_to() {
+    local addr=$1
+    ss -K dst "$addr" dport ge 49152 dport le 49215 >/dev/null 2>&1
+    echo "reset the migration connections to $addr"
+}
+
 kill_ssh_to() {
     local addr=$1 p comm parent n=0
     for p in $(pgrep -x ssh); do
