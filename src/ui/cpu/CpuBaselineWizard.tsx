@@ -18,6 +18,7 @@ import {
 } from "../../cpu/apply";
 import { useDomains, useKnownHosts } from "../hooks";
 import { useServices } from "../services";
+import { useAction } from "../useAction";
 import { errorText } from "../errorText";
 import { ApplyStep, RestartStep } from "./CpuApply";
 import { BaselineStep, CompareStep, HostsStep, type BaselineOptions, type Fetch } from "./CpuSteps";
@@ -57,8 +58,7 @@ export default function CpuBaselineWizard({ onClose, preset }: { onClose(): void
     });
     const [baseline, setBaseline] = useState<Baseline | null>(null);
     const [validations, setValidations] = useState<Validation[] | null>(null);
-    const [busy, setBusy] = useState(false);
-    const [error, setError] = useState<string | null>(null);
+    const { busy, failure: error, run } = useAction();
     const [applied, setApplied] = useState<ApplyResult[]>([]);
 
     const chosenHosts = hosts.filter((h) => selected.has(h.uri));
@@ -100,12 +100,10 @@ export default function CpuBaselineWizard({ onClose, preset }: { onClose(): void
             ),
         );
     };
-    const compute = async () => {
-        setBusy(true);
-        setError(null);
-        setBaseline(null);
-        setValidations(null);
-        try {
+    const compute = () =>
+        run(async () => {
+            setBaseline(null);
+            setValidations(null);
             const on = hosts.find((h) => h.uri === options.on) ?? hosts[0]!;
             const b = await computeBaseline(runner, on, cpus, {
                 virttype,
@@ -114,12 +112,7 @@ export default function CpuBaselineWizard({ onClose, preset }: { onClose(): void
             });
             setBaseline(b);
             setValidations(await validateBaseline(runner, chosenHosts, b.xml, virttype));
-        } catch (e) {
-            setError(errorText(e));
-        } finally {
-            setBusy(false);
-        }
-    };
+        });
     const blocked = !!validations?.some((v) => v.verdict === "incompatible");
 
     return (
