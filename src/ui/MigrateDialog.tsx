@@ -134,19 +134,21 @@ export function MigrateDialog({ domain, sourceUri, sourceLabel, hosts, onClose, 
             ? null
             : _("A whole number of seconds from 1 to 60");
     const policyReady = !policy.loading || policy.data !== null || policy.error !== null;
+    const destUri = dest?.uri;
+    const destLabel = dest?.label;
     const preflightInput = useMemo(
         () =>
-            dest && !sameHost && !dirtyPeriodError && policyReady
+            destUri !== undefined && destLabel !== undefined && !sameHost && !dirtyPeriodError && policyReady
                 ? {
                       domain: domain.name,
                       uuid: domain.uuid,
                       sourceUri,
-                      destinationUri: dest.uri,
-                      destinationLabel: dest.label,
+                      destinationUri: destUri,
+                      destinationLabel: destLabel,
                       options: effective,
                       live: domain.state !== "shutoff",
                       sourceTarget: targetForUri(sourceUri, hosts),
-                      destinationTarget: targetForUri(dest.uri, hosts),
+                      destinationTarget: targetForUri(destUri, hosts),
                       dirtyRateSeconds: dirtyPeriod,
                       ...(policy.data ? { policy: policy.data } : {}),
                   }
@@ -156,8 +158,8 @@ export function MigrateDialog({ domain, sourceUri, sourceLabel, hosts, onClose, 
             domain.uuid,
             domain.state,
             sourceUri,
-            dest?.uri,
-            dest?.label,
+            destUri,
+            destLabel,
             effective,
             sameHost,
             hosts,

@@ -63,8 +63,8 @@ export default function CpuBaselineWizard({ onClose, preset }: { onClose(): void
 
     const chosenHosts = hosts.filter((h) => selected.has(h.uri));
     const cpus = chosenHosts.map((h) => fetches[h.uri]).flatMap((f) => (f?.state === "done" ? [f.cpu] : []));
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    const merged = useMemo(() => mergeHostCpus(cpus), [cpus.map((x) => x.xml).join()]);
+    // a string (compared by value), made by joining a few short XMLs: nothing to memoize
+    const merged = mergeHostCpus(cpus);
     const allRead = chosenHosts.length > 0 && cpus.length === chosenHosts.length;
 
     const fetchAll = () => {

@@ -74,13 +74,19 @@ export default function MaintenanceDialog({
     const source = refs.find((r) => r.id === hostId);
     const pol = policy.data ?? DEFAULT_POLICY;
 
+    // the parent builds a new refs array on every render: gather again on a change of what is asked, not of that
+    const refsNow = useRef(refs);
+    refsNow.current = refs;
+    const { runner } = services;
+    const policyWaits = policy.loading && !policy.data && !policy.error;
     useEffect(() => {
-        if (policy.loading && !policy.data && !policy.error) return;
+        if (policyWaits) return;
+        const refs = refsNow.current;
         let alive = true;
         setData(null);
         setFailure(null);
         const sources = mode === "evacuate" ? [hostId] : refs.map((r) => r.id);
-        gather(services.runner, refs, sources, pol, {
+        gather(runner, refs, sources, pol, {
             copyStorage,
             includeShutOff,
             onProgress: (d, t) => {
@@ -97,8 +103,7 @@ export default function MaintenanceDialog({
         return () => {
             alive = false;
         };
-        // eslint-disable-next-line react-hooks/exhaustive-deps
-    }, [mode, hostId, includeShutOff, copyStorage, policy.data, policy.loading]);
+    }, [mode, hostId, includeShutOff, copyStorage, pol, policy.loading, policyWaits, runner]);
 
     const plan: Plan | null = useMemo(
         () =>
