@@ -385,19 +385,7 @@ function PlanSections({
             {plan && <CommittedMemory plan={plan} />}
             {counts && !running && <RunReport counts={counts} />}
             {data && chosen.length > 0 && (
-                <StackItem>
-                    <Title headingLevel="h3" size="md">
-                        {_("The plan as a script")}
-                    </Title>
-                    <pre
-                        className="cm-command"
-                        aria-label={_("Plan script")}
-                        tabIndex={0}
-                        style={{ maxHeight: "10em", overflow: "auto" }}
-                    >
-                        {planScript(chosen, refs, data.domains, copyStorage ? data.vms : null)}
-                    </pre>
-                </StackItem>
+                <PlanScript chosen={chosen} refs={refs} data={data} copyStorage={copyStorage} />
             )}
         </>
     );
@@ -503,18 +491,49 @@ function MoveRow({
                 </FormSelect>
             </Td>
             <Td dataLabel={_("Status")}>
-                {s ? (
-                    <>
-                        <Label isCompact color={STATE_COLOR[s.state]}>
-                            {s.state}
-                        </Label>{" "}
-                        {s.message ?? ""} {s.where ? `(${s.where})` : ""}
-                    </>
-                ) : (
-                    "—"
-                )}
+                <MoveStatusText status={s} />
             </Td>
         </Tr>
+    );
+}
+
+function PlanScript({
+    chosen,
+    refs,
+    data,
+    copyStorage,
+}: {
+    chosen: PlannedMove[];
+    refs: HostRef[];
+    data: Gathered;
+    copyStorage: boolean;
+}) {
+    return (
+        <StackItem>
+            <Title headingLevel="h3" size="md">
+                {_("The plan as a script")}
+            </Title>
+            <pre
+                className="cm-command"
+                aria-label={_("Plan script")}
+                tabIndex={0}
+                style={{ maxHeight: "10em", overflow: "auto" }}
+            >
+                {planScript(chosen, refs, data.domains, copyStorage ? data.vms : null)}
+            </pre>
+        </StackItem>
+    );
+}
+
+function MoveStatusText({ status: s }: { status: MoveStatus | undefined }) {
+    if (!s) return "—";
+    return (
+        <>
+            <Label isCompact color={STATE_COLOR[s.state]}>
+                {s.state}
+            </Label>{" "}
+            {s.message ?? ""} {s.where ? `(${s.where})` : ""}
+        </>
     );
 }
 
