@@ -12,7 +12,7 @@ export default tseslint.config(
         plugins: { "react-hooks": reactHooks },
         rules: {
             "react-hooks/rules-of-hooks": "error",
-            "react-hooks/exhaustive-deps": "warn",
+            "react-hooks/exhaustive-deps": "error",
         },
     },
     {

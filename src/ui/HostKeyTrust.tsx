@@ -3,7 +3,7 @@ import { Alert, Button, List, ListItem } from "@patternfly/react-core";
 import { scanHostKeys, trustHostKeys } from "../hosts/hostkeys";
 import type { HostKey } from "../../pkg/lib/ssh";
 import { useServices } from "./services";
-import { errorText } from "./errorText";
+import { useAction } from "./useAction";
 import { _, format } from "../../pkg/lib/gettext";
 
 /** Shows the fingerprints of an unknown host and appends its keys to known_hosts only on request. */
@@ -18,19 +18,7 @@ export function HostKeyTrust({
 }) {
     const { runner, files } = useServices();
     const [keys, setKeys] = useState<HostKey[] | null>(null);
-    const [error, setError] = useState<string | null>(null);
-    const [busy, setBusy] = useState(false);
-    const run = async (f: () => Promise<void>) => {
-        setBusy(true);
-        setError(null);
-        try {
-            await f();
-        } catch (e) {
-            setError(errorText(e));
-        } finally {
-            setBusy(false);
-        }
-    };
+    const { busy, failure: error, run } = useAction();
     return (
         <>
             {error && <Alert variant="danger" isInline isPlain title={error} />}

@@ -7,22 +7,18 @@ import type { KnownHost } from "../hosts/types";
 import type { KnownHostsState } from "./hooks";
 import { HostForm } from "./HostForm";
 import { _, format } from "../../pkg/lib/gettext";
-import { errorText } from "./errorText";
+import { useAction } from "./useAction";
 
 export function HostsDialog({ hosts, onClose }: { hosts: KnownHostsState; onClose(): void }) {
     const [editing, setEditing] = useState<KnownHost | "new" | null>(null);
-    const [error, setError] = useState<string | null>(null);
+    const { failure: error, attempt } = useAction();
     const list = hosts.data?.hosts ?? [];
 
-    const act = async (change: Parameters<KnownHostsState["update"]>[0]) => {
-        setError(null);
-        try {
+    const act = (change: Parameters<KnownHostsState["update"]>[0]) =>
+        attempt(async () => {
             await hosts.update(change);
             setEditing(null);
-        } catch (e) {
-            setError(errorText(e));
-        }
-    };
+        });
 
     return (
         <Modal isOpen onClose={onClose} variant="medium" aria-labelledby="hosts-dialog-title">

@@ -33,6 +33,7 @@ import { DEFAULT_DIRTYRATE_SECONDS } from "../preflight/checks";
 import { diskVisibility } from "../preflight/storage";
 import { commandsBeforeStart } from "../migration/autostart";
 import { useServices } from "./services";
+import { useAction } from "./useAction";
 import { useTools } from "./tools";
 import { errorText } from "./errorText";
 import { formatBytes } from "./format";
@@ -81,8 +82,7 @@ export function MigrateDialog({ domain, sourceUri, sourceLabel, hosts, onClose, 
     const choice = picked === OTHER || candidates.some((h) => h.id === picked) ? picked! : (candidates[0]?.id ?? OTHER);
     const [typed, setTyped] = useState("");
     const [options, setOptions] = useState<MigrationOptions>(() => defaultOptions(domain.state));
-    const [busy, setBusy] = useState(false);
-    const [failure, setFailure] = useState<string | null>(null);
+    const { busy, failure, run } = useAction();
     const [checks, setChecks] = useState<PreflightProgress | null>(null);
     const [override, setOverride] = useState(false);
     const [withoutWaiting, setWithoutWaiting] = useState(false);
@@ -129,12 +129,14 @@ export function MigrateDialog({ domain, sourceUri, sourceLabel, hosts, onClose, 
             ? null
             : _("A whole number of seconds from 1 to 60");
     const policyReady = !policy.loading || policy.data !== null || policy.error !== null;
+    const destUri = dest?.uri;
+    const destLabel = dest?.label;
     const checkInput = useMemo(
         () =>
-            dest && !sameHost && !dirtyPeriodError && policyReady
+            destUri !== undefined && destLabel !== undefined && !sameHost && !dirtyPeriodError && policyReady
                 ? preflightInput(
                       { uuid: domain.uuid, name: domain.name, state: domain.state },
-                      routeBetween(sourceUri, { uri: dest.uri, label: dest.label }, hosts),
+                      routeBetween(sourceUri, { uri: destUri, label: destLabel }, hosts),
                       effective,
                       {
                           dirtyRateSeconds: dirtyPeriod,
@@ -147,8 +149,8 @@ export function MigrateDialog({ domain, sourceUri, sourceLabel, hosts, onClose, 
             domain.uuid,
             domain.state,
             sourceUri,
-            dest?.uri,
-            dest?.label,
+            destUri,
+            destLabel,
             effective,
             sameHost,
             hosts,
@@ -168,10 +170,8 @@ export function MigrateDialog({ domain, sourceUri, sourceLabel, hosts, onClose, 
 
     const submit = async () => {
         if (!argv || !dest || !canMigrate) return;
-        setBusy(true);
-        setFailure(null);
-        try {
-            await onMigrate({
+        await run(() =>
+            onMigrate({
                 domain: { uuid: domain.uuid, name: domain.name },
                 sourceUri,
                 destinationUri: dest.uri,
@@ -179,12 +179,8 @@ export function MigrateDialog({ domain, sourceUri, sourceLabel, hosts, onClose, 
                 destinationHostId: dest.known?.id ?? dest.label,
                 options: effective,
                 argv,
-            });
-        } catch (e) {
-            setFailure(errorText(e));
-        } finally {
-            setBusy(false);
-        }
+            }),
+        );
     };
 
     return (

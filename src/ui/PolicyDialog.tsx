@@ -16,6 +16,7 @@ import {
 import { DEFAULT_POLICY, POLICY_PATH, validatePolicy, type OvercommitPolicy } from "../preflight/policy";
 import { usePolicy, type PolicyState } from "./hooks";
 import { errorText } from "./errorText";
+import { useAction } from "./useAction";
 import { _, format } from "../../pkg/lib/gettext";
 
 const FIELDS: { key: keyof OvercommitPolicy; label: string; help: string }[] = [
@@ -55,26 +56,18 @@ function PolicyForm({ policy, onClose }: { policy: PolicyState; onClose(): void 
             hostReserveMiB: String(p.hostReserveMiB),
         };
     });
-    const [failure, setFailure] = useState<string | null>(null);
-    const [busy, setBusy] = useState(false);
+    const { busy, failure, run } = useAction();
     const parsed: OvercommitPolicy = {
         memoryCommitPercent: Number(values.memoryCommitPercent),
         cpuCommitPercent: Number(values.cpuCommitPercent),
         hostReserveMiB: Number(values.hostReserveMiB),
     };
     const errors = validatePolicy(parsed);
-    const save = async () => {
-        setBusy(true);
-        setFailure(null);
-        try {
+    const save = () =>
+        run(async () => {
             await policy.save(parsed);
             onClose();
-        } catch (e) {
-            setFailure(errorText(e));
-        } finally {
-            setBusy(false);
-        }
-    };
+        });
     return (
         <Modal isOpen onClose={onClose} variant="small" aria-labelledby="policy-title">
             <ModalHeader

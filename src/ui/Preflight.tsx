@@ -61,11 +61,16 @@ export function Preflight({
     const [complete, setComplete] = useState(false);
     const handle = useRef<PreflightHandle | null>(null);
     const key = input ? preflightKey(input) : "";
+    // the checks restart when the key changes, not on every new input object; the callback is the latest
+    const latest = useRef({ input, onResults });
+    latest.current = { input, onResults };
+    const hasInput = input !== null;
     // every result as it arrives: a failed check must hold the Migrate button at once
     useEffect(() => {
-        onResults(input ? { results, complete } : null);
-    }, [results, complete, input === null]); // eslint-disable-line react-hooks/exhaustive-deps
+        latest.current.onResults(hasInput ? { results, complete } : null);
+    }, [results, complete, hasInput]);
     useEffect(() => {
+        const input = latest.current.input;
         if (!input) {
             setResults([]);
             setPending([]);
@@ -118,7 +123,6 @@ export function Preflight({
             handle.current?.cancel();
             handle.current = null;
         };
-        // eslint-disable-next-line react-hooks/exhaustive-deps
     }, [key, runner, generation]);
     const running = starting || pending.length > 0;
     if (!input) return null;

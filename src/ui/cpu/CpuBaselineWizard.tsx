@@ -19,6 +19,7 @@ import {
 } from "../../cpu/apply";
 import { useDomains, useKnownHosts } from "../hooks";
 import { useServices } from "../services";
+import { useAction } from "../useAction";
 import { errorText } from "../errorText";
 import { ApplyStep, RestartStep } from "./CpuApply";
 import { BaselineStep, CompareStep, HostsStep, type BaselineOptions, type Fetch } from "./CpuSteps";
@@ -55,14 +56,13 @@ export default function CpuBaselineWizard({ onClose, preset }: { onClose(): void
     });
     const [baseline, setBaseline] = useState<Baseline | null>(null);
     const [validations, setValidations] = useState<Validation[] | null>(null);
-    const [busy, setBusy] = useState(false);
-    const [error, setError] = useState<string | null>(null);
+    const { busy, failure: error, run } = useAction();
     const [applied, setApplied] = useState<ApplyResult[]>([]);
 
     const chosenHosts = hosts.filter((h) => selected.has(h.uri));
     const cpus = chosenHosts.map((h) => fetches[h.uri]).flatMap((f) => (f?.state === "done" ? [f.cpu] : []));
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    const merged = useMemo(() => mergeHostCpus(cpus), [cpus.map((x) => x.xml).join()]);
+    // a string (compared by value), made by joining a few short XMLs: nothing to memoize
+    const merged = mergeHostCpus(cpus);
     const allRead = chosenHosts.length > 0 && cpus.length === chosenHosts.length;
 
     const fetchAll = () => {
@@ -98,12 +98,10 @@ export default function CpuBaselineWizard({ onClose, preset }: { onClose(): void
             ),
         );
     };
-    const compute = async () => {
-        setBusy(true);
-        setError(null);
-        setBaseline(null);
-        setValidations(null);
-        try {
+    const compute = () =>
+        run(async () => {
+            setBaseline(null);
+            setValidations(null);
             const on = hosts.find((h) => h.uri === options.on) ?? hosts[0]!;
             const b = await computeBaseline(runner, on, cpus, {
                 virttype,
@@ -112,12 +110,7 @@ export default function CpuBaselineWizard({ onClose, preset }: { onClose(): void
             });
             setBaseline(b);
             setValidations(await validateBaseline(runner, chosenHosts, b.xml, virttype));
-        } catch (e) {
-            setError(errorText(e));
-        } finally {
-            setBusy(false);
-        }
-    };
+        });
     const blocked = !!validations?.some((v) => v.verdict === "incompatible");
 
     return (

@@ -57,13 +57,17 @@ export default function NfsFlow({ onClose }: { onClose(): void }) {
             setRecordState(undefined);
         }
     };
+    // the plan follows the record's inputs, not every new record object (a step's progress)
+    const shown = !!current;
+    const inputs = current?.inputs;
+    const selinuxHosts = current?.selinuxHosts;
     const plan = useMemo(() => {
         try {
-            return { steps: current ? buildPlan(current.inputs, current.selinuxHosts) : [], error: null };
+            return { steps: shown ? buildPlan(inputs!, selinuxHosts!) : [], error: null };
         } catch (e) {
             return { steps: [], error: errorText(e) };
         }
-    }, [current?.inputs, current?.selinuxHosts]);
+    }, [shown, inputs, selinuxHosts]);
     const steps = plan.steps;
 
     const saveFailed = (r: StepRun) => {

@@ -1,4 +1,4 @@
-import { useMemo, useState } from "react";
+import { useMemo, useState, type Dispatch, type SetStateAction } from "react";
 import {
     Alert,
     Button,
@@ -15,17 +15,63 @@ import {
     TextInput,
 } from "@patternfly/react-core";
 import type { KnownHost } from "../../hosts/types";
+import type { Domain } from "../../domains/types";
 import { loadDomains } from "../../domains/load";
 import { LOCAL_ID, knownNfsHost, loadImages, localNfsHost } from "../../storage/context";
 import { runChecks } from "../../storage/checks";
 import { validateInputs } from "../../storage/plan";
 import type { MountMethod, NfsInputs } from "../../storage/types";
 import type { CheckResult } from "../../preflight/types";
-import { useLoader } from "../hooks";
+import { useLoader, type Loaded } from "../hooks";
 import { useServices } from "../services";
 import { errorText } from "../errorText";
+import { useAction } from "../useAction";
 import { NfsChecks } from "./NfsChecks";
 import { _, format } from "../../../pkg/lib/gettext";
+
+/** What the admin sets: hosts by id, VMs by name (unique on a host), paths, options, the override. */
+interface NfsForm {
+    localAddress: string;
+    storageId: string;
+    sourceId: string;
+    clientIds: Set<string>;
+    domains: Set<string>;
+    exportDir: string;
+    exportOptions: string;
+    mountPoint: string;
+    mountOptions: string;
+    method: MountMethod;
+    poolName: string;
+    overwrite: boolean;
+    override: boolean;
+}
+
+type NfsHost = NfsInputs["source"];
+type Checked = { results: CheckResult[]; selinuxHosts: string[]; inputs: NfsInputs };
+type SetForm = (patch: Partial<NfsForm>) => void;
+
+const initialForm = (known: KnownHost[]): NfsForm => ({
+    localAddress: typeof location !== "undefined" ? location.hostname : "",
+    storageId: LOCAL_ID,
+    sourceId: LOCAL_ID,
+    clientIds: new Set([LOCAL_ID, ...(known[0] ? [known[0].id] : [])]),
+    domains: new Set(),
+    exportDir: "/var/lib/libvirt/shared-images",
+    exportOptions: "rw,no_root_squash",
+    mountPoint: "/var/lib/libvirt/images",
+    mountOptions: "rw",
+    method: "mount",
+    poolName: "shared-images",
+    overwrite: false,
+    override: false,
+});
+
+const toggle = (set: Set<string>, id: string, on: boolean) => {
+    const n = new Set(set);
+    if (on) n.add(id);
+    else n.delete(id);
+    return n;
+};
 
 /** Inputs of the flow and its prerequisite checks; hands the inputs on once the admin goes ahead. */
 export function NfsSetup({
@@ -35,67 +81,74 @@ export function NfsSetup({
     known: KnownHost[];
     onPrepare(inputs: NfsInputs, selinuxHosts: string[]): void;
 }) {
-    const { runner } = useServices();
-    const [localAddress, setLocalAddress] = useState(typeof location !== "undefined" ? location.hostname : "");
+    const [form, setForm] = useState<NfsForm>(() => initialForm(known));
+    const set: SetForm = (patch) => setForm((f) => ({ ...f, ...patch }));
+    const { localAddress } = form;
     const hosts = useMemo(
         () => [localNfsHost(localAddress, _("This host")), ...known.map(knownNfsHost)],
         [known, localAddress],
     );
-    const [storageId, setStorageId] = useState(LOCAL_ID);
-    const [sourceId, setSourceId] = useState(LOCAL_ID);
-    const [clientIds, setClientIds] = useState<Set<string>>(
-        () => new Set([LOCAL_ID, ...(known[0] ? [known[0].id] : [])]),
-    );
-    const [domains, setDomains] = useState<Set<string>>(new Set());
-    const [exportDir, setExportDir] = useState("/var/lib/libvirt/shared-images");
-    const [exportOptions, setExportOptions] = useState("rw,no_root_squash");
-    const [mountPoint, setMountPoint] = useState("/var/lib/libvirt/images");
-    const [mountOptions, setMountOptions] = useState("rw");
-    const [method, setMethod] = useState<MountMethod>("mount");
-    const [poolName, setPoolName] = useState("shared-images");
-    const [overwrite, setOverwrite] = useState(false);
-    const [checks, setChecks] = useState<{ results: CheckResult[]; selinuxHosts: string[]; inputs: NfsInputs } | null>(
-        null,
-    );
-    const [checking, setChecking] = useState(false);
-    const [error, setError] = useState<string | null>(null);
-    const [override, setOverride] = useState(false);
+    const source = hosts.find((h) => h.id === form.sourceId) ?? hosts[0]!;
+    const { checks, checking, error, check, vms } = useNfsCheck(form, hosts, source);
 
-    const source = hosts.find((h) => h.id === sourceId) ?? hosts[0]!;
+    return (
+        <Form onSubmit={(e) => e.preventDefault()}>
+            <PlacesSection form={form} set={set} hosts={hosts} />
+            <VmChoice
+                vms={vms}
+                chosen={form.domains}
+                onToggle={(n, on) => setForm((f) => ({ ...f, domains: toggle(f.domains, n, on) }))}
+            />
+            <ClientSection form={form} set={set} setForm={setForm} hosts={hosts} />
+            <MethodChoice form={form} set={set} />
+            <OverwriteRow overwrite={form.overwrite} onChange={(overwrite) => set({ overwrite })} />
+            {error && <Alert variant="danger" isInline title={error} />}
+            <div>
+                <Button
+                    variant="secondary"
+                    onClick={() => void check()}
+                    isLoading={checking}
+                    isDisabled={checking || form.domains.size === 0}
+                >
+                    {_("Check prerequisites")}
+                </Button>
+            </div>
+            {checks && (
+                <CheckOutcome
+                    checks={checks}
+                    checking={checking}
+                    override={form.override}
+                    set={set}
+                    onPrepare={onPrepare}
+                />
+            )}
+        </Form>
+    );
+}
+
+/** Reads the chosen VMs' images and runs the prerequisite checks, showing each result as it arrives. */
+function useNfsCheck(form: NfsForm, hosts: NfsHost[], source: NfsHost) {
+    const { runner } = useServices();
+    const [checks, setChecks] = useState<Checked | null>(null);
+    const { busy: checking, failure: error, setFailure, run } = useAction();
     const vms = useLoader(source.uri, () => loadDomains(runner, source.uri));
-    const toggle = (set: Set<string>, id: string, on: boolean) => {
-        const n = new Set(set);
-        if (on) n.add(id);
-        else n.delete(id);
-        return n;
-    };
 
-    const check = async () => {
-        setError(null);
-        setChecks(null);
-        setChecking(true);
-        try {
+    const check = () =>
+        run(async () => {
+            setChecks(null);
             // chosen by name (unique on a host); the flow addresses each VM by its UUID
             const chosen = (vms.data ?? [])
-                .filter((d) => domains.has(d.name))
+                .filter((d) => form.domains.has(d.name))
                 .map((d) => ({ uuid: d.uuid, name: d.name }));
             const inputs: NfsInputs = {
-                storage: hosts.find((h) => h.id === storageId)!,
-                exportDir,
-                exportOptions,
-                source,
-                clients: hosts.filter((h) => clientIds.has(h.id)),
-                mountPoint,
-                mountOptions,
-                method,
-                poolName,
+                ...inputsOf(form, hosts, source),
                 domains: chosen,
                 images: await loadImages(runner, source.uri, chosen),
-                overwrite,
+                overwrite: form.overwrite,
             };
             const problem = validateInputs(inputs);
             if (problem) {
-                setError(problem);
+                setFailure(problem);
                 return;
             }
             const partial: CheckResult[] = [];
@@ -104,136 +157,228 @@ export function NfsSetup({
                 setChecks({ results: [...partial], selinuxHosts: [], inputs });
             });
             setChecks({ ...outcome, inputs });
-        } catch (e) {
-            setError(errorText(e));
-        } finally {
-            setChecking(false);
-        }
-    };
-    const failed = checks?.results.some((r) => r.severity === "error") ?? false;
+        });
+    return { checks, checking, error, check, vms };
+}
 
+/** The inputs read straight off the form, in NfsInputs' order (the VMs and their images come from the host). */
+function inputsOf(form: NfsForm, hosts: NfsHost[], source: NfsHost) {
+    return {
+        storage: hosts.find((h) => h.id === form.storageId)!,
+        exportDir: form.exportDir,
+        exportOptions: form.exportOptions,
+        source,
+        clients: hosts.filter((h) => form.clientIds.has(h.id)),
+        mountPoint: form.mountPoint,
+        mountOptions: form.mountOptions,
+        method: form.method,
+        poolName: form.poolName,
+    };
+}
+
+function HostSelect({
+    id,
+    label,
+    ariaLabel,
+    hosts,
+    value,
+    onChange,
+}: {
+    id: string;
+    label: string;
+    ariaLabel: string;
+    hosts: NfsHost[];
+    value: string;
+    onChange(id: string): void;
+}) {
     return (
-        <Form onSubmit={(e) => e.preventDefault()}>
-            <FormGroup label={_("Storage host")} fieldId="nfs-storage">
-                <FormSelect
-                    id="nfs-storage"
-                    aria-label={_("Storage host")}
-                    value={storageId}
-                    onChange={(_e, v) => setStorageId(v)}
-                >
-                    {hosts.map((h) => (
-                        <FormSelectOption key={h.id} value={h.id} label={h.label} />
-                    ))}
-                </FormSelect>
-            </FormGroup>
-            <FormGroup label={_("Address of this host, as the other hosts reach it")} fieldId="nfs-local-address">
-                <TextInput
-                    id="nfs-local-address"
-                    value={localAddress}
-                    onChange={(_e, v) => setLocalAddress(v.trim())}
-                />
-            </FormGroup>
-            <FormGroup label={_("Export directory")} fieldId="nfs-export-dir">
-                <TextInput id="nfs-export-dir" value={exportDir} onChange={(_e, v) => setExportDir(v)} />
-            </FormGroup>
-            <FormGroup label={_("Export options")} fieldId="nfs-export-options">
-                <TextInput
-                    id="nfs-export-options"
-                    value={exportOptions}
-                    onChange={(_e, v) => setExportOptions(v.trim())}
-                />
-            </FormGroup>
-            <FormGroup label={_("Source host (where the VM's disks are)")} fieldId="nfs-source">
-                <FormSelect
-                    id="nfs-source"
-                    aria-label={_("Source host")}
-                    value={sourceId}
-                    onChange={(_e, v) => {
-                        setSourceId(v);
-                        setDomains(new Set());
-                    }}
-                >
-                    {hosts.map((h) => (
-                        <FormSelectOption key={h.id} value={h.id} label={h.label} />
-                    ))}
-                </FormSelect>
-            </FormGroup>
-            <FormGroup role="group" label={_("Virtual machines whose disks to share")} fieldId="nfs-vms">
-                {vms.data ? (
-                    vms.data.map((d) => (
-                        <Checkbox
-                            key={d.name}
-                            id={`nfs-vm-${d.name}`}
-                            label={`${d.name} (${d.state})`}
-                            isChecked={domains.has(d.name)}
-                            onChange={(_e, v) => setDomains((s) => toggle(s, d.name, v))}
-                        />
-                    ))
-                ) : vms.error ? (
-                    <Alert variant="warning" isInline isPlain title={errorText(vms.error)} />
-                ) : (
-                    <Spinner size="md" aria-label={_("Loading virtual machines")} />
-                )}
-            </FormGroup>
+        <FormGroup label={label} fieldId={id}>
+            <FormSelect id={id} aria-label={ariaLabel} value={value} onChange={(_e, v) => onChange(v)}>
+                {hosts.map((h) => (
+                    <FormSelectOption key={h.id} value={h.id} label={h.label} />
+                ))}
+            </FormSelect>
+        </FormGroup>
+    );
+}
+
+function TextRow({
+    id,
+    label,
+    value,
+    onChange,
+}: {
+    id: string;
+    label: string;
+    value: string;
+    onChange(v: string): void;
+}) {
+    return (
+        <FormGroup label={label} fieldId={id}>
+            <TextInput id={id} value={value} onChange={(_e, v) => onChange(v)} />
+        </FormGroup>
+    );
+}
+
+/** Storage host, this host's address, the export and the source host. */
+function PlacesSection({ form, set, hosts }: { form: NfsForm; set: SetForm; hosts: NfsHost[] }) {
+    return (
+        <>
+            <HostSelect
+                id="nfs-storage"
+                label={_("Storage host")}
+                ariaLabel={_("Storage host")}
+                hosts={hosts}
+                value={form.storageId}
+                onChange={(storageId) => set({ storageId })}
+            />
+            <TextRow
+                id="nfs-local-address"
+                label={_("Address of this host, as the other hosts reach it")}
+                value={form.localAddress}
+                onChange={(v) => set({ localAddress: v.trim() })}
+            />
+            <TextRow
+                id="nfs-export-dir"
+                label={_("Export directory")}
+                value={form.exportDir}
+                onChange={(exportDir) => set({ exportDir })}
+            />
+            <TextRow
+                id="nfs-export-options"
+                label={_("Export options")}
+                value={form.exportOptions}
+                onChange={(v) => set({ exportOptions: v.trim() })}
+            />
+            <HostSelect
+                id="nfs-source"
+                label={_("Source host (where the VM's disks are)")}
+                ariaLabel={_("Source host")}
+                hosts={hosts}
+                value={form.sourceId}
+                onChange={(sourceId) => set({ sourceId, domains: new Set() })}
+            />
+        </>
+    );
+}
+
+function VmChoice({
+    vms,
+    chosen,
+    onToggle,
+}: {
+    vms: Loaded<Domain[]>;
+    chosen: Set<string>;
+    onToggle(name: string, on: boolean): void;
+}) {
+    return (
+        <FormGroup role="group" label={_("Virtual machines whose disks to share")} fieldId="nfs-vms">
+            {vms.data ? (
+                vms.data.map((d) => (
+                    <Checkbox
+                        key={d.name}
+                        id={`nfs-vm-${d.name}`}
+                        label={`${d.name} (${d.state})`}
+                        isChecked={chosen.has(d.name)}
+                        onChange={(_e, v) => onToggle(d.name, v)}
+                    />
+                ))
+            ) : vms.error ? (
+                <Alert variant="warning" isInline isPlain title={errorText(vms.error)} />
+            ) : (
+                <Spinner size="md" aria-label={_("Loading virtual machines")} />
+            )}
+        </FormGroup>
+    );
+}
+
+/** The client hosts, where and how they mount the export. */
+function ClientSection({
+    form,
+    set,
+    setForm,
+    hosts,
+}: {
+    form: NfsForm;
+    set: SetForm;
+    setForm: Dispatch<SetStateAction<NfsForm>>;
+    hosts: NfsHost[];
+}) {
+    return (
+        <>
             <FormGroup role="group" label={_("Client hosts (mount the export)")} fieldId="nfs-clients">
                 {hosts.map((h) => (
                     <Checkbox
                         key={h.id}
                         id={`nfs-client-${h.id}`}
                         label={format(_("Client $0"), h.label)}
-                        isChecked={clientIds.has(h.id)}
-                        onChange={(_e, v) => setClientIds((s) => toggle(s, h.id, v))}
+                        isChecked={form.clientIds.has(h.id)}
+                        onChange={(_e, v) => setForm((f) => ({ ...f, clientIds: toggle(f.clientIds, h.id, v) }))}
                     />
                 ))}
             </FormGroup>
-            <FormGroup label={_("Mount point on the clients")} fieldId="nfs-mount-point">
-                <TextInput id="nfs-mount-point" value={mountPoint} onChange={(_e, v) => setMountPoint(v)} />
-            </FormGroup>
-            <FormGroup label={_("Mount options")} fieldId="nfs-mount-options">
-                <TextInput
-                    id="nfs-mount-options"
-                    value={mountOptions}
-                    onChange={(_e, v) => setMountOptions(v.trim())}
-                />
-            </FormGroup>
+            <TextRow
+                id="nfs-mount-point"
+                label={_("Mount point on the clients")}
+                value={form.mountPoint}
+                onChange={(mountPoint) => set({ mountPoint })}
+            />
+            <TextRow
+                id="nfs-mount-options"
+                label={_("Mount options")}
+                value={form.mountOptions}
+                onChange={(v) => set({ mountOptions: v.trim() })}
+            />
+        </>
+    );
+}
+
+function MethodChoice({ form, set }: { form: NfsForm; set: SetForm }) {
+    const radio = (method: MountMethod, label: string, description: string) => (
+        <Radio
+            id={`nfs-method-${method}`}
+            name="nfs-method"
+            label={label}
+            description={description}
+            isChecked={form.method === method}
+            onChange={() => set({ method })}
+        />
+    );
+    return (
+        <>
             <FormGroup role="radiogroup" label={_("How the clients mount it")} fieldId="nfs-method">
-                <Radio
-                    id="nfs-method-mount"
-                    name="nfs-method"
-                    label={_("Mount now")}
-                    description={_("mount -t nfs; gone after a reboot")}
-                    isChecked={method === "mount"}
-                    onChange={() => setMethod("mount")}
-                />
-                <Radio
-                    id="nfs-method-fstab"
-                    name="nfs-method"
-                    label={_("Mount and add to /etc/fstab")}
-                    description={_("The system mounts it at every boot, before libvirt starts")}
-                    isChecked={method === "fstab"}
-                    onChange={() => setMethod("fstab")}
-                />
-                <Radio
-                    id="nfs-method-pool"
-                    name="nfs-method"
-                    label={_("libvirt netfs storage pool")}
-                    description={_(
-                        "libvirt mounts it when the pool starts (autostart), and lists its volumes; no /etc/fstab line",
-                    )}
-                    isChecked={method === "pool"}
-                    onChange={() => setMethod("pool")}
-                />
+                {radio("mount", _("Mount now"), _("mount -t nfs; gone after a reboot"))}
+                {radio(
+                    "fstab",
+                    _("Mount and add to /etc/fstab"),
+                    _("The system mounts it at every boot, before libvirt starts"),
+                )}
+                {radio(
+                    "pool",
+                    _("libvirt netfs storage pool"),
+                    _("libvirt mounts it when the pool starts (autostart), and lists its volumes; no /etc/fstab line"),
+                )}
             </FormGroup>
-            {method === "pool" && (
-                <FormGroup label={_("Pool name")} fieldId="nfs-pool-name">
-                    <TextInput id="nfs-pool-name" value={poolName} onChange={(_e, v) => setPoolName(v.trim())} />
-                </FormGroup>
+            {form.method === "pool" && (
+                <TextRow
+                    id="nfs-pool-name"
+                    label={_("Pool name")}
+                    value={form.poolName}
+                    onChange={(v) => set({ poolName: v.trim() })}
+                />
             )}
+        </>
+    );
+}
+
+function OverwriteRow({ overwrite, onChange }: { overwrite: boolean; onChange(on: boolean): void }) {
+    return (
+        <>
             <Checkbox
                 id="nfs-overwrite"
                 label={_("Replace different files of the same name in the export directory")}
                 isChecked={overwrite}
-                onChange={(_e, v) => setOverwrite(v)}
+                onChange={(_e, v) => onChange(v)}
             />
             <FormHelperText>
                 <HelperText>
@@ -244,27 +389,37 @@ export function NfsSetup({
                     </HelperTextItem>
                 </HelperText>
             </FormHelperText>
-            {error && <Alert variant="danger" isInline title={error} />}
-            <div>
-                <Button
-                    variant="secondary"
-                    onClick={() => void check()}
-                    isLoading={checking}
-                    isDisabled={checking || domains.size === 0}
-                >
-                    {_("Check prerequisites")}
-                </Button>
-            </div>
-            {checks && <NfsChecks results={checks.results} />}
-            {checks && !checking && failed && (
+        </>
+    );
+}
+
+/** The checks' results and, once they are all in, the way on (held while one failed, unless overridden). */
+function CheckOutcome({
+    checks,
+    checking,
+    override,
+    set,
+    onPrepare,
+}: {
+    checks: Checked;
+    checking: boolean;
+    override: boolean;
+    set: SetForm;
+    onPrepare(inputs: NfsInputs, selinuxHosts: string[]): void;
+}) {
+    const failed = checks.results.some((r) => r.severity === "error");
+    return (
+        <>
+            <NfsChecks results={checks.results} />
+            {!checking && failed && (
                 <Checkbox
                     id="nfs-override"
                     label={_("Continue despite failed checks")}
                     isChecked={override}
-                    onChange={(_e, v) => setOverride(v)}
+                    onChange={(_e, v) => set({ override: v })}
                 />
             )}
-            {checks && !checking && (
+            {!checking && (
                 <div>
                     <Button
                         variant="primary"
@@ -275,6 +430,6 @@ export function NfsSetup({
                     </Button>
                 </div>
             )}
-        </Form>
+        </>
     );
 }
