@@ -4,7 +4,7 @@
  */
 import type { Runner } from "../../pkg/lib/runner";
 import { isRunError } from "../../pkg/lib/runner";
-import type { FileStore } from "../hosts/config";
+import type { FileStore } from "../../pkg/lib/filestore";
 import * as v from "../virsh/argv";
 import * as c from "../virsh/cpu";
 import {

@@ -3,10 +3,10 @@
  * FileStore (atomic, tag-checked), so that progress survives a reload (the record names the job
  * directory of the detached `virsh migrate`) and admins see who moved what, where and when.
  */
-import { modifyFile, type FileStore } from "../hosts/config";
+import { modifyFile, type FileStore } from "../../pkg/lib/filestore";
 import { parseDomainUuid } from "../virsh/argv";
 import type { DomainRef, DomainUuid } from "../domains/types";
-import { UnreadableFileError } from "../hosts/unreadable";
+import { UnreadableFileError } from "../../pkg/lib/unreadable";
 
 export const HISTORY_PATH = "/var/lib/cockpit-migrate/history.json";
 export const JOBS_DIR = "/run/cockpit-migrate/jobs";

@@ -1,6 +1,6 @@
 /** Runs one step of the plan; records what it added (for Undo) in the flow record. */
 import { isRunError, type Runner } from "../../pkg/lib/runner";
-import { isTagConflict, type FileStore } from "../hosts/config";
+import { isTagConflict, type FileStore } from "../../pkg/lib/filestore";
 import { copyImage, CopyError } from "./copy";
 import { EXPORTS_PATH, ExportsError, parseExportfsVerbose, setOurExport } from "./exports";
 import { FSTAB_PATH, FstabError, nfsSource, setOurMount } from "./fstab";

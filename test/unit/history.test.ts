@@ -10,9 +10,9 @@ import {
     updateRecord,
     type MigrationRecord,
 } from "../../src/history/records";
-import type { FileStore } from "../../src/hosts/config";
+import type { FileStore } from "../../pkg/lib/filestore";
 import { ref, uuidOf } from "./refs";
-import { UnreadableFileError } from "../../src/hosts/unreadable";
+import { UnreadableFileError } from "../../pkg/lib/unreadable";
 
 function memoryStore(): FileStore & { content: string | null } {
     let n = 0;

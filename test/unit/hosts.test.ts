@@ -8,8 +8,8 @@ import {
     serializeHostsConfig,
     updateHostsConfig,
     upsertHost,
-    type FileStore,
 } from "../../src/hosts/config";
+import { type FileStore } from "../../pkg/lib/filestore";
 import { validateAddress, validateHost } from "../../src/hosts/validate";
 import type { KnownHost } from "../../src/hosts/types";
 import { HOSTILE } from "./hostile";

@@ -10,7 +10,7 @@ import { finishMigration, startMigration } from "../../src/migration/job";
 import { defaultOptions } from "../../src/migration/options";
 import { readHistory } from "../../src/history/records";
 import { RunError, type Runner } from "../../pkg/lib/runner";
-import type { FileStore } from "../../src/hosts/config";
+import type { FileStore } from "../../pkg/lib/filestore";
 import { HOSTILE } from "./hostile";
 import { ref, uuidOf } from "./refs";
 

@@ -1,7 +1,7 @@
 /** Test doubles for the NFS flow: a scripted Runner, an in-memory tag-checked FileStore, a real local Runner. */
 import { spawnSync } from "node:child_process";
 import { RunError, type RunOptions, type Runner, type RunTarget } from "../../pkg/lib/runner";
-import type { FileStore } from "../../src/hosts/config";
+import type { FileStore } from "../../pkg/lib/filestore";
 import type { NfsHost, NfsInputs } from "../../src/storage/types";
 import { ref, uuidOf } from "./refs";
 
