@@ -2,8 +2,8 @@
  * The wizard's actions on real hosts: fetch each host's CPU, compute the baseline, validate it on
  * every host, apply it to VM definitions (with a backup for a one-click restore), restart VMs.
  */
+import { errorText } from "../../pkg/lib/error-text";
 import type { Runner } from "../../pkg/lib/runner";
-import { isRunError } from "../../pkg/lib/runner";
 import type { FileStore } from "../../pkg/lib/filestore";
 import * as v from "../virsh/argv";
 import * as c from "../virsh/cpu";
@@ -21,8 +21,7 @@ import type { DomainRef, DomainUuid } from "../domains/types";
 
 const LOCAL = { kind: "local" } as const;
 export const BACKUP_DIR = "/var/lib/cockpit-migrate/cpu-backups";
-const message = (e: unknown) =>
-    isRunError(e) ? (e.stderr || e.message).trim() : e instanceof Error ? e.message : String(e);
+const message = (e: unknown) => errorText(e, { stderr: true, trim: true });
 
 export interface CpuHost {
     label: string;

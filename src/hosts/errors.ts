@@ -1,4 +1,5 @@
 /** Why a host's libvirt could not be reached, and what to do about it. */
+import { SSH_FAILURE, type RunErrorCause } from "../../pkg/lib/runner";
 
 export type ConnectionProblem =
     | "libvirtd-down"
@@ -18,7 +19,8 @@ export interface ConnectionError {
     message: string;
 }
 
-export function explainConnectionError(host: string, message: string): ConnectionError {
+/** `cause`: the RunError's typed cause when there is one (the message is then the command's output). */
+export function explainConnectionError(host: string, message: string, cause?: RunErrorCause): ConnectionError {
     const m = message;
     const e = (problem: ConnectionProblem, title: string, fix: string): ConnectionError => ({
         problem,
@@ -26,19 +28,27 @@ export function explainConnectionError(host: string, message: string): Connectio
         fix,
         message: m,
     });
-    if (/REMOTE HOST IDENTIFICATION HAS CHANGED/i.test(m))
+    const noVirsh = () =>
+        e(
+            "no-virsh",
+            `virsh is not installed`,
+            `Install libvirt-clients (Debian/Ubuntu) or libvirt-client (Fedora/RHEL).`,
+        );
+    // the program itself is missing: whatever it printed, nothing else explains it
+    if (cause === "not-found") return noVirsh();
+    if (SSH_FAILURE.hostKeyChanged.test(m))
         return e(
             "host-key-changed",
             `The SSH host key of ${host} has changed`,
             `If ${host} was reinstalled, remove its old key with "ssh-keygen -R ${host}" and verify the new one; otherwise someone may be intercepting the connection.`,
         );
-    if (/Host key verification failed|No [A-Z0-9-]+ host key is known/i.test(m))
+    if (SSH_FAILURE.hostKeyUnknown.test(m))
         return e(
             "host-key-unknown",
             `The SSH host key of ${host} is not trusted yet`,
             `Verify the host key fingerprint and trust it, or connect once with "ssh root@${host}" from a terminal.`,
         );
-    if (/Permission denied \(|authentication failed|Too many authentication failures/i.test(m))
+    if (SSH_FAILURE.auth.test(m) || /authentication failed/i.test(m))
         return e(
             "ssh-auth",
             `SSH login to ${host} was refused`,
@@ -67,12 +77,7 @@ export function explainConnectionError(host: string, message: string): Connectio
             `${host} refused the connection`,
             `Check that libvirtd listens for the chosen transport (SSH 22, TLS 16514, TCP 16509) and that no firewall blocks it.`,
         );
-    if (/virsh is not installed|not-found/i.test(m))
-        return e(
-            "no-virsh",
-            `virsh is not installed`,
-            `Install libvirt-clients (Debian/Ubuntu) or libvirt-client (Fedora/RHEL).`,
-        );
+    if (/virsh is not installed|not-found/i.test(m)) return noVirsh();
     if (/Administrative access|authentication unavailable|access denied|Permission denied/i.test(m))
         return e(
             "access-denied",

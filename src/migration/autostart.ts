@@ -4,8 +4,8 @@
  * Temporary migration the source's next boot starts the VM a second time while it runs on the
  * destination (two QEMUs on one shared disk), and a Permanent move silently loses autostart.
  */
+import { errorText } from "../../pkg/lib/error-text";
 import type { Runner } from "../../pkg/lib/runner";
-import { isRunError } from "../../pkg/lib/runner";
 import { autostart } from "../virsh/argv";
 import { recordUuid, type MigrationRecord } from "../history/records";
 import type { DomainRef, DomainUuid } from "../domains/types";
@@ -13,8 +13,7 @@ import type { MigrationOptions } from "./options";
 import { _, format } from "../../pkg/lib/gettext";
 
 const LOCAL = { kind: "local" } as const;
-const message = (e: unknown) =>
-    isRunError(e) ? (e.stderr || e.message).trim() : e instanceof Error ? e.message : String(e);
+const message = (e: unknown) => errorText(e, { stderr: true, trim: true });
 
 /** What happened to autostart, in words for the result. */
 export interface AutostartNote {

@@ -2,6 +2,7 @@
  * A migration as a job: started detached (it survives closing or reloading the page), recorded in
  * the history, polled through domjobinfo on the source, and verified on both hosts when it ends.
  */
+import { errorText } from "../../pkg/lib/error-text";
 import type { Runner } from "../../pkg/lib/runner";
 import { isRunError } from "../../pkg/lib/runner";
 import { detachedArgv, readJob, type JobStatus } from "../../pkg/lib/detach";
@@ -106,7 +107,7 @@ export async function startMigration(deps: Deps, req: StartRequest): Promise<Mig
         }
         await deps.runner.run(LOCAL, detachedArgv(record.jobDir, jobArgv));
     } catch (e) {
-        const message = isRunError(e) ? e.stderr || e.message : String(e);
+        const message = errorText(e, { stderr: true });
         await updateRecord(deps.files, id, { outcome: "failed", endedAt: (deps.now ?? Date.now)(), message });
         throw e;
     }

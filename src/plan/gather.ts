@@ -3,6 +3,7 @@
  * are promised; the source's VMs; and, per VM and destination, the pre-flight errors that forbid
  * the move (capacity is left to placement, which accounts for the plan's own earlier moves).
  */
+import { errorText } from "../../pkg/lib/error-text";
 import type { Runner, RunTarget } from "../../pkg/lib/runner";
 import { loadDomains } from "../domains/load";
 import { isActive, type Domain } from "../domains/types";
@@ -76,7 +77,7 @@ export async function gather(
             readHost(runner, h).then(
                 (x) => x,
                 (e) => {
-                    unreachable.push({ label: h.label, error: e instanceof Error ? e.message : String(e) });
+                    unreachable.push({ label: h.label, error: errorText(e) });
                     return null;
                 },
             ),

@@ -1,4 +1,5 @@
 /** Why an NFS step failed, in words, with what to do: from the command's own message. */
+import { errorText } from "../../pkg/lib/error-text";
 import { isRunError } from "../../pkg/lib/runner";
 
 export interface Explained {
@@ -6,8 +7,7 @@ export interface Explained {
     fix: string;
 }
 
-export const rawMessage = (e: unknown): string =>
-    isRunError(e) ? (e.stderr || e.message).trim() : e instanceof Error ? e.message : String(e);
+export const rawMessage = (e: unknown): string => errorText(e, { stderr: true, trim: true });
 
 export function explainExportfs(host: string, e: unknown): Explained {
     const msg = rawMessage(e);

@@ -33,7 +33,7 @@ import { ToolsContext, type CpuPreset } from "./tools";
 import type { MaintenanceMode } from "./plan/MaintenanceDialog";
 import { targetForUri } from "../hosts/target";
 import { HostKeyTrust } from "./HostKeyTrust";
-import { errorText } from "./errorText";
+import { errorText } from "../../pkg/lib/error-text";
 import { MigrateDialog, type MigrateRequest } from "./MigrateDialog";
 import { ReadinessDialog } from "./ReadinessDialog";
 import { Migrations, useHistory } from "./Migrations";
@@ -438,12 +438,9 @@ function ConnectionAlert({
     onRetry(): void;
     stale?: boolean;
 }) {
-    const message = isRunError(error) ? error.stderr || error.message : errorText(error);
+    const message = errorText(error, { stderr: true });
     const name = host.known?.address ?? _("this host");
-    const e = explainConnectionError(
-        name,
-        isRunError(error) && error.cause === "not-found" ? "virsh is not installed" : message,
-    );
+    const e = explainConnectionError(name, message, isRunError(error) ? error.cause : undefined);
     return (
         <Alert
             variant={stale ? "warning" : "danger"}

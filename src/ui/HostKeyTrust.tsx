@@ -3,7 +3,7 @@ import { Alert, Button, List, ListItem } from "@patternfly/react-core";
 import { scanHostKeys, trustHostKeys } from "../hosts/hostkeys";
 import type { HostKey } from "../../pkg/lib/ssh";
 import { useServices } from "./services";
-import { errorText } from "./errorText";
+import { errorText } from "../../pkg/lib/error-text";
 import { _, format } from "../../pkg/lib/gettext";
 
 /** Shows the fingerprints of an unknown host and appends its keys to known_hosts only on request. */

@@ -7,7 +7,7 @@ import type { KnownHost } from "../hosts/types";
 import type { KnownHostsState } from "./hooks";
 import { HostForm } from "./HostForm";
 import { _, format } from "../../pkg/lib/gettext";
-import { errorText } from "./errorText";
+import { errorText } from "../../pkg/lib/error-text";
 
 export function HostsDialog({ hosts, onClose }: { hosts: KnownHostsState; onClose(): void }) {
     const [editing, setEditing] = useState<KnownHost | "new" | null>(null);

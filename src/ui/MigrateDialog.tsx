@@ -34,7 +34,7 @@ import { diskVisibility } from "../preflight/storage";
 import { commandsBeforeStart } from "../migration/autostart";
 import { useServices } from "./services";
 import { useTools } from "./tools";
-import { errorText } from "./errorText";
+import { errorText } from "../../pkg/lib/error-text";
 import { formatBytes } from "./format";
 import { _, format } from "../../pkg/lib/gettext";
 

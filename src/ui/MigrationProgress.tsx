@@ -27,7 +27,7 @@ import { downtimeOutcome, type DowntimeOutcome } from "../migration/downtime";
 import { progress, type JobStats } from "../migration/jobinfo";
 import { CommandLine } from "./CommandLine";
 import { useServices } from "./services";
-import { errorText } from "./errorText";
+import { errorText } from "../../pkg/lib/error-text";
 import { formatBytes, formatDuration } from "./format";
 import { _, format } from "../../pkg/lib/gettext";
 

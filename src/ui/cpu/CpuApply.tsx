@@ -30,7 +30,7 @@ import * as v from "../../virsh/argv";
 import * as c from "../../virsh/cpu";
 import { useServices } from "../services";
 import { CommandLine } from "../CommandLine";
-import { errorText } from "../errorText";
+import { errorText } from "../../../pkg/lib/error-text";
 import { _, format } from "../../../pkg/lib/gettext";
 
 export function ApplyStep({

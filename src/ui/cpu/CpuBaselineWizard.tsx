@@ -18,7 +18,7 @@ import {
 } from "../../cpu/apply";
 import { useDomains, useKnownHosts } from "../hooks";
 import { useServices } from "../services";
-import { errorText } from "../errorText";
+import { errorText } from "../../../pkg/lib/error-text";
 import { ApplyStep, RestartStep } from "./CpuApply";
 import { BaselineStep, CompareStep, HostsStep, type BaselineOptions, type Fetch } from "./CpuSteps";
 import type { CpuPreset } from "../tools";

@@ -23,7 +23,7 @@ import type { MountMethod, NfsInputs } from "../../storage/types";
 import type { CheckResult } from "../../preflight/types";
 import { useLoader } from "../hooks";
 import { useServices } from "../services";
-import { errorText } from "../errorText";
+import { errorText } from "../../../pkg/lib/error-text";
 import { NfsChecks } from "./NfsChecks";
 import { _, format } from "../../../pkg/lib/gettext";
 
