@@ -1,4 +1,5 @@
 /** Why a host's libvirt could not be reached, and what to do about it. */
+import type { Explained } from "../../pkg/lib/explained";
 import { SSH_FAILURE, type RunErrorCause } from "../../pkg/lib/runner";
 
 export type ConnectionProblem =
@@ -12,10 +13,9 @@ export type ConnectionProblem =
     | "access-denied"
     | "other";
 
-export interface ConnectionError {
+export interface ConnectionError extends Explained {
     problem: ConnectionProblem;
-    title: string;
-    fix: string;
+    /** libvirt's or ssh's own message. */
     message: string;
 }
 

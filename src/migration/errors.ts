@@ -1,3 +1,4 @@
+import type { Explained } from "../../pkg/lib/explained";
 import { _ } from "../../pkg/lib/gettext";
 import { SSH_FAILURE } from "../../pkg/lib/runner";
 /** libvirt's migration failures in words an admin can act on. */
@@ -25,10 +26,9 @@ export type MigrationFailureCause =
     | "timeout"
     | "unknown";
 
-export interface MigrationFailure {
+export interface MigrationFailure extends Explained {
     cause: MigrationFailureCause;
-    title: string;
-    fix: string;
+    /** virsh's own message. */
     message: string;
 }
 
