@@ -5,6 +5,7 @@
  */
 import { modifyFile, type FileStore } from "../../pkg/lib/filestore";
 import { parseDomainUuid } from "../virsh/argv";
+import type { MigrationOptions } from "../migration/options";
 import type { DomainRef, DomainUuid } from "../domains/types";
 import { UnreadableFileError } from "../../pkg/lib/unreadable";
 
@@ -20,6 +21,15 @@ export interface Endpoint {
     uri: string;
 }
 
+/** What a record keeps of the migration's options: the dialog's choices and the VM's state before. */
+export type RecordedOptions = MigrationOptions & {
+    wasRunning?: boolean;
+    wasPersistent?: boolean;
+    wasAutostart?: boolean;
+    /** The source's autostart was turned off before a Temporary migration (turned back on after a failure). */
+    sourceAutostartDisabled?: boolean;
+};
+
 export interface MigrationRecord {
     id: string;
     /** The VM's name, for display. */
@@ -30,8 +40,8 @@ export interface MigrationRecord {
     destination: Endpoint;
     /** The exact argv that ran. */
     argv: string[];
-    /** The dialog's choices, as JSON. */
-    options: Record<string, unknown>;
+    /** The dialog's choices, and the VM's state before, as JSON. */
+    options: RecordedOptions;
     user: string | null;
     startedAt: number;
     endedAt?: number;

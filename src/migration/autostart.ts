@@ -70,8 +70,6 @@ export async function autostartBeforeStart(
     return true;
 }
 
-type Options = { duration?: string; wasAutostart?: boolean; sourceAutostartDisabled?: boolean };
-
 /**
  * After the end: a Permanent move of an autostart VM turns autostart on on the destination; a
  * failed migration whose source autostart was turned off turns it back on where the VM still is.
@@ -84,7 +82,7 @@ export async function autostartAfterEnd(
     onSource: boolean,
     onDestination: boolean,
 ): Promise<AutostartNote | null> {
-    const o = record.options as Options;
+    const o = record.options;
     const run = async (uri: string, enable: boolean, done: string, failed: string): Promise<AutostartNote> => {
         let argv: string[] = [];
         try {

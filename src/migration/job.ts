@@ -199,7 +199,7 @@ export async function finishMigration(
     last: JobStats | null,
 ): Promise<Finished> {
     const endedAt = (deps.now ?? Date.now)();
-    const o = record.options as unknown as MigrationOptions & { wasRunning?: boolean; wasPersistent?: boolean };
+    const o = record.options;
     const succeeded = job.exitStatus === 0;
     const failure = succeeded
         ? null

@@ -248,7 +248,7 @@ function Controls({
     const [busy, setBusy] = useState<string | null>(null);
     const [downtime, setDowntime] = useState("");
     const [speed, setSpeed] = useState("");
-    const allowPostcopy = (record.options as { postcopy?: boolean }).postcopy === true;
+    const allowPostcopy = record.options.postcopy === true;
     const act = async (name: string, argv: string[], done: string) => {
         setBusy(name);
         setMessage(null);

@@ -9,6 +9,7 @@ import {
     readHistory,
     updateRecord,
     type MigrationRecord,
+    type RecordedOptions,
 } from "../../src/history/records";
 import type { FileStore } from "../../pkg/lib/filestore";
 import { ref, uuidOf } from "./refs";
@@ -37,7 +38,7 @@ const rec = (p: Partial<MigrationRecord> = {}): MigrationRecord => ({
     source: { hostId: "localhost", label: "this host", uri: "qemu:///system" },
     destination: { hostId: "127.0.0.2", label: "127.0.0.2", uri: "qemu+ssh://root@127.0.0.2/system" },
     argv: ["virsh"],
-    options: {},
+    options: {} as RecordedOptions,
     user: "root",
     startedAt: 1,
     jobDir: "/run/cockpit-migrate/jobs/r1",
