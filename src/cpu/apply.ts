@@ -2,6 +2,7 @@
  * The wizard's actions on real hosts: fetch each host's CPU, compute the baseline, validate it on
  * every host, apply it to VM definitions (with a backup for a one-click restore), restart VMs.
  */
+import type { Host } from "../hosts/types";
 import { errorText } from "../../pkg/lib/error-text";
 import type { Runner } from "../../pkg/lib/runner";
 import type { FileStore } from "../../pkg/lib/filestore";
@@ -23,10 +24,7 @@ const LOCAL = { kind: "local" } as const;
 export const BACKUP_DIR = "/var/lib/cockpit-migrate/cpu-backups";
 const message = (e: unknown) => errorText(e, { stderr: true, trim: true });
 
-export interface CpuHost {
-    label: string;
-    uri: string;
-}
+export type CpuHost = Pick<Host, "label" | "uri">;
 
 export async function fetchHostCpu(runner: Runner, host: CpuHost, virttype?: string): Promise<HostCpu> {
     return hostModelCpu(

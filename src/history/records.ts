@@ -3,6 +3,7 @@
  * FileStore (atomic, tag-checked), so that progress survives a reload (the record names the job
  * directory of the detached `virsh migrate`) and admins see who moved what, where and when.
  */
+import type { Host } from "../hosts/types";
 import { modifyFile, type FileStore } from "../../pkg/lib/filestore";
 import { parseDomainUuid } from "../virsh/argv";
 import type { MigrationOptions } from "../migration/options";
@@ -15,10 +16,9 @@ const KEEP = 500;
 
 export type Outcome = "running" | "completed" | "failed" | "cancelled" | "lost";
 
-export interface Endpoint {
+/** A host as a record keeps it: `hostId`, not `id`, is the stored field's name. */
+export interface Endpoint extends Pick<Host, "label" | "uri"> {
     hostId: string;
-    label: string;
-    uri: string;
 }
 
 /** What a record keeps of the migration's options: the dialog's choices and the VM's state before. */

@@ -19,7 +19,7 @@ import {
     ToolbarItem,
 } from "@patternfly/react-core";
 import { hostUri, localUri } from "../hosts/uri";
-import { LOCAL_HOST_ID, type Driver, type KnownHost } from "../hosts/types";
+import { LOCAL_HOST_ID, type Driver, type Host, type KnownHost } from "../hosts/types";
 import { explainConnectionError } from "../hosts/errors";
 import { isRunError } from "../../pkg/lib/runner";
 import { useAdmin, useDomains, useIdentity, useKnownHosts, useLoader, useLocationPath } from "./hooks";
@@ -53,10 +53,7 @@ const CpuBaselineWizard = lazy(() => import("./cpu/CpuBaselineWizard"));
 const MaintenanceDialog = lazy(() => import("./plan/MaintenanceDialog"));
 
 /** A host choice in the selector: this host (system or session connection) or a known host. */
-export interface HostChoice {
-    id: string;
-    label: string;
-    uri: string;
+export interface HostChoice extends Pick<Host, "id" | "label" | "uri"> {
     known: KnownHost | null;
     driver: Driver;
 }
