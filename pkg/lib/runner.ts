@@ -128,17 +128,24 @@ export function toRunError(failure: unknown, argv: readonly string[], overSsh = 
     return new RunError("internal", message || "Unknown error", argv, null, message);
 }
 
+/**
+ * OpenSSH's own failure messages: the one place they are spelled. The runner classifies with them;
+ * the host and migration explanations test the same patterns (with a few libvirt wordings added).
+ */
+export const SSH_FAILURE = {
+    hostKeyChanged: /REMOTE HOST IDENTIFICATION HAS CHANGED/i,
+    hostKeyUnknown: /No [A-Z0-9-]+ host key is known|Host key verification failed/i,
+    auth: /Permission denied \(|Too many authentication failures/i,
+    unreachable:
+        /Connection refused|No route to host|Could not resolve hostname|Connection timed out|Network is unreachable|Name or service not known|Connection closed by|kex_exchange_identification/i,
+} as const;
+
 /** Recognises OpenSSH's own failure messages (ssh exits 255 for its own errors). */
 export function classifySshFailure(stderr: string): RunErrorCause | null {
-    if (/REMOTE HOST IDENTIFICATION HAS CHANGED/i.test(stderr)) return "host-key-changed";
-    if (/No [A-Z0-9-]+ host key is known|Host key verification failed/i.test(stderr)) return "host-key-unknown";
-    if (/Permission denied \(|Too many authentication failures/i.test(stderr)) return "ssh-auth";
-    if (
-        /Connection refused|No route to host|Could not resolve hostname|Connection timed out|Network is unreachable|Name or service not known|Connection closed by|kex_exchange_identification/i.test(
-            stderr,
-        )
-    )
-        return "unreachable";
+    if (SSH_FAILURE.hostKeyChanged.test(stderr)) return "host-key-changed";
+    if (SSH_FAILURE.hostKeyUnknown.test(stderr)) return "host-key-unknown";
+    if (SSH_FAILURE.auth.test(stderr)) return "ssh-auth";
+    if (SSH_FAILURE.unreachable.test(stderr)) return "unreachable";
     return null;
 }
 

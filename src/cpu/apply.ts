@@ -2,9 +2,10 @@
  * The wizard's actions on real hosts: fetch each host's CPU, compute the baseline, validate it on
  * every host, apply it to VM definitions (with a backup for a one-click restore), restart VMs.
  */
+import type { Host } from "../hosts/types";
+import { errorText } from "../../pkg/lib/error-text";
 import type { Runner } from "../../pkg/lib/runner";
-import { isRunError } from "../../pkg/lib/runner";
-import type { FileStore } from "../hosts/config";
+import type { FileStore } from "../../pkg/lib/filestore";
 import * as v from "../virsh/argv";
 import * as c from "../virsh/cpu";
 import {
@@ -21,13 +22,9 @@ import type { DomainRef, DomainUuid } from "../domains/types";
 
 const LOCAL = { kind: "local" } as const;
 export const BACKUP_DIR = "/var/lib/cockpit-migrate/cpu-backups";
-const message = (e: unknown) =>
-    isRunError(e) ? (e.stderr || e.message).trim() : e instanceof Error ? e.message : String(e);
+const message = (e: unknown) => errorText(e, { stderr: true, trim: true });
 
-export interface CpuHost {
-    label: string;
-    uri: string;
-}
+export type CpuHost = Pick<Host, "label" | "uri">;
 
 export async function fetchHostCpu(runner: Runner, host: CpuHost, virttype?: string): Promise<HostCpu> {
     return hostModelCpu(

@@ -1,5 +1,5 @@
 /** Named baselines ("cluster-2026") kept in /etc/cockpit-migrate/cpu-baselines.json, to apply to new VMs later. */
-import { modifyFile, type FileStore } from "../hosts/config";
+import { modifyFile, type FileStore } from "../../pkg/lib/filestore";
 
 export const BASELINES_PATH = "/etc/cockpit-migrate/cpu-baselines.json";
 

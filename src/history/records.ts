@@ -3,10 +3,12 @@
  * FileStore (atomic, tag-checked), so that progress survives a reload (the record names the job
  * directory of the detached `virsh migrate`) and admins see who moved what, where and when.
  */
-import { modifyFile, type FileStore } from "../hosts/config";
+import type { Host } from "../hosts/types";
+import { modifyFile, type FileStore } from "../../pkg/lib/filestore";
 import { parseDomainUuid } from "../virsh/argv";
+import type { MigrationOptions } from "../migration/options";
 import type { DomainRef, DomainUuid } from "../domains/types";
-import { UnreadableFileError } from "../hosts/unreadable";
+import { UnreadableFileError } from "../../pkg/lib/unreadable";
 
 export const HISTORY_PATH = "/var/lib/cockpit-migrate/history.json";
 export const JOBS_DIR = "/run/cockpit-migrate/jobs";
@@ -14,11 +16,19 @@ const KEEP = 500;
 
 export type Outcome = "running" | "completed" | "failed" | "cancelled" | "lost";
 
-export interface Endpoint {
+/** A host as a record keeps it: `hostId`, not `id`, is the stored field's name. */
+export interface Endpoint extends Pick<Host, "label" | "uri"> {
     hostId: string;
-    label: string;
-    uri: string;
 }
+
+/** What a record keeps of the migration's options: the dialog's choices and the VM's state before. */
+export type RecordedOptions = MigrationOptions & {
+    wasRunning?: boolean;
+    wasPersistent?: boolean;
+    wasAutostart?: boolean;
+    /** The source's autostart was turned off before a Temporary migration (turned back on after a failure). */
+    sourceAutostartDisabled?: boolean;
+};
 
 export interface MigrationRecord {
     id: string;
@@ -30,8 +40,8 @@ export interface MigrationRecord {
     destination: Endpoint;
     /** The exact argv that ran. */
     argv: string[];
-    /** The dialog's choices, as JSON. */
-    options: Record<string, unknown>;
+    /** The dialog's choices, and the VM's state before, as JSON. */
+    options: RecordedOptions;
     user: string | null;
     startedAt: number;
     endedAt?: number;

@@ -3,17 +3,11 @@
  * (cockpit.file with tags in the app) so that concurrent edits are detected, not clobbered.
  */
 import type { HostsConfig, KnownHost } from "./types";
-import { isUnreadable, keepCopy, UnreadableFileError } from "./unreadable";
+import { modifyFile, type FileStore } from "../../pkg/lib/filestore";
+import { UnreadableFileError } from "../../pkg/lib/unreadable";
 import { hasErrors, validateHost } from "./validate";
 
 export const HOSTS_CONFIG_PATH = "/etc/cockpit-migrate/hosts.json";
-
-export interface FileStore {
-    /** Content and a tag identifying that version; null content when the file does not exist. */
-    read(path: string): Promise<{ content: string | null; tag: string | null }>;
-    /** Atomic replace; rejects if the file's tag is no longer `expectedTag` (someone else changed it). */
-    replace(path: string, content: string, expectedTag: string | null): Promise<string>;
-}
 
 export class ConfigError extends Error {
     constructor(message: string) {
@@ -116,35 +110,6 @@ export function removeHost(config: HostsConfig, id: string): HostsConfig {
     return { ...config, hosts: config.hosts.filter((h) => h.id !== id) };
 }
 
-/**
- * Read-modify-write of a file with conflict detection: the write names the tag that was read, so
- * a concurrent change is never overwritten; the change is then re-applied to the new content.
- */
-export async function modifyFile(
-    store: FileStore,
-    path: string,
-    change: (content: string | null) => string,
-    retries = 1,
-): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
-        const { content, tag } = await store.read(path);
-        let next: string;
-        try {
-            next = change(content);
-        } catch (e) {
-            // content the change cannot parse is not replaced: a copy is kept and the error names it
-            if (isUnreadable(e) && content !== null) throw e.withCopy(await keepCopy(store, path, content));
-            throw e;
-        }
-        try {
-            await store.replace(path, next, tag);
-            return;
-        } catch (e) {
-            if (attempt >= retries || !isTagConflict(e)) throw e;
-        }
-    }
-}
-
 export async function updateHostsConfig(
     store: FileStore,
     change: (c: HostsConfig) => HostsConfig,
@@ -156,8 +121,4 @@ export async function updateHostsConfig(
         return serializeHostsConfig({ ...result, unread: result.unread ?? before.unread });
     });
     return result;
-}
-
-export function isTagConflict(e: unknown): boolean {
-    return typeof e === "object" && e !== null && (e as { problem?: string }).problem === "change-conflict";
 }

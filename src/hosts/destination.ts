@@ -3,13 +3,10 @@
  * or a full libvirt URI. URIs are checked so that nothing in them can run a program of their choosing.
  */
 import { hostUri, parseLibvirtUri, parseUriParams, type UriParam } from "./uri";
-import type { KnownHost } from "./types";
+import type { Host, KnownHost } from "./types";
 import { validateAddress } from "./validate";
 
-export interface Destination {
-    uri: string;
-    /** What the UI calls it. */
-    label: string;
+export interface Destination extends Pick<Host, "uri" | "label"> {
     /** The known host it is, when it is one (by id or by address). */
     known: KnownHost | null;
 }

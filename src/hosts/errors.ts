@@ -1,4 +1,7 @@
 /** Why a host's libvirt could not be reached, and what to do about it. */
+import { _, format } from "../../pkg/lib/gettext";
+import type { Explained } from "../../pkg/lib/explained";
+import { SSH_FAILURE, type RunErrorCause } from "../../pkg/lib/runner";
 
 export type ConnectionProblem =
     | "libvirtd-down"
@@ -11,14 +14,14 @@ export type ConnectionProblem =
     | "access-denied"
     | "other";
 
-export interface ConnectionError {
+export interface ConnectionError extends Explained {
     problem: ConnectionProblem;
-    title: string;
-    fix: string;
+    /** libvirt's or ssh's own message. */
     message: string;
 }
 
-export function explainConnectionError(host: string, message: string): ConnectionError {
+/** `cause`: the RunError's typed cause when there is one (the message is then the command's output). */
+export function explainConnectionError(host: string, message: string, cause?: RunErrorCause): ConnectionError {
     const m = message;
     const e = (problem: ConnectionProblem, title: string, fix: string): ConnectionError => ({
         problem,
@@ -26,30 +29,57 @@ export function explainConnectionError(host: string, message: string): Connectio
         fix,
         message: m,
     });
-    if (/REMOTE HOST IDENTIFICATION HAS CHANGED/i.test(m))
+    const noVirsh = () =>
+        e(
+            "no-virsh",
+            _("virsh is not installed"),
+            _("Install libvirt-clients (Debian/Ubuntu) or libvirt-client (Fedora/RHEL)."),
+        );
+    // the program itself is missing: whatever it printed, nothing else explains it
+    if (cause === "not-found") return noVirsh();
+    if (SSH_FAILURE.hostKeyChanged.test(m))
         return e(
             "host-key-changed",
-            `The SSH host key of ${host} has changed`,
-            `If ${host} was reinstalled, remove its old key with "ssh-keygen -R ${host}" and verify the new one; otherwise someone may be intercepting the connection.`,
+            format(_("The SSH host key of $0 has changed"), host),
+            format(
+                _(
+                    'If $0 was reinstalled, remove its old key with "ssh-keygen -R $1" and verify the new one; otherwise someone may be intercepting the connection.',
+                ),
+                host,
+                host,
+            ),
         );
-    if (/Host key verification failed|No [A-Z0-9-]+ host key is known/i.test(m))
+    if (SSH_FAILURE.hostKeyUnknown.test(m))
         return e(
             "host-key-unknown",
-            `The SSH host key of ${host} is not trusted yet`,
-            `Verify the host key fingerprint and trust it, or connect once with "ssh root@${host}" from a terminal.`,
+            format(_("The SSH host key of $0 is not trusted yet"), host),
+            format(
+                _('Verify the host key fingerprint and trust it, or connect once with "ssh root@$0" from a terminal.'),
+                host,
+            ),
         );
-    if (/Permission denied \(|authentication failed|Too many authentication failures/i.test(m))
+    if (SSH_FAILURE.auth.test(m) || /authentication failed/i.test(m))
         return e(
             "ssh-auth",
-            `SSH login to ${host} was refused`,
-            `Install this host's public key on ${host} (ssh-copy-id root@${host}); migration connects as root without a password.`,
+            format(_("SSH login to $0 was refused"), host),
+            format(
+                _(
+                    "Install this host's public key on $0 (ssh-copy-id root@$1); migration connects as root without a password.",
+                ),
+                host,
+                host,
+            ),
         );
     if (
         /Could not resolve hostname|Name or service not known|Temporary failure in name resolution|unable to resolve/i.test(
             m,
         )
     )
-        return e("unknown-host", `${host} cannot be found`, `Check the host name, or add it to /etc/hosts.`);
+        return e(
+            "unknown-host",
+            format(_("$0 cannot be found"), host),
+            _("Check the host name, or add it to /etc/hosts."),
+        );
     if (
         /Failed to connect socket to '[^']*(?:libvirt|virtqemud)-sock[^']*'|libvirt-sock.*No such file or directory/i.test(
             m,
@@ -58,26 +88,30 @@ export function explainConnectionError(host: string, message: string): Connectio
     )
         return e(
             "libvirtd-down",
-            `libvirtd is not running on ${host}`,
-            `Start it on ${host}: "systemctl start libvirtd" (or "libvirtd -d" where no service manager runs).`,
+            format(_("libvirtd is not running on $0"), host),
+            format(
+                _('Start it on $0: "systemctl start libvirtd" (or "libvirtd -d" where no service manager runs).'),
+                host,
+            ),
         );
     if (/Connection refused|unable to connect to server/i.test(m))
         return e(
             "refused",
-            `${host} refused the connection`,
-            `Check that libvirtd listens for the chosen transport (SSH 22, TLS 16514, TCP 16509) and that no firewall blocks it.`,
+            format(_("$0 refused the connection"), host),
+            _(
+                "Check that libvirtd listens for the chosen transport (SSH 22, TLS 16514, TCP 16509) and that no firewall blocks it.",
+            ),
         );
-    if (/virsh is not installed|not-found/i.test(m))
-        return e(
-            "no-virsh",
-            `virsh is not installed`,
-            `Install libvirt-clients (Debian/Ubuntu) or libvirt-client (Fedora/RHEL).`,
-        );
+    if (/virsh is not installed|not-found/i.test(m)) return noVirsh();
     if (/Administrative access|authentication unavailable|access denied|Permission denied/i.test(m))
         return e(
             "access-denied",
-            `Administrative access is required`,
-            `Turn on administrative access in Cockpit's top bar.`,
+            _("Administrative access is required"),
+            _("Turn on administrative access in Cockpit's top bar."),
         );
-    return e("other", `Cannot read the virtual machines of ${host}`, `See the message from libvirt below.`);
+    return e(
+        "other",
+        format(_("Cannot read the virtual machines of $0"), host),
+        _("See the message from libvirt below."),
+    );
 }

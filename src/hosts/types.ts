@@ -1,4 +1,5 @@
 /** Hosts in libvirt's vocabulary: a host is reached through a connection URI. */
+import type { RunTarget } from "../../pkg/lib/runner";
 
 export type Transport = "ssh" | "tls" | "tcp";
 export type Driver = "system" | "session";
@@ -29,12 +30,26 @@ export interface KnownHost {
 /** This host: always present, not stored. */
 export const LOCAL_HOST_ID = "localhost";
 
-export interface HostRef {
+/**
+ * A host as every layer speaks of it: its id (the known host's, or LOCAL_HOST_ID), what the UI shows,
+ * and the libvirt connection URI; the rest is there when a use needs it. The per-use shapes
+ * (history endpoints, NFS and CPU hosts, plan hosts, the page's host choice) are Picks of it.
+ */
+export interface Host {
     id: string;
     /** What the UI shows. */
     label: string;
-    local: boolean;
-    known?: KnownHost;
+    /** The libvirt connection URI. */
+    uri: string;
+    /** Host name or IP address (for NFS clients and servers, SSH). */
+    address?: string;
+    /** Where its commands run; null for a host that cannot be reached by command. */
+    target?: RunTarget | null;
+    /** The known host's migration address (--migrateuri). */
+    migrationAddress?: string | undefined;
+    /** The entry in the known-hosts list; null for this host. */
+    known?: KnownHost | null;
+    driver?: Driver;
 }
 
 export interface HostsConfig {

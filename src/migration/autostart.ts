@@ -4,8 +4,8 @@
  * Temporary migration the source's next boot starts the VM a second time while it runs on the
  * destination (two QEMUs on one shared disk), and a Permanent move silently loses autostart.
  */
+import { errorText } from "../../pkg/lib/error-text";
 import type { Runner } from "../../pkg/lib/runner";
-import { isRunError } from "../../pkg/lib/runner";
 import { autostart } from "../virsh/argv";
 import { recordUuid, type MigrationRecord } from "../history/records";
 import type { DomainRef, DomainUuid } from "../domains/types";
@@ -13,8 +13,7 @@ import type { MigrationOptions } from "./options";
 import { _, format } from "../../pkg/lib/gettext";
 
 const LOCAL = { kind: "local" } as const;
-const message = (e: unknown) =>
-    isRunError(e) ? (e.stderr || e.message).trim() : e instanceof Error ? e.message : String(e);
+const message = (e: unknown) => errorText(e, { stderr: true, trim: true });
 
 /** What happened to autostart, in words for the result. */
 export interface AutostartNote {
@@ -71,8 +70,6 @@ export async function autostartBeforeStart(
     return true;
 }
 
-type Options = { duration?: string; wasAutostart?: boolean; sourceAutostartDisabled?: boolean };
-
 /**
  * After the end: a Permanent move of an autostart VM turns autostart on on the destination; a
  * failed migration whose source autostart was turned off turns it back on where the VM still is.
@@ -85,7 +82,7 @@ export async function autostartAfterEnd(
     onSource: boolean,
     onDestination: boolean,
 ): Promise<AutostartNote | null> {
-    const o = record.options as Options;
+    const o = record.options;
     const run = async (uri: string, enable: boolean, done: string, failed: string): Promise<AutostartNote> => {
         let argv: string[] = [];
         try {

@@ -1,4 +1,6 @@
+import type { Explained } from "../../pkg/lib/explained";
 import { _ } from "../../pkg/lib/gettext";
+import { SSH_FAILURE } from "../../pkg/lib/runner";
 /** libvirt's migration failures in words an admin can act on. */
 
 export type MigrationFailureCause =
@@ -24,10 +26,9 @@ export type MigrationFailureCause =
     | "timeout"
     | "unknown";
 
-export interface MigrationFailure {
+export interface MigrationFailure extends Explained {
     cause: MigrationFailureCause;
-    title: string;
-    fix: string;
+    /** virsh's own message. */
     message: string;
 }
 
@@ -38,6 +39,9 @@ interface Rule {
     fix: string;
 }
 
+/** One case-insensitive pattern matching any of these. */
+const anyOf = (...patterns: RegExp[]) => new RegExp(patterns.map((p) => p.source).join("|"), "i");
+
 const RULES: Rule[] = [
     {
         cause: "cancelled",
@@ -47,7 +51,7 @@ const RULES: Rule[] = [
     },
     {
         cause: "host-key",
-        test: /Host key verification failed|No [A-Z0-9-]+ host key is known|REMOTE HOST IDENTIFICATION HAS CHANGED/i,
+        test: anyOf(SSH_FAILURE.hostKeyUnknown, SSH_FAILURE.hostKeyChanged),
         title: _("The destination's SSH host key is not trusted"),
         fix: _(
             "Trust the destination's host key as root on this host (add it under Known hosts and verify its fingerprint, or run 'ssh root@DEST' once in a terminal).",
@@ -55,7 +59,7 @@ const RULES: Rule[] = [
     },
     {
         cause: "ssh-auth",
-        test: /Permission denied \(|Too many authentication failures|authentication failed/i,
+        test: anyOf(SSH_FAILURE.auth, /authentication failed/i),
         title: _("SSH login to the destination was refused"),
         fix: _(
             "Install root's public key of this host on the destination (ssh-copy-id root@DEST): migration logs in as root without a password.",

@@ -2,10 +2,11 @@
  * A migration as a job: started detached (it survives closing or reloading the page), recorded in
  * the history, polled through domjobinfo on the source, and verified on both hosts when it ends.
  */
+import { errorText } from "../../pkg/lib/error-text";
 import type { Runner } from "../../pkg/lib/runner";
 import { isRunError } from "../../pkg/lib/runner";
 import { detachedArgv, readJob, type JobStatus } from "../../pkg/lib/detach";
-import type { FileStore } from "../hosts/config";
+import type { FileStore } from "../../pkg/lib/filestore";
 import {
     addRecord,
     JOBS_DIR,
@@ -106,7 +107,7 @@ export async function startMigration(deps: Deps, req: StartRequest): Promise<Mig
         }
         await deps.runner.run(LOCAL, detachedArgv(record.jobDir, jobArgv));
     } catch (e) {
-        const message = isRunError(e) ? e.stderr || e.message : String(e);
+        const message = errorText(e, { stderr: true });
         await updateRecord(deps.files, id, { outcome: "failed", endedAt: (deps.now ?? Date.now)(), message });
         throw e;
     }
@@ -198,7 +199,7 @@ export async function finishMigration(
     last: JobStats | null,
 ): Promise<Finished> {
     const endedAt = (deps.now ?? Date.now)();
-    const o = record.options as unknown as MigrationOptions & { wasRunning?: boolean; wasPersistent?: boolean };
+    const o = record.options;
     const succeeded = job.exitStatus === 0;
     const failure = succeeded
         ? null

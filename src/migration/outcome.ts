@@ -3,8 +3,8 @@
  * write the same file); a record left "running" would refuse every new migration of that VM.
  */
 import { removeJobArgv } from "../../pkg/lib/detach";
-import { isTagConflict } from "../hosts/config";
-import { isUnreadable } from "../hosts/unreadable";
+import { isTagConflict } from "../../pkg/lib/filestore";
+import { isUnreadable } from "../../pkg/lib/unreadable";
 import { finishRecord, JOBS_DIR, type MigrationRecord } from "../history/records";
 import type { Deps } from "./job";
 

@@ -8,7 +8,7 @@
  */
 import { recordUuid, type MigrationRecord } from "../history/records";
 import { migrate } from "../virsh/migrate";
-import { migrateFlags, type MigrationOptions } from "./options";
+import { migrateFlags } from "./options";
 import type { Verification } from "./verify";
 import { _, format } from "../../pkg/lib/gettext";
 
@@ -41,7 +41,7 @@ export function postcopyFailed(source: StateReason | null, destination: StateRea
 
 /** The resume: the same `virsh migrate` (libvirt wants the original flags) with --postcopy-resume. */
 export function postcopyResumeArgv(record: MigrationRecord): string[] {
-    const o = record.options as unknown as MigrationOptions;
+    const o = record.options;
     return migrate(record.source.uri, recordUuid(record), record.destination.uri, [
         ...migrateFlags({ ...o, postcopy: true }),
         "--postcopy-resume",

@@ -3,6 +3,7 @@
  * (the migration was started without --postcopy, it has just ended, it is already in post-copy);
  * the answer is a value, so the page shows the refusal instead of assuming the VM moved.
  */
+import { errorText } from "../../pkg/lib/error-text";
 import { _ } from "../../pkg/lib/gettext";
 import { isRunError, type Runner } from "../../pkg/lib/runner";
 import type { MigrationRecord } from "../history/records";
@@ -75,7 +76,7 @@ export function explainRefusal(e: unknown): PostcopyRefusal {
             message: e.stderr || e.message,
         };
     }
-    const stderr = isRunError(e) ? e.stderr || e.message : e instanceof Error ? e.message : String(e);
+    const stderr = errorText(e, { stderr: true });
     const message = libvirtMessage(stderr);
     const rule = RULES.find((r) => r.test.test(stderr));
     if (rule) return { cause: rule.cause, title: rule.title, fix: rule.fix, message };

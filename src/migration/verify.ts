@@ -1,6 +1,7 @@
 /** After a migration: where is the VM now, and is that what was asked (the RHEL procedure's checks)? */
 import type { DomainState } from "../domains/types";
 import type { MigrationOptions } from "./options";
+import { _, format } from "../../pkg/lib/gettext";
 
 export interface Presence {
     state: DomainState;
@@ -32,33 +33,37 @@ export function verifyMigration(
     if (running(source)) runningOn.push("source");
     if (running(destination)) runningOn.push("destination");
     if (runningOn.length === 2)
-        problems.push("The VM runs on both hosts: shut down one of them now, before their disks are corrupted.");
+        problems.push(_("The VM runs on both hosts: shut down one of them now, before their disks are corrupted."));
 
     if (o.mode === "live") {
-        if (!running(destination)) problems.push(`Not running on ${names.destination}.`);
-        if (running(source)) problems.push(`Still running on ${names.source}.`);
+        if (!running(destination)) problems.push(format(_("Not running on $0."), names.destination));
+        if (running(source)) problems.push(format(_("Still running on $0."), names.source));
     } else {
-        if (!destination) problems.push(`Not defined on ${names.destination}.`);
+        if (!destination) problems.push(format(_("Not defined on $0."), names.destination));
         else if (destination.state !== "shutoff")
-            problems.push(`Expected shut off on ${names.destination}, found ${destination.state}.`);
+            problems.push(format(_("Expected shut off on $0, found $1."), names.destination, destination.state));
     }
     if (o.duration === "permanent") {
-        if (source) problems.push(`Still defined on ${names.source}.`);
-        if (destination && !destination.persistent) problems.push(`Not persistent on ${names.destination}.`);
+        if (source) problems.push(format(_("Still defined on $0."), names.source));
+        if (destination && !destination.persistent)
+            problems.push(format(_("Not persistent on $0."), names.destination));
     } else {
         // a transient VM exists only while it runs: once it runs on the destination, it is gone here
-        if (!source && o.wasPersistent !== false) problems.push(`The definition on ${names.source} is gone.`);
+        if (!source && o.wasPersistent !== false)
+            problems.push(format(_("The definition on $0 is gone."), names.source));
         if (destination && destination.persistent)
-            problems.push(`Persistent on ${names.destination}, expected a transient copy.`);
+            problems.push(format(_("Persistent on $0, expected a transient copy."), names.destination));
     }
     const where =
         runningOn.length === 0
             ? destination
-                ? `Shut off on ${names.destination}`
+                ? format(_("Shut off on $0"), names.destination)
                 : source
-                  ? `Shut off on ${names.source}`
-                  : "Not found on either host"
-            : runningOn.map((r) => `running on ${r === "source" ? names.source : names.destination}`).join(" and ");
+                  ? format(_("Shut off on $0"), names.source)
+                  : _("Not found on either host")
+            : runningOn
+                  .map((r) => format(_("running on $0"), r === "source" ? names.source : names.destination))
+                  .join(_(" and "));
     return { ok: problems.length === 0, where: where.charAt(0).toUpperCase() + where.slice(1), problems, runningOn };
 }
 
@@ -72,9 +77,9 @@ export function verifyAfterFailure(
     const v = verifyMigration({ duration: "temporary", mode: "live" }, source, destination, names);
     const problems: string[] = [];
     if (running(source) && running(destination))
-        problems.push("The VM runs on both hosts: shut down one of them now, before their disks are corrupted.");
+        problems.push(_("The VM runs on both hosts: shut down one of them now, before their disks are corrupted."));
     if (wasRunning && !running(source) && !running(destination))
-        problems.push("The VM runs on neither host: start it on the source.");
-    if (!source && !destination) problems.push("The VM is defined on neither host.");
+        problems.push(_("The VM runs on neither host: start it on the source."));
+    if (!source && !destination) problems.push(_("The VM is defined on neither host."));
     return { ...v, ok: problems.length === 0, problems };
 }

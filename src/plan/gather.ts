@@ -3,6 +3,8 @@
  * are promised; the source's VMs; and, per VM and destination, the pre-flight errors that forbid
  * the move (capacity is left to placement, which accounts for the plan's own earlier moves).
  */
+import type { Host } from "../hosts/types";
+import { errorText } from "../../pkg/lib/error-text";
 import type { Runner, RunTarget } from "../../pkg/lib/runner";
 import { loadDomains } from "../domains/load";
 import { isActive, type Domain } from "../domains/types";
@@ -23,12 +25,8 @@ import { _, format } from "../../pkg/lib/gettext";
 
 const LOCAL = { kind: "local" } as const;
 
-export interface HostRef {
-    id: string;
-    label: string;
-    uri: string;
+export interface HostRef extends Pick<Host, "id" | "label" | "uri" | "migrationAddress"> {
     target: RunTarget | null;
-    migrationAddress?: string | undefined;
 }
 
 /**
@@ -94,7 +92,7 @@ export async function gather(
             readHost(runner, h).then(
                 (x) => x,
                 (e) => {
-                    unreachable.push({ label: h.label, error: e instanceof Error ? e.message : String(e) });
+                    unreachable.push({ label: h.label, error: errorText(e) });
                     return null;
                 },
             ),

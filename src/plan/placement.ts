@@ -3,13 +3,11 @@
  * the hosts' committed memory closer to even (rebalance), under hard constraints (pre-flight
  * errors) and the admin's overcommit policy. Pure and deterministic: the same input, the same plan.
  */
+import type { Host } from "../hosts/types";
 import type { OvercommitPolicy } from "../preflight/policy";
 import type { DomainUuid } from "../domains/types";
 
-export interface PlanHost {
-    id: string;
-    label: string;
-    uri: string;
+export interface PlanHost extends Pick<Host, "id" | "label" | "uri"> {
     memoryKiB: number;
     cpus: number;
     /** What the running guests there are promised now. */

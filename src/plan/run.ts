@@ -3,6 +3,7 @@
  * history record, verification on both hosts), at most `perSource` at a time from each source
  * host; pause, cancel the rest, stop on the first failure or go on; a final report.
  */
+import { errorText } from "../../pkg/lib/error-text";
 import { autostart, displayCommand } from "../virsh/argv";
 import { migrateArgv, type MigrationOptions } from "../migration/options";
 import { finishMigration, jobEnded, pollMigration, startMigration, type Deps } from "../migration/job";
@@ -175,7 +176,7 @@ export async function runPlan(
             s.where = record.verification?.where;
         } catch (e) {
             s.state = "failed";
-            s.message = e instanceof Error ? e.message : String(e);
+            s.message = errorText(e);
         }
         if (s.state === "failed") failed = true;
         emit();

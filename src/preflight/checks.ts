@@ -20,7 +20,7 @@ import { devices, networks } from "./resources";
 import { storage } from "./storage";
 import { firmware } from "./firmware";
 import { cannot, message } from "./util";
-import { _, format } from "../../pkg/lib/gettext";
+import { _, format, ngettext } from "../../pkg/lib/gettext";
 
 const LOCAL = { kind: "local" } as const;
 const TIMEOUT = 30_000;
@@ -603,14 +603,17 @@ export function dirtyRateResult(
         id: "dirtyrate",
         severity: slow ? "warning" : "pass",
         title: format(
-            _("Dirty rate $0 MiB/s ($1): about $2 s for $3 MiB $4, $5 pass$6"),
+            ngettext(
+                "Dirty rate $0 MiB/s ($1): about $2 s for $3 MiB $4, $5 pass",
+                "Dirty rate $0 MiB/s ($1): about $2 s for $3 MiB $4, $5 passes",
+                p.rounds,
+            ),
             mibs,
             measured,
             s,
             Math.round(memoryMiB),
             p.assumption,
             p.rounds,
-            p.rounds === 1 ? "" : "es",
         ),
         detail,
         commands,

@@ -3,7 +3,7 @@
  * ClusterResourceOverride: how much guest memory and how many vCPUs a host may be promised,
  * as a percentage of what it has. Stored in /etc/cockpit-migrate/policy.json.
  */
-import { modifyFile, type FileStore } from "../hosts/config";
+import { modifyFile, type FileStore } from "../../pkg/lib/filestore";
 
 export const POLICY_PATH = "/etc/cockpit-migrate/policy.json";
 

@@ -2,6 +2,7 @@
  * Ports: the destination's libvirt transport port must be reachable from the source, and its
  * firewall must not drop QEMU's migration ports (49152–49215, qemu.conf migration_port_min/max).
  */
+import { errorText } from "../../pkg/lib/error-text";
 import type { Runner, RunTarget } from "../../pkg/lib/runner";
 import { parseLibvirtUri } from "../hosts/uri";
 import type { CheckResult } from "./types";
@@ -109,7 +110,7 @@ export async function portChecks(runner: Runner, i: PortsInput): Promise<CheckRe
                 severity: "error",
                 title: format(_("Port $0 ($1) on $2 does not accept connections"), tp.port, tp.transport, tp.host),
                 commands: [argv],
-                detail: e instanceof Error ? e.message : String(e),
+                detail: errorText(e),
                 fix:
                     tp.transport.startsWith("ssh") || tp.transport.startsWith("libssh")
                         ? "Start sshd on the destination and open port 22 in its firewall."

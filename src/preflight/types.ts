@@ -1,4 +1,5 @@
 /** A pre-flight check's outcome: what it found, why it matters, and what to do. */
+import type { Explanation } from "../../pkg/lib/explained";
 export type Severity = "pass" | "info" | "warning" | "error";
 
 /**
@@ -7,12 +8,9 @@ export type Severity = "pass" | "info" | "warning" | "error";
  */
 export type Remedy = "cpu-baseline" | "shared-storage";
 
-export interface CheckResult {
+export interface CheckResult extends Explanation {
     id: string;
     severity: Severity;
-    title: string;
-    detail?: string;
-    fix?: string;
     /** The commands the check ran (shown as "the equivalent command"). */
     commands: string[][];
     /** A storage check's finding for one disk: its target, and whether the destination sees its image. */

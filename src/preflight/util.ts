@@ -1,9 +1,8 @@
-import { isRunError } from "../../pkg/lib/runner";
+import { errorText } from "../../pkg/lib/error-text";
 import type { CheckResult } from "./types";
 import { _, format } from "../../pkg/lib/gettext";
 
-export const message = (e: unknown): string =>
-    isRunError(e) ? e.stderr || e.message : e instanceof Error ? e.message : String(e);
+export const message = (e: unknown): string => errorText(e, { stderr: true });
 
 /** A check that could not run: never a silent pass. */
 export function cannot(id: string, what: string, e: unknown, commands: string[][] = []): CheckResult {

@@ -1,4 +1,5 @@
 /** Prerequisites of the NFS flow, each a CheckResult with the commands it ran. */
+import { errorText } from "../../pkg/lib/error-text";
 import { isRunError, type Runner } from "../../pkg/lib/runner";
 import type { CheckResult } from "../preflight/types";
 import { domstate, freeSpace, getenforce, getseboolVirtUseNfs, nfsProbe, qemuImgInfo, statSize } from "./argv";
@@ -217,7 +218,7 @@ export function backingCheck(
 }
 
 function failed(id: string, title: string, e: unknown, commands: string[][]): CheckResult {
-    const msg = isRunError(e) ? e.stderr || e.message : String(e);
+    const msg = errorText(e, { stderr: true });
     return { id, severity: "warning", title: `${title} could not be checked`, detail: msg, commands };
 }
 

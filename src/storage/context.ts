@@ -1,6 +1,6 @@
 /** Wiring for the flow: hosts from the known-hosts list, file stores per host, the copy job directory. */
 import type { Runner } from "../../pkg/lib/runner";
-import type { FileStore } from "../hosts/config";
+import type { FileStore } from "../../pkg/lib/filestore";
 import { hostUri, localUri } from "../hosts/uri";
 import type { KnownHost } from "../hosts/types";
 import { loadDisks } from "../domains/disks";

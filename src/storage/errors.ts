@@ -1,82 +1,86 @@
 /** Why an NFS step failed, in words, with what to do: from the command's own message. */
+import { _, format } from "../../pkg/lib/gettext";
+import type { Explained } from "../../pkg/lib/explained";
+import { errorText } from "../../pkg/lib/error-text";
 import { isRunError } from "../../pkg/lib/runner";
 
-export interface Explained {
-    message: string;
-    fix: string;
-}
-
-export const rawMessage = (e: unknown): string =>
-    isRunError(e) ? (e.stderr || e.message).trim() : e instanceof Error ? e.message : String(e);
+export const rawMessage = (e: unknown): string => errorText(e, { stderr: true, trim: true });
 
 export function explainExportfs(host: string, e: unknown): Explained {
     const msg = rawMessage(e);
     if (isRunError(e) && e.cause === "not-found")
         return {
-            message: `exportfs is not installed on ${host}: there is no NFS server there`,
-            fix: "Install nfs-kernel-server (Debian/Ubuntu) or nfs-utils (Fedora/RHEL)",
+            title: format(_("exportfs is not installed on $0: there is no NFS server there"), host),
+            fix: _("Install nfs-kernel-server (Debian/Ubuntu) or nfs-utils (Fedora/RHEL)"),
         };
     const kw = /unknown keyword "([^"]*)"/.exec(msg);
     if (kw)
         return {
-            message: `exportfs on ${host} rejected the export option "${kw[1]}"`,
-            fix: "Correct the export options (see exports(5)) and run the step again",
+            title: format(_('exportfs on $0 rejected the export option "$1"'), host, kw[1]),
+            fix: _("Correct the export options (see exports(5)) and run the step again"),
         };
     const stat = /Failed to stat (.*?): (.*)/.exec(msg);
     if (stat)
         return {
-            message: `exportfs on ${host} cannot use ${stat[1]}: ${stat[2]}`,
-            fix: "Run the “Create directory” step first, or correct the export directory",
+            title: format(_("exportfs on $0 cannot use $1: $2"), host, stat[1], stat[2]),
+            fix: _("Run the “Create directory” step first, or correct the export directory"),
         };
     if (/Function not implemented|nfsd|could not open \/proc\/fs\/nfs/i.test(msg))
         return {
-            message: `The kernel of ${host} has no NFS server: ${msg}`,
-            fix: "Use a storage host whose kernel has NFS server support",
+            title: format(_("The kernel of $0 has no NFS server: $1"), host, msg),
+            fix: _("Use a storage host whose kernel has NFS server support"),
         };
     return {
-        message: `exportfs on ${host} failed: ${msg}`,
-        fix: "Read exportfs's message above, correct /etc/exports' entry or the inputs, and run the step again",
+        title: format(_("exportfs on $0 failed: $1"), host, msg),
+        fix: _("Read exportfs's message above, correct /etc/exports' entry or the inputs, and run the step again"),
     };
 }
 
 export function explainMount(host: string, e: unknown): Explained {
     const msg = rawMessage(e);
     if (isRunError(e) && e.cause === "not-found")
-        return { message: `mount is not available on ${host}`, fix: "Install util-linux and nfs-common / nfs-utils" };
+        return {
+            title: format(_("mount is not available on $0"), host),
+            fix: _("Install util-linux and nfs-common / nfs-utils"),
+        };
     if (/No such device|unknown filesystem type '?nfs/i.test(msg))
         return {
-            message: `The kernel of ${host} cannot mount NFS (${msg.split("\n").pop()})`,
-            fix: "Load the nfs module (modprobe nfs) or use a kernel with NFS client support",
+            title: format(_("The kernel of $0 cannot mount NFS ($1)"), host, msg.split("\n").pop()),
+            fix: _("Load the nfs module (modprobe nfs) or use a kernel with NFS client support"),
         };
     if (/bad option|helper program|mount\.nfs.*not found|wrong fs type/i.test(msg))
         return {
-            message: `${host} has no NFS mount helper (mount.nfs): ${msg}`,
-            fix: "Install nfs-common (Debian/Ubuntu) or nfs-utils (Fedora/RHEL)",
+            title: format(_("$0 has no NFS mount helper (mount.nfs): $1"), host, msg),
+            fix: _("Install nfs-common (Debian/Ubuntu) or nfs-utils (Fedora/RHEL)"),
         };
     if (/access denied by server/i.test(msg))
         return {
-            message: `The storage host refused ${host}: it is not in the export's client list (${msg})`,
-            fix: "Check the client address in the export entry and run the export step again",
+            title: format(_("The storage host refused $0: it is not in the export's client list ($1)"), host, msg),
+            fix: _("Check the client address in the export entry and run the export step again"),
         };
     if (/Connection refused|timed out|No route to host|Network is unreachable/i.test(msg))
         return {
-            message: `${host} could not reach the NFS server: ${msg}`,
-            fix: "Check that the NFS server runs and that port 2049 is open between the hosts",
+            title: format(_("$0 could not reach the NFS server: $1"), host, msg),
+            fix: _("Check that the NFS server runs and that port 2049 is open between the hosts"),
         };
     if (/already mounted|busy/i.test(msg))
         return {
-            message: `The mount point on ${host} is busy: ${msg}`,
-            fix: "Stop what uses it, or choose another mount point",
+            title: format(_("The mount point on $0 is busy: $1"), host, msg),
+            fix: _("Stop what uses it, or choose another mount point"),
         };
     return {
-        message: `Mounting on ${host} failed: ${msg}`,
-        fix: "Read the message above, fix the cause and run the step again",
+        title: format(_("Mounting on $0 failed: $1"), host, msg),
+        fix: _("Read the message above, fix the cause and run the step again"),
     };
 }
 
 export function explainConflict(path: string, host: string): Explained {
     return {
-        message: `${path} on ${host} was changed by someone else while the flow was editing it; nothing was written`,
-        fix: "Run the step again: it re-reads the file and changes only its own line",
+        title: format(
+            _("$0 on $1 was changed by someone else while the flow was editing it; nothing was written"),
+            path,
+            host,
+        ),
+        fix: _("Run the step again: it re-reads the file and changes only its own line"),
     };
 }

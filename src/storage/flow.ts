@@ -3,13 +3,12 @@
  * what it changed, merged into the record as read (record.ts saveChange), so a dialog that was
  * closed, or a second tab, cannot overwrite newer state with its old copy.
  */
-import type { FileStore } from "../hosts/config";
+import { errorText } from "../../pkg/lib/error-text";
+import type { FileStore } from "../../pkg/lib/filestore";
 import { saveChange } from "./record";
 import { executeStep, StepError, type FlowContext } from "./run";
 import { undoAction, undoPlan } from "./undo";
 import type { FlowRecord, Step, StepState } from "./types";
-
-const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export interface StepRun {
     record: FlowRecord;

@@ -1,5 +1,5 @@
 /** The flow's record (inputs, step states, what it added) on this host, so a reload can resume or undo. */
-import { modifyFile, type FileStore } from "../hosts/config";
+import { modifyFile, type FileStore } from "../../pkg/lib/filestore";
 import { emptyAdded, type FlowRecord, type NfsInputs } from "./types";
 
 export const RECORD_PATH = "/var/lib/cockpit-migrate/nfs-shared-storage.json";

@@ -4,7 +4,7 @@
  * content is read), replace writes atomically (temporary file + rename, mode and owner kept) and
  * refuses with problem "change-conflict" when the file's SHA-256 is no longer the tag.
  */
-import type { FileStore } from "../hosts/config";
+import type { FileStore } from "../../pkg/lib/filestore";
 import { isRunError, type RunTarget, type Runner } from "../../pkg/lib/runner";
 
 const READ =

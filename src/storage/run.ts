@@ -1,10 +1,11 @@
 /** Runs one step of the plan; records what it added (for Undo) in the flow record. */
 import { isRunError, type Runner } from "../../pkg/lib/runner";
-import { isTagConflict, type FileStore } from "../hosts/config";
+import { isTagConflict, type FileStore } from "../../pkg/lib/filestore";
 import { copyImage, CopyError } from "./copy";
 import { EXPORTS_PATH, ExportsError, parseExportfsVerbose, setOurExport } from "./exports";
 import { FSTAB_PATH, FstabError, nfsSource, setOurMount } from "./fstab";
-import { explainConflict, explainExportfs, explainMount, rawMessage, type Explained } from "./errors";
+import { explainConflict, explainExportfs, explainMount, rawMessage } from "./errors";
+import type { Explained } from "../../pkg/lib/explained";
 import { commandTarget, exportSpec, mountSpec, sharedPath, storedPath } from "./plan";
 import { repointDisks } from "./repoint";
 import * as a from "./argv";
@@ -24,7 +25,7 @@ export class StepError extends Error {
         e: Explained,
         readonly output = "",
     ) {
-        super(e.message);
+        super(e.title);
         this.name = "StepError";
         this.fix = e.fix;
     }
@@ -118,7 +119,7 @@ export async function executeStep(
                 const after = (await run(ctx, step.host, state)).trim();
                 if (after !== "running")
                     throw new StepError({
-                        message: `The VM is ${after} after starting`,
+                        title: `The VM is ${after} after starting`,
                         fix: "Look at the VM's log on the source host",
                     });
                 return "The VM is running";
@@ -130,7 +131,7 @@ export async function executeStep(
                     if (want && sum !== want)
                         throw new StepError(
                             {
-                                message: `${step.host.label} sees a different ${sharedPath(i, img)} (SHA-256 ${sum}, copied ${want})`,
+                                title: `${step.host.label} sees a different ${sharedPath(i, img)} (SHA-256 ${sum}, copied ${want})`,
                                 fix: "Check that it mounts the same export",
                             },
                             out.join("\n"),
@@ -141,12 +142,12 @@ export async function executeStep(
         }
     } catch (e) {
         if (e instanceof StepError) throw e;
-        if (e instanceof CopyError) throw new StepError({ message: e.message, fix: e.fix });
+        if (e instanceof CopyError) throw new StepError({ title: e.message, fix: e.fix });
         if (e instanceof ExportsError || e instanceof FstabError)
-            throw new StepError({ message: e.message, fix: "Nothing was written." });
+            throw new StepError({ title: e.message, fix: "Nothing was written." });
         if (isTagConflict(e)) throw new StepError(explainConflict(step.edits[0]?.path ?? "A file", step.host.label));
         throw new StepError({
-            message: `${step.title}: ${rawMessage(e)}`,
+            title: `${step.title}: ${rawMessage(e)}`,
             fix:
                 isRunError(e) && e.cause === "access-denied"
                     ? "Turn on administrative access"
@@ -189,12 +190,12 @@ async function exportStep(ctx: FlowContext, record: FlowRecord, step: Step): Pro
         const missing = i.clients.filter((c) => !exported.has(c.address));
         if (missing.length)
             throw new StepError({
-                message: `exportfs -v does not list ${i.exportDir} for ${missing.map((c) => c.address).join(", ")}`,
+                title: `exportfs -v does not list ${i.exportDir} for ${missing.map((c) => c.address).join(", ")}`,
                 fix: "Check the export entry and the NFS server",
             });
         return out.filter(Boolean).join("\n");
     } catch (e) {
-        const why = e instanceof StepError ? { message: e.message, fix: e.fix } : explainExportfs(step.host.label, e);
+        const why = e instanceof StepError ? { title: e.message, fix: e.fix } : explainExportfs(step.host.label, e);
         if (newTag !== null) {
             try {
                 if (content === null) await run(ctx, step.host, a.removeFile(EXPORTS_PATH));
@@ -217,7 +218,7 @@ async function exportStep(ctx: FlowContext, record: FlowRecord, step: Step): Pro
             }
         }
         throw new StepError(
-            { message: why.message, fix: `${EXPORTS_PATH} was left as it was before the step. ${why.fix}` },
+            { title: why.title, fix: `${EXPORTS_PATH} was left as it was before the step. ${why.fix}` },
             [...out, rawMessage(e)].join("\n"),
         );
     }
@@ -235,7 +236,7 @@ async function mountStep(ctx: FlowContext, record: FlowRecord, step: Step): Prom
         );
         if (exists !== null && !ours)
             throw new StepError({
-                message: `A storage pool named ${i.poolName} already exists on ${h.label}; the flow does not change it`,
+                title: `A storage pool named ${i.poolName} already exists on ${h.label}; the flow does not change it`,
                 fix: "Choose another pool name",
             });
         if (exists === null) await run(ctx, h, define);
@@ -263,7 +264,7 @@ async function mountStep(ctx: FlowContext, record: FlowRecord, step: Step): Prom
     );
     if (mounted && mounted.split(/\s+/)[0] !== source)
         throw new StepError({
-            message: `${mounted.split(/\s+/)[0]} is already mounted on ${i.mountPoint} of ${h.label}`,
+            title: `${mounted.split(/\s+/)[0]} is already mounted on ${i.mountPoint} of ${h.label}`,
             fix: "Unmount it, or choose another mount point",
         });
     if (mounted) out.push(`${source} is already mounted on ${i.mountPoint}`);
@@ -312,7 +313,7 @@ async function mountStep(ctx: FlowContext, record: FlowRecord, step: Step): Prom
             const why = explainMount(h.label, e);
             throw new StepError(
                 {
-                    message: why.message,
+                    title: why.title,
                     fix: (i.method === "fstab" ? `${FSTAB_PATH} was left as it was before the step. ` : "") + why.fix,
                 },
                 [...out, rawMessage(e)].join("\n"),

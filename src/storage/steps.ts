@@ -4,7 +4,7 @@
  * a failed one runs again on Retry, a done one on "Run again". "Run all" passes over the skipped
  * and the done ones and stops at the first failure.
  */
-import type { FileStore } from "../hosts/config";
+import type { FileStore } from "../../pkg/lib/filestore";
 import { runRecordedStep, type StepRun } from "./flow";
 import type { FlowContext } from "./run";
 import type { FlowRecord, Step, StepState, StepStatus } from "./types";

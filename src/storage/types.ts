@@ -1,13 +1,11 @@
 /** The NFS shared-storage flow (RHEL "Sharing virtual machine disk images with other hosts"), typed. */
+import type { Host } from "../hosts/types";
 import type { RunTarget } from "../../pkg/lib/runner";
 import type { DomainRef, DomainUuid } from "../domains/types";
 
 /** A host taking part: where its commands run, its libvirt URI, and the address other hosts use for it. */
-export interface NfsHost {
-    id: string;
-    label: string;
+export interface NfsHost extends Pick<Host, "id" | "label" | "uri"> {
     target: RunTarget;
-    uri: string;
     address: string;
 }
 

@@ -3,7 +3,7 @@
  * exports line, disk paths it changed), newest first. Copied images and created directories stay:
  * they are data, listed for the admin to remove by hand.
  */
-import { isTagConflict, modifyFile } from "../hosts/config";
+import { isTagConflict, modifyFile } from "../../pkg/lib/filestore";
 import { dumpxml } from "../virsh/argv";
 import { EXPORTS_PATH, removeOurExport } from "./exports";
 import { FSTAB_PATH, removeOurMount } from "./fstab";

@@ -20,7 +20,7 @@ import {
 } from "@patternfly/react-core";
 import { localUri } from "../hosts/uri";
 import { hostList } from "../hosts/list";
-import { LOCAL_HOST_ID, type Driver, type KnownHost } from "../hosts/types";
+import { LOCAL_HOST_ID, type Driver, type Host, type KnownHost } from "../hosts/types";
 import { explainConnectionError } from "../hosts/errors";
 import { isRunError } from "../../pkg/lib/runner";
 import { useAdmin, useDomains, useIdentity, useKnownHosts, useLoader, useLocationPath } from "./hooks";
@@ -34,7 +34,7 @@ import { ToolsContext, type CpuPreset } from "./tools";
 import type { MaintenanceMode } from "./plan/MaintenanceDialog";
 import { hostRefs } from "../plan/gather";
 import { HostKeyTrust } from "./HostKeyTrust";
-import { errorText } from "./errorText";
+import { errorText } from "../../pkg/lib/error-text";
 import { MigrateDialog, type MigrateRequest } from "./MigrateDialog";
 import { ReadinessDialog } from "./ReadinessDialog";
 import { Migrations, useHistory } from "./Migrations";
@@ -54,10 +54,7 @@ const CpuBaselineWizard = lazy(() => import("./cpu/CpuBaselineWizard"));
 const MaintenanceDialog = lazy(() => import("./plan/MaintenanceDialog"));
 
 /** A host choice in the selector: this host (system or session connection) or a known host. */
-export interface HostChoice {
-    id: string;
-    label: string;
-    uri: string;
+export interface HostChoice extends Pick<Host, "id" | "label" | "uri"> {
     known: KnownHost | null;
     driver: Driver;
 }
@@ -431,12 +428,9 @@ function ConnectionAlert({
     onRetry(): void;
     stale?: boolean;
 }) {
-    const message = isRunError(error) ? error.stderr || error.message : errorText(error);
+    const message = errorText(error, { stderr: true });
     const name = host.known?.address ?? _("this host");
-    const e = explainConnectionError(
-        name,
-        isRunError(error) && error.cause === "not-found" ? "virsh is not installed" : message,
-    );
+    const e = explainConnectionError(name, message, isRunError(error) ? error.cause : undefined);
     return (
         <Alert
             variant={stale ? "warning" : "danger"}

@@ -35,7 +35,7 @@ import { commandsBeforeStart } from "../migration/autostart";
 import { useServices } from "./services";
 import { useAction } from "./useAction";
 import { useTools } from "./tools";
-import { errorText } from "./errorText";
+import { errorText } from "../../pkg/lib/error-text";
 import { formatBytes } from "./format";
 import { _, format } from "../../pkg/lib/gettext";
 

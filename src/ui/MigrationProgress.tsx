@@ -28,7 +28,7 @@ import { downtimeOutcome, type DowntimeOutcome } from "../migration/downtime";
 import { progress, type JobStats } from "../migration/jobinfo";
 import { CommandLine } from "./CommandLine";
 import { useServices } from "./services";
-import { errorText } from "./errorText";
+import { errorText } from "../../pkg/lib/error-text";
 import { formatBytes, formatDuration } from "./format";
 import { _, format } from "../../pkg/lib/gettext";
 
@@ -249,7 +249,7 @@ function Controls({
     const [busy, setBusy] = useState<string | null>(null);
     const [downtime, setDowntime] = useState("");
     const [speed, setSpeed] = useState("");
-    const allowPostcopy = (record.options as { postcopy?: boolean }).postcopy === true;
+    const allowPostcopy = record.options.postcopy === true;
     const act = async (name: string, argv: string[], done: string) => {
         setBusy(name);
         setMessage(null);

@@ -6,7 +6,7 @@ import { useLoader } from "./hooks";
 import { useServices } from "./services";
 import { MigrationProgress, MigrationResult } from "./MigrationProgress";
 import { formatDuration } from "./format";
-import { errorText } from "./errorText";
+import { errorText } from "../../pkg/lib/error-text";
 import { _, format } from "../../pkg/lib/gettext";
 
 const OUTCOME: Record<MigrationRecord["outcome"], [string, "blue" | "green" | "red" | "grey" | "orange"]> = {

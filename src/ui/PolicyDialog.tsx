@@ -15,8 +15,8 @@ import {
 } from "@patternfly/react-core";
 import { DEFAULT_POLICY, POLICY_PATH, validatePolicy, type OvercommitPolicy } from "../preflight/policy";
 import { usePolicy, type PolicyState } from "./hooks";
-import { errorText } from "./errorText";
 import { useAction } from "./useAction";
+import { errorText } from "../../pkg/lib/error-text";
 import { _, format } from "../../pkg/lib/gettext";
 
 const FIELDS: { key: keyof OvercommitPolicy; label: string; help: string }[] = [

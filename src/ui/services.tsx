@@ -2,7 +2,7 @@
 import { createContext, useContext } from "react";
 import type { Runner } from "../../pkg/lib/runner";
 import type { AppLocation } from "../../pkg/lib/location";
-import type { FileStore } from "../hosts/config";
+import type { FileStore } from "../../pkg/lib/filestore";
 
 export interface Services {
     runner: Runner;

@@ -1,6 +1,6 @@
 /** The busy flag and the failure message around an admin's action (save, apply, check…), in one place. */
 import { useCallback, useState } from "react";
-import { errorText } from "./errorText";
+import { errorText } from "../../pkg/lib/error-text";
 
 export interface Action {
     /** true while a run() is under way (attempt() leaves it alone) */

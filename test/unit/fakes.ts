@@ -3,7 +3,7 @@
  * to the FileStore or Runner contract is made (and checked) in one place.
  */
 import { RunError, type RunOptions, type Runner, type RunTarget } from "../../pkg/lib/runner";
-import type { FileStore } from "../../src/hosts/config";
+import type { FileStore } from "../../pkg/lib/filestore";
 
 export type Reply = string | RunError | ((argv: readonly string[], input?: string) => string);
 export interface Call {

@@ -9,10 +9,11 @@ import {
     readHistory,
     updateRecord,
     type MigrationRecord,
+    type RecordedOptions,
 } from "../../src/history/records";
 import { ref, uuidOf } from "./refs";
 import { MemoryFiles } from "./fakes";
-import { UnreadableFileError } from "../../src/hosts/unreadable";
+import { UnreadableFileError } from "../../pkg/lib/unreadable";
 
 const memoryStore = () => new MemoryFiles();
 
@@ -23,7 +24,7 @@ const rec = (p: Partial<MigrationRecord> = {}): MigrationRecord => ({
     source: { hostId: "localhost", label: "this host", uri: "qemu:///system" },
     destination: { hostId: "127.0.0.2", label: "127.0.0.2", uri: "qemu+ssh://root@127.0.0.2/system" },
     argv: ["virsh"],
-    options: {},
+    options: {} as RecordedOptions,
     user: "root",
     startedAt: 1,
     jobDir: "/run/cockpit-migrate/jobs/r1",

@@ -7,8 +7,8 @@ import {
     serializeHostsConfig,
     updateHostsConfig,
     upsertHost,
-    type FileStore,
 } from "../../src/hosts/config";
+import { type FileStore } from "../../pkg/lib/filestore";
 import type { KnownHost } from "../../src/hosts/types";
 
 const host = (p: Partial<KnownHost>): KnownHost => ({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { FileStore } from "../../src/hosts/config";
+import type { FileStore } from "../../pkg/lib/filestore";
 
 describe("trustHostKeys", () => {
     it("appends only the new key lines to known_hosts, keeping everything already there", async () => {

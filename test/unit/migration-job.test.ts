@@ -4,7 +4,7 @@ import { commandsBeforeStart } from "../../src/migration/autostart";
 import { defaultOptions, type MigrationOptions } from "../../src/migration/options";
 import { readHistory, HistoryConflictError } from "../../src/history/records";
 import { RunError } from "../../pkg/lib/runner";
-import type { FileStore } from "../../src/hosts/config";
+import type { FileStore } from "../../pkg/lib/filestore";
 import { ref, uuidOf } from "./refs";
 import { bySubcommand, MemoryFiles, ScriptedRunner } from "./fakes";
 

@@ -7,7 +7,7 @@ import { copyErrors, copyImage, copyPipeline, CopyError, parseDdProgress, partPa
 import { RunnerFileStore } from "../../src/storage/remote-file";
 import { clientCheck, parseDfAvail, parseProbe, serverCheck } from "../../src/storage/checks";
 import { freeSpace, nfsProbe } from "../../src/storage/argv";
-import { isTagConflict } from "../../src/hosts/config";
+import { isTagConflict } from "../../pkg/lib/filestore";
 import { argProblem } from "../../pkg/lib/runner";
 import { HOSTILE } from "./hostile";
 import { LOCAL, LocalRunner } from "./storage-helpers";

@@ -30,8 +30,8 @@ import * as v from "../../virsh/argv";
 import * as c from "../../virsh/cpu";
 import { useServices } from "../services";
 import { CommandLine } from "../CommandLine";
-import { errorText } from "../errorText";
 import { useAction } from "../useAction";
+import { errorText } from "../../../pkg/lib/error-text";
 import { _, format } from "../../../pkg/lib/gettext";
 
 type Diff = { domain: string; lines: ReturnType<typeof lineDiff>; dropped: string[] };

@@ -20,7 +20,7 @@ import {
 import { useDomains, useKnownHosts } from "../hooks";
 import { useServices } from "../services";
 import { useAction } from "../useAction";
-import { errorText } from "../errorText";
+import { errorText } from "../../../pkg/lib/error-text";
 import { ApplyStep, RestartStep } from "./CpuApply";
 import { BaselineStep, CompareStep, HostsStep, type BaselineOptions, type Fetch } from "./CpuSteps";
 import type { CpuPreset } from "../tools";

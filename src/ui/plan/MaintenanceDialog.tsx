@@ -31,7 +31,7 @@ import { planScript, runPlan, type MoveStatus, type RunControl } from "../../pla
 import { DEFAULT_POLICY, type OvercommitPolicy } from "../../preflight/policy";
 import { usePolicy, type PolicyState } from "../hooks";
 import { useServices } from "../services";
-import { errorText } from "../errorText";
+import { errorText } from "../../../pkg/lib/error-text";
 import { formatBytes } from "../format";
 import { _, format } from "../../../pkg/lib/gettext";
 

@@ -20,7 +20,7 @@ import { keptData, undoPlan } from "../../storage/undo";
 import type { FlowRecord, NfsInputs, Step } from "../../storage/types";
 import { useKnownHosts, useLoader } from "../hooks";
 import { useServices } from "../services";
-import { errorText } from "../errorText";
+import { errorText } from "../../../pkg/lib/error-text";
 import { CommandLine } from "../CommandLine";
 import { NfsSetup } from "./NfsSetup";
 import { NfsStep } from "./NfsSteps";

@@ -24,8 +24,8 @@ import type { MountMethod, NfsInputs } from "../../storage/types";
 import type { CheckResult } from "../../preflight/types";
 import { useLoader, type Loaded } from "../hooks";
 import { useServices } from "../services";
-import { errorText } from "../errorText";
 import { useAction } from "../useAction";
+import { errorText } from "../../../pkg/lib/error-text";
 import { NfsChecks } from "./NfsChecks";
 import { _, format } from "../../../pkg/lib/gettext";
 

@@ -3,7 +3,7 @@
  * never read as empty and never overwritten: the caller gets this error, and before a write was
  * refused a copy of the content is kept next to the file, so the admin's fix loses nothing.
  */
-import type { FileStore } from "./config";
+import type { FileStore } from "./filestore";
 
 export type UnreadableCause = "not-json" | "wrong-shape";
 
