@@ -7,7 +7,6 @@
  * then finishes it and the source is "shut off (migrated)".
  */
 import { recordUuid, type MigrationRecord } from "../history/records";
-import type { MigrationOptions } from "./options";
 import { startMigration, type Deps } from "./job";
 
 export async function resumePostcopy(
@@ -16,13 +15,7 @@ export async function resumePostcopy(
     user: string | null,
 ): Promise<MigrationRecord> {
     if (!record.postcopyResume) throw new Error("This migration has no post-copy phase to resume.");
-    const o = record.options as unknown as MigrationOptions & {
-        wasRunning?: boolean;
-        wasPersistent?: boolean;
-        wasAutostart?: boolean;
-        sourceAutostartDisabled?: boolean;
-    };
-    const { wasRunning: _r, wasPersistent, wasAutostart, sourceAutostartDisabled, ...options } = o;
+    const { wasRunning: _r, wasPersistent, wasAutostart, sourceAutostartDisabled, ...options } = record.options;
     return startMigration(deps, {
         domain: { uuid: recordUuid(record), name: record.domain },
         source: record.source,

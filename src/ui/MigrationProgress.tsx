@@ -28,6 +28,7 @@ import { downtimeOutcome, type DowntimeOutcome } from "../migration/downtime";
 import { progress, type JobStats } from "../migration/jobinfo";
 import { CommandLine } from "./CommandLine";
 import { useServices } from "./services";
+import { useAction } from "./useAction";
 import { errorText } from "../../pkg/lib/error-text";
 import { formatBytes, formatDuration } from "./format";
 import { _, format } from "../../pkg/lib/gettext";
@@ -462,20 +463,12 @@ export function MigrationResult({
 /** The failed post-copy's resume: the command, and a button that runs it as a new migration job. */
 function PostcopyResume({ record, onResumed }: { record: MigrationRecord; onResumed?: (() => void) | undefined }) {
     const services = useServices();
-    const [busy, setBusy] = useState(false);
-    const [failure, setFailure] = useState<string | null>(null);
-    const resume = async () => {
-        setBusy(true);
-        setFailure(null);
-        try {
+    const { busy, failure, run } = useAction();
+    const resume = () =>
+        run(async () => {
             await resumePostcopy({ runner: services.runner, files: services.files }, record, await services.userName());
             onResumed?.();
-        } catch (e) {
-            setFailure(errorText(e));
-        } finally {
-            setBusy(false);
-        }
-    };
+        });
     return (
         <>
             <CommandLine
