@@ -3,9 +3,8 @@
  * are promised; the source's VMs; and, per VM and destination, the pre-flight errors that forbid
  * the move (capacity is left to placement, which accounts for the plan's own earlier moves).
  */
-import type { Host } from "../hosts/types";
 import { errorText } from "../../pkg/lib/error-text";
-import type { Runner, RunTarget } from "../../pkg/lib/runner";
+import type { Runner } from "../../pkg/lib/runner";
 import { loadDomains } from "../domains/load";
 import { isActive, type Domain } from "../domains/types";
 import { parseDomstats } from "../domains/parse";
@@ -18,30 +17,13 @@ import * as v from "../virsh/argv";
 import type { PlanHost, PlanVm } from "./placement";
 import type { CheckResult } from "../preflight/types";
 import { machineOf, onePerMachine } from "../hosts/machine";
-import { hostList } from "../hosts/list";
-import { targetForUri } from "../hosts/target";
-import type { KnownHost } from "../hosts/types";
 import { _, format } from "../../pkg/lib/gettext";
 
 const LOCAL = { kind: "local" } as const;
 
-export interface HostRef extends Pick<Host, "id" | "label" | "uri" | "migrationAddress"> {
-    target: RunTarget | null;
-}
-
-/**
- * The hosts a plan can use: this host and every known host (hostList), each with where its own
- * commands run and the address it receives migrations on.
- */
-export function hostRefs(known: KnownHost[]): HostRef[] {
-    return hostList(known).map((h) => ({
-        id: h.id,
-        label: h.label,
-        uri: h.uri,
-        target: h.known ? targetForUri(h.uri, known) : LOCAL,
-        migrationAddress: h.known?.migrationAddress,
-    }));
-}
+// the hosts a plan can use live in ./hosts.ts: the page imports them without the gathering code
+export { hostRefs, type HostRef } from "./hosts";
+import type { HostRef } from "./hosts";
 
 export interface Gathered {
     hosts: PlanHost[];

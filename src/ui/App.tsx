@@ -32,7 +32,7 @@ import { PolicyDialog } from "./PolicyDialog";
 import { PageFrame } from "./PageFrame";
 import { ToolsContext, type CpuPreset } from "./tools";
 import type { MaintenanceMode } from "./plan/MaintenanceDialog";
-import { hostRefs } from "../plan/gather";
+import { hostRefs } from "../plan/hosts";
 import { HostKeyTrust } from "./HostKeyTrust";
 import { errorText } from "../../pkg/lib/error-text";
 import { MigrateDialog, type MigrateRequest } from "./MigrateDialog";
