@@ -2,24 +2,7 @@ import { describe, expect, it } from "vitest";
 import { loadDomains, loadDomainsArgvs } from "../../src/domains/load";
 import type { Runner } from "../../pkg/lib/runner";
 import { uuidOf } from "./refs";
-
-const DOMSTATS = `Domain: 'lab-tiny'
-  state.state=1
-  state.reason=1
-  balloon.current=65536
-  balloon.maximum=65536
-  vcpu.current=1
-  vcpu.maximum=1
-
-Domain: 'it's "odd"'
-  state.state=5
-  state.reason=0
-  balloon.current=131072
-  balloon.maximum=262144
-  vcpu.current=2
-  vcpu.maximum=4
-
-`;
+import { DOMSTATS } from "./domains-fixtures";
 
 describe("domain parsing", () => {
     const odd = uuidOf(`it's "odd"`),

@@ -8,24 +8,7 @@ import {
     parseVersion,
 } from "../../src/domains/parse";
 import { uuidOf } from "./refs";
-
-const DOMSTATS = `Domain: 'lab-tiny'
-  state.state=1
-  state.reason=1
-  balloon.current=65536
-  balloon.maximum=65536
-  vcpu.current=1
-  vcpu.maximum=1
-
-Domain: 'it's "odd"'
-  state.state=5
-  state.reason=0
-  balloon.current=131072
-  balloon.maximum=262144
-  vcpu.current=2
-  vcpu.maximum=4
-
-`;
+import { DOMSTATS } from "./domains-fixtures";
 
 describe("domain parsing", () => {
     it("reads domstats blocks, names verbatim", () => {
