@@ -1,0 +1,59 @@
+import { FormGroup, FormSelect, FormSelectOption, TextInput } from "@patternfly/react-core";
+import type { Destination } from "../../hosts/destination";
+import type { KnownHost } from "../../hosts/types";
+import { Help } from "./Help";
+import { OTHER } from "./props";
+import { _, format } from "../../../pkg/lib/gettext";
+
+interface Props {
+    candidates: KnownHost[];
+    choice: string;
+    setChoice(v: string): void;
+    typed: string;
+    setTyped(v: string): void;
+    dest: Destination | null;
+    resolveError: string | null;
+    sameHost: boolean;
+}
+
+export function DestinationRow({
+    candidates,
+    choice,
+    setChoice,
+    typed,
+    setTyped,
+    dest,
+    resolveError,
+    sameHost,
+}: Props) {
+    return (
+        <FormGroup label={_("Destination")} fieldId="migrate-destination" isRequired>
+            <FormSelect id="migrate-destination" value={choice} onChange={(_e, v) => setChoice(v)}>
+                {candidates.map((h) => (
+                    <FormSelectOption key={h.id} value={h.id} label={h.address} />
+                ))}
+                <FormSelectOption value={OTHER} label={_("Other host or URI…")} />
+            </FormSelect>
+            {choice === OTHER && (
+                <TextInput
+                    aria-label={_("Destination host or URI")}
+                    value={typed}
+                    onChange={(_e, v) => setTyped(v)}
+                    placeholder="qemu+ssh://root@host/system"
+                    validated={typed && resolveError ? "error" : "default"}
+                    style={{ marginTop: "0.5rem" }}
+                />
+            )}
+            <Help
+                error={
+                    sameHost
+                        ? _("This is the source host: choose another destination")
+                        : choice !== OTHER || typed
+                          ? resolveError
+                          : null
+                }
+                text={dest ? format(_("Connection: $0"), dest.uri) : undefined}
+            />
+        </FormGroup>
+    );
+}
