@@ -4,6 +4,7 @@
  * refused a copy of the content is kept next to the file, so the admin's fix loses nothing.
  */
 import type { FileStore } from "./filestore";
+import { _, format } from "./gettext";
 
 export type UnreadableCause = "not-json" | "wrong-shape";
 
@@ -17,8 +18,16 @@ export class UnreadableFileError extends Error {
     readonly copy: string | null;
 
     constructor(path: string, reason: UnreadableCause, detail: string, copy: string | null = null) {
-        const fix = `Repair ${path}, or move it away to start a new one${copy ? `; its content is kept in ${copy}` : ""}. Nothing is written to it until then.`;
-        super(`${path} cannot be read (${detail}). ${fix}`);
+        const fix = copy
+            ? format(
+                  _(
+                      "Repair $0, or move it away to start a new one; its content is kept in $1. Nothing is written to it until then.",
+                  ),
+                  path,
+                  copy,
+              )
+            : format(_("Repair $0, or move it away to start a new one. Nothing is written to it until then."), path);
+        super(format(_("$0 cannot be read ($1). $2"), path, detail, fix));
         this.name = "UnreadableFileError";
         this.path = path;
         this.reason = reason;

@@ -4,6 +4,7 @@
  */
 import type { Host } from "../hosts/types";
 import { errorText } from "../../pkg/lib/error-text";
+import { _, format } from "../../pkg/lib/gettext";
 import type { Runner } from "../../pkg/lib/runner";
 import type { FileStore } from "../../pkg/lib/filestore";
 import * as v from "../virsh/argv";
@@ -192,7 +193,11 @@ export async function restartDomain(
                 if (!o.force) {
                     o.onPhase?.("failed");
                     throw new Error(
-                        `${domain} did not shut down within ${Math.round(o.timeoutMs / 1000)} s; it still runs with its old CPU`,
+                        format(
+                            _("$0 did not shut down within $1 s; it still runs with its old CPU"),
+                            domain,
+                            Math.round(o.timeoutMs / 1000),
+                        ),
                     );
                 }
                 o.onPhase?.("forcing-off");

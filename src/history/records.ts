@@ -9,6 +9,7 @@ import { parseDomainUuid } from "../virsh/argv";
 import type { MigrationOptions } from "../migration/options";
 import type { DomainRef, DomainUuid } from "../domains/types";
 import { UnreadableFileError } from "../../pkg/lib/unreadable";
+import { _, format } from "../../pkg/lib/gettext";
 
 export const HISTORY_PATH = "/var/lib/cockpit-migrate/history.json";
 export const JOBS_DIR = "/run/cockpit-migrate/jobs";
@@ -82,10 +83,10 @@ export function parseHistory(text: string | null): History {
     try {
         raw = JSON.parse(text);
     } catch (e) {
-        throw new UnreadableFileError(HISTORY_PATH, "not-json", `not valid JSON: ${(e as Error).message}`);
+        throw new UnreadableFileError(HISTORY_PATH, "not-json", format(_("not valid JSON: $0"), (e as Error).message));
     }
     const list = typeof raw === "object" && raw !== null ? (raw as { records?: unknown }).records : undefined;
-    if (!Array.isArray(list)) throw new UnreadableFileError(HISTORY_PATH, "wrong-shape", 'no "records" list');
+    if (!Array.isArray(list)) throw new UnreadableFileError(HISTORY_PATH, "wrong-shape", _('no "records" list'));
     const unread = list.filter((r) => !isRecord(r));
     return { version: 1, records: list.filter(isRecord), ...(unread.length ? { unread } : {}) };
 }

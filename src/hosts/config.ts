@@ -6,6 +6,7 @@ import type { HostsConfig, KnownHost } from "./types";
 import { modifyFile, type FileStore } from "../../pkg/lib/filestore";
 import { UnreadableFileError } from "../../pkg/lib/unreadable";
 import { hasErrors, validateHost } from "./validate";
+import { _, format } from "../../pkg/lib/gettext";
 
 export const HOSTS_CONFIG_PATH = "/etc/cockpit-migrate/hosts.json";
 
@@ -33,10 +34,14 @@ export function parseHostsConfig(text: string | null): HostsConfig {
     try {
         raw = JSON.parse(text);
     } catch (e) {
-        throw new UnreadableFileError(HOSTS_CONFIG_PATH, "not-json", `not valid JSON: ${(e as Error).message}`);
+        throw new UnreadableFileError(
+            HOSTS_CONFIG_PATH,
+            "not-json",
+            format(_("not valid JSON: $0"), (e as Error).message),
+        );
     }
     if (typeof raw !== "object" || raw === null || !Array.isArray((raw as { hosts?: unknown }).hosts))
-        throw new UnreadableFileError(HOSTS_CONFIG_PATH, "wrong-shape", 'no "hosts" list');
+        throw new UnreadableFileError(HOSTS_CONFIG_PATH, "wrong-shape", _('no "hosts" list'));
     const { hosts: items, version: _version, ...fields } = raw as { hosts: unknown[]; version?: unknown };
     const hosts: KnownHost[] = [];
     const invalid: unknown[] = [];
@@ -97,9 +102,9 @@ export function upsertHost(config: HostsConfig, host: KnownHost, previousId?: st
     const errors = validateHost(host);
     if (hasErrors(errors)) throw new ConfigError(Object.values(errors).join("; "));
     const h = { ...host, id: hostId(host.address) };
-    if (h.id === "localhost") throw new ConfigError("This host is always listed; add other hosts");
+    if (h.id === "localhost") throw new ConfigError(_("This host is always listed; add other hosts"));
     const others = config.hosts.filter((x) => x.id !== (previousId ?? h.id));
-    if (others.some((x) => x.id === h.id)) throw new ConfigError(`${h.address} is already in the list`);
+    if (others.some((x) => x.id === h.id)) throw new ConfigError(format(_("$0 is already in the list"), h.address));
     const index = config.hosts.findIndex((x) => x.id === (previousId ?? h.id));
     const hosts = [...others];
     hosts.splice(index < 0 ? hosts.length : index, 0, h);

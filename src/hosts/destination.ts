@@ -5,6 +5,7 @@
 import { hostUri, parseLibvirtUri, parseUriParams, type UriParam } from "./uri";
 import type { Host, KnownHost } from "./types";
 import { validateAddress } from "./validate";
+import { _, format } from "../../pkg/lib/gettext";
 
 export interface Destination extends Pick<Host, "uri" | "label"> {
     /** The known host it is, when it is one (by id or by address). */
@@ -40,10 +41,10 @@ export function uriParamsProblem(params: UriParam[]): string | null {
         const name = param.name.toLowerCase(),
             value = param.value;
         const allowed = Object.hasOwn(ALLOWED, name) ? ALLOWED[name]! : null;
-        if (!allowed) return `The URI parameter "${shown(param.name)}" is not allowed here`;
-        if (seen.has(name)) return `The URI parameter "${name}" is given twice`;
+        if (!allowed) return format(_('The URI parameter "$0" is not allowed here'), shown(param.name));
+        if (seen.has(name)) return format(_('The URI parameter "$0" is given twice'), name);
         seen.add(name);
-        if (!allowed(value)) return `The URI parameter "${name}" cannot be "${shown(value)}" here`;
+        if (!allowed(value)) return format(_('The URI parameter "$0" cannot be "$1" here'), name, shown(value));
     }
     return null;
 }
@@ -54,7 +55,7 @@ export function resolveDestination(
 ): { destination: Destination | null; error: string | null } {
     const text = input.trim();
     if (text === "")
-        return { destination: null, error: "Choose a destination host or type a host name or libvirt URI" };
+        return { destination: null, error: _("Choose a destination host or type a host name or libvirt URI") };
     const byId = known.find((h) => h.id === text.toLowerCase() || h.address === text);
     if (byId) return { destination: { uri: hostUri(byId), label: byId.address, known: byId }, error: null };
 
@@ -65,16 +66,16 @@ export function resolveDestination(
         return { destination: { uri: hostUri(h), label: text, known: null }, error: null };
     }
     const p = parseLibvirtUri(text);
-    if (!p) return { destination: null, error: "Not a libvirt URI, e.g. qemu+ssh://root@host/system" };
-    if (p.driver !== "qemu") return { destination: null, error: "Only qemu:// URIs can be migration destinations" };
+    if (!p) return { destination: null, error: _("Not a libvirt URI, e.g. qemu+ssh://root@host/system") };
+    if (p.driver !== "qemu") return { destination: null, error: _("Only qemu:// URIs can be migration destinations") };
     if (p.transport && !["ssh", "tls", "tcp", "unix", "libssh", "libssh2"].includes(p.transport))
-        return { destination: null, error: `Unsupported transport "${p.transport}"` };
+        return { destination: null, error: format(_('Unsupported transport "$0"'), p.transport) };
     if (p.path !== "/system" && p.path !== "/session")
-        return { destination: null, error: "The URI must end in /system or /session" };
+        return { destination: null, error: _("The URI must end in /system or /session") };
     if (p.host && validateAddress(p.host) !== null)
-        return { destination: null, error: `Not a valid host in the URI: ${p.host}` };
+        return { destination: null, error: format(_("Not a valid host in the URI: $0"), p.host) };
     if (p.user !== null && !/^[a-z_][a-z0-9_.-]*$/i.test(p.user))
-        return { destination: null, error: "Not a valid user name in the URI" };
+        return { destination: null, error: _("Not a valid user name in the URI") };
     // read as libvirt reads them: split on & and ;, percent-decoded (comm%61nd is command)
     const paramError = uriParamsProblem(parseUriParams(p.query));
     if (paramError) return { destination: null, error: paramError };

@@ -1,15 +1,14 @@
 /** The hosts a list offers: this host first, then the known hosts in the admin's order. */
 import { _ } from "../../pkg/lib/gettext";
-import { LOCAL_HOST_ID, type KnownHost } from "./types";
+import { LOCAL_HOST_ID, type Host, type KnownHost } from "./types";
 import { hostUri, localUri } from "./uri";
 
-/** One host of a list: this host's system connection (known: null), or a known host by its URI. */
-export interface ListedHost {
-    id: string;
-    label: string;
-    uri: string;
-    known: KnownHost | null;
-}
+/**
+ * One host of a list: this host (known: null), or a known host by its URI. `driver` says which
+ * libvirt connection of it; absent is the system connection (the page's selector also offers this
+ * host's user session).
+ */
+export type ListedHost = Pick<Host, "id" | "label" | "uri" | "driver"> & Required<Pick<Host, "known">>;
 
 /**
  * This host, then every known host. This host is always in the lists (it is never stored in

@@ -1,5 +1,6 @@
 /** Validation of what an admin types for a host. Returns a message, or null when valid. */
 import type { KnownHost, Transport } from "./types";
+import { _ } from "../../pkg/lib/gettext";
 
 const HOSTNAME = /^(?=.{1,253}$)(?!-)[A-Za-z0-9-]{1,63}(?<!-)(?:\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*\.?$/;
 const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
@@ -7,23 +8,23 @@ const IPV6 = /^[0-9a-fA-F:]+(%[A-Za-z0-9_.-]+)?$/;
 const USER = /^[a-z_][a-z0-9_.-]{0,31}\$?$/i;
 
 export function validateAddress(address: string): string | null {
-    if (address.trim() === "") return "Enter a host name or IP address";
-    if (address !== address.trim()) return "Remove the spaces around the address";
+    if (address.trim() === "") return _("Enter a host name or IP address");
+    if (address !== address.trim()) return _("Remove the spaces around the address");
     if (IPV4.test(address)) return null;
     if (address.includes(":"))
-        return IPV6.test(address) && address.split(":").length >= 3 ? null : "Not a valid IPv6 address";
+        return IPV6.test(address) && address.split(":").length >= 3 ? null : _("Not a valid IPv6 address");
     if (HOSTNAME.test(address) && !/^\d+(\.\d+)*$/.test(address)) return null;
-    return "Not a valid host name: use letters, digits, hyphens and dots";
+    return _("Not a valid host name: use letters, digits, hyphens and dots");
 }
 
 export function validateUser(user: string): string | null {
-    if (user === "") return "Enter the SSH user (usually root: migration needs root on both hosts)";
-    return USER.test(user) ? null : "Not a valid user name";
+    if (user === "") return _("Enter the SSH user (usually root: migration needs root on both hosts)");
+    return USER.test(user) ? null : _("Not a valid user name");
 }
 
 export function validatePort(port: number | undefined): string | null {
     if (port === undefined) return null;
-    return Number.isInteger(port) && port >= 1 && port <= 65535 ? null : "A port is a number from 1 to 65535";
+    return Number.isInteger(port) && port >= 1 && port <= 65535 ? null : _("A port is a number from 1 to 65535");
 }
 
 export const TRANSPORTS: readonly Transport[] = ["ssh", "tls", "tcp"];
@@ -51,7 +52,7 @@ export function validateHost(h: KnownHost): HostErrors {
         const m = validateAddress(h.migrationAddress);
         if (m) errors.migrationAddress = m;
     }
-    if (!TRANSPORTS.includes(h.transport)) errors.transport = "Choose ssh, tls or tcp";
+    if (!TRANSPORTS.includes(h.transport)) errors.transport = _("Choose ssh, tls or tcp");
     return errors;
 }
 

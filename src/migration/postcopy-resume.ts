@@ -8,13 +8,14 @@
  */
 import { recordUuid, type MigrationRecord } from "../history/records";
 import { startMigration, type Deps } from "./job";
+import { _ } from "../../pkg/lib/gettext";
 
 export async function resumePostcopy(
     deps: Deps,
     record: MigrationRecord,
     user: string | null,
 ): Promise<MigrationRecord> {
-    if (!record.postcopyResume) throw new Error("This migration has no post-copy phase to resume.");
+    if (!record.postcopyResume) throw new Error(_("This migration has no post-copy phase to resume."));
     const { wasRunning: _r, wasPersistent, wasAutostart, sourceAutostartDisabled, ...options } = record.options;
     return startMigration(deps, {
         domain: { uuid: recordUuid(record), name: record.domain },

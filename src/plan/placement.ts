@@ -6,6 +6,7 @@
 import type { Host } from "../hosts/types";
 import type { OvercommitPolicy } from "../preflight/policy";
 import type { DomainUuid } from "../domains/types";
+import { _, format } from "../../pkg/lib/gettext";
 
 export interface PlanHost extends Pick<Host, "id" | "label" | "uri"> {
     memoryKiB: number;
@@ -125,19 +126,24 @@ export function planEvacuation(
         const reasons: string[] = [];
         const fits = targets.filter((h, i) => {
             if (vm.blocked[h.id]) {
-                reasons.push(`${h.label}: ${vm.blocked[h.id]}`);
+                reasons.push(format(_("$0: $1"), h.label, vm.blocked[h.id]));
                 return false;
             }
             if (!counts(vm)) return true;
             const u = usage[i]!;
             if (u.memoryKiB + vm.memoryKiB > u.limitKiB) {
                 reasons.push(
-                    `${h.label}: not enough memory under the policy (${gib(u.limitKiB - u.memoryKiB)} GiB free, ${gib(vm.memoryKiB)} GiB needed)`,
+                    format(
+                        _("$0: not enough memory under the policy ($1 GiB free, $2 GiB needed)"),
+                        h.label,
+                        gib(u.limitKiB - u.memoryKiB),
+                        gib(vm.memoryKiB),
+                    ),
                 );
                 return false;
             }
             if (u.vcpus + vm.vcpus > u.vcpuLimit) {
-                reasons.push(`${h.label}: too many vCPUs under the policy`);
+                reasons.push(format(_("$0: too many vCPUs under the policy"), h.label));
                 return false;
             }
             return true;

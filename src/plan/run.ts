@@ -14,6 +14,7 @@ import { isActive } from "../domains/types";
 import { withMigrationAddress } from "../migration/address";
 import type { HostRef } from "./gather";
 import type { Move, PlanVm } from "./placement";
+import { _, format } from "../../pkg/lib/gettext";
 
 export type MoveState = "waiting" | "running" | "completed" | "failed" | "cancelled" | "skipped";
 
@@ -170,7 +171,7 @@ export async function runPlan(
                 [record.explanation?.title ?? record.message, record.autostart?.text].filter(Boolean).join(" ") ||
                 undefined;
             if (finished?.unrecorded)
-                s.message = [s.message, `The outcome could not be recorded: ${finished.unrecorded.message}`]
+                s.message = [s.message, format(_("The outcome could not be recorded: $0"), finished.unrecorded.message)]
                     .filter(Boolean)
                     .join(". ");
             s.where = record.verification?.where;
@@ -190,7 +191,7 @@ export async function runPlan(
         }
         if (control.cancelled || (failed && o.stopOnFailure)) {
             s.state = "skipped";
-            s.message = control.cancelled ? "Cancelled before it started" : "Not started: an earlier move failed";
+            s.message = control.cancelled ? _("Cancelled before it started") : _("Not started: an earlier move failed");
             emit();
             continue;
         }

@@ -4,6 +4,7 @@
  * as a percentage of what it has. Stored in /etc/cockpit-migrate/policy.json.
  */
 import { modifyFile, type FileStore } from "../../pkg/lib/filestore";
+import { _, format } from "../../pkg/lib/gettext";
 
 export const POLICY_PATH = "/etc/cockpit-migrate/policy.json";
 
@@ -34,7 +35,8 @@ export function validatePolicy(p: OvercommitPolicy): Partial<Record<keyof Overco
     for (const key of Object.keys(LIMITS) as (keyof OvercommitPolicy)[]) {
         const [min, max] = LIMITS[key];
         const v = p[key];
-        if (!Number.isInteger(v) || v < min || v > max) errors[key] = `A whole number from ${min} to ${max}`;
+        if (!Number.isInteger(v) || v < min || v > max)
+            errors[key] = format(_("A whole number from $0 to $1"), min, max);
     }
     return errors;
 }
@@ -72,6 +74,6 @@ export async function readPolicy(files: FileStore): Promise<OvercommitPolicy> {
 /** Saves the policy; a concurrent change by someone else is detected by the file's tag. */
 export async function writePolicy(files: FileStore, policy: OvercommitPolicy): Promise<void> {
     const errors = validatePolicy(policy);
-    if (Object.keys(errors).length) throw new Error("The policy has invalid values");
+    if (Object.keys(errors).length) throw new Error(_("The policy has invalid values"));
     await modifyFile(files, POLICY_PATH, () => serializePolicy(policy));
 }

@@ -4,6 +4,7 @@ import { isRunError, type Runner } from "../../pkg/lib/runner";
 import type { CheckResult } from "../preflight/types";
 import { domstate, freeSpace, getenforce, getseboolVirtUseNfs, nfsProbe, qemuImgInfo, statSize } from "./argv";
 import type { NfsHost, NfsInputs } from "./types";
+import { _, format } from "../../pkg/lib/gettext";
 
 export interface NfsProbe {
     bins: Set<string>;
@@ -26,9 +27,12 @@ export function parseProbe(out: string): NfsProbe {
     return p;
 }
 
-const INSTALL_SERVER =
-    "Install nfs-kernel-server (Debian/Ubuntu) or nfs-utils (Fedora/RHEL), then enable it: systemctl enable --now nfs-server";
-const INSTALL_CLIENT = "Install nfs-common (Debian/Ubuntu) or nfs-utils (Fedora/RHEL)";
+// functions, not constants: the translation is looked up when the check runs, after the language is loaded
+const installServer = () =>
+    _(
+        "Install nfs-kernel-server (Debian/Ubuntu) or nfs-utils (Fedora/RHEL), then enable it: systemctl enable --now nfs-server",
+    );
+const installClient = () => _("Install nfs-common (Debian/Ubuntu) or nfs-utils (Fedora/RHEL)");
 
 export function serverCheck(host: NfsHost, p: NfsProbe, commands: string[][]): CheckResult {
     const id = "nfs-server";
@@ -38,39 +42,43 @@ export function serverCheck(host: NfsHost, p: NfsProbe, commands: string[][]): C
         return {
             id,
             severity: "pass",
-            title: `A user-space NFS server (NFS-Ganesha) runs on ${host.label}`,
-            detail: "exportfs only feeds the kernel server; NFS-Ganesha serves what its own configuration lists.",
+            title: format(_("A user-space NFS server (NFS-Ganesha) runs on $0"), host.label),
+            detail: _("exportfs only feeds the kernel server; NFS-Ganesha serves what its own configuration lists."),
             commands,
         };
     if (!p.bins.has("exportfs"))
         return {
             id,
             severity: "error",
-            title: `No NFS server is installed on ${host.label}`,
-            fix: INSTALL_SERVER,
+            title: format(_("No NFS server is installed on $0"), host.label),
+            fix: installServer(),
             commands,
         };
     if (!kernel)
         return {
             id,
             severity: "error",
-            title: `The kernel of ${host.label} has no NFS server (nfsd)`,
-            detail: "exportfs can update the export table, but nothing will serve it: /proc/filesystems lists no nfsd and no nfsd module exists for the running kernel.",
-            fix: "Use a storage host whose kernel has NFS server support (the nfsd module), or a user-space server such as NFS-Ganesha",
+            title: format(_("The kernel of $0 has no NFS server (nfsd)"), host.label),
+            detail: _(
+                "exportfs can update the export table, but nothing will serve it: /proc/filesystems lists no nfsd and no nfsd module exists for the running kernel.",
+            ),
+            fix: _(
+                "Use a storage host whose kernel has NFS server support (the nfsd module), or a user-space server such as NFS-Ganesha",
+            ),
             commands,
         };
     if (!kernelRunning || !p.running.has("rpc.mountd"))
         return {
             id,
             severity: "warning",
-            title: `The NFS server is installed on ${host.label} but not running`,
-            fix: "Start it: systemctl enable --now nfs-server",
+            title: format(_("The NFS server is installed on $0 but not running"), host.label),
+            fix: _("Start it: systemctl enable --now nfs-server"),
             commands,
         };
     return {
         id,
         severity: "pass",
-        title: `The NFS server runs on ${host.label} (${p.nfsdThreads} nfsd threads)`,
+        title: format(_("The NFS server runs on $0 ($1 nfsd threads)"), host.label, p.nfsdThreads),
         commands,
     };
 }
@@ -81,20 +89,20 @@ export function clientCheck(host: NfsHost, p: NfsProbe, commands: string[][]): C
         return {
             id,
             severity: "error",
-            title: `NFS client tools are missing on ${host.label} (no mount.nfs)`,
-            fix: INSTALL_CLIENT,
+            title: format(_("NFS client tools are missing on $0 (no mount.nfs)"), host.label),
+            fix: installClient(),
             commands,
         };
     if (!p.fs.has("nfs") && !p.fs.has("nfs4") && !p.modules.has("nfs"))
         return {
             id,
             severity: "error",
-            title: `The kernel of ${host.label} cannot mount NFS`,
-            detail: "/proc/filesystems lists no nfs and no nfs module exists for the running kernel.",
-            fix: "Use a kernel with NFS client support (the nfs module)",
+            title: format(_("The kernel of $0 cannot mount NFS"), host.label),
+            detail: _("/proc/filesystems lists no nfs and no nfs module exists for the running kernel."),
+            fix: _("Use a kernel with NFS client support (the nfs module)"),
             commands,
         };
-    return { id, severity: "pass", title: `NFS client tools are installed on ${host.label}`, commands };
+    return { id, severity: "pass", title: format(_("NFS client tools are installed on $0"), host.label), commands };
 }
 
 export type SelinuxState = "absent" | "disabled" | "on" | "off";
@@ -120,34 +128,37 @@ export function selinuxCheck(host: NfsHost, s: SelinuxState): CheckResult {
         return {
             id,
             severity: "pass",
-            title: `SELinux is not installed on ${host.label}: virt_use_nfs is not needed`,
+            title: format(_("SELinux is not installed on $0: virt_use_nfs is not needed"), host.label),
             commands,
         };
     if (s === "disabled")
         return {
             id,
             severity: "pass",
-            title: `SELinux is disabled on ${host.label}: virt_use_nfs is not needed`,
+            title: format(_("SELinux is disabled on $0: virt_use_nfs is not needed"), host.label),
             commands,
         };
-    if (s === "on") return { id, severity: "pass", title: `virt_use_nfs is on on ${host.label}`, commands };
+    if (s === "on") return { id, severity: "pass", title: format(_("virt_use_nfs is on on $0"), host.label), commands };
     return {
         id,
         severity: "warning",
-        title: `virt_use_nfs is off on ${host.label}`,
-        detail: "With SELinux in use, QEMU may not open disk images on NFS until the boolean is on.",
-        fix: "The flow's SELinux step sets it: setsebool -P virt_use_nfs 1",
+        title: format(_("virt_use_nfs is off on $0"), host.label),
+        detail: _("With SELinux in use, QEMU may not open disk images on NFS until the boolean is on."),
+        fix: _("The flow's SELinux step sets it: setsebool -P virt_use_nfs 1"),
         commands,
     };
 }
 
-export const LOCKING_NOTE: CheckResult = {
+/** A function, so that the text is translated when the checks run (after the language is loaded). */
+const lockingNote = (): CheckResult => ({
     id: "nfs-locking",
     severity: "info",
     commands: [],
-    title: "NFS file locking must not be used with KVM",
-    detail: "Keep libvirt's lock manager off for these images, or mount with the nolock option (NFSv3) / local_lock=all (NFSv4).",
-};
+    title: _("NFS file locking must not be used with KVM"),
+    detail: _(
+        "Keep libvirt's lock manager off for these images, or mount with the nolock option (NFSv3) / local_lock=all (NFSv4).",
+    ),
+});
 
 /** Free bytes from `df -P -B1` (last line: filesystem, size, used, available, capacity, mount). */
 export function parseDfAvail(out: string): number | null {
@@ -162,26 +173,31 @@ export function spaceCheck(
     needed: number,
     commands: string[][],
 ): CheckResult {
-    const gib = (n: number) => `${(n / 2 ** 30).toFixed(2)} GiB`;
+    const gib = (n: number) => format(_("$0 GiB"), (n / 2 ** 30).toFixed(2));
     if (avail === null)
         return {
             id: "free-space",
             severity: "warning",
-            title: `Free space on ${host.label} could not be read`,
+            title: format(_("Free space on $0 could not be read"), host.label),
             commands,
         };
     if (avail < needed)
         return {
             id: "free-space",
             severity: "error",
-            title: `Not enough space on ${host.label} for the images: ${gib(avail)} free, ${gib(needed)} needed`,
-            fix: `Free space under ${dir} or choose another export directory`,
+            title: format(
+                _("Not enough space on $0 for the images: $1 free, $2 needed"),
+                host.label,
+                gib(avail),
+                gib(needed),
+            ),
+            fix: format(_("Free space under $0 or choose another export directory"), dir),
             commands,
         };
     return {
         id: "free-space",
         severity: "pass",
-        title: `${gib(avail)} free on ${host.label} for ${gib(needed)} of images`,
+        title: format(_("$0 free on $1 for $2 of images"), gib(avail), host.label, gib(needed)),
         commands,
     };
 }
@@ -204,22 +220,32 @@ export function backingCheck(
         return {
             id,
             severity: "pass",
-            title: `${path} is a single ${info.format ? `${info.format} ` : ""}image (no backing file)`,
+            title: info.format
+                ? format(_("$0 is a single $1 image (no backing file)"), path, info.format)
+                : format(_("$0 is a single image (no backing file)"), path),
             commands,
         };
     return {
         id,
         severity: "error",
-        title: `${path} is a layer on top of ${info.backing}`,
+        title: format(_("$0 is a layer on top of $1"), path, info.backing),
         commands,
-        detail: "The flow copies one file per disk; the copy would still point at the backing file on the source, which the mount over the images directory can hide.",
-        fix: `Merge the chain into one image first while the VM is shut off, e.g. qemu-img convert -O ${info.format ?? "qcow2"} ${path} NEW-FILE, and point the disk at NEW-FILE`,
+        detail: _(
+            "The flow copies one file per disk; the copy would still point at the backing file on the source, which the mount over the images directory can hide.",
+        ),
+        fix: format(
+            _(
+                "Merge the chain into one image first while the VM is shut off, e.g. qemu-img convert -O $0 $1 NEW-FILE, and point the disk at NEW-FILE",
+            ),
+            info.format ?? "qcow2",
+            path,
+        ),
     };
 }
 
 function failed(id: string, title: string, e: unknown, commands: string[][]): CheckResult {
     const msg = errorText(e, { stderr: true });
-    return { id, severity: "warning", title: `${title} could not be checked`, detail: msg, commands };
+    return { id, severity: "warning", title: format(_("$0 could not be checked"), title), detail: msg, commands };
 }
 
 export interface ChecksOutcome {
@@ -250,17 +276,17 @@ export async function runChecks(
                             ? {
                                   id: `vm-off-${d}`,
                                   severity: "pass" as const,
-                                  title: `${d} is shut off`,
+                                  title: format(_("$0 is shut off"), d),
                                   commands: [argv],
                               }
                             : {
                                   id: `vm-off-${d}`,
                                   severity: "error" as const,
-                                  title: `${d} is ${out.trim()}: the procedure needs it shut off`,
-                                  fix: `Shut ${d} down first (virsh shutdown ${d})`,
+                                  title: format(_("$0 is $1: the procedure needs it shut off"), d, out.trim()),
+                                  fix: format(_("Shut $0 down first (virsh shutdown $0)"), d),
                                   commands: [argv],
                               },
-                    (e) => failed(`vm-off-${d}`, `The state of ${d}`, e, [argv]),
+                    (e) => failed(`vm-off-${d}`, format(_("The state of $0"), d), e, [argv]),
                 ),
             ),
         );
@@ -269,7 +295,7 @@ export async function runChecks(
         one(
             runner.run(inputs.storage.target, nfsProbe()).then(
                 (out) => serverCheck(inputs.storage, parseProbe(out), [nfsProbe()]),
-                (e) => failed("nfs-server", `The NFS server on ${inputs.storage.label}`, e, [nfsProbe()]),
+                (e) => failed("nfs-server", format(_("The NFS server on $0"), inputs.storage.label), e, [nfsProbe()]),
             ),
         ),
     );
@@ -278,7 +304,7 @@ export async function runChecks(
             one(
                 runner.run(c.target, nfsProbe()).then(
                     (out) => clientCheck(c, parseProbe(out), [nfsProbe()]),
-                    (e) => failed(`nfs-client-${c.id}`, `NFS client tools on ${c.label}`, e, [nfsProbe()]),
+                    (e) => failed(`nfs-client-${c.id}`, format(_("NFS client tools on $0"), c.label), e, [nfsProbe()]),
                 ),
             ),
         );
@@ -289,7 +315,7 @@ export async function runChecks(
                         if (s === "on" || s === "off") selinuxHosts.push(c.id);
                         return selinuxCheck(c, s);
                     },
-                    (e) => failed(`selinux-${c.id}`, `SELinux on ${c.label}`, e, [getenforce()]),
+                    (e) => failed(`selinux-${c.id}`, format(_("SELinux on $0"), c.label), e, [getenforce()]),
                 ),
             ),
         );
@@ -309,7 +335,7 @@ export async function runChecks(
                     sizes.reduce((a, b) => a + b, 0),
                     [...inputs.images.map((i) => statSize(i.path)), df],
                 );
-            })().catch((e) => failed("free-space", "Free space", e, [freeSpace(inputs.exportDir)])),
+            })().catch((e) => failed("free-space", _("Free space"), e, [freeSpace(inputs.exportDir)])),
         ),
     );
     for (const img of new Set(inputs.images.map((i) => i.path))) {
@@ -318,12 +344,13 @@ export async function runChecks(
             one(
                 runner.run(inputs.source.target, argv).then(
                     (out) => backingCheck(img, parseImageInfo(out), [argv]),
-                    (e) => failed(`backing-${img}`, `The backing chain of ${img}`, e, [argv]),
+                    (e) => failed(`backing-${img}`, format(_("The backing chain of $0"), img), e, [argv]),
                 ),
             ),
         );
     }
-    onResult(LOCKING_NOTE);
-    const results = [LOCKING_NOTE, ...(await Promise.all(tasks))];
+    const note = lockingNote();
+    onResult(note);
+    const results = [note, ...(await Promise.all(tasks))];
     return { results, selinuxHosts };
 }

@@ -1,8 +1,8 @@
 /** Wiring for the flow: hosts from the known-hosts list, file stores per host, the copy job directory. */
 import type { Runner } from "../../pkg/lib/runner";
 import type { FileStore } from "../../pkg/lib/filestore";
-import { hostUri, localUri } from "../hosts/uri";
 import type { KnownHost } from "../hosts/types";
+import { hostList } from "../hosts/list";
 import { loadDisks } from "../domains/disks";
 import { RunnerFileStore } from "./remote-file";
 import type { FlowContext } from "./run";
@@ -11,18 +11,28 @@ import type { DomainRef } from "../domains/types";
 
 export const LOCAL_ID = "localhost";
 
-export function localNfsHost(address: string, label: string): NfsHost {
-    return { id: LOCAL_ID, label, target: { kind: "local" }, uri: localUri("system"), address };
-}
-
-export function knownNfsHost(h: KnownHost): NfsHost {
-    return {
-        id: h.id,
-        label: h.address,
-        uri: hostUri(h),
-        address: h.address,
-        target: { kind: "ssh", address: h.address, user: h.sshUser, ...(h.sshPort ? { port: h.sshPort } : {}) },
-    };
+/**
+ * The hosts the flow can use: the page's host list (hostList: this host, then the known hosts),
+ * each with the address NFS clients and servers are named by and where its commands run.
+ * `localAddress` is this host's address as the others reach it (the admin types it).
+ */
+export function nfsHosts(localAddress: string, known: readonly KnownHost[]): NfsHost[] {
+    return hostList(known).map(({ id, label, uri, known: k }) =>
+        k
+            ? {
+                  id,
+                  label,
+                  uri,
+                  address: k.address,
+                  target: {
+                      kind: "ssh",
+                      address: k.address,
+                      user: k.sshUser,
+                      ...(k.sshPort ? { port: k.sshPort } : {}),
+                  },
+              }
+            : { id, label, target: { kind: "local" }, uri, address: localAddress },
+    );
 }
 
 export function flowContext(runner: Runner, localFiles: FileStore): FlowContext {

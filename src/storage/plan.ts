@@ -4,6 +4,7 @@ import { copyPipeline, partPath } from "./copy";
 import { EXPORTS_PATH, formatExportEntry, type ExportSpec } from "./exports";
 import { FSTAB_PATH, formatFstabEntry, type NfsMountSpec } from "./fstab";
 import * as a from "./argv";
+import { _, format } from "../../pkg/lib/gettext";
 import { basename, joinPath, type Image, type NfsHost, type NfsInputs, type Step } from "./types";
 
 export const exportSpec = (i: NfsInputs): ExportSpec => ({
@@ -27,14 +28,18 @@ export const commandTarget = (host: NfsHost, argv: readonly string[]) =>
 
 /** Problems that make a plan impossible, before anything runs. */
 export function validateInputs(i: NfsInputs): string | null {
-    if (!i.exportDir.startsWith("/")) return "The export directory must be an absolute path";
-    if (!i.mountPoint.startsWith("/")) return "The mount point must be an absolute path";
-    if (i.clients.length === 0) return "Choose at least one client host";
+    if (!i.exportDir.startsWith("/")) return _("The export directory must be an absolute path");
+    if (!i.mountPoint.startsWith("/")) return _("The mount point must be an absolute path");
+    if (i.clients.length === 0) return _("Choose at least one client host");
     if (i.method === "pool" && !/^[A-Za-z0-9_.+-]+$/.test(i.poolName))
-        return "The pool name may use letters, digits and _ . + -";
+        return _("The pool name may use letters, digits and _ . + -");
     const names = i.images.map((img) => basename(img.path));
     const dup = names.find((n, k) => names.indexOf(n) !== k);
-    if (dup) return `Two disk images are both named ${dup}: they would land on the same file in the export directory`;
+    if (dup)
+        return format(
+            _("Two disk images are both named $0: they would land on the same file in the export directory"),
+            dup,
+        );
     try {
         formatExportEntry(exportSpec(i));
         formatFstabEntry(mountSpec(i));
@@ -51,7 +56,7 @@ export function buildPlan(i: NfsInputs, selinuxHosts: readonly string[]): Step[]
         id: "mkdir",
         kind: "mkdir",
         host: s,
-        title: `Create ${i.exportDir} on ${s.label}`,
+        title: format(_("Create $0 on $1"), i.exportDir, s.label),
         commands: [a.mkdirArgv(i.exportDir)],
         edits: [],
     });
@@ -62,7 +67,7 @@ export function buildPlan(i: NfsInputs, selinuxHosts: readonly string[]): Step[]
             kind: "copy",
             host: s,
             image: img,
-            title: `Copy ${img.path} (${img.domain} ${img.target}) from ${i.source.label} to ${dest}`,
+            title: format(_("Copy $0 ($1 $2) from $3 to $4"), img.path, img.domain, img.target, i.source.label, dest),
             commands: [
                 a.statSize(img.path),
                 a.exists(dest),
@@ -79,7 +84,7 @@ export function buildPlan(i: NfsInputs, selinuxHosts: readonly string[]): Step[]
         id: "export",
         kind: "export",
         host: s,
-        title: `Export ${i.exportDir} to ${i.clients.map((c) => c.address).join(", ")}`,
+        title: format(_("Export $0 to $1"), i.exportDir, i.clients.map((c) => c.address).join(", ")),
         commands: [a.exportfsAll(), a.exportfsVerbose()],
         edits: [{ path: EXPORTS_PATH, line: formatExportEntry(exportSpec(i)) }],
     });
@@ -88,10 +93,10 @@ export function buildPlan(i: NfsInputs, selinuxHosts: readonly string[]): Step[]
             id: `selinux-${c.id}`,
             kind: "selinux",
             host: c,
-            title: `Allow QEMU to use NFS on ${c.label} (virt_use_nfs)`,
+            title: format(_("Allow QEMU to use NFS on $0 (virt_use_nfs)"), c.label),
             commands: [a.setseboolVirtUseNfs()],
             edits: [],
-            ...(selinuxHosts.includes(c.id) ? {} : { skipReason: `SELinux is not in use on ${c.label}` }),
+            ...(selinuxHosts.includes(c.id) ? {} : { skipReason: format(_("SELinux is not in use on $0"), c.label) }),
         });
     }
     for (const c of i.clients) {
@@ -110,13 +115,18 @@ export function buildPlan(i: NfsInputs, selinuxHosts: readonly string[]): Step[]
                           ? a.mountFromFstab(i.mountPoint)
                           : a.mountNfs(i.storage.address, i.exportDir, i.mountPoint, i.mountOptions),
                   ];
-        const how =
-            i.method === "pool" ? `as libvirt pool ${i.poolName}` : i.method === "fstab" ? "(and in /etc/fstab)" : "";
+        const what = [`${i.storage.address}:${i.exportDir}`, i.mountPoint, c.label, i.poolName] as const;
+        const title =
+            i.method === "pool"
+                ? format(_("Mount $0 on $1 of $2 as libvirt pool $3"), ...what)
+                : i.method === "fstab"
+                  ? format(_("Mount $0 on $1 of $2 (and in /etc/fstab)"), ...what)
+                  : format(_("Mount $0 on $1 of $2"), ...what);
         steps.push({
             id: `mount-${c.id}`,
             kind: "mount",
             host: c,
-            title: `Mount ${i.storage.address}:${i.exportDir} on ${i.mountPoint} of ${c.label} ${how}`.trim(),
+            title: title.trim(),
             commands,
             edits: i.method === "fstab" ? [{ path: FSTAB_PATH, line: formatFstabEntry(mountSpec(i)) }] : [],
         });
@@ -131,7 +141,7 @@ export function buildPlan(i: NfsInputs, selinuxHosts: readonly string[]): Step[]
             kind: "repoint",
             host: i.source,
             domain: ref,
-            title: `Point ${d}'s disks at ${i.mountPoint}`,
+            title: format(_("Point $0's disks at $1"), d, i.mountPoint),
             commands: [
                 dumpxml(i.source.uri, ref.uuid, { inactive: true, securityInfo: true }),
                 a.defineStdin(i.source.uri),
@@ -139,7 +149,12 @@ export function buildPlan(i: NfsInputs, selinuxHosts: readonly string[]): Step[]
             edits: [],
             ...(mine.length
                 ? {}
-                : { skipReason: `${d}'s disks keep their paths: the export is mounted over their directory` }),
+                : {
+                      skipReason: format(
+                          _("$0's disks keep their paths: the export is mounted over their directory"),
+                          d,
+                      ),
+                  }),
         });
     }
     for (const ref of i.domains)
@@ -148,7 +163,7 @@ export function buildPlan(i: NfsInputs, selinuxHosts: readonly string[]): Step[]
             kind: "start",
             host: i.source,
             domain: ref,
-            title: `Start ${ref.name} on ${i.source.label} and confirm it runs`,
+            title: format(_("Start $0 on $1 and confirm it runs"), ref.name, i.source.label),
             commands: [a.domStart(i.source.uri, ref.uuid), a.domstate(i.source.uri, ref.uuid)],
             edits: [],
         });
@@ -157,7 +172,7 @@ export function buildPlan(i: NfsInputs, selinuxHosts: readonly string[]): Step[]
             id: `verify-${c.id}`,
             kind: "verify",
             host: c,
-            title: `Confirm ${c.label} sees the same image files`,
+            title: format(_("Confirm $0 sees the same image files"), c.label),
             commands: i.images.map((img) => a.sha256(sharedPath(i, img))),
             edits: [],
         });

@@ -9,6 +9,7 @@ import type { Explained } from "../../pkg/lib/explained";
 import { commandTarget, exportSpec, mountSpec, sharedPath, storedPath } from "./plan";
 import { repointDisks } from "./repoint";
 import * as a from "./argv";
+import { _, format } from "../../pkg/lib/gettext";
 import type { FlowRecord, NfsHost, Step, StepState } from "./types";
 
 export interface FlowContext {
@@ -67,7 +68,7 @@ export async function executeStep(
         switch (step.kind) {
             case "mkdir":
                 await run(ctx, step.host, a.mkdirArgv(i.exportDir));
-                return `${i.exportDir} exists on ${step.host.label}`;
+                return format(_("$0 exists on $1"), i.exportDir, step.host.label);
             case "copy": {
                 const img = step.image!;
                 const r = await copyImage(
@@ -88,13 +89,19 @@ export async function executeStep(
                     ctx.sleep,
                 );
                 record.checksums[img.path] = r.sha256;
-                return `${r.copied ? "Copied and verified" : "An identical file is already there"}: ${storedPath(i, img)}\nSHA-256 ${r.sha256}`;
+                return format(
+                    r.copied
+                        ? _("Copied and verified: $0\nSHA-256 $1")
+                        : _("An identical file is already there: $0\nSHA-256 $1"),
+                    storedPath(i, img),
+                    r.sha256,
+                );
             }
             case "export":
                 return await exportStep(ctx, record, step);
             case "selinux":
                 await run(ctx, step.host, a.setseboolVirtUseNfs());
-                return `virt_use_nfs is on on ${step.host.label}`;
+                return format(_("virt_use_nfs is on on $0"), step.host.label);
             case "mount":
                 return await mountStep(ctx, record, step);
             case "repoint": {
@@ -110,7 +117,7 @@ export async function executeStep(
                     for (const [from, to] of map)
                         record.added.repointed.push({ domain: step.domain!.name, uuid: step.domain!.uuid, from, to });
                 }
-                return `${r.changed} disk path(s) changed`;
+                return format(_("$0 disk path(s) changed"), r.changed);
             }
             case "start": {
                 const [start, state] = step.commands as [string[], string[]];
@@ -119,10 +126,10 @@ export async function executeStep(
                 const after = (await run(ctx, step.host, state)).trim();
                 if (after !== "running")
                     throw new StepError({
-                        title: `The VM is ${after} after starting`,
-                        fix: "Look at the VM's log on the source host",
+                        title: format(_("The VM is $0 after starting"), after),
+                        fix: _("Look at the VM's log on the source host"),
                     });
-                return "The VM is running";
+                return _("The VM is running");
             }
             case "verify":
                 for (const img of i.images) {
@@ -131,12 +138,24 @@ export async function executeStep(
                     if (want && sum !== want)
                         throw new StepError(
                             {
-                                title: `${step.host.label} sees a different ${sharedPath(i, img)} (SHA-256 ${sum}, copied ${want})`,
-                                fix: "Check that it mounts the same export",
+                                title: format(
+                                    _("$0 sees a different $1 (SHA-256 $2, copied $3)"),
+                                    step.host.label,
+                                    sharedPath(i, img),
+                                    sum,
+                                    want,
+                                ),
+                                fix: _("Check that it mounts the same export"),
                             },
                             out.join("\n"),
                         );
-                    out.push(`${sharedPath(i, img)}: SHA-256 ${sum}${want ? " (same as the copy)" : ""}`);
+                    out.push(
+                        format(
+                            want ? _("$0: SHA-256 $1 (same as the copy)") : _("$0: SHA-256 $1"),
+                            sharedPath(i, img),
+                            sum,
+                        ),
+                    );
                 }
                 return out.join("\n");
         }
@@ -144,14 +163,14 @@ export async function executeStep(
         if (e instanceof StepError) throw e;
         if (e instanceof CopyError) throw new StepError({ title: e.message, fix: e.fix });
         if (e instanceof ExportsError || e instanceof FstabError)
-            throw new StepError({ title: e.message, fix: "Nothing was written." });
-        if (isTagConflict(e)) throw new StepError(explainConflict(step.edits[0]?.path ?? "A file", step.host.label));
+            throw new StepError({ title: e.message, fix: _("Nothing was written.") });
+        if (isTagConflict(e)) throw new StepError(explainConflict(step.edits[0]?.path ?? _("A file"), step.host.label));
         throw new StepError({
-            title: `${step.title}: ${rawMessage(e)}`,
+            title: format(_("$0: $1"), step.title, rawMessage(e)),
             fix:
                 isRunError(e) && e.cause === "access-denied"
-                    ? "Turn on administrative access"
-                    : "Fix the cause and run the step again",
+                    ? _("Turn on administrative access")
+                    : _("Fix the cause and run the step again"),
         });
     }
     return "";
@@ -173,13 +192,18 @@ async function exportStep(ctx: FlowContext, record: FlowRecord, step: Step): Pro
                 ...(content === null ? { created: true } : {}),
             };
         out.push(
-            `${EXPORTS_PATH}: ${change.kind} “${change.line}” (previous content kept in ${EXPORTS_PATH}.cockpit-migrate.bak)`,
+            format(
+                _("$0: $1 “$2” (previous content kept in $0.cockpit-migrate.bak)"),
+                EXPORTS_PATH,
+                change.kind,
+                change.line,
+            ),
         );
     } else
         out.push(
             change.kind === "covered"
-                ? `${EXPORTS_PATH}: line ${change.lineNumber} already exports it; nothing written`
-                : `${EXPORTS_PATH}: our line is already there`,
+                ? format(_("$0: line $1 already exports it; nothing written"), EXPORTS_PATH, change.lineNumber)
+                : format(_("$0: our line is already there"), EXPORTS_PATH),
         );
     try {
         out.push((await run(ctx, step.host, a.exportfsAll())).trim());
@@ -190,8 +214,12 @@ async function exportStep(ctx: FlowContext, record: FlowRecord, step: Step): Pro
         const missing = i.clients.filter((c) => !exported.has(c.address));
         if (missing.length)
             throw new StepError({
-                title: `exportfs -v does not list ${i.exportDir} for ${missing.map((c) => c.address).join(", ")}`,
-                fix: "Check the export entry and the NFS server",
+                title: format(
+                    _("exportfs -v does not list $0 for $1"),
+                    i.exportDir,
+                    missing.map((c) => c.address).join(", "),
+                ),
+                fix: _("Check the export entry and the NFS server"),
             });
         return out.filter(Boolean).join("\n");
     } catch (e) {
@@ -201,24 +229,32 @@ async function exportStep(ctx: FlowContext, record: FlowRecord, step: Step): Pro
                 if (content === null) await run(ctx, step.host, a.removeFile(EXPORTS_PATH));
                 else await store.replace(EXPORTS_PATH, content, newTag);
                 if (change.kind === "added") record.added.exports = null;
-                out.push(`${EXPORTS_PATH} was restored to its content before this step`);
+                out.push(format(_("$0 was restored to its content before this step"), EXPORTS_PATH));
             } catch (r) {
                 out.push(
-                    `${EXPORTS_PATH} could NOT be restored (${rawMessage(r)}); its previous content is in ${EXPORTS_PATH}.cockpit-migrate.bak`,
+                    format(
+                        _("$0 could NOT be restored ($1); its previous content is in $0.cockpit-migrate.bak"),
+                        EXPORTS_PATH,
+                        rawMessage(r),
+                    ),
                 );
             }
             // and the live table: exportfs -a may already have exported our line
             try {
                 await run(ctx, step.host, a.exportfsResync());
-                out.push("exportfs -r: the live exports follow the file again");
+                out.push(_("exportfs -r: the live exports follow the file again"));
             } catch (r) {
                 out.push(
-                    `exportfs -r failed (${rawMessage(r)}): run exportfs -r on ${step.host.label}, or the new export stays live`,
+                    format(
+                        _("exportfs -r failed ($0): run exportfs -r on $1, or the new export stays live"),
+                        rawMessage(r),
+                        step.host.label,
+                    ),
                 );
             }
         }
         throw new StepError(
-            { title: why.title, fix: `${EXPORTS_PATH} was left as it was before the step. ${why.fix}` },
+            { title: why.title, fix: format(_("$0 was left as it was before the step. $1"), EXPORTS_PATH, why.fix) },
             [...out, rawMessage(e)].join("\n"),
         );
     }
@@ -236,8 +272,12 @@ async function mountStep(ctx: FlowContext, record: FlowRecord, step: Step): Prom
         );
         if (exists !== null && !ours)
             throw new StepError({
-                title: `A storage pool named ${i.poolName} already exists on ${h.label}; the flow does not change it`,
-                fix: "Choose another pool name",
+                title: format(
+                    _("A storage pool named $0 already exists on $1; the flow does not change it"),
+                    i.poolName,
+                    h.label,
+                ),
+                fix: _("Choose another pool name"),
             });
         if (exists === null) await run(ctx, h, define);
         if (exists === null || !/State:\s+running/.test(exists)) {
@@ -248,13 +288,18 @@ async function mountStep(ctx: FlowContext, record: FlowRecord, step: Step): Prom
                 if (exists === null) await run(ctx, h, a.poolUndefine(h.uri, i.poolName)).catch(() => undefined);
                 throw new StepError(
                     explainMount(h.label, e),
-                    exists === null ? `Pool ${i.poolName} was removed again` : "",
+                    exists === null ? format(_("Pool $0 was removed again"), i.poolName) : "",
                 );
             }
         }
         if (!ours) record.added.pools.push({ hostId: h.id, name: i.poolName });
         await run(ctx, h, autostart);
-        return `Pool ${i.poolName} is running on ${h.label} (libvirt mounted the export on ${i.mountPoint})`;
+        return format(
+            _("Pool $0 is running on $1 (libvirt mounted the export on $2)"),
+            i.poolName,
+            h.label,
+            i.mountPoint,
+        );
     }
     const out: string[] = [];
     const source = nfsSource(i.storage.address, i.exportDir);
@@ -264,10 +309,10 @@ async function mountStep(ctx: FlowContext, record: FlowRecord, step: Step): Prom
     );
     if (mounted && mounted.split(/\s+/)[0] !== source)
         throw new StepError({
-            title: `${mounted.split(/\s+/)[0]} is already mounted on ${i.mountPoint} of ${h.label}`,
-            fix: "Unmount it, or choose another mount point",
+            title: format(_("$0 is already mounted on $1 of $2"), mounted.split(/\s+/)[0], i.mountPoint, h.label),
+            fix: _("Unmount it, or choose another mount point"),
         });
-    if (mounted) out.push(`${source} is already mounted on ${i.mountPoint}`);
+    if (mounted) out.push(format(_("$0 is already mounted on $1"), source, i.mountPoint));
     else await run(ctx, h, a.mkdirArgv(i.mountPoint));
     // fstab: our line first, then `mount MOUNTPOINT` reads it; a failed mount takes the line out again.
     let restore: (() => Promise<void>) | null = null;
@@ -283,11 +328,18 @@ async function mountStep(ctx: FlowContext, record: FlowRecord, step: Step): Prom
                 if (change.kind === "added") record.added.fstab = record.added.fstab.filter((f) => f.hostId !== h.id);
             };
             out.push(
-                `${FSTAB_PATH}: ${change.kind} “${change.line}” (previous content kept in ${FSTAB_PATH}.cockpit-migrate.bak)`,
+                format(
+                    _("$0: $1 “$2” (previous content kept in $0.cockpit-migrate.bak)"),
+                    FSTAB_PATH,
+                    change.kind,
+                    change.line,
+                ),
             );
         } else
             out.push(
-                `${FSTAB_PATH}: ${change.kind === "covered" ? `line ${change.lineNumber} already has this mount` : "our line is already there"}`,
+                change.kind === "covered"
+                    ? format(_("$0: line $1 already has this mount"), FSTAB_PATH, change.lineNumber)
+                    : format(_("$0: our line is already there"), FSTAB_PATH),
             );
     }
     if (!mounted) {
@@ -303,10 +355,14 @@ async function mountStep(ctx: FlowContext, record: FlowRecord, step: Step): Prom
             if (restore) {
                 try {
                     await restore();
-                    out.push(`${FSTAB_PATH} was restored to its content before this step`);
+                    out.push(format(_("$0 was restored to its content before this step"), FSTAB_PATH));
                 } catch (r) {
                     out.push(
-                        `${FSTAB_PATH} could NOT be restored (${rawMessage(r)}); its previous content is in ${FSTAB_PATH}.cockpit-migrate.bak`,
+                        format(
+                            _("$0 could NOT be restored ($1); its previous content is in $0.cockpit-migrate.bak"),
+                            FSTAB_PATH,
+                            rawMessage(r),
+                        ),
                     );
                 }
             }
@@ -314,13 +370,16 @@ async function mountStep(ctx: FlowContext, record: FlowRecord, step: Step): Prom
             throw new StepError(
                 {
                     title: why.title,
-                    fix: (i.method === "fstab" ? `${FSTAB_PATH} was left as it was before the step. ` : "") + why.fix,
+                    fix:
+                        i.method === "fstab"
+                            ? format(_("$0 was left as it was before the step. $1"), FSTAB_PATH, why.fix)
+                            : why.fix,
                 },
                 [...out, rawMessage(e)].join("\n"),
             );
         }
         record.added.mounts.push({ hostId: h.id, mountPoint: i.mountPoint });
-        out.push(`Mounted ${source} on ${i.mountPoint}`);
+        out.push(format(_("Mounted $0 on $1"), source, i.mountPoint));
     }
     return out.join("\n");
 }

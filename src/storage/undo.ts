@@ -12,6 +12,7 @@ import { commandTarget, storedPath } from "./plan";
 import { repointDisks } from "./repoint";
 import type { FlowContext } from "./run";
 import * as a from "./argv";
+import { _, format } from "../../pkg/lib/gettext";
 import type { FlowRecord, NfsHost } from "./types";
 
 export interface UndoAction {
@@ -34,7 +35,7 @@ export function undoPlan(r: FlowRecord): UndoAction[] {
         out.push({
             id: `pool-${p.hostId}`,
             host: h,
-            title: `Stop and remove libvirt pool ${p.name} on ${h.label}`,
+            title: format(_("Stop and remove libvirt pool $0 on $1"), p.name, h.label),
             commands: [a.poolDestroy(h.uri, p.name), a.poolUndefine(h.uri, p.name)],
             edits: [],
         });
@@ -44,7 +45,7 @@ export function undoPlan(r: FlowRecord): UndoAction[] {
         out.push({
             id: `umount-${m.hostId}`,
             host: h,
-            title: `Unmount ${m.mountPoint} on ${h.label}`,
+            title: format(_("Unmount $0 on $1"), m.mountPoint, h.label),
             commands: [a.umount(m.mountPoint)],
             edits: [],
         });
@@ -54,7 +55,7 @@ export function undoPlan(r: FlowRecord): UndoAction[] {
         out.push({
             id: `fstab-${f.hostId}`,
             host: h,
-            title: `Remove the flow's line for ${f.mountPoint} from ${FSTAB_PATH} on ${h.label}`,
+            title: format(_("Remove the flow's line for $0 from $1 on $2"), f.mountPoint, FSTAB_PATH, h.label),
             commands: [],
             edits: [{ path: FSTAB_PATH, line: "" }],
         });
@@ -64,7 +65,16 @@ export function undoPlan(r: FlowRecord): UndoAction[] {
         out.push({
             id: "exports",
             host: h,
-            title: `Remove the flow's line for ${r.added.exports.path} from ${EXPORTS_PATH} on ${h.label}${r.added.exports.created ? " (and the file, which the flow created, if nothing else is in it)" : ""} and re-export`,
+            title: format(
+                r.added.exports.created
+                    ? _(
+                          "Remove the flow's line for $0 from $1 on $2 (and the file, which the flow created, if nothing else is in it) and re-export",
+                      )
+                    : _("Remove the flow's line for $0 from $1 on $2 and re-export"),
+                r.added.exports.path,
+                EXPORTS_PATH,
+                h.label,
+            ),
             commands: [...(r.added.exports.created ? [a.removeFile(EXPORTS_PATH)] : []), a.exportfsResync()],
             edits: [{ path: EXPORTS_PATH, line: "" }],
         });
@@ -74,7 +84,7 @@ export function undoPlan(r: FlowRecord): UndoAction[] {
         out.push({
             id: `repoint-${d}`,
             host: r.inputs.source,
-            title: `Point ${d}'s disks back at their previous paths`,
+            title: format(_("Point $0's disks back at their previous paths"), d),
             commands: [
                 dumpxml(r.inputs.source.uri, uuid, { inactive: true, securityInfo: true }),
                 a.defineStdin(r.inputs.source.uri),
@@ -103,7 +113,7 @@ export async function undoAction(ctx: FlowContext, r: FlowRecord, action: UndoAc
             });
             await run(a.poolUndefine(h.uri, name));
             r.added.pools = r.added.pools.filter((p) => p.hostId !== h.id);
-            return `Pool ${name} removed`;
+            return format(_("Pool $0 removed"), name);
         }
         if (action.id.startsWith("umount-")) {
             const m = r.added.mounts.find((x) => x.hostId === h.id)!;
@@ -111,13 +121,13 @@ export async function undoAction(ctx: FlowContext, r: FlowRecord, action: UndoAc
                 if (!/not mounted/i.test(rawMessage(e))) throw e;
             });
             r.added.mounts = r.added.mounts.filter((x) => x.hostId !== h.id);
-            return `${m.mountPoint} unmounted`;
+            return format(_("$0 unmounted"), m.mountPoint);
         }
         if (action.id.startsWith("fstab-")) {
             const f = r.added.fstab.find((x) => x.hostId === h.id)!;
             await modifyFile(ctx.files(h), FSTAB_PATH, (c) => removeOurMount(c, f.mountPoint).content);
             r.added.fstab = r.added.fstab.filter((x) => x.hostId !== h.id);
-            return `${FSTAB_PATH}: the flow's line removed`;
+            return format(_("$0: the flow's line removed"), FSTAB_PATH);
         }
         if (action.id === "exports") {
             const { path, created } = r.added.exports!;
@@ -132,8 +142,8 @@ export async function undoAction(ctx: FlowContext, r: FlowRecord, action: UndoAc
             r.added.exports = null;
             await run(a.exportfsResync());
             return emptied
-                ? `${EXPORTS_PATH}: removed again (the flow had created it)`
-                : `${EXPORTS_PATH}: the flow's line removed; exports re-read`;
+                ? format(_("$0: removed again (the flow had created it)"), EXPORTS_PATH)
+                : format(_("$0: the flow's line removed; exports re-read"), EXPORTS_PATH);
         }
         if (action.id.startsWith("repoint-")) {
             const d = action.id.slice(8);
@@ -141,14 +151,14 @@ export async function undoAction(ctx: FlowContext, r: FlowRecord, action: UndoAc
             const res = repointDisks(await run(action.commands[0]!), back);
             if (res.changed) await run(a.defineStdin(h.uri), res.xml);
             r.added.repointed = r.added.repointed.filter((x) => x.domain !== d);
-            return `${res.changed} disk path(s) restored`;
+            return format(_("$0 disk path(s) restored"), res.changed);
         }
         return "";
     } catch (e) {
         throw new Error(
             isTagConflict(e)
-                ? `${action.title}: the file changed while being edited; run Undo again`
-                : `${action.title}: ${rawMessage(e)}`,
+                ? format(_("$0: the file changed while being edited; run Undo again"), action.title)
+                : format(_("$0: $1"), action.title, rawMessage(e)),
         );
     }
 }

@@ -19,8 +19,8 @@ import {
     ToolbarItem,
 } from "@patternfly/react-core";
 import { localUri } from "../hosts/uri";
-import { hostList } from "../hosts/list";
-import { LOCAL_HOST_ID, type Driver, type Host, type KnownHost } from "../hosts/types";
+import { hostList, type ListedHost } from "../hosts/list";
+import { LOCAL_HOST_ID, type KnownHost } from "../hosts/types";
 import { explainConnectionError } from "../hosts/errors";
 import { isRunError } from "../../pkg/lib/runner";
 import { useAdmin, useDomains, useIdentity, useKnownHosts, useLoader, useLocationPath } from "./hooks";
@@ -53,14 +53,8 @@ const CpuBaselineWizard = lazy(() => import("./cpu/CpuBaselineWizard"));
 /** Host maintenance (evacuate, rebalance), likewise. */
 const MaintenanceDialog = lazy(() => import("./plan/MaintenanceDialog"));
 
-/** A host choice in the selector: this host (system or session connection) or a known host. */
-export interface HostChoice extends Pick<Host, "id" | "label" | "uri"> {
-    known: KnownHost | null;
-    driver: Driver;
-}
-
 /** The host list, with this host's user session after its system connection. */
-function hostChoices(known: KnownHost[]): HostChoice[] {
+function hostChoices(known: KnownHost[]): ListedHost[] {
     const [local, ...others] = hostList(known).map((h) => ({ ...h, driver: "system" as const }));
     return [
         local!,
@@ -280,7 +274,7 @@ export function App() {
 }
 
 type HostViewProps = {
-    host: HostChoice;
+    host: ListedHost;
     known: KnownHost[];
     readOnly: boolean;
     selectedVm: string | null;
@@ -296,7 +290,7 @@ function HostView(props: HostViewProps) {
     );
 }
 
-function ReadOnlyHostView({ host }: { host: HostChoice }) {
+function ReadOnlyHostView({ host }: { host: ListedHost }) {
     const history = useHistory();
     return (
         <>
@@ -423,7 +417,7 @@ function ConnectionAlert({
     onRetry,
     stale,
 }: {
-    host: HostChoice;
+    host: ListedHost;
     error: unknown;
     onRetry(): void;
     stale?: boolean;

@@ -17,7 +17,7 @@ import {
 import type { KnownHost } from "../../hosts/types";
 import type { Domain } from "../../domains/types";
 import { loadDomains } from "../../domains/load";
-import { LOCAL_ID, knownNfsHost, loadImages, localNfsHost } from "../../storage/context";
+import { LOCAL_ID, loadImages, nfsHosts } from "../../storage/context";
 import { runChecks } from "../../storage/checks";
 import { validateInputs } from "../../storage/plan";
 import type { MountMethod, NfsInputs } from "../../storage/types";
@@ -84,10 +84,7 @@ export function NfsSetup({
     const [form, setForm] = useState<NfsForm>(() => initialForm(known));
     const set: SetForm = (patch) => setForm((f) => ({ ...f, ...patch }));
     const { localAddress } = form;
-    const hosts = useMemo(
-        () => [localNfsHost(localAddress, _("This host")), ...known.map(knownNfsHost)],
-        [known, localAddress],
-    );
+    const hosts = useMemo(() => nfsHosts(localAddress, known), [known, localAddress]);
     const source = hosts.find((h) => h.id === form.sourceId) ?? hosts[0]!;
     const { checks, checking, error, check, vms } = useNfsCheck(form, hosts, source);
 
