@@ -1,45 +1,17 @@
 import { useEffect, useRef, useState } from "react";
-import { Button, ExpandableSection, Flex, FlexItem, Icon, List, ListItem, Spinner } from "@patternfly/react-core";
-import {
-    CheckCircleIcon,
-    ExclamationCircleIcon,
-    ExclamationTriangleIcon,
-    InfoCircleIcon,
-} from "@patternfly/react-icons";
+import { Button, ExpandableSection, Flex, FlexItem, List, ListItem, Spinner } from "@patternfly/react-core";
 import { startPreflight, type PendingCheck, type PreflightHandle, type PreflightInput } from "../preflight/checks";
 import { PreflightCache, preflightKey } from "../preflight/cache";
 import { SEVERITY_ORDER, type CheckResult } from "../preflight/types";
 import type { PreflightProgress } from "../preflight/gate";
 import { useServices } from "./services";
 import { useTools } from "./tools";
+import { SEVERITY_ICON } from "./severityIcon";
 import { CommandLine } from "./CommandLine";
 import { _, format } from "../../pkg/lib/gettext";
 
 /** Results of complete runs, kept for a minute per VM + destination + options. */
 const cache = new PreflightCache();
-
-const ICON = {
-    pass: (
-        <Icon status="success">
-            <CheckCircleIcon />
-        </Icon>
-    ),
-    info: (
-        <Icon status="info">
-            <InfoCircleIcon />
-        </Icon>
-    ),
-    warning: (
-        <Icon status="warning">
-            <ExclamationTriangleIcon />
-        </Icon>
-    ),
-    error: (
-        <Icon status="danger">
-            <ExclamationCircleIcon />
-        </Icon>
-    ),
-};
 
 /** Runs the pre-flight checks for a destination (again when the input changes) and lists them. A check's fix
  *  (CPU baseline, NFS) opens over the Migrate dialog, which steps aside and checks again when it comes back. */
@@ -131,7 +103,7 @@ export function Preflight({
         <div aria-label={_("Pre-flight checks")} role="region" aria-busy={running}>
             <List isPlain aria-label={_("Pre-flight check results")}>
                 {sorted.map((r) => (
-                    <ListItem key={r.id} icon={ICON[r.severity]} data-check={r.id} data-severity={r.severity}>
+                    <ListItem key={r.id} icon={SEVERITY_ICON[r.severity]} data-check={r.id} data-severity={r.severity}>
                         {r.title}
                         {(r.fix || r.detail || r.commands.length > 0) && r.severity !== "pass" && (
                             <div>{r.fix && <small>{r.fix}</small>}</div>

@@ -1,36 +1,8 @@
-import { ExpandableSection, Icon, List, ListItem } from "@patternfly/react-core";
-import {
-    CheckCircleIcon,
-    ExclamationCircleIcon,
-    ExclamationTriangleIcon,
-    InfoCircleIcon,
-} from "@patternfly/react-icons";
+import { ExpandableSection, List, ListItem } from "@patternfly/react-core";
 import { SEVERITY_ORDER, type CheckResult } from "../../preflight/types";
+import { SEVERITY_ICON } from "../severityIcon";
 import { CommandLine } from "../CommandLine";
 import { _ } from "../../../pkg/lib/gettext";
-
-const ICON = {
-    pass: (
-        <Icon status="success">
-            <CheckCircleIcon />
-        </Icon>
-    ),
-    info: (
-        <Icon status="info">
-            <InfoCircleIcon />
-        </Icon>
-    ),
-    warning: (
-        <Icon status="warning">
-            <ExclamationTriangleIcon />
-        </Icon>
-    ),
-    error: (
-        <Icon status="danger">
-            <ExclamationCircleIcon />
-        </Icon>
-    ),
-};
 
 /** The flow's prerequisite checks, worst first, each with what to do and the commands it ran. */
 export function NfsChecks({ results }: { results: CheckResult[] }) {
@@ -38,7 +10,7 @@ export function NfsChecks({ results }: { results: CheckResult[] }) {
     return (
         <List isPlain aria-label={_("Prerequisite checks")}>
             {sorted.map((r) => (
-                <ListItem key={r.id} icon={ICON[r.severity]} data-check={r.id} data-severity={r.severity}>
+                <ListItem key={r.id} icon={SEVERITY_ICON[r.severity]} data-check={r.id} data-severity={r.severity}>
                     {r.title}
                     {r.fix && r.severity !== "pass" && (
                         <div>
