@@ -6,6 +6,9 @@
 /** Where a command runs: this host, or another host over SSH. */
 export type RunTarget = { kind: "local" } | { kind: "ssh"; address: string; user: string; port?: number };
 
+/** This host: where the page's own commands run. */
+export const LOCAL: Extract<RunTarget, { kind: "local" }> = { kind: "local" };
+
 export interface RunOptions {
     /** Data written to the command's standard input. */
     input?: string;

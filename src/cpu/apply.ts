@@ -5,7 +5,7 @@
 import type { Host } from "../hosts/types";
 import { errorText } from "../../pkg/lib/error-text";
 import { _, format } from "../../pkg/lib/gettext";
-import type { Runner } from "../../pkg/lib/runner";
+import { LOCAL, type Runner } from "../../pkg/lib/runner";
 import type { FileStore } from "../../pkg/lib/filestore";
 import * as v from "../virsh/argv";
 import * as c from "../virsh/cpu";
@@ -21,7 +21,6 @@ import {
 import { cpuOf, replaceCpuExplained } from "./definition";
 import type { DomainRef, DomainUuid } from "../domains/types";
 
-const LOCAL = { kind: "local" } as const;
 export const BACKUP_DIR = "/var/lib/cockpit-migrate/cpu-backups";
 const message = (e: unknown) => errorText(e, { stderr: true, trim: true });
 

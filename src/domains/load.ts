@@ -1,11 +1,9 @@
 /** Loading a host's domains and identity: a few bulk calls in parallel, never one call per domain. */
-import type { Runner, RunTarget } from "../../pkg/lib/runner";
+import { LOCAL, type Runner } from "../../pkg/lib/runner";
 import * as v from "../virsh/argv";
 import { domainsFrom, parseCapabilities, parseDomstats, parseUuidList, parseUuidNames, parseVersion } from "./parse";
 import type { Domain, HostIdentity } from "./types";
 import { LOAD_DOMAINS_OPTIONS, loadDomainsArgvs } from "./argvs";
-
-const LOCAL: RunTarget = { kind: "local" };
 
 export { loadDomainsArgvs, LOAD_DOMAINS_OPTIONS } from "./argvs";
 

@@ -1,9 +1,7 @@
 /** Showing an SSH host key's fingerprints and trusting it only when the admin says so. */
-import type { Runner } from "../../pkg/lib/runner";
+import { LOCAL, type Runner } from "../../pkg/lib/runner";
 import { fingerprintArgv, keyscanArgv, parseHostKeys, type HostKey } from "../../pkg/lib/ssh";
 import { modifyFile, type FileStore } from "../../pkg/lib/filestore";
-
-const LOCAL = { kind: "local" } as const;
 
 export async function scanHostKeys(runner: Runner, address: string, port?: number): Promise<HostKey[]> {
     const scanned = await runner.run(LOCAL, keyscanArgv(address, port), { timeoutMs: 15_000 });

@@ -5,14 +5,13 @@
  * destination (two QEMUs on one shared disk), and a Permanent move silently loses autostart.
  */
 import { errorText } from "../../pkg/lib/error-text";
-import type { Runner } from "../../pkg/lib/runner";
+import { LOCAL, type Runner } from "../../pkg/lib/runner";
 import { autostart } from "../virsh/argv";
 import { recordUuid, type MigrationRecord } from "../history/records";
 import type { DomainRef, DomainUuid } from "../domains/types";
 import type { MigrationOptions } from "./options";
 import { _, format } from "../../pkg/lib/gettext";
 
-const LOCAL = { kind: "local" } as const;
 const message = (e: unknown) => errorText(e, { stderr: true, trim: true });
 
 /** What happened to autostart, in words for the result. */

@@ -3,7 +3,7 @@
  * the history, polled through domjobinfo on the source, and verified on both hosts when it ends.
  */
 import { errorText } from "../../pkg/lib/error-text";
-import type { Runner } from "../../pkg/lib/runner";
+import { LOCAL, type Runner } from "../../pkg/lib/runner";
 import { isRunError } from "../../pkg/lib/runner";
 import { detachedArgv, readJob, type JobStatus } from "../../pkg/lib/detach";
 import type { FileStore } from "../../pkg/lib/filestore";
@@ -34,8 +34,6 @@ import {
     postcopyVerdict,
     type StateReason,
 } from "./postcopy-failure";
-
-const LOCAL = { kind: "local" } as const;
 
 /** Failures in which the source never connected to the destination's libvirt. */
 const NEVER_CONNECTED = new Set(["host-key", "ssh-auth", "unknown-host", "connection-refused", "libvirtd-down"]);

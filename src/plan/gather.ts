@@ -4,7 +4,7 @@
  * the move (capacity is left to placement, which accounts for the plan's own earlier moves).
  */
 import { errorText } from "../../pkg/lib/error-text";
-import type { Runner } from "../../pkg/lib/runner";
+import { LOCAL, type Runner } from "../../pkg/lib/runner";
 import { loadDomains } from "../domains/load";
 import { isActive, type Domain } from "../domains/types";
 import { parseDomstats } from "../domains/parse";
@@ -18,8 +18,6 @@ import type { PlanHost, PlanVm } from "./placement";
 import type { CheckResult } from "../preflight/types";
 import { machineOf, onePerMachine } from "../hosts/machine";
 import { _, format } from "../../pkg/lib/gettext";
-
-const LOCAL = { kind: "local" } as const;
 
 // the hosts a plan can use live in ./hosts.ts: the page imports them without the gathering code
 export { hostRefs, type HostRef } from "./hosts";

@@ -1,10 +1,8 @@
 /** The hosts a plan can use, apart from the gathering (src/plan/gather.ts), so the page imports only this. */
 import type { Host, KnownHost } from "../hosts/types";
-import type { RunTarget } from "../../pkg/lib/runner";
+import { LOCAL, type RunTarget } from "../../pkg/lib/runner";
 import { hostList } from "../hosts/list";
 import { targetForUri } from "../hosts/target";
-
-const LOCAL = { kind: "local" } as const;
 
 export interface HostRef extends Pick<Host, "id" | "label" | "uri" | "migrationAddress"> {
     target: RunTarget | null;

@@ -3,7 +3,7 @@
  * Every check runs in parallel with its own timeout and can be cancelled on its own; a check
  * that cannot run says so, it never passes silently.
  */
-import type { Runner, RunTarget } from "../../pkg/lib/runner";
+import { LOCAL, type Runner, type RunTarget } from "../../pkg/lib/runner";
 import { parseOsRelease, supportedPath } from "./hostversions";
 import * as v from "../virsh/argv";
 import { parseCapabilities, parseDomstats, parseMachineTypes, parseTopology, parseVersion } from "../domains/parse";
@@ -22,7 +22,6 @@ import { firmware } from "./firmware";
 import { cannot, message } from "./util";
 import { _, format, ngettext } from "../../pkg/lib/gettext";
 
-const LOCAL = { kind: "local" } as const;
 const TIMEOUT = 30_000;
 
 export interface PreflightInput {
