@@ -8,7 +8,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { domUuid, HOSTS_CONFIG, labGuest, labHost, labHosts, lab, tryVirsh, virsh } from "./lab";
+import { domUuid, HOSTS_CONFIG, LAB_STATE, labGuest, labHost, labHosts, lab, tryVirsh, virsh } from "./lab";
 import { clearHistory, writeLabHostsConfig } from "./global-setup";
 import { command, openMigrateDialog, result } from "./migrate-helpers";
 
@@ -194,9 +194,7 @@ test("a running host-model VM is checked with its live, expanded CPU on the dest
 
 /** A host's file under /var/lib/libvirt, as seen from this machine (B and C have their own). */
 const libvirtStatePath = (h: "a" | "b" | "c", path: string) =>
-    h === "a"
-        ? path
-        : `/var/lib/cockpit-migrate-lab/hosts/${h}/var-lib-libvirt${path.slice("/var/lib/libvirt".length)}`;
+    h === "a" ? path : `${LAB_STATE}/hosts/${h}/var-lib-libvirt${path.slice("/var/lib/libvirt".length)}`;
 
 test("UEFI with NVRAM and an emulated TPM: live to a host with the firmware's template, the variables are created there and the VM runs", async ({
     page,
