@@ -13,7 +13,7 @@ import type { MigrationOptions } from "../migration/options";
 import type { CheckResult } from "./types";
 import { assessCapacity, committed, parseNodeinfo, parseSysctl } from "./capacity";
 import { DEFAULT_POLICY, type OvercommitPolicy } from "./policy";
-import { measureDirtyRate, predictPrecopy, recommendations, dirtyRateCommands } from "./dirtyrate";
+import { measureDirtyRate, predictPrecopy, recommendations, dirtyRateCommands, type DirtyRateMeter } from "./dirtyrate";
 import { numaCheck } from "./numa";
 import { portChecks } from "./ports";
 import { devices, networks } from "./resources";
@@ -49,6 +49,8 @@ export interface PreflightInput {
 export interface PreflightDeps {
     runner: Runner;
     sleep?: (ms: number) => Promise<void>;
+    /** Shares one dirty-rate measurement per VM between runs (the UI keeps one); without it each run measures. */
+    dirtyRates?: DirtyRateMeter;
 }
 
 /** A check still running, as the UI lists it (with a Cancel button). */
@@ -533,11 +535,19 @@ async function dirtyRate(
     const seconds = input.dirtyRateSeconds ?? DEFAULT_DIRTYRATE_SECONDS;
     const commands = dirtyRateCommands(input.sourceUri, input.uuid, seconds, input.dirtyRateMode);
     try {
-        const sample = await measureDirtyRate(deps.runner, LOCAL, input.sourceUri, input.uuid, seconds, {
+        const options = {
             ...(input.dirtyRateMode ? { mode: input.dirtyRateMode } : {}),
             ...(deps.sleep ? { sleep: deps.sleep } : {}),
             signal,
-        });
+        };
+        const sample = await (deps.dirtyRates ?? { measure: measureDirtyRate }).measure(
+            deps.runner,
+            LOCAL,
+            input.sourceUri,
+            input.uuid,
+            seconds,
+            options,
+        );
         return dirtyRateResult(
             sample.mibs,
             seconds,

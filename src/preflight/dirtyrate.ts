@@ -35,15 +35,29 @@ export async function measureDirtyRate(
     uri: string,
     domain: v.DomainUuid,
     seconds: number,
-    options: { mode?: v.DirtyRateMode; sleep?: (ms: number) => Promise<void>; signal?: AbortSignal } = {},
+    options: MeasureOptions = {},
 ): Promise<DirtyRateSample> {
     const [calc, stats] = dirtyRateCommands(uri, domain, seconds, options.mode);
     const sleep = options.sleep ?? ((ms) => new Promise<void>((r) => setTimeout(r, ms)));
-    await runner.run(target, calc!, { timeoutMs: 30_000 });
+    const status = async () => parseDomstats(await runner.run(target, stats!, { timeoutMs: 30_000 }))[0]?.fields;
+    try {
+        await runner.run(target, calc!, { timeoutMs: 30_000 });
+    } catch (e) {
+        // QEMU measures one period at a time: another measurement (another page, another admin) is running.
+        // Known by libvirt's calc_status 1 (measuring), not by QEMU's words: wait for it, then start ours.
+        let measuring = (await status())?.get("dirtyrate.calc_status") === "1";
+        if (!measuring) throw e;
+        for (let i = 0; measuring && i < MAX_SECONDS * 4 + 40; i++) {
+            if (options.signal?.aborted) throw new Error("Cancelled");
+            await sleep(250);
+            measuring = (await status())?.get("dirtyrate.calc_status") === "1";
+        }
+        await runner.run(target, calc!, { timeoutMs: 30_000 });
+    }
     await sleep(seconds * 1000 + 100);
     for (let i = 0; i < 40; i++) {
         if (options.signal?.aborted) throw new Error("Cancelled");
-        const f = parseDomstats(await runner.run(target, stats!, { timeoutMs: 30_000 }))[0]?.fields;
+        const f = await status();
         if (f?.get("dirtyrate.calc_status") === "2") {
             const mibs = Number(f.get("dirtyrate.megabytes_per_second") ?? NaN);
             if (!Number.isFinite(mibs)) throw new Error("libvirt reported no dirty rate");
@@ -58,6 +72,90 @@ export async function measureDirtyRate(
         await sleep(250);
     }
     throw new Error("The measurement did not finish");
+}
+
+/** libvirt accepts 1–60 s. */
+const MAX_SECONDS = 60;
+
+type MeasureOptions = { mode?: v.DirtyRateMode; sleep?: (ms: number) => Promise<void>; signal?: AbortSignal };
+
+/**
+ * The dirty rate is the guest's, not the destination's: one measurement per VM and period serves every pre-flight
+ * that asks for it within `ttlMs` (a destination chosen, then another, then a bandwidth limit typed). QEMU measures
+ * one period at a time ("already being measured"), so a measurement of another period for the same VM waits for
+ * the running one to end. A caller's signal stops only that caller's wait: the measurement goes on for the others
+ * (it ends by itself after its period). Failures are not kept.
+ */
+export class DirtyRateMeter {
+    private readonly results = new Map<string, { sample: DirtyRateSample; at: number }>();
+    private readonly pending = new Map<string, Promise<DirtyRateSample>>();
+    /** Per VM: the last measurement started, which the next one for that VM waits for. */
+    private readonly latest = new Map<string, Promise<unknown>>();
+
+    constructor(
+        private readonly ttlMs = 60_000,
+        private readonly now: () => number = Date.now,
+    ) {}
+
+    measure(
+        runner: Runner,
+        target: RunTarget,
+        uri: string,
+        domain: v.DomainUuid,
+        seconds: number,
+        options: MeasureOptions = {},
+    ): Promise<DirtyRateSample> {
+        const vm = JSON.stringify([target.kind === "local" ? "" : target, uri, domain]);
+        const key = JSON.stringify([vm, seconds, options.mode ?? null]);
+        const kept = this.results.get(key);
+        if (kept && this.now() - kept.at <= this.ttlMs) return Promise.resolve(kept.sample);
+        let p = this.pending.get(key);
+        if (!p) {
+            const before = this.latest.get(vm) ?? Promise.resolve();
+            const { mode, sleep } = options;
+            const started: Promise<DirtyRateSample> = before
+                .catch(() => undefined)
+                .then(() =>
+                    measureDirtyRate(runner, target, uri, domain, seconds, {
+                        ...(mode ? { mode } : {}),
+                        ...(sleep ? { sleep } : {}),
+                    }),
+                );
+            p = started;
+            this.pending.set(key, started);
+            this.latest.set(vm, started);
+            started.then(
+                (sample) => this.results.set(key, { sample, at: this.now() }),
+                () => undefined,
+            );
+            void started
+                .catch(() => undefined)
+                .finally(() => {
+                    if (this.pending.get(key) === started) this.pending.delete(key);
+                    if (this.latest.get(vm) === started) this.latest.delete(vm);
+                });
+        }
+        return untilAborted(p, options.signal);
+    }
+}
+
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+    if (!signal) return p;
+    if (signal.aborted) return Promise.reject(new Error("Cancelled"));
+    return new Promise<T>((resolve, reject) => {
+        const stop = () => reject(new Error("Cancelled"));
+        signal.addEventListener("abort", stop, { once: true });
+        p.then(
+            (x) => {
+                signal.removeEventListener("abort", stop);
+                resolve(x);
+            },
+            (e: unknown) => {
+                signal.removeEventListener("abort", stop);
+                reject(e);
+            },
+        );
+    });
 }
 
 export interface PredictInput {

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from "react";
 import { Button, ExpandableSection, Flex, FlexItem, List, ListItem, Spinner } from "@patternfly/react-core";
 import { startPreflight, type PendingCheck, type PreflightHandle, type PreflightInput } from "../preflight/checks";
 import { PreflightCache, preflightKey } from "../preflight/cache";
+import { DirtyRateMeter } from "../preflight/dirtyrate";
 import { SEVERITY_ORDER, type CheckResult } from "../preflight/types";
 import type { PreflightProgress } from "../preflight/gate";
 import { useServices } from "./services";
@@ -12,6 +13,8 @@ import { _, format } from "../../pkg/lib/gettext";
 
 /** Results of complete runs, kept for a minute per VM + destination + options. */
 const cache = new PreflightCache();
+/** One dirty-rate measurement per VM, shared by the runs for each destination and option the admin tries. */
+export const dirtyRates = new DirtyRateMeter();
 
 /** Runs the pre-flight checks for a destination (again when the input changes) and lists them. A check's fix
  *  (CPU baseline, NFS) opens over the Migrate dialog, which steps aside and checks again when it comes back. */
@@ -67,7 +70,7 @@ export function Preflight({
         const timer = setTimeout(() => {
             setStarting(false);
             const h = startPreflight(
-                { runner },
+                { runner, dirtyRates },
                 input,
                 (r) => {
                     if (alive) setResults((prev) => [...prev, r]);

@@ -18,6 +18,7 @@ import type { KnownHost } from "../hosts/types";
 import { hostUri } from "../hosts/uri";
 import { defaultOptions } from "../migration/options";
 import { runPreflight } from "../preflight/checks";
+import { dirtyRates } from "./Preflight";
 import { preflightInput, routeBetween } from "../preflight/input";
 import { worst, type CheckResult, type Severity } from "../preflight/types";
 import { useServices } from "./services";
@@ -56,7 +57,7 @@ export function ReadinessDialog({
             setResults((r) => ({ ...r, [h.id]: "running" }));
             const uri = hostUri(h);
             void runPreflight(
-                { runner },
+                { runner, dirtyRates },
                 preflightInput(
                     domain,
                     routeBetween(sourceUri, { uri, label: h.address }, hosts),

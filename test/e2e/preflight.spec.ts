@@ -98,6 +98,11 @@ test("pre-flight: the guest's dirty rate is measured close to what it was told t
     await expect(dialog.getByRole("spinbutton", { name: "Dirty-rate measurement (s)" })).toHaveValue("3");
     // 5 s: libvirt samples one page per 2 MiB of guest memory, so longer periods count more pages
     await dialog.getByRole("spinbutton", { name: "Dirty-rate measurement (s)" }).fill("5");
+    // a destination, then another while the first one's measurement runs: the rate is the VM's, measured once
+    // (before, the second run collided with QEMU's running measurement: "already being measured")
+    await dialog.getByRole("combobox", { name: "Destination", exact: true }).selectOption("127.0.0.2");
+    await expect(dialog.locator('[data-pending="dirtyrate"]')).toBeVisible({ timeout: 30_000 });
+    await page.waitForTimeout(1_000);
     await dialog.getByRole("combobox", { name: "Destination", exact: true }).selectOption("127.0.0.3");
     const rate = check(
         dialog,

@@ -103,3 +103,48 @@ export class MemoryFiles implements FileStore {
         return tag;
     }
 }
+
+/**
+ * QEMU's dirty-rate measurement as libvirt shows it: one period at a time (a second calc-dirty-rate while one runs
+ * fails with QEMU's "the dirty rate is already being measured"), calc_status 1 while measuring, 2 once measured.
+ * The clock moves only when someone sleeps.
+ */
+export function qemuDirtyRate(mibs = 16) {
+    let clock = 0,
+        until = -1,
+        measured = false,
+        period = 0;
+    const calcs: number[] = [];
+    const runner: Runner = {
+        run: async (_t, argv) => {
+            if (argv[3] === "domdirtyrate-calc") {
+                if (clock < until)
+                    throw new RunError(
+                        "exit-status",
+                        "calc failed",
+                        argv,
+                        1,
+                        "error: internal error: unable to execute QEMU command 'calc-dirty-rate': the dirty rate is already being measured.",
+                    );
+                period = Number(argv[argv.indexOf("--seconds") + 1]);
+                until = clock + period * 1000;
+                measured = false;
+                calcs.push(period);
+                return "";
+            }
+            if (argv[3] === "domstats") {
+                if (clock < until) return "Domain: 'vm'\n  dirtyrate.calc_status=1\n";
+                if (until >= 0) measured = true;
+                return measured
+                    ? `Domain: 'vm'\n  dirtyrate.calc_status=2\n  dirtyrate.calc_period=${period}\n  dirtyrate.megabytes_per_second=${mibs}\n`
+                    : "Domain: 'vm'\n  dirtyrate.calc_status=0\n";
+            }
+            throw new Error(`unexpected ${argv.join(" ")}`);
+        },
+    };
+    const sleep = async (ms: number) => {
+        clock += ms;
+        await Promise.resolve();
+    };
+    return { runner, sleep, calcs, startElsewhere: (s: number) => ((until = clock + s * 1000), (period = s)) };
+}

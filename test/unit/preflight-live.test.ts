@@ -3,6 +3,8 @@ import { runPreflight } from "../../src/preflight/checks";
 import { defaultOptions } from "../../src/migration/options";
 import { RunError, type Runner } from "../../pkg/lib/runner";
 import { uuidOf } from "./refs";
+import { qemuDirtyRate } from "./fakes";
+import { DirtyRateMeter } from "../../src/preflight/dirtyrate";
 
 // The persistent definition of a host-model VM, and what libvirt 9.0 reports for it while it runs:
 // the expanded CPU (mode='custom', the host's model and features), plus a disk, an interface and a
@@ -138,5 +140,26 @@ describe("a live migration is checked with the VM's live, migratable definition"
         });
         expect(by(results, "storage:vdb")).toBeUndefined();
         expect(by(results, "network:hotnet")).toBeUndefined();
+    });
+});
+
+describe("the dirty rate is the VM's: pre-flights for several destinations measure it once", () => {
+    it("two destinations checked at once (the readiness dialog, or a destination changed within seconds) both get it", async () => {
+        const { runner: rest } = scripted(LIVE, true);
+        const q = qemuDirtyRate(16);
+        const runner: Runner = {
+            run: (t, argv, o) =>
+                argv[3] === "domdirtyrate-calc" || argv[3] === "domstats"
+                    ? q.runner.run(t, argv, o)
+                    : rest.run(t, argv, o),
+        };
+        const deps = { runner, sleep: q.sleep, dirtyRates: new DirtyRateMeter() };
+        const [toB, toC] = await Promise.all([
+            runPreflight(deps, input(true)),
+            runPreflight(deps, { ...input(true), destinationUri: "dst2", destinationLabel: "C" }),
+        ]);
+        for (const r of [toB, toC])
+            expect(by(r, "dirtyrate")).toMatchObject({ title: expect.stringMatching(/^Dirty rate 16 MiB\/s/) });
+        expect(q.calcs).toEqual([1]);
     });
 });
