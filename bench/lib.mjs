@@ -2,10 +2,11 @@
 // own with a private system D-Bus running libvirt-dbus (what cockpit-machines needs), and an idle
 // Cockpit WebSocket that keeps the local-session bridge alive between page loads.
 // Every command is an argv array. Nothing here touches /run/dbus.
-import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import net from "node:net";
 import { chromium } from "@playwright/test";
 import { COCKPIT_WS, packageDataDir } from "../scripts/setup.mjs";
@@ -16,6 +17,8 @@ export const THEIRS_PATH = "/cockpit/@localhost/machines/index.html";
 /** cockpit-machines 288 renders each guest as a row with this id in its VM list */
 export const THEIRS_ROW = 'tr[data-row-id^="vm-"]';
 export const OURS_ROW = "tr[data-domain]";
+/** bench/floor: cockpit.js, one cockpit.spawn of our first list command, one <tr data-domain> per VM */
+export const FLOOR_PATH = "/cockpit/@localhost/cockpit-migrate-floor/index.html";
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -163,9 +166,18 @@ export async function startSystemBus() {
     return { address, stop };
 }
 
-/** cockpit-ws without login on 127.0.0.1:port serving our dist/ and the installed packages. */
+/** Our package data dir (dist/ as cockpit-migrate) with bench/floor beside it as cockpit-migrate-floor. */
+function benchDataDir() {
+    const dir = packageDataDir();
+    const link = join(dir, "cockpit", "cockpit-migrate-floor");
+    rmSync(link, { force: true, recursive: true });
+    symlinkSync(join(dirname(fileURLToPath(import.meta.url)), "floor"), link);
+    return dir;
+}
+
+/** cockpit-ws without login on 127.0.0.1:port serving our dist/, bench/floor and the installed packages. */
 export async function startCockpitWs(port, busAddress) {
-    const env = { ...process.env, XDG_DATA_DIRS: `${packageDataDir()}:/usr/local/share:/usr/share` };
+    const env = { ...process.env, XDG_DATA_DIRS: `${benchDataDir()}:/usr/local/share:/usr/share` };
     if (busAddress) env.DBUS_SYSTEM_BUS_ADDRESS = busAddress;
     if (await portAnswers(port)) throw new Error(`port ${port} is in use`);
     if (typeof WebSocket === "undefined") throw new Error("run the benchmarks with node --experimental-websocket");
@@ -286,10 +298,15 @@ function markFirstRow(selector) {
  *  after one uncounted warm-up load of each; before each load the libvirt side is idle again. `inspect(page, side)` may
  * read the page after the
  *  first row shows (e.g. how many rows); its results are returned per run. */
-export async function compareFirstRow(browser, port, reps, { timeoutMs = 120_000, inspect } = {}) {
+export async function compareFirstRow(
+    browser,
+    port,
+    reps,
+    { timeoutMs = 120_000, inspect, theirs = { path: THEIRS_PATH, row: THEIRS_ROW } } = {},
+) {
     const sides = {
         ours: { url: `http://127.0.0.1:${port}${OURS_PATH}`, row: OURS_ROW, ms: [], seen: [] },
-        theirs: { url: `http://127.0.0.1:${port}${THEIRS_PATH}`, row: THEIRS_ROW, ms: [], seen: [] },
+        theirs: { url: `http://127.0.0.1:${port}${theirs.path}`, row: theirs.row, ms: [], seen: [] },
     };
     const once = async (name, count) => {
         const side = sides[name];
@@ -326,4 +343,90 @@ export async function compareFirstRow(browser, port, reps, { timeoutMs = 120_000
         for (const name of i % 2 ? ["ours", "theirs"] : ["theirs", "ours"]) await once(name, true);
     }
     return { ours: sides.ours, theirs: sides.theirs };
+}
+
+const SCALE_URI = "qemu:///system";
+const SCALE_NAME = /^bench-scale-\d{4}$/;
+
+/** Runs virsh commands through one interactive virsh on stdin: one connection for all. */
+function virshBatch(lines) {
+    const r = spawnSync("virsh", ["-c", SCALE_URI], {
+        input: lines.join("\n") + "\nquit\n",
+        encoding: "utf8",
+        maxBuffer: 64 << 20,
+    });
+    return r.stderr.split("\n").filter((l) => l.startsWith("error:"));
+}
+
+function definedScaleGuests() {
+    const r = spawnSync("virsh", ["-c", SCALE_URI, "list", "--all", "--name"], { encoding: "utf8" });
+    return r.stdout
+        .split("\n")
+        .map((s) => s.trim())
+        .filter((n) => SCALE_NAME.test(n));
+}
+
+function removeScaleGuests() {
+    const left = definedScaleGuests();
+    if (left.length) virshBatch(left.map((n) => `undefine --domain ${n}`));
+    const still = definedScaleGuests();
+    console.log(
+        `  removed ${left.length - still.length} bench-scale guests${still.length ? `; ${still.length} LEFT: ${still.slice(0, 5).join(" ")}` : ""}`,
+    );
+}
+
+/**
+ * Defines `count` tiny guests bench-scale-0001 … on qemu:///system by one virsh session (after removing any an
+ * earlier run left) and returns `remove()`, which undefines exactly those names; it also runs on exit and on
+ * SIGINT/SIGTERM/SIGHUP.
+ */
+export function defineScaleGuests(count) {
+    if (definedScaleGuests().length) {
+        console.log("  bench-scale guests left from an earlier run");
+        removeScaleGuests();
+    }
+    let removed = false;
+    const remove = () => {
+        if (removed) return;
+        removed = true;
+        removeScaleGuests();
+    };
+    const onSignal = () => {
+        remove();
+        process.exit(130);
+    };
+    for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(sig, onSignal);
+    process.on("exit", remove);
+    const dir = mkdtempSync(join(tmpdir(), "cockpit-migrate-bench-scale-"));
+    try {
+        const t0 = performance.now();
+        const files = Array.from({ length: count }, (_, i) => {
+            const name = `bench-scale-${String(i + 1).padStart(4, "0")}`;
+            const file = join(dir, `${name}.xml`);
+            writeFileSync(
+                file,
+                `<domain type='qemu'><name>${name}</name><memory unit='MiB'>32</memory><vcpu>1</vcpu><os><type arch='x86_64'>hvm</type></os></domain>\n`,
+            );
+            return file;
+        });
+        const errors = virshBatch(files.map((f) => `define --file ${f}`));
+        const defined = definedScaleGuests().length;
+        console.log(
+            `  defined ${defined} guests in ${((performance.now() - t0) / 1000).toFixed(1)} s${errors.length ? ` (${errors.length} errors: ${errors[0]})` : ""}`,
+        );
+        if (defined !== count) {
+            remove();
+            throw new Error(`only ${defined} of ${count} guests defined`);
+        }
+    } finally {
+        rmSync(dir, { recursive: true, force: true });
+    }
+    return { remove };
+}
+
+/** How many guests qemu:///system has. */
+export function guestCount() {
+    return spawnSync("virsh", ["-c", SCALE_URI, "list", "--all", "--name"], { encoding: "utf8" })
+        .stdout.split("\n")
+        .filter(Boolean).length;
 }

@@ -11,6 +11,7 @@ const BENCHES = [
     { name: "bundle", lock: false }, // gzipped JS+CSS vs cockpit-machines
     { name: "first-list", lock: true }, // navigation → first VM row vs cockpit-machines
     { name: "scale", lock: true }, // the same with 1,000 defined guests
+    { name: "floor", lock: true }, // the same vs a bare cockpit.js page (4 and 1,000 guests)
     { name: "migrate", lock: true }, // plugin-driven migration vs bare virsh migrate
     { name: "defaults-sweep", lock: true }, // default options vs --parallel 1–4
     { name: "predict", lock: true }, // predicted vs actual migration duration
