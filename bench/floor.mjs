@@ -11,7 +11,6 @@ import {
     FLOOR_PATH,
     guestCount,
     launchBrowser,
-    OURS_ROW,
     startCockpitWs,
     summary,
 } from "./lib.mjs";
@@ -19,7 +18,7 @@ import {
 const REPS = Number(process.argv[2] ?? 7);
 const COUNT = Number(process.argv[3] ?? 1000);
 const PORT = 9192;
-const floor = { path: FLOOR_PATH, row: OURS_ROW };
+const floor = { path: FLOOR_PATH, row: "tr[data-domain]" };
 
 const ws = await startCockpitWs(PORT);
 const browser = await launchBrowser();

@@ -16,7 +16,8 @@ export const OURS_PATH = "/cockpit/@localhost/cockpit-migrate/index.html";
 export const THEIRS_PATH = "/cockpit/@localhost/machines/index.html";
 /** cockpit-machines 288 renders each guest as a row with this id in its VM list */
 export const THEIRS_ROW = 'tr[data-row-id^="vm-"]';
-export const OURS_ROW = "tr[data-domain]";
+/** our page's VM rows, or the early rows boot.ts shows from the same answer before the page loads (src/early.ts) */
+export const OURS_ROW = "tr[data-domain], tr[data-early-domain]";
 /** bench/floor: cockpit.js, one cockpit.spawn of our first list command, one <tr data-domain> per VM */
 export const FLOOR_PATH = "/cockpit/@localhost/cockpit-migrate-floor/index.html";
 

@@ -19,9 +19,9 @@ export class PrefetchRunner implements Runner {
 
     /**
      * Starts `argv` now; the first `run` of the same argv on the same target within maxAgeMs gets its answer (whatever
-     * its options).
+     * its options). The answer is also returned (the boot module shows the first rows from it).
      */
-    start(target: RunTarget, argv: readonly string[], options?: RunOptions): void {
+    start(target: RunTarget, argv: readonly string[], options?: RunOptions): Promise<string> {
         const answer = this.inner.run(target, argv, options);
         // reported to whoever takes it, never unhandled; the mark shows in the browser's performance timeline
         answer.then(
@@ -29,6 +29,7 @@ export class PrefetchRunner implements Runner {
             () => undefined,
         );
         this.early.set(key(target, argv), { answer, at: this.now() });
+        return answer;
     }
 
     run(target: RunTarget, argv: readonly string[], options?: RunOptions): Promise<string> {

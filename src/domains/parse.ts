@@ -1,7 +1,7 @@
 /** Parsers for virsh output (C locale). Pure functions, tested on captured real outputs. */
 import { xml2js, type Element } from "xml-js";
 import { attr, kid, kids, text } from "./xml";
-import { DOMAIN_STATES, type Domain, type DomainState, type DomainUuid, type HostIdentity } from "./types";
+import type { Domain, DomainUuid, HostIdentity } from "./types";
 import { parseDomainUuid } from "../virsh/argv";
 
 /** `virsh list --uuid`: one UUID per line. */
@@ -34,35 +34,8 @@ function uuidForName(byPrinted: Map<string, DomainUuid | null>, name: string): D
     return exact !== undefined ? exact : (byPrinted.get(name.padEnd(30, " ")) ?? null);
 }
 
-export interface RawStats {
-    name: string;
-    fields: Map<string, string>;
-}
-
-/**
- * `virsh domstats --raw`: blocks of `Domain: 'NAME'` followed by indented `key=value` lines.
- * virsh prints the name verbatim between single quotes, so the name is what lies between the
- * first quote and the final quote of that line.
- */
-export function parseDomstats(out: string): RawStats[] {
-    const result: RawStats[] = [];
-    let current: RawStats | null = null;
-    for (const line of out.split("\n")) {
-        const header = /^Domain: '(.*)'$/.exec(line);
-        if (header) {
-            current = { name: header[1]!, fields: new Map() };
-            result.push(current);
-            continue;
-        }
-        const kv = /^ {2}([A-Za-z0-9_.-]+)=(.*)$/.exec(line);
-        if (kv && current) current.fields.set(kv[1]!, kv[2]!);
-    }
-    return result;
-}
-
-export function stateFromNumber(n: number): DomainState {
-    return DOMAIN_STATES[n] ?? "nostate";
-}
+export { parseDomstats, stateFromNumber, type RawStats } from "./domstats";
+import { stateFromNumber, type RawStats } from "./domstats";
 
 function num(fields: Map<string, string>, key: string): number | null {
     const v = fields.get(key);
