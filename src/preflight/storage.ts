@@ -338,7 +338,7 @@ function networkDisk(
                               _(
                                   "Define the same secret on the destination (virsh secret-define with UUID $0, then virsh secret-set-value).",
                               ),
-                              ref.uuid ?? "from the source's secret-dumpxml",
+                              ref.uuid ?? _("from the source's secret-dumpxml"),
                           ),
                       },
                   },
