@@ -37,7 +37,7 @@ export function checkSshEndpoint(address: string, user: string, port?: number): 
     if (bad(user) || user.includes("@"))
         throw new RunError("invalid-argument", format(_("Not a valid user name: $0"), JSON.stringify(user)), [user]);
     if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535))
-        throw new RunError("invalid-argument", `Not a valid port: ${port}`, [String(port)]);
+        throw new RunError("invalid-argument", format(_("Not a valid port: $0"), port), [String(port)]);
 }
 
 /** The local argv that runs `argv` on `address` as `user`. */

@@ -60,7 +60,7 @@ export function mergeHostCpus(cpus: HostCpu[]): string {
 /** Reads a <cpu> element (a baseline result, or a domain's CPU). */
 export function parseCpu(xml: string): CpuModel {
     const cpu = kid(xml2js(xml, { compact: false }) as Element, "cpu");
-    if (!cpu) throw new Error("Not a <cpu> document");
+    if (!cpu) throw new Error(_("Not a <cpu> document"));
     return { model: text(kid(cpu, "model")), vendor: text(kid(cpu, "vendor")), features: featuresOf(cpu) };
 }
 

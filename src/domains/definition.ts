@@ -147,7 +147,7 @@ function diskDef(d: Element): DiskDef {
 
 export function parseDefinition(xml: string): DomainDefinition {
     const domain = kid(xml2js(xml, { compact: false }) as Element, "domain");
-    if (!domain) throw new Error("Not a domain definition");
+    if (!domain) throw new Error(_("Not a domain definition"));
     const devices = kid(domain, "devices");
     const cpu = kid(domain, "cpu");
     const model = text(kid(cpu, "model"));

@@ -122,7 +122,7 @@ export function validateOptions(o: MigrationOptions, ctx: DomainContext): Option
             value !== undefined &&
             (value === "" || /[\s\0]/.test(value) || value.startsWith("-") || argProblem(value) !== null)
         )
-            errors[key] = "Not a valid address";
+            errors[key] = _("Not a valid address");
     }
     if (o.migrateDisks !== undefined) {
         if (o.storage === "shared") errors.migrateDisks = _("Choose which disks to copy only when copying disks");

@@ -2,6 +2,9 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { explainConnectionError } from "../../src/hosts/errors";
 import { toRunError } from "../../pkg/lib/runner";
 import { errorText } from "../../pkg/lib/error-text";
+import { runPreflight } from "../../src/preflight/checks";
+import { defaultOptions } from "../../src/migration/options";
+import { uuidOf } from "./refs";
 
 const reversed = (s: string) => [...s].reverse().join("");
 
@@ -34,5 +37,30 @@ describe("explainConnectionError recognises our own failures by their cause, not
             "access-denied",
         );
         expect(explainConnectionError("B", "Connection refused").problem).toBe("refused");
+    });
+    it("the pre-flight reachability check passes the cause too", async () => {
+        translated();
+        const results = await runPreflight(
+            {
+                runner: {
+                    run: async (_t, argv) => {
+                        throw toRunError({ problem: "not-found" }, argv);
+                    },
+                },
+            },
+            {
+                domain: "vm",
+                uuid: uuidOf("vm"),
+                sourceUri: "src",
+                destinationUri: "dst",
+                destinationLabel: "B",
+                options: defaultOptions("shutoff"),
+                live: false,
+            },
+        );
+        expect(results.find((r) => r.id === "reachable")).toMatchObject({
+            severity: "error",
+            title: reversed("virsh is not installed"),
+        });
     });
 });
