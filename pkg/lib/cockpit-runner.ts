@@ -5,10 +5,11 @@
 import type { Cockpit } from "./cockpit";
 import { checkArgv, toRunError, type ProcessFailure, type RunOptions, type Runner, type RunTarget } from "./runner";
 import { multiplexedArgv, sshArgv, withoutMuxNoise } from "./ssh";
+import { _ } from "./gettext";
 
 export function cockpitInstance(): Cockpit {
     const c = window.cockpit;
-    if (!c) throw new Error("cockpit.js is not loaded: open this page through Cockpit");
+    if (!c) throw new Error(_("cockpit.js is not loaded: open this page through Cockpit"));
     return c;
 }
 

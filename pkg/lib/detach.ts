@@ -7,6 +7,7 @@
  * parameters ("$1", "$@"), never spliced into the script text.
  */
 import { checkArgv, RunError, type Runner } from "./runner";
+import { _ } from "./gettext";
 
 const SCRIPT = [
     "exec < /dev/null > /dev/null 2>&1", // let the starter's pipes close at once
@@ -20,8 +21,8 @@ const SCRIPT = [
 /** The argv that starts `argv` detached, recording into `jobDir`. */
 export function detachedArgv(jobDir: string, argv: readonly string[]): string[] {
     if (!jobDir.startsWith("/") || jobDir.includes("\0"))
-        throw new RunError("invalid-argument", "The job directory must be an absolute path", [jobDir]);
-    if (argv.length === 0) throw new RunError("invalid-argument", "Nothing to run", argv);
+        throw new RunError("invalid-argument", _("The job directory must be an absolute path"), [jobDir]);
+    if (argv.length === 0) throw new RunError("invalid-argument", _("Nothing to run"), argv);
     checkArgv(argv);
     return ["setsid", "--fork", "sh", "-c", SCRIPT, "sh", jobDir, ...argv];
 }
@@ -56,7 +57,7 @@ const READ_SCRIPT = [
 /** Removes a job directory once nothing needs to read it any more (its outcome is recorded). */
 export function removeJobArgv(jobDir: string): string[] {
     if (!jobDir.startsWith("/") || jobDir.includes("\0") || jobDir.split("/").some((p) => p === ".." || p === "."))
-        throw new RunError("invalid-argument", "The job directory must be an absolute path", [jobDir]);
+        throw new RunError("invalid-argument", _("The job directory must be an absolute path"), [jobDir]);
     return ["rm", "-rf", "--", jobDir];
 }
 

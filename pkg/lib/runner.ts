@@ -2,6 +2,7 @@
  * The Runner: runs one argv (never a shell string) on a host and returns stdout.
  * Every failure, whatever produced it, becomes one typed RunError with a cause.
  */
+import { _, format } from "./gettext";
 
 /** Where a command runs: this host, or another host over SSH. */
 export type RunTarget = { kind: "local" } | { kind: "ssh"; address: string; user: string; port?: number };
@@ -72,8 +73,8 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 
 /** Why an argv element cannot be passed to a program exactly, or null when it can. */
 export function argProblem(arg: string): string | null {
-    if (arg.includes("\0")) return "contains a NUL character";
-    if (LONE_SURROGATE.test(arg)) return "is not valid Unicode (a lone surrogate)";
+    if (arg.includes("\0")) return _("contains a NUL character");
+    if (LONE_SURROGATE.test(arg)) return _("is not valid Unicode (a lone surrogate)");
     return null;
 }
 
@@ -81,7 +82,7 @@ export function argProblem(arg: string): string | null {
 export function checkArgv(argv: readonly string[]): void {
     for (const a of argv) {
         const p = argProblem(a);
-        if (p) throw new RunError("invalid-argument", `An argument ${p}`, argv);
+        if (p) throw new RunError("invalid-argument", format(_("An argument $0"), p), argv);
     }
 }
 
@@ -105,13 +106,14 @@ export function toRunError(failure: unknown, argv: readonly string[], overSsh = 
     const message = (f.message ?? "").trim();
     const problem = f.problem ?? null;
 
-    if (problem === "not-found") return new RunError("not-found", `${argv[0]} is not installed`, argv, null, message);
+    if (problem === "not-found")
+        return new RunError("not-found", format(_("$0 is not installed"), argv[0]), argv, null, message);
     if (problem === "access-denied" || problem === "authentication-failed")
-        return new RunError("access-denied", "Administrative access is required", argv, null, message);
-    if (problem === "cancelled") return new RunError("cancelled", "Cancelled", argv, null, message);
+        return new RunError("access-denied", _("Administrative access is required"), argv, null, message);
+    if (problem === "cancelled") return new RunError("cancelled", _("Cancelled"), argv, null, message);
     if (problem === "terminated" || problem === "disconnected" || problem === "no-session")
-        return new RunError("disconnected", "The connection to Cockpit was lost", argv, null, message);
-    if (problem === "timeout") return new RunError("timeout", "The command timed out", argv, null, message);
+        return new RunError("disconnected", _("The connection to Cockpit was lost"), argv, null, message);
+    if (problem === "timeout") return new RunError("timeout", _("The command timed out"), argv, null, message);
     if (problem) return new RunError("internal", `${problem}${message ? ": " + message : ""}`, argv, null, message);
 
     if (overSsh && f.exit_status === 255) {
@@ -119,16 +121,16 @@ export function toRunError(failure: unknown, argv: readonly string[], overSsh = 
         if (ssh) return new RunError(ssh, sshSummary(ssh), argv, 255, message);
     }
     if (f.exit_signal !== undefined && f.exit_signal !== null && f.exit_status == null)
-        return new RunError("signal", `Killed by signal ${f.exit_signal}`, argv, null, message);
+        return new RunError("signal", format(_("Killed by signal $0"), f.exit_signal), argv, null, message);
     if (f.exit_status !== undefined && f.exit_status !== null)
         return new RunError(
             "exit-status",
-            message || `${argv[0]} exited with status ${f.exit_status}`,
+            message || format(_("$0 exited with status $1"), argv[0], f.exit_status),
             argv,
             f.exit_status,
             message,
         );
-    return new RunError("internal", message || "Unknown error", argv, null, message);
+    return new RunError("internal", message || _("Unknown error"), argv, null, message);
 }
 
 /**
@@ -155,14 +157,14 @@ export function classifySshFailure(stderr: string): RunErrorCause | null {
 function sshSummary(cause: RunErrorCause): string {
     switch (cause) {
         case "host-key-changed":
-            return "The host's SSH key has changed since it was last trusted";
+            return _("The host's SSH key has changed since it was last trusted");
         case "host-key-unknown":
-            return "The host's SSH key is not known yet";
+            return _("The host's SSH key is not known yet");
         case "ssh-auth":
-            return "SSH authentication failed";
+            return _("SSH authentication failed");
         case "unreachable":
-            return "Cannot connect to the host";
+            return _("Cannot connect to the host");
         default:
-            return "SSH failed";
+            return _("SSH failed");
     }
 }

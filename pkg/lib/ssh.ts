@@ -5,11 +5,12 @@
  * exactly that element.
  */
 import { argProblem, RunError } from "./runner";
+import { _, format } from "./gettext";
 
 /** One argv element as a single-quoted POSIX shell word. NUL cannot be carried and is refused. */
 export function shellQuote(arg: string): string {
     const problem = argProblem(arg);
-    if (problem) throw new RunError("invalid-argument", `An argument ${problem}`, [arg]);
+    if (problem) throw new RunError("invalid-argument", format(_("An argument $0"), problem), [arg]);
     return "'" + arg.replace(/'/g, "'\\''") + "'";
 }
 
@@ -30,17 +31,19 @@ export const SSH_OPTIONS: readonly string[] = [
 export function checkSshEndpoint(address: string, user: string, port?: number): void {
     const bad = (s: string) => s === "" || s.startsWith("-") || /[\s\0-\x1f\x7f]/.test(s) || argProblem(s) !== null;
     if (bad(address))
-        throw new RunError("invalid-argument", `Not a valid host address: ${JSON.stringify(address)}`, [address]);
+        throw new RunError("invalid-argument", format(_("Not a valid host address: $0"), JSON.stringify(address)), [
+            address,
+        ]);
     if (bad(user) || user.includes("@"))
-        throw new RunError("invalid-argument", `Not a valid user name: ${JSON.stringify(user)}`, [user]);
+        throw new RunError("invalid-argument", format(_("Not a valid user name: $0"), JSON.stringify(user)), [user]);
     if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535))
-        throw new RunError("invalid-argument", `Not a valid port: ${port}`, [String(port)]);
+        throw new RunError("invalid-argument", format(_("Not a valid port: $0"), port), [String(port)]);
 }
 
 /** The local argv that runs `argv` on `address` as `user`. */
 export function sshArgv(address: string, user: string, port: number | undefined, argv: readonly string[]): string[] {
     checkSshEndpoint(address, user, port);
-    if (argv.length === 0) throw new RunError("invalid-argument", "Nothing to run", argv);
+    if (argv.length === 0) throw new RunError("invalid-argument", _("Nothing to run"), argv);
     return [
         "ssh",
         ...SSH_OPTIONS,
@@ -72,7 +75,7 @@ export const SSH_MUX_SCRIPT = [
 
 /** The argv that runs an `ssh …` argv through a shared connection to its host (see SSH_MUX_SCRIPT). */
 export function multiplexedArgv(ssh: readonly string[]): string[] {
-    if (ssh[0] !== "ssh") throw new RunError("invalid-argument", "Not an ssh command", ssh);
+    if (ssh[0] !== "ssh") throw new RunError("invalid-argument", _("Not an ssh command"), ssh);
     return ["sh", "-c", SSH_MUX_SCRIPT, "ssh", ...ssh.slice(1)];
 }
 

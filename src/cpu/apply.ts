@@ -161,7 +161,7 @@ async function writePrivate(runner: Runner, files: FileStore, path: string, cont
 /** Defines the VM again from a backup taken by applyBaseline. */
 export async function restoreDefinition(runner: Runner, files: FileStore, uri: string, backup: string): Promise<void> {
     const { content } = await files.read(backup);
-    if (content === null) throw new Error(`The backup ${backup} no longer exists`);
+    if (content === null) throw new Error(format(_("The backup $0 no longer exists"), backup));
     await runner.run(LOCAL, c.defineFromStdin(uri), { input: content, timeoutMs: 30_000 });
 }
 

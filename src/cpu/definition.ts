@@ -4,6 +4,7 @@
  */
 import { xml2js, type Element } from "xml-js";
 import { kid, kids, writeXml } from "../domains/xml";
+import { _, format } from "../../pkg/lib/gettext";
 
 /**
  * Children of the old <cpu> that describe the guest's shape, not the CPU model: kept (if mode='custom' allows them).
@@ -23,9 +24,13 @@ const SET_HERE = new Set(["mode", "match", "check"]);
 function refusedByCustom(e: Element): string | null {
     const mode = String(e.attributes?.mode ?? "");
     if (e.name === "cache" && mode === "passthrough")
-        return "<cache mode='passthrough'/>: only host-passthrough and maximum CPUs pass the host's cache through; the guest gets QEMU's default cache description";
+        return _(
+            "<cache mode='passthrough'/>: only host-passthrough and maximum CPUs pass the host's cache through; the guest gets QEMU's default cache description",
+        );
     if (e.name === "maxphysaddr" && mode === "passthrough")
-        return "<maxphysaddr mode='passthrough'/>: it gives the guest each host's own physical address width; the guest gets QEMU's default (set <maxphysaddr mode='emulate' bits='N'/> for a fixed width)";
+        return _(
+            "<maxphysaddr mode='passthrough'/>: it gives the guest each host's own physical address width; the guest gets QEMU's default (set <maxphysaddr mode='emulate' bits='N'/> for a fixed width)",
+        );
     return null;
 }
 
@@ -48,9 +53,9 @@ export function replaceCpu(domainXml: string, cpuXml: string): string {
 export function replaceCpuExplained(domainXml: string, cpuXml: string): CpuReplacement {
     const doc = parse(domainXml);
     const domain = kid(doc, "domain");
-    if (!domain) throw new Error("Not a domain definition");
+    if (!domain) throw new Error(_("Not a domain definition"));
     const baseline = kid(parse(cpuXml), "cpu");
-    if (!baseline) throw new Error("Not a <cpu> document");
+    if (!baseline) throw new Error(_("Not a <cpu> document"));
     const old = kid(domain, "cpu");
     const dropped: string[] = [];
     const attributes: Record<string, string | number | undefined> = {};
@@ -58,7 +63,12 @@ export function replaceCpuExplained(domainXml: string, cpuXml: string): CpuRepla
         if (SET_HERE.has(k)) continue;
         if (k === "migratable") {
             dropped.push(
-                `migratable='${String(val)}': only host-passthrough and maximum CPUs have it; a custom model is migratable by definition`,
+                format(
+                    _(
+                        "migratable='$0': only host-passthrough and maximum CPUs have it; a custom model is migratable by definition",
+                    ),
+                    String(val),
+                ),
             );
             continue;
         }

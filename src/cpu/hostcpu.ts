@@ -5,6 +5,7 @@
  */
 import { xml2js, type Element } from "xml-js";
 import { attr, kid, kids, text, writeXml } from "../domains/xml";
+import { _, format } from "../../pkg/lib/gettext";
 
 export interface CpuFeature {
     name: string;
@@ -32,9 +33,10 @@ function featuresOf(el: Element | undefined): CpuFeature[] {
 /** The host-model CPU of a domcapabilities document; throws when the host offers none. */
 export function hostModelCpu(host: string, domcapsXml: string): HostCpu {
     const caps = kid(xml2js(domcapsXml, { compact: false }) as Element, "domainCapabilities");
-    if (!caps) throw new Error(`${host}: not a domain capabilities document`);
+    if (!caps) throw new Error(format(_("$0: not a domain capabilities document"), host));
     const mode = kids(kid(caps, "cpu"), "mode").find((m) => attr(m, "name") === "host-model");
-    if (!mode || attr(mode, "supported") === "no") throw new Error(`${host} offers no host-model CPU (supported='no')`);
+    if (!mode || attr(mode, "supported") === "no")
+        throw new Error(format(_("$0 offers no host-model CPU (supported='no')"), host));
     const cpu: Element = {
         type: "element",
         name: "cpu",
@@ -58,7 +60,7 @@ export function mergeHostCpus(cpus: HostCpu[]): string {
 /** Reads a <cpu> element (a baseline result, or a domain's CPU). */
 export function parseCpu(xml: string): CpuModel {
     const cpu = kid(xml2js(xml, { compact: false }) as Element, "cpu");
-    if (!cpu) throw new Error("Not a <cpu> document");
+    if (!cpu) throw new Error(_("Not a <cpu> document"));
     return { model: text(kid(cpu, "model")), vendor: text(kid(cpu, "vendor")), features: featuresOf(cpu) };
 }
 

@@ -1,5 +1,6 @@
 /** Named baselines ("cluster-2026") kept in /etc/cockpit-migrate/cpu-baselines.json, to apply to new VMs later. */
 import { modifyFile, type FileStore } from "../../pkg/lib/filestore";
+import { _, format } from "../../pkg/lib/gettext";
 
 export const BASELINES_PATH = "/etc/cockpit-migrate/cpu-baselines.json";
 
@@ -17,10 +18,10 @@ export function parseBaselines(content: string | null): SavedBaseline[] {
     try {
         raw = JSON.parse(content);
     } catch {
-        throw new Error(`${BASELINES_PATH} is not valid JSON`);
+        throw new Error(format(_("$0 is not valid JSON"), BASELINES_PATH));
     }
     const list = (raw as { baselines?: unknown }).baselines;
-    if (!Array.isArray(list)) throw new Error(`${BASELINES_PATH} holds no list of baselines`);
+    if (!Array.isArray(list)) throw new Error(format(_("$0 holds no list of baselines"), BASELINES_PATH));
     return list.filter(
         (b): b is SavedBaseline =>
             typeof b === "object" &&
@@ -32,7 +33,7 @@ export function parseBaselines(content: string | null): SavedBaseline[] {
 
 export function validateBaselineName(name: string): string | null {
     if (!/^[\p{L}\p{N}][\p{L}\p{N} ._-]{0,63}$/u.test(name))
-        return "1–64 letters, digits, spaces, dots, dashes or underscores, starting with a letter or digit";
+        return _("1–64 letters, digits, spaces, dots, dashes or underscores, starting with a letter or digit");
     return null;
 }
 
@@ -77,7 +78,7 @@ export function parseApplied(content: string | null): AppliedCpu[] {
               )
             : [];
     } catch {
-        throw new Error(`${APPLIED_PATH} is not valid JSON`);
+        throw new Error(format(_("$0 is not valid JSON"), APPLIED_PATH));
     }
 }
 
@@ -107,6 +108,6 @@ export function appliedLabels(applied: AppliedCpu[], uri: string): Map<string, s
     return new Map(
         applied
             .filter((a) => a.uri === uri)
-            .map((a) => [a.domain, a.baseline ? `CPU baseline ${a.baseline}` : `CPU baseline ${a.model ?? "?"}`]),
+            .map((a) => [a.domain, format(_("CPU baseline $0"), a.baseline ? a.baseline : (a.model ?? "?"))]),
     );
 }

@@ -1,6 +1,7 @@
 /** What pre-flight needs from a domain's XML definition (`virsh dumpxml`), read with xml-js. */
 import { xml2js, type Element } from "xml-js";
 import { attr, kid, kids, text, writeXml } from "./xml";
+import { _, format } from "../../pkg/lib/gettext";
 
 /** A secret a disk names (`<auth><secret type uuid|usage>`): libvirt looks it up on the host the VM runs on. */
 export interface SecretRef {
@@ -146,7 +147,7 @@ function diskDef(d: Element): DiskDef {
 
 export function parseDefinition(xml: string): DomainDefinition {
     const domain = kid(xml2js(xml, { compact: false }) as Element, "domain");
-    if (!domain) throw new Error("Not a domain definition");
+    if (!domain) throw new Error(_("Not a domain definition"));
     const devices = kid(domain, "devices");
     const cpu = kid(domain, "cpu");
     const model = text(kid(cpu, "model"));
@@ -166,7 +167,9 @@ export function parseDefinition(xml: string): DomainDefinition {
             source: attr(src, "network") ?? attr(src, "bridge") ?? attr(src, "dev"),
         };
     });
-    for (const i of interfaces) if (i.type === "hostdev") hostdevs.push(`SR-IOV interface ${i.source ?? ""}`.trim());
+    for (const i of interfaces)
+        if (i.type === "hostdev")
+            hostdevs.push(i.source ? format(_("SR-IOV interface $0"), i.source) : _("SR-IOV interface"));
     const os = kid(domain, "os"),
         loader = kid(os, "loader"),
         nv = kid(os, "nvram");

@@ -120,7 +120,9 @@ export function activeMigration(history: History, sourceUri: string, domain: Dom
 /** The UUID a record's commands address; records of older versions have none and cannot be controlled. */
 export function recordUuid(r: MigrationRecord): DomainUuid {
     if (r.uuid === undefined)
-        throw new Error(`The record of ${r.domain}'s migration predates UUIDs: use virsh to control or check it`);
+        throw new Error(
+            format(_("The record of $0's migration predates UUIDs: use virsh to control or check it"), r.domain),
+        );
     return r.uuid;
 }
 
@@ -128,7 +130,12 @@ export class HistoryConflictError extends Error {
     readonly record: MigrationRecord;
     constructor(record: MigrationRecord) {
         super(
-            `${record.domain} is already being migrated to ${record.destination.label} (started ${new Date(record.startedAt).toLocaleString()})`,
+            format(
+                _("$0 is already being migrated to $1 (started $2)"),
+                record.domain,
+                record.destination.label,
+                new Date(record.startedAt).toLocaleString(),
+            ),
         );
         this.name = "HistoryConflictError";
         this.record = record;

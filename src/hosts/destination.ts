@@ -80,5 +80,5 @@ export function resolveDestination(
     const paramError = uriParamsProblem(parseUriParams(p.query));
     if (paramError) return { destination: null, error: paramError };
     const match = known.find((h) => p.host !== null && h.address.toLowerCase() === p.host.toLowerCase()) ?? null;
-    return { destination: { uri: text, label: p.host ?? "this host", known: match }, error: null };
+    return { destination: { uri: text, label: p.host ?? _("this host"), known: match }, error: null };
 }

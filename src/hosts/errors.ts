@@ -102,8 +102,9 @@ export function explainConnectionError(host: string, message: string, cause?: Ru
                 "Check that libvirtd listens for the chosen transport (SSH 22, TLS 16514, TCP 16509) and that no firewall blocks it.",
             ),
         );
-    if (/virsh is not installed|not-found/i.test(m)) return noVirsh();
-    if (/Administrative access|authentication unavailable|access denied|Permission denied/i.test(m))
+    // our own RunError summaries are translated: they are recognised by their cause, never by their text
+    if (/not-found/i.test(m)) return noVirsh();
+    if (cause === "access-denied" || /authentication unavailable|access denied|Permission denied/i.test(m))
         return e(
             "access-denied",
             _("Administrative access is required"),

@@ -21,6 +21,7 @@ import * as vm from "../virsh/migrate";
 import type { DomainRef, DomainState, DomainUuid } from "../domains/types";
 import { downtimeOutcome, withMaxDowntime } from "./downtime";
 import { explainMigrationError } from "./errors";
+import { _, format } from "../../pkg/lib/gettext";
 import { isThisMigrationOut, parseJobInfo, type JobStats } from "./jobinfo";
 import type { MigrationOptions } from "./options";
 import { recordOutcome, type Finished } from "./outcome";
@@ -199,12 +200,17 @@ export async function finishMigration(
     const endedAt = (deps.now ?? Date.now)();
     const o = record.options;
     const succeeded = job.exitStatus === 0;
+    // our own words for a lost job are translated: they are the message, never matched against libvirt's
     const failure = succeeded
         ? null
-        : explainMigrationError(
-              job.stderr ||
-                  (job.lost ? "The migration process ended without a status (killed, or the host restarted)" : ""),
-          );
+        : job.stderr
+          ? explainMigrationError(job.stderr)
+          : {
+                ...explainMigrationError(""),
+                message: job.lost
+                    ? _("The migration process ended without a status (killed, or the host restarted)")
+                    : "",
+            };
     const names = { source: record.source.label, destination: record.destination.label };
     const ask = async (uri: string) => domainPresence(deps.runner, uri, recordUuid(record)).catch(() => undefined);
     const answers = await Promise.all([
@@ -249,9 +255,12 @@ export async function finishMigration(
     } else if (src === undefined || dst === undefined) {
         verification = {
             ok: false,
-            where: "Unknown",
+            where: _("Unknown"),
             problems: [
-                `Could not ask libvirt on ${src === undefined ? names.source : names.destination} where the VM is.`,
+                format(
+                    _("Could not ask libvirt on $0 where the VM is."),
+                    src === undefined ? names.source : names.destination,
+                ),
             ],
         };
     } else {

@@ -4,7 +4,7 @@ import { isActive } from "../domains/types";
 import { migrate } from "../virsh/migrate";
 import { checkValue, VirshArgumentError, type DomainUuid } from "../virsh/argv";
 import { argProblem } from "../../pkg/lib/runner";
-import { _ } from "../../pkg/lib/gettext";
+import { _, format } from "../../pkg/lib/gettext";
 
 export interface MigrationOptions {
     /** permanent = --persistent --undefinesource; temporary = a transient copy, source definition kept */
@@ -122,7 +122,7 @@ export function validateOptions(o: MigrationOptions, ctx: DomainContext): Option
             value !== undefined &&
             (value === "" || /[\s\0]/.test(value) || value.startsWith("-") || argProblem(value) !== null)
         )
-            errors[key] = "Not a valid address";
+            errors[key] = _("Not a valid address");
     }
     if (o.migrateDisks !== undefined) {
         if (o.storage === "shared") errors.migrateDisks = _("Choose which disks to copy only when copying disks");
@@ -173,7 +173,7 @@ export function validateOptions(o: MigrationOptions, ctx: DomainContext): Option
  */
 function migrateDiskProblem(target: string): string | null {
     if (target === "" || target.includes(",") || target.startsWith("-") || /\s/.test(target))
-        return "is not a disk target";
+        return _("is not a disk target");
     return argProblem(target);
 }
 
@@ -191,7 +191,9 @@ export function migrateFlags(o: MigrationOptions): string[] {
     if (o.storage !== "shared" && o.migrateDisks !== undefined) {
         const bad = o.migrateDisks.find((t) => migrateDiskProblem(t) !== null);
         if (bad !== undefined || o.migrateDisks.length === 0)
-            throw new VirshArgumentError(`Not a list of disk targets to copy: ${JSON.stringify(o.migrateDisks)}`);
+            throw new VirshArgumentError(
+                format(_("Not a list of disk targets to copy: $0"), JSON.stringify(o.migrateDisks)),
+            );
         f.push("--migrate-disks", o.migrateDisks.join(","));
     }
     if (o.parallelConnections !== undefined)
@@ -208,8 +210,8 @@ export function migrateFlags(o: MigrationOptions): string[] {
     if (o.compressed) f.push("--compressed");
     if (o.tls) f.push("--tls");
     if (o.abortOnError) f.push("--abort-on-error");
-    if (o.migrateUri) f.push("--migrateuri", checkValue("migration URI", o.migrateUri));
-    if (o.listenAddress) f.push("--listen-address", checkValue("listen address", o.listenAddress));
+    if (o.migrateUri) f.push("--migrateuri", checkValue(_("migration URI"), o.migrateUri));
+    if (o.listenAddress) f.push("--listen-address", checkValue(_("listen address"), o.listenAddress));
     return f;
 }
 

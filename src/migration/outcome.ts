@@ -5,6 +5,7 @@
 import { removeJobArgv } from "../../pkg/lib/detach";
 import { isTagConflict } from "../../pkg/lib/filestore";
 import { isUnreadable } from "../../pkg/lib/unreadable";
+import { _ } from "../../pkg/lib/gettext";
 import { finishRecord, JOBS_DIR, type MigrationRecord } from "../history/records";
 import type { Deps } from "./job";
 
@@ -52,7 +53,7 @@ export async function recordOutcome(
         error instanceof Error
             ? error.message
             : isTagConflict(error)
-              ? "the history kept changing while it was written"
+              ? _("the history kept changing while it was written")
               : String(error);
     return {
         record: finished,
@@ -60,7 +61,9 @@ export async function recordOutcome(
             message,
             fix: isUnreadable(error)
                 ? error.fix
-                : "The history still shows it as running, so the VM cannot be migrated again: record the outcome again, or reload the page (it reads the job and records it).",
+                : _(
+                      "The history still shows it as running, so the VM cannot be migrated again: record the outcome again, or reload the page (it reads the job and records it).",
+                  ),
         },
     };
 }

@@ -48,8 +48,13 @@ export function postcopyResumeArgv(record: MigrationRecord): string[] {
     ]);
 }
 
+/** libvirt's state and reason (its own words) on a host. */
 const said = (s: StateReason | null, host: string) =>
-    s ? `${s.state}${s.reason ? ` (${s.reason})` : ""} on ${host}` : `not found on ${host}`;
+    !s
+        ? format(_("not found on $0"), host)
+        : s.reason
+          ? format(_("$0 ($1) on $2"), s.state, s.reason, host)
+          : format(_("$0 on $1"), s.state, host);
 
 /** The verdict when post-copy failed: the guest is split; keep both sides, restore the link, resume. */
 export function postcopyVerdict(

@@ -149,7 +149,7 @@ export function planEvacuation(
             return true;
         });
         if (fits.length === 0) {
-            unmovable.push({ vm: vm.name, reason: reasons.join("; ") || "there is no other host" });
+            unmovable.push({ vm: vm.name, reason: reasons.join("; ") || _("there is no other host") });
             continue;
         }
         const headroom = (h: PlanHost) => {

@@ -57,8 +57,8 @@ export function moveOptions(domain: Domain | undefined, dest: HostRef, copyDisks
         compressed: false,
         abortOnError: false,
     };
-    // an offline move sends no memory: a plan names no migration address for it
-    return withMigrationAddress(options, live ? dest.migrationAddress : undefined);
+    // the same rule as the Migrate dialog's, offline moves included (see withMigrationAddress)
+    return withMigrationAddress(options, dest.migrationAddress);
 }
 
 export function moveArgv(move: Move, refs: HostRef[], domains: Domain[], copies: Copies): string[] {

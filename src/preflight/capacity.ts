@@ -8,7 +8,7 @@ import type { DomainDefinition } from "../domains/definition";
 import type { RawStats } from "../domains/parse";
 import type { OvercommitPolicy } from "./policy";
 import type { CheckResult } from "./types";
-import { _ } from "../../pkg/lib/gettext";
+import { _, format, ngettext } from "../../pkg/lib/gettext";
 
 export type GuestClass = "guaranteed" | "burstable";
 
@@ -27,7 +27,7 @@ export function parseNodeinfo(out: string): NodeInfo {
     const memoryKiB = Number(/^Memory size:\s+(\d+) KiB/m.exec(out)?.[1] ?? NaN);
     const cpus = Number(/^CPU\(s\):\s+(\d+)/m.exec(out)?.[1] ?? NaN);
     if (!Number.isFinite(memoryKiB) || !Number.isFinite(cpus))
-        throw new Error("virsh nodeinfo gave no memory size or CPU count");
+        throw new Error(_("virsh nodeinfo gave no memory size or CPU count"));
     return { memoryKiB, cpus };
 }
 
@@ -95,15 +95,36 @@ export function assessCapacity(i: CapacityInput): CheckResult[] {
     const memKiB = i.running.memoryKiB + need.memoryKiB;
     const physical = memKiB / Math.max(1, usableKiB);
     const allowed = i.policy.memoryCommitPercent / 100;
-    const memTitle = `${i.label}: ${gib(memKiB)} of ${gib(usableKiB)} GiB guest memory committed with this VM (${pct(physical)}; policy ${i.policy.memoryCommitPercent}%)`;
-    const policyText =
-        `Policy: memory commit ${i.policy.memoryCommitPercent}%, CPU commit ${i.policy.cpuCommitPercent}%, ${i.policy.hostReserveMiB} MiB kept for the host. ` +
-        `This VM is ${cls} (${cls === "guaranteed" ? "locked memory or hugepages: all of its memory must be there" : "counted at its current balloon size"}); ` +
-        `${i.running.guests} running guest(s) there.`;
+    const memTitle = format(
+        _("$0: $1 of $2 GiB guest memory committed with this VM ($3; policy $4%)"),
+        i.label,
+        gib(memKiB),
+        gib(usableKiB),
+        pct(physical),
+        i.policy.memoryCommitPercent,
+    );
+    const policyText = [
+        format(
+            _("Policy: memory commit $0%, CPU commit $1%, $2 MiB kept for the host."),
+            i.policy.memoryCommitPercent,
+            i.policy.cpuCommitPercent,
+            i.policy.hostReserveMiB,
+        ),
+        cls === "guaranteed"
+            ? _("This VM is guaranteed (locked memory or hugepages: all of its memory must be there);")
+            : _("This VM is burstable (counted at its current balloon size);"),
+        format(ngettext("$0 running guest there.", "$0 running guests there.", i.running.guests), i.running.guests),
+    ].join(" ");
     const sysctlText = i.sysctl
-        ? ` vm.overcommit_memory=${i.sysctl.overcommitMemory ?? "?"}, vm.panic_on_oom=${i.sysctl.panicOnOom ?? "?"}.`
-        : ` vm.overcommit_memory and vm.panic_on_oom could not be read${i.sysctlError ? `: ${i.sysctlError}` : ""}.`;
-    const detail = policyText + sysctlText;
+        ? format(
+              _("vm.overcommit_memory=$0, vm.panic_on_oom=$1."),
+              i.sysctl.overcommitMemory ?? "?",
+              i.sysctl.panicOnOom ?? "?",
+          )
+        : i.sysctlError
+          ? format(_("vm.overcommit_memory and vm.panic_on_oom could not be read: $0."), i.sysctlError)
+          : _("vm.overcommit_memory and vm.panic_on_oom could not be read.");
+    const detail = `${policyText} ${sysctlText}`;
     const commands = i.commands;
     const memory: CheckResult = (() => {
         if (physical > 1 && cls === "guaranteed")
@@ -145,7 +166,7 @@ export function assessCapacity(i: CapacityInput): CheckResult[] {
                 id: "capacity",
                 severity: "warning",
                 unchecked: true,
-                title: `${memTitle}; strict accounting and panic-on-OOM not checked`,
+                title: format(_("$0; strict accounting and panic-on-OOM not checked"), memTitle),
                 detail,
                 commands,
                 fix: _(
@@ -161,14 +182,25 @@ export function assessCapacity(i: CapacityInput): CheckResult[] {
                 commands,
                 fix:
                     physical > 1
-                        ? "Running VMs would be promised more memory than the host has: it may swap, or the OOM killer may end a VM. Choose another destination or move VMs away first."
-                        : "The destination would be committed beyond the overcommit policy. Choose another destination, or change the policy.",
+                        ? _(
+                              "Running VMs would be promised more memory than the host has: it may swap, or the OOM killer may end a VM. Choose another destination or move VMs away first.",
+                          )
+                        : _(
+                              "The destination would be committed beyond the overcommit policy. Choose another destination, or change the policy.",
+                          ),
             };
         return { id: "capacity", severity: "pass", title: memTitle, detail, commands };
     })();
     const vcpus = i.running.vcpus + need.vcpus;
     const cpuRatio = vcpus / Math.max(1, i.node.cpus);
-    const cpuTitle = `${i.label}: ${vcpus} vCPUs on ${i.node.cpus} CPUs with this VM (${pct(cpuRatio)}; policy ${i.policy.cpuCommitPercent}%)`;
+    const cpuTitle = format(
+        _("$0: $1 on $2 with this VM ($3; policy $4%)"),
+        i.label,
+        format(ngettext("$0 vCPU", "$0 vCPUs", vcpus), vcpus),
+        format(ngettext("$0 CPU", "$0 CPUs", i.node.cpus), i.node.cpus),
+        pct(cpuRatio),
+        i.policy.cpuCommitPercent,
+    );
     const cpu: CheckResult =
         cpuRatio > i.policy.cpuCommitPercent / 100
             ? {

@@ -3,7 +3,7 @@
  * Every check runs in parallel with its own timeout and can be cancelled on its own; a check
  * that cannot run says so, it never passes silently.
  */
-import { LOCAL, type Runner, type RunTarget } from "../../pkg/lib/runner";
+import { isRunError, LOCAL, type Runner, type RunTarget } from "../../pkg/lib/runner";
 import { parseOsRelease, supportedPath } from "./hostversions";
 import * as v from "../virsh/argv";
 import { parseCapabilities, parseDomstats, parseMachineTypes, parseTopology, parseVersion } from "../domains/parse";
@@ -136,13 +136,13 @@ export function startPreflight(
             id: "cpu",
             title: _("CPU compatibility"),
             timeoutMs: 45_000,
-            run: withDef("cpu", "CPU compatibility", (d) => cpu(run, input, d)),
+            run: withDef("cpu", _("CPU compatibility"), (d) => cpu(run, input, d)),
         },
         {
             id: "storage",
             title: _("Storage"),
             timeoutMs: 60_000,
-            run: withDef("storage", "Storage", (d) =>
+            run: withDef("storage", _("Storage"), (d) =>
                 storage(run, input, d, pathExists(deps.runner, input.destinationTarget)),
             ),
         },
@@ -150,7 +150,7 @@ export function startPreflight(
             id: "firmware",
             title: _("UEFI and TPM state"),
             timeoutMs: 60_000,
-            run: withDef("firmware", "UEFI and TPM state", (d) =>
+            run: withDef("firmware", _("UEFI and TPM state"), (d) =>
                 firmware(run, input, d, pathExists(deps.runner, input.destinationTarget)),
             ),
         },
@@ -158,37 +158,37 @@ export function startPreflight(
             id: "devices",
             title: _("Devices"),
             timeoutMs: 45_000,
-            run: withDef("devices", "Devices", (d) => devices(d)),
+            run: withDef("devices", _("Devices"), (d) => devices(d)),
         },
         {
             id: "numa",
             title: _("NUMA pinning"),
             timeoutMs: 45_000,
-            run: withDef("numa", "NUMA pinning", (d) => numa(destCapabilities, input, d)),
+            run: withDef("numa", _("NUMA pinning"), (d) => numa(destCapabilities, input, d)),
         },
         {
             id: "machine",
             title: _("Machine type"),
             timeoutMs: 45_000,
-            run: withDef("machine", "Machine type", (d) => machineType(destCapabilities, input, d)),
+            run: withDef("machine", _("Machine type"), (d) => machineType(destCapabilities, input, d)),
         },
         {
             id: "networks",
             title: _("Networks"),
             timeoutMs: 45_000,
-            run: withDef("networks", "Networks", (d) => networks(run, input, d)),
+            run: withDef("networks", _("Networks"), (d) => networks(run, input, d)),
         },
         {
             id: "host-versions",
             title: _("Host versions"),
             timeoutMs: 45_000,
-            run: withDef("host-versions", "Host versions", (d) => hostVersions(deps.runner, input, d.machine)),
+            run: withDef("host-versions", _("Host versions"), (d) => hostVersions(deps.runner, input, d.machine)),
         },
         {
             id: "capacity",
             title: _("Destination capacity"),
             timeoutMs: 45_000,
-            run: withDef("capacity", "Destination capacity", (d) => capacity(deps.runner, input, d)),
+            run: withDef("capacity", _("Destination capacity"), (d) => capacity(deps.runner, input, d)),
         },
         ...(input.live && input.measureDirtyRate !== false
             ? [
@@ -196,7 +196,7 @@ export function startPreflight(
                       id: "dirtyrate",
                       title: format(_("Dirty rate (measuring for $0 s)"), dirtySeconds),
                       timeoutMs: dirtySeconds * 1000 + 45_000,
-                      run: withDef("dirtyrate", "Dirty rate", (d) => dirtyRate(deps, input, d, abort.signal)),
+                      run: withDef("dirtyrate", _("Dirty rate"), (d) => dirtyRate(deps, input, d, abort.signal)),
                   },
               ]
             : []),
@@ -284,8 +284,15 @@ async function reachable(
     try {
         const ver = parseVersion(await version);
         const src = await sourceVersion.then(parseVersion, () => null);
-        const here = src ? ` (source: libvirt ${src.libvirtVersion ?? "?"}, ${src.hypervisor ?? "?"})` : "";
-        const title = `${input.destinationLabel} answers: libvirt ${ver.libvirtVersion ?? "?"}, ${ver.hypervisor ?? "?"}${here}`;
+        const dest = [input.destinationLabel, ver.libvirtVersion ?? "?", ver.hypervisor ?? "?"];
+        const title = src
+            ? format(
+                  _("$0 answers: libvirt $1, $2 (source: libvirt $3, $4)"),
+                  ...dest,
+                  src.libvirtVersion ?? "?",
+                  src.hypervisor ?? "?",
+              )
+            : format(_("$0 answers: libvirt $1, $2"), ...dest);
         if (ver.hypervisor && !/^QEMU\b/.test(ver.hypervisor))
             return {
                 id: "reachable",
@@ -297,7 +304,7 @@ async function reachable(
             };
         return { id: "reachable", severity: "pass", title, commands };
     } catch (e) {
-        const c = explainConnectionError(input.destinationLabel, message(e));
+        const c = explainConnectionError(input.destinationLabel, message(e), isRunError(e) ? e.cause : undefined);
         return { id: "reachable", severity: "error", title: c.title, detail: c.message, fix: c.fix, commands };
     }
 }
@@ -352,7 +359,7 @@ async function sameHost(
             commands,
         };
     } catch (e) {
-        return { ...cannot("same-host", "Same-host check", e), commands };
+        return { ...cannot("same-host", _("Same-host check"), e), commands };
     }
 }
 
@@ -394,8 +401,8 @@ async function cpu(
             severity: "pass",
             title:
                 d.cpuMode === "host-model"
-                    ? "host-model CPU: libvirt fixes the model when the VM starts"
-                    : "No specific CPU model: the hypervisor default",
+                    ? _("host-model CPU: libvirt fixes the model when the VM starts")
+                    : _("No specific CPU model: the hypervisor default"),
             commands: [],
         };
     try {
@@ -432,7 +439,7 @@ async function numa(
     try {
         return numaCheck(d, parseTopology(await destCapabilities), input.destinationLabel, commands);
     } catch (e) {
-        return cannot("numa", "NUMA pinning", e, commands);
+        return cannot("numa", _("NUMA pinning"), e, commands);
     }
 }
 
@@ -465,7 +472,7 @@ async function machineType(
                   ),
               };
     } catch (e) {
-        return { ...cannot("machine", "Machine type", e), commands: [argv] };
+        return { ...cannot("machine", _("Machine type"), e), commands: [argv] };
     }
 }
 
@@ -487,7 +494,7 @@ async function hostVersions(runner: Runner, input: PreflightInput, machine: stri
         );
         return supportedPath(parseOsRelease(a!), parseOsRelease(b!), machine, [OS_RELEASE]);
     } catch (e) {
-        return { ...cannot("host-versions", "Host versions", e), severity: "info" };
+        return { ...cannot("host-versions", _("Host versions"), e), severity: "info" };
     }
 }
 
@@ -521,7 +528,7 @@ async function capacity(runner: Runner, input: PreflightInput, d: DomainDefiniti
             commands: input.destinationTarget ? [...commands, SYSCTL] : commands,
         });
     } catch (e) {
-        return [cannot("capacity", "Destination capacity", e, commands)];
+        return [cannot("capacity", _("Destination capacity"), e, commands)];
     }
 }
 
@@ -557,7 +564,7 @@ async function dirtyRate(
             commands,
         );
     } catch (e) {
-        return cannot("dirtyrate", "Dirty rate", e, commands);
+        return cannot("dirtyrate", _("Dirty rate"), e, commands);
     }
 }
 
@@ -578,15 +585,20 @@ export function dirtyRateResult(
         ...(o.parallelConnections ? { parallelConnections: o.parallelConnections } : {}),
     };
     const p = predictPrecopy(inp);
-    const measured = `measured over ${seconds} s`;
-    const detail =
-        `Pre-copy sends ${Math.round(p.firstPassMiB)} MiB of touched memory (of ${Math.round(memoryMiB)} MiB) first, then what the guest dirtied meanwhile, ` +
-        `until the rest fits in the maximum downtime (${o.maxDowntimeMs ?? 300} ms).`;
+    const measured = format(_("measured over $0 s"), seconds);
+    const detail = format(
+        _(
+            "Pre-copy sends $0 MiB of touched memory (of $1 MiB) first, then what the guest dirtied meanwhile, until the rest fits in the maximum downtime ($2 ms).",
+        ),
+        Math.round(p.firstPassMiB),
+        Math.round(memoryMiB),
+        o.maxDowntimeMs ?? 300,
+    );
     if (!p.converges) {
         const rescue = o.postcopy
-            ? " Post-copy is allowed: switch to it when the copy stalls."
+            ? ` ${_("Post-copy is allowed: switch to it when the copy stalls.")}`
             : o.autoConverge
-              ? " Auto-converge will slow the guest until it converges."
+              ? ` ${_("Auto-converge will slow the guest until it converges.")}`
               : "";
         return {
             id: "dirtyrate",

@@ -6,6 +6,7 @@
 import type { Runner, RunTarget } from "../../pkg/lib/runner";
 import { parseDomstats } from "../domains/parse";
 import * as v from "../virsh/argv";
+import { _, format, ngettext } from "../../pkg/lib/gettext";
 
 /** 1 Gbit/s in MiB/s: assumed for the link when no bandwidth limit is set. */
 export const ASSUMED_LINK_MIBS = 112;
@@ -191,12 +192,17 @@ export function predictPrecopy(i: PredictInput): Prediction {
     const bw = limited ? Math.min(i.bandwidthMiBs!, ASSUMED_LINK_MIBS * 100) : ASSUMED_LINK_MIBS;
     const downtime = (i.maxDowntimeMs ?? DEFAULT_DOWNTIME_MS) / 1000;
     const conns = Math.max(1, i.parallelConnections ?? 1);
-    const assumption = limited ? `at the ${bw} MiB/s limit` : `at 1 Gbit/s (about ${ASSUMED_LINK_MIBS} MiB/s)`;
+    const assumption = limited
+        ? format(_("at the $0 MiB/s limit"), bw)
+        : format(_("at 1 Gbit/s (about $0 MiB/s)"), ASSUMED_LINK_MIBS);
     const first = Math.min(i.memoryMiB, i.residentMiB && i.residentMiB > 0 ? i.residentMiB : i.memoryMiB);
     const base = {
         bandwidthMiBs: bw,
         firstPassMiB: first,
-        assumption: conns > 1 ? `${assumption}, ${conns} connections` : assumption,
+        assumption:
+            conns > 1
+                ? format(ngettext("$0, $1 connection", "$0, $1 connections", conns), assumption, conns)
+                : assumption,
     };
     let seconds = first / bw,
         pending = i.dirtyMiBs * seconds,
@@ -217,16 +223,18 @@ export function recommendations(p: PredictInput & { postcopy?: boolean; autoConv
     const bw = p.bandwidthMiBs && p.bandwidthMiBs > 0 ? p.bandwidthMiBs : ASSUMED_LINK_MIBS;
     if (!p.postcopy)
         out.push(
-            "allow post-copy (it always completes: the guest runs on the destination and fetches the rest on demand)",
+            _(
+                "allow post-copy (it always completes: the guest runs on the destination and fetches the rest on demand)",
+            ),
         );
-    if (!p.autoConverge) out.push("enable auto-converge (QEMU slows the guest's vCPUs until it converges)");
+    if (!p.autoConverge) out.push(_("enable auto-converge (QEMU slows the guest's vCPUs until it converges)"));
     if (p.bandwidthMiBs && p.bandwidthMiBs > 0)
-        out.push(`raise the bandwidth limit above ${Math.ceil(p.dirtyMiBs * 1.5)} MiB/s`);
+        out.push(format(_("raise the bandwidth limit above $0 MiB/s"), Math.ceil(p.dirtyMiBs * 1.5)));
     else if ((p.parallelConnections ?? 1) < 4)
-        out.push("use more parallel connections, if one connection cannot fill the link");
+        out.push(_("use more parallel connections, if one connection cannot fill the link"));
     const downtimeMs = Math.ceil((p.dirtyMiBs / bw) * 1000);
     if (p.dirtyMiBs < bw)
-        out.push(`allow a longer maximum downtime (about ${downtimeMs} ms sends one second of dirtying)`);
-    out.push("or migrate when the VM is less busy");
+        out.push(format(_("allow a longer maximum downtime (about $0 ms sends one second of dirtying)"), downtimeMs));
+    out.push(_("or migrate when the VM is less busy"));
     return out;
 }

@@ -72,28 +72,28 @@ export function supportedPath(
         fix,
         commands,
     });
-    if (s[0] === d[0] && s[1] === d[1]) return ok("same release");
+    if (s[0] === d[0] && s[1] === d[1]) return ok(_("same release"));
     if (s[0] === 7 && d[0] === 8)
         return atLeast(s, 7, 6) && family !== "other"
-            ? ok(`supported (forward, ${family})`)
-            : unsupported("not a supported path", "Use RHEL 7.6 or later with an i440fx or q35 machine type.");
+            ? ok(format(_("supported (forward, $0)"), family))
+            : unsupported(_("not a supported path"), _("Use RHEL 7.6 or later with an i440fx or q35 machine type."));
     if (s[0] === 8 && d[0] === 7)
         return atLeast(d, 7, 6) && family !== "other"
-            ? ok(`supported (backward, ${family})`)
+            ? ok(format(_("supported (backward, $0)"), family))
             : unsupported(
-                  "not a supported path",
-                  "The RHEL 7 host must be 7.6 or later; use an i440fx or q35 machine type.",
+                  _("not a supported path"),
+                  _("The RHEL 7 host must be 7.6 or later; use an i440fx or q35 machine type."),
               );
     if (s[0] === 8 && d[0] === 8)
         return family === "q35"
-            ? ok("supported (minor release, q35)")
+            ? ok(_("supported (minor release, q35)"))
             : unsupported(
-                  "across RHEL 8 minor releases only q35 is supported",
-                  "Use a q35 machine type for VMs that move between RHEL 8 minor releases.",
+                  _("across RHEL 8 minor releases only q35 is supported"),
+                  _("Use a q35 machine type for VMs that move between RHEL 8 minor releases."),
               );
     if (s[0] === 7 && d[0] === 7)
         return atLeast(s, 7, 6) && atLeast(d, 7, 6)
-            ? ok(`supported (${family})`)
-            : unsupported("RHEL 7 before 7.6 is not supported", "Update both hosts to RHEL 7.6 or later.");
+            ? ok(format(_("supported ($0)"), family))
+            : unsupported(_("RHEL 7 before 7.6 is not supported"), _("Update both hosts to RHEL 7.6 or later."));
     return { id, severity: "info", title: format(_("$0: not covered by the RHEL 7/8 table"), both), commands };
 }

@@ -48,10 +48,10 @@ export function parsePolicy(content: string | null): OvercommitPolicy {
     try {
         raw = JSON.parse(content);
     } catch {
-        throw new Error(`${POLICY_PATH} is not valid JSON`);
+        throw new Error(format(_("$0 is not valid JSON"), POLICY_PATH));
     }
     if (typeof raw !== "object" || raw === null || Array.isArray(raw))
-        throw new Error(`${POLICY_PATH} does not hold a policy object`);
+        throw new Error(format(_("$0 does not hold a policy object"), POLICY_PATH));
     const policy = { ...DEFAULT_POLICY };
     for (const key of Object.keys(DEFAULT_POLICY) as (keyof OvercommitPolicy)[]) {
         const v = (raw as Record<string, unknown>)[key];

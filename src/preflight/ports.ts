@@ -24,8 +24,8 @@ export function transportPort(uri: string): { host: string; port: number; transp
 /** Connects to host:port with bash's /dev/tcp; the script is a constant, host and port are its arguments. */
 export function probeArgv(host: string, port: number): string[] {
     if (!/^[A-Za-z0-9.:_-]+$/.test(host) || host.startsWith("-"))
-        throw new RangeError(`Not a host name or address: ${JSON.stringify(host)}`);
-    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new RangeError(`Not a port: ${port}`);
+        throw new RangeError(format(_("Not a host name or address: $0"), JSON.stringify(host)));
+    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new RangeError(format(_("Not a port: $0"), port));
     return ["timeout", "5", "bash", "-c", 'exec 3<>"/dev/tcp/$1/$2"', "cockpit-migrate-probe", host, String(port)];
 }
 
@@ -113,8 +113,14 @@ export async function portChecks(runner: Runner, i: PortsInput): Promise<CheckRe
                 detail: errorText(e),
                 fix:
                     tp.transport.startsWith("ssh") || tp.transport.startsWith("libssh")
-                        ? "Start sshd on the destination and open port 22 in its firewall."
-                        : `Make libvirtd listen there (${tp.transport === "tls" ? "listen_tls / libvirtd-tls.socket" : "listen_tcp / libvirtd-tcp.socket"}) and open port ${tp.port} in its firewall.`,
+                        ? _("Start sshd on the destination and open port 22 in its firewall.")
+                        : format(
+                              _("Make libvirtd listen there ($0) and open port $1 in its firewall."),
+                              tp.transport === "tls"
+                                  ? "listen_tls / libvirtd-tls.socket"
+                                  : "listen_tcp / libvirtd-tcp.socket",
+                              tp.port,
+                          ),
             });
         }
     }

@@ -92,7 +92,6 @@ async function checkDisk(
             id,
             ...mark,
             severity: "error",
-            remedy: "shared-storage",
             title: format(
                 _("$0: $1 is visible on $2: copying it would write over the image the destination already has"),
                 disk.target,
@@ -141,7 +140,9 @@ async function checkDisk(
         id,
         ...mark,
         severity: "error",
-        remedy: "shared-storage",
+        // the NFS flow shares file images (copies them to the export, points the VM at the mount);
+        // a block device or a pool's volume it leaves alone
+        ...(disk.type === "file" ? { remedy: "shared-storage" as const } : {}),
         title: format(_("$0: $1 is not visible on $2"), disk.target, name, input.destinationLabel),
         commands,
         detail:
@@ -247,7 +248,6 @@ function volumeDisk(
                     result: {
                         id,
                         severity: "error",
-                        remedy: "shared-storage",
                         commands: [argv],
                         detail: m,
                         title: format(
@@ -323,7 +323,6 @@ function networkDisk(
                       result: {
                           id,
                           severity: "error",
-                          remedy: "shared-storage",
                           commands: [argv],
                           title: format(
                               _("$0: $1 needs secret $2, which $3 does not have"),
@@ -339,7 +338,7 @@ function networkDisk(
                               _(
                                   "Define the same secret on the destination (virsh secret-define with UUID $0, then virsh secret-set-value).",
                               ),
-                              ref.uuid ?? "from the source's secret-dumpxml",
+                              ref.uuid ?? _("from the source's secret-dumpxml"),
                           ),
                       },
                   },

@@ -5,8 +5,9 @@
  */
 import { checkValue, domainArg, virsh, type DomainUuid } from "../virsh/argv";
 import { nfsSource } from "./fstab";
+import { _ } from "../../pkg/lib/gettext";
 
-export const mkdirArgv = (dir: string) => ["mkdir", "-p", "--", checkValue("directory", dir)];
+export const mkdirArgv = (dir: string) => ["mkdir", "-p", "--", checkValue(_("directory"), dir)];
 export const exportfsAll = () => ["exportfs", "-a"];
 export const exportfsVerbose = () => ["exportfs", "-v"];
 /** Re-export from /etc/exports, withdrawing exports no longer listed (after Undo). */
@@ -14,7 +15,7 @@ export const exportfsResync = () => ["exportfs", "-r"];
 export const getenforce = () => ["getenforce"];
 export const getseboolVirtUseNfs = () => ["getsebool", "virt_use_nfs"];
 export const setseboolVirtUseNfs = () => ["setsebool", "-P", "virt_use_nfs", "1"];
-export const statSize = (path: string) => ["stat", "--printf", "%s", "--", checkValue("path", path)];
+export const statSize = (path: string) => ["stat", "--printf", "%s", "--", checkValue(_("path"), path)];
 /** The image's format and backing file, as JSON; -U: readable even while a VM holds it. */
 export const qemuImgInfo = (path: string) => [
     "qemu-img",
@@ -22,11 +23,11 @@ export const qemuImgInfo = (path: string) => [
     "--output=json",
     "-U",
     "--",
-    checkValue("path", path),
+    checkValue(_("path"), path),
 ];
-export const sha256 = (path: string) => ["sha256sum", "--", checkValue("path", path)];
-export const exists = (path: string) => ["test", "-e", checkValue("path", path)];
-export const removeFile = (path: string) => ["rm", "-f", "--", checkValue("path", path)];
+export const sha256 = (path: string) => ["sha256sum", "--", checkValue(_("path"), path)];
+export const exists = (path: string) => ["test", "-e", checkValue(_("path"), path)];
+export const removeFile = (path: string) => ["rm", "-f", "--", checkValue(_("path"), path)];
 /** Renames the verified copy into place; without `overwrite`, an existing file is never replaced. */
 export const moveIntoPlace = (from: string, to: string, overwrite: boolean) => [
     "mv",
@@ -42,15 +43,15 @@ export function mountNfs(server: string, exportPath: string, mountPoint: string,
         "-t",
         "nfs",
         "-o",
-        checkValue("mount options", options),
+        checkValue(_("mount options"), options),
         "--",
         nfsSource(server, exportPath),
-        checkValue("mount point", mountPoint),
+        checkValue(_("mount point"), mountPoint),
     ];
 }
 /** Mounts what /etc/fstab lists for the mount point. */
-export const mountFromFstab = (mountPoint: string) => ["mount", "--", checkValue("mount point", mountPoint)];
-export const umount = (mountPoint: string) => ["umount", "--", checkValue("mount point", mountPoint)];
+export const mountFromFstab = (mountPoint: string) => ["mount", "--", checkValue(_("mount point"), mountPoint)];
+export const umount = (mountPoint: string) => ["umount", "--", checkValue(_("mount point"), mountPoint)];
 /** Prints "SOURCE FSTYPE" of what is mounted exactly at the mount point; exit 1 when nothing is. */
 export const findmnt = (mountPoint: string) => [
     "findmnt",
@@ -58,7 +59,7 @@ export const findmnt = (mountPoint: string) => [
     "-o",
     "SOURCE,FSTYPE",
     "--mountpoint",
-    checkValue("mount point", mountPoint),
+    checkValue(_("mount point"), mountPoint),
 ];
 
 // libvirt netfs storage pool: libvirt mounts the export itself when the pool starts.
@@ -73,31 +74,32 @@ export function poolDefineNetfs(
         uri,
         "pool-define-as",
         "--name",
-        checkValue("pool name", pool),
+        checkValue(_("pool name"), pool),
         "--type",
         "netfs",
         "--source-host",
-        checkValue("NFS server", server),
+        checkValue(_("NFS server"), server),
         "--source-path",
-        checkValue("export", exportPath),
+        checkValue(_("export"), exportPath),
         "--source-format",
         "nfs",
         "--target",
-        checkValue("mount point", target),
+        checkValue(_("mount point"), target),
     );
 }
 /** Creates the pool's target directory (netfs: the mount point). */
 export const poolBuild = (uri: string, pool: string) =>
-    virsh(uri, "pool-build", "--pool", checkValue("pool name", pool));
+    virsh(uri, "pool-build", "--pool", checkValue(_("pool name"), pool));
 export const poolStart = (uri: string, pool: string) =>
-    virsh(uri, "pool-start", "--pool", checkValue("pool name", pool));
+    virsh(uri, "pool-start", "--pool", checkValue(_("pool name"), pool));
 export const poolAutostart = (uri: string, pool: string) =>
-    virsh(uri, "pool-autostart", "--pool", checkValue("pool name", pool));
-export const poolInfo = (uri: string, pool: string) => virsh(uri, "pool-info", "--pool", checkValue("pool name", pool));
+    virsh(uri, "pool-autostart", "--pool", checkValue(_("pool name"), pool));
+export const poolInfo = (uri: string, pool: string) =>
+    virsh(uri, "pool-info", "--pool", checkValue(_("pool name"), pool));
 export const poolDestroy = (uri: string, pool: string) =>
-    virsh(uri, "pool-destroy", "--pool", checkValue("pool name", pool));
+    virsh(uri, "pool-destroy", "--pool", checkValue(_("pool name"), pool));
 export const poolUndefine = (uri: string, pool: string) =>
-    virsh(uri, "pool-undefine", "--pool", checkValue("pool name", pool));
+    virsh(uri, "pool-undefine", "--pool", checkValue(_("pool name"), pool));
 export const domstate = (uri: string, domain: DomainUuid) => virsh(uri, "domstate", "--domain", domainArg(domain));
 export const domStart = (uri: string, domain: DomainUuid) => virsh(uri, "start", "--domain", domainArg(domain));
 export const defineStdin = (uri: string) => virsh(uri, "define", "--file", "/dev/stdin");
@@ -117,4 +119,4 @@ export const nfsProbe = () => ["sh", "-c", PROBE, "nfs-probe"];
 
 /** Free bytes on the file system that holds `dir`, or its nearest existing parent (it may not exist yet). */
 const DF = 'd=$1; while [ ! -e "$d" ]; do d=$(dirname -- "$d"); done; df -P -B1 -- "$d" | tail -n 1';
-export const freeSpace = (dir: string) => ["sh", "-c", DF, "df", checkValue("directory", dir)];
+export const freeSpace = (dir: string) => ["sh", "-c", DF, "df", checkValue(_("directory"), dir)];

@@ -9,6 +9,7 @@ import { sshArgv } from "../../pkg/lib/ssh";
 import { isRunError, type RunTarget, type Runner } from "../../pkg/lib/runner";
 import { exists, moveIntoPlace, removeFile, sha256, statSize } from "./argv";
 import type { NfsHost } from "./types";
+import { _, format } from "../../pkg/lib/gettext";
 
 /** The argv that runs `argv` on a target, as the copy pipeline starts it from this host. */
 export function onTarget(target: RunTarget, argv: string[]): string[] {
@@ -128,8 +129,10 @@ async function startCopy(
         }
         if (!r.overwrite)
             throw new CopyError(
-                `${r.dest} already exists on ${r.storage.label} and differs from ${r.sourcePath}`,
-                'It was left alone. Choose "Replace different files of the same name" to overwrite it, or another export directory.',
+                format(_("$0 already exists on $1 and differs from $2"), r.dest, r.storage.label, r.sourcePath),
+                _(
+                    'It was left alone. Choose "Replace different files of the same name" to overwrite it, or another export directory.',
+                ),
             );
     }
     await runner.run(r.storage.target, removeFile(partPath(r.dest)));
@@ -171,16 +174,21 @@ export async function copyImage(
         if (p) onProgress({ ...p, total });
         if (job.lost)
             throw new CopyError(
-                "The copy stopped without an exit status (killed, or the host restarted)",
-                "Run the step again: it starts the copy over.",
+                _("The copy stopped without an exit status (killed, or the host restarted)"),
+                _("Run the step again: it starts the copy over."),
             );
         if (job.exitStatus === null) continue;
         await runner.run({ kind: "local" }, ["rm", "-rf", "--", jobDir]).catch(() => undefined);
         if (job.exitStatus !== 0) {
             await runner.run(r.storage.target, removeFile(part)).catch(() => undefined);
             throw new CopyError(
-                `Copying ${r.sourcePath} to ${r.storage.label} failed: ${copyErrors(job.stderr) || `exit status ${job.exitStatus}`}`,
-                "Fix the cause and run the step again.",
+                format(
+                    _("Copying $0 to $1 failed: $2"),
+                    r.sourcePath,
+                    r.storage.label,
+                    copyErrors(job.stderr) || format(_("exit status $0"), job.exitStatus),
+                ),
+                _("Fix the cause and run the step again."),
             );
         }
         break;
@@ -192,15 +200,20 @@ export async function copyImage(
     if (firstWord(a) !== firstWord(b)) {
         await runner.run(r.storage.target, removeFile(part)).catch(() => undefined);
         throw new CopyError(
-            `The copy of ${r.sourcePath} does not match the original (SHA-256 ${firstWord(b)} ≠ ${firstWord(a)})`,
-            "The partial copy was removed. Run the step again.",
+            format(
+                _("The copy of $0 does not match the original (SHA-256 $1 ≠ $2)"),
+                r.sourcePath,
+                firstWord(b),
+                firstWord(a),
+            ),
+            _("The partial copy was removed. Run the step again."),
         );
     }
     await runner.run(r.storage.target, moveIntoPlace(part, r.dest, r.overwrite));
     if (await fileExists(runner, r.storage.target, part))
         throw new CopyError(
-            `${r.dest} appeared on ${r.storage.label} during the copy and was not replaced`,
-            `The verified copy is kept as ${part}.`,
+            format(_("$0 appeared on $1 during the copy and was not replaced"), r.dest, r.storage.label),
+            format(_("The verified copy is kept as $0."), part),
         );
     return { sha256: firstWord(a), copied: true, commands };
 }

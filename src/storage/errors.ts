@@ -58,7 +58,9 @@ export function explainMount(host: string, e: unknown): Explained {
             title: format(_("The storage host refused $0: it is not in the export's client list ($1)"), host, msg),
             fix: _("Check the client address in the export entry and run the export step again"),
         };
-    if (/Connection refused|timed out|No route to host|Network is unreachable/i.test(msg))
+    // our runner giving up says so in its own (translated) words: its cause, not its text
+    const gaveUp = isRunError(e) && e.cause === "timeout" && !e.stderr;
+    if (gaveUp || /Connection refused|timed out|No route to host|Network is unreachable/i.test(msg))
         return {
             title: format(_("$0 could not reach the NFS server: $1"), host, msg),
             fix: _("Check that the NFS server runs and that port 2049 is open between the hosts"),

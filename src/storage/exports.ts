@@ -3,6 +3,7 @@
  * every other byte as it was (comments, blank lines, backslash continuations, other entries).
  */
 import { MARKER, dropOurLine, putOurLine, samePath, splitLines, type OurLineChange, type PhysLine } from "./lines";
+import { _, format } from "../../pkg/lib/gettext";
 
 export const EXPORTS_PATH = "/etc/exports";
 
@@ -132,15 +133,15 @@ const PLAIN_PATH = /^[A-Za-z0-9._/+@%,:=~-]+$/;
 
 /** Refuses what cannot be written safely into exports(5) (and says why). */
 export function validateExportSpec(spec: ExportSpec): string | null {
-    if (!spec.path.startsWith("/")) return "The export directory must be an absolute path";
+    if (!spec.path.startsWith("/")) return _("The export directory must be an absolute path");
     if (/[\0-\x1f\x7f"\\#]/.test(spec.path))
-        return 'The export directory must not contain control characters, double quotes, backslashes or "#"';
-    if (spec.clients.length === 0) return "Name at least one client host";
+        return _('The export directory must not contain control characters, double quotes, backslashes or "#"');
+    if (spec.clients.length === 0) return _("Name at least one client host");
     for (const c of spec.clients) {
         if (!/^[^\s()#"\\,]+$/.test(c.host) || c.host.startsWith("-"))
-            return `Not a valid client for /etc/exports: ${JSON.stringify(c.host)}`;
+            return format(_("Not a valid client for /etc/exports: $0"), JSON.stringify(c.host));
         if (!/^[A-Za-z0-9_=:,./@+-]+$/.test(c.options))
-            return `Not valid export options for ${c.host}: ${JSON.stringify(c.options)}`;
+            return format(_("Not valid export options for $0: $1"), c.host, JSON.stringify(c.options));
     }
     return null;
 }
@@ -178,8 +179,15 @@ export function setOurExport(content: string | null, spec: ExportSpec): ExportsC
     if (other) {
         if (covers(other, spec)) return { kind: "covered", content: content ?? "", lineNumber: other.firstLine + 1 };
         throw new ExportsError(
-            `Line ${other.firstLine + 1} of ${EXPORTS_PATH} already exports ${other.path} (to ${other.clients.map((c) => c.host || "everyone").join(", ") || "everyone"}). ` +
-                "That entry was not added by this flow and is left alone: add the clients to it yourself, or choose another export directory.",
+            format(
+                _(
+                    "Line $0 of $1 already exports $2 (to $3). That entry was not added by this flow and is left alone: add the clients to it yourself, or choose another export directory.",
+                ),
+                other.firstLine + 1,
+                EXPORTS_PATH,
+                other.path,
+                other.clients.map((c) => c.host || _("everyone")).join(", ") || _("everyone"),
+            ),
         );
     }
     return putOurLine(content, file.lines, null, line);

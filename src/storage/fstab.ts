@@ -4,6 +4,7 @@
  */
 import { MARKER, dropOurLine, putOurLine, samePath, splitLines, type OurLineChange, type PhysLine } from "./lines";
 import { unescapeOctal } from "./exports";
+import { _, format } from "../../pkg/lib/gettext";
 
 export const FSTAB_PATH = "/etc/fstab";
 
@@ -69,12 +70,13 @@ export class FstabError extends Error {
 }
 
 export function validateMountSpec(m: NfsMountSpec): string | null {
-    if (!m.mountPoint.startsWith("/")) return "The mount point must be an absolute path";
+    if (!m.mountPoint.startsWith("/")) return _("The mount point must be an absolute path");
     if (/[\0-\x1f\x7f]/.test(m.mountPoint + m.exportPath + m.server))
-        return "Paths and the server name must not contain control characters";
-    if (!/^[A-Za-z0-9_=:,./@+-]+$/.test(m.options)) return `Not valid mount options: ${JSON.stringify(m.options)}`;
+        return _("Paths and the server name must not contain control characters");
+    if (!/^[A-Za-z0-9_=:,./@+-]+$/.test(m.options))
+        return format(_("Not valid mount options: $0"), JSON.stringify(m.options));
     if (!m.server || /[\s/]/.test(m.server) || m.server.startsWith("-"))
-        return `Not a valid NFS server address: ${JSON.stringify(m.server)}`;
+        return format(_("Not a valid NFS server address: $0"), JSON.stringify(m.server));
     return null;
 }
 
@@ -99,8 +101,15 @@ export function setOurMount(content: string | null, m: NfsMountSpec): FstabChang
         if (other.spec === nfsSource(m.server, m.exportPath) && /^nfs4?$/.test(other.vfstype))
             return { kind: "covered", content: content ?? "", lineNumber: other.line + 1 };
         throw new FstabError(
-            `Line ${other.line + 1} of ${FSTAB_PATH} already mounts ${other.spec} at ${other.file}. ` +
-                "That line was not added by this flow and is left alone: remove it yourself, or choose another mount point.",
+            format(
+                _(
+                    "Line $0 of $1 already mounts $2 at $3. That line was not added by this flow and is left alone: remove it yourself, or choose another mount point.",
+                ),
+                other.line + 1,
+                FSTAB_PATH,
+                other.spec,
+                other.file,
+            ),
         );
     }
     return putOurLine(content, file.lines, null, line);

@@ -1,6 +1,7 @@
 /** The flow's record (inputs, step states, what it added) on this host, so a reload can resume or undo. */
 import { modifyFile, type FileStore } from "../../pkg/lib/filestore";
 import { emptyAdded, type FlowRecord, type NfsInputs } from "./types";
+import { _ } from "../../pkg/lib/gettext";
 
 export const RECORD_PATH = "/var/lib/cockpit-migrate/nfs-shared-storage.json";
 
@@ -55,8 +56,8 @@ export async function saveChange(files: FileStore, before: FlowRecord, after: Fl
             const stored = parseRecord(content);
             if (!stored || !sameFlow(stored, before))
                 throw new StaleRecordError(
-                    "The shared-storage flow was started over while this step ran; its result was not recorded",
-                    "Check what the step changed (its output) before running the new flow.",
+                    _("The shared-storage flow was started over while this step ran; its result was not recorded"),
+                    _("Check what the step changed (its output) before running the new flow."),
                 );
             written = mergeChange(stored, before, after);
             return serialize(written);
@@ -96,13 +97,13 @@ export async function replaceRecord(
         const stored = parseRecord(content);
         if (stored && !(expected && sameFlow(stored, expected)))
             throw new StaleRecordError(
-                "Another shared-storage flow was prepared meanwhile",
-                "Close and open the dialog again to see it.",
+                _("Another shared-storage flow was prepared meanwhile"),
+                _("Close and open the dialog again to see it."),
             );
         if (stored && hasAdditions(stored))
             throw new StaleRecordError(
-                "The flow has additions to undo (made meanwhile)",
-                "Undo them first, or run the remaining steps.",
+                _("The flow has additions to undo (made meanwhile)"),
+                _("Undo them first, or run the remaining steps."),
             );
         return serialize(next);
     });

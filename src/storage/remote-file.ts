@@ -6,6 +6,7 @@
  */
 import type { FileStore } from "../../pkg/lib/filestore";
 import { isRunError, type RunTarget, type Runner } from "../../pkg/lib/runner";
+import { _, format } from "../../pkg/lib/gettext";
 
 const READ =
     'if [ -e "$1" ]; then sha256sum -- "$1" | cut -d" " -f1; printf "\\036"; cat -- "$1"; else echo absent; fi';
@@ -42,7 +43,7 @@ export class RunnerFileStore implements FileStore {
         const out = await this.runner.run(this.target, readFileArgv(path), { superuser: "try" });
         if (out.startsWith("absent")) return { content: null, tag: null };
         const sep = out.indexOf("\x1e");
-        if (sep < 0) throw new Error(`Could not read ${path}`);
+        if (sep < 0) throw new Error(format(_("Could not read $0"), path));
         return { tag: out.slice(0, sep).trim(), content: out.slice(sep + 1) };
     }
 
@@ -56,7 +57,7 @@ export class RunnerFileStore implements FileStore {
             ).trim();
         } catch (e) {
             if (isRunError(e) && e.exitStatus === 3)
-                throw Object.assign(new Error(e.stderr || `${path} changed since it was read`), {
+                throw Object.assign(new Error(e.stderr || format(_("$0 changed since it was read"), path)), {
                     problem: "change-conflict",
                 });
             throw e;

@@ -9,7 +9,7 @@ import type { Explained } from "../../pkg/lib/explained";
 import { commandTarget, exportSpec, mountSpec, sharedPath, storedPath } from "./plan";
 import { repointDisks } from "./repoint";
 import * as a from "./argv";
-import { _, format } from "../../pkg/lib/gettext";
+import { _, format, ngettext } from "../../pkg/lib/gettext";
 import type { FlowRecord, NfsHost, Step, StepState } from "./types";
 
 export interface FlowContext {
@@ -117,7 +117,7 @@ export async function executeStep(
                     for (const [from, to] of map)
                         record.added.repointed.push({ domain: step.domain!.name, uuid: step.domain!.uuid, from, to });
                 }
-                return format(_("$0 disk path(s) changed"), r.changed);
+                return format(ngettext("$0 disk path changed", "$0 disk paths changed", r.changed), r.changed);
             }
             case "start": {
                 const [start, state] = step.commands as [string[], string[]];

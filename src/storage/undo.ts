@@ -12,7 +12,7 @@ import { commandTarget, storedPath } from "./plan";
 import { repointDisks } from "./repoint";
 import type { FlowContext } from "./run";
 import * as a from "./argv";
-import { _, format } from "../../pkg/lib/gettext";
+import { _, format, ngettext } from "../../pkg/lib/gettext";
 import type { FlowRecord, NfsHost } from "./types";
 
 export interface UndoAction {
@@ -151,7 +151,7 @@ export async function undoAction(ctx: FlowContext, r: FlowRecord, action: UndoAc
             const res = repointDisks(await run(action.commands[0]!), back);
             if (res.changed) await run(a.defineStdin(h.uri), res.xml);
             r.added.repointed = r.added.repointed.filter((x) => x.domain !== d);
-            return format(_("$0 disk path(s) restored"), res.changed);
+            return format(ngettext("$0 disk path restored", "$0 disk paths restored", res.changed), res.changed);
         }
         return "";
     } catch (e) {

@@ -41,7 +41,7 @@ import { Migrations, useHistory } from "./Migrations";
 import { startMigration } from "../migration/job";
 import { isActive, type Domain } from "../domains/types";
 import { useServices } from "./services";
-import { _, format } from "../../pkg/lib/gettext";
+import { _, format, ngettext } from "../../pkg/lib/gettext";
 import { HOSTS_CONFIG_PATH } from "../hosts/config";
 import { LockIcon } from "@patternfly/react-icons";
 
@@ -193,7 +193,11 @@ export function App() {
                                     variant="warning"
                                     isInline
                                     title={format(
-                                        _("$0 entries of $1 are not valid hosts"),
+                                        ngettext(
+                                            "$0 entry of $1 is not a valid host",
+                                            "$0 entries of $1 are not valid hosts",
+                                            hosts.data.unread.hosts.length,
+                                        ),
                                         hosts.data.unread.hosts.length,
                                         HOSTS_CONFIG_PATH,
                                     )}

@@ -23,7 +23,7 @@ import { preflightInput, routeBetween } from "../preflight/input";
 import { worst, type CheckResult, type Severity } from "../preflight/types";
 import { useServices } from "./services";
 import { useDestinations, usePolicy } from "./hooks";
-import { _, format } from "../../pkg/lib/gettext";
+import { _, format, ngettext } from "../../pkg/lib/gettext";
 
 const LABEL: Record<Severity, [string, "green" | "blue" | "orange" | "red"]> = {
     pass: [_("Ready"), "green"],
@@ -120,7 +120,10 @@ export function ReadinessDialog({
                                         <Label isCompact>{_("Checking…")}</Label>
                                     )}
                                     {r !== "running" && (
-                                        <ExpandableSection toggleText={format(_("$0 checks"), r.length)} isIndented>
+                                        <ExpandableSection
+                                            toggleText={format(ngettext("$0 check", "$0 checks", r.length), r.length)}
+                                            isIndented
+                                        >
                                             <ul>
                                                 {r
                                                     .filter((c) => c.severity !== "pass")

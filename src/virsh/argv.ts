@@ -6,12 +6,13 @@
  */
 
 import { argProblem } from "../../pkg/lib/runner";
+import { _, format } from "../../pkg/lib/gettext";
 
 /** A domain name, URI or path as it must be for virsh: anything but empty or NUL. */
 export function checkValue(what: string, value: string): string {
-    if (value === "") throw new VirshArgumentError(`The ${what} is empty`);
+    if (value === "") throw new VirshArgumentError(format(_("The $0 is empty"), what));
     const problem = argProblem(value);
-    if (problem) throw new VirshArgumentError(`The ${what} ${problem}`);
+    if (problem) throw new VirshArgumentError(format(_("The $0 $1"), what, problem));
     return value;
 }
 
@@ -41,7 +42,7 @@ export function parseDomainUuid(s: string): DomainUuid | null {
 
 export function domainUuid(s: string): DomainUuid {
     const u = parseDomainUuid(s);
-    if (!u) throw new VirshArgumentError(`Not a domain UUID: ${JSON.stringify(s)}`);
+    if (!u) throw new VirshArgumentError(format(_("Not a domain UUID: $0"), JSON.stringify(s)));
     return u;
 }
 
@@ -51,13 +52,13 @@ export function domainUuid(s: string): DomainUuid {
  */
 export function domainArg(uuid: DomainUuid): string {
     if (typeof uuid !== "string" || !UUID.test(uuid))
-        throw new VirshArgumentError(`Not a domain UUID: ${JSON.stringify(uuid)}`);
+        throw new VirshArgumentError(format(_("Not a domain UUID: $0"), JSON.stringify(uuid)));
     return uuid;
 }
 
 /** `virsh -c URI SUBCOMMAND …`: the connection is always explicit. */
 export function virsh(uri: string, subcommand: string, ...args: string[]): string[] {
-    return ["virsh", "-c", checkValue("connection URI", uri), subcommand, ...args];
+    return ["virsh", "-c", checkValue(_("connection URI"), uri), subcommand, ...args];
 }
 
 /** Names of domains, optionally filtered (`--persistent`, `--transient`, `--autostart`, `--state-running`, …). */
@@ -89,7 +90,7 @@ export type DirtyRateMode = "page-sampling" | "dirty-bitmap" | "dirty-ring";
 
 export function domdirtyrateCalc(uri: string, domain: DomainUuid, seconds: number, mode?: DirtyRateMode): string[] {
     if (!Number.isInteger(seconds) || seconds < 1 || seconds > 60)
-        throw new RangeError("The dirty-rate period is 1 to 60 seconds");
+        throw new RangeError(_("The dirty-rate period is 1 to 60 seconds"));
     return virsh(
         uri,
         "domdirtyrate-calc",
@@ -107,7 +108,7 @@ export function hypervisorCpuCompare(uri: string, virttype: string): string[] {
         uri,
         "hypervisor-cpu-compare",
         "--virttype",
-        checkValue("virtualization type", virttype),
+        checkValue(_("virtualization type"), virttype),
         "--error",
         "/dev/stdin",
     );
@@ -122,16 +123,23 @@ export function domstatsActive(uri: string): string[] {
 }
 
 export function netInfo(uri: string, network: string): string[] {
-    return virsh(uri, "net-info", "--network", checkValue("network name", network));
+    return virsh(uri, "net-info", "--network", checkValue(_("network name"), network));
 }
 
 export function volInfo(uri: string, path: string): string[] {
-    return virsh(uri, "vol-info", "--vol", checkValue("volume path", path));
+    return virsh(uri, "vol-info", "--vol", checkValue(_("volume path"), path));
 }
 
 /** A volume by its name in a pool (a type='volume' disk), as the host holding that pool sees it. */
 export function volInfoInPool(uri: string, pool: string, volume: string): string[] {
-    return virsh(uri, "vol-info", "--pool", checkValue("pool name", pool), "--vol", checkValue("volume name", volume));
+    return virsh(
+        uri,
+        "vol-info",
+        "--pool",
+        checkValue(_("pool name"), pool),
+        "--vol",
+        checkValue(_("volume name"), volume),
+    );
 }
 
 /** The host's secrets: UUID and usage ("ceph client.libvirt secret"); never their values. */

@@ -1,8 +1,9 @@
 /** virsh argv for the CPU-baseline wizard. CPU documents travel on standard input (/dev/stdin). */
 import { checkValue, domainArg, virsh, type DomainUuid } from "./argv";
+import { _ } from "../../pkg/lib/gettext";
 
 const virttypeArgs = (virttype?: string) =>
-    virttype ? ["--virttype", checkValue("virtualization type", virttype)] : [];
+    virttype ? ["--virttype", checkValue(_("virtualization type"), virttype)] : [];
 
 export function domcapabilities(uri: string, virttype?: string): string[] {
     return virsh(uri, "domcapabilities", ...virttypeArgs(virttype));

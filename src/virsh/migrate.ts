@@ -1,5 +1,6 @@
 /** virsh argvs of migration jobs. Values are always the data of named options. */
 import { checkValue, domainArg, virsh, type DomainUuid } from "./argv";
+import { _ } from "../../pkg/lib/gettext";
 
 export function migrate(srcUri: string, domain: DomainUuid, destUri: string, flags: string[]): string[] {
     return virsh(
@@ -9,7 +10,7 @@ export function migrate(srcUri: string, domain: DomainUuid, destUri: string, fla
         "--domain",
         domainArg(domain),
         "--desturi",
-        checkValue("destination URI", destUri),
+        checkValue(_("destination URI"), destUri),
     );
 }
 

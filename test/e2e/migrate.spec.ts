@@ -66,6 +66,33 @@ test("offline migration of a shut-off VM A→C moves the definition only", async
     expect(domState(a.uri, "lab-e2e-off")).toBeNull();
 });
 
+test("offline migration B→this host, whose entry names a migration address: --migrateuri, no --listen-address", async ({
+    page,
+}) => {
+    // libvirt starts no QEMU for an offline migration (nothing listens), but still reads the migration URI
+    const [a, b] = [labHost("a"), labHost("b")];
+    labGuest("b", "lab-e2e-offaddr", "tiny", false);
+    const id = domUuid(b.uri, "lab-e2e-offaddr");
+    const dialog = await openMigrateDialog(page, "127.0.0.2", "lab-e2e-offaddr");
+    await dialog.getByRole("combobox", { name: "Destination", exact: true }).selectOption("127.0.0.1");
+    await expect(dialog.getByLabel("Offline")).toBeChecked();
+    await expect(command(dialog)).toContainText(
+        `migrate --offline --persistent --undefinesource --migrateuri tcp://127.0.0.1 --domain ${id}`,
+    );
+    await expect(command(dialog)).not.toContainText("--listen-address");
+    // what is tested is libvirt's answer to this argv; under load the port probe from B can time out
+    await expect(dialog.getByRole("region", { name: "Pre-flight checks" })).toHaveAttribute("aria-busy", "false", {
+        timeout: 90_000,
+    });
+    const go = dialog.getByRole("button", { name: "Migrate", exact: true });
+    if (await go.isDisabled()) await dialog.getByLabel("Migrate despite failed checks").check();
+    await go.click();
+    await expect(result(page, "lab-e2e-offaddr")).toHaveAttribute("data-outcome", "completed", { timeout: 60_000 });
+    expect(domState(a.uri, "lab-e2e-offaddr")).toBe("shut off");
+    expect(isPersistent(a.uri, "lab-e2e-offaddr")).toBe(true);
+    expect(domState(b.uri, "lab-e2e-offaddr")).toBeNull();
+});
+
 test("copy all storage: the disk guest moves with its qcow2 to B", async ({ page }) => {
     const [a, b] = [labHost("a"), labHost("b")];
     labGuest("a", "lab-e2e-disk", "disk");

@@ -95,7 +95,7 @@ test("pre-flight: a strict overcommit policy set in the UI warns before the dest
     await expect(mem).toBeVisible({ timeout: 60_000 });
     await expect(mem).toContainText("beyond the overcommit policy");
     await expect(
-        check(dialog, "warning", /127\.0\.0\.3: \d+ vCPUs on \d+ CPUs with this VM \(\d+%; policy 1%\)/),
+        check(dialog, "warning", /127\.0\.0\.3: \d+ vCPUs? on \d+ CPUs? with this VM \(\d+%; policy 1%\)/),
     ).toBeVisible();
     // warnings do not hold the Migrate button
     await expect(dialog.getByRole("region", { name: "Pre-flight checks" })).toHaveAttribute("aria-busy", "false", {

@@ -32,7 +32,7 @@ import { useServices } from "../services";
 import { CommandLine } from "../CommandLine";
 import { useAction } from "../useAction";
 import { errorText } from "../../../pkg/lib/error-text";
-import { _, format } from "../../../pkg/lib/gettext";
+import { _, format, ngettext } from "../../../pkg/lib/gettext";
 
 type Diff = { domain: string; lines: ReturnType<typeof lineDiff>; dropped: string[] };
 type Result = ApplyResult & { restored?: boolean };
@@ -172,7 +172,7 @@ function ApplyButton({ count, busy, held, onApply }: { count: number; busy: bool
     return (
         <StackItem>
             <Button onClick={onApply} isLoading={busy} isDisabled={busy || count === 0 || held}>
-                {format(_("Apply to $0 VMs"), count)}
+                {format(ngettext("Apply to $0 VM", "Apply to $0 VMs", count), count)}
             </Button>
             <small> {_("The current definitions are kept in /var/lib/cockpit-migrate/cpu-backups for Restore.")}</small>
         </StackItem>

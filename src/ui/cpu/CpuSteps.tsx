@@ -19,7 +19,7 @@ import { featureMatrix, losses, type HostCpu } from "../../cpu/hostcpu";
 import type { Baseline, CpuHost, Validation } from "../../cpu/apply";
 import * as c from "../../virsh/cpu";
 import { CommandLine } from "../CommandLine";
-import { _, format } from "../../../pkg/lib/gettext";
+import { _, format, ngettext } from "../../../pkg/lib/gettext";
 
 export type Fetch =
     | { state: "loading" }
@@ -178,7 +178,14 @@ export function CompareStep({ cpus, merged }: { cpus: HostCpu[]; merged: string 
                         isInline
                         isPlain
                         variant="info"
-                        title={format(_("$0 features are missing on at least one host"), lacking.length)}
+                        title={format(
+                            ngettext(
+                                "$0 feature is missing on at least one host",
+                                "$0 features are missing on at least one host",
+                                lacking.length,
+                            ),
+                            lacking.length,
+                        )}
                     />
                 )}
             </StackItem>
@@ -322,7 +329,11 @@ export function BaselineStep({
                 <StackItem data-baseline-model={baseline.model ?? ""}>
                     <Title headingLevel="h3" size="md">
                         {format(
-                            _("Baseline: $0 ($1), $2 features required"),
+                            ngettext(
+                                "Baseline: $0 ($1), $2 feature required",
+                                "Baseline: $0 ($1), $2 features required",
+                                baseline.features.filter((f) => f.policy === "require").length,
+                            ),
                             baseline.model ?? "?",
                             baseline.vendor ?? "?",
                             baseline.features.filter((f) => f.policy === "require").length,
@@ -375,7 +386,11 @@ export function BaselineStep({
                                                 lost.model && format(_("model $0"), lost.model),
                                                 lost.features.length
                                                     ? format(
-                                                          _("$0 features: $1"),
+                                                          ngettext(
+                                                              "$0 feature: $1",
+                                                              "$0 features: $1",
+                                                              lost.features.length,
+                                                          ),
                                                           lost.features.length,
                                                           lost.features.slice(0, 12).join(", ") +
                                                               (lost.features.length > 12 ? "…" : ""),

@@ -33,7 +33,7 @@ import { usePolicy, type PolicyState } from "../hooks";
 import { useServices } from "../services";
 import { errorText } from "../../../pkg/lib/error-text";
 import { formatBytes } from "../format";
-import { _, format } from "../../../pkg/lib/gettext";
+import { _, format, ngettext } from "../../../pkg/lib/gettext";
 
 export type MaintenanceMode = "evacuate" | "rebalance";
 
@@ -111,7 +111,7 @@ export default function MaintenanceDialog({
                     isDisabled={!data || running || !!statuses || chosen.length === 0}
                     isLoading={running}
                 >
-                    {format(_("Run $0 migrations"), chosen.length)}
+                    {format(ngettext("Run $0 migration", "Run $0 migrations", chosen.length), chosen.length)}
                 </Button>
                 {running && (
                     <RunControls paused={runState.paused} onPause={runState.togglePause} onCancel={runState.cancel} />
@@ -543,7 +543,14 @@ function Unmovable({ plan }: { plan: Plan }) {
             <Alert
                 isInline
                 variant="warning"
-                title={format(_("$0 VMs cannot move anywhere and stay where they are"), plan.unmovable.length)}
+                title={format(
+                    ngettext(
+                        "$0 VM cannot move anywhere and stays where it is",
+                        "$0 VMs cannot move anywhere and stay where they are",
+                        plan.unmovable.length,
+                    ),
+                    plan.unmovable.length,
+                )}
             >
                 <ul>
                     {plan.unmovable.map((u) => (
