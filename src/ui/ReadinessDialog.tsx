@@ -15,7 +15,6 @@ import {
     ModalFooter,
     ModalHeader,
     Radio,
-    Spinner,
     Stack,
     StackItem,
 } from "@patternfly/react-core";
@@ -193,17 +192,7 @@ function HostReadiness({
     if (results === "running")
         return (
             <StackItem data-readiness={label} data-severity="running">
-                <Flex spaceItems={{ default: "spaceItemsSm" }} alignItems={{ default: "alignItemsCenter" }}>
-                    <FlexItem>
-                        <Spinner size="md" aria-label={format(_("Checking $0"), label)} />
-                    </FlexItem>
-                    <FlexItem>
-                        <strong>{label}</strong>
-                    </FlexItem>
-                    <FlexItem>
-                        <Label isCompact>{_("Checking…")}</Label>
-                    </FlexItem>
-                </Flex>
+                <strong>{label}</strong> <Label isCompact>{_("Checking…")}</Label>
             </StackItem>
         );
     const r = readiness(results);
