@@ -39,6 +39,12 @@ const LABEL: Record<Severity, [string, "green" | "blue" | "orange" | "red"]> = {
 };
 
 type Storage = MigrationOptions["storage"];
+/** The Migrate dialog's storage modes, by the same names (its Storage choice). */
+const STORAGE: [Storage, string][] = [
+    ["shared", _("Shared")],
+    ["copy-all", _("Copy all disks")],
+    ["copy-inc", _("Copy incrementally")],
+];
 
 /** "Check migration readiness": the pre-flight checks of one VM against several hosts at once. */
 export function ReadinessDialog({
@@ -126,29 +132,18 @@ export function ReadinessDialog({
                         ))}
                     </FormGroup>
                     <FormGroup role="radiogroup" label={_("Storage")} fieldId="readiness-storage" isInline>
-                        <Radio
-                            id="readiness-storage-shared"
-                            name="readiness-storage"
-                            label={_("Shared")}
-                            isChecked={storage === "shared"}
-                            onChange={() => chooseStorage("shared")}
-                        />
-                        <Radio
-                            id="readiness-storage-copy-all"
-                            name="readiness-storage"
-                            label={_("Copy all disks")}
-                            isChecked={storage === "copy-all"}
-                            isDisabled={!live}
-                            onChange={() => chooseStorage("copy-all")}
-                        />
-                        <Radio
-                            id="readiness-storage-copy-inc"
-                            name="readiness-storage"
-                            label={_("Copy incrementally")}
-                            isChecked={storage === "copy-inc"}
-                            isDisabled={!live}
-                            onChange={() => chooseStorage("copy-inc")}
-                        />
+                        {STORAGE.map(([mode, label]) => (
+                            <Radio
+                                key={mode}
+                                id={`readiness-storage-${mode}`}
+                                name="readiness-storage"
+                                label={label}
+                                isChecked={storage === mode}
+                                // copying disks needs a live migration (readinessOptions)
+                                isDisabled={mode !== "shared" && !live}
+                                onChange={() => chooseStorage(mode)}
+                            />
+                        ))}
                     </FormGroup>
                 </Form>
                 <Stack hasGutter style={{ marginTop: "1rem" }}>

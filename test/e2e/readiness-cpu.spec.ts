@@ -39,7 +39,6 @@ test("readiness: the blocking check under each blocked host with icons; Copy all
         .getByRole("button", { name: `Check migration readiness of ${DISK}` })
         .click();
     const dialog = page.getByRole("dialog", { name: `Migration readiness of ${DISK}` });
-    await expect(dialog.getByRole("radio", { name: "Shared" })).toBeChecked();
     await dialog.getByRole("button", { name: "Check", exact: true }).click();
     const row = (h: string) => dialog.locator(`[data-readiness="${h}"]`);
     for (const h of ["127.0.0.2", "127.0.0.3"]) {
@@ -61,6 +60,7 @@ test("readiness: the blocking check under each blocked host with icons; Copy all
     await expect(row("127.0.0.2").locator('li[data-severity="error"] .pf-m-danger svg').first()).toBeVisible();
 
     // Copy all disks: the same VM is ready on both (the dialog checks again)
+    await expect(dialog.getByRole("radio", { name: "Shared" })).toBeChecked();
     await dialog.getByRole("radio", { name: "Copy all disks" }).check();
     for (const h of ["127.0.0.2", "127.0.0.3"]) {
         await expect(row(h)).toHaveAttribute("data-severity", /^(pass|info|warning)$/, { timeout: 60_000 });
@@ -95,10 +95,8 @@ test("CPU baseline: the type follows the VMs (qemu), --migratable is on, Apply l
 
     // the lab's guests are TCG: the type follows them, without the admin choosing it
     const type = wizard.getByRole("combobox", { name: "Virtualization type" });
-    await expect(wizard.locator("[data-virttype-from]")).toHaveAttribute("data-virttype-from", "qemu", {
-        timeout: 60_000,
-    });
-    await expect(type).toHaveValue("qemu");
+    await expect(type).toHaveValue("qemu", { timeout: 60_000 });
+    await expect(wizard.locator("[data-virttype-from]")).toHaveAttribute("data-virttype-from", "qemu");
     await expect(wizard.locator("[data-virttype-warning]")).toHaveCount(0);
     // choosing KVM for them warns, naming the VMs that run as qemu
     await type.selectOption("kvm");

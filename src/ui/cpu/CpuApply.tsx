@@ -31,6 +31,7 @@ import * as c from "../../virsh/cpu";
 import { useServices } from "../services";
 import { CommandLine } from "../CommandLine";
 import { StatusTable } from "../StatusTable";
+import { TypeWarning } from "./CpuSteps";
 import { useAction } from "../useAction";
 import { errorText } from "../../../pkg/lib/error-text";
 import { _, format } from "../../../pkg/lib/gettext";
@@ -77,22 +78,10 @@ export function ApplyStep(props: ApplyProps) {
     const all = hosts.flatMap((h) => h.vms);
     const chosenVms = all.filter((vm) => form.chosen.has(vmKey(vm)));
     const act = useApplyActions(props, chosenByHost(hosts, form.chosen), form.name);
-    const typeWarning = baseline.virttype ? virtTypeWarning(baseline.virttype, chosenVms) : null;
     return (
         <Stack hasGutter>
             {blocked && <BlockedWarning anyway={form.anyway} onAnyway={(anyway) => set({ anyway })} />}
-            {typeWarning && (
-                <StackItem>
-                    <Alert
-                        isInline
-                        variant="warning"
-                        title={_("The VMs run as another virtualization type")}
-                        data-virttype-warning=""
-                    >
-                        {typeWarning}
-                    </Alert>
-                </StackItem>
-            )}
+            <TypeWarning text={baseline.virttype ? virtTypeWarning(baseline.virttype, chosenVms) : null} />
             {hosts
                 .filter((h) => h.error)
                 .map((h) => (

@@ -102,18 +102,7 @@ export function HostsStep({
                     </FormHelperText>
                 </FormGroup>
             </StackItem>
-            {types.warning && (
-                <StackItem>
-                    <Alert
-                        isInline
-                        variant="warning"
-                        title={_("The VMs run as another virtualization type")}
-                        data-virttype-warning=""
-                    >
-                        {types.warning}
-                    </Alert>
-                </StackItem>
-            )}
+            <TypeWarning text={types.warning} />
             <StackItem>
                 <Flex>
                     <FlexItem>
@@ -432,5 +421,23 @@ export function BaselineStep({
                 />
             </StackItem>
         </Stack>
+    );
+}
+
+/** The VMs that run as another type than the baseline's (virtTypeWarning), or nothing. */
+export function TypeWarning({ text }: { text: string | null }) {
+    return (
+        text && (
+            <StackItem>
+                <Alert
+                    isInline
+                    variant="warning"
+                    title={_("The VMs run as another virtualization type")}
+                    data-virttype-warning=""
+                >
+                    {text}
+                </Alert>
+            </StackItem>
+        )
     );
 }
