@@ -37,6 +37,8 @@ export interface Baseline extends CpuModel {
     xml: string;
     input: string;
     argv: string[];
+    /** The virtualization type it was computed for (`--virttype`); null: the host's default. */
+    virttype: string | null;
 }
 
 export async function computeBaseline(
@@ -48,7 +50,7 @@ export async function computeBaseline(
     const input = mergeHostCpus(cpus);
     const argv = c.hypervisorCpuBaseline(on.uri, options);
     const xml = await runner.run(LOCAL, argv, { input, timeoutMs: 60_000 });
-    return { ...parseCpu(xml), xml, input, argv };
+    return { ...parseCpu(xml), xml, input, argv, virttype: options.virttype ?? null };
 }
 
 export interface Validation {

@@ -336,6 +336,8 @@ function FullHostView({ host, known, readOnly, selectedVm, onSelectVm }: HostVie
     const cpuLabels = useMemo(() => appliedLabels(applied.data ?? [], host.uri), [applied.data, host.uri]);
     const [migrating, setMigrating] = useState<Domain | null>(null);
     const [checking, setChecking] = useState<Domain | null>(null);
+    // the destination a readiness check chose for the Migrate dialog (only for the VM it checked)
+    const [migrateTo, setMigrateTo] = useState<{ domain: Domain; hostId: string } | null>(null);
     const label = host.known ? host.known.address : _("this host");
     const onMigrate = async (r: MigrateRequest) => {
         await startMigration(
@@ -396,6 +398,11 @@ function FullHostView({ host, known, readOnly, selectedVm, onSelectVm }: HostVie
                         sourceUri={host.uri}
                         hosts={known}
                         onClose={() => setChecking(null)}
+                        onMigrate={(hostId) => {
+                            setMigrateTo({ domain: checking, hostId });
+                            setMigrating(checking);
+                            setChecking(null);
+                        }}
                     />
                 </ErrorBoundary>
             )}
@@ -408,6 +415,7 @@ function FullHostView({ host, known, readOnly, selectedVm, onSelectVm }: HostVie
                         hosts={known}
                         onClose={() => setMigrating(null)}
                         onMigrate={onMigrate}
+                        {...(migrateTo?.domain === migrating ? { initialDestination: migrateTo.hostId } : {})}
                     />
                 </ErrorBoundary>
             )}

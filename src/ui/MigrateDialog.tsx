@@ -44,14 +44,24 @@ interface Props {
     hosts: KnownHost[];
     onClose(): void;
     onMigrate(r: MigrateRequest): Promise<void>;
+    /** The Destination select's option value (a known host's id) to start with. */
+    initialDestination?: string;
 }
 
-export function MigrateDialog({ domain, sourceUri, sourceLabel, hosts, onClose, onMigrate }: Props) {
+export function MigrateDialog({
+    domain,
+    sourceUri,
+    sourceLabel,
+    hosts,
+    onClose,
+    onMigrate,
+    initialDestination,
+}: Props) {
     const { runner } = useServices();
     const { covered } = useTools();
     // the same machine is decided by host UUID, not by how its URI reads (this host is often also a known host)
     const candidates = useDestinations(sourceUri, hosts);
-    const [picked, setChoice] = useState<string | null>(null);
+    const [picked, setChoice] = useState<string | null>(initialDestination ?? null);
     const choice = picked === OTHER || candidates.some((h) => h.id === picked) ? picked! : (candidates[0]?.id ?? OTHER);
     const [typed, setTyped] = useState("");
     const [options, setOptions] = useState<MigrationOptions>(() => defaultOptions(domain.state));

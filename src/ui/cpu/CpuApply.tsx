@@ -12,32 +12,34 @@ import {
     StackItem,
     TextInput,
 } from "@patternfly/react-core";
-import { Table, Tbody, Td, Th, Thead, Tr } from "@patternfly/react-table";
-import type { Domain } from "../../domains/types";
+import { Td, Tr } from "@patternfly/react-table";
 import { isActive } from "../../domains/types";
 import {
     applyBaseline,
     preview,
     restartDomain,
     restoreDefinition,
-    type ApplyResult,
     type Baseline,
+    type CpuHost,
     type RestartPhase,
 } from "../../cpu/apply";
+import { chosenByHost, virtTypeWarning, vmKey, type CpuVm, type HostApplyResult, type HostVms } from "../../cpu/vms";
 import { cpuOf, lineDiff } from "../../cpu/definition";
 import { recordApplied, saveBaseline, validateBaselineName } from "../../cpu/store";
 import * as v from "../../virsh/argv";
 import * as c from "../../virsh/cpu";
 import { useServices } from "../services";
 import { CommandLine } from "../CommandLine";
+import { StatusTable } from "../StatusTable";
+import { TypeWarning } from "./CpuSteps";
 import { useAction } from "../useAction";
 import { errorText } from "../../../pkg/lib/error-text";
 import { _, format, ngettext } from "../../../pkg/lib/gettext";
 
 type Diff = { domain: string; lines: ReturnType<typeof lineDiff>; dropped: string[] };
-type Result = ApplyResult & { restored?: boolean };
+type Result = HostApplyResult & { restored?: boolean };
 
-/** What the admin sets in the apply step: the VMs (by name, unique on a host), the override, the save name. */
+/** What the admin sets in the apply step: the VMs (by host and UUID, vmKey), the override, the save name. */
 interface ApplyForm {
     chosen: Set<string>;
     anyway: boolean;
@@ -52,57 +54,88 @@ const toggled = (set: Set<string>, item: string, on: boolean) => {
 };
 
 interface ApplyProps {
-    preselect?: string;
-    uri: string;
-    domains: Domain[];
+    /** vmKey()s chosen to start with (the VM the wizard was opened for). */
+    preselect?: string[];
+    /** The VMs of every chosen host. */
+    hosts: HostVms[];
     baseline: Baseline;
     hostsLabel: string[];
     blocked: boolean;
-    results: ApplyResult[];
-    setResults(r: ApplyResult[]): void;
+    results: HostApplyResult[];
+    setResults(r: HostApplyResult[]): void;
+    /** After applying: the VMs' definitions (and states) are read again. */
+    onApplied(): void;
 }
 
 export function ApplyStep(props: ApplyProps) {
-    const { uri, domains, blocked, results, preselect } = props;
+    const { hosts, blocked, results, preselect, baseline } = props;
     const [form, setForm] = useState<ApplyForm>({
-        chosen: new Set(preselect ? [preselect] : []),
+        chosen: new Set(preselect ?? []),
         anyway: false,
         name: "",
     });
     const set = (patch: Partial<ApplyForm>) => setForm((f) => ({ ...f, ...patch }));
-    const persistent = domains.filter((d) => d.persistent);
-    // chosen by name (unique on a host); every command addresses the VM by its UUID
-    const chosenDomains = persistent.filter((d) => form.chosen.has(d.name));
-    const act = useApplyActions(props, persistent, chosenDomains, form.name);
+    const all = hosts.flatMap((h) => h.vms);
+    const chosenVms = all.filter((vm) => form.chosen.has(vmKey(vm)));
+    const act = useApplyActions(props, chosenByHost(hosts, form.chosen), form.name);
     return (
         <Stack hasGutter>
             {blocked && <BlockedWarning anyway={form.anyway} onAnyway={(anyway) => set({ anyway })} />}
+            <TypeWarning text={baseline.virttype ? virtTypeWarning(baseline.virttype, chosenVms) : null} />
+            {hosts
+                .filter((h) => h.error)
+                .map((h) => (
+                    <StackItem key={h.host.uri}>
+                        <Alert isInline isPlain variant="warning" title={h.error} />
+                    </StackItem>
+                ))}
             {act.failure && (
                 <StackItem>
                     <Alert isInline variant="danger" title={act.failure} />
                 </StackItem>
             )}
             <StackItem>
-                <Table aria-label={_("Virtual machines to apply the baseline to")} variant="compact">
-                    <ApplyHead />
-                    <Tbody>
-                        {persistent.map((d) => (
-                            <ApplyRow
-                                key={d.name}
-                                domain={d}
-                                result={results.find((x) => x.domain === d.name) as Result | undefined}
-                                chosen={form.chosen.has(d.name)}
-                                onChoose={(on) => setForm((f) => ({ ...f, chosen: toggled(f.chosen, d.name, on) }))}
-                                onShow={() => void act.show(d.name)}
-                                onRestore={(r) => void act.restore(r)}
-                            />
-                        ))}
-                    </Tbody>
-                </Table>
+                <StatusTable
+                    label={_("Virtual machines to apply the baseline to")}
+                    columns={[
+                        {
+                            label: _("Choose"),
+                            content: (
+                                <SelectAll
+                                    chosen={chosenVms.length}
+                                    total={all.length}
+                                    onAll={(on) => set({ chosen: new Set(on ? all.map(vmKey) : []) })}
+                                />
+                            ),
+                        },
+                        _("VM"),
+                        _("Host"),
+                        _("Type"),
+                        _("State"),
+                        _("Change"),
+                        _("Result"),
+                    ]}
+                >
+                    {all.map((vm, i) => (
+                        <ApplyRow
+                            key={vmKey(vm)}
+                            index={i}
+                            vm={vm}
+                            result={
+                                results.find((x) => x.uri === vm.host.uri && x.uuid === vm.domain.uuid) as
+                                    Result | undefined
+                            }
+                            chosen={form.chosen.has(vmKey(vm))}
+                            onChoose={(on) => setForm((f) => ({ ...f, chosen: toggled(f.chosen, vmKey(vm), on) }))}
+                            onShow={() => void act.show(vm)}
+                            onRestore={(r) => void act.restore(r)}
+                        />
+                    ))}
+                </StatusTable>
             </StackItem>
             {act.diff && <DiffView diff={act.diff} />}
             <ApplyButton
-                count={form.chosen.size}
+                count={chosenVms.length}
                 busy={act.busy}
                 held={blocked && !form.anyway}
                 onApply={() => void act.apply()}
@@ -110,9 +143,9 @@ export function ApplyStep(props: ApplyProps) {
             <StackItem>
                 <CommandLine
                     label={_("Commands")}
-                    argv={chosenDomains.flatMap((d) => [
-                        v.dumpxml(uri, d.uuid, { inactive: true, securityInfo: true }),
-                        c.defineFromStdin(uri),
+                    argv={chosenVms.flatMap((vm) => [
+                        v.dumpxml(vm.host.uri, vm.domain.uuid, { inactive: true, securityInfo: true }),
+                        c.defineFromStdin(vm.host.uri),
                     ])}
                 />
             </StackItem>
@@ -126,33 +159,49 @@ export function ApplyStep(props: ApplyProps) {
     );
 }
 
-/** Preview, apply, restore and save, with the one failure they share (only Apply holds the button busy). */
-function useApplyActions(props: ApplyProps, persistent: Domain[], chosenDomains: Domain[], name: string) {
-    const { uri, baseline, hostsLabel, results, setResults } = props;
+/**
+ * Preview, apply, restore and save, with the one failure they share (only Apply holds the button
+ * busy). Each VM's commands run on its own host, through that host's URI.
+ */
+function useApplyActions(props: ApplyProps, chosen: { host: CpuHost; vms: CpuVm[] }[], name: string) {
+    const { baseline, hostsLabel, results, setResults, onApplied } = props;
     const { runner, files } = useServices();
     const [diff, setDiff] = useState<Diff | null>(null);
     const [saved, setSaved] = useState<string | null>(null);
     const { busy, failure, run, attempt } = useAction();
-    const show = (domain: string) =>
+    const show = (vm: CpuVm) =>
         attempt(async () => {
-            const ref = persistent.find((d) => d.name === domain);
-            if (!ref) throw new Error(format(_("$0 is no longer defined on this host"), domain));
-            const p = await preview(runner, uri, ref.uuid, baseline.xml);
-            setDiff({ domain, lines: lineDiff(cpuOf(p.before) ?? "", cpuOf(p.after) ?? ""), dropped: p.dropped });
+            const p = await preview(runner, vm.host.uri, vm.domain.uuid, baseline.xml);
+            setDiff({
+                domain: vm.domain.name,
+                lines: lineDiff(cpuOf(p.before) ?? "", cpuOf(p.after) ?? ""),
+                dropped: p.dropped,
+            });
         });
     const apply = () =>
         run(async () => {
-            const r = await applyBaseline(runner, files, uri, chosenDomains, baseline.xml);
-            setResults(r);
-            // the VM list shows which VMs use which baseline
-            const ok = r.filter((x) => x.ok).map((x) => x.domain);
-            await recordApplied(files, uri, ok, { baseline: saved, model: baseline.model });
+            const all: HostApplyResult[] = [];
+            for (const { host, vms } of chosen) {
+                const r = await applyBaseline(
+                    runner,
+                    files,
+                    host.uri,
+                    vms.map((vm) => vm.domain),
+                    baseline.xml,
+                );
+                all.push(...r.map((x) => ({ ...x, uri: host.uri, host: host.label })));
+                setResults([...all]);
+                // the VM list shows which VMs use which baseline
+                const ok = r.filter((x) => x.ok).map((x) => x.domain);
+                await recordApplied(files, host.uri, ok, { baseline: saved, model: baseline.model });
+            }
+            onApplied();
         });
-    const restore = (r: ApplyResult) =>
+    const restore = (r: HostApplyResult) =>
         attempt(async () => {
-            await restoreDefinition(runner, files, uri, r.backup!);
-            setResults(results.map((x) => (x === r ? ({ ...x, restored: true } as ApplyResult) : x)));
-            await recordApplied(files, uri, [r.domain], null);
+            await restoreDefinition(runner, files, r.uri, r.backup!);
+            setResults(results.map((x) => (x === r ? ({ ...x, restored: true } as HostApplyResult) : x)));
+            await recordApplied(files, r.uri, [r.domain], null);
         });
     const save = () =>
         attempt(async () => {
@@ -193,53 +242,60 @@ function BlockedWarning({ anyway, onAnyway }: { anyway: boolean; onAnyway(on: bo
     );
 }
 
-function ApplyHead() {
+function SelectAll({ chosen, total, onAll }: { chosen: number; total: number; onAll(on: boolean): void }) {
     return (
-        <Thead>
-            <Tr>
-                <Th screenReaderText={_("Choose")} />
-                <Th>{_("VM")}</Th>
-                <Th>{_("State")}</Th>
-                <Th>{_("Change")}</Th>
-                <Th>{_("Result")}</Th>
-            </Tr>
-        </Thead>
+        <Checkbox
+            id="cpu-vm-all"
+            aria-label={_("Apply to every VM listed")}
+            isChecked={chosen === 0 ? false : chosen === total ? true : null}
+            isDisabled={total === 0}
+            onChange={(_e, on) => onAll(on)}
+        />
     );
 }
 
 function ApplyRow({
-    domain: d,
+    index,
+    vm,
     result: r,
     chosen,
     onChoose,
     onShow,
     onRestore,
 }: {
-    domain: Domain;
+    index: number;
+    vm: CpuVm;
     result: Result | undefined;
     chosen: boolean;
     onChoose(on: boolean): void;
     onShow(): void;
-    onRestore(r: ApplyResult): void;
+    onRestore(r: HostApplyResult): void;
 }) {
+    const d = vm.domain;
     return (
-        <Tr data-apply={d.name} data-result={r ? (r.restored ? "restored" : r.ok ? "applied" : "failed") : "none"}>
+        <Tr
+            data-apply={d.name}
+            data-host={vm.host.label}
+            data-result={r ? (r.restored ? "restored" : r.ok ? "applied" : "failed") : "none"}
+        >
             <Td dataLabel={_("Choose")}>
                 <Checkbox
-                    id={`cpu-vm-${d.name}`}
-                    aria-label={format(_("Apply to $0"), d.name)}
+                    id={`cpu-vm-${index}`}
+                    aria-label={format(_("Apply to $0 on $1"), d.name, vm.host.label)}
                     isChecked={chosen}
                     onChange={(_e, on) => onChoose(on)}
                 />
             </Td>
             <Td dataLabel={_("VM")}>{d.name}</Td>
+            <Td dataLabel={_("Host")}>{vm.host.label}</Td>
+            <Td dataLabel={_("Type")}>{vm.virttype ?? "—"}</Td>
             <Td dataLabel={_("State")}>{d.state}</Td>
             <Td dataLabel={_("Change")}>
                 <Button
                     variant="link"
                     isInline
                     onClick={onShow}
-                    aria-label={format(_("Show the change for $0"), d.name)}
+                    aria-label={format(_("Show the change for $0 on $1"), d.name, vm.host.label)}
                 >
                     {_("Show the change")}
                 </Button>
@@ -258,7 +314,7 @@ function ApplyResultCell({
 }: {
     name: string;
     result: Result | undefined;
-    onRestore(r: ApplyResult): void;
+    onRestore(r: HostApplyResult): void;
 }) {
     if (!r) return "—";
     if (r.restored) return <Label isCompact>{_("Restored")}</Label>;
@@ -356,27 +412,32 @@ interface RestartForm {
     force: boolean;
 }
 
-export function RestartStep({ uri, domains, applied }: { uri: string; domains: Domain[]; applied: ApplyResult[] }) {
+export function RestartStep({ hosts, applied }: { hosts: HostVms[]; applied: HostApplyResult[] }) {
     const { runner } = useServices();
     const [form, setForm] = useState<RestartForm>({ timeout: "60", force: false });
     const [phases, setPhases] = useState<Record<string, Phase>>({});
-    const running = applied.filter((r) => r.ok && domains.some((d) => d.uuid === r.uuid && isActive(d.state)));
-    const restart = async (r: ApplyResult) => {
-        const domain = r.domain;
+    const vms = hosts.flatMap((h) => h.vms);
+    const running = applied.filter(
+        (r) =>
+            r.ok && vms.some((vm) => vm.host.uri === r.uri && vm.domain.uuid === r.uuid && isActive(vm.domain.state)),
+    );
+    const key = (r: HostApplyResult) => `${r.uri}\n${r.uuid}`;
+    const restart = async (r: HostApplyResult) => {
+        const k = key(r);
         try {
             await restartDomain(
                 runner,
-                uri,
+                r.uri,
                 { uuid: r.uuid, name: r.domain },
                 {
                     timeoutMs: Number(form.timeout) * 1000,
                     force: form.force,
                     onPhase: (phase, left) =>
-                        setPhases((p) => ({ ...p, [domain]: { phase, ...(left !== undefined ? { left } : {}) } })),
+                        setPhases((p) => ({ ...p, [k]: { phase, ...(left !== undefined ? { left } : {}) } })),
                 },
             );
         } catch (e) {
-            setPhases((p) => ({ ...p, [domain]: { phase: "failed", error: errorText(e) } }));
+            setPhases((p) => ({ ...p, [k]: { phase: "failed", error: errorText(e) } }));
         }
     };
     return (
@@ -388,16 +449,16 @@ export function RestartStep({ uri, domains, applied }: { uri: string; domains: D
             </StackItem>
             <RestartOptions form={form} onChange={(patch) => setForm((f) => ({ ...f, ...patch }))} />
             {running.map((r) => (
-                <RestartRow key={r.domain} result={r} phase={phases[r.domain]} onRestart={() => void restart(r)} />
+                <RestartRow key={key(r)} result={r} phase={phases[key(r)]} onRestart={() => void restart(r)} />
             ))}
             <StackItem>
                 <CommandLine
                     label={_("Commands")}
                     argv={running.flatMap((r) => [
-                        c.shutdown(uri, r.uuid),
-                        v.domstate(uri, r.uuid),
-                        ...(form.force ? [c.destroy(uri, r.uuid)] : []),
-                        c.start(uri, r.uuid),
+                        c.shutdown(r.uri, r.uuid),
+                        v.domstate(r.uri, r.uuid),
+                        ...(form.force ? [c.destroy(r.uri, r.uuid)] : []),
+                        c.start(r.uri, r.uuid),
                     ])}
                 />
             </StackItem>
@@ -433,7 +494,7 @@ function RestartOptions({ form, onChange }: { form: RestartForm; onChange(patch:
     );
 }
 
-function RestartRow({ result: r, phase: p, onRestart }: { result: ApplyResult; phase?: Phase; onRestart(): void }) {
+function RestartRow({ result: r, phase: p, onRestart }: { result: HostApplyResult; phase?: Phase; onRestart(): void }) {
     const PHASE: Record<RestartPhase, string> = {
         "shutting-down": _("Shutting down"),
         "forcing-off": _("Forcing off"),
@@ -442,8 +503,8 @@ function RestartRow({ result: r, phase: p, onRestart }: { result: ApplyResult; p
         failed: _("Failed"),
     };
     return (
-        <StackItem data-restart={r.domain} data-phase={p?.phase ?? "old-cpu"}>
-            <strong>{r.domain}</strong>{" "}
+        <StackItem data-restart={r.domain} data-host={r.host} data-phase={p?.phase ?? "old-cpu"}>
+            <strong>{r.domain}</strong> {r.host}{" "}
             {p ? (
                 <Label isCompact color={p.phase === "running" ? "green" : p.phase === "failed" ? "red" : "blue"}>
                     {PHASE[p.phase]}

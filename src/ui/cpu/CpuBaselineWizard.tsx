@@ -12,12 +12,12 @@ import {
     computeBaseline,
     fetchHostCpu,
     validateBaseline,
-    type ApplyResult,
     type Baseline,
     type CpuHost,
     type Validation,
 } from "../../cpu/apply";
-import { useDomains, useKnownHosts } from "../hooks";
+import { loadHostVms, typeBasis, virtTypeFor, virtTypeWarning, vmKey, type HostApplyResult } from "../../cpu/vms";
+import { useKnownHosts, useLoader } from "../hooks";
 import { useServices } from "../services";
 import { useAction } from "../useAction";
 import { errorText } from "../../../pkg/lib/error-text";
@@ -32,7 +32,6 @@ const cache = new Map<string, { cpu: HostCpu; at: number }>();
 export default function CpuBaselineWizard({ onClose, preset }: { onClose(): void; preset?: CpuPreset }) {
     const { runner } = useServices();
     const known = useKnownHosts();
-    const localDomains = useDomains(localUri("system"));
     const hosts: CpuHost[] = useMemo(
         () => hostList(known.data?.hosts ?? []).map((h) => ({ label: h.label, uri: h.uri })),
         [known.data],
@@ -46,27 +45,42 @@ export default function CpuBaselineWizard({ onClose, preset }: { onClose(): void
                 ? hosts.filter((h) => h.uri === preset.sourceUri || h.uri === preset.destinationUri).map((h) => h.uri)
                 : hosts.map((h) => h.uri),
         );
-    const [virttype, setVirttype] = useState("kvm");
+    const chosenHosts = hosts.filter((h) => selected.has(h.uri));
+    // the VMs of every chosen host, with the type each runs as: the type follows them
+    const hostVms = useLoader(`cpu-vms\n${chosenHosts.map((h) => h.uri).join("\n")}`, () =>
+        loadHostVms(runner, chosenHosts),
+    );
+    const vms = hostVms.data?.flatMap((h) => h.vms) ?? [];
+    const basis = typeBasis(vms, preset);
+    const derived = virtTypeFor(basis);
+    const [pickedType, setVirttype] = useState<string | null>(null);
+    const virttype = pickedType ?? derived.virttype;
     const [fetches, setFetches] = useState<Record<string, Fetch>>({});
+    // the type the host CPUs were read for: reading them for another type starts again
+    const [fetchedType, setFetchedType] = useState<string | null>(null);
     const generation = useRef(0);
     const [options, setOptions] = useState<BaselineOptions>({
         on: localUri("system"),
         features: false,
-        migratable: false,
+        // a migration tool: features that block migration (invtsc, …) are left out
+        migratable: true,
     });
     const [baseline, setBaseline] = useState<Baseline | null>(null);
     const [validations, setValidations] = useState<Validation[] | null>(null);
     const { busy, failure: error, run } = useAction();
-    const [applied, setApplied] = useState<ApplyResult[]>([]);
+    const [applied, setApplied] = useState<HostApplyResult[]>([]);
 
-    const chosenHosts = hosts.filter((h) => selected.has(h.uri));
-    const cpus = chosenHosts.map((h) => fetches[h.uri]).flatMap((f) => (f?.state === "done" ? [f.cpu] : []));
+    const cpus =
+        fetchedType === virttype
+            ? chosenHosts.map((h) => fetches[h.uri]).flatMap((f) => (f?.state === "done" ? [f.cpu] : []))
+            : [];
     // a string (compared by value), made by joining a few short XMLs: nothing to memoize
     const merged = mergeHostCpus(cpus);
     const allRead = chosenHosts.length > 0 && cpus.length === chosenHosts.length;
 
     const fetchAll = () => {
         const g = ++generation.current;
+        setFetchedType(virttype);
         setBaseline(null);
         setValidations(null);
         for (const h of chosenHosts) {
@@ -137,7 +151,12 @@ export default function CpuBaselineWizard({ onClose, preset }: { onClose(): void
                         setChosen={setChosen}
                         virttype={virttype}
                         setVirttype={setVirttype}
-                        fetches={fetches}
+                        types={{
+                            loading: hostVms.loading && !hostVms.data,
+                            derived: derived.virttype,
+                            warning: virtTypeWarning(virttype, basis),
+                        }}
+                        fetches={fetchedType === virttype ? fetches : {}}
                         onFetch={fetchAll}
                         onCancel={cancel}
                     />
@@ -167,14 +186,16 @@ export default function CpuBaselineWizard({ onClose, preset }: { onClose(): void
                 <WizardStep name={_("Apply")} id="cpu-step-apply" isDisabled={!baseline}>
                     {baseline && (
                         <ApplyStep
-                            uri={localUri("system")}
-                            domains={localDomains.data ?? []}
+                            hosts={hostVms.data ?? []}
                             baseline={baseline}
                             blocked={blocked}
                             hostsLabel={chosenHosts.map((h) => h.label)}
                             results={applied}
                             setResults={setApplied}
-                            {...(preset ? { preselect: preset.domain } : {})}
+                            onApplied={hostVms.reload}
+                            {...(preset
+                                ? { preselect: basis.filter((vm) => vm.domain.name === preset.domain).map(vmKey) }
+                                : {})}
                         />
                     )}
                 </WizardStep>
@@ -184,7 +205,7 @@ export default function CpuBaselineWizard({ onClose, preset }: { onClose(): void
                     isDisabled={!baseline}
                     footer={{ nextButtonText: _("Close"), onNext: onClose }}
                 >
-                    <RestartStep uri={localUri("system")} domains={localDomains.data ?? []} applied={applied} />
+                    <RestartStep hosts={hostVms.data ?? []} applied={applied} />
                 </WizardStep>
             </Wizard>
         </Modal>

@@ -6,19 +6,23 @@ import {
     Flex,
     FlexItem,
     FormGroup,
+    FormHelperText,
     FormSelect,
     FormSelectOption,
+    HelperText,
+    HelperTextItem,
     Label,
     Spinner,
     Stack,
     StackItem,
     Title,
 } from "@patternfly/react-core";
-import { Table, Tbody, Td, Th, Thead, Tr } from "@patternfly/react-table";
+import { Td, Tr } from "@patternfly/react-table";
 import { featureMatrix, losses, type HostCpu } from "../../cpu/hostcpu";
 import type { Baseline, CpuHost, Validation } from "../../cpu/apply";
 import * as c from "../../virsh/cpu";
 import { CommandLine } from "../CommandLine";
+import { StatusTable } from "../StatusTable";
 import { _, format, ngettext } from "../../../pkg/lib/gettext";
 
 export type Fetch =
@@ -33,6 +37,7 @@ export function HostsStep({
     setChosen,
     virttype,
     setVirttype,
+    types,
     fetches,
     onFetch,
     onCancel,
@@ -42,6 +47,8 @@ export function HostsStep({
     setChosen(s: Set<string>): void;
     virttype: string;
     setVirttype(v: string): void;
+    /** What the type follows: the chosen VMs' types (still loading; the type they run as; a mismatch). */
+    types: { loading: boolean; derived: string; warning: string | null };
     fetches: Record<string, Fetch>;
     onFetch(): void;
     onCancel(): void;
@@ -86,12 +93,20 @@ export function HostsStep({
                         <FormSelectOption value="kvm" label={_("KVM (hardware virtualization)")} />
                         <FormSelectOption value="qemu" label={_("QEMU (software emulation, TCG)")} />
                     </FormSelect>
+                    <FormHelperText>
+                        <HelperText>
+                            <HelperTextItem data-virttype-from={types.loading ? "loading" : types.derived}>
+                                {types.loading ? _("Reading the VMs…") : format(_("The VMs run as $0."), types.derived)}
+                            </HelperTextItem>
+                        </HelperText>
+                    </FormHelperText>
                 </FormGroup>
             </StackItem>
+            <TypeWarning text={types.warning} />
             <StackItem>
                 <Flex>
                     <FlexItem>
-                        <Button onClick={onFetch} isDisabled={chosen.size === 0 || busy}>
+                        <Button onClick={onFetch} isDisabled={chosen.size === 0 || busy || types.loading}>
                             {_("Read host CPUs")}
                         </Button>
                     </FlexItem>
@@ -105,47 +120,39 @@ export function HostsStep({
                 </Flex>
             </StackItem>
             <StackItem>
-                <Table aria-label={_("Host CPUs")} variant="compact">
-                    <Thead>
-                        <Tr>
-                            <Th>{_("Host")}</Th>
-                            <Th>{_("State")}</Th>
-                            <Th>{_("CPU model")}</Th>
-                            <Th>{_("Vendor")}</Th>
-                            <Th>{_("Features")}</Th>
-                        </Tr>
-                    </Thead>
-                    <Tbody>
-                        {hosts
-                            .filter((h) => chosen.has(h.uri) && fetches[h.uri])
-                            .map((h) => {
-                                const f = fetches[h.uri]!;
-                                return (
-                                    <Tr key={h.uri} data-cpu-host={h.label} data-state={f.state}>
-                                        <Td dataLabel={_("Host")}>{h.label}</Td>
-                                        <Td dataLabel={_("State")}>
-                                            {f.state === "loading" ? (
-                                                <Spinner size="sm" aria-label={_("Reading")} />
-                                            ) : f.state === "done" ? (
-                                                format(_("Read at $0"), new Date(f.at).toLocaleTimeString())
-                                            ) : f.state === "error" ? (
-                                                <span>{f.error}</span>
-                                            ) : (
-                                                _("Cancelled")
-                                            )}
-                                        </Td>
-                                        <Td dataLabel={_("CPU model")}>{f.state === "done" ? f.cpu.model : "—"}</Td>
-                                        <Td dataLabel={_("Vendor")}>{f.state === "done" ? f.cpu.vendor : "—"}</Td>
-                                        <Td dataLabel={_("Features")}>
-                                            {f.state === "done"
-                                                ? f.cpu.features.filter((x) => x.policy === "require").length
-                                                : "—"}
-                                        </Td>
-                                    </Tr>
-                                );
-                            })}
-                    </Tbody>
-                </Table>
+                <StatusTable
+                    label={_("Host CPUs")}
+                    columns={[_("Host"), _("State"), _("CPU model"), _("Vendor"), _("Features")]}
+                >
+                    {hosts
+                        .filter((h) => chosen.has(h.uri) && fetches[h.uri])
+                        .map((h) => {
+                            const f = fetches[h.uri]!;
+                            return (
+                                <Tr key={h.uri} data-cpu-host={h.label} data-state={f.state}>
+                                    <Td dataLabel={_("Host")}>{h.label}</Td>
+                                    <Td dataLabel={_("State")}>
+                                        {f.state === "loading" ? (
+                                            <Spinner size="sm" aria-label={_("Reading")} />
+                                        ) : f.state === "done" ? (
+                                            format(_("Read at $0"), new Date(f.at).toLocaleTimeString())
+                                        ) : f.state === "error" ? (
+                                            <span>{f.error}</span>
+                                        ) : (
+                                            _("Cancelled")
+                                        )}
+                                    </Td>
+                                    <Td dataLabel={_("CPU model")}>{f.state === "done" ? f.cpu.model : "—"}</Td>
+                                    <Td dataLabel={_("Vendor")}>{f.state === "done" ? f.cpu.vendor : "—"}</Td>
+                                    <Td dataLabel={_("Features")}>
+                                        {f.state === "done"
+                                            ? f.cpu.features.filter((x) => x.policy === "require").length
+                                            : "—"}
+                                    </Td>
+                                </Tr>
+                            );
+                        })}
+                </StatusTable>
             </StackItem>
             <StackItem>
                 <CommandLine
@@ -190,44 +197,34 @@ export function CompareStep({ cpus, merged }: { cpus: HostCpu[]; merged: string 
                 )}
             </StackItem>
             <StackItem>
-                <Table aria-label={_("Feature matrix")} variant="compact" isStickyHeader>
-                    <Thead>
-                        <Tr>
-                            <Th>{_("Feature")}</Th>
-                            {cpus.map((h) => (
-                                <Th key={h.host}>{h.host}</Th>
-                            ))}
-                        </Tr>
-                    </Thead>
-                    <Tbody>
-                        <Tr>
-                            <Td dataLabel={_("Feature")}>
-                                <strong>{_("Model")}</strong>
+                <StatusTable label={_("Feature matrix")} columns={[_("Feature"), ...cpus.map((h) => h.host)]} sticky>
+                    <Tr>
+                        <Td dataLabel={_("Feature")}>
+                            <strong>{_("Model")}</strong>
+                        </Td>
+                        {cpus.map((h) => (
+                            <Td key={h.host} dataLabel={h.host}>
+                                {h.model} ({h.vendor})
                             </Td>
-                            {cpus.map((h) => (
-                                <Td key={h.host} dataLabel={h.host}>
-                                    {h.model} ({h.vendor})
+                        ))}
+                    </Tr>
+                    {matrix.slice(0, 200).map((r) => (
+                        <Tr key={r.feature} data-feature={r.feature}>
+                            <Td dataLabel={_("Feature")}>{r.feature}</Td>
+                            {r.hosts.map((has, i) => (
+                                <Td key={cpus[i]!.host} dataLabel={cpus[i]!.host}>
+                                    {has ? (
+                                        _("yes")
+                                    ) : (
+                                        <Label color="orange" isCompact>
+                                            {_("missing")}
+                                        </Label>
+                                    )}
                                 </Td>
                             ))}
                         </Tr>
-                        {matrix.slice(0, 200).map((r) => (
-                            <Tr key={r.feature} data-feature={r.feature}>
-                                <Td dataLabel={_("Feature")}>{r.feature}</Td>
-                                {r.hosts.map((has, i) => (
-                                    <Td key={cpus[i]!.host} dataLabel={cpus[i]!.host}>
-                                        {has ? (
-                                            _("yes")
-                                        ) : (
-                                            <Label color="orange" isCompact>
-                                                {_("missing")}
-                                            </Label>
-                                        )}
-                                    </Td>
-                                ))}
-                            </Tr>
-                        ))}
-                    </Tbody>
-                </Table>
+                    ))}
+                </StatusTable>
             </StackItem>
             <StackItem>
                 <Title headingLevel="h3" size="md">
@@ -339,72 +336,66 @@ export function BaselineStep({
                             baseline.features.filter((f) => f.policy === "require").length,
                         )}
                     </Title>
-                    <Table aria-label={_("Validation on every host")} variant="compact">
-                        <Thead>
-                            <Tr>
-                                <Th>{_("Host")}</Th>
-                                <Th>{_("hypervisor-cpu-compare")}</Th>
-                                <Th>{_("What the host gives up")}</Th>
-                            </Tr>
-                        </Thead>
-                        <Tbody>
-                            {cpus.map((h) => {
-                                const v = validations?.find((x) => x.host === h.host);
-                                const lost = losses(h, baseline);
-                                return (
-                                    <Tr key={h.host} data-validation={h.host} data-verdict={v?.verdict ?? "pending"}>
-                                        <Td dataLabel={_("Host")}>{h.host}</Td>
-                                        <Td dataLabel={_("hypervisor-cpu-compare")}>
-                                            {!v ? (
-                                                <Spinner size="sm" aria-label={_("Checking")} />
-                                            ) : (
-                                                <>
-                                                    <Label
-                                                        isCompact
-                                                        color={
-                                                            v.verdict === "incompatible"
-                                                                ? "red"
-                                                                : v.verdict === "unknown"
-                                                                  ? "orange"
-                                                                  : "green"
-                                                        }
-                                                    >
-                                                        {v.verdict === "incompatible"
-                                                            ? _("Incompatible")
-                                                            : v.verdict === "identical"
-                                                              ? _("Identical")
-                                                              : v.verdict === "superset"
-                                                                ? _("Compatible (superset)")
-                                                                : _("Unknown")}
-                                                    </Label>{" "}
-                                                    {v.verdict === "incompatible" && v.reason}
-                                                </>
-                                            )}
-                                        </Td>
-                                        <Td dataLabel={_("What the host gives up")}>
-                                            {[
-                                                lost.model && format(_("model $0"), lost.model),
-                                                lost.features.length
-                                                    ? format(
-                                                          ngettext(
-                                                              "$0 feature: $1",
-                                                              "$0 features: $1",
-                                                              lost.features.length,
-                                                          ),
+                    <StatusTable
+                        label={_("Validation on every host")}
+                        columns={[_("Host"), _("hypervisor-cpu-compare"), _("What the host gives up")]}
+                    >
+                        {cpus.map((h) => {
+                            const v = validations?.find((x) => x.host === h.host);
+                            const lost = losses(h, baseline);
+                            return (
+                                <Tr key={h.host} data-validation={h.host} data-verdict={v?.verdict ?? "pending"}>
+                                    <Td dataLabel={_("Host")}>{h.host}</Td>
+                                    <Td dataLabel={_("hypervisor-cpu-compare")}>
+                                        {!v ? (
+                                            <Spinner size="sm" aria-label={_("Checking")} />
+                                        ) : (
+                                            <>
+                                                <Label
+                                                    isCompact
+                                                    color={
+                                                        v.verdict === "incompatible"
+                                                            ? "red"
+                                                            : v.verdict === "unknown"
+                                                              ? "orange"
+                                                              : "green"
+                                                    }
+                                                >
+                                                    {v.verdict === "incompatible"
+                                                        ? _("Incompatible")
+                                                        : v.verdict === "identical"
+                                                          ? _("Identical")
+                                                          : v.verdict === "superset"
+                                                            ? _("Compatible (superset)")
+                                                            : _("Unknown")}
+                                                </Label>{" "}
+                                                {v.verdict === "incompatible" && v.reason}
+                                            </>
+                                        )}
+                                    </Td>
+                                    <Td dataLabel={_("What the host gives up")}>
+                                        {[
+                                            lost.model && format(_("model $0"), lost.model),
+                                            lost.features.length
+                                                ? format(
+                                                      ngettext(
+                                                          "$0 feature: $1",
+                                                          "$0 features: $1",
                                                           lost.features.length,
-                                                          lost.features.slice(0, 12).join(", ") +
-                                                              (lost.features.length > 12 ? "…" : ""),
-                                                      )
-                                                    : null,
-                                            ]
-                                                .filter(Boolean)
-                                                .join("; ") || _("nothing")}
-                                        </Td>
-                                    </Tr>
-                                );
-                            })}
-                        </Tbody>
-                    </Table>
+                                                      ),
+                                                      lost.features.length,
+                                                      lost.features.slice(0, 12).join(", ") +
+                                                          (lost.features.length > 12 ? "…" : ""),
+                                                  )
+                                                : null,
+                                        ]
+                                            .filter(Boolean)
+                                            .join("; ") || _("nothing")}
+                                    </Td>
+                                </Tr>
+                            );
+                        })}
+                    </StatusTable>
                 </StackItem>
             )}
             {incompatible.length > 0 && (
@@ -445,5 +436,23 @@ export function BaselineStep({
                 />
             </StackItem>
         </Stack>
+    );
+}
+
+/** The VMs that run as another type than the baseline's (virtTypeWarning), or nothing. */
+export function TypeWarning({ text }: { text: string | null }) {
+    return (
+        text && (
+            <StackItem>
+                <Alert
+                    isInline
+                    variant="warning"
+                    title={_("The VMs run as another virtualization type")}
+                    data-virttype-warning=""
+                >
+                    {text}
+                </Alert>
+            </StackItem>
+        )
     );
 }
