@@ -1,5 +1,5 @@
 /** Opening our page the way tests need it. */
-import { expect, type Page, type FrameLocator } from "@playwright/test";
+import { expect, type Frame, type FrameLocator, type Page } from "@playwright/test";
 
 export const PAGE_PATH = "/cockpit/@localhost/cockpit-migrate/index.html";
 
@@ -31,7 +31,7 @@ export const TOOL_MENUS = {
 export type ToolLabel = keyof typeof TOOL_MENUS;
 
 /** The toolbar menu item of a tool, with its menu opened (for checking it is disabled, or clicking it). */
-export async function toolItem(page: Page | FrameLocator, name: ToolLabel) {
+export async function toolItem(page: Page | Frame | FrameLocator, name: ToolLabel) {
     const toggle = page.getByRole("button", { name: TOOL_MENUS[name], exact: true });
     if ((await toggle.getAttribute("aria-expanded")) !== "true") await toggle.click();
     const item = page.getByRole("menuitem", { name, exact: true });
@@ -40,6 +40,6 @@ export async function toolItem(page: Page | FrameLocator, name: ToolLabel) {
 }
 
 /** Opens a tool from the toolbar: its menu, then the menu item. */
-export async function openTool(page: Page | FrameLocator, name: ToolLabel): Promise<void> {
+export async function openTool(page: Page | Frame | FrameLocator, name: ToolLabel): Promise<void> {
     await (await toolItem(page, name)).click();
 }

@@ -4,9 +4,9 @@
  * tabbing through the toolbar never scrolls the page sideways, the document itself does not scroll (the main
  * area does), and every tool can be reached (in its menu) and opens its dialog.
  */
-import { test, expect, type Page } from "@playwright/test";
+import { test, expect, type Frame, type Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
-import { openPage, openTool, TOOL_MENUS, type ToolLabel } from "./page";
+import { openPage, openTool, shellFrame, TOOL_MENUS, type ToolLabel } from "./page";
 import { writeLabHostsConfig } from "./global-setup";
 
 test.beforeEach(() => writeLabHostsConfig());
@@ -21,9 +21,9 @@ const DIALOGS: Record<ToolLabel, string | RegExp> = {
     "Overcommit policy": "Overcommit policy",
 };
 
-/** What scrolls and what sticks out, measured in the page. */
-function layout(page: Page) {
-    return page.evaluate(() => {
+/** What scrolls and what sticks out, measured in the page (the bare page, or the page in Cockpit's iframe). */
+function layout(frame: Frame) {
+    return frame.evaluate(() => {
         const doc = document.scrollingElement!;
         const main = document.querySelector("main")!;
         const box = main.getBoundingClientRect();
@@ -46,43 +46,66 @@ function layout(page: Page) {
 
 const FITS = { docScrollsSideways: false, docScrollsDown: false, mainScrollsSideways: false, outside: [], scrollX: 0 };
 
+/** Focus the host selector, then Tab through the rest of the toolbar: nothing scrolls sideways on the way. */
+async function tabThroughToolbar(page: Page, frame: Frame) {
+    await frame.getByRole("combobox", { name: "Host", exact: true }).focus();
+    const toolbar = frame.locator(".pf-v6-c-toolbar").first(); // the page's (the VM list has one too)
+    let stops = 1;
+    for (let i = 0; i < 12; i++) {
+        await page.keyboard.press("Tab");
+        if (!(await toolbar.evaluate((t) => t.contains(document.activeElement)))) break;
+        stops++;
+        expect((await layout(frame)).scrollX, `scrolled sideways after ${i + 1} Tab presses`).toBe(0);
+    }
+    expect(stops, "the toolbar's tab stops: the host selector and the two menus").toBe(3);
+}
+
+/** Every tool is in its menu and opens its dialog; an open menu does not make the page scroll sideways. */
+async function openEveryTool(page: Page, frame: Frame) {
+    for (const tool of Object.keys(TOOL_MENUS) as ToolLabel[]) {
+        await frame.getByRole("button", { name: TOOL_MENUS[tool], exact: true }).click();
+        await expect(frame.getByRole("menuitem", { name: tool, exact: true })).toBeVisible();
+        expect(await layout(frame), `with the menu of ${tool} open`).toEqual(FITS);
+        await page.keyboard.press("Escape");
+        await openTool(frame, tool);
+        const dialog = frame.getByRole("dialog", { name: DIALOGS[tool] });
+        await expect(dialog).toBeVisible({ timeout: 30_000 });
+        await page.keyboard.press("Escape");
+        await expect(dialog).toBeHidden();
+    }
+}
+
 for (const width of [1400, 800, 560]) {
     test(`toolbar at ${width} px: fits, tabbing does not scroll sideways, every tool opens its dialog`, async ({
         page,
     }) => {
         await page.setViewportSize({ width, height: 900 });
         await openPage(page);
-        await expect(page.locator("tr[data-domain]").first()).toBeVisible({ timeout: 30_000 });
-        expect(await layout(page)).toEqual(FITS);
-
-        // Tab from the top through the toolbar (title, host selector, menus): nothing scrolls sideways
-        await page.locator("body").focus();
-        const toolbar = page.locator(".pf-v6-c-toolbar").first(); // the page's (the VM list has one too)
-        let inToolbar = 0;
-        for (let i = 0; i < 10; i++) {
-            await page.keyboard.press("Tab");
-            const focused = await toolbar.evaluate((t) => t.contains(document.activeElement));
-            if (!focused && inToolbar > 0) break;
-            if (focused) inToolbar++;
-            expect((await layout(page)).scrollX, `after ${i + 1} Tab presses`).toBe(0);
-        }
-        expect(inToolbar).toBe(3); // the host selector and the two menus
-
-        // every tool is in its menu and opens its dialog; an open menu does not make the page scroll sideways
-        for (const tool of Object.keys(TOOL_MENUS) as ToolLabel[]) {
-            await page.getByRole("button", { name: TOOL_MENUS[tool], exact: true }).click();
-            await expect(page.getByRole("menuitem", { name: tool, exact: true })).toBeVisible();
-            expect(await layout(page)).toEqual(FITS);
-            await page.keyboard.press("Escape");
-            await openTool(page, tool);
-            const dialog = page.getByRole("dialog", { name: DIALOGS[tool] });
-            await expect(dialog).toBeVisible({ timeout: 30_000 });
-            await page.keyboard.press("Escape");
-            await expect(dialog).toBeHidden();
-        }
-        expect(await layout(page)).toEqual(FITS);
+        const frame = page.mainFrame();
+        await expect(frame.locator("tr[data-domain]").first()).toBeVisible({ timeout: 30_000 });
+        await tabThroughToolbar(page, frame);
+        expect(await layout(frame)).toEqual(FITS);
+        await openEveryTool(page, frame);
+        expect(await layout(frame)).toEqual(FITS);
     });
 }
+
+test("toolbar in Cockpit's shell, 1400 px window (the sidebar takes its part): fits, tabbing does not scroll", async ({
+    page,
+}) => {
+    await page.setViewportSize({ width: 1400, height: 900 });
+    await page.goto("/cockpit-migrate");
+    await expect(shellFrame(page).locator("tr[data-domain]").first()).toBeVisible({ timeout: 30_000 });
+    const frame = page.frame({ name: "cockpit1:localhost/cockpit-migrate" })!;
+    const width = await frame.evaluate(() => document.documentElement.clientWidth);
+    expect(width, "the page's content is narrower than the window").toBeLessThan(1400);
+    await tabThroughToolbar(page, frame);
+    expect(await layout(frame)).toEqual(FITS);
+    await openTool(frame, "Overcommit policy");
+    await expect(frame.getByRole("dialog", { name: "Overcommit policy" })).toBeVisible();
+    await page.keyboard.press("Escape");
+    expect(await layout(frame)).toEqual(FITS);
+});
 
 test("toolbar menus: keyboard opens them, axe finds nothing serious in an open menu", async ({ page }) => {
     await openPage(page);
