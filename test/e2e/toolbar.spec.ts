@@ -6,7 +6,7 @@
  */
 import { test, expect, type Frame, type Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
-import { openPage, openTool, shellFrame, TOOL_MENUS, type ToolLabel } from "./page";
+import { domainRow, openPage, openTool, shellFrame, TOOL_MENUS, type ToolLabel } from "./page";
 import { writeLabHostsConfig } from "./global-setup";
 
 test.beforeEach(() => writeLabHostsConfig());
@@ -120,4 +120,44 @@ test("toolbar menus: keyboard opens them, axe finds nothing serious in an open m
     expect(violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id)).toEqual([]);
     await page.keyboard.press("Escape");
     await expect(page.getByRole("menuitem", { name: "CPU baseline", exact: true })).toBeHidden();
+});
+
+/** The rendered width of a field and its placeholder. */
+async function field(locator: ReturnType<Page["getByLabel"]>) {
+    return {
+        width: Math.round((await locator.boundingBox())!.width),
+        placeholder: await locator.getAttribute("placeholder"),
+    };
+}
+
+test("polish: no band under the toolbar; number fields are a few digits wide, without values as placeholders", async ({
+    page,
+}) => {
+    await page.setViewportSize({ width: 1400, height: 900 });
+    await openPage(page);
+    await expect(page.locator("tr[data-domain]").first()).toBeVisible({ timeout: 30_000 });
+    const band = await page.evaluate(() => {
+        const toolbar = document.querySelector(".pf-v6-c-toolbar")!.getBoundingClientRect();
+        const next = document.querySelector("main > section:nth-of-type(2) .pf-v6-l-stack > *")!;
+        return Math.round(next.getBoundingClientRect().top - toolbar.bottom);
+    });
+    expect(band, "space between the toolbar and the first card (px)").toBeLessThanOrEqual(24);
+
+    await openTool(page, "Overcommit policy");
+    const policy = page.getByRole("dialog", { name: "Overcommit policy" });
+    const numbers = policy.locator('input[type="number"]');
+    await expect(numbers.first()).toBeVisible();
+    for (const input of await numbers.all()) expect((await field(input)).width).toBeLessThanOrEqual(160);
+    await page.keyboard.press("Escape");
+
+    await domainRow(page, "lab-tiny").getByRole("button", { name: "Migrate lab-tiny" }).click();
+    const dialog = page.getByRole("dialog", { name: "Migrate lab-tiny" });
+    await dialog.getByRole("button", { name: "Advanced options" }).click();
+    for (const label of ["Parallel connections", "Maximum downtime (ms)", "Bandwidth limit (MiB/s)"]) {
+        const f = await field(dialog.getByLabel(label, { exact: true }));
+        expect(f.width, label).toBeLessThanOrEqual(160);
+        expect(f.placeholder, label).toBeNull();
+    }
+    await expect(dialog.getByText("Empty: libvirt's default, 300 ms.", { exact: false })).toBeVisible();
+    await dialog.getByRole("button", { name: "Cancel", exact: true }).click();
 });
