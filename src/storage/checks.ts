@@ -5,6 +5,7 @@ import type { CheckResult } from "../preflight/types";
 import { domstate, freeSpace, getenforce, getseboolVirtUseNfs, nfsProbe, qemuImgInfo, statSize } from "./argv";
 import type { NfsHost, NfsInputs } from "./types";
 import { _, format } from "../../pkg/lib/gettext";
+import { formatBytes } from "../../pkg/lib/size";
 
 export interface NfsProbe {
     bins: Set<string>;
@@ -173,7 +174,6 @@ export function spaceCheck(
     needed: number,
     commands: string[][],
 ): CheckResult {
-    const gib = (n: number) => format(_("$0 GiB"), (n / 2 ** 30).toFixed(2));
     if (avail === null)
         return {
             id: "free-space",
@@ -188,8 +188,8 @@ export function spaceCheck(
             title: format(
                 _("Not enough space on $0 for the images: $1 free, $2 needed"),
                 host.label,
-                gib(avail),
-                gib(needed),
+                formatBytes(avail),
+                formatBytes(needed),
             ),
             fix: format(_("Free space under $0 or choose another export directory"), dir),
             commands,
@@ -197,7 +197,7 @@ export function spaceCheck(
     return {
         id: "free-space",
         severity: "pass",
-        title: format(_("$0 free on $1 for $2 of images"), gib(avail), host.label, gib(needed)),
+        title: format(_("$0 free on $1 for $2 of images"), formatBytes(avail), host.label, formatBytes(needed)),
         commands,
     };
 }

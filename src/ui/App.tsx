@@ -1,38 +1,36 @@
-import { lazy, Suspense, useMemo, useState } from "react";
+import { useMemo, useState } from "react";
 import { ErrorBoundary } from "./ErrorBoundary";
 import {
     Alert,
     AlertActionLink,
-    Button,
     EmptyState,
     EmptyStateBody,
     ExpandableSection,
-    FormSelect,
-    FormSelectOption,
     PageSection,
     Stack,
     StackItem,
-    Title,
-    Toolbar,
-    ToolbarContent,
-    ToolbarGroup,
-    ToolbarItem,
 } from "@patternfly/react-core";
 import { localUri } from "../hosts/uri";
 import { hostList, type ListedHost } from "../hosts/list";
 import { LOCAL_HOST_ID, type KnownHost } from "../hosts/types";
 import { explainConnectionError } from "../hosts/errors";
 import { isRunError } from "../../pkg/lib/runner";
-import { useAdmin, useDomains, useIdentity, useKnownHosts, useLoader, useLocationPath } from "./hooks";
+import {
+    useAdmin,
+    useDomains,
+    useIdentity,
+    useKnownHosts,
+    useLoader,
+    useLocationPath,
+    type KnownHostsState,
+} from "./hooks";
 import { APPLIED_PATH, appliedLabels, readApplied } from "../cpu/store";
 import { DomainTable, LoadingState } from "./DomainTable";
 import { HostIdentityCard } from "./HostIdentityCard";
-import { HostsDialog } from "./HostsDialog";
-import { PolicyDialog } from "./PolicyDialog";
+import { AppToolbar } from "./AppToolbar";
+import { AppDialogs, type OpenTool } from "./AppDialogs";
 import { PageFrame } from "./PageFrame";
 import { ToolsContext, type CpuPreset } from "./tools";
-import type { MaintenanceMode } from "./plan/MaintenanceDialog";
-import { hostRefs } from "../plan/hosts";
 import { HostKeyTrust } from "./HostKeyTrust";
 import { errorText } from "../../pkg/lib/error-text";
 import { MigrateDialog, type MigrateRequest } from "./MigrateDialog";
@@ -46,12 +44,6 @@ import { HOSTS_CONFIG_PATH } from "../hosts/config";
 import { LockIcon } from "@patternfly/react-icons";
 
 const SESSION_ID = "localhost-session";
-/** The NFS shared-storage flow is loaded only when opened (own chunk). */
-const NfsFlow = lazy(() => import("./storage/NfsFlow"));
-/** The CPU-baseline wizard, likewise. */
-const CpuBaselineWizard = lazy(() => import("./cpu/CpuBaselineWizard"));
-/** Host maintenance (evacuate, rebalance), likewise. */
-const MaintenanceDialog = lazy(() => import("./plan/MaintenanceDialog"));
 
 /** The host list, with this host's user session after its system connection. */
 function hostChoices(known: KnownHost[]): ListedHost[] {
@@ -73,16 +65,16 @@ export function App() {
     const [path, go] = useLocationPath();
     const hosts = useKnownHosts();
     const admin = useAdmin();
-    const [hostsOpen, setHostsOpen] = useState(false);
-    const [nfsOpen, setNfsOpen] = useState(false);
-    const [cpuOpen, setCpuOpen] = useState<CpuPreset | true | false>(false);
-    const [maintenance, setMaintenance] = useState<MaintenanceMode | null>(null);
-    const covered = cpuOpen !== false || nfsOpen;
+    const [open, setOpen] = useState<OpenTool | null>(null);
+    const covered = open?.tool === "cpu" || open?.tool === "nfs";
     const tools = useMemo(
-        () => ({ openCpuBaseline: (p?: CpuPreset) => setCpuOpen(p ?? true), openNfs: () => setNfsOpen(true), covered }),
+        () => ({
+            openCpuBaseline: (preset?: CpuPreset) => setOpen(preset ? { tool: "cpu", preset } : { tool: "cpu" }),
+            openNfs: () => setOpen({ tool: "nfs" }),
+            covered,
+        }),
         [covered],
     );
-    const [policyOpen, setPolicyOpen] = useState(false);
     const choices = useMemo(() => hostChoices(hosts.data?.hosts ?? []), [hosts.data]);
     const hostId = path[0] === "host" && path[1] ? path[1] : LOCAL_HOST_ID;
     const selectedVm = path[2] === "vm" && path[3] ? path[3] : null;
@@ -91,123 +83,19 @@ export function App() {
     return (
         <ToolsContext.Provider value={tools}>
             <PageFrame className="cm-page">
-                <PageSection>
-                    <Toolbar>
-                        <ToolbarContent>
-                            <ToolbarItem>
-                                <Title headingLevel="h1">{_("Virtual machine migration")}</Title>
-                            </ToolbarItem>
-                            <ToolbarGroup align={{ default: "alignEnd" }}>
-                                <ToolbarItem>
-                                    <FormSelect
-                                        aria-label={_("Host")}
-                                        value={hostId}
-                                        onChange={(_e, v) => go(["host", v])}
-                                        style={{ minWidth: "16em" }}
-                                    >
-                                        {choices.map((c) => (
-                                            <FormSelectOption key={c.id} value={c.id} label={c.label} />
-                                        ))}
-                                        {!host && <FormSelectOption value={hostId} label={hostId} isDisabled />}
-                                    </FormSelect>
-                                </ToolbarItem>
-                                <ToolbarItem>
-                                    <Button
-                                        variant="secondary"
-                                        onClick={() => setHostsOpen(true)}
-                                        isDisabled={admin === false}
-                                    >
-                                        {_("Known hosts")}
-                                    </Button>
-                                </ToolbarItem>
-                                <ToolbarItem>
-                                    <Button
-                                        variant="secondary"
-                                        onClick={() => setNfsOpen(true)}
-                                        isDisabled={admin === false}
-                                    >
-                                        {_("Shared storage (NFS)")}
-                                    </Button>
-                                </ToolbarItem>
-                                <ToolbarItem>
-                                    <Button
-                                        variant="secondary"
-                                        onClick={() => setCpuOpen(true)}
-                                        isDisabled={admin === false}
-                                    >
-                                        {_("CPU baseline")}
-                                    </Button>
-                                </ToolbarItem>
-                                <ToolbarItem>
-                                    <Button
-                                        variant="secondary"
-                                        onClick={() => setMaintenance("evacuate")}
-                                        isDisabled={admin === false || !host || host.driver === "session"}
-                                    >
-                                        {_("Evacuate host")}
-                                    </Button>
-                                </ToolbarItem>
-                                <ToolbarItem>
-                                    <Button
-                                        variant="secondary"
-                                        onClick={() => setMaintenance("rebalance")}
-                                        isDisabled={admin === false}
-                                    >
-                                        {_("Rebalance")}
-                                    </Button>
-                                </ToolbarItem>
-                                <ToolbarItem>
-                                    <Button
-                                        variant="secondary"
-                                        onClick={() => setPolicyOpen(true)}
-                                        isDisabled={admin === false}
-                                    >
-                                        {_("Overcommit policy")}
-                                    </Button>
-                                </ToolbarItem>
-                            </ToolbarGroup>
-                        </ToolbarContent>
-                    </Toolbar>
+                <PageSection className="cm-toolbar-section">
+                    <AppToolbar
+                        choices={choices}
+                        hostId={hostId}
+                        host={host}
+                        admin={admin}
+                        onHost={(id) => go(["host", id])}
+                        onTool={(tool) => setOpen({ tool })}
+                    />
                 </PageSection>
                 <PageSection isFilled>
                     <Stack hasGutter>
-                        {admin === false && (
-                            <StackItem>
-                                <Alert variant="info" isInline title={_("Administrative access required")}>
-                                    {_(
-                                        "Listing and migrating system virtual machines needs administrative access. Turn it on in the top bar; until then this page is read-only.",
-                                    )}
-                                </Alert>
-                            </StackItem>
-                        )}
-                        {hosts.error !== null && (
-                            <StackItem>
-                                <Alert variant="warning" isInline title={_("The known hosts could not be read")}>
-                                    {errorText(hosts.error)}
-                                </Alert>
-                            </StackItem>
-                        )}
-                        {hosts.data?.unread?.hosts.length ? (
-                            <StackItem>
-                                <Alert
-                                    variant="warning"
-                                    isInline
-                                    title={format(
-                                        ngettext(
-                                            "$0 entry of $1 is not a valid host",
-                                            "$0 entries of $1 are not valid hosts",
-                                            hosts.data.unread.hosts.length,
-                                        ),
-                                        hosts.data.unread.hosts.length,
-                                        HOSTS_CONFIG_PATH,
-                                    )}
-                                >
-                                    {_(
-                                        "They are not listed, and are kept in the file as they are. Correct them there.",
-                                    )}
-                                </Alert>
-                            </StackItem>
-                        ) : null}
+                        <PageAlerts admin={admin} hosts={hosts} />
                         {host ? (
                             <HostView
                                 key={host.id}
@@ -233,47 +121,52 @@ export function App() {
                         )}
                     </Stack>
                 </PageSection>
-                {hostsOpen && (
-                    <ErrorBoundary what={_("The known hosts dialog")} onClose={() => setHostsOpen(false)}>
-                        <HostsDialog hosts={hosts} onClose={() => setHostsOpen(false)} />
-                    </ErrorBoundary>
-                )}
-                {nfsOpen && (
-                    <ErrorBoundary what={_("The shared storage dialog")} onClose={() => setNfsOpen(false)}>
-                        <Suspense fallback={null}>
-                            <NfsFlow onClose={() => setNfsOpen(false)} />
-                        </Suspense>
-                    </ErrorBoundary>
-                )}
-                {maintenance && host && (
-                    <ErrorBoundary what={_("The maintenance dialog")} onClose={() => setMaintenance(null)}>
-                        <Suspense fallback={null}>
-                            <MaintenanceDialog
-                                mode={maintenance}
-                                hostId={host.id}
-                                onClose={() => setMaintenance(null)}
-                                refs={hostRefs(hosts.data?.hosts ?? [])}
-                            />
-                        </Suspense>
-                    </ErrorBoundary>
-                )}
-                {cpuOpen !== false && (
-                    <ErrorBoundary what={_("The CPU baseline wizard")} onClose={() => setCpuOpen(false)}>
-                        <Suspense fallback={null}>
-                            <CpuBaselineWizard
-                                onClose={() => setCpuOpen(false)}
-                                {...(cpuOpen !== true ? { preset: cpuOpen } : {})}
-                            />
-                        </Suspense>
-                    </ErrorBoundary>
-                )}
-                {policyOpen && (
-                    <ErrorBoundary what={_("The overcommit policy dialog")} onClose={() => setPolicyOpen(false)}>
-                        <PolicyDialog onClose={() => setPolicyOpen(false)} />
-                    </ErrorBoundary>
-                )}
+                <AppDialogs open={open} hosts={hosts} host={host} onClose={() => setOpen(null)} />
             </PageFrame>
         </ToolsContext.Provider>
+    );
+}
+
+/** What the whole page needs to say first: no administrative access, a hosts file that could not be read. */
+function PageAlerts({ admin, hosts }: { admin: boolean | null; hosts: KnownHostsState }) {
+    return (
+        <>
+            {admin === false && (
+                <StackItem>
+                    <Alert variant="info" isInline title={_("Administrative access required")}>
+                        {_(
+                            "Listing and migrating system virtual machines needs administrative access. Turn it on in the top bar; until then this page is read-only.",
+                        )}
+                    </Alert>
+                </StackItem>
+            )}
+            {hosts.error !== null && (
+                <StackItem>
+                    <Alert variant="warning" isInline title={_("The known hosts could not be read")}>
+                        {errorText(hosts.error)}
+                    </Alert>
+                </StackItem>
+            )}
+            {hosts.data?.unread?.hosts.length ? (
+                <StackItem>
+                    <Alert
+                        variant="warning"
+                        isInline
+                        title={format(
+                            ngettext(
+                                "$0 entry of $1 is not a valid host",
+                                "$0 entries of $1 are not valid hosts",
+                                hosts.data.unread.hosts.length,
+                            ),
+                            hosts.data.unread.hosts.length,
+                            HOSTS_CONFIG_PATH,
+                        )}
+                    >
+                        {_("They are not listed, and are kept in the file as they are. Correct them there.")}
+                    </Alert>
+                </StackItem>
+            ) : null}
+        </>
     );
 }
 

@@ -102,6 +102,7 @@ function PolicyForm({ policy, onClose }: { policy: PolicyState; onClose(): void 
                             <TextInput
                                 id={`policy-${f.key}`}
                                 type="number"
+                                className="cm-number"
                                 value={values[f.key]}
                                 validated={errors[f.key] ? "error" : "default"}
                                 onChange={(_e, v) => setValues((s) => ({ ...s, [f.key]: v }))}

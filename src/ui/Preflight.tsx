@@ -151,7 +151,7 @@ export function Preflight({
             {pending.length > 0 && (
                 <List isPlain aria-label={_("Checks still running")}>
                     {pending.map((p) => (
-                        <ListItem key={p.id} icon={<Spinner size="sm" aria-hidden />} data-pending={p.id}>
+                        <ListItem key={p.id} icon={<Spinner size="md" aria-hidden />} data-pending={p.id}>
                             <Flex spaceItems={{ default: "spaceItemsSm" }}>
                                 <FlexItem>{p.title}…</FlexItem>
                                 <FlexItem>

@@ -7,7 +7,7 @@ import { test, expect, type Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
 import { domState, lab, labGuest, labHost } from "./lab";
 import { clearHistory, writeLabHostsConfig } from "./global-setup";
-import { domainRow, openPage } from "./page";
+import { domainRow, openPage, openTool } from "./page";
 import { result } from "./migrate-helpers";
 
 test.afterAll(() => lab("clean-tests"));
@@ -57,22 +57,22 @@ test("axe: the host view, the Migrate dialog with pre-flight, readiness, known h
     await expectNoSeriousViolations(page, "readiness dialog", '[role="dialog"]');
     await page.getByRole("dialog").getByRole("button", { name: "Close", exact: true }).last().click();
 
-    await page.getByRole("button", { name: "Known hosts" }).click();
+    await openTool(page, "Known hosts");
     await expectNoSeriousViolations(page, "known hosts dialog", '[role="dialog"]');
     await page.keyboard.press("Escape");
 
-    await page.getByRole("button", { name: "Overcommit policy" }).click();
+    await openTool(page, "Overcommit policy");
     await expect(page.getByRole("dialog", { name: "Overcommit policy" })).toBeVisible();
     await expectNoSeriousViolations(page, "policy dialog", '[role="dialog"]');
     await page.keyboard.press("Escape");
 
-    await page.getByRole("button", { name: "Shared storage (NFS)" }).click();
+    await openTool(page, "Shared storage (NFS)");
     await expect(page.getByRole("dialog", { name: "Shared storage (NFS)" })).toBeVisible({ timeout: 30_000 });
     await page.waitForTimeout(500);
     await expectNoSeriousViolations(page, "NFS flow", '[role="dialog"]');
     await page.keyboard.press("Escape");
 
-    await page.getByRole("button", { name: "CPU baseline" }).click();
+    await openTool(page, "CPU baseline");
     await expect(page.getByRole("dialog", { name: "CPU baseline" })).toBeVisible({ timeout: 30_000 });
     await page.waitForTimeout(500);
     await expectNoSeriousViolations(page, "CPU-baseline wizard", '[role="dialog"]');
@@ -80,7 +80,7 @@ test("axe: the host view, the Migrate dialog with pre-flight, readiness, known h
     await expect(page.getByRole("dialog", { name: "CPU baseline" })).toBeHidden();
 
     await openPage(page, "/host/127.0.0.2");
-    await page.getByRole("button", { name: "Evacuate host" }).click();
+    await openTool(page, "Evacuate host");
     await expect(
         page.getByRole("dialog", { name: "Evacuate 127.0.0.2" }).getByRole("grid", { name: "Plan" }),
     ).toBeVisible({ timeout: 120_000 });

@@ -8,7 +8,7 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { domState, lab, labGuest, labHost, tryVirsh } from "./lab";
 import { clearHistory, writeLabHostsConfig } from "./global-setup";
 import { openMigrateDialog, result } from "./migrate-helpers";
-import { openPage } from "./page";
+import { openPage, openTool } from "./page";
 
 test.afterAll(() => lab("clean-tests"));
 test.beforeEach(() => {
@@ -41,7 +41,7 @@ test("CPU baseline of A+B+C: validated everywhere, applied to a shut-off and a r
     const before = inactiveModel("lab-e2e-cpu-off");
     const oldBackups = new Set(existsSync(BACKUPS) ? readdirSync(BACKUPS) : []);
     await openPage(page);
-    await page.getByRole("button", { name: "CPU baseline" }).click();
+    await openTool(page, "CPU baseline");
     const wizard = page.getByRole("dialog", { name: "CPU baseline" });
     await expect(wizard).toBeVisible();
 

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { domState, domUuid, lab, labGuest, labHost, tryVirsh } from "./lab";
 import { clearHistory, writeLabHostsConfig } from "./global-setup";
-import { openPage } from "./page";
+import { openPage, openTool } from "./page";
 
 const NET = "lab-e2e-only-b";
 const STUCK = "lab-e2e-evac-net";
@@ -47,7 +47,7 @@ test.afterAll(() => {
 
 async function openEvacuate(page: Page) {
     await openPage(page, "/host/127.0.0.2");
-    await page.getByRole("button", { name: "Evacuate host" }).click();
+    await openTool(page, "Evacuate host");
     const dialog = page.getByRole("dialog", { name: "Evacuate 127.0.0.2" });
     await expect(dialog.getByRole("grid", { name: "Plan" })).toBeVisible({ timeout: 120_000 });
     return dialog;

@@ -2,7 +2,7 @@ import { test, expect } from "@playwright/test";
 import { existsSync, readFileSync } from "node:fs";
 import { execFileSync, spawnSync } from "node:child_process";
 import { domState, HOSTS_CONFIG, lab, LAB_STATE, labHost } from "./lab";
-import { domainRow, openPage, shellFrame } from "./page";
+import { domainRow, openPage, openTool, shellFrame } from "./page";
 import { writeLabHostsConfig } from "./global-setup";
 
 const STATE_TEXT: Record<string, string> = { running: "Running", "shut off": "Shut off", paused: "Paused" };
@@ -94,7 +94,7 @@ test("a deep link selects the host and the VM", async ({ page }) => {
 
 test("adding, editing and removing a known host", async ({ page }) => {
     await openPage(page);
-    await page.getByRole("button", { name: "Known hosts" }).click();
+    await openTool(page, "Known hosts");
     const dialog = page.getByRole("dialog", { name: "Known hosts" });
     await dialog.getByRole("button", { name: "Add host" }).click();
     await dialog.getByRole("textbox", { name: "Address", exact: true }).fill("-oProxyCommand=x");

@@ -1,5 +1,5 @@
 /** Opening our page the way tests need it. */
-import { expect, type Page, type FrameLocator } from "@playwright/test";
+import { expect, type Frame, type FrameLocator, type Page } from "@playwright/test";
 
 export const PAGE_PATH = "/cockpit/@localhost/cockpit-migrate/index.html";
 
@@ -17,4 +17,29 @@ export function shellFrame(page: Page): FrameLocator {
 
 export function domainRow(page: Page, name: string) {
     return page.locator(`tr[data-domain="${name.replace(/["\\]/g, "\\$&")}"]`);
+}
+
+/** The toolbar's menus and the tools in each (src/ui/AppToolbar.tsx). */
+export const TOOL_MENUS = {
+    "Evacuate host": "Fleet tools",
+    Rebalance: "Fleet tools",
+    "CPU baseline": "Fleet tools",
+    "Shared storage (NFS)": "Fleet tools",
+    "Known hosts": "Hosts & settings",
+    "Overcommit policy": "Hosts & settings",
+} as const;
+export type ToolLabel = keyof typeof TOOL_MENUS;
+
+/** The toolbar menu item of a tool, with its menu opened (for checking it is disabled, or clicking it). */
+export async function toolItem(page: Page | Frame | FrameLocator, name: ToolLabel) {
+    const toggle = page.getByRole("button", { name: TOOL_MENUS[name], exact: true });
+    if ((await toggle.getAttribute("aria-expanded")) !== "true") await toggle.click();
+    const item = page.getByRole("menuitem", { name, exact: true });
+    await expect(item).toBeVisible();
+    return item;
+}
+
+/** Opens a tool from the toolbar: its menu, then the menu item. */
+export async function openTool(page: Page | Frame | FrameLocator, name: ToolLabel): Promise<void> {
+    await (await toolItem(page, name)).click();
 }

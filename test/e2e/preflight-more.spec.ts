@@ -6,7 +6,7 @@ import { dirname, join } from "node:path";
 import { lab, labGuest, labHost, tryVirsh } from "./lab";
 import { clearHistory, clearPolicy, POLICY, writeLabHostsConfig } from "./global-setup";
 import { openMigrateDialog } from "./migrate-helpers";
-import { openPage } from "./page";
+import { openPage, openTool } from "./page";
 
 const NET = "lab-e2e-only-a";
 
@@ -74,7 +74,7 @@ test("pre-flight: a strict overcommit policy set in the UI warns before the dest
 }) => {
     labGuest("a", "lab-e2e-pf-cap", "bigram"); // 512 MiB: more than 1 % of any lab machine's memory
     await openPage(page);
-    await page.getByRole("button", { name: "Overcommit policy" }).click();
+    await openTool(page, "Overcommit policy");
     const policy = page.getByRole("dialog", { name: "Overcommit policy" });
     await policy.getByRole("spinbutton", { name: "Memory commit (%)" }).fill("0");
     await expect(policy.getByText("A whole number from 1 to 1000")).toBeVisible();

@@ -11,6 +11,7 @@ import { chownSync, cpSync, mkdirSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { domState, labGuest, labHost } from "./lab";
 import { clearHistory, writeLabHostsConfig } from "./global-setup";
+import { openTool } from "./page";
 import { trackDescendants } from "../../scripts/proctree.mjs";
 
 const USER = "cm-e2e-admin";
@@ -120,7 +121,7 @@ test("sudo admin: an evacuation plan of B is checked over SSH and plans every mo
     const frame = await loginAsAdmin(page);
     await frame.getByRole("combobox", { name: "Host" }).selectOption({ label: "127.0.0.2" });
     await expect(frame.locator('tr[data-domain="lab-e2e-sudo-evac"]')).toBeVisible({ timeout: 30_000 });
-    await frame.getByRole("button", { name: "Evacuate host", exact: true }).click();
+    await openTool(frame, "Evacuate host");
     const dialog = frame.getByRole("dialog", { name: /Evacuate/ });
     for (const vm of ["lab-e2e-sudo-evac", "lab-b-tiny"])
         await expect(dialog.locator(`[data-move="${vm}"]`)).toHaveAttribute("data-state", "planned", {

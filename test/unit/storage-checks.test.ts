@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
-import { backingCheck, parseImageInfo, runChecks } from "../../src/storage/checks";
+import { backingCheck, parseImageInfo, runChecks, spaceCheck } from "../../src/storage/checks";
 import { RunError } from "../../pkg/lib/runner";
 import { ScriptedRunner, failure } from "./fakes";
-import { inputs } from "./storage-helpers";
+import { host, inputs } from "./storage-helpers";
 
 const fixture = (name: string) => readFileSync(new URL(`fixtures/storage/${name}`, import.meta.url), "utf8");
 
@@ -106,5 +106,18 @@ describe("SELinux detection", () => {
                 h,
             ),
         ).rejects.toThrow();
+    });
+});
+
+describe("free space: sizes in the unit that fits them", () => {
+    it("a 64 MiB image on a 40 GiB export reads 64.0 MiB and 40.0 GiB (it said 0.06 GiB before, 0.00 GiB for less)", () => {
+        const r = spaceCheck(host("storage", "10.0.0.9"), "/srv/images", 40 * 2 ** 30, 64 * 2 ** 20, []);
+        expect(r).toMatchObject({ severity: "pass", title: "40.0 GiB free on 10.0.0.9 for 64.0 MiB of images" });
+    });
+
+    it("not enough space names both sizes in their own units", () => {
+        const r = spaceCheck(host("storage", "10.0.0.9"), "/srv/images", 300 * 2 ** 20, 2 * 2 ** 30, []);
+        expect(r.severity).toBe("error");
+        expect(r.title).toBe("Not enough space on 10.0.0.9 for the images: 300 MiB free, 2.0 GiB needed");
     });
 });

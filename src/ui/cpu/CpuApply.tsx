@@ -7,6 +7,9 @@ import {
     Flex,
     FlexItem,
     FormGroup,
+    FormHelperText,
+    HelperText,
+    HelperTextItem,
     Label,
     Stack,
     StackItem,
@@ -388,9 +391,15 @@ function SaveRow({
                             id="cpu-save-name"
                             value={name}
                             onChange={(_e, x) => onName(x)}
-                            placeholder="cluster-2026"
                             validated={nameError ? "error" : "default"}
                         />
+                        <FormHelperText>
+                            <HelperText>
+                                <HelperTextItem variant={nameError ? "error" : "default"}>
+                                    {nameError ?? _("A name for the baseline, for example cluster-2026")}
+                                </HelperTextItem>
+                            </HelperText>
+                        </FormHelperText>
                     </FormGroup>
                 </FlexItem>
                 <FlexItem>

@@ -133,7 +133,7 @@ export function HostsStep({
                                     <Td dataLabel={_("Host")}>{h.label}</Td>
                                     <Td dataLabel={_("State")}>
                                         {f.state === "loading" ? (
-                                            <Spinner size="sm" aria-label={_("Reading")} />
+                                            <Spinner size="md" aria-label={_("Reading")} />
                                         ) : f.state === "done" ? (
                                             format(_("Read at $0"), new Date(f.at).toLocaleTimeString())
                                         ) : f.state === "error" ? (
@@ -348,7 +348,7 @@ export function BaselineStep({
                                     <Td dataLabel={_("Host")}>{h.host}</Td>
                                     <Td dataLabel={_("hypervisor-cpu-compare")}>
                                         {!v ? (
-                                            <Spinner size="sm" aria-label={_("Checking")} />
+                                            <Spinner size="md" aria-label={_("Checking")} />
                                         ) : (
                                             <>
                                                 <Label

@@ -20,13 +20,13 @@ export function AdvancedOptions({ options, set, errors, live }: Props) {
                     type="number"
                     value={options.parallelConnections ?? ""}
                     isDisabled={!live}
-                    placeholder={_("Off")}
+                    className="cm-number"
                     onChange={(_e, v) => set({ parallelConnections: num(v) })}
                 />
                 <Help
                     error={errors.parallelConnections}
                     text={_(
-                        "--parallel --parallel-connections N: about one per 10 Gbit/s of link; libvirt's default is 2.",
+                        "Empty: one connection. --parallel --parallel-connections N: about one per 10 Gbit/s of link; libvirt's default is 2.",
                     )}
                 />
             </FormGroup>
@@ -36,12 +36,14 @@ export function AdvancedOptions({ options, set, errors, live }: Props) {
                     type="number"
                     value={options.maxDowntimeMs ?? ""}
                     isDisabled={!live}
-                    placeholder="300"
+                    className="cm-number"
                     onChange={(_e, v) => set({ maxDowntimeMs: num(v) })}
                 />
                 <Help
                     error={errors.maxDowntimeMs}
-                    text={_("The longest pause the guest may see at the switch-over (migrate-setmaxdowntime).")}
+                    text={_(
+                        "Empty: libvirt's default, 300 ms. The longest pause the guest may see at the switch-over (migrate-setmaxdowntime).",
+                    )}
                 />
             </FormGroup>
             <FormGroup label={_("Bandwidth limit (MiB/s)")} fieldId="opt-bandwidth">
@@ -49,12 +51,14 @@ export function AdvancedOptions({ options, set, errors, live }: Props) {
                     id="opt-bandwidth"
                     type="number"
                     value={options.bandwidthMiBs ?? ""}
-                    placeholder={_("Unlimited")}
+                    className="cm-number"
                     onChange={(_e, v) => set({ bandwidthMiBs: num(v) })}
                 />
                 <Help
                     error={errors.bandwidthMiBs}
-                    text={_("--bandwidth: leaves room for other traffic; can be changed while it runs.")}
+                    text={_(
+                        "Empty: unlimited. --bandwidth: leaves room for other traffic; can be changed while it runs.",
+                    )}
                 />
             </FormGroup>
             <ConvergenceGroup options={options} set={set} errors={errors} live={live} />
