@@ -23,7 +23,8 @@ import { hostList, type ListedHost } from "../hosts/list";
 import { LOCAL_HOST_ID, type KnownHost } from "../hosts/types";
 import { explainConnectionError } from "../hosts/errors";
 import { isRunError } from "../../pkg/lib/runner";
-import { useAdmin, useDomains, useIdentity, useKnownHosts, useLoader, useLocationPath } from "./hooks";
+import { useAdmin, useDomains, useIdentities, useIdentity, useKnownHosts, useLoader, useLocationPath } from "./hooks";
+import { displayName } from "../hosts/names";
 import { APPLIED_PATH, appliedLabels, readApplied } from "../cpu/store";
 import { DomainTable, LoadingState } from "./DomainTable";
 import { HostIdentityCard } from "./HostIdentityCard";
@@ -332,7 +333,8 @@ function FullHostView({ host, known, readOnly, selectedVm, onSelectVm }: HostVie
     const cpuLabels = useMemo(() => appliedLabels(applied.data ?? [], host.uri), [applied.data, host.uri]);
     const [migrating, setMigrating] = useState<Domain | null>(null);
     const [checking, setChecking] = useState<Domain | null>(null);
-    const label = host.known ? host.known.address : _("this host");
+    // one name per machine: a known host that is this machine is "This host" too
+    const label = displayName(host, useIdentities([host.uri, localUri("system")]));
     const onMigrate = async (r: MigrateRequest) => {
         await startMigration(
             { runner: services.runner, files: services.files },
