@@ -19,10 +19,16 @@ export type Nameable = Pick<Host, "uri"> & Partial<Pick<Host, "id" | "label" | "
 
 const LOCAL = localUri("system");
 
+const isSession = (h: Nameable) => h.driver === "session" || h.uri === localUri("session");
+
 /** Whether a host is this machine: this host's own connection, or a connection whose machine is this machine's. */
 export function isThisMachine(host: Nameable, identities: Identities): boolean {
-    if (host.id === LOCAL_HOST_ID || host.uri === LOCAL || host.uri === localUri("session")) return true;
-    return sameMachine(identities[host.uri], identities[LOCAL]);
+    return (
+        host.id === LOCAL_HOST_ID ||
+        host.uri === LOCAL ||
+        isSession(host) ||
+        sameMachine(identities[host.uri], identities[LOCAL])
+    );
 }
 
 /**
@@ -31,9 +37,17 @@ export function isThisMachine(host: Nameable, identities: Identities): boolean {
  * host's address, or the label it has, or the host named in its URI.
  */
 export function displayName(host: Nameable, identities: Identities): string {
-    if (host.driver === "session" || host.uri === localUri("session")) return _("This host (user session)");
+    if (isSession(host)) return _("This host (user session)");
     if (isThisMachine(host, identities)) return _("This host");
     return host.known?.address ?? host.label ?? parseLibvirtUri(host.uri)?.host ?? host.uri;
+}
+
+/**
+ * Which machine a host is, for grouping: null when not known (not read yet, or unreachable: never
+ * merged by guess) and for the user session (a connection of its own, other VMs unless it runs as root).
+ */
+function machineKey(h: Nameable, identities: Identities): string | null {
+    return isSession(h) ? null : isThisMachine(h, identities) ? LOCAL : (identities[h.uri] ?? null);
 }
 
 /** Hosts that are one machine: `hosts` in their order, `name` the machine's one name. */
@@ -44,33 +58,19 @@ export interface MachineGroup<T> {
     hosts: T[];
 }
 
-/**
- * The hosts grouped by machine, in the order each machine first appears. A host whose machine is not
- * known (not read yet, or unreachable) is a group of its own: it is never merged by guess. The user
- * session is a connection of its own (other VMs, unless it runs as root) and stays apart.
- */
+/** The hosts grouped by machine (machineKey), in the order each machine first appears; an unknown one alone. */
 export function groupByMachine<T extends Nameable>(hosts: readonly T[], identities: Identities): MachineGroup<T>[] {
-    const groups: MachineGroup<T>[] = [];
-    const key = (h: T): string | null =>
-        h.driver === "session" || h.uri === localUri("session")
-            ? null
-            : isThisMachine(h, identities)
-              ? `local\n${identities[LOCAL] ?? ""}`
-              : (identities[h.uri] ?? null);
-    const keys: (string | null)[] = [];
+    const groups = new Map<unknown, MachineGroup<T>>();
     for (const h of hosts) {
-        const k = key(h);
-        const i = k === null ? -1 : keys.indexOf(k);
-        if (i < 0) {
-            keys.push(k);
-            groups.push({ name: displayName(h, identities), primary: h, hosts: [h] });
-        } else {
-            const g = groups[i]!;
+        const k = machineKey(h, identities) ?? {};
+        const g = groups.get(k);
+        if (!g) groups.set(k, { name: displayName(h, identities), primary: h, hosts: [h] });
+        else {
             g.hosts.push(h);
             if (h.id === LOCAL_HOST_ID || h.uri === LOCAL) g.primary = h;
         }
     }
-    return groups;
+    return [...groups.values()];
 }
 
 /** A destination a list offers: which machine (its one name), how it is reached, and what the admin should know. */
@@ -109,39 +109,21 @@ export function destinationChoices(
         const via = local ? (g.hosts.find((h) => h.known) ?? g.primary) : g.primary;
         const choice: DestinationChoice = { id: via.id, uri: via.uri, label: g.name, known: via.known ?? null };
         if (local)
-            choice.help = !via.known
-                ? _(
-                      "The source sends the migration data to the address this host's libvirt announces (its host name, or migration_host in qemu.conf). If the source cannot reach this host by that name, add this host under Known hosts with a migration address.",
-                  )
-                : via.known.migrationAddress
-                  ? format(
-                        _("This host, reached as the known host $0; the migration data comes to $1"),
-                        via.known.address,
-                        via.known.migrationAddress,
-                    )
-                  : format(_("This host, reached as the known host $0"), via.known.address);
+            choice.help = via.known
+                ? format(_("Reached as the known host $0"), via.known.address)
+                : _(
+                      "The source sends the data to this host's name (or qemu.conf's migration_host). If it cannot reach that name, add this host under Known hosts with a migration address.",
+                  );
         out.push(choice);
     }
     return out;
 }
-
-const isSession = (h: Nameable) => h.driver === "session" || h.uri === localUri("session");
 
 /**
  * Whether two hosts are one host for a list of what happened on it (a host's history: migrations in
  * and out, however either end was reached). The user session is only itself.
  */
 export function sameHost(a: Nameable, b: Nameable, identities: Identities): boolean {
-    if (a.uri === b.uri) return true;
-    if (isSession(a) || isSession(b)) return false;
-    const la = isThisMachine(a, identities),
-        lb = isThisMachine(b, identities);
-    if (la || lb) return la && lb;
-    return sameMachine(identities[a.uri], identities[b.uri]);
-}
-
-/** The name of a recorded end of a migration: "This host" for this machine, else the label it was recorded with. */
-export function endpointName(e: { hostId?: string; uri: string; label: string }, identities: Identities): string {
-    const h: Nameable = { uri: e.uri, ...(e.hostId ? { id: e.hostId } : {}) };
-    return isThisMachine(h, identities) ? displayName(h, identities) : e.label;
+    const k = machineKey(a, identities);
+    return a.uri === b.uri || (k !== null && k === machineKey(b, identities));
 }

@@ -125,17 +125,15 @@ export async function gather(
     o.onProgress?.(0, pairs.length);
     // a VM is known once every move of it is checked: the VMs so far, in the order they were found
     const left = new Map(vms.map((vm) => [vm, pairs.filter((p) => p.vm === vm).length]));
-    const snapshot = (): Gathered => {
-        const ready = vms.filter((vm) => left.get(vm) === 0);
-        return {
-            refs,
-            hosts,
-            vms: ready.map((vm) => ({ ...vm, blocked: { ...vm.blocked } })),
-            domains: domains.filter((_d, i) => left.get(vms[i]!) === 0),
-            unreachable: [...unreachable],
-        };
-    };
-    if (o.onPartial && vms.some((vm) => left.get(vm) === 0)) o.onPartial(snapshot());
+    const ready = (vm: PlanVm) => left.get(vm) === 0;
+    const snapshot = (): Gathered => ({
+        refs,
+        hosts,
+        vms: vms.filter(ready),
+        domains: domains.filter((_d, i) => ready(vms[i]!)),
+        unreachable,
+    });
+    if (vms.some(ready)) o.onPartial?.(snapshot());
     const check = (p: (typeof pairs)[number]) => {
         // checked as shared storage: that tells, per disk, whether the destination sees it; a
         // copying plan then copies exactly the disks it does not see (verdict below)

@@ -3,7 +3,7 @@ import { Alert, ExpandableSection, Label, Stack, StackItem } from "@patternfly/r
 import { Table, Tbody, Td, Th, Thead, Tr } from "@patternfly/react-table";
 import { readHistory, type MigrationRecord } from "../history/records";
 import { useIdentities, useLoader } from "./hooks";
-import { endpointName, sameHost } from "../hosts/names";
+import { displayName, sameHost } from "../hosts/names";
 import { localUri } from "../hosts/uri";
 import { useServices } from "./services";
 import { MigrationProgress, MigrationResult } from "./MigrationProgress";
@@ -46,6 +46,7 @@ export function Migrations({
         ...records.flatMap((r) => [r.source.uri, r.destination.uri]),
     ]);
     const here = { uri };
+    const name = (e: MigrationRecord["source"]) => displayName({ ...e, id: e.hostId }, identities);
     const mine = records.filter(
         (r) => sameHost(r.source, here, identities) || sameHost(r.destination, here, identities),
     );
@@ -88,11 +89,7 @@ export function Migrations({
                             variant="info"
                             isInline
                             data-migration={r.id}
-                            title={format(
-                                _("$0 is being migrated to $1"),
-                                r.domain,
-                                endpointName(r.destination, identities),
-                            )}
+                            title={format(_("$0 is being migrated to $1"), r.domain, name(r.destination))}
                         >
                             {format(
                                 _("Started by $0 at $1. Following or controlling it needs administrative access."),
@@ -137,8 +134,8 @@ export function Migrations({
                                         <Tr key={r.id}>
                                             <Td dataLabel={_("Started")}>{new Date(r.startedAt).toLocaleString()}</Td>
                                             <Td dataLabel={_("VM")}>{r.domain}</Td>
-                                            <Td dataLabel={_("From")}>{endpointName(r.source, identities)}</Td>
-                                            <Td dataLabel={_("To")}>{endpointName(r.destination, identities)}</Td>
+                                            <Td dataLabel={_("From")}>{name(r.source)}</Td>
+                                            <Td dataLabel={_("To")}>{name(r.destination)}</Td>
                                             <Td dataLabel={_("Outcome")}>
                                                 <Label isCompact color={OUTCOME[r.outcome][1]}>
                                                     {OUTCOME[r.outcome][0]}

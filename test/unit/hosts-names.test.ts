@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import {
     destinationChoices,
     displayName,
-    endpointName,
     groupByMachine,
     isThisMachine,
     sameHost,
@@ -101,8 +100,8 @@ describe("a host's history", () => {
         expect(sameHost({ uri: "qemu:///session" }, { uri: "qemu:///session" }, ids)).toBe(true);
     });
     it("a recorded end that is this machine is This host, whatever it was recorded as", () => {
-        expect(endpointName({ hostId: "localhost", uri: "qemu:///system", label: "vm" }, ids)).toBe("This host");
-        expect(endpointName({ hostId: "127.0.0.1", uri: hostUri(k1), label: "127.0.0.1" }, ids)).toBe("This host");
-        expect(endpointName({ hostId: "127.0.0.2", uri: hostUri(k2), label: "127.0.0.2" }, ids)).toBe("127.0.0.2");
+        expect(displayName({ id: "localhost", uri: "qemu:///system", label: "vm" }, ids)).toBe("This host");
+        expect(displayName({ id: "127.0.0.1", uri: hostUri(k1), label: "127.0.0.1" }, ids)).toBe("This host");
+        expect(displayName({ id: "127.0.0.2", uri: hostUri(k2), label: "127.0.0.2" }, ids)).toBe("127.0.0.2");
     });
 });
