@@ -1,11 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-    destinationChoices,
-    displayName,
-    groupByMachine,
-    isThisMachine,
-    sameHost,
-} from "../../src/hosts/names";
+import { destinationChoices, displayName, groupByMachine, isThisMachine, sameHost } from "../../src/hosts/names";
 import { LOCAL_HOST_ID, type KnownHost } from "../../src/hosts/types";
 import { hostUri } from "../../src/hosts/uri";
 

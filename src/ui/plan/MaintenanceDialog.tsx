@@ -520,7 +520,7 @@ function PlanScript({ chosen, data, copyStorage }: { chosen: PlannedMove[]; data
             <CodeText
                 text={planScript(chosen, data.refs, data.domains, copyStorage ? data.vms : null)}
                 label={_("Plan script")}
-                copyLabel={_("Copy the plan script")}
+                copyLabel={_("Copy the script")}
             />
         </StackItem>
     );
