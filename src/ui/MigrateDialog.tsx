@@ -194,6 +194,7 @@ export function MigrateDialog({ domain, sourceUri, sourceLabel, hosts, onClose, 
                         set={set}
                         autostart={domain.autostart}
                         error={check.errors.disableSourceAutostart}
+                        sourceLabel={sourceLabel}
                     />
                     <ModeRow options={options} set={set} live={live} />
                     <StorageRow

@@ -46,7 +46,8 @@ test("from a VM on 127.0.0.2, This host is offered (once, for the known host 127
     await destination(dialog).selectOption({ label: "This host" });
     await expect(dialog.getByText("Reached as the known host 127.0.0.1")).toBeVisible();
     // the help text names the real source
-    await expect(dialog.getByText("From 127.0.0.2")).toBeVisible();
+    await expect(dialog.getByText("From 127.0.0.2", { exact: true })).toBeVisible();
+    await expect(dialog.getByText("The VM moves: defined on the destination, removed from 127.0.0.2.")).toBeVisible();
     await dialog.getByRole("button", { name: "Migrate", exact: true }).click();
     await expect(result(page, "lab-e2e-np-back")).toHaveAttribute("data-outcome", "completed", { timeout: 90_000 });
     expect(domState(labHost("a").uri, id)).toBe("running");
