@@ -16,7 +16,8 @@ import { defaultOptions, type MigrationOptions } from "../migration/options";
 import * as v from "../virsh/argv";
 import type { PlanHost, PlanVm } from "./placement";
 import type { CheckResult } from "../preflight/types";
-import { machineOf, onePerMachine } from "../hosts/machine";
+import { machineOf } from "../hosts/machine";
+import { groupByMachine, type Identities } from "../hosts/names";
 import { _, format } from "../../pkg/lib/gettext";
 
 // the hosts a plan can use live in ./hosts.ts: the page imports them without the gathering code
@@ -24,6 +25,8 @@ export { hostRefs, type HostRef } from "./hosts";
 import type { HostRef } from "./hosts";
 
 export interface Gathered {
+    /** The hosts the plan uses: one per machine, each named once (groupByMachine). */
+    refs: HostRef[];
     hosts: PlanHost[];
     vms: PlanVm[];
     domains: Domain[];
@@ -50,23 +53,39 @@ export async function readHost(runner: Runner, h: HostRef): Promise<PlanHost> {
 /** Checks that do not decide whether a VM may move to a host (placement handles capacity). */
 const NOT_BLOCKING = new Set(["capacity", "capacity-cpu", "dirtyrate"]);
 
-/** Reads every host, the VMs of `sourceIds` and the blocking pre-flight errors of each possible move. */
+/**
+ * One host per machine, named once: of the entries of one machine (this host and the known host that
+ * is this machine, or two known hosts for one), a source is kept (the host being evacuated), else the
+ * group's primary. One machine counted twice would have its capacity counted twice, and be a
+ * destination for its own VMs.
+ */
+export function planHosts(refs: readonly HostRef[], identities: Identities, sourceIds: readonly string[]): HostRef[] {
+    return groupByMachine(refs, identities).map((g) => ({
+        ...(g.hosts.find((h) => sourceIds.includes(h.id)) ?? g.primary),
+        label: g.name,
+    }));
+}
+
+/**
+ * Reads every host, the VMs of `sourceIds` and the blocking pre-flight errors of each possible move.
+ * `onPartial` gets what is known so far each time every move of one more VM has been checked, so a
+ * plan can be shown as it is found (the checks of a fleet take about a minute).
+ */
 export async function gather(
     runner: Runner,
     refs: HostRef[],
     sourceIds: string[],
     policy: OvercommitPolicy,
-    o: { copyStorage: boolean; includeShutOff: boolean; onProgress?: (done: number, total: number) => void },
+    o: {
+        copyStorage: boolean;
+        includeShutOff: boolean;
+        onProgress?: (done: number, total: number) => void;
+        onPartial?: (g: Gathered) => void;
+    },
 ): Promise<Gathered> {
     const unreachable: Gathered["unreachable"] = [];
-    // one entry per machine (host UUID and name): this host listed again under its address would be
-    // counted twice for capacity, and offered as a destination for its own VMs
-    const machines = new Map(await Promise.all(refs.map(async (h) => [h.id, await machineOf(runner, h.uri)] as const)));
-    refs = onePerMachine(
-        refs,
-        (h) => machines.get(h.id),
-        (h) => sourceIds.includes(h.id),
-    );
+    const machines = await Promise.all(refs.map(async (h) => [h.uri, await machineOf(runner, h.uri)] as const));
+    refs = planHosts(refs, Object.fromEntries(machines), sourceIds);
     const read = await Promise.all(
         refs.map((h) =>
             readHost(runner, h).then(
@@ -104,6 +123,17 @@ export async function gather(
     }
     let done = 0;
     o.onProgress?.(0, pairs.length);
+    // a VM is known once every move of it is checked: the VMs so far, in the order they were found
+    const left = new Map(vms.map((vm) => [vm, pairs.filter((p) => p.vm === vm).length]));
+    const ready = (vm: PlanVm) => left.get(vm) === 0;
+    const snapshot = (): Gathered => ({
+        refs,
+        hosts,
+        vms: vms.filter(ready),
+        domains: domains.filter((_d, i) => ready(vms[i]!)),
+        unreachable,
+    });
+    if (vms.some(ready)) o.onPartial?.(snapshot());
     const check = (p: (typeof pairs)[number]) => {
         // checked as shared storage: that tells, per disk, whether the destination sees it; a
         // copying plan then copies exactly the disks it does not see (verdict below)
@@ -145,6 +175,9 @@ export async function gather(
         await Promise.all(
             pairs.slice(i, i + 3).map(async (p) => {
                 if (verdict(p, await check(p))) again.push(p);
+                const n = left.get(p.vm)! - 1;
+                left.set(p.vm, n);
+                if (n === 0) o.onPartial?.(snapshot());
                 o.onProgress?.(++done, pairs.length);
             }),
         );
@@ -152,5 +185,5 @@ export async function gather(
     // a check that could not answer (a busy host, a timeout) is asked once more, alone; a move
     // whose checks still cannot answer is not planned: nothing moves unchecked
     for (const p of again) verdict(p, await check(p));
-    return { hosts, vms, domains, unreachable };
+    return { refs, hosts, vms, domains, unreachable };
 }

@@ -18,12 +18,14 @@ import { isRunError } from "../../pkg/lib/runner";
 import {
     useAdmin,
     useDomains,
+    useIdentities,
     useIdentity,
     useKnownHosts,
     useLoader,
     useLocationPath,
     type KnownHostsState,
 } from "./hooks";
+import { displayName } from "../hosts/names";
 import { APPLIED_PATH, appliedLabels, readApplied } from "../cpu/store";
 import { DomainTable, LoadingState } from "./DomainTable";
 import { HostIdentityCard } from "./HostIdentityCard";
@@ -231,7 +233,8 @@ function FullHostView({ host, known, readOnly, selectedVm, onSelectVm }: HostVie
     const [checking, setChecking] = useState<Domain | null>(null);
     // the destination a readiness check chose for the Migrate dialog (only for the VM it checked)
     const [migrateTo, setMigrateTo] = useState<{ domain: Domain; hostId: string } | null>(null);
-    const label = host.known ? host.known.address : _("this host");
+    // one name per machine: a known host that is this machine is "This host" too
+    const label = displayName(host, useIdentities([host.uri, localUri("system")]));
     const onMigrate = async (r: MigrateRequest) => {
         await startMigration(
             { runner: services.runner, files: services.files },

@@ -11,11 +11,19 @@ export function CommandLine({
     argv: readonly string[] | readonly (readonly string[])[];
     label?: string;
 }) {
-    const [copied, setCopied] = useState(false);
     const lines = (Array.isArray(argv[0]) ? (argv as readonly (readonly string[])[]) : [argv as readonly string[]]).map(
         displayCommand,
     );
-    const text = lines.join("\n");
+    return <CodeText text={lines.join("\n")} label={label} copyLabel={_("Copy command")} />;
+}
+
+/**
+ * A script or commands to read and copy, with a Copy action. Nothing at all when there is no text: an
+ * empty code block says nothing.
+ */
+export function CodeText({ text, label, copyLabel }: { text: string; label: string; copyLabel: string }) {
+    const [copied, setCopied] = useState(false);
+    if (!text.trim()) return null;
     const copy = () => {
         void navigator.clipboard?.writeText(text).then(
             () => {
@@ -29,7 +37,7 @@ export function CommandLine({
         <CodeBlock
             actions={
                 <CodeBlockAction>
-                    <Button variant="plain" onClick={copy} aria-label={_("Copy command")}>
+                    <Button variant="plain" onClick={copy} aria-label={copyLabel}>
                         {copied ? _("Copied") : _("Copy")}
                     </Button>
                 </CodeBlockAction>

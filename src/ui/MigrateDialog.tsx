@@ -8,7 +8,7 @@ import { withMigrationAddress } from "../migration/address";
 import { migrateGate, type PreflightProgress } from "../preflight/gate";
 import { preflightInput, routeBetween } from "../preflight/input";
 import { loadDisks } from "../domains/disks";
-import { useDestinations, useLoader, usePolicy } from "./hooks";
+import { useDestinationChoices, useLoader, usePolicy } from "./hooks";
 import { DEFAULT_DIRTYRATE_SECONDS } from "../preflight/checks";
 import { diskVisibility } from "../preflight/storage";
 import { commandsBeforeStart } from "../migration/autostart";
@@ -59,8 +59,9 @@ export function MigrateDialog({
 }: Props) {
     const { runner } = useServices();
     const { covered } = useTools();
-    // the same machine is decided by host UUID, not by how its URI reads (this host is often also a known host)
-    const candidates = useDestinations(sourceUri, hosts);
+    // one per machine, by host UUID, not by how its URI reads (this host is often also a known host); This host
+    // is offered when the source is another machine
+    const candidates = useDestinationChoices(sourceUri, hosts);
     const [picked, setChoice] = useState<string | null>(initialDestination ?? null);
     const choice = picked === OTHER || candidates.some((h) => h.id === picked) ? picked! : (candidates[0]?.id ?? OTHER);
     const [typed, setTyped] = useState("");
@@ -73,7 +74,10 @@ export function MigrateDialog({
     const policy = usePolicy();
     const disks = useLoader(`${sourceUri}\n${domain.uuid}`, () => loadDisks(runner, sourceUri, domain.uuid));
 
-    const resolved = resolveDestination(choice === OTHER ? typed : choice, hosts);
+    const listed = candidates.find((c) => c.id === choice);
+    const resolved = listed
+        ? { destination: listed, error: null }
+        : resolveDestination(choice === OTHER ? typed : choice, hosts);
     const dest = resolved.destination;
     const effective: MigrationOptions = useMemo(
         () => withMigrationAddress(options, dest?.known?.migrationAddress),
@@ -159,7 +163,7 @@ export function MigrateDialog({
                 sourceUri,
                 destinationUri: dest.uri,
                 destinationLabel: dest.label,
-                destinationHostId: dest.known?.id ?? dest.label,
+                destinationHostId: listed?.id ?? dest.known?.id ?? dest.label,
                 options: effective,
                 argv,
             }),
@@ -200,6 +204,7 @@ export function MigrateDialog({
                         set={set}
                         autostart={domain.autostart}
                         error={check.errors.disableSourceAutostart}
+                        sourceLabel={sourceLabel}
                     />
                     <ModeRow options={options} set={set} live={live} />
                     <StorageRow

@@ -2,7 +2,9 @@ import { useCallback, useState } from "react";
 import { Alert, ExpandableSection, Label, Stack, StackItem } from "@patternfly/react-core";
 import { Table, Tbody, Td, Th, Thead, Tr } from "@patternfly/react-table";
 import { readHistory, type MigrationRecord } from "../history/records";
-import { useLoader } from "./hooks";
+import { useIdentities, useLoader } from "./hooks";
+import { displayName, sameHost } from "../hosts/names";
+import { localUri } from "../hosts/uri";
 import { useServices } from "./services";
 import { MigrationProgress, MigrationResult } from "./MigrationProgress";
 import { formatDuration } from "./format";
@@ -37,7 +39,17 @@ export function Migrations({
     const [finished, setFinished] = useState<MigrationRecord[]>([]);
     const [dismissed, setDismissed] = useState<Set<string>>(new Set());
     const records = history.data?.records ?? [];
-    const mine = records.filter((r) => r.source.uri === uri || r.destination.uri === uri);
+    // this host's migrations in and out, however either end was reached (this host is often a known host too)
+    const identities = useIdentities([
+        uri,
+        localUri("system"),
+        ...records.flatMap((r) => [r.source.uri, r.destination.uri]),
+    ]);
+    const here = { uri };
+    const name = (e: MigrationRecord["source"]) => displayName({ ...e, id: e.hostId }, identities);
+    const mine = records.filter(
+        (r) => sameHost(r.source, here, identities) || sameHost(r.destination, here, identities),
+    );
     const running = records.filter(
         (r) => r.outcome === "running" && r.source.uri === uri && !finished.some((f) => f.id === r.id),
     );
@@ -77,7 +89,7 @@ export function Migrations({
                             variant="info"
                             isInline
                             data-migration={r.id}
-                            title={format(_("$0 is being migrated to $1"), r.domain, r.destination.label)}
+                            title={format(_("$0 is being migrated to $1"), r.domain, name(r.destination))}
                         >
                             {format(
                                 _("Started by $0 at $1. Following or controlling it needs administrative access."),
@@ -122,8 +134,8 @@ export function Migrations({
                                         <Tr key={r.id}>
                                             <Td dataLabel={_("Started")}>{new Date(r.startedAt).toLocaleString()}</Td>
                                             <Td dataLabel={_("VM")}>{r.domain}</Td>
-                                            <Td dataLabel={_("From")}>{r.source.label}</Td>
-                                            <Td dataLabel={_("To")}>{r.destination.label}</Td>
+                                            <Td dataLabel={_("From")}>{name(r.source)}</Td>
+                                            <Td dataLabel={_("To")}>{name(r.destination)}</Td>
                                             <Td dataLabel={_("Outcome")}>
                                                 <Label isCompact color={OUTCOME[r.outcome][1]}>
                                                     {OUTCOME[r.outcome][0]}

@@ -1,5 +1,5 @@
 /** Data hooks: each loads through the model layer and exposes {data, error, loading, reload}. */
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { loadDomains, loadIdentity } from "../domains/load";
 import type { Domain, HostIdentity } from "../domains/types";
 import { HOSTS_CONFIG_PATH, parseHostsConfig, updateHostsConfig } from "../hosts/config";
@@ -7,7 +7,8 @@ import type { HostsConfig, KnownHost } from "../hosts/types";
 import { POLICY_PATH, readPolicy, writePolicy, type OvercommitPolicy } from "../preflight/policy";
 import { useServices } from "./services";
 import { machineOf, otherMachines } from "../hosts/machine";
-import { hostUri } from "../hosts/uri";
+import { hostUri, localUri } from "../hosts/uri";
+import { destinationChoices, type DestinationChoice, type Identities } from "../hosts/names";
 
 export interface Loaded<T> {
     data: T | null;
@@ -148,16 +149,28 @@ export function useAdmin(): boolean | null {
  * The known hosts a VM on `sourceUri` can move to: not the source's own machine (host UUID and
  * name, read for each connection; while they load, only the source's own URI is left out).
  */
-export function useDestinations(sourceUri: string, hosts: readonly KnownHost[]): KnownHost[] {
+/** The machine behind each URI (machineOf), read once per set of URIs; {} until read. */
+export function useIdentities(uris: readonly string[]): Identities {
     const { runner } = useServices();
-    const uris = [...new Set([sourceUri, ...hosts.map((h) => hostUri(h))])].sort();
-    const loaded = useLoader(`machines\n${uris.join("\n")}`, async () =>
-        Object.fromEntries(await Promise.all(uris.map(async (u) => [u, await machineOf(runner, u)] as const))),
+    const sorted = [...new Set(uris)].sort();
+    const loaded = useLoader(`machines\n${sorted.join("\n")}`, async () =>
+        Object.fromEntries(await Promise.all(sorted.map(async (u) => [u, await machineOf(runner, u)] as const))),
     );
-    const machines: Record<string, string | null> = loaded.data ?? {};
+    return loaded.data ?? NO_IDENTITIES;
+}
+const NO_IDENTITIES: Identities = {};
+
+export function useDestinations(sourceUri: string, hosts: readonly KnownHost[]): KnownHost[] {
+    const machines = useIdentities([sourceUri, ...hosts.map((h) => hostUri(h))]);
     return otherMachines(
         hosts.filter((h) => hostUri(h) !== sourceUri),
         (h) => machines[hostUri(h)],
         machines[sourceUri],
     );
+}
+
+/** The Migrate dialog's destinations: one per machine, named once; This host when the source is another machine. */
+export function useDestinationChoices(sourceUri: string, hosts: readonly KnownHost[]): DestinationChoice[] {
+    const identities = useIdentities([sourceUri, localUri("system"), ...hosts.map((h) => hostUri(h))]);
+    return useMemo(() => destinationChoices(sourceUri, hosts, identities), [sourceUri, hosts, identities]);
 }

@@ -94,7 +94,65 @@ describe("gather: the checks that decide a move", () => {
         expect(Object.keys(g.vms.find((v) => v.name === "web")!.blocked)).toEqual([]);
         // evacuating the host under its other name keeps that one, and drops this host's own entry
         const g2 = await gather(runner, three, ["a-again"], policy, { copyStorage: false, includeShutOff: false });
-        expect(g2.hosts.map((h) => h.id)).toEqual(["b", "a-again"]);
+        expect(g2.hosts.map((h) => h.id)).toEqual(["a-again", "b"]);
+    });
+    it("this host and the known host that is this machine are one host, named This host, whichever is kept", async () => {
+        const same = script(() => "Name: only-a\nActive:         yes\n");
+        // qemu:///system and the known 127.0.0.1 report one machine; the local one answers as "a"
+        const runner: Runner = {
+            run: async (t, argv, o) => {
+                const uri = argv[2] === "qemu:///system" || argv[2] === "ssh-a" ? "a" : argv[2]!;
+                if (argv[3] === "capabilities") return `<capabilities><host><uuid>${uri}</uuid></host></capabilities>`;
+                if (argv[3] === "hostname") return `${uri}\n`;
+                return same.run(t, [...argv.slice(0, 2), uri, ...argv.slice(3)], o);
+            },
+        };
+        const fleet = [
+            { id: "localhost", label: "This host", uri: "qemu:///system", target: null },
+            { id: "127.0.0.1", label: "127.0.0.1", uri: "ssh-a", target: null },
+            { id: "b", label: "b", uri: "b", target: null },
+        ];
+        const all = fleet.map((r) => r.id);
+        const g = await gather(runner, fleet, all, policy, { copyStorage: false, includeShutOff: false });
+        expect(g.refs.map((r) => [r.id, r.label])).toEqual([
+            ["localhost", "This host"],
+            ["b", "b"],
+        ]);
+        expect(g.hosts.map((h) => h.label)).toEqual(["This host", "b"]);
+        // each VM of the machine once, not once per entry
+        expect(g.vms.map((v) => v.name)).toEqual(["db", "web"]);
+        const g2 = await gather(runner, fleet, ["127.0.0.1"], policy, { copyStorage: false, includeShutOff: false });
+        expect(g2.refs.map((r) => [r.id, r.label])).toEqual([
+            ["127.0.0.1", "This host"],
+            ["b", "b"],
+        ]);
+    });
+    it("reports each VM as soon as all its moves are checked, before the gathering ends", async () => {
+        let release!: () => void;
+        const gate = new Promise<void>((r) => (release = r));
+        const base = script(() => "Name: only-a\nActive:         yes\n");
+        // db's checks (its dumpxml on the destination side) wait until web has been reported
+        const runner: Runner = {
+            run: async (t, argv, o) => {
+                if (argv[3] === "dumpxml" && nameOf(argv[argv.indexOf("--domain") + 1]) === "db") await gate;
+                return base.run(t, argv, o);
+            },
+        };
+        const partials: string[][] = [];
+        const done = gather(runner, refs, ["a"], policy, {
+            copyStorage: false,
+            includeShutOff: false,
+            onPartial: (p) => {
+                partials.push(p.vms.map((v) => v.name));
+                if (p.vms.length === 1) release();
+            },
+        });
+        const g = await done;
+        // web first, while db's checks still wait; then both, in the order they were found
+        expect(partials).toEqual([["web"], ["db", "web"]]);
+        expect(g.vms.map((v) => v.name)).toEqual(["db", "web"]);
+        // a partial result carries what a plan needs: hosts, domains of its VMs, the verdicts so far
+        expect(g.vms.find((v) => v.name === "web")!.blocked).toEqual({});
     });
 });
 

@@ -1,12 +1,12 @@
 import { FormGroup, FormSelect, FormSelectOption, TextInput } from "@patternfly/react-core";
 import type { Destination } from "../../hosts/destination";
-import type { KnownHost } from "../../hosts/types";
+import type { DestinationChoice } from "../../hosts/names";
 import { Help } from "./Help";
 import { OTHER } from "./props";
 import { _, format } from "../../../pkg/lib/gettext";
 
 interface Props {
-    candidates: KnownHost[];
+    candidates: DestinationChoice[];
     choice: string;
     setChoice(v: string): void;
     typed: string;
@@ -30,7 +30,7 @@ export function DestinationRow({
         <FormGroup label={_("Destination")} fieldId="migrate-destination" isRequired>
             <FormSelect id="migrate-destination" value={choice} onChange={(_e, v) => setChoice(v)}>
                 {candidates.map((h) => (
-                    <FormSelectOption key={h.id} value={h.id} label={h.address} />
+                    <FormSelectOption key={h.id} value={h.id} label={h.label} />
                 ))}
                 <FormSelectOption value={OTHER} label={_("Other host or URI…")} />
             </FormSelect>
@@ -52,7 +52,13 @@ export function DestinationRow({
                           ? resolveError
                           : null
                 }
-                text={dest ? format(_("Connection: $0"), dest.uri) : undefined}
+                text={
+                    dest
+                        ? [candidates.find((c) => c.id === choice)?.help, format(_("Connection: $0"), dest.uri)]
+                              .filter(Boolean)
+                              .join(" ")
+                        : undefined
+                }
             />
         </FormGroup>
     );

@@ -1,15 +1,17 @@
 import { Checkbox, FormGroup, Radio } from "@patternfly/react-core";
 import { Help } from "./Help";
 import type { OptionsProps } from "./props";
-import { _ } from "../../../pkg/lib/gettext";
+import { _, format } from "../../../pkg/lib/gettext";
 
 interface Props extends OptionsProps {
     /** The VM starts with its host: a temporary copy may turn that off here first. */
     autostart: boolean;
     error: string | undefined;
+    /** The source's one name (displayName): the texts say where the VM is removed from, not "this host". */
+    sourceLabel: string;
 }
 
-export function DurationRow({ options, set, autostart, error }: Props) {
+export function DurationRow({ options, set, autostart, error, sourceLabel }: Props) {
     return (
         <FormGroup role="radiogroup" label={_("Duration")} fieldId="migrate-duration" isInline>
             <Radio
@@ -18,7 +20,7 @@ export function DurationRow({ options, set, autostart, error }: Props) {
                 label={_("Permanent")}
                 isChecked={options.duration === "permanent"}
                 onChange={() => set({ duration: "permanent" })}
-                description={_("The VM moves: defined on the destination, removed from this host.")}
+                description={format(_("The VM moves: defined on the destination, removed from $0."), sourceLabel)}
             />
             <Radio
                 id="duration-temporary"
@@ -26,7 +28,10 @@ export function DurationRow({ options, set, autostart, error }: Props) {
                 label={_("Temporary")}
                 isChecked={options.duration === "temporary"}
                 onChange={() => set({ duration: "temporary" })}
-                description={_("Runs on the destination until it shuts down; its definition stays here.")}
+                description={format(
+                    _("Runs on the destination until it shuts down; its definition stays on $0."),
+                    sourceLabel,
+                )}
             />
             {autostart && options.duration === "temporary" && (
                 <>

@@ -26,6 +26,7 @@ import {
 } from "@patternfly/react-core";
 import { Table, Tbody, Td, Th, Thead, Tr } from "@patternfly/react-table";
 import { gather, type Gathered, type HostRef } from "../../plan/gather";
+import { CodeText } from "../CommandLine";
 import { planEvacuation, planRebalance, type Move, type Plan } from "../../plan/placement";
 import { planScript, runPlan, type MoveStatus, type RunControl } from "../../plan/run";
 import { DEFAULT_POLICY, type OvercommitPolicy } from "../../preflight/policy";
@@ -78,19 +79,21 @@ export default function MaintenanceDialog({
     const set: SetForm = (patch) => setForm((f) => ({ ...f, ...patch }));
     const { includeShutOff, copyStorage } = form;
     const pol = policy.data ?? DEFAULT_POLICY;
-    const { data, progress, failure, setFailure } = useGather(mode, hostId, refs, policy, pol, form);
-    const runState = usePlanRun(refs, data, form, setFailure);
+    const { data, partial, progress, failure, setFailure } = useGather(mode, hostId, refs, policy, pol, form);
+    const runState = usePlanRun(data, form, setFailure);
     const { statuses, setStatuses, running } = runState;
 
-    const { plan, moves, setMoves } = usePlan(mode, hostId, data, pol, includeShutOff, setStatuses);
+    // rows as they are found: a plan of the VMs checked so far, provisional (not editable, not run) until all are
+    const shown = data ?? partial;
+    const { plan, moves, setMoves } = usePlan(mode, hostId, shown, pol, includeShutOff, setStatuses);
     const chosen = moves.filter((m) => !m.excluded);
 
-    const locked = running || !!statuses;
-    const view = { mode, refs, data, plan, moves, setMoves, statuses, running, locked, chosen };
+    const locked = running || !!statuses || !data;
+    const view = { mode, data: shown, complete: !!data, plan, moves, setMoves, statuses, running, locked, chosen };
 
     return (
         <Modal isOpen onClose={onClose} variant="large" aria-labelledby="plan-title">
-            <PlanHeader mode={mode} hostId={hostId} refs={refs} />
+            <PlanHeader mode={mode} hostId={hostId} refs={shown?.refs ?? refs} />
             <ModalBody>
                 <Stack hasGutter>
                     <PlanOptions mode={mode} form={form} set={set} locked={locked} />
@@ -99,7 +102,7 @@ export default function MaintenanceDialog({
                             <Alert isInline variant="danger" title={failure} />
                         </StackItem>
                     )}
-                    {!data && !failure && <GatherProgress progress={progress} />}
+                    {!data && !failure && <GatherProgress progress={progress} found={partial?.vms.length ?? 0} />}
                     <PlanSections {...view} copyStorage={copyStorage} />
                     <RunOptions form={form} set={set} running={running} />
                 </Stack>
@@ -160,6 +163,8 @@ function useGather(
     form: PlanForm,
 ) {
     const [data, setData] = useState<Gathered | null>(null);
+    // what is known before the gathering ends: each VM as soon as all its moves are checked
+    const [partial, setPartial] = useState<Gathered | null>(null);
     const [progress, setProgress] = useState<[number, number]>([0, 0]);
     const [failure, setFailure] = useState<string | null>(null);
 
@@ -174,6 +179,7 @@ function useGather(
         const refs = refsNow.current;
         let alive = true;
         setData(null);
+        setPartial(null);
         setFailure(null);
         const sources = mode === "evacuate" ? [hostId] : refs.map((r) => r.id);
         gather(runner, refs, sources, pol, {
@@ -181,6 +187,9 @@ function useGather(
             includeShutOff,
             onProgress: (d, t) => {
                 if (alive) setProgress([d, t]);
+            },
+            onPartial: (g) => {
+                if (alive) setPartial(g);
             },
         }).then(
             (g) => {
@@ -194,11 +203,11 @@ function useGather(
             alive = false;
         };
     }, [mode, hostId, includeShutOff, copyStorage, pol, policy.loading, policyWaits, runner]);
-    return { data, progress, failure, setFailure };
+    return { data, partial, progress, failure, setFailure };
 }
 
 /** Runs the chosen moves; the run can be paused and the rest cancelled. */
-function usePlanRun(refs: HostRef[], data: Gathered | null, form: PlanForm, setFailure: (f: string) => void) {
+function usePlanRun(data: Gathered | null, form: PlanForm, setFailure: (f: string) => void) {
     const services = useServices();
     const [statuses, setStatuses] = useState<MoveStatus[] | null>(null);
     const [running, setRunning] = useState(false);
@@ -213,7 +222,7 @@ function usePlanRun(refs: HostRef[], data: Gathered | null, form: PlanForm, setF
         try {
             await runPlan(
                 { runner: services.runner, files: services.files },
-                refs,
+                data.refs,
                 data.domains,
                 chosen,
                 {
@@ -298,13 +307,14 @@ function PlanOptions({
     );
 }
 
-function GatherProgress({ progress }: { progress: [number, number] }) {
+function GatherProgress({ progress, found }: { progress: [number, number]; found: number }) {
     return (
         <StackItem>
             <Progress
                 aria-label={_("Checking the possible moves")}
                 title={format(_("Checking the possible moves: $0 of $1"), progress[0], progress[1])}
                 value={progress[1] ? (progress[0] / progress[1]) * 100 : 0}
+                helperText={found > 0 ? format(_("Provisional plan, VMs checked so far: $0"), found) : undefined}
             />
         </StackItem>
     );
@@ -312,8 +322,9 @@ function GatherProgress({ progress }: { progress: [number, number] }) {
 
 interface PlanView {
     mode: MaintenanceMode;
-    refs: HostRef[];
     data: Gathered | null;
+    /** Every move is checked: the plan is final (else it is the VMs found so far). */
+    complete: boolean;
     plan: Plan | null;
     moves: PlannedMove[];
     setMoves: Dispatch<SetStateAction<PlannedMove[]>>;
@@ -327,8 +338,8 @@ interface PlanView {
 /** What was gathered and planned: left-out hosts, the moves, the unmovable VMs, memory, the report, the script. */
 function PlanSections({
     mode,
-    refs,
     data,
+    complete,
     plan,
     moves,
     setMoves,
@@ -360,14 +371,14 @@ function PlanSections({
             {plan && (
                 <StackItem>
                     <MovesTable
-                        refs={refs}
                         data={data!}
+                        complete={complete}
                         moves={moves}
                         setMoves={setMoves}
                         statuses={statuses}
                         locked={locked}
                     />
-                    {moves.length === 0 && (
+                    {moves.length === 0 && complete && (
                         <Alert
                             isInline
                             isPlain
@@ -384,33 +395,33 @@ function PlanSections({
             {plan && plan.unmovable.length > 0 && <Unmovable plan={plan} />}
             {plan && <CommittedMemory plan={plan} />}
             {counts && !running && <RunReport counts={counts} />}
-            {data && chosen.length > 0 && (
-                <PlanScript chosen={chosen} refs={refs} data={data} copyStorage={copyStorage} />
+            {data && complete && chosen.length > 0 && (
+                <PlanScript chosen={chosen} data={data} copyStorage={copyStorage} />
             )}
         </>
     );
 }
 
 function MovesTable({
-    refs,
     data,
+    complete,
     moves,
     setMoves,
     statuses,
     locked,
 }: {
-    refs: HostRef[];
     data: Gathered;
+    complete: boolean;
     moves: PlannedMove[];
     setMoves: Dispatch<SetStateAction<PlannedMove[]>>;
     statuses: MoveStatus[] | null;
     locked: boolean;
 }) {
-    const label = (id: string) => refs.find((r) => r.id === id)?.label ?? id;
+    const label = (id: string) => data.refs.find((r) => r.id === id)?.label ?? id;
     const change = (m: PlannedMove, patch: Partial<PlannedMove>) =>
         setMoves((ms) => ms.map((x) => (x === m ? { ...x, ...patch } : x)));
     return (
-        <Table aria-label={_("Plan")} variant="compact">
+        <Table aria-label={_("Plan")} variant="compact" data-plan={complete ? "complete" : "provisional"}>
             <Thead>
                 <Tr>
                     <Th>{_("Move")}</Th>
@@ -430,6 +441,7 @@ function MovesTable({
                         data={data}
                         status={statuses?.find((x) => x.move.vm === m.vm)}
                         from={label(m.from)}
+                        complete={complete}
                         locked={locked}
                         onChange={(patch) => change(m, patch)}
                     />
@@ -445,6 +457,7 @@ function MoveRow({
     data,
     status: s,
     from,
+    complete,
     locked,
     onChange,
 }: {
@@ -453,12 +466,13 @@ function MoveRow({
     data: Gathered;
     status: MoveStatus | undefined;
     from: string;
+    complete: boolean;
     locked: boolean;
     onChange(patch: Partial<PlannedMove>): void;
 }) {
     const vm = data.vms.find((v) => v.name === m.vm);
     return (
-        <Tr data-move={m.vm} data-state={s?.state ?? (m.excluded ? "excluded" : "planned")}>
+        <Tr data-move={m.vm} data-state={s?.state ?? (m.excluded ? "excluded" : complete ? "planned" : "provisional")}>
             <Td dataLabel={_("Move")}>
                 <Checkbox
                     id={`plan-include-${i}`}
@@ -497,30 +511,17 @@ function MoveRow({
     );
 }
 
-function PlanScript({
-    chosen,
-    refs,
-    data,
-    copyStorage,
-}: {
-    chosen: PlannedMove[];
-    refs: HostRef[];
-    data: Gathered;
-    copyStorage: boolean;
-}) {
+function PlanScript({ chosen, data, copyStorage }: { chosen: PlannedMove[]; data: Gathered; copyStorage: boolean }) {
     return (
         <StackItem>
             <Title headingLevel="h3" size="md">
                 {_("The plan as a script")}
             </Title>
-            <pre
-                className="cm-command"
-                aria-label={_("Plan script")}
-                tabIndex={0}
-                style={{ maxHeight: "10em", overflow: "auto" }}
-            >
-                {planScript(chosen, refs, data.domains, copyStorage ? data.vms : null)}
-            </pre>
+            <CodeText
+                text={planScript(chosen, data.refs, data.domains, copyStorage ? data.vms : null)}
+                label={_("Plan script")}
+                copyLabel={_("Copy the script")}
+            />
         </StackItem>
     );
 }
