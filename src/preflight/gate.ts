@@ -5,12 +5,16 @@
  * waiting; a failed check is passed only by an explicit override.
  */
 import type { CheckResult } from "./types";
-import { _ } from "../../pkg/lib/gettext";
+import { blockingNames } from "./summary";
+import { _, format, ngettext } from "../../pkg/lib/gettext";
 
 /** The pre-flight as far as it has got: the results so far, and whether every check has ended. */
 export interface PreflightProgress {
     results: CheckResult[];
     complete: boolean;
+    /** How many checks were started and how many still run; absent while not known (before they start, cached). */
+    total?: number;
+    pending?: number;
 }
 
 export interface GateInput {
@@ -33,7 +37,7 @@ export interface Gate {
     waiting: boolean;
     /** Failed checks shown so far. */
     failed: CheckResult[];
-    /** Why the button is held, in words; null when it is not. */
+    /** Why the button is held, in a few words to show beside it ("Blocked: CPU compatibility"); null when it is not. */
     why: string | null;
 }
 
@@ -45,9 +49,16 @@ export function migrateGate(i: GateInput): Gate {
     if (!i.commandReady) return gate(false, null);
     if (i.optionErrors > 0) return gate(false, _("Fix the options marked above first."));
     if (i.busy) return gate(false, null);
-    if (failed.length > 0 && !i.override)
-        return gate(false, _("A pre-flight check failed: fix it, or choose to migrate despite it."));
+    if (failed.length > 0 && !i.override) return gate(false, format(_("Blocked: $0"), blockingNames(failed)));
     // an override covers the failed checks shown; those still running may fail too
-    if (!complete && !i.withoutWaiting) return gate(false, _("Waiting for the pre-flight checks to finish."));
+    if (!complete && !i.withoutWaiting) {
+        const n = i.checks?.pending;
+        return gate(
+            false,
+            n // unknown before the checks start
+                ? format(ngettext("Waiting for $0 check", "Waiting for $0 checks", n), n)
+                : _("Waiting for the pre-flight checks"),
+        );
+    }
     return gate(true, null);
 }

@@ -1,15 +1,16 @@
 import { useEffect, useRef, useState } from "react";
-import { Button, ExpandableSection, Flex, FlexItem, List, ListItem, Spinner } from "@patternfly/react-core";
+import { Button, ExpandableSection, List, ListItem, Spinner } from "@patternfly/react-core";
 import { startPreflight, type PendingCheck, type PreflightHandle, type PreflightInput } from "../preflight/checks";
 import { PreflightCache, preflightKey } from "../preflight/cache";
 import { DirtyRateMeter } from "../preflight/dirtyrate";
-import { SEVERITY_ORDER, type CheckResult } from "../preflight/types";
+import { worst, type CheckResult } from "../preflight/types";
 import type { PreflightProgress } from "../preflight/gate";
+import { orderChecks, summaryLine } from "../preflight/summary";
 import { useServices } from "./services";
 import { useTools } from "./tools";
 import { SEVERITY_ICON } from "./severityIcon";
 import { CommandLine } from "./CommandLine";
-import { _, format } from "../../pkg/lib/gettext";
+import { _, format, ngettext } from "../../pkg/lib/gettext";
 
 /** Results of complete runs, kept for a minute per VM + destination + options. */
 const cache = new PreflightCache();
@@ -26,9 +27,12 @@ export function Preflight({
     onResults(r: PreflightProgress | null): void;
 }) {
     const { runner } = useServices();
-    const tools = useTools();
     const [results, setResults] = useState<CheckResult[]>([]);
     const [pending, setPending] = useState<PendingCheck[]>([]);
+    // how many checks this run started: the first list of pending checks holds them all
+    const [total, setTotal] = useState<number | null>(null);
+    // opened once, the passed checks stay open while the checks run again
+    const [showPassed, setShowPassed] = useState(false);
     const [checkedAt, setCheckedAt] = useState<number | null>(null);
     const [generation, setGeneration] = useState(0);
     // between an input change and the start of the checks (a 400 ms debounce) the region is busy too
@@ -42,13 +46,15 @@ export function Preflight({
     const hasInput = input !== null;
     // every result as it arrives: a failed check must hold the Migrate button at once
     useEffect(() => {
-        latest.current.onResults(hasInput ? { results, complete } : null);
-    }, [results, complete, hasInput]);
+        const counts = total !== null ? { total, pending: pending.length } : {};
+        latest.current.onResults(hasInput ? { results, complete, ...counts } : null);
+    }, [results, complete, hasInput, total, pending.length]);
     useEffect(() => {
         const input = latest.current.input;
         if (!input) {
             setResults([]);
             setPending([]);
+            setTotal(null);
             setStarting(false);
             setComplete(false);
             return;
@@ -57,6 +63,7 @@ export function Preflight({
         if (cached) {
             setResults(cached.results);
             setPending([]);
+            setTotal(null);
             setStarting(false);
             setCheckedAt(cached.at);
             setComplete(true);
@@ -64,6 +71,7 @@ export function Preflight({
         }
         let alive = true;
         setResults([]);
+        setTotal(null);
         setCheckedAt(null);
         setComplete(false);
         setStarting(true);
@@ -76,7 +84,9 @@ export function Preflight({
                     if (alive) setResults((prev) => [...prev, r]);
                 },
                 (p) => {
-                    if (alive) setPending(p);
+                    if (!alive) return;
+                    setPending(p);
+                    setTotal((t) => t ?? p.length);
                 },
             );
             handle.current = h;
@@ -101,74 +111,60 @@ export function Preflight({
     }, [key, runner, generation]);
     const running = starting || pending.length > 0;
     if (!input) return null;
-    const sorted = [...results].sort((a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity));
+    // under a summary line: the problems in a fixed order (not as they answer), the checks still running (each
+    // can be skipped), then the passed ones, collapsed
+    const groups = orderChecks(results);
+    const problems = [...groups.blocking, ...groups.warnings, ...groups.info];
+    const summary = summaryLine({ results, complete, total, pending: total !== null ? pending.length : null });
+    const row = (r: CheckResult) => <CheckRow key={r.id} result={r} input={input} cacheKey={key} />;
     return (
         <div aria-label={_("Pre-flight checks")} role="region" aria-busy={running}>
-            <List isPlain aria-label={_("Pre-flight check results")}>
-                {sorted.map((r) => (
-                    <ListItem key={r.id} icon={SEVERITY_ICON[r.severity]} data-check={r.id} data-severity={r.severity}>
-                        {r.title}
-                        {(r.fix || r.detail || r.commands.length > 0) && r.severity !== "pass" && (
-                            <div>{r.fix && <small>{r.fix}</small>}</div>
-                        )}
-                        {r.remedy === "cpu-baseline" && tools.openCpuBaseline && input && (
-                            <Button
-                                variant="link"
-                                isInline
-                                onClick={() => {
-                                    cache.forget(key);
-                                    tools.openCpuBaseline!({
-                                        domain: input.domain,
-                                        sourceUri: input.sourceUri,
-                                        destinationUri: input.destinationUri,
-                                    });
-                                }}
-                            >
-                                {_("Make the CPUs compatible (CPU baseline)")}
-                            </Button>
-                        )}
-                        {r.remedy === "shared-storage" && tools.openNfs && (
-                            <Button
-                                variant="link"
-                                isInline
-                                onClick={() => {
-                                    cache.forget(key);
-                                    tools.openNfs!();
-                                }}
-                            >
-                                {_("Set up shared storage (NFS)")}
-                            </Button>
-                        )}
-                        {(r.detail || r.commands.length > 0) && (
-                            <ExpandableSection toggleText={_("Details")} isIndented>
-                                {r.detail && <pre className="cm-command">{r.detail}</pre>}
-                                {r.commands.length > 0 && <CommandLine argv={r.commands} label={_("Commands")} />}
-                            </ExpandableSection>
-                        )}
-                    </ListItem>
-                ))}
-            </List>
+            {summary && (
+                <p data-preflight-summary>
+                    {!running && SEVERITY_ICON[worst(results)]}
+                    <strong>{summary}</strong>
+                </p>
+            )}
+            {problems.length > 0 && (
+                <List isPlain aria-label={_("Pre-flight check results")}>
+                    {problems.map(row)}
+                </List>
+            )}
             {pending.length > 0 && (
                 <List isPlain aria-label={_("Checks still running")}>
                     {pending.map((p) => (
                         <ListItem key={p.id} icon={<Spinner size="md" aria-hidden />} data-pending={p.id}>
-                            <Flex spaceItems={{ default: "spaceItemsSm" }}>
-                                <FlexItem>{p.title}…</FlexItem>
-                                <FlexItem>
-                                    <Button
-                                        variant="link"
-                                        isInline
-                                        size="sm"
-                                        aria-label={format(_("Cancel check: $0"), p.title)}
-                                        onClick={() => handle.current?.cancel(p.id)}
-                                    >
-                                        {_("Cancel")}
-                                    </Button>
-                                </FlexItem>
-                            </Flex>
+                            {p.title}…{" "}
+                            <Button
+                                variant="link"
+                                isInline
+                                size="sm"
+                                aria-label={format(_("Skip $0"), p.title)}
+                                onClick={() => handle.current?.cancel(p.id)}
+                            >
+                                {_("Skip")}
+                            </Button>
                         </ListItem>
                     ))}
                 </List>
+            )}
+            {groups.passed.length > 0 && (
+                <ExpandableSection
+                    toggleText={
+                        showPassed
+                            ? _("Hide passed checks")
+                            : format(
+                                  ngettext("Show $0 passed check", "Show $0 passed checks", groups.passed.length),
+                                  groups.passed.length,
+                              )
+                    }
+                    isExpanded={showPassed}
+                    onToggle={(_e, open) => setShowPassed(open)}
+                >
+                    <List isPlain aria-label={_("Passed checks")}>
+                        {groups.passed.map(row)}
+                    </List>
+                </ExpandableSection>
             )}
             {checkedAt !== null && !running && (
                 <small>
@@ -186,5 +182,54 @@ export function Preflight({
                 </small>
             )}
         </div>
+    );
+}
+
+/** One check's line: its icon and title, what to do, the tool that fixes it, its details and commands. */
+function CheckRow({ result: r, input, cacheKey }: { result: CheckResult; input: PreflightInput; cacheKey: string }) {
+    const tools = useTools();
+    return (
+        <ListItem icon={SEVERITY_ICON[r.severity]} data-check={r.id} data-severity={r.severity}>
+            {r.title}
+            {r.fix && r.severity !== "pass" && (
+                <div>
+                    <small>{r.fix}</small>
+                </div>
+            )}
+            {r.remedy === "cpu-baseline" && tools.openCpuBaseline && (
+                <Button
+                    variant="link"
+                    isInline
+                    onClick={() => {
+                        cache.forget(cacheKey);
+                        tools.openCpuBaseline!({
+                            domain: input.domain,
+                            sourceUri: input.sourceUri,
+                            destinationUri: input.destinationUri,
+                        });
+                    }}
+                >
+                    {_("Make the CPUs compatible (CPU baseline)")}
+                </Button>
+            )}
+            {r.remedy === "shared-storage" && tools.openNfs && (
+                <Button
+                    variant="link"
+                    isInline
+                    onClick={() => {
+                        cache.forget(cacheKey);
+                        tools.openNfs!();
+                    }}
+                >
+                    {_("Set up shared storage (NFS)")}
+                </Button>
+            )}
+            {(r.detail || r.commands.length > 0) && (
+                <ExpandableSection toggleText={_("Details")} isIndented>
+                    {r.detail && <pre className="cm-command">{r.detail}</pre>}
+                    {r.commands.length > 0 && <CommandLine argv={r.commands} label={_("Commands")} />}
+                </ExpandableSection>
+            )}
+        </ListItem>
     );
 }

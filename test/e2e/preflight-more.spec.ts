@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { lab, labGuest, labHost, tryVirsh } from "./lab";
 import { clearHistory, clearPolicy, POLICY, writeLabHostsConfig } from "./global-setup";
-import { openMigrateDialog } from "./migrate-helpers";
+import { check, openMigrateDialog } from "./migrate-helpers";
 import { openPage, openTool } from "./page";
 
 const NET = "lab-e2e-only-a";
@@ -33,9 +33,6 @@ test.beforeEach(() => {
     clearHistory();
     clearPolicy();
 });
-
-const check = (dialog: ReturnType<import("@playwright/test").Page["getByRole"]>, severity: string, text: RegExp) =>
-    dialog.locator(`[data-severity="${severity}"]`).filter({ hasText: text });
 
 test("pre-flight: a network that exists only on the source is an error on the destination; ports and firewall are probed", async ({
     page,
@@ -109,7 +106,7 @@ test("pre-flight: a running check can be cancelled on its own; the others still 
     const dialog = await openMigrateDialog(page, "localhost", "lab-e2e-pf-cancel");
     await dialog.getByRole("spinbutton", { name: "Dirty-rate measurement (s)" }).fill("60");
     await dialog.getByRole("combobox", { name: "Destination", exact: true }).selectOption("127.0.0.2");
-    await dialog.getByRole("button", { name: "Cancel check: Dirty rate (measuring for 60 s)" }).click();
+    await dialog.getByRole("button", { name: "Skip Dirty rate (measuring for 60 s)" }).click();
     await expect(
         check(dialog, "warning", /Dirty rate \(measuring for 60 s\): not checked \(cancelled\)/),
     ).toBeVisible();

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { lab, labGuest, labHost, tryVirsh } from "./lab";
 import { clearHistory, writeLabHostsConfig } from "./global-setup";
-import { openMigrateDialog } from "./migrate-helpers";
+import { check, openMigrateDialog } from "./migrate-helpers";
 import { openPage } from "./page";
 
 test.afterAll(() => lab("clean-tests"));
@@ -13,9 +13,6 @@ test.beforeEach(() => {
     writeLabHostsConfig();
     clearHistory();
 });
-
-const check = (dialog: ReturnType<import("@playwright/test").Page["getByRole"]>, severity: string, text: RegExp) =>
-    dialog.locator(`[data-severity="${severity}"]`).filter({ hasText: text });
 
 test("pre-flight: shared storage not visible on the destination is an error; copying the disks passes", async ({
     page,

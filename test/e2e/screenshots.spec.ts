@@ -18,7 +18,7 @@ test("screenshots: the VM list, the Migrate dialog with its pre-flight checks, a
 }) => {
     await page.setViewportSize({ width: 1280, height: 1000 });
     labGuest("a", "lab-e2e-shot", "bigram");
-    const dialog = await openMigrateDialog(page, "localhost", "lab-e2e-shot");
+    const dialog = await openMigrateDialog(page, "localhost", "lab-e2e-shot", { passedCollapsed: true });
     await dialog.getByRole("button", { name: "Cancel", exact: true }).click();
     await page.screenshot({ path: `${DIR}/vm-list.png` });
 

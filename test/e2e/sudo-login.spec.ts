@@ -12,6 +12,7 @@ import { randomBytes } from "node:crypto";
 import { domState, labGuest, labHost } from "./lab";
 import { clearHistory, writeLabHostsConfig } from "./global-setup";
 import { openTool } from "./page";
+import { openPassedChecks } from "./migrate-helpers";
 import { trackDescendants } from "../../scripts/proctree.mjs";
 
 const USER = "cm-e2e-admin";
@@ -93,6 +94,7 @@ test("sudo admin: login, administrative access, the list, the pre-flight over SS
 }) => {
     labGuest("a", "lab-e2e-sudo", "tiny");
     const frame = await loginAsAdmin(page);
+    await openPassedChecks(page, frame);
     const row = frame.locator('tr[data-domain="lab-e2e-sudo"]');
     await expect(row).toBeVisible({ timeout: 30_000 });
     await row.getByRole("button", { name: "Migrate lab-e2e-sudo", exact: true }).click();

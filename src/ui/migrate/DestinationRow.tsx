@@ -1,31 +1,16 @@
 import { FormGroup, FormSelect, FormSelectOption, TextInput } from "@patternfly/react-core";
-import type { Destination } from "../../hosts/destination";
-import type { DestinationChoice } from "../../hosts/names";
 import { Help } from "./Help";
 import { OTHER } from "./props";
+import type { MigrateForm } from "./useMigrateForm";
 import { _, format } from "../../../pkg/lib/gettext";
 
-interface Props {
-    candidates: DestinationChoice[];
-    choice: string;
-    setChoice(v: string): void;
-    typed: string;
-    setTyped(v: string): void;
-    dest: Destination | null;
-    resolveError: string | null;
-    sameHost: boolean;
-}
+type Props = Pick<
+    MigrateForm,
+    "candidates" | "choice" | "setChoice" | "typed" | "setTyped" | "dest" | "resolveError" | "sameHost"
+>;
 
-export function DestinationRow({
-    candidates,
-    choice,
-    setChoice,
-    typed,
-    setTyped,
-    dest,
-    resolveError,
-    sameHost,
-}: Props) {
+export function DestinationRow({ form }: { form: Props }) {
+    const { candidates, choice, setChoice, typed, setTyped, dest, resolveError, sameHost } = form;
     return (
         <FormGroup label={_("Destination")} fieldId="migrate-destination" isRequired>
             <FormSelect id="migrate-destination" value={choice} onChange={(_e, v) => setChoice(v)}>

@@ -1,32 +1,34 @@
 import { Alert, Checkbox, FormGroup, TextInput } from "@patternfly/react-core";
-import type { PreflightInput } from "../../preflight/checks";
-import type { PreflightProgress } from "../../preflight/gate";
 import { Preflight } from "../Preflight";
 import { Help } from "./Help";
+import type { MigrateChecks } from "./useMigrateChecks";
 import { _ } from "../../../pkg/lib/gettext";
 
 interface Props {
     live: boolean;
-    dirtySeconds: string;
-    setDirtySeconds(v: string): void;
-    dirtyPeriodError: string | null;
-    policyFailed: boolean;
-    checkInput: PreflightInput | null;
-    setChecks(r: PreflightProgress | null): void;
-    failedCount: number;
-    override: boolean;
-    setOverride(v: boolean): void;
-    /** The gate waits for running checks: the choice to not wait is offered (and kept while chosen). */
-    waiting: boolean;
-    withoutWaiting: boolean;
-    setWithoutWaiting(v: boolean): void;
+    checks: MigrateChecks;
 }
 
-export function PreflightSection(p: Props) {
+export function PreflightSection({ live, checks: p }: Props) {
     return (
         <FormGroup label={_("Pre-flight checks")} fieldId="migrate-preflight">
-            {p.live && (
-                <DirtyRateField value={p.dirtySeconds} onChange={p.setDirtySeconds} error={p.dirtyPeriodError} />
+            {live && (
+                <FormGroup label={_("Dirty-rate measurement (s)")} fieldId="migrate-dirty-seconds">
+                    <TextInput
+                        id="migrate-dirty-seconds"
+                        type="number"
+                        value={p.dirtySeconds}
+                        onChange={(_e, v) => p.setDirtySeconds(v)}
+                        validated={p.dirtyPeriodError ? "error" : "default"}
+                        style={{ maxWidth: "8em" }}
+                    />
+                    <Help
+                        error={p.dirtyPeriodError}
+                        text={_(
+                            "How long virsh domdirtyrate-calc watches the guest's memory writes (1–60 s; the RHEL procedure uses 30).",
+                        )}
+                    />
+                </FormGroup>
             )}
             {p.policyFailed && (
                 <Alert
@@ -37,7 +39,7 @@ export function PreflightSection(p: Props) {
                 />
             )}
             <Preflight input={p.checkInput} onResults={p.setChecks} />
-            {p.failedCount > 0 && (
+            {p.gate.failed.length > 0 && (
                 <Checkbox
                     id="migrate-override"
                     label={_("Migrate despite failed checks")}
@@ -45,7 +47,8 @@ export function PreflightSection(p: Props) {
                     onChange={(_e, v) => p.setOverride(v)}
                 />
             )}
-            {(p.waiting || p.withoutWaiting) && (
+            {/* the gate waits for running checks: the choice to not wait is offered (and kept while chosen) */}
+            {(p.gate.waiting || p.withoutWaiting) && (
                 <Checkbox
                     id="migrate-without-waiting"
                     label={_("Migrate without waiting for the checks")}
@@ -56,35 +59,6 @@ export function PreflightSection(p: Props) {
                     )}
                 />
             )}
-        </FormGroup>
-    );
-}
-
-function DirtyRateField({
-    value,
-    onChange,
-    error,
-}: {
-    value: string;
-    onChange(v: string): void;
-    error: string | null;
-}) {
-    return (
-        <FormGroup label={_("Dirty-rate measurement (s)")} fieldId="migrate-dirty-seconds">
-            <TextInput
-                id="migrate-dirty-seconds"
-                type="number"
-                value={value}
-                onChange={(_e, v) => onChange(v)}
-                validated={error ? "error" : "default"}
-                style={{ maxWidth: "8em" }}
-            />
-            <Help
-                error={error}
-                text={_(
-                    "How long virsh domdirtyrate-calc watches the guest's memory writes (1–60 s; the RHEL procedure uses 30).",
-                )}
-            />
         </FormGroup>
     );
 }

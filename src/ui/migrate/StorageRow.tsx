@@ -16,6 +16,13 @@ interface Props extends OptionsProps {
 }
 
 export function StorageRow({ options, set, live, copyOnly, destLabel, error, disks }: Props) {
+    // nothing to share or copy: no choice to offer (the options keep "shared", which adds no flag)
+    if (disks.data?.length === 0)
+        return (
+            <FormGroup role="group" label={_("Storage")} fieldId="migrate-storage">
+                <span data-storage="none">{_("This VM has no disks.")}</span>
+            </FormGroup>
+        );
     return (
         <FormGroup role="radiogroup" label={_("Storage")} fieldId="migrate-storage">
             <Radio
@@ -69,14 +76,12 @@ export function StorageRow({ options, set, live, copyOnly, destLabel, error, dis
 /** The VM's disks on one line, or where reading them has got to. */
 function diskSummary(disks: Loaded<Disk[]>): string {
     return disks.data
-        ? disks.data.length === 0
-            ? _("This VM has no disks.")
-            : disks.data
-                  .map(
-                      (d) =>
-                          `${d.target}: ${d.source ?? _("no media")}${d.capacityBytes !== null ? ` (${formatBytes(d.capacityBytes)})` : ""}`,
-                  )
-                  .join(" · ")
+        ? disks.data
+              .map(
+                  (d) =>
+                      `${d.target}: ${d.source ?? _("no media")}${d.capacityBytes !== null ? ` (${formatBytes(d.capacityBytes)})` : ""}`,
+              )
+              .join(" · ")
         : disks.error
           ? _("The disks could not be listed.")
           : _("Reading disks…");
