@@ -16,7 +16,7 @@ export function FilterInput({
     onChange(v: string): void;
 }) {
     return (
-        <TextInputGroup>
+        <TextInputGroup className="cm-filter">
             <TextInputGroupMain
                 icon={<SearchIcon />}
                 type="search"

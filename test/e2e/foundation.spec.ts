@@ -2,7 +2,7 @@ import { test, expect } from "@playwright/test";
 import { existsSync, readFileSync } from "node:fs";
 import { execFileSync, spawnSync } from "node:child_process";
 import { domState, HOSTS_CONFIG, lab, LAB_STATE, labHost } from "./lab";
-import { domainRow, openPage, shellFrame } from "./page";
+import { domainRow, hostAction, openPage, shellFrame } from "./page";
 import { writeLabHostsConfig } from "./global-setup";
 
 const STATE_TEXT: Record<string, string> = { running: "Running", "shut off": "Shut off", paused: "Paused" };
@@ -97,23 +97,26 @@ test("adding, editing and removing a known host", async ({ page }) => {
     await page.getByRole("button", { name: "Known hosts" }).click();
     const dialog = page.getByRole("dialog", { name: "Known hosts" });
     await dialog.getByRole("button", { name: "Add host" }).click();
-    await dialog.getByRole("textbox", { name: "Address", exact: true }).fill("-oProxyCommand=x");
-    await expect(dialog.getByText("Not a valid host name")).toBeVisible();
-    await dialog.getByRole("textbox", { name: "Address", exact: true }).fill("127.0.0.9");
-    await dialog.getByLabel("Transport").selectOption("tcp");
-    await expect(dialog.getByRole("textbox", { name: "Connection URI" })).toHaveValue("qemu+tcp://127.0.0.9/system");
-    await dialog.getByRole("button", { name: "Add host" }).click();
+    const add = page.getByRole("dialog", { name: "Add host" });
+    await add.getByRole("textbox", { name: "Address", exact: true }).fill("-oProxyCommand=x");
+    await expect(add.getByText("Not a valid host name")).toBeVisible();
+    await add.getByRole("textbox", { name: "Address", exact: true }).fill("127.0.0.9");
+    await add.getByLabel("Transport").selectOption("tcp");
+    await expect(add.getByRole("textbox", { name: "Connection URI" })).toHaveValue("qemu+tcp://127.0.0.9/system");
+    await add.getByRole("button", { name: "Add host" }).click();
     await expect(dialog.getByRole("gridcell", { name: "qemu+tcp://127.0.0.9/system" })).toBeVisible();
     let saved = JSON.parse(readFileSync(HOSTS_CONFIG, "utf8"));
     expect(saved.hosts.map((h: { address: string }) => h.address)).toContain("127.0.0.9");
     expect(saved.hosts.map((h: { address: string }) => h.address)).toContain("127.0.0.2");
 
-    await dialog.getByRole("button", { name: "Edit 127.0.0.9" }).click();
-    await dialog.getByLabel("libvirt port").fill("16600");
-    await dialog.getByRole("button", { name: "Save" }).click();
+    await hostAction(dialog, "127.0.0.9", "Edit");
+    const edit = page.getByRole("dialog", { name: "Edit host 127.0.0.9" });
+    await edit.getByLabel("libvirt port").fill("16600");
+    await edit.getByRole("button", { name: "Save" }).click();
     await expect(dialog.getByRole("gridcell", { name: "qemu+tcp://127.0.0.9:16600/system" })).toBeVisible();
 
-    await dialog.getByRole("button", { name: "Remove 127.0.0.9" }).click();
+    await hostAction(dialog, "127.0.0.9", "Remove");
+    await page.getByRole("dialog", { name: "Remove 127.0.0.9?" }).getByRole("button", { name: "Remove" }).click();
     await expect(dialog.getByRole("gridcell", { name: /127\.0\.0\.9/ })).toHaveCount(0);
     saved = JSON.parse(readFileSync(HOSTS_CONFIG, "utf8"));
     expect(saved.hosts.map((h: { address: string }) => h.address)).not.toContain("127.0.0.9");
