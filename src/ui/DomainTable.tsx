@@ -8,6 +8,7 @@ import {
     EmptyStateActions,
     EmptyStateBody,
     EmptyStateFooter,
+    Flex,
     Label,
     MenuToggle,
     Spinner,
@@ -79,7 +80,7 @@ function RowActions({
             isOpen={open}
             onOpenChange={setOpen}
             onSelect={() => setOpen(false)}
-            popperProps={{ position: "right" }}
+            popperProps={{ position: "right", appendTo: "inline" }}
             toggle={(ref) => (
                 <MenuToggle
                     ref={ref}
@@ -282,21 +283,28 @@ export function DomainTable({
                                     </Td>
                                     <Td dataLabel={_("Autostart")}>{d.autostart ? _("Yes") : _("No")}</Td>
                                     <Td isActionCell className="cm-actions">
-                                        {onMigrate && (
-                                            <Button
-                                                variant="secondary"
-                                                size="sm"
-                                                onClick={() => onMigrate(d)}
-                                                aria-label={format(_("Migrate $0"), d.name)}
-                                            >
-                                                {_("Migrate")}
-                                            </Button>
-                                        )}
-                                        <RowActions
-                                            domain={d}
-                                            {...(onCheck ? { onCheck } : {})}
-                                            {...(onMigrate ? { onMigrate } : {})}
-                                        />
+                                        <Flex
+                                            flexWrap={{ default: "nowrap" }}
+                                            alignItems={{ default: "alignItemsCenter" }}
+                                            justifyContent={{ default: "justifyContentFlexEnd" }}
+                                            spaceItems={{ default: "spaceItemsSm" }}
+                                        >
+                                            {onMigrate && (
+                                                <Button
+                                                    variant="secondary"
+                                                    size="sm"
+                                                    onClick={() => onMigrate(d)}
+                                                    aria-label={format(_("Migrate $0"), d.name)}
+                                                >
+                                                    {_("Migrate")}
+                                                </Button>
+                                            )}
+                                            <RowActions
+                                                domain={d}
+                                                {...(onCheck ? { onCheck } : {})}
+                                                {...(onMigrate ? { onMigrate } : {})}
+                                            />
+                                        </Flex>
                                     </Td>
                                 </Tr>
                                 {expanded && (

@@ -203,7 +203,7 @@ function HostActions({
             isOpen={open}
             onOpenChange={setOpen}
             onSelect={() => setOpen(false)}
-            popperProps={{ position: "right" }}
+            popperProps={{ position: "right", appendTo: "inline" }}
             toggle={(ref) => (
                 <MenuToggle
                     ref={ref}

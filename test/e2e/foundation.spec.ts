@@ -104,6 +104,7 @@ test("adding, editing and removing a known host", async ({ page }) => {
     await add.getByLabel("Transport").selectOption("tcp");
     await expect(add.getByRole("textbox", { name: "Connection URI" })).toHaveValue("qemu+tcp://127.0.0.9/system");
     await add.getByRole("button", { name: "Add host" }).click();
+    await expect(add).toBeHidden();
     await expect(dialog.getByRole("gridcell", { name: "qemu+tcp://127.0.0.9/system" })).toBeVisible();
     let saved = JSON.parse(readFileSync(HOSTS_CONFIG, "utf8"));
     expect(saved.hosts.map((h: { address: string }) => h.address)).toContain("127.0.0.9");
@@ -113,10 +114,14 @@ test("adding, editing and removing a known host", async ({ page }) => {
     const edit = page.getByRole("dialog", { name: "Edit host 127.0.0.9" });
     await edit.getByLabel("libvirt port").fill("16600");
     await edit.getByRole("button", { name: "Save" }).click();
+    await expect(edit).toBeHidden();
     await expect(dialog.getByRole("gridcell", { name: "qemu+tcp://127.0.0.9:16600/system" })).toBeVisible();
 
     await hostAction(dialog, "127.0.0.9", "Remove");
-    await page.getByRole("dialog", { name: "Remove 127.0.0.9?" }).getByRole("button", { name: "Remove" }).click();
+    const confirm = page.getByRole("dialog", { name: "Remove 127.0.0.9?" });
+    await confirm.getByRole("button", { name: "Remove" }).click();
+    await expect(confirm).toBeHidden();
+    await expect(dialog.getByRole("gridcell", { name: "127.0.0.2", exact: true })).toBeVisible();
     await expect(dialog.getByRole("gridcell", { name: /127\.0\.0\.9/ })).toHaveCount(0);
     saved = JSON.parse(readFileSync(HOSTS_CONFIG, "utf8"));
     expect(saved.hosts.map((h: { address: string }) => h.address)).not.toContain("127.0.0.9");
