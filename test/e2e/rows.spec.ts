@@ -37,14 +37,25 @@ test("one line per VM: Migrate and the kebab side by side, the row as tall as a 
     await openPage(page);
     const row = domainRow(page, VM);
     await expect(row).toBeVisible({ timeout: 30_000 });
-    const rowBox = await box(row);
-    // a cell with one line of plain text ("Yes"/"No"): the row may add its padding, not a second line
-    const textCell = await box(row.getByRole("gridcell").nth(5));
-    const line = await row
-        .getByRole("gridcell")
-        .nth(5)
-        .evaluate((td) => parseFloat(getComputedStyle(td).lineHeight));
-    expect(rowBox.height, `row ${rowBox.height}px, one line ${line}px`).toBeLessThan(textCell.height + line * 0.9);
+    // the row is its cells' padding and one line: less than two lines of text (measured on a text-only cell)
+    const m = await row.evaluate((tr: HTMLTableRowElement) => {
+        const td = tr.cells[5]!;
+        const range = document.createRange();
+        range.selectNodeContents(td);
+        const cs = getComputedStyle(td);
+        return {
+            row: tr.getBoundingClientRect().height,
+            padding: parseFloat(cs.paddingTop) + parseFloat(cs.paddingBottom),
+            line: range.getBoundingClientRect().height,
+        };
+    });
+    expect(m.line).toBeGreaterThan(10);
+    expect(m.row, JSON.stringify(m)).toBeLessThan(m.padding + 2 * m.line);
+    // every button of the row on one line
+    const centers = await row
+        .getByRole("button")
+        .evaluateAll((bs) => bs.map((b) => b.getBoundingClientRect()).map((r) => r.top + r.height / 2));
+    expect(Math.max(...centers) - Math.min(...centers), JSON.stringify(centers)).toBeLessThan(m.line / 2);
     const migrate = await box(row.getByRole("button", { name: `Migrate ${VM}`, exact: true }));
     const kebab = await box(row.getByRole("button", { name: `Actions for ${VM}`, exact: true }));
     expect(Math.abs(migrate.y + migrate.height / 2 - (kebab.y + kebab.height / 2))).toBeLessThan(4);
