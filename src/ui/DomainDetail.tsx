@@ -1,15 +1,5 @@
 /** A VM's detail row: its disks, network interfaces, CPU and last migrations, read when the row opens. */
-import {
-    Alert,
-    DescriptionList,
-    DescriptionListDescription,
-    DescriptionListGroup,
-    DescriptionListTerm,
-    Label,
-    List,
-    ListItem,
-    Spinner,
-} from "@patternfly/react-core";
+import { Alert, Label, List, ListItem, Spinner } from "@patternfly/react-core";
 import { parseDefinition, type DiskDef } from "../domains/definition";
 import type { Domain } from "../domains/types";
 import { lastMigrations } from "../history/recent";
@@ -46,103 +36,97 @@ export function DomainDetail({ uri, domain }: { uri: string; domain: Domain }) {
     const loading = (what: string) => <Spinner size="md" aria-label={what} />;
 
     return (
-        <DescriptionList isHorizontal isCompact aria-label={format(_("Details of $0"), domain.name)}>
+        <dl className="cm-detail" aria-label={format(_("Details of $0"), domain.name)}>
             {definition.error !== null && !def && (
                 <Alert variant="warning" isInline isPlain title={_("The definition could not be read")}>
                     {errorText(definition.error, { stderr: true })}
                 </Alert>
             )}
-            <DescriptionListGroup>
-                <DescriptionListTerm>{_("Disks")}</DescriptionListTerm>
-                <DescriptionListDescription data-detail="disks">
-                    {!def ? (
-                        definition.error === null && loading(_("Loading disks"))
-                    ) : def.disks.length === 0 ? (
-                        _("None")
-                    ) : (
-                        <List isPlain aria-label={_("Disks")}>
-                            {def.disks.map((d, i) => (
-                                <ListItem key={d.target ?? i}>
-                                    <code>{d.target ?? "—"}</code> {diskSource(d)}{" "}
-                                    <Label isCompact>{d.device === "disk" ? d.type : d.device}</Label>
-                                    {d.readonly && (
-                                        <>
-                                            {" "}
-                                            <Label isCompact>{_("read-only")}</Label>
-                                        </>
-                                    )}
-                                    {d.shareable && (
-                                        <>
-                                            {" "}
-                                            <Label isCompact>{_("shareable")}</Label>
-                                        </>
-                                    )}
-                                </ListItem>
-                            ))}
-                        </List>
-                    )}
-                </DescriptionListDescription>
-            </DescriptionListGroup>
-            <DescriptionListGroup>
-                <DescriptionListTerm>{_("Network interfaces")}</DescriptionListTerm>
-                <DescriptionListDescription data-detail="interfaces">
-                    {!def ? (
-                        definition.error === null && loading(_("Loading network interfaces"))
-                    ) : def.interfaces.length === 0 ? (
-                        _("None")
-                    ) : (
-                        <List isPlain aria-label={_("Network interfaces")}>
-                            {def.interfaces.map((n, i) => (
-                                <ListItem key={i}>
-                                    {n.source ? format(_("$0 ($1)"), n.source, n.type) : n.type}
-                                </ListItem>
-                            ))}
-                        </List>
-                    )}
-                </DescriptionListDescription>
-            </DescriptionListGroup>
-            <DescriptionListGroup>
-                <DescriptionListTerm>{_("CPU")}</DescriptionListTerm>
-                <DescriptionListDescription data-detail="cpu">
-                    {!def
-                        ? definition.error === null && loading(_("Loading the CPU"))
-                        : [
-                              def.cpuMode ?? _("hypervisor default"),
-                              def.cpuModel,
-                              def.machine && format(_("machine $0"), def.machine),
-                          ]
-                              .filter(Boolean)
-                              .join(" · ")}
-                </DescriptionListDescription>
-            </DescriptionListGroup>
-            <DescriptionListGroup>
-                <DescriptionListTerm>{_("Last migrations")}</DescriptionListTerm>
-                <DescriptionListDescription data-detail="migrations">
-                    {history.error !== null && !migrations ? (
-                        errorText(history.error)
-                    ) : !migrations ? (
-                        loading(_("Loading the history"))
-                    ) : migrations.length === 0 ? (
-                        _("Never migrated with this page")
-                    ) : (
-                        <List isPlain aria-label={_("Last migrations")}>
-                            {migrations.map((r) => (
-                                <ListItem key={r.id}>
-                                    {format(
-                                        _("$0: $1 → $2"),
-                                        new Date(r.startedAt).toLocaleString(),
-                                        r.source.label,
-                                        r.destination.label,
-                                    )}{" "}
-                                    <Label isCompact color={OUTCOME[r.outcome][1]}>
-                                        {OUTCOME[r.outcome][0]}
-                                    </Label>
-                                </ListItem>
-                            ))}
-                        </List>
-                    )}
-                </DescriptionListDescription>
-            </DescriptionListGroup>
-        </DescriptionList>
+
+            <dt>{_("Disks")}</dt>
+            <dd data-detail="disks">
+                {!def ? (
+                    definition.error === null && loading(_("Loading disks"))
+                ) : def.disks.length === 0 ? (
+                    _("None")
+                ) : (
+                    <List isPlain aria-label={_("Disks")}>
+                        {def.disks.map((d, i) => (
+                            <ListItem key={d.target ?? i}>
+                                <code>{d.target ?? "—"}</code> {diskSource(d)}{" "}
+                                <Label isCompact>{d.device === "disk" ? d.type : d.device}</Label>
+                                {d.readonly && (
+                                    <>
+                                        {" "}
+                                        <Label isCompact>{_("read-only")}</Label>
+                                    </>
+                                )}
+                                {d.shareable && (
+                                    <>
+                                        {" "}
+                                        <Label isCompact>{_("shareable")}</Label>
+                                    </>
+                                )}
+                            </ListItem>
+                        ))}
+                    </List>
+                )}
+            </dd>
+
+            <dt>{_("Network interfaces")}</dt>
+            <dd data-detail="interfaces">
+                {!def ? (
+                    definition.error === null && loading(_("Loading network interfaces"))
+                ) : def.interfaces.length === 0 ? (
+                    _("None")
+                ) : (
+                    <List isPlain aria-label={_("Network interfaces")}>
+                        {def.interfaces.map((n, i) => (
+                            <ListItem key={i}>{n.source ? format(_("$0 ($1)"), n.source, n.type) : n.type}</ListItem>
+                        ))}
+                    </List>
+                )}
+            </dd>
+
+            <dt>{_("CPU")}</dt>
+            <dd data-detail="cpu">
+                {!def
+                    ? definition.error === null && loading(_("Loading the CPU"))
+                    : [
+                          def.cpuMode ?? _("hypervisor default"),
+                          def.cpuModel,
+                          def.machine && format(_("machine $0"), def.machine),
+                      ]
+                          .filter(Boolean)
+                          .join(" · ")}
+            </dd>
+
+            <dt>{_("Last migrations")}</dt>
+            <dd data-detail="migrations">
+                {history.error !== null && !migrations ? (
+                    errorText(history.error)
+                ) : !migrations ? (
+                    loading(_("Loading the history"))
+                ) : migrations.length === 0 ? (
+                    _("Never migrated with this page")
+                ) : (
+                    <List isPlain aria-label={_("Last migrations")}>
+                        {migrations.map((r) => (
+                            <ListItem key={r.id}>
+                                {format(
+                                    _("$0: $1 → $2"),
+                                    new Date(r.startedAt).toLocaleString(),
+                                    r.source.label,
+                                    r.destination.label,
+                                )}{" "}
+                                <Label isCompact color={OUTCOME[r.outcome][1]}>
+                                    {OUTCOME[r.outcome][0]}
+                                </Label>
+                            </ListItem>
+                        ))}
+                    </List>
+                )}
+            </dd>
+        </dl>
     );
 }

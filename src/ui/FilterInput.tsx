@@ -16,7 +16,7 @@ export function FilterInput({
     onChange(v: string): void;
 }) {
     return (
-        <TextInputGroup className="cm-filter">
+        <TextInputGroup>
             <TextInputGroupMain
                 icon={<SearchIcon />}
                 type="search"

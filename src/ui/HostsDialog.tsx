@@ -11,7 +11,6 @@ import {
     HelperText,
     HelperTextItem,
     Label,
-    LabelGroup,
     MenuToggle,
     Modal,
     ModalBody,
@@ -250,7 +249,7 @@ function HostStatus({ status }: { status: Status | undefined }) {
     const ok = status.ssh.ok !== false && status.libvirt.ok === true;
     return (
         <div data-status={ok ? "ok" : "error"}>
-            <LabelGroup numLabels={2}>
+            <>
                 {status.libvirt.ok === true && (
                     <Label color="green" icon={<CheckCircleIcon />}>
                         {status.libvirt.value.hostname
@@ -263,7 +262,7 @@ function HostStatus({ status }: { status: Status | undefined }) {
                         {_("SSH access OK")}
                     </Label>
                 )}
-            </LabelGroup>
+            </>
             {status.ssh.ok === false && <Problem error={status.ssh.error} />}
             {status.libvirt.ok === false && <Problem error={status.libvirt.error} />}
         </div>
