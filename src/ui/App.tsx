@@ -274,6 +274,7 @@ function FullHostView({ host, known, readOnly, selectedVm, onSelectVm }: HostVie
                         <DomainTable
                             hostLabel={label}
                             domains={domains.data}
+                            uri={host.uri}
                             selected={selectedVm}
                             onSelect={onSelectVm}
                             cpuLabels={cpuLabels}

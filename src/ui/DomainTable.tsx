@@ -1,16 +1,25 @@
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import {
     Button,
+    Dropdown,
+    DropdownItem,
+    DropdownList,
     EmptyState,
+    EmptyStateActions,
     EmptyStateBody,
+    EmptyStateFooter,
+    Flex,
     Label,
+    MenuToggle,
     Spinner,
     Toolbar,
     ToolbarContent,
     ToolbarItem,
 } from "@patternfly/react-core";
+import { AngleDownIcon, AngleRightIcon, EllipsisVIcon, SearchIcon } from "@patternfly/react-icons";
 import { FilterInput } from "./FilterInput";
-import { Table, Tbody, Td, Th, Thead, Tr, type ThProps } from "@patternfly/react-table";
+import { DomainDetail } from "./DomainDetail";
+import { ExpandableRowContent, Table, Tbody, Td, Th, Thead, Tr, type ThProps } from "@patternfly/react-table";
 import type { Domain } from "../domains/types";
 import { _, format } from "../../pkg/lib/gettext";
 import { formatBytes } from "./format";
@@ -37,10 +46,16 @@ export function formatMemory(kib: number | null): string {
 type SortKey = "name" | "state" | "memory" | "vcpus";
 const PAGE = 200;
 
+const COLUMNS = 7;
+
 export interface DomainTableProps {
     hostLabel: string;
+    /** The host's connection URI: the detail row reads the VM's definition through it. */
+    uri: string;
     domains: Domain[];
+    /** The VM of the deep link (#/host/ID/vm/NAME): its row is open and scrolled into view. */
     selected: string | null;
+    /** A row was opened: the page's location becomes its deep link. */
     onSelect(name: string): void;
     onMigrate?(domain: Domain): void;
     onCheck?(domain: Domain): void;
@@ -48,8 +63,62 @@ export interface DomainTableProps {
     cpuLabels?: Map<string, string>;
 }
 
+/** The row's kebab: what is done to one VM besides migrating it. */
+function RowActions({
+    domain,
+    onCheck,
+    onMigrate,
+}: {
+    domain: Domain;
+    onCheck?(d: Domain): void;
+    onMigrate?(d: Domain): void;
+}) {
+    const [open, setOpen] = useState(false);
+    if (!onCheck && !onMigrate) return null;
+    return (
+        <Dropdown
+            isOpen={open}
+            onOpenChange={setOpen}
+            onSelect={() => setOpen(false)}
+            popperProps={{ position: "right", appendTo: "inline" }}
+            toggle={(ref) => (
+                <MenuToggle
+                    ref={ref}
+                    variant="plain"
+                    isExpanded={open}
+                    onClick={() => setOpen((o) => !o)}
+                    aria-label={format(_("Actions for $0"), domain.name)}
+                    icon={<EllipsisVIcon />}
+                />
+            )}
+        >
+            <DropdownList>
+                {onCheck && (
+                    <DropdownItem
+                        onClick={() => onCheck(domain)}
+                        description={_("Run the pre-flight checks against every known host")}
+                    >
+                        {_("Check migration readiness")}
+                    </DropdownItem>
+                )}
+                {onMigrate && (
+                    // the command needs a destination and the options (storage, live/offline): the Migrate dialog
+                    // chooses them and shows the exact `virsh migrate` it runs, with Copy
+                    <DropdownItem
+                        onClick={() => onMigrate(domain)}
+                        description={_("Choose the destination and options; the dialog shows the command to copy")}
+                    >
+                        {_("Copy migrate command…")}
+                    </DropdownItem>
+                )}
+            </DropdownList>
+        </Dropdown>
+    );
+}
+
 export function DomainTable({
     hostLabel,
+    uri,
     domains,
     selected,
     onSelect,
@@ -60,6 +129,7 @@ export function DomainTable({
     const [filter, setFilter] = useState("");
     const [sort, setSort] = useState<{ key: SortKey; asc: boolean }>({ key: "name", asc: true });
     const [limit, setLimit] = useState(PAGE);
+    const [open, setOpen] = useState<ReadonlySet<string>>(() => new Set(selected ? [selected] : []));
     const rows = useMemo(() => {
         const f = filter.toLowerCase();
         const value = (d: Domain): string | number =>
@@ -79,6 +149,35 @@ export function DomainTable({
                 return sort.asc ? c : -c;
             });
     }, [domains, filter, sort]);
+    // a deep link opens its row, shows it (past the first page too) and scrolls to it, once per link
+    const scrolled = useRef<string | null>(null);
+    const selectedIndex = selected === null ? -1 : rows.findIndex((d) => d.name === selected);
+    useEffect(() => {
+        if (selected === null || selectedIndex < 0 || scrolled.current === selected) return;
+        if (selectedIndex >= limit) {
+            setLimit(Math.ceil((selectedIndex + 1) / PAGE) * PAGE);
+            return;
+        }
+        scrolled.current = selected;
+        setOpen((o) => (o.has(selected) ? o : new Set([...o, selected])));
+        const row = [...document.querySelectorAll<HTMLElement>("tr[data-domain]")].find(
+            (r) => r.dataset["domain"] === selected,
+        );
+        row?.scrollIntoView({ block: "center" });
+    }, [selected, selectedIndex, limit]);
+    const toggle = (name: string) => {
+        const opening = !open.has(name);
+        setOpen((o) => {
+            const n = new Set(o);
+            if (opening) n.add(name);
+            else n.delete(name);
+            return n;
+        });
+        if (opening) {
+            scrolled.current = name; // opened here: already in view
+            onSelect(name);
+        }
+    };
     const sortBy = (key: SortKey, index: number): ThProps["sort"] => ({
         sortBy: { index: ["name", "state", "memory", "vcpus"].indexOf(sort.key), direction: sort.asc ? "asc" : "desc" },
         onSort: (_e, _i, direction) => setSort({ key, asc: direction === "asc" }),
@@ -114,73 +213,114 @@ export function DomainTable({
                     </ToolbarItem>
                 </ToolbarContent>
             </Toolbar>
-            <Table aria-label={format(_("Virtual machines on $0"), hostLabel)} variant="compact">
-                <Thead>
-                    <Tr>
-                        <Th sort={sortBy("name", 0)}>{_("Name")}</Th>
-                        <Th sort={sortBy("state", 1)}>{_("State")}</Th>
-                        <Th sort={sortBy("memory", 2)}>{_("Memory")}</Th>
-                        <Th sort={sortBy("vcpus", 3)}>{_("vCPUs")}</Th>
-                        <Th>{_("Definition")}</Th>
-                        <Th>{_("Autostart")}</Th>
-                        <Th screenReaderText={_("Actions")} />
-                    </Tr>
-                </Thead>
-                <Tbody>
-                    {rows.slice(0, limit).map((d) => (
-                        <Tr key={d.name} isRowSelected={d.name === selected} data-domain={d.name}>
-                            <Td dataLabel={_("Name")}>
-                                <Button variant="link" isInline onClick={() => onSelect(d.name)}>
-                                    {d.name}
-                                </Button>
-                                {cpuLabels?.get(d.name) && (
-                                    <>
-                                        {" "}
-                                        <Label isCompact color="purple" data-cpu-baseline>
-                                            {cpuLabels.get(d.name)}
-                                        </Label>
-                                    </>
-                                )}
-                            </Td>
-                            <Td dataLabel={_("State")}>{stateLabel(d.state)}</Td>
-                            <Td dataLabel={_("Memory")}>{formatMemory(d.memoryKiB)}</Td>
-                            <Td dataLabel={_("vCPUs")}>{d.vcpus ?? "—"}</Td>
-                            <Td dataLabel={_("Definition")}>
-                                {d.persistent ? (
-                                    <Label isCompact>{_("Persistent")}</Label>
-                                ) : (
-                                    <Label isCompact color="orange">
-                                        {_("Transient")}
-                                    </Label>
-                                )}
-                            </Td>
-                            <Td dataLabel={_("Autostart")}>{d.autostart ? _("Yes") : _("No")}</Td>
-                            <Td isActionCell className="cm-actions">
-                                {onCheck && (
-                                    <Button
-                                        variant="link"
-                                        size="sm"
-                                        onClick={() => onCheck(d)}
-                                        aria-label={format(_("Check migration readiness of $0"), d.name)}
-                                    >
-                                        {_("Check")}
-                                    </Button>
-                                )}{" "}
-                                {onMigrate && (
-                                    <Button
-                                        variant="secondary"
-                                        size="sm"
-                                        onClick={() => onMigrate(d)}
-                                        aria-label={format(_("Migrate $0"), d.name)}
-                                    >
-                                        {_("Migrate")}
-                                    </Button>
-                                )}
-                            </Td>
+            {rows.length === 0 ? (
+                <EmptyState
+                    titleText={_("No matching virtual machines")}
+                    headingLevel="h2"
+                    icon={SearchIcon}
+                    data-state="no-match"
+                >
+                    <EmptyStateBody>
+                        {format(_('No virtual machine on $0 has "$1" in its name.'), hostLabel, filter)}
+                    </EmptyStateBody>
+                    <EmptyStateFooter>
+                        <EmptyStateActions>
+                            <Button variant="link" onClick={() => setFilter("")}>
+                                {_("Clear filter")}
+                            </Button>
+                        </EmptyStateActions>
+                    </EmptyStateFooter>
+                </EmptyState>
+            ) : (
+                <Table aria-label={format(_("Virtual machines on $0"), hostLabel)} variant="compact">
+                    <Thead>
+                        <Tr>
+                            <Th sort={sortBy("name", 0)}>{_("Name")}</Th>
+                            <Th sort={sortBy("state", 1)}>{_("State")}</Th>
+                            <Th sort={sortBy("memory", 2)}>{_("Memory")}</Th>
+                            <Th sort={sortBy("vcpus", 3)}>{_("vCPUs")}</Th>
+                            <Th>{_("Definition")}</Th>
+                            <Th>{_("Autostart")}</Th>
+                            <Th screenReaderText={_("Actions")} />
                         </Tr>
-                    ))}
-                </Tbody>
-            </Table>
+                    </Thead>
+                    {rows.slice(0, limit).map((d) => {
+                        const expanded = open.has(d.name);
+                        return (
+                            <Tbody key={d.uuid} isExpanded={expanded}>
+                                <Tr isRowSelected={d.name === selected} data-domain={d.name}>
+                                    <Td dataLabel={_("Name")}>
+                                        <Button
+                                            variant="plain"
+                                            hasNoPadding
+                                            className="cm-vm-toggle"
+                                            aria-expanded={expanded}
+                                            icon={expanded ? <AngleDownIcon /> : <AngleRightIcon />}
+                                            onClick={() => toggle(d.name)}
+                                        >
+                                            {d.name}
+                                        </Button>
+                                        {cpuLabels?.get(d.name) && (
+                                            <>
+                                                {" "}
+                                                <Label isCompact color="purple" data-cpu-baseline>
+                                                    {cpuLabels.get(d.name)}
+                                                </Label>
+                                            </>
+                                        )}
+                                    </Td>
+                                    <Td dataLabel={_("State")}>{stateLabel(d.state)}</Td>
+                                    <Td dataLabel={_("Memory")}>{formatMemory(d.memoryKiB)}</Td>
+                                    <Td dataLabel={_("vCPUs")}>{d.vcpus ?? "—"}</Td>
+                                    <Td dataLabel={_("Definition")}>
+                                        {d.persistent ? (
+                                            <Label isCompact>{_("Persistent")}</Label>
+                                        ) : (
+                                            <Label isCompact color="orange">
+                                                {_("Transient")}
+                                            </Label>
+                                        )}
+                                    </Td>
+                                    <Td dataLabel={_("Autostart")}>{d.autostart ? _("Yes") : _("No")}</Td>
+                                    <Td isActionCell className="cm-actions">
+                                        <Flex
+                                            flexWrap={{ default: "nowrap" }}
+                                            alignItems={{ default: "alignItemsCenter" }}
+                                            justifyContent={{ default: "justifyContentFlexEnd" }}
+                                            spaceItems={{ default: "spaceItemsSm" }}
+                                        >
+                                            {onMigrate && (
+                                                <Button
+                                                    variant="secondary"
+                                                    size="sm"
+                                                    onClick={() => onMigrate(d)}
+                                                    aria-label={format(_("Migrate $0"), d.name)}
+                                                >
+                                                    {_("Migrate")}
+                                                </Button>
+                                            )}
+                                            <RowActions
+                                                domain={d}
+                                                {...(onCheck ? { onCheck } : {})}
+                                                {...(onMigrate ? { onMigrate } : {})}
+                                            />
+                                        </Flex>
+                                    </Td>
+                                </Tr>
+                                {expanded && (
+                                    <Tr isExpanded data-detail-of={d.name}>
+                                        <Td colSpan={COLUMNS}>
+                                            <ExpandableRowContent>
+                                                <DomainDetail uri={uri} domain={d} />
+                                            </ExpandableRowContent>
+                                        </Td>
+                                    </Tr>
+                                )}
+                            </Tbody>
+                        );
+                    })}
+                </Table>
+            )}
             {rows.length > limit && (
                 <Button variant="link" onClick={() => setLimit((l) => l + PAGE)}>
                     {format(_("Show $0 more"), Math.min(PAGE, rows.length - limit))}

@@ -7,7 +7,7 @@ import { test, expect, type Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
 import { domState, lab, labGuest, labHost } from "./lab";
 import { clearHistory, writeLabHostsConfig } from "./global-setup";
-import { domainRow, openPage, openTool } from "./page";
+import { domainRow, openPage, openTool, vmAction } from "./page";
 import { result } from "./migrate-helpers";
 
 test.afterAll(() => lab("clean-tests"));
@@ -51,9 +51,7 @@ test("axe: the host view, the Migrate dialog with pre-flight, readiness, known h
     await expectNoSeriousViolations(page, "Migrate dialog", '[role="dialog"]');
     await dialog.getByRole("button", { name: "Cancel", exact: true }).click();
 
-    await domainRow(page, "lab-e2e-a11y")
-        .getByRole("button", { name: "Check migration readiness of lab-e2e-a11y" })
-        .click();
+    await vmAction(page, "lab-e2e-a11y", "Check migration readiness");
     await expectNoSeriousViolations(page, "readiness dialog", '[role="dialog"]');
     await page.getByRole("dialog").getByRole("button", { name: "Close", exact: true }).last().click();
 

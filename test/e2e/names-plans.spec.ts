@@ -9,7 +9,7 @@ import { renameSync, writeFileSync } from "node:fs";
 import { domState, domUuid, HOSTS_CONFIG, labGuest, labHost, labHosts, tryVirsh } from "./lab";
 import { clearHistory, writeLabHostsConfig } from "./global-setup";
 import { command, openMigrateDialog, result } from "./migrate-helpers";
-import { openPage } from "./page";
+import { openPage, openTool } from "./page";
 
 const GUESTS = ["lab-e2e-np-back", "lab-e2e-np-own", "lab-e2e-np-1", "lab-e2e-np-2", "lab-e2e-np-3"];
 
@@ -97,7 +97,7 @@ test("a plan counts this machine once (also as the known host 127.0.0.1), shows 
     for (const g of ["lab-e2e-np-1", "lab-e2e-np-2", "lab-e2e-np-3"]) labGuest("b", g, "tiny");
     await context.grantPermissions(["clipboard-read", "clipboard-write"]);
     await openPage(page, "/host/127.0.0.2");
-    await page.getByRole("button", { name: "Evacuate host" }).click();
+    await openTool(page, "Evacuate host");
     const dialog = page.getByRole("dialog", { name: "Evacuate 127.0.0.2" });
     // rows as they are found: a provisional plan while the checks still run, not runnable yet
     await expect(dialog.locator('[data-plan="provisional"] [data-move]').first()).toBeVisible({ timeout: 120_000 });

@@ -1,5 +1,5 @@
 /** Opening our page the way tests need it. */
-import { expect, type Frame, type FrameLocator, type Page } from "@playwright/test";
+import { expect, type Frame, type FrameLocator, type Locator, type Page } from "@playwright/test";
 
 export const PAGE_PATH = "/cockpit/@localhost/cockpit-migrate/index.html";
 
@@ -15,7 +15,7 @@ export function shellFrame(page: Page): FrameLocator {
     return page.frameLocator('iframe[name="cockpit1:localhost/cockpit-migrate"]');
 }
 
-export function domainRow(page: Page, name: string) {
+export function domainRow(page: Page | FrameLocator, name: string) {
     return page.locator(`tr[data-domain="${name.replace(/["\\]/g, "\\$&")}"]`);
 }
 
@@ -42,4 +42,18 @@ export async function toolItem(page: Page | Frame | FrameLocator, name: ToolLabe
 /** Opens a tool from the toolbar: its menu, then the menu item. */
 export async function openTool(page: Page | Frame | FrameLocator, name: ToolLabel): Promise<void> {
     await (await toolItem(page, name)).click();
+}
+
+/** One of a VM row's actions in its kebab ("Actions for NAME"), e.g. "Check migration readiness". */
+export async function vmAction(page: Page | FrameLocator, vm: string, action: string): Promise<void> {
+    const row = domainRow(page, vm);
+    await row.getByRole("button", { name: `Actions for ${vm}`, exact: true }).click();
+    await row.getByRole("menuitem", { name: action }).click();
+}
+
+/** One of a known host's actions in its kebab in the Known hosts dialog ("Edit", "Test connection", "Remove"). */
+export async function hostAction(dialog: Locator, address: string, action: string): Promise<void> {
+    const row = dialog.locator(`tr[data-host="${address.replace(/["\\]/g, "\\$&")}"]`);
+    await row.getByRole("button", { name: `Actions for ${address}`, exact: true }).click();
+    await row.getByRole("menuitem", { name: action }).click();
 }

@@ -6,7 +6,7 @@ import { dirname, join } from "node:path";
 import { lab, labGuest, labHost, tryVirsh } from "./lab";
 import { clearHistory, writeLabHostsConfig } from "./global-setup";
 import { check, openMigrateDialog } from "./migrate-helpers";
-import { openPage } from "./page";
+import { openPage, vmAction } from "./page";
 
 test.afterAll(() => lab("clean-tests"));
 test.beforeEach(() => {
@@ -133,7 +133,7 @@ test("pre-flight: the guest's dirty rate is measured close to what it was told t
 test("check migration readiness of one VM against several hosts at once", async ({ page }) => {
     labGuest("a", "lab-e2e-pf-ready", "tiny");
     await openPage(page);
-    await page.getByRole("button", { name: "Check migration readiness of lab-e2e-pf-ready" }).click();
+    await vmAction(page, "lab-e2e-pf-ready", "Check migration readiness");
     const dialog = page.getByRole("dialog", { name: "Migration readiness of lab-e2e-pf-ready" });
     for (const h of ["127.0.0.2", "127.0.0.3"]) await expect(dialog.getByLabel(h)).toBeChecked();
     // 127.0.0.1 is this very machine (same host UUID and name): not a destination, so not offered

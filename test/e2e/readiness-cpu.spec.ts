@@ -8,7 +8,7 @@
 import { test, expect } from "@playwright/test";
 import { labGuest, labHost, tryVirsh } from "./lab";
 import { clearHistory, writeLabHostsConfig } from "./global-setup";
-import { domainRow, openPage } from "./page";
+import { openPage, openTool, vmAction } from "./page";
 
 const DISK = "lab-e2e-h5-disk";
 const ON_B = "lab-e2e-h5-cpub";
@@ -35,9 +35,7 @@ test("readiness: the blocking check under each blocked host with icons; Copy all
 }) => {
     labGuest("a", DISK, "disk");
     await openPage(page);
-    await domainRow(page, DISK)
-        .getByRole("button", { name: `Check migration readiness of ${DISK}` })
-        .click();
+    await vmAction(page, DISK, "Check migration readiness");
     const dialog = page.getByRole("dialog", { name: `Migration readiness of ${DISK}` });
     await dialog.getByRole("button", { name: "Check", exact: true }).click();
     const row = (h: string) => dialog.locator(`[data-readiness="${h}"]`);
@@ -89,7 +87,7 @@ test("CPU baseline: the type follows the VMs (qemu), --migratable is on, Apply l
     labGuest("b", ON_B, "tiny", false);
     const before = inactiveModel("b", ON_B);
     await openPage(page);
-    await page.getByRole("button", { name: "CPU baseline" }).click();
+    await openTool(page, "CPU baseline");
     const wizard = page.getByRole("dialog", { name: "CPU baseline" });
     await expect(wizard).toBeVisible();
 
