@@ -121,6 +121,52 @@ export function isThisMigrationOut(s: JobStats | null, windowMs: number): s is J
     );
 }
 
+/**
+ * Whether the destination's `domjobinfo --completed` stats are this migration's incoming job. A
+ * migration that undefines the source (Permanent) leaves no domain there to ask: libvirt then keeps
+ * the completed job on the destination, as an incoming migration with the source's figures (time
+ * elapsed, data, downtime; seen on the lab, libvirt 9.0). Only a migration that succeeded counts:
+ * after a failure the destination's last completed job is an older one, if any.
+ */
+export function isThisMigrationIn(s: JobStats | null, windowMs: number): s is JobStats {
+    return (
+        s !== null &&
+        s.type === "completed" &&
+        s.operation === "migration-in" &&
+        s.timeElapsedMs !== null &&
+        s.timeElapsedMs <= windowMs
+    );
+}
+
+/** What a finished migration's record keeps of its figures; null where it is not known. */
+export interface Summary {
+    durationMs: number | null;
+    dataBytes: number | null;
+    downtimeMs: number | null;
+}
+
+/**
+ * The summary of a finished migration: from its own completed job (outgoing on the source, or
+ * incoming on the destination once the source's domain is gone), else what the last running sample
+ * said (data sent so far, when the job had begun sending: a sample with no total yet is the set-up,
+ * not "0 B"), and the duration the page measured.
+ */
+export function migrationSummary(
+    completed: { out: JobStats | null; in: JobStats | null },
+    last: JobStats | null,
+    windowMs: number,
+    succeeded: boolean,
+): Summary {
+    const own = isThisMigrationOut(completed.out, windowMs)
+        ? completed.out
+        : succeeded && isThisMigrationIn(completed.in, windowMs)
+          ? completed.in
+          : null;
+    if (own) return { durationMs: own.timeElapsedMs, dataBytes: own.dataProcessed, downtimeMs: own.downtimeMs };
+    const sent = last !== null && (last.dataTotal ?? 0) > 0 ? last.dataProcessed : null;
+    return { durationMs: windowMs, dataBytes: sent, downtimeMs: null };
+}
+
 export type Phase = "starting" | "setup" | "storage" | "memory" | "postcopy" | "done";
 
 export interface Progress {
