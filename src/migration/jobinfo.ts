@@ -167,10 +167,7 @@ export function migrationSummary(
     return { durationMs: windowMs, dataBytes: sent, downtimeMs: null };
 }
 
-export type Phase = "starting" | "setup" | "storage" | "memory" | "postcopy" | "done";
-
 export interface Progress {
-    phase: Phase;
     /** 0..100 of the data known so far */
     percent: number | null;
     mibPerSecond: number | null;
@@ -179,15 +176,12 @@ export interface Progress {
 }
 
 /**
- * Progress from one sample. The ETA is remaining / bandwidth, stretched by the dirty rate
- * (pages re-dirtied while copying must be sent again); null when the dirty rate outruns the
- * bandwidth (it would never converge without auto-converge or post-copy).
+ * Progress from one sample of a running job (the phase is decided in ./progress-view.ts). The ETA is
+ * remaining / bandwidth, stretched by the dirty rate (pages re-dirtied while copying must be sent
+ * again); null when the dirty rate outruns the bandwidth (it would never converge without
+ * auto-converge or post-copy).
  */
-export function progress(s: JobStats, postcopyActive = false): Progress {
-    if (s.type === "none")
-        return { phase: "starting", percent: null, mibPerSecond: null, dirtyMiBPerSecond: null, etaSeconds: null };
-    if (s.type === "completed")
-        return { phase: "done", percent: 100, mibPerSecond: null, dirtyMiBPerSecond: null, etaSeconds: 0 };
+export function progress(s: JobStats): Progress {
     const total = s.dataTotal,
         done = s.dataProcessed,
         remaining = s.dataRemaining;
@@ -201,17 +195,7 @@ export function progress(s: JobStats, postcopyActive = false): Progress {
     const dirtyBps = s.dirtyRate !== null && s.pageSize ? s.dirtyRate * s.pageSize : 0;
     let eta: number | null = null;
     if (remaining !== null && bps > 0) eta = dirtyBps < bps ? remaining / (bps - dirtyBps) : null;
-    const inStorage = (s.diskRemaining ?? 0) > 0 && (s.memoryProcessed ?? 0) === 0;
-    const phase: Phase =
-        postcopyActive || (s.postcopyRequests ?? 0) > 0
-            ? "postcopy"
-            : (s.timeElapsedMs ?? 0) === 0 && (done ?? 0) === 0
-              ? "setup"
-              : inStorage
-                ? "storage"
-                : "memory";
     return {
-        phase,
         percent,
         mibPerSecond: bps > 0 ? bps / 1048576 : null,
         dirtyMiBPerSecond: s.dirtyRate !== null && s.pageSize ? dirtyBps / 1048576 : null,

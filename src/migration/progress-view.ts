@@ -75,7 +75,7 @@ export function progressView(input: ViewInput): ProgressView {
     const s = input.sample !== null && RUNNING.has(input.sample.type) ? input.sample : input.seen;
     const phase = phaseOf(input, s);
     const counting = s !== null && (s.dataTotal ?? 0) > 0;
-    const p = s !== null ? progress(s, input.postcopySwitched) : null;
+    const p = s !== null ? progress(s) : null;
     const figures: Figure[] = [];
     const moving = phase === "precopy" || phase === "storage" || phase === "postcopy" || phase === "cancelling";
     if (counting && p) {
