@@ -34,13 +34,8 @@ export interface ViewInput {
     elapsedMs: number;
 }
 
+/** The figures the card can show: bytes per second (speed, dirtyRate), a count (iteration), or milliseconds. */
 export type FigureKey = "speed" | "dirtyRate" | "iteration" | "expectedDowntime" | "elapsed" | "timeLeft";
-
-/** One known figure: bytes per second (speed, dirtyRate), a count (iteration), or milliseconds. */
-export interface Figure {
-    key: FigureKey;
-    value: number;
-}
 
 export interface ProgressView {
     phase: ViewPhase;
@@ -48,53 +43,55 @@ export interface ProgressView {
     percent: number | null;
     /** Bytes, once libvirt counts them (a total above zero). */
     data: { processed: number; remaining: number | null; total: number } | null;
-    /** Only the figures that are known, in display order. */
-    figures: Figure[];
+    /** Each figure; null where it is not known (the card leaves it out). */
+    figures: Record<FigureKey, number | null>;
 }
 
-const RUNNING = new Set(["bounded", "unbounded"]);
-
-function phaseOf(input: ViewInput, s: JobStats | null): ViewPhase {
-    if (input.verifying) return "verifying";
-    if (input.jobEnded) return "completing";
-    const sample = input.sample;
-    if (sample?.type === "completed") return "completing";
-    if (input.cancelRequested) return "cancelling";
-    // libvirt's job is over (it answered "none" after a running job): the process is finishing
-    if (sample !== null && !RUNNING.has(sample.type) && input.seen !== null) return "completing";
-    if (s === null) return "started";
-    if (input.postcopySwitched || (s.postcopyRequests ?? 0) > 0) return "postcopy";
-    if (!((s.dataTotal ?? 0) > 0)) return "connecting";
-    if ((s.diskRemaining ?? 0) > 0 && (s.memoryProcessed ?? 0) === 0) return "storage";
-    if (s.dataRemaining === 0) return "completing";
-    return "precopy";
-}
-
-export function progressView(input: ViewInput): ProgressView {
+export function progressView(i: ViewInput): ProgressView {
+    const x = i.sample;
+    const running = x?.type === "bounded" || x?.type === "unbounded";
     // the figures come from the running job's last sample: they stay while cancelling or completing
-    const s = input.sample !== null && RUNNING.has(input.sample.type) ? input.sample : input.seen;
-    const phase = phaseOf(input, s);
-    const counting = s !== null && (s.dataTotal ?? 0) > 0;
-    const p = s !== null ? progress(s) : null;
-    const figures: Figure[] = [];
-    const moving = phase === "precopy" || phase === "storage" || phase === "postcopy" || phase === "cancelling";
-    if (counting && p) {
-        if (moving && p.mibPerSecond !== null) figures.push({ key: "speed", value: p.mibPerSecond * 1048576 });
-        // QEMU measures the dirty rate over a completed pass: no figure during the first
-        if (p.dirtyMiBPerSecond !== null && (s.iteration ?? 0) > 1)
-            figures.push({ key: "dirtyRate", value: p.dirtyMiBPerSecond * 1048576 });
-        if ((s.iteration ?? 0) > 0) figures.push({ key: "iteration", value: s.iteration! });
-        if (s.downtimeMs !== null && (phase === "precopy" || phase === "storage"))
-            figures.push({ key: "expectedDowntime", value: s.downtimeMs });
-    }
-    figures.push({ key: "elapsed", value: Math.max(input.elapsedMs, s?.timeElapsedMs ?? 0) });
-    if (counting && p && p.etaSeconds !== null && (phase === "precopy" || phase === "storage"))
-        figures.push({ key: "timeLeft", value: p.etaSeconds * 1000 });
-    // completing: everything is sent; verifying keeps what was last known (a cancelled job stopped short)
+    const s = running ? x : i.seen;
+    const counting = (s?.dataTotal ?? 0) > 0;
+    const phase: ViewPhase = i.verifying
+        ? "verifying"
+        : i.jobEnded || x?.type === "completed"
+          ? "completing"
+          : i.cancelRequested
+            ? "cancelling"
+            : !s
+              ? "started"
+              : // libvirt's job is over (it answered "none" after a running one): the process is finishing
+                x && !running
+                ? "completing"
+                : i.postcopySwitched || (s.postcopyRequests ?? 0) > 0
+                  ? "postcopy"
+                  : !counting
+                    ? "connecting"
+                    : (s.diskRemaining ?? 0) > 0 && !s.memoryProcessed
+                      ? "storage"
+                      : s.dataRemaining === 0
+                        ? "completing"
+                        : "precopy";
+    const p = s && counting ? progress(s) : null;
+    const copying = phase === "precopy" || phase === "storage";
+    const MiB = 1048576;
     return {
         phase,
-        percent: !counting ? null : phase === "completing" ? 100 : (p?.percent ?? null),
-        data: counting ? { processed: s.dataProcessed ?? 0, remaining: s.dataRemaining, total: s.dataTotal! } : null,
-        figures,
+        // completing: everything is sent; verifying keeps what was last known (a cancelled job stopped short)
+        percent: !p ? null : phase === "completing" ? 100 : p.percent,
+        data: p ? { processed: s!.dataProcessed ?? 0, remaining: s!.dataRemaining, total: s!.dataTotal! } : null,
+        figures: {
+            speed:
+                p?.mibPerSecond && (copying || phase === "postcopy" || phase === "cancelling")
+                    ? p.mibPerSecond * MiB
+                    : null,
+            // QEMU measures the dirty rate over a completed pass: none during the first
+            dirtyRate: p?.dirtyMiBPerSecond != null && (s!.iteration ?? 0) > 1 ? p.dirtyMiBPerSecond * MiB : null,
+            iteration: (p && s!.iteration) || null,
+            expectedDowntime: p && copying ? s!.downtimeMs : null,
+            elapsed: Math.max(i.elapsedMs, s?.timeElapsedMs ?? 0),
+            timeLeft: p?.etaSeconds != null && copying ? p.etaSeconds * 1000 : null,
+        },
     };
 }

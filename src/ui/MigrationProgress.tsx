@@ -28,7 +28,7 @@ import { switchToPostcopy } from "../migration/postcopy";
 import { resumePostcopy } from "../migration/postcopy-resume";
 import { downtimeOutcome, type DowntimeOutcome } from "../migration/downtime";
 import type { JobStats } from "../migration/jobinfo";
-import { progressView, type Figure, type FigureKey, type ViewPhase } from "../migration/progress-view";
+import { progressView, type FigureKey, type ViewPhase } from "../migration/progress-view";
 import { CommandLine } from "./CommandLine";
 import { useServices } from "./services";
 import { useAction } from "./useAction";
@@ -36,12 +36,13 @@ import { errorText } from "../../pkg/lib/error-text";
 import { formatBytes, formatDuration } from "./format";
 import { _, format } from "../../pkg/lib/gettext";
 
-const OUTCOME_TEXT: Record<MigrationRecord["outcome"], string> = {
-    running: _("running"),
-    completed: _("completed"),
-    failed: _("failed"),
-    cancelled: _("cancelled"),
-    lost: _("lost"),
+/** An outcome's name, and the color of its label in the history. */
+export const OUTCOME: Record<MigrationRecord["outcome"], [string, "blue" | "green" | "red" | "grey" | "orange"]> = {
+    running: [_("Running"), "blue"],
+    completed: [_("Completed"), "green"],
+    failed: [_("Failed"), "red"],
+    cancelled: [_("Cancelled"), "grey"],
+    lost: [_("Lost"), "orange"],
 };
 
 const PHASE: Record<ViewPhase, string> = {
@@ -64,16 +65,12 @@ const FIGURE: Record<FigureKey, string> = {
     timeLeft: _("Time left"),
 };
 
-function figureText(f: Figure): string {
-    switch (f.key) {
-        case "speed":
-        case "dirtyRate":
-            return format(_("$0/s"), formatBytes(f.value));
-        case "iteration":
-            return String(f.value);
-        default:
-            return formatDuration(f.value);
-    }
+function figureText(key: FigureKey, value: number): string {
+    return key === "iteration"
+        ? String(value)
+        : key === "speed" || key === "dirtyRate"
+          ? format(_("$0/s"), formatBytes(value))
+          : formatDuration(value);
 }
 
 /** Statistics are read this often for the first seconds (short migrations), then every second. */
@@ -210,9 +207,10 @@ export function MigrationProgress({
                             <Stat term={_("Total")} value={formatBytes(view.data.total)} />
                         </>
                     )}
-                    {view.figures.map((f) => (
-                        <Stat key={f.key} term={FIGURE[f.key]} value={figureText(f)} />
-                    ))}
+                    {(Object.keys(FIGURE) as FigureKey[]).map((k) => {
+                        const v = view.figures[k];
+                        return v !== null && <Stat key={k} term={FIGURE[k]} value={figureText(k, v)} />;
+                    })}
                 </DescriptionList>
                 {record.maxDowntime && downtime.applied === false && (
                     <DowntimeNotSet ms={record.maxDowntime.ms} message={downtime.message} />
@@ -232,7 +230,7 @@ export function MigrationProgress({
                         data-unrecorded
                         title={format(
                             _("The migration ended ($0: $1) but its outcome could not be recorded"),
-                            OUTCOME_TEXT[unrecorded.record.outcome],
+                            OUTCOME[unrecorded.record.outcome][0],
                             unrecorded.record.verification?.where ?? "?",
                         )}
                         actionLinks={

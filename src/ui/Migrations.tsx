@@ -5,19 +5,11 @@ import { dismissRecord, readHistory, type MigrationRecord } from "../history/rec
 import { visibleResults } from "../history/results";
 import { useLoader } from "./hooks";
 import { useServices } from "./services";
-import { MigrationProgress, MigrationResult } from "./MigrationProgress";
+import { MigrationProgress, MigrationResult, OUTCOME } from "./MigrationProgress";
 import { formatDuration } from "./format";
 import { errorText } from "../../pkg/lib/error-text";
 import { _, format } from "../../pkg/lib/gettext";
 import { ToastGroup } from "./ToastGroup";
-
-const OUTCOME: Record<MigrationRecord["outcome"], [string, "blue" | "green" | "red" | "grey" | "orange"]> = {
-    running: [_("Running"), "blue"],
-    completed: [_("Completed"), "green"],
-    failed: [_("Failed"), "red"],
-    cancelled: [_("Cancelled"), "grey"],
-    lost: [_("Lost"), "orange"],
-};
 
 export function useHistory() {
     const { files } = useServices();
@@ -91,17 +83,19 @@ export function Migrations({
     );
     // the rest of this page's results are in the history, one click away from each toast
     const toastGroup = (
-        <ToastGroup>
-            {toasts.slice(0, MAX_TOASTS).map((r) => (
-                <MigrationResult
-                    key={r.id}
-                    record={r}
-                    toast
-                    onDismiss={() => dismiss(r)}
-                    onShowHistory={() => showInHistory(r.id)}
-                />
-            ))}
-        </ToastGroup>
+        <ToastGroup
+            items={toasts
+                .slice(0, MAX_TOASTS)
+                .map((r) => [
+                    r.id,
+                    <MigrationResult
+                        record={r}
+                        toast
+                        onDismiss={() => dismiss(r)}
+                        onShowHistory={() => showInHistory(r.id)}
+                    />,
+                ])}
+        />
     );
     if (mine.length === 0 && running.length === 0)
         return (
