@@ -63,6 +63,8 @@ export interface MigrationRecord {
     maxDowntime?: { ms: number; applied: boolean | null; message?: string };
     /** Where the domain is after the end, from libvirt on both hosts. */
     verification?: { ok: boolean; where: string; problems: string[] };
+    /** The Cockpit logins ("" for an unknown one) that dismissed this result: the page no longer shows it them. */
+    dismissedBy?: string[];
 }
 
 export interface History {
@@ -198,4 +200,22 @@ export async function finishRecord(
         records: h.records.map((r) => (r.id !== id ? r : (stored = r.outcome === "running" ? { ...r, ...patch } : r))),
     }));
     return stored;
+}
+
+/**
+ * Records that `user` dismissed the result of record `id`, read and written at once (a dismissal by
+ * another admin at the same time is kept).
+ */
+export async function dismissRecord(store: FileStore, id: string, user: string | null): Promise<void> {
+    await change(store, (h) => ({
+        version: 1,
+        records: h.records.map((r) =>
+            r.id === id ? { ...r, dismissedBy: [...dismissers(r).filter((u) => u !== (user ?? "")), user ?? ""] } : r,
+        ),
+    }));
+}
+
+/** Who dismissed a record's result; a field of another shape (a hand edit) counts as nobody. */
+export function dismissers(r: MigrationRecord): string[] {
+    return Array.isArray(r.dismissedBy) ? r.dismissedBy.filter((u) => typeof u === "string") : [];
 }

@@ -22,7 +22,7 @@ import type { DomainRef, DomainState, DomainUuid } from "../domains/types";
 import { downtimeOutcome, withMaxDowntime } from "./downtime";
 import { explainMigrationError } from "./errors";
 import { _, format } from "../../pkg/lib/gettext";
-import { isThisMigrationOut, parseJobInfo, type JobStats } from "./jobinfo";
+import { migrationSummary, parseJobInfo, type JobStats } from "./jobinfo";
 import type { MigrationOptions } from "./options";
 import { recordOutcome, type Finished } from "./outcome";
 import { verifyAfterFailure, verifyMigration, type Presence } from "./verify";
@@ -213,15 +213,20 @@ export async function finishMigration(
             };
     const names = { source: record.source.label, destination: record.destination.label };
     const ask = async (uri: string) => domainPresence(deps.runner, uri, recordUuid(record)).catch(() => undefined);
-    const answers = await Promise.all([
-        (async () => deps.runner.run(LOCAL, vm.domjobinfo(record.source.uri, recordUuid(record), true)))()
+    const completedJob = (uri: string, keep: boolean) =>
+        (async () => deps.runner.run(LOCAL, vm.domjobinfo(uri, recordUuid(record), true, keep)))()
             .then(parseJobInfo)
-            .catch(() => null),
+            .catch(() => null);
+    const answers = await Promise.all([
+        // read without --keep-completed: an older outgoing migration read by its own finish is not seen again
+        completedJob(record.source.uri, false),
+        // only a migration that succeeded can have left its incoming job there; kept for whoever reads it next
+        succeeded ? completedJob(record.destination.uri, true) : Promise.resolve(null),
         ask(record.source.uri),
         ask(record.destination.uri),
     ]);
-    const completed = answers[0];
-    let [, src, dstAsked] = answers;
+    const [completedOut, completedIn] = answers;
+    let [, , src, dstAsked] = answers;
     // a libvirtd that just restarted (the very fault that ended the job) answers again within seconds
     const sleep = deps.sleep ?? ((ms) => new Promise<void>((r) => setTimeout(r, ms)));
     for (
@@ -233,8 +238,6 @@ export async function finishMigration(
         if (src === undefined) src = await ask(record.source.uri);
         if (dstAsked === undefined) dstAsked = await ask(record.destination.uri);
     }
-    const own = isThisMigrationOut(completed, endedAt - record.startedAt) ? completed : null;
-    const stats = own ?? last;
     // When the connection to the destination itself failed, nothing can have reached it.
     const dst = dstAsked === undefined && failure && NEVER_CONNECTED.has(failure.cause) ? null : dstAsked;
     let verification: MigrationRecord["verification"];
@@ -278,11 +281,7 @@ export async function finishMigration(
         endedAt,
         ...(note ? { autostart: { ok: note.ok, text: note.text } } : {}),
         outcome: succeeded ? "completed" : failure?.cause === "cancelled" ? "cancelled" : job.lost ? "lost" : "failed",
-        summary: {
-            durationMs: own ? own.timeElapsedMs : endedAt - record.startedAt,
-            dataBytes: stats?.dataProcessed ?? null,
-            downtimeMs: own ? own.downtimeMs : null,
-        },
+        summary: migrationSummary({ out: completedOut, in: completedIn }, last, endedAt - record.startedAt, succeeded),
         verification,
         ...(failure
             ? {

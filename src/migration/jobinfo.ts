@@ -121,10 +121,53 @@ export function isThisMigrationOut(s: JobStats | null, windowMs: number): s is J
     );
 }
 
-export type Phase = "starting" | "setup" | "storage" | "memory" | "postcopy" | "done";
+/**
+ * Whether the destination's `domjobinfo --completed` stats are this migration's incoming job. A
+ * migration that undefines the source (Permanent) leaves no domain there to ask: libvirt then keeps
+ * the completed job on the destination, as an incoming migration with the source's figures (time
+ * elapsed, data, downtime; seen on the lab, libvirt 9.0). Only a migration that succeeded counts:
+ * after a failure the destination's last completed job is an older one, if any.
+ */
+export function isThisMigrationIn(s: JobStats | null, windowMs: number): s is JobStats {
+    return (
+        s !== null &&
+        s.type === "completed" &&
+        s.operation === "migration-in" &&
+        s.timeElapsedMs !== null &&
+        s.timeElapsedMs <= windowMs
+    );
+}
+
+/** What a finished migration's record keeps of its figures; null where it is not known. */
+export interface Summary {
+    durationMs: number | null;
+    dataBytes: number | null;
+    downtimeMs: number | null;
+}
+
+/**
+ * The summary of a finished migration: from its own completed job (outgoing on the source, or
+ * incoming on the destination once the source's domain is gone), else what the last running sample
+ * said (data sent so far, when the job had begun sending: a sample with no total yet is the set-up,
+ * not "0 B"), and the duration the page measured.
+ */
+export function migrationSummary(
+    completed: { out: JobStats | null; in: JobStats | null },
+    last: JobStats | null,
+    windowMs: number,
+    succeeded: boolean,
+): Summary {
+    const own = isThisMigrationOut(completed.out, windowMs)
+        ? completed.out
+        : succeeded && isThisMigrationIn(completed.in, windowMs)
+          ? completed.in
+          : null;
+    if (own) return { durationMs: own.timeElapsedMs, dataBytes: own.dataProcessed, downtimeMs: own.downtimeMs };
+    const sent = last !== null && (last.dataTotal ?? 0) > 0 ? last.dataProcessed : null;
+    return { durationMs: windowMs, dataBytes: sent, downtimeMs: null };
+}
 
 export interface Progress {
-    phase: Phase;
     /** 0..100 of the data known so far */
     percent: number | null;
     mibPerSecond: number | null;
@@ -133,15 +176,12 @@ export interface Progress {
 }
 
 /**
- * Progress from one sample. The ETA is remaining / bandwidth, stretched by the dirty rate
- * (pages re-dirtied while copying must be sent again); null when the dirty rate outruns the
- * bandwidth (it would never converge without auto-converge or post-copy).
+ * Progress from one sample of a running job (the phase is decided in ./progress-view.ts). The ETA is
+ * remaining / bandwidth, stretched by the dirty rate (pages re-dirtied while copying must be sent
+ * again); null when the dirty rate outruns the bandwidth (it would never converge without
+ * auto-converge or post-copy).
  */
-export function progress(s: JobStats, postcopyActive = false): Progress {
-    if (s.type === "none")
-        return { phase: "starting", percent: null, mibPerSecond: null, dirtyMiBPerSecond: null, etaSeconds: null };
-    if (s.type === "completed")
-        return { phase: "done", percent: 100, mibPerSecond: null, dirtyMiBPerSecond: null, etaSeconds: 0 };
+export function progress(s: JobStats): Progress {
     const total = s.dataTotal,
         done = s.dataProcessed,
         remaining = s.dataRemaining;
@@ -155,17 +195,7 @@ export function progress(s: JobStats, postcopyActive = false): Progress {
     const dirtyBps = s.dirtyRate !== null && s.pageSize ? s.dirtyRate * s.pageSize : 0;
     let eta: number | null = null;
     if (remaining !== null && bps > 0) eta = dirtyBps < bps ? remaining / (bps - dirtyBps) : null;
-    const inStorage = (s.diskRemaining ?? 0) > 0 && (s.memoryProcessed ?? 0) === 0;
-    const phase: Phase =
-        postcopyActive || (s.postcopyRequests ?? 0) > 0
-            ? "postcopy"
-            : (s.timeElapsedMs ?? 0) === 0 && (done ?? 0) === 0
-              ? "setup"
-              : inStorage
-                ? "storage"
-                : "memory";
     return {
-        phase,
         percent,
         mibPerSecond: bps > 0 ? bps / 1048576 : null,
         dirtyMiBPerSecond: s.dirtyRate !== null && s.pageSize ? dirtyBps / 1048576 : null,

@@ -18,14 +18,17 @@ import {
     ListItem,
     Progress,
     ProgressMeasureLocation,
+    Spinner,
     TextInput,
 } from "@patternfly/react-core";
 import type { MigrationRecord } from "../history/records";
-import { controls, finishMigration, jobEnded, pollMigration, runControl } from "../migration/job";
+import { controls, finishMigration, jobEnded, jobStats, runControl } from "../migration/job";
+import { readJob } from "../../pkg/lib/detach";
 import { switchToPostcopy } from "../migration/postcopy";
 import { resumePostcopy } from "../migration/postcopy-resume";
 import { downtimeOutcome, type DowntimeOutcome } from "../migration/downtime";
-import { progress, type JobStats } from "../migration/jobinfo";
+import type { JobStats } from "../migration/jobinfo";
+import { progressView, type FigureKey, type ViewPhase } from "../migration/progress-view";
 import { CommandLine } from "./CommandLine";
 import { useServices } from "./services";
 import { useAction } from "./useAction";
@@ -33,24 +36,51 @@ import { errorText } from "../../pkg/lib/error-text";
 import { formatBytes, formatDuration } from "./format";
 import { _, format } from "../../pkg/lib/gettext";
 
-const OUTCOME_TEXT: Record<MigrationRecord["outcome"], string> = {
-    running: _("running"),
-    completed: _("completed"),
-    failed: _("failed"),
-    cancelled: _("cancelled"),
-    lost: _("lost"),
+/** An outcome's name, and the color of its label in the history. */
+export const OUTCOME: Record<MigrationRecord["outcome"], [string, "blue" | "green" | "red" | "grey" | "orange"]> = {
+    running: [_("Running"), "blue"],
+    completed: [_("Completed"), "green"],
+    failed: [_("Failed"), "red"],
+    cancelled: [_("Cancelled"), "grey"],
+    lost: [_("Lost"), "orange"],
 };
 
-const PHASE: Record<string, string> = {
-    starting: _("Starting"),
-    setup: _("Setting up"),
+const PHASE: Record<ViewPhase, string> = {
+    started: _("Started"),
+    connecting: _("Preparing the destination"),
     storage: _("Copying disks"),
-    memory: _("Copying memory"),
+    precopy: _("Pre-copy"),
     postcopy: _("Post-copy"),
-    done: _("Completing"),
+    cancelling: _("Cancelling"),
+    completing: _("Completing"),
+    verifying: _("Verifying"),
 };
 
-/** Polls a running migration about once a second; finishes its record when the job ends. */
+const FIGURE: Record<FigureKey, string> = {
+    speed: _("Speed"),
+    dirtyRate: _("Dirty rate"),
+    iteration: _("Iteration"),
+    expectedDowntime: _("Expected downtime"),
+    elapsed: _("Elapsed"),
+    timeLeft: _("Time left"),
+};
+
+function figureText(key: FigureKey, value: number): string {
+    return key === "iteration"
+        ? String(value)
+        : key === "speed" || key === "dirtyRate"
+          ? format(_("$0/s"), formatBytes(value))
+          : formatDuration(value);
+}
+
+/** Statistics are read this often for the first seconds (short migrations), then every second. */
+const FAST_STATS_MS = 5000;
+
+/**
+ * Follows a running migration: the job's status every 250 ms (so the end shows at once), its
+ * statistics in a loop of their own (a slow answer while libvirt cancels does not hold the status),
+ * and finishes its record when the job ends.
+ */
 export function MigrationProgress({
     record,
     onFinished,
@@ -59,9 +89,14 @@ export function MigrationProgress({
     onFinished(r: MigrationRecord): void;
 }) {
     const { runner, files } = useServices();
-    const [stats, setStats] = useState<JobStats | null>(null);
+    const [sample, setSample] = useState<JobStats | null>(null);
+    const [seen, setSeen] = useState<JobStats | null>(null);
     const [pollError, setPollError] = useState<string | null>(null);
     const [postcopy, setPostcopy] = useState(false);
+    const [cancelRequested, setCancelRequested] = useState(false);
+    // the job has ended and its outcome is being checked on both hosts
+    const [verifying, setVerifying] = useState(false);
+    const [now, setNow] = useState(() => Date.now());
     const last = useRef<JobStats | null>(null);
     const finished = useRef(false);
     // the job ended but the history does not hold its outcome: said here, and recorded again on request
@@ -73,90 +108,109 @@ export function MigrationProgress({
 
     useEffect(() => {
         let alive = true;
-        let timer: ReturnType<typeof setTimeout>;
-        let n = 0;
-        // the job's status every 250 ms (so the end shows at once), its statistics every second
-        const tick = async () => {
+        let jobTimer: ReturnType<typeof setTimeout>;
+        let statsTimer: ReturnType<typeof setTimeout>;
+        const statsLoop = async () => {
+            const s = await jobStats(runner, record).catch(() => null);
+            if (!alive) return;
+            setSample(s);
+            if (s && (s.type === "bounded" || s.type === "unbounded")) {
+                last.current = s;
+                setSeen(s);
+            }
+            if (!finished.current)
+                statsTimer = setTimeout(
+                    () => void statsLoop(),
+                    Date.now() - record.startedAt < FAST_STATS_MS ? 250 : 1000,
+                );
+        };
+        const jobLoop = async () => {
             try {
-                const p = await pollMigration(runner, record, n++ % 4 === 0);
+                const job = await readJob(runner, record.jobDir);
                 if (!alive) return;
                 setPollError(null);
-                if (record.maxDowntime) setDowntime(downtimeOutcome(p.job));
-                if (p.stats && p.stats.type !== "none") {
-                    last.current = p.stats;
-                    setStats(p.stats);
-                }
-                if (jobEnded(p.job, record, Date.now()) && !finished.current) {
+                setNow(Date.now());
+                if (record.maxDowntime) setDowntime(downtimeOutcome(job));
+                if (jobEnded(job, record, Date.now()) && !finished.current) {
                     finished.current = true;
-                    const f = await finishMigration({ runner, files }, record, p.job, last.current);
-                    if (f.unrecorded) {
-                        if (alive) setUnrecorded({ record: f.record, ...f.unrecorded });
-                    } else onFinished(f.record);
+                    setVerifying(true);
+                    const f = await finishMigration({ runner, files }, record, job, last.current);
+                    if (!alive) return;
+                    setVerifying(false);
+                    if (f.unrecorded) setUnrecorded({ record: f.record, ...f.unrecorded });
+                    else onFinished(f.record);
                     return;
                 }
             } catch (e) {
                 finished.current = false;
-                if (alive) setPollError(errorText(e));
+                if (alive) {
+                    setVerifying(false);
+                    setPollError(errorText(e));
+                }
             }
-            if (alive) timer = setTimeout(() => void tick(), 250);
+            if (alive) jobTimer = setTimeout(() => void jobLoop(), 250);
         };
-        void tick();
+        void jobLoop();
+        void statsLoop();
         return () => {
             alive = false;
-            clearTimeout(timer);
+            clearTimeout(jobTimer);
+            clearTimeout(statsTimer);
         };
     }, [runner, files, record, onFinished, attempt]);
 
-    const p = stats ? progress(stats, postcopy) : null;
-    const elapsed = stats?.timeElapsedMs ?? null;
+    const view = progressView({
+        sample,
+        seen,
+        jobEnded: verifying,
+        verifying,
+        cancelRequested,
+        postcopySwitched: postcopy,
+        elapsedMs: now - record.startedAt,
+    });
     return (
-        <Card isCompact aria-label={format(_("Migration of $0"), record.domain)} data-migration={record.id}>
+        <Card
+            isCompact
+            aria-label={format(_("Migration of $0"), record.domain)}
+            data-migration={record.id}
+            data-phase={view.phase}
+        >
             <CardTitle>
                 {format(_("Migrating $0 to $1"), record.domain, record.destination.label)}{" "}
-                <Label color="blue" isCompact>
-                    {p ? PHASE[p.phase] : _("Starting")}
+                <Label color={view.phase === "cancelling" ? "orange" : "blue"} isCompact data-phase-label>
+                    {PHASE[view.phase]}
                 </Label>
             </CardTitle>
             <CardBody>
-                <Progress
-                    aria-label={_("Migration progress")}
-                    value={p?.percent ?? 0}
-                    measureLocation={ProgressMeasureLocation.outside}
-                    title={
-                        p?.percent !== null && p?.percent !== undefined
-                            ? format(_("$0 of $1"), formatBytes(stats?.dataProcessed), formatBytes(stats?.dataTotal))
-                            : _("Waiting for the job to start")
-                    }
-                />
+                {view.percent !== null && view.data ? (
+                    <Progress
+                        aria-label={_("Migration progress")}
+                        value={view.percent}
+                        measureLocation={ProgressMeasureLocation.outside}
+                        title={format(_("$0 of $1"), formatBytes(view.data.processed), formatBytes(view.data.total))}
+                    />
+                ) : (
+                    <Spinner size="lg" aria-label={PHASE[view.phase]} />
+                )}
                 <DescriptionList
                     isCompact
                     isHorizontal
                     columnModifier={{ default: "3Col" }}
                     aria-label={_("Job statistics")}
                 >
-                    <Stat term={_("Processed")} value={formatBytes(stats?.dataProcessed)} />
-                    <Stat term={_("Remaining")} value={formatBytes(stats?.dataRemaining)} />
-                    <Stat term={_("Total")} value={formatBytes(stats?.dataTotal)} />
-                    <Stat term={_("Speed")} value={p?.mibPerSecond ? `${p.mibPerSecond.toFixed(1)} MiB/s` : "—"} />
-                    <Stat
-                        term={_("Dirty rate")}
-                        value={
-                            p?.dirtyMiBPerSecond !== null && p?.dirtyMiBPerSecond !== undefined
-                                ? `${p.dirtyMiBPerSecond.toFixed(1)} MiB/s`
-                                : "—"
-                        }
-                    />
-                    <Stat term={_("Iteration")} value={stats?.iteration ?? "—"} />
-                    <Stat term={_("Expected downtime")} value={formatDuration(stats?.downtimeMs)} />
-                    <Stat term={_("Elapsed")} value={formatDuration(elapsed)} />
-                    <Stat
-                        term={_("Time left")}
-                        value={
-                            p?.etaSeconds !== null && p?.etaSeconds !== undefined
-                                ? formatDuration(p.etaSeconds * 1000)
-                                : "—"
-                        }
-                    />
+                    {view.data && (
+                        <>
+                            <Stat term={_("Processed")} value={formatBytes(view.data.processed)} />
+                            {view.data.remaining !== null && (
+                                <Stat term={_("Remaining")} value={formatBytes(view.data.remaining)} />
+                            )}
+                            <Stat term={_("Total")} value={formatBytes(view.data.total)} />
+                        </>
+                    )}
+                    {(Object.keys(FIGURE) as FigureKey[]).map((k) => {
+                        const v = view.figures[k];
+                        return v !== null && <Stat key={k} term={FIGURE[k]} value={figureText(k, v)} />;
+                    })}
                 </DescriptionList>
                 {record.maxDowntime && downtime.applied === false && (
                     <DowntimeNotSet ms={record.maxDowntime.ms} message={downtime.message} />
@@ -176,7 +230,7 @@ export function MigrationProgress({
                         data-unrecorded
                         title={format(
                             _("The migration ended ($0: $1) but its outcome could not be recorded"),
-                            OUTCOME_TEXT[unrecorded.record.outcome],
+                            OUTCOME[unrecorded.record.outcome][0],
                             unrecorded.record.verification?.where ?? "?",
                         )}
                         actionLinks={
@@ -195,11 +249,14 @@ export function MigrationProgress({
                         <p>{unrecorded.fix}</p>
                     </Alert>
                 )}
-                <Controls
-                    record={record}
-                    inPostcopy={postcopy || p?.phase === "postcopy"}
-                    onPostcopy={() => setPostcopy(true)}
-                />
+                {!verifying && (
+                    <Controls
+                        record={record}
+                        inPostcopy={postcopy || view.phase === "postcopy"}
+                        onPostcopy={() => setPostcopy(true)}
+                        onCancelled={() => setCancelRequested(true)}
+                    />
+                )}
                 <ExpandableSection toggleText={_("Command")}>
                     <CommandLine argv={record.argv} label={_("Command")} />
                 </ExpandableSection>
@@ -240,10 +297,13 @@ function Controls({
     record,
     inPostcopy,
     onPostcopy,
+    onCancelled,
 }: {
     record: MigrationRecord;
     inPostcopy: boolean;
     onPostcopy(): void;
+    /** libvirt accepted the abort: the job is being cancelled (the progress keeps being followed). */
+    onCancelled(): void;
 }) {
     const { runner } = useServices();
     const [message, setMessage] = useState<{ ok: boolean; text: string; fix?: string; detail?: string } | null>(null);
@@ -251,12 +311,13 @@ function Controls({
     const [downtime, setDowntime] = useState("");
     const [speed, setSpeed] = useState("");
     const allowPostcopy = record.options.postcopy === true;
-    const act = async (name: string, argv: string[], done: string) => {
+    const act = async (name: string, argv: string[], done: string, then?: () => void) => {
         setBusy(name);
         setMessage(null);
         try {
             await runControl(runner, argv);
             setMessage({ ok: true, text: done });
+            then?.();
         } catch (e) {
             setMessage({ ok: false, text: errorText(e) });
         } finally {
@@ -293,6 +354,7 @@ function Controls({
                                     "abort",
                                     controls.abort(record),
                                     _("Cancelling: the VM keeps running on the source."),
+                                    onCancelled,
                                 )
                             }
                         >
@@ -386,11 +448,17 @@ function Controls({
 /** A finished migration: outcome, verification on both hosts, summary, and what to do on failure. */
 export function MigrationResult({
     record,
+    toast = false,
     onDismiss,
+    onShowHistory,
     onResumed,
 }: {
     record: MigrationRecord;
+    /** Shown as a toast (in an AlertGroup) rather than inline. */
+    toast?: boolean;
     onDismiss?: () => void;
+    /** Opens the migration history at this record. */
+    onShowHistory?: () => void;
     /** Called once a post-copy resume has started (a new migration job): the history shows its progress. */
     onResumed?: () => void;
 }) {
@@ -405,10 +473,15 @@ export function MigrationResult({
     return (
         <Alert
             variant={ok ? "success" : record.outcome === "cancelled" && v?.ok ? "info" : "danger"}
-            isInline
+            isInline={!toast}
             title={title}
             data-migration-result={record.id}
             data-outcome={record.outcome}
+            actionLinks={
+                onShowHistory ? (
+                    <AlertActionLink onClick={onShowHistory}>{_("View in history")}</AlertActionLink>
+                ) : undefined
+            }
             actionClose={
                 onDismiss ? (
                     <Button variant="plain" aria-label={_("Dismiss")} onClick={onDismiss}>
@@ -432,16 +505,7 @@ export function MigrationResult({
             )}
             {record.postcopyResume && <PostcopyResume record={record} onResumed={onResumed} />}
             {record.autostart && <p data-autostart={record.autostart.ok ? "ok" : "failed"}>{record.autostart.text}</p>}
-            {record.summary && (
-                <p>
-                    {format(
-                        _("Duration $0 · data $1 · downtime $2"),
-                        formatDuration(record.summary.durationMs),
-                        formatBytes(record.summary.dataBytes),
-                        formatDuration(record.summary.downtimeMs),
-                    )}
-                </p>
-            )}
+            {record.summary && <Summary summary={record.summary} />}
             {record.maxDowntime?.applied === false && (
                 <p data-downtime="failed">
                     {format(
@@ -458,6 +522,16 @@ export function MigrationResult({
             )}
         </Alert>
     );
+}
+
+/** The figures of a finished migration that are known; an unknown one is left out, not shown as 0 B or "—". */
+function Summary({ summary }: { summary: NonNullable<MigrationRecord["summary"]> }) {
+    const parts = [
+        summary.durationMs !== null ? format(_("Duration $0"), formatDuration(summary.durationMs)) : null,
+        summary.dataBytes !== null ? format(_("data $0"), formatBytes(summary.dataBytes)) : null,
+        summary.downtimeMs !== null ? format(_("downtime $0"), formatDuration(summary.downtimeMs)) : null,
+    ].filter((p) => p !== null);
+    return parts.length > 0 ? <p data-summary>{parts.join(" · ")}</p> : null;
 }
 
 /** The failed post-copy's resume: the command, and a button that runs it as a new migration job. */

@@ -1,30 +1,36 @@
 import { useCallback, useState } from "react";
 import { Alert, ExpandableSection, Label, Stack, StackItem } from "@patternfly/react-core";
 import { Table, Tbody, Td, Th, Thead, Tr } from "@patternfly/react-table";
-import { readHistory, type MigrationRecord } from "../history/records";
+import { dismissRecord, readHistory, type MigrationRecord } from "../history/records";
+import { visibleResults } from "../history/results";
 import { useIdentities, useLoader } from "./hooks";
 import { displayName, sameHost } from "../hosts/names";
 import { localUri } from "../hosts/uri";
 import { useServices } from "./services";
-import { MigrationProgress, MigrationResult } from "./MigrationProgress";
+import { MigrationProgress, MigrationResult, OUTCOME } from "./MigrationProgress";
 import { formatDuration } from "./format";
 import { errorText } from "../../pkg/lib/error-text";
 import { _, format } from "../../pkg/lib/gettext";
-
-const OUTCOME: Record<MigrationRecord["outcome"], [string, "blue" | "green" | "red" | "grey" | "orange"]> = {
-    running: [_("Running"), "blue"],
-    completed: [_("Completed"), "green"],
-    failed: [_("Failed"), "red"],
-    cancelled: [_("Cancelled"), "grey"],
-    lost: [_("Lost"), "orange"],
-};
+import { ToastGroup } from "./ToastGroup";
 
 export function useHistory() {
     const { files } = useServices();
     return useLoader("history", () => readHistory(files), 2000);
 }
 
-/** Running migrations from this host (reattached after a reload), results, and the history. */
+/**
+ * Records this page saw running (started here, or running when it loaded): their results are this
+ * page's own, shown as toasts. One set for the page load, whichever host is viewed.
+ */
+const followedHere = new Set<string>();
+
+/** Toasts shown at once; the rest are in the history. */
+const MAX_TOASTS = 4;
+
+/**
+ * Running migrations from this host (reattached after a reload), the results of the ones this page
+ * followed (toasts), results that need action (inline until handled), and the history.
+ */
 export function Migrations({
     uri,
     history,
@@ -36,9 +42,16 @@ export function Migrations({
     onChanged(): void;
     readOnly?: boolean;
 }) {
+    const { files, userName } = useServices();
     const [finished, setFinished] = useState<MigrationRecord[]>([]);
-    const [dismissed, setDismissed] = useState<Set<string>>(new Set());
-    const records = history.data?.records ?? [];
+    const [dismissedHere, setDismissedHere] = useState<Set<string>>(new Set());
+    const [dismissError, setDismissError] = useState<string | null>(null);
+    const [historyOpen, setHistoryOpen] = useState(false);
+    // results wait for the login: one it dismissed must not flash up meanwhile
+    const login = useLoader("user", () => userName());
+    const stored = history.data?.records ?? [];
+    // a record this page finished is taken as it finished it until the history has been read again
+    const records = stored.map((r) => (r.outcome === "running" && finished.find((f) => f.id === r.id)) || r);
     // this host's migrations in and out, however either end was reached (this host is often a known host too)
     const identities = useIdentities([
         uri,
@@ -50,9 +63,8 @@ export function Migrations({
     const mine = records.filter(
         (r) => sameHost(r.source, here, identities) || sameHost(r.destination, here, identities),
     );
-    const running = records.filter(
-        (r) => r.outcome === "running" && r.source.uri === uri && !finished.some((f) => f.id === r.id),
-    );
+    const running = records.filter((r) => r.outcome === "running" && r.source.uri === uri);
+    for (const r of running) followedHere.add(r.id);
     const onFinished = useCallback(
         (r: MigrationRecord) => {
             setFinished((f) => [...f, r]);
@@ -61,16 +73,19 @@ export function Migrations({
         },
         [history, onChanged],
     );
-    const runningDomains = new Set(records.filter((r) => r.outcome === "running").map((r) => r.domain));
-    const seen = new Set<string>();
-    const results = [...finished, ...records.filter((r) => !finished.some((f) => f.id === r.id))]
-        .filter(
-            (r) => r.outcome !== "running" && r.source.uri === uri && r.endedAt && Date.now() - r.endedAt < 10 * 60_000,
-        )
-        .sort((x, y) => (y.endedAt ?? 0) - (x.endedAt ?? 0))
-        .filter((r) => !seen.has(r.domain) && (seen.add(r.domain), true))
-        .filter((r) => !dismissed.has(r.id) && !runningDomains.has(r.domain))
-        .slice(0, 5);
+    const user = login.data ?? "";
+    const { toasts, pinned } = login.loading
+        ? { toasts: [], pinned: [] }
+        : visibleResults({ records, uri, followed: followedHere, user, dismissed: dismissedHere });
+    const dismiss = (r: MigrationRecord) => {
+        setDismissedHere((d) => new Set(d).add(r.id));
+        setDismissError(null);
+        dismissRecord(files, r.id, user).catch((e: unknown) => setDismissError(errorText(e)));
+    };
+    const showInHistory = (id: string) => {
+        setHistoryOpen(true);
+        setTimeout(() => document.querySelector(`[data-history-record="${id}"]`)?.scrollIntoView({ block: "center" }));
+    };
 
     // an unreadable history is never taken as empty: no migration starts until it is repaired
     const unreadable = history.error !== null && (
@@ -78,10 +93,43 @@ export function Migrations({
             {errorText(history.error)}
         </Alert>
     );
-    if (mine.length === 0 && running.length === 0) return unreadable || null;
+    // the rest of this page's results are in the history, one click away from each toast
+    const toastGroup = (
+        <ToastGroup
+            items={toasts
+                .slice(0, MAX_TOASTS)
+                .map((r) => [
+                    r.id,
+                    <MigrationResult
+                        record={r}
+                        toast
+                        onDismiss={() => dismiss(r)}
+                        onShowHistory={() => showInHistory(r.id)}
+                    />,
+                ])}
+        />
+    );
+    if (mine.length === 0 && running.length === 0)
+        return (
+            <>
+                {toastGroup}
+                {unreadable || null}
+            </>
+        );
     return (
         <Stack hasGutter>
+            {toastGroup}
             {unreadable && <StackItem>{unreadable}</StackItem>}
+            {dismissError && (
+                <StackItem>
+                    <Alert
+                        variant="warning"
+                        isInline
+                        isPlain
+                        title={format(_("The dismissal could not be saved: $0"), dismissError)}
+                    />
+                </StackItem>
+            )}
             {running.map((r) => (
                 <StackItem key={r.id}>
                     {readOnly ? (
@@ -102,18 +150,23 @@ export function Migrations({
                     )}
                 </StackItem>
             ))}
-            {results.map((r) => (
+            {pinned.map((r) => (
                 <StackItem key={r.id}>
                     <MigrationResult
                         record={r}
-                        onDismiss={() => setDismissed((d) => new Set(d).add(r.id))}
+                        onDismiss={() => dismiss(r)}
+                        onShowHistory={() => showInHistory(r.id)}
                         {...(readOnly ? {} : { onResumed: () => history.reload() })}
                     />
                 </StackItem>
             ))}
             {mine.length > 0 && (
                 <StackItem>
-                    <ExpandableSection toggleText={_("Migration history")}>
+                    <ExpandableSection
+                        toggleText={_("Migration history")}
+                        isExpanded={historyOpen}
+                        onToggle={(_e, open) => setHistoryOpen(open)}
+                    >
                         <Table aria-label={_("Migration history")} variant="compact">
                             <Thead>
                                 <Tr>
@@ -131,7 +184,7 @@ export function Migrations({
                                     .reverse()
                                     .slice(0, 50)
                                     .map((r) => (
-                                        <Tr key={r.id}>
+                                        <Tr key={r.id} data-history-record={r.id}>
                                             <Td dataLabel={_("Started")}>{new Date(r.startedAt).toLocaleString()}</Td>
                                             <Td dataLabel={_("VM")}>{r.domain}</Td>
                                             <Td dataLabel={_("From")}>{name(r.source)}</Td>

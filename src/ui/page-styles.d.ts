@@ -4,3 +4,8 @@ declare module "@patternfly/react-styles/css/components/Page/page.mjs" {
     import styles from "@patternfly/react-styles/css/components/Page/page";
     export default styles;
 }
+
+declare module "@patternfly/react-styles/css/components/Alert/alert-group.mjs" {
+    import styles from "@patternfly/react-styles/css/components/Alert/alert-group";
+    export default styles;
+}

@@ -14,8 +14,20 @@ export function migrate(srcUri: string, domain: DomainUuid, destUri: string, fla
     );
 }
 
-export function domjobinfo(uri: string, domain: DomainUuid, completed = false): string[] {
-    return virsh(uri, "domjobinfo", "--domain", domainArg(domain), "--rawstats", ...(completed ? ["--completed"] : []));
+/**
+ * `virsh domjobinfo --rawstats`. `completed` reads the domain's last completed job instead of the
+ * running one; libvirt discards those stats once read unless `keep` (`--keep-completed`, which virsh
+ * accepts only with `--completed`).
+ */
+export function domjobinfo(uri: string, domain: DomainUuid, completed = false, keep = false): string[] {
+    return virsh(
+        uri,
+        "domjobinfo",
+        "--domain",
+        domainArg(domain),
+        "--rawstats",
+        ...(completed ? ["--completed", ...(keep ? ["--keep-completed"] : [])] : []),
+    );
 }
 
 export function domjobabort(uri: string, domain: DomainUuid): string[] {

@@ -8,7 +8,7 @@ import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { domState, isPersistent, lab, labGuest, labHost } from "./lab";
 import { clearHistory, HISTORY, writeLabHostsConfig } from "./global-setup";
-import { openMigrateDialog, result } from "./migrate-helpers";
+import { openMigrateDialog, result, dataFlows } from "./migrate-helpers";
 import { openPage } from "./page";
 
 test.afterAll(() => lab("clean-tests"));
@@ -28,7 +28,7 @@ async function startSlow(page: Page, name: string, destination: string) {
     await dialog.getByLabel("Bandwidth limit (MiB/s)").fill("10");
     await dialog.getByRole("button", { name: "Migrate", exact: true }).click();
     const progress = page.locator("[data-migration]").filter({ hasText: name });
-    await expect(progress.getByLabel("Processed")).not.toHaveText("—", { timeout: 30_000 });
+    await dataFlows(progress);
     return progress;
 }
 
@@ -159,10 +159,7 @@ test("the Cockpit session ends mid-migration: the migration goes on, is recorded
         await dialog.getByRole("button", { name: "Advanced options" }).click();
         await dialog.getByLabel("Bandwidth limit (MiB/s)").fill("40");
         await dialog.getByRole("button", { name: "Migrate", exact: true }).click();
-        await expect(other.locator("[data-migration]").filter({ hasText: vm }).getByLabel("Processed")).not.toHaveText(
-            "—",
-            { timeout: 30_000 },
-        );
+        await dataFlows(other.locator("[data-migration]").filter({ hasText: vm }));
         await other.close();
     } finally {
         ws.kill("SIGTERM");

@@ -50,3 +50,13 @@ export function command(dialog: ReturnType<Page["getByRole"]>) {
 export function result(page: Page, domain: string) {
     return page.locator("[data-migration-result]").filter({ hasText: domain });
 }
+
+/** The progress card of a running migration. */
+export function progressCard(page: Page, domain: string) {
+    return page.locator("[data-migration]").filter({ hasText: domain });
+}
+
+/** Waits until the migration sends data: the card counts bytes only once libvirt does (no "0 B" before). */
+export async function dataFlows(progress: ReturnType<typeof progressCard>, timeout = 30_000) {
+    await expect(progress.getByLabel("Processed")).toBeVisible({ timeout });
+}

@@ -1,7 +1,7 @@
 import { test, expect } from "@playwright/test";
 import { domState, domUuid, isPersistent, lab, labGuest, labHost, tryVirsh } from "./lab";
 import { clearHistory, writeLabHostsConfig } from "./global-setup";
-import { command, openMigrateDialog, result } from "./migrate-helpers";
+import { command, openMigrateDialog, result, dataFlows } from "./migrate-helpers";
 import { openPage } from "./page";
 
 test.afterAll(() => lab("clean-tests"));
@@ -134,7 +134,7 @@ test("cancel mid-way: the VM keeps running on the source, nothing on the destina
     await dialog.getByLabel("Maximum downtime (ms)").fill("400");
     await dialog.getByRole("button", { name: "Migrate", exact: true }).click();
     const progress = page.locator("[data-migration]").filter({ hasText: "lab-e2e-cancel" });
-    await expect(progress.getByLabel("Processed")).not.toHaveText("—", { timeout: 30_000 });
+    await dataFlows(progress);
     // the dialog's maximum downtime was applied to the running job, and both can be changed live
     await expect
         .poll(() => tryVirsh(a.uri, "migrate-getmaxdowntime", "--domain", "lab-e2e-cancel").out.trim())
@@ -168,10 +168,10 @@ test("a reload during a migration reattaches to the running job; switching to po
     await expect(command(dialog)).toContainText("--postcopy --bandwidth 10");
     await dialog.getByRole("button", { name: "Migrate", exact: true }).click();
     const progress = () => page.locator("[data-migration]").filter({ hasText: "lab-e2e-post" });
-    await expect(progress().getByLabel("Processed")).not.toHaveText("—", { timeout: 30_000 });
+    await dataFlows(progress());
     await page.reload();
     await openPage(page);
-    await expect(progress().getByLabel("Processed")).not.toHaveText("—", { timeout: 30_000 });
+    await dataFlows(progress());
     await progress().getByRole("button", { name: "Switch to post-copy" }).click();
     await expect(result(page, "lab-e2e-post")).toHaveAttribute("data-outcome", "completed", { timeout: 90_000 });
     expect(domState(b.uri, "lab-e2e-post")).toBe("running");

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
 import { domainPresence, finishMigration, jobEnded, startMigration } from "../../src/migration/job";
 import { commandsBeforeStart } from "../../src/migration/autostart";
 import { defaultOptions, type MigrationOptions } from "../../src/migration/options";
@@ -208,6 +209,41 @@ describe("migration job", () => {
         it("an outgoing migration longer than this whole migration began before it: not this one", async () => {
             const done = await finish(completedJob(5, 60_000), "error: internal error", 1);
             expect(done.summary).toEqual({ durationMs: 3000, dataBytes: null, downtimeMs: null });
+        });
+        it("a Permanent migration: the source has no domain left, the destination's incoming job gives the figures (issue 21 item 4)", async () => {
+            const files = memoryStore();
+            const rec = await startMigration(
+                { runner: scripted({ setsid: () => "" }), files, now: () => 10_000 },
+                req(),
+            );
+            const gone = readFileSync(
+                new URL("./fixtures/domjobinfo-completed-source-gone.txt", import.meta.url),
+                "utf8",
+            );
+            const incoming = readFileSync(
+                new URL("./fixtures/domjobinfo-rawstats-completed-in.txt", import.meta.url),
+                "utf8",
+            );
+            const runner = scripted({
+                "qemu:///system domjobinfo": (argv) => {
+                    throw new RunError("exit-status", gone, argv, 1, gone);
+                },
+                "qemu+tcp://b/system domjobinfo": (argv) => {
+                    // read, not consumed: whoever asks next (virsh, another page) still sees it
+                    expect(argv.slice(-2)).toEqual(["--completed", "--keep-completed"]);
+                    return incoming;
+                },
+                "qemu:///system dominfo": notFound,
+                "qemu+tcp://b/system dominfo": () => "State:          running\nPersistent:     yes\n",
+                rm: () => "",
+            });
+            const done = await finishMigration(
+                { runner, files, now: () => 13_000 },
+                rec,
+                { exitStatus: 0, lost: false, notes: "", stdout: "", stderr: "" },
+                null,
+            );
+            expect(done.record.summary).toEqual({ durationMs: 1014, dataBytes: 578325, downtimeMs: 70 });
         });
         it("this migration's own completed migration-out job gives duration, data and downtime", async () => {
             const done = await finish(completedJob(5, 2500), "", 0);
