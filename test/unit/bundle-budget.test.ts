@@ -9,9 +9,12 @@ import { oursBytes } from "../../bench/bundle.mjs";
 // of that (216,105 B) and is NOT met (about 320 KB, mostly React DOM and PatternFly and its CSS):
 // this test is the regression budget that keeps the bundle from growing while that work is open —
 // the measured size (320,316 B on 2026-11-25, after scripts/slim-css.mjs, PageFrame and FilterInput) plus 5 %.
+// Raised on 2026-12-01 from 336,000 to 348,000 for issue #21 (344,919 B measured): the toolbar's menus and the
+// rows' kebabs are PatternFly's Dropdown (Menu + Popper, ~3.2 KB with their CSS, which the page did not load
+// before), toasts, code blocks with Copy, the readiness and progress views; bench/bundle.mjs keeps the figure.
 const THEIRS_JS_CSS_GZ = 714_805 + 149_616;
 const GOAL = Math.floor(THEIRS_JS_CSS_GZ / 4);
-const BUDGET = 336_000;
+const BUDGET = 348_000;
 const DIST = join(import.meta.dirname, "..", "..", "dist");
 type Bytes = { js: number; css: number; files: { file: string; gz: number }[] };
 

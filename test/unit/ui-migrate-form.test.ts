@@ -48,12 +48,12 @@ const vm: Domain = {
 const [a, b, c] = [host("a.example"), host("b.example"), host("c.example")];
 
 describe("useMigrateForm: the destination chosen first", () => {
-    it("the first host offered, without initialDestination", () => {
+    it("the first host offered, without initialDestination: This host, when the source is another host", () => {
         const { form: f, runner } = form(vm, hostUri(a), [a, b, c]);
-        expect(f.candidates).toEqual([b, c]);
-        expect(f.choice).toBe("b.example");
-        expect(f.dest?.uri).toBe(hostUri(b));
-        expect(f.argv).toContain(hostUri(b));
+        expect(f.candidates.map((h) => h.id)).toEqual(["localhost", "b.example", "c.example"]);
+        expect(f.choice).toBe("localhost");
+        expect(f.dest?.uri).toBe("qemu:///system");
+        expect(f.argv).toContain("qemu:///system");
         expect(f).toMatchObject({ sameHost: false, live: true, argvError: null });
         expect(runner.calls).toEqual([]);
     });
@@ -65,8 +65,8 @@ describe("useMigrateForm: the destination chosen first", () => {
         expect(f.argv).not.toContain(hostUri(b));
     });
     it("one that is not offered (the source itself, an unknown id) leaves the first one chosen", () => {
-        expect(form(vm, hostUri(a), [a, b, c], "a.example").form.choice).toBe("b.example");
-        expect(form(vm, hostUri(a), [a, b, c], "nowhere").form.choice).toBe("b.example");
-        expect(form(vm, hostUri(a), [a], "nowhere").form.choice).toBe(OTHER);
+        expect(form(vm, hostUri(a), [a, b, c], "a.example").form.choice).toBe("localhost");
+        expect(form(vm, hostUri(a), [a, b, c], "nowhere").form.choice).toBe("localhost");
+        expect(form(vm, "qemu:///system", [], "nowhere").form.choice).toBe(OTHER);
     });
 });
