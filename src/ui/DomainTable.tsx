@@ -21,23 +21,9 @@ import { FilterInput } from "./FilterInput";
 import { DomainDetail } from "./DomainDetail";
 import { ExpandableRowContent, Table, Tbody, Td, Th, Thead, Tr, type ThProps } from "@patternfly/react-table";
 import type { Domain } from "../domains/types";
+import { stateLabel } from "../domains/state-label";
 import { _, format } from "../../pkg/lib/gettext";
 import { formatBytes } from "./format";
-
-const STATE_LABEL: Record<Domain["state"], string> = {
-    nostate: _("No state"),
-    running: _("Running"),
-    blocked: _("Blocked"),
-    paused: _("Paused"),
-    shutdown: _("Shutting down"),
-    shutoff: _("Shut off"),
-    crashed: _("Crashed"),
-    pmsuspended: _("Suspended"),
-};
-
-export function stateLabel(state: Domain["state"]): string {
-    return STATE_LABEL[state];
-}
 
 export function formatMemory(kib: number | null): string {
     return kib === null ? "—" : formatBytes(kib * 1024);
