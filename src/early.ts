@@ -27,7 +27,11 @@ export function showEarlyRows(answer: Promise<string>, app: HTMLElement): void {
         (out) => {
             if (pageShowsList(app)) return;
             const rows = parseDomstats(out)
-                .map((s) => ({ name: s.name, state: stateFromNumber(Number(s.fields.get("state.state") ?? 0)) }))
+                .map((s) => {
+                    const n = s.fields.get("state.state");
+                    // a state libvirt did not give stays empty (not "No state")
+                    return { name: s.name, state: n === undefined ? null : stateFromNumber(Number(n)) };
+                })
                 .sort((x, y) => x.name.localeCompare(y.name))
                 .slice(0, FIRST_ROWS);
             if (rows.length === 0) return;
@@ -51,7 +55,7 @@ export function showEarlyRows(answer: Promise<string>, app: HTMLElement): void {
     );
 }
 
-function render(rows: { name: string; state: Parameters<typeof stateLabel>[0] }[]): HTMLElement {
+function render(rows: { name: string; state: Parameters<typeof stateLabel>[0] | null }[]): HTMLElement {
     const section = document.createElement("section");
     section.className = "cm-early";
     section.setAttribute("aria-busy", "true");
@@ -70,7 +74,7 @@ function render(rows: { name: string; state: Parameters<typeof stateLabel>[0] }[
         // not data-domain: the page's own rows keep that name, and both exist for a moment
         tr.dataset.earlyDomain = r.name;
         tr.insertCell().textContent = r.name;
-        tr.insertCell().textContent = stateLabel(r.state);
+        tr.insertCell().textContent = r.state === null ? "" : stateLabel(r.state);
     }
     section.append(table);
     return section;

@@ -10,6 +10,7 @@ import { explainConnectionError, type ConnectionError } from "./errors";
 import { targetForUri } from "./target";
 import type { KnownHost } from "./types";
 import { hostUri } from "./uri";
+import { _, format } from "../../pkg/lib/gettext";
 
 export const PROBE_TIMEOUT_MS = 30_000;
 
@@ -40,7 +41,7 @@ export async function probeHost(runner: Runner, host: KnownHost): Promise<HostPr
     if (host.transport === "ssh") {
         const target = targetForUri(uri, [host]);
         try {
-            if (!target || target.kind !== "ssh") throw new Error(`not an SSH connection URI: ${uri}`);
+            if (!target || target.kind !== "ssh") throw new Error(format(_("Not an SSH connection URI: $0"), uri));
             await runner.run(target, ["true"], { timeoutMs: PROBE_TIMEOUT_MS });
             ssh = { ok: true, value: null };
         } catch (e) {

@@ -60,10 +60,13 @@ const NOT_BLOCKING = new Set(["capacity", "capacity-cpu", "dirtyrate"]);
  * destination for its own VMs.
  */
 export function planHosts(refs: readonly HostRef[], identities: Identities, sourceIds: readonly string[]): HostRef[] {
-    return groupByMachine(refs, identities).map((g) => ({
-        ...(g.hosts.find((h) => sourceIds.includes(h.id)) ?? g.primary),
-        label: g.name,
-    }));
+    return groupByMachine(refs, identities).map((g) => {
+        const kept = g.hosts.find((h) => sourceIds.includes(h.id)) ?? g.primary;
+        // the machine's migration address, wherever it is written (this host's own ref has none: its known-host
+        // entry does), as the Migrate dialog uses it
+        const migrationAddress = kept.migrationAddress ?? g.hosts.find((h) => h.migrationAddress)?.migrationAddress;
+        return { ...kept, label: g.name, ...(migrationAddress ? { migrationAddress } : {}) };
+    });
 }
 
 /**

@@ -49,7 +49,7 @@ export async function measureDirtyRate(
         let measuring = (await status())?.get("dirtyrate.calc_status") === "1";
         if (!measuring) throw e;
         for (let i = 0; measuring && i < MAX_SECONDS * 4 + 40; i++) {
-            if (options.signal?.aborted) throw new Error("Cancelled");
+            if (options.signal?.aborted) throw new Error(_("Cancelled"));
             await sleep(250);
             measuring = (await status())?.get("dirtyrate.calc_status") === "1";
         }
@@ -57,11 +57,11 @@ export async function measureDirtyRate(
     }
     await sleep(seconds * 1000 + 100);
     for (let i = 0; i < 40; i++) {
-        if (options.signal?.aborted) throw new Error("Cancelled");
+        if (options.signal?.aborted) throw new Error(_("Cancelled"));
         const f = await status();
         if (f?.get("dirtyrate.calc_status") === "2") {
             const mibs = Number(f.get("dirtyrate.megabytes_per_second") ?? NaN);
-            if (!Number.isFinite(mibs)) throw new Error("libvirt reported no dirty rate");
+            if (!Number.isFinite(mibs)) throw new Error(_("libvirt reported no dirty rate"));
             const rss = Number(f.get("balloon.rss") ?? NaN);
             return {
                 mibs,
@@ -72,7 +72,7 @@ export async function measureDirtyRate(
         }
         await sleep(250);
     }
-    throw new Error("The measurement did not finish");
+    throw new Error(_("The measurement did not finish"));
 }
 
 /** libvirt accepts 1–60 s. */
@@ -142,9 +142,9 @@ export class DirtyRateMeter {
 
 function untilAborted<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
     if (!signal) return p;
-    if (signal.aborted) return Promise.reject(new Error("Cancelled"));
+    if (signal.aborted) return Promise.reject(new Error(_("Cancelled")));
     return new Promise<T>((resolve, reject) => {
-        const stop = () => reject(new Error("Cancelled"));
+        const stop = () => reject(new Error(_("Cancelled")));
         signal.addEventListener("abort", stop, { once: true });
         p.then(
             (x) => {

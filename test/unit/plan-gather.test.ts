@@ -3,8 +3,9 @@ import { planEvacuation } from "../../src/plan/placement";
 import { moveArgv } from "../../src/plan/run";
 import { DEFAULT_POLICY } from "../../src/preflight/policy";
 import { RunError, type Runner } from "../../pkg/lib/runner";
-import { gather, hostRefs } from "../../src/plan/gather";
+import { gather, hostRefs, planHosts } from "../../src/plan/gather";
 import type { KnownHost } from "../../src/hosts/types";
+import type { HostRef } from "../../src/plan/hosts";
 import { nameOf, uuidOf } from "./refs";
 
 const policy = { ...DEFAULT_POLICY, hostReserveMiB: 0 };
@@ -251,6 +252,32 @@ describe("hostRefs", () => {
                 target: { kind: "ssh", address: "b.lab", user: "admin", port: 2222 },
                 migrationAddress: "fd00::2",
             },
+        ]);
+    });
+});
+
+describe("planHosts: one ref per machine", () => {
+    it("this machine keeps the migration address its known-host entry names (the Migrate dialog uses it too)", () => {
+        const refs: HostRef[] = [
+            { id: "localhost", label: "This host", uri: "qemu:///system", target: null },
+            {
+                id: "127.0.0.1",
+                label: "127.0.0.1",
+                uri: "qemu+ssh://root@127.0.0.1/system",
+                migrationAddress: "10.0.0.1",
+                target: null,
+            },
+            { id: "b", label: "b", uri: "qemu+ssh://root@b/system", target: null },
+        ];
+        const identities = {
+            "qemu:///system": "u1 a",
+            "qemu+ssh://root@127.0.0.1/system": "u1 a",
+            "qemu+ssh://root@b/system": "u2 b",
+        };
+        const hosts = planHosts(refs, identities, ["b"]);
+        expect(hosts.map((h) => [h.id, h.migrationAddress])).toEqual([
+            ["localhost", "10.0.0.1"],
+            ["b", undefined],
         ]);
     });
 });
