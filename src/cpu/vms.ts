@@ -10,7 +10,7 @@ import { _, format, ngettext } from "../../pkg/lib/gettext";
 import { errorText } from "../../pkg/lib/error-text";
 import { attr, kid } from "../domains/xml";
 import { loadDomains } from "../domains/load";
-import type { Domain } from "../domains/types";
+import type { Domain, DomainUuid } from "../domains/types";
 import { machineOf, onePerMachine } from "../hosts/machine";
 import * as v from "../virsh/argv";
 import type { ApplyResult, CpuHost } from "./apply";
@@ -139,12 +139,13 @@ export function chosenByHost(
 }
 
 /**
- * The VMs the type is decided by: the one VM the wizard was opened for (from its failed CPU check,
- * on its host, or by name on any host when that host is listed under another name), else every VM.
+ * The VMs the type is decided by: the one VM the wizard was opened for (from its failed CPU check), by its UUID
+ * (never its name: another host's VM of the same name is another VM), on its host or, when that host is listed
+ * under another URI, wherever it is listed; else every VM.
  */
-export function typeBasis(vms: readonly CpuVm[], preset?: { domain: string; sourceUri: string }): CpuVm[] {
+export function typeBasis(vms: readonly CpuVm[], preset?: { uuid: DomainUuid; sourceUri: string }): CpuVm[] {
     if (!preset) return [...vms];
-    const named = vms.filter((vm) => vm.domain.name === preset.domain);
-    const there = named.filter((vm) => vm.host.uri === preset.sourceUri);
-    return there.length > 0 ? there : named.length > 0 ? named : [...vms];
+    const it = vms.filter((vm) => vm.domain.uuid === preset.uuid);
+    const there = it.filter((vm) => vm.host.uri === preset.sourceUri);
+    return there.length > 0 ? there : it.length > 0 ? it : [...vms];
 }

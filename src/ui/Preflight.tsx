@@ -204,6 +204,7 @@ function CheckRow({ result: r, input, cacheKey }: { result: CheckResult; input: 
                         cache.forget(cacheKey);
                         tools.openCpuBaseline!({
                             domain: input.domain,
+                            uuid: input.uuid,
                             sourceUri: input.sourceUri,
                             destinationUri: input.destinationUri,
                         });

@@ -1,8 +1,11 @@
 /** The page's tools that other views can open (e.g. a failed pre-flight check links to the fix). */
 import { createContext, useContext } from "react";
+import type { DomainUuid } from "../domains/types";
 
 export interface CpuPreset {
+    /** The VM's name, for display; it is found by its UUID. */
     domain: string;
+    uuid: DomainUuid;
     sourceUri: string;
     destinationUri: string;
 }

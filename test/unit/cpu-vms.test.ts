@@ -73,15 +73,21 @@ describe("the mismatch warning", () => {
 });
 
 describe("the VMs the type follows", () => {
-    const vms = [vm("lab-x", "qemu"), vm("lab-y", "kvm", B), vm("lab-y", "qemu")];
-    it("is the VM the wizard was opened for, on its host", () => {
-        expect(typeBasis(vms, { domain: "lab-y", sourceUri: B.uri }).map((x) => [x.domain.name, x.host.uri])).toEqual([
-            ["lab-y", B.uri],
+    // two VMs named lab-y, on B and on A: two VMs (two UUIDs), as on a fleet where names repeat
+    const onB: CpuVm = { ...vm("lab-y", "kvm", B), domain: { ...domain("lab-y"), uuid: uuidOf("lab-y on B") } };
+    const vms = [vm("lab-x", "qemu"), onB, vm("lab-y", "qemu")];
+    it("is the VM the wizard was opened for, by its UUID, on its host", () => {
+        expect(typeBasis(vms, { uuid: uuidOf("lab-y on B"), sourceUri: B.uri }).map((x) => x.virttype)).toEqual([
+            "kvm",
         ]);
+        // not the other lab-y, although its name is the same and its host is listed
+        expect(typeBasis(vms, { uuid: uuidOf("lab-y"), sourceUri: B.uri }).map((x) => x.host.uri)).toEqual([A.uri]);
     });
-    it("is that VM by name when its host is listed under another URI, else every VM", () => {
-        expect(typeBasis(vms, { domain: "lab-x", sourceUri: "qemu+ssh://root@127.0.0.1/system" })).toHaveLength(1);
-        expect(typeBasis(vms, { domain: "gone", sourceUri: A.uri })).toHaveLength(3);
+    it("is that VM when its host is listed under another URI, else every VM", () => {
+        expect(typeBasis(vms, { uuid: uuidOf("lab-x"), sourceUri: "qemu+ssh://root@127.0.0.1/system" })).toHaveLength(
+            1,
+        );
+        expect(typeBasis(vms, { uuid: uuidOf("gone"), sourceUri: A.uri })).toHaveLength(3);
         expect(typeBasis(vms)).toHaveLength(3);
     });
 });

@@ -194,7 +194,7 @@ export default function CpuBaselineWizard({ onClose, preset }: { onClose(): void
                             setResults={setApplied}
                             onApplied={hostVms.reload}
                             {...(preset
-                                ? { preselect: basis.filter((vm) => vm.domain.name === preset.domain).map(vmKey) }
+                                ? { preselect: basis.filter((vm) => vm.domain.uuid === preset.uuid).map(vmKey) }
                                 : {})}
                         />
                     )}
