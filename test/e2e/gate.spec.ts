@@ -57,8 +57,10 @@ test("a failed check holds Migrate (and Enter) while other checks still run; oth
     await expect(dialog).toBeVisible();
     expect(await pending.isVisible()).toBe(true); // still inside the window
 
-    // a destination whose checks pass: while they run the button waits, and says so
+    // a destination whose checks pass: while they run the button waits, and says so. The 12 s rate is the VM's
+    // and would be reused for this destination (one measurement per VM and period): another period measures anew
     await expect(region).toHaveAttribute("aria-busy", "false", { timeout: 60_000 });
+    await dialog.getByRole("spinbutton", { name: "Dirty-rate measurement (s)" }).fill("13");
     await dialog.getByRole("combobox", { name: "Destination", exact: true }).selectOption("127.0.0.2");
     await expect(pending).toBeVisible({ timeout: 30_000 });
     const notWaiting = dialog.getByLabel("Migrate without waiting for the checks");
