@@ -36,14 +36,18 @@ export function showEarlyRows(answer: Promise<string>, app: HTMLElement): void {
                 .slice(0, FIRST_ROWS);
             if (rows.length === 0) return;
             const early = render(rows);
+            // over the page, not instead of it: the page lays itself out underneath (a deep link scrolls its row into
+            // view there), inert and hidden from screen readers until it shows its list
             app.before(early);
-            app.hidden = true;
+            app.inert = true;
+            app.setAttribute("aria-hidden", "true");
             let timer: ReturnType<typeof setTimeout> | undefined = undefined;
             const reveal = () => {
                 observer.disconnect();
                 clearTimeout(timer);
                 early.remove();
-                app.hidden = false;
+                app.inert = false;
+                app.removeAttribute("aria-hidden");
             };
             const observer = new MutationObserver(() => {
                 if (pageShowsList(app)) reveal();

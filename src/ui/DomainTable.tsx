@@ -218,7 +218,13 @@ export function DomainTable({
                     </EmptyStateFooter>
                 </EmptyState>
             ) : (
-                <Table aria-label={format(_("Virtual machines on $0"), hostLabel)} variant="compact">
+                // seven columns and a one-line Migrate + kebab need about 800 px: below PatternFly's lg breakpoint
+                // each VM is a stacked grid row instead, so the page never scrolls sideways
+                <Table
+                    aria-label={format(_("Virtual machines on $0"), hostLabel)}
+                    variant="compact"
+                    gridBreakPoint="grid-lg"
+                >
                     <Thead>
                         <Tr>
                             <Th sort={sortBy("name", 0)}>{_("Name")}</Th>
