@@ -1,23 +1,21 @@
 import { useEffect, useMemo, useRef, useState } from "react";
 import {
     Button,
-    Dropdown,
     DropdownItem,
-    DropdownList,
     EmptyState,
     EmptyStateActions,
     EmptyStateBody,
     EmptyStateFooter,
     Flex,
     Label,
-    MenuToggle,
     Spinner,
     Toolbar,
     ToolbarContent,
     ToolbarItem,
 } from "@patternfly/react-core";
-import { AngleDownIcon, AngleRightIcon, EllipsisVIcon, SearchIcon } from "@patternfly/react-icons";
+import { AngleDownIcon, AngleRightIcon, SearchIcon } from "@patternfly/react-icons";
 import { FilterInput } from "./FilterInput";
+import { Kebab } from "./Kebab";
 import { DomainDetail } from "./DomainDetail";
 import { ExpandableRowContent, Table, Tbody, Td, Th, Thead, Tr, type ThProps } from "@patternfly/react-table";
 import type { Domain } from "../domains/types";
@@ -59,46 +57,28 @@ function RowActions({
     onCheck?(d: Domain): void;
     onMigrate?(d: Domain): void;
 }) {
-    const [open, setOpen] = useState(false);
     if (!onCheck && !onMigrate) return null;
     return (
-        <Dropdown
-            isOpen={open}
-            onOpenChange={setOpen}
-            onSelect={() => setOpen(false)}
-            popperProps={{ position: "right", appendTo: "inline" }}
-            toggle={(ref) => (
-                <MenuToggle
-                    ref={ref}
-                    variant="plain"
-                    isExpanded={open}
-                    onClick={() => setOpen((o) => !o)}
-                    aria-label={format(_("Actions for $0"), domain.name)}
-                    icon={<EllipsisVIcon />}
-                />
+        <Kebab label={format(_("Actions for $0"), domain.name)}>
+            {onCheck && (
+                <DropdownItem
+                    onClick={() => onCheck(domain)}
+                    description={_("Run the pre-flight checks against every known host")}
+                >
+                    {_("Check migration readiness")}
+                </DropdownItem>
             )}
-        >
-            <DropdownList>
-                {onCheck && (
-                    <DropdownItem
-                        onClick={() => onCheck(domain)}
-                        description={_("Run the pre-flight checks against every known host")}
-                    >
-                        {_("Check migration readiness")}
-                    </DropdownItem>
-                )}
-                {onMigrate && (
-                    // the command needs a destination and the options (storage, live/offline): the Migrate dialog
-                    // chooses them and shows the exact `virsh migrate` it runs, with Copy
-                    <DropdownItem
-                        onClick={() => onMigrate(domain)}
-                        description={_("Choose the destination and options; the dialog shows the command to copy")}
-                    >
-                        {_("Copy migrate command…")}
-                    </DropdownItem>
-                )}
-            </DropdownList>
-        </Dropdown>
+            {onMigrate && (
+                // the command needs a destination and the options (storage, live/offline): the Migrate dialog
+                // chooses them and shows the exact `virsh migrate` it runs, with Copy
+                <DropdownItem
+                    onClick={() => onMigrate(domain)}
+                    description={_("Choose the destination and options; the dialog shows the command to copy")}
+                >
+                    {_("Copy migrate command…")}
+                </DropdownItem>
+            )}
+        </Kebab>
     );
 }
 

@@ -3,22 +3,19 @@ import {
     Alert,
     Button,
     Divider,
-    Dropdown,
     DropdownItem,
-    DropdownList,
     EmptyState,
     EmptyStateBody,
     HelperText,
     HelperTextItem,
     Label,
-    MenuToggle,
     Modal,
     ModalBody,
     ModalFooter,
     ModalHeader,
     Spinner,
 } from "@patternfly/react-core";
-import { CheckCircleIcon, EllipsisVIcon, ExclamationCircleIcon } from "@patternfly/react-icons";
+import { CheckCircleIcon, ExclamationCircleIcon } from "@patternfly/react-icons";
 import { Table, Tbody, Td, Th, Thead, Tr } from "@patternfly/react-table";
 import { removeHost, upsertHost } from "../hosts/config";
 import { probeHost, type HostProbe } from "../hosts/probe";
@@ -27,6 +24,7 @@ import type { KnownHost } from "../hosts/types";
 import type { ConnectionError } from "../hosts/errors";
 import type { KnownHostsState } from "./hooks";
 import { HostForm } from "./HostForm";
+import { Kebab } from "./Kebab";
 import { useServices } from "./services";
 import { _, format } from "../../pkg/lib/gettext";
 import { useAction } from "./useAction";
@@ -196,33 +194,15 @@ function HostActions({
     onTest(): void;
     onRemove(): void;
 }) {
-    const [open, setOpen] = useState(false);
     return (
-        <Dropdown
-            isOpen={open}
-            onOpenChange={setOpen}
-            onSelect={() => setOpen(false)}
-            popperProps={{ position: "right", appendTo: "inline" }}
-            toggle={(ref) => (
-                <MenuToggle
-                    ref={ref}
-                    variant="plain"
-                    isExpanded={open}
-                    onClick={() => setOpen((o) => !o)}
-                    aria-label={format(_("Actions for $0"), host.address)}
-                    icon={<EllipsisVIcon />}
-                />
-            )}
-        >
-            <DropdownList>
-                <DropdownItem onClick={onEdit}>{_("Edit")}</DropdownItem>
-                <DropdownItem onClick={onTest}>{_("Test connection")}</DropdownItem>
-                <Divider component="li" />
-                <DropdownItem onClick={onRemove} isDanger>
-                    {_("Remove")}
-                </DropdownItem>
-            </DropdownList>
-        </Dropdown>
+        <Kebab label={format(_("Actions for $0"), host.address)}>
+            <DropdownItem onClick={onEdit}>{_("Edit")}</DropdownItem>
+            <DropdownItem onClick={onTest}>{_("Test connection")}</DropdownItem>
+            <Divider component="li" />
+            <DropdownItem onClick={onRemove} isDanger>
+                {_("Remove")}
+            </DropdownItem>
+        </Kebab>
     );
 }
 
