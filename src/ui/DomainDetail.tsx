@@ -3,21 +3,14 @@ import { Alert, Label, List, ListItem, Spinner } from "@patternfly/react-core";
 import { parseDefinition, type DiskDef } from "../domains/definition";
 import type { Domain } from "../domains/types";
 import { lastMigrations } from "../history/recent";
-import { readHistory, type MigrationRecord } from "../history/records";
+import { readHistory } from "../history/records";
 import { dumpxml } from "../virsh/argv";
 import { LOCAL } from "../../pkg/lib/runner";
 import { errorText } from "../../pkg/lib/error-text";
 import { _, format } from "../../pkg/lib/gettext";
 import { useLoader } from "./hooks";
 import { useServices } from "./services";
-
-const OUTCOME: Record<MigrationRecord["outcome"], [string, "blue" | "green" | "red" | "grey" | "orange"]> = {
-    running: [_("Running"), "blue"],
-    completed: [_("Completed"), "green"],
-    failed: [_("Failed"), "red"],
-    cancelled: [_("Cancelled"), "grey"],
-    lost: [_("Lost"), "orange"],
-};
+import { OUTCOME } from "./MigrationProgress";
 
 function diskSource(d: DiskDef): string {
     if (d.source) return d.source;
