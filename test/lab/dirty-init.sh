@@ -1,10 +1,12 @@
 #!/bin/busybox sh
 # /init of the lab-dirty guest: dirties dirty_mb=N MiB of RAM per second (kernel command line).
-# Ten times a second it writes N/10 MiB of random data (in 64 KiB blocks) at the next offset of a
-# 96 MiB region (wrapping), copied from a moving offset of a seed, so every write changes a page's
-# content and the set of pages written grows by N MiB a second, smoothly: libvirt's page-sampling
-# dirty rate (page hashes compared at the start and end of the period) then sees N MiB/s for
-# periods up to 96/N seconds.
+# It keeps to the clock, not to a loop period: ten times a second it reads the guest's uptime and
+# writes, in 64 KiB blocks of random data at the next offset of a 96 MiB region (wrapping), what
+# N MiB/s since its start asks for and has not been written yet. So a loop slowed down by a busy
+# host (a TCG guest forks dd at host speed) writes more per round instead of dirtying less: every
+# write changes a page's content and the set of pages written grows by N MiB a second, and
+# libvirt's page-sampling dirty rate (page hashes compared at the start and end of the period) sees
+# N MiB/s for periods up to 96/N seconds. Each second it prints what it wrote (serial console).
 /bin/busybox --install -s /bin
 mount -t proc proc /proc
 mount -t devtmpfs dev /dev 2>/dev/null
@@ -14,16 +16,29 @@ rate=${rate:-0}
 [ "$rate" -gt 32 ] && rate=32
 region=1536                         # 96 MiB in 64 KiB blocks
 seed=768                            # 48 MiB in 64 KiB blocks
-chunk=$(( (rate * 16 + 5) / 10 ))   # 64 KiB blocks per tenth of a second
 dd if=/dev/urandom of=/dev/shm/seed bs=1M count=48 2>/dev/null
 dd if=/dev/zero of=/dev/shm/dirty bs=1M count=96 2>/dev/null
 echo "lab-dirty: dirtying $rate MiB/s"
+# centiseconds of uptime, without a fork ("12.05" -> 1205; the 1 prefix keeps "05" from reading as octal)
+centis() {
+    read -r up _ < /proc/uptime
+    echo $(( ${up%.*} * 100 + 1${up#*.} - 100 ))
+}
+start=$(centis)
+written=0                           # 64 KiB blocks written since start
 i=0
 while true; do
-    if [ "$chunk" -gt 0 ]; then
-        dd if=/dev/shm/seed of=/dev/shm/dirty bs=64K count="$chunk" skip=$(( (i * 7) % (seed - chunk) )) \
-            seek=$(( (i * chunk) % (region - chunk + 1) )) conv=notrunc 2>/dev/null
+    now=$(centis)
+    n=$(( (now - start) * rate * 16 / 100 - written ))
+    [ "$n" -gt $(( region / 4 )) ] && n=$(( region / 4 ))   # after a long stall: catch up gradually
+    pos=$(( written % region ))
+    [ $(( pos + n )) -gt "$region" ] && n=$(( region - pos ))
+    if [ "$n" -gt 0 ]; then
+        dd if=/dev/shm/seed of=/dev/shm/dirty bs=64K count="$n" skip=$(( (i * 7) % (seed - n) )) \
+            seek="$pos" conv=notrunc 2>/dev/null
+        written=$(( written + n ))
     fi
     i=$((i + 1))
+    [ $(( i % 10 )) -eq 0 ] && echo "lab-dirty: $(( written / 16 )) MiB in $(( (now - start) / 100 )) s"
     usleep 100000
 done
