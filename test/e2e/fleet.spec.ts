@@ -5,7 +5,7 @@
  */
 import { test, expect } from "@playwright/test";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { domUuid, HOSTS_CONFIG, LAB_STATE, labGuest, labHost, labHosts, lab, tryVirsh, virsh } from "./lab";
@@ -127,33 +127,47 @@ test("an IPv6 migration address: B → this host over [::1] (--migrateuri tcp://
     expect(stateOf("b", id)).toBeNull();
 });
 
-test("copy only what the destination cannot see: a disk on storage both hosts see is an error to copy, and --migrate-disks names the other", async ({
+test("copy only what the destination cannot see: a network disk both hosts open is an error to copy; --migrate-disks copies the other, and the VM moves", async ({
     page,
 }) => {
-    // /srv is the same directory in every lab host's mount namespace (only libvirt's own directories are private)
-    const shared = "/srv/cm-e2e-shared",
+    // A disk both hosts open as the same image, as libvirt recognises shared storage: an NBD export
+    // (qemu-nbd on loopback, open to several clients: during the migration both QEMUs have it open).
+    // libvirt lets a disk it does not copy stay only on a network disk or a cluster/network file
+    // system; this machine kind cannot mount NFS, so a shared directory would be refused as unsafe.
+    const dir = mkdtempSync(join(tmpdir(), "cm-e2e-nbd-"));
+    const shared = join(dir, "shared.qcow2"),
+        pidFile = join(dir, "qemu-nbd.pid"),
         local = "/var/lib/libvirt/images/lab-e2e-copyonly-local.qcow2";
-    execFileSync("mkdir", ["-p", shared]);
-    execFileSync("qemu-img", ["create", "-q", "-f", "qcow2", `${shared}/lab-e2e-copyonly.qcow2`, "16M"]);
+    const port = "10899";
+    execFileSync("qemu-img", ["create", "-q", "-f", "qcow2", shared, "16M"]);
     execFileSync("qemu-img", ["create", "-q", "-f", "qcow2", local, "16M"]);
-    // (the migration itself is not run: libvirt lets a disk it does not copy stay only on a cluster or
-    // network file system, and the lab has none: this machine kind cannot mount NFS)
-    const disk = (path: string, dev: string, cache = "") =>
-        `<disk type='file' device='disk'><driver name='qemu' type='qcow2'${cache}/><source file='${path}'/><target dev='${dev}' bus='virtio'/></disk>`;
-    const file = join(mkdtempSync(join(tmpdir(), "cm-e2e-")), "vm.xml");
+    // data in the image that is copied, to compare on the destination afterwards
+    execFileSync("qemu-io", ["-f", "qcow2", "-c", "write -P 0x5a 1M 2M", local], { stdio: "pipe" });
+    execFileSync("qemu-nbd", [
+        "--fork",
+        `--pid-file=${pidFile}`,
+        "--format=qcow2",
+        "--shared=4",
+        "--persistent",
+        "--bind=127.0.0.1",
+        `--port=${port}`,
+        "--export-name=lab-e2e-copyonly",
+        shared,
+    ]);
+    const xml = join(dir, "vm.xml");
     writeFileSync(
-        file,
+        xml,
         `<domain type='qemu'><name>lab-e2e-copyonly</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>
-        <os><type arch='x86_64' machine='pc'>hvm</type></os><devices>${disk(`${shared}/lab-e2e-copyonly.qcow2`, "vda", " cache='none'")}${disk(local, "vdb")}<serial type='pty'/></devices></domain>`,
+        <os><type arch='x86_64' machine='pc'>hvm</type></os><devices>
+        <disk type='network' device='disk'><driver name='qemu' type='raw'/><source protocol='nbd' name='lab-e2e-copyonly'><host name='127.0.0.1' port='${port}'/></source><target dev='vda' bus='virtio'/></disk>
+        <disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='${local}'/><target dev='vdb' bus='virtio'/></disk>
+        <serial type='pty'/></devices></domain>`,
     );
+    const copy = libvirtStatePath("b", local);
     try {
-        execFileSync("virsh", ["-c", labHost("a").uri, "define", "--file", file], { stdio: "pipe" });
-        execFileSync("virsh", ["-c", labHost("a").uri, "start", "--domain", "lab-e2e-copyonly"], { stdio: "pipe" });
-    } finally {
-        rmSync(dirname(file), { recursive: true, force: true });
-    }
-    const id = domUuid(labHost("a").uri, "lab-e2e-copyonly");
-    try {
+        virsh(labHost("a").uri, "define", "--file", xml);
+        virsh(labHost("a").uri, "start", "--domain", "lab-e2e-copyonly");
+        const id = domUuid(labHost("a").uri, "lab-e2e-copyonly");
         const dialog = await migrate(page, "localhost", "lab-e2e-copyonly", "127.0.0.2");
         await dialog.getByLabel("Copy all disks").check();
         await expect(dialog.locator('[data-check="storage:vda"]')).toHaveAttribute("data-severity", "error", {
@@ -165,11 +179,26 @@ test("copy only what the destination cannot see: a disk on storage both hosts se
         await expect(dialog.locator('[data-check="storage:vda"]')).toHaveAttribute("data-severity", "pass", {
             timeout: 60_000,
         });
+        await expect(dialog.locator('[data-check="storage:vda"]')).toContainText("the same image on 127.0.0.2");
         await expect(dialog.locator('[data-check="storage:vdb"]')).toContainText("will be copied");
-        expect(stateOf("a", id)).toEqual({ running: true, persistent: true, autostart: false });
+        await dialog.getByRole("button", { name: "Migrate", exact: true }).click();
+        await expect(result(page, "lab-e2e-copyonly")).toHaveAttribute("data-outcome", "completed", {
+            timeout: 90_000,
+        });
+        expect(stateOf("b", id)).toEqual({ running: true, persistent: true, autostart: false });
+        expect(stateOf("a", id)).toBeNull();
+        // B runs from the same NBD export and from its own copy of vdb, with the data written on A
+        const disks = virsh(labHost("b").uri, "domblklist", "--domain", id);
+        expect(disks).toMatch(/vda\s+lab-e2e-copyonly\n/);
+        expect(disks).toMatch(new RegExp(`vdb\\s+${local}\\n`));
+        execFileSync("qemu-img", ["compare", "-U", "-f", "qcow2", "-F", "qcow2", local, copy], { stdio: "pipe" });
     } finally {
-        rmSync(shared, { recursive: true, force: true });
+        tryVirsh(labHost("b").uri, "destroy", "--domain", "lab-e2e-copyonly");
+        tryVirsh(labHost("a").uri, "destroy", "--domain", "lab-e2e-copyonly");
+        if (existsSync(pidFile)) process.kill(Number(readFileSync(pidFile, "utf8").trim()));
+        rmSync(dir, { recursive: true, force: true });
         rmSync(local, { force: true });
+        rmSync(copy, { force: true });
     }
 });
 
