@@ -92,14 +92,18 @@ export interface ApplyResult {
 }
 
 const stamp = (now: number) => new Date(now).toISOString().replace(/[:.]/g, "-");
-/** A file name for the backup of a domain's definition: the name is encoded, never a path. */
-export function backupPath(domain: string, now: number): string {
+/**
+ * A file name for the backup of a domain's definition: the name is encoded, never a path, and the
+ * UUID makes it the VM's own (two hosts' VMs of one name applied in the same millisecond would
+ * otherwise write one file, and the first backup would be lost).
+ */
+export function backupPath(domain: string, uuid: DomainUuid, now: number): string {
     const safe = Array.from(new TextEncoder().encode(domain), (b) =>
         /[A-Za-z0-9_-]/.test(String.fromCharCode(b))
             ? String.fromCharCode(b)
             : `%${b.toString(16).toUpperCase().padStart(2, "0")}`,
     ).join("");
-    return `${BACKUP_DIR}/${safe.slice(0, 180)}-${stamp(now)}.xml`;
+    return `${BACKUP_DIR}/${safe.slice(0, 140)}-${uuid}-${stamp(now)}.xml`;
 }
 
 /**
@@ -138,7 +142,7 @@ export async function applyBaseline(
         let backup: string | null = null;
         try {
             const { before, after, dropped } = await preview(runner, uri, uuid, baselineXml);
-            backup = backupPath(domain, now());
+            backup = backupPath(domain, uuid, now());
             await writePrivate(runner, files, backup, before);
             await runner.run(LOCAL, c.defineFromStdin(uri), { input: after, timeoutMs: 30_000 });
             results.push({ domain, uuid, ok: true, backup, before, after, dropped });

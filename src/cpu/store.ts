@@ -57,13 +57,17 @@ export async function saveBaseline(files: FileStore, b: SavedBaseline): Promise<
 export const APPLIED_PATH = "/var/lib/cockpit-migrate/cpu-applied.json";
 
 export interface AppliedCpu {
-    uri: string;
+    /** the VM, by UUID: its definition carries the CPU wherever it is defined (names are for display) */
+    uuid: string;
+    /** its name when applied, and the host it was applied on: for a reader of the file */
     domain: string;
+    uri: string;
     baseline: string | null;
     model: string | null;
     at: number;
 }
 
+/** The entries of the file; those of an older version without a UUID name no VM reliably and are left out. */
 export function parseApplied(content: string | null): AppliedCpu[] {
     if (content === null || content.trim() === "") return [];
     try {
@@ -73,6 +77,7 @@ export function parseApplied(content: string | null): AppliedCpu[] {
                   (a): a is AppliedCpu =>
                       typeof a === "object" &&
                       a !== null &&
+                      typeof (a as AppliedCpu).uuid === "string" &&
                       typeof (a as AppliedCpu).domain === "string" &&
                       typeof (a as AppliedCpu).uri === "string",
               )
@@ -86,28 +91,34 @@ export async function readApplied(files: FileStore): Promise<AppliedCpu[]> {
     return parseApplied((await files.read(APPLIED_PATH)).content);
 }
 
-/** Records (or, with `entry.baseline === undefined`, forgets) the CPU a VM was given. */
+/** Records (or, with `entry === null`, forgets) the CPU these VMs were given on the host at `uri`. */
 export async function recordApplied(
     files: FileStore,
     uri: string,
-    domains: string[],
+    vms: { uuid: string; name: string }[],
     entry: { baseline: string | null; model: string | null } | null,
     now = Date.now(),
 ): Promise<void> {
+    const ids = new Set(vms.map((vm) => vm.uuid));
     await modifyFile(files, APPLIED_PATH, (content) => {
-        const rest = parseApplied(content).filter((a) => !(a.uri === uri && domains.includes(a.domain)));
+        const rest = parseApplied(content).filter((a) => !ids.has(a.uuid));
         const added = entry
-            ? domains.map((domain) => ({ uri, domain, baseline: entry.baseline, model: entry.model, at: now }))
+            ? vms.map((vm) => ({
+                  uuid: vm.uuid,
+                  domain: vm.name,
+                  uri,
+                  baseline: entry.baseline,
+                  model: entry.model,
+                  at: now,
+              }))
             : [];
-        return JSON.stringify({ version: 1, applied: [...rest, ...added] }, null, 2) + "\n";
+        return JSON.stringify({ version: 2, applied: [...rest, ...added] }, null, 2) + "\n";
     });
 }
 
-/** "name → label" for one host's VM list. */
-export function appliedLabels(applied: AppliedCpu[], uri: string): Map<string, string> {
+/** "VM UUID → label" for the VM list: a VM that moved keeps its label, another VM of its name does not get it. */
+export function appliedLabels(applied: AppliedCpu[]): Map<string, string> {
     return new Map(
-        applied
-            .filter((a) => a.uri === uri)
-            .map((a) => [a.domain, format(_("CPU baseline $0"), a.baseline ? a.baseline : (a.model ?? "?"))]),
+        applied.map((a) => [a.uuid, format(_("CPU baseline $0"), a.baseline ? a.baseline : (a.model ?? "?"))]),
     );
 }

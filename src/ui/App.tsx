@@ -228,7 +228,7 @@ function FullHostView({ host, known, readOnly, selectedVm, onSelectVm }: HostVie
     };
     const history = useHistory();
     const applied = useLoader(APPLIED_PATH, () => readApplied(services.files), 5000);
-    const cpuLabels = useMemo(() => appliedLabels(applied.data ?? [], host.uri), [applied.data, host.uri]);
+    const cpuLabels = useMemo(() => appliedLabels(applied.data ?? []), [applied.data]);
     const [migrating, setMigrating] = useState<Domain | null>(null);
     const [checking, setChecking] = useState<Domain | null>(null);
     // the destination a readiness check chose for the Migrate dialog (only for the VM it checked)

@@ -232,11 +232,11 @@ export function DomainTable({
                                         >
                                             {d.name}
                                         </Button>
-                                        {cpuLabels?.get(d.name) && (
+                                        {cpuLabels?.get(d.uuid) && (
                                             <>
                                                 {" "}
                                                 <Label isCompact color="purple" data-cpu-baseline>
-                                                    {cpuLabels.get(d.name)}
+                                                    {cpuLabels.get(d.uuid)}
                                                 </Label>
                                             </>
                                         )}

@@ -42,9 +42,12 @@ describe("argv", () => {
     });
     it("backup file names encode the domain name: never a path", () => {
         for (const s of HOSTILE.filter((h) => h !== "")) {
-            const p = backupPath(s, 0);
+            const p = backupPath(s, uuidOf("vm"), 0);
             expect(p.startsWith("/var/lib/cockpit-migrate/cpu-backups/")).toBe(true);
             expect(p.slice("/var/lib/cockpit-migrate/cpu-backups/".length)).not.toMatch(/\/|^\.\.?-/);
         }
+    });
+    it("two VMs of one name (on two hosts) backed up in the same millisecond get two files", () => {
+        expect(backupPath("web", uuidOf("a"), 5)).not.toBe(backupPath("web", uuidOf("b"), 5));
     });
 });

@@ -195,7 +195,7 @@ function useApplyActions(props: ApplyProps, chosen: { host: CpuHost; vms: CpuVm[
                 all.push(...r.map((x) => ({ ...x, uri: host.uri, host: host.label })));
                 setResults([...all]);
                 // the VM list shows which VMs use which baseline
-                const ok = r.filter((x) => x.ok).map((x) => x.domain);
+                const ok = r.filter((x) => x.ok).map((x) => ({ uuid: x.uuid, name: x.domain }));
                 await recordApplied(files, host.uri, ok, { baseline: saved, model: baseline.model });
             }
             onApplied();
@@ -204,7 +204,7 @@ function useApplyActions(props: ApplyProps, chosen: { host: CpuHost; vms: CpuVm[
         attempt(async () => {
             await restoreDefinition(runner, files, r.uri, r.backup!);
             setResults(results.map((x) => (x === r ? ({ ...x, restored: true } as HostApplyResult) : x)));
-            await recordApplied(files, r.uri, [r.domain], null);
+            await recordApplied(files, r.uri, [{ uuid: r.uuid, name: r.domain }], null);
         });
     const save = () =>
         attempt(async () => {
