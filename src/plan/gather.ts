@@ -31,6 +31,8 @@ export interface Gathered {
     vms: PlanVm[];
     domains: Domain[];
     unreachable: { label: string; error: string }[];
+    /** Each host's machine ("HOST-UUID HOSTNAME", machineOf) by URI: the plan script checks it runs where it was made. */
+    machines: Record<string, string | null>;
 }
 
 export async function readHost(runner: Runner, h: HostRef): Promise<PlanHost> {
@@ -87,8 +89,10 @@ export async function gather(
     },
 ): Promise<Gathered> {
     const unreachable: Gathered["unreachable"] = [];
-    const machines = await Promise.all(refs.map(async (h) => [h.uri, await machineOf(runner, h.uri)] as const));
-    refs = planHosts(refs, Object.fromEntries(machines), sourceIds);
+    const machines: Record<string, string | null> = Object.fromEntries(
+        await Promise.all(refs.map(async (h) => [h.uri, await machineOf(runner, h.uri)] as const)),
+    );
+    refs = planHosts(refs, machines, sourceIds);
     const read = await Promise.all(
         refs.map((h) =>
             readHost(runner, h).then(
@@ -135,6 +139,7 @@ export async function gather(
         vms: vms.filter(ready),
         domains: domains.filter((_d, i) => ready(vms[i]!)),
         unreachable,
+        machines,
     });
     if (vms.some(ready)) o.onPartial?.(snapshot());
     const check = (p: (typeof pairs)[number]) => {
@@ -188,5 +193,5 @@ export async function gather(
     // a check that could not answer (a busy host, a timeout) is asked once more, alone; a move
     // whose checks still cannot answer is not planned: nothing moves unchecked
     for (const p of again) verdict(p, await check(p));
-    return { refs, hosts, vms, domains, unreachable };
+    return { refs, hosts, vms, domains, unreachable, machines };
 }

@@ -4,7 +4,7 @@
  * host; pause, cancel the rest, stop on the first failure or go on; a final report.
  */
 import { errorText } from "../../pkg/lib/error-text";
-import { autostart, displayCommand } from "../virsh/argv";
+import { autostart, capabilities, displayCommand, hostname } from "../virsh/argv";
 import { migrateArgv, type MigrationOptions } from "../migration/options";
 import { finishMigration, jobEnded, pollMigration, startMigration, type Deps } from "../migration/job";
 import type { Finished } from "../migration/outcome";
@@ -89,20 +89,52 @@ export function moveCommands(move: Move, refs: HostRef[], domains: Domain[], cop
 /**
  * The whole plan as a shell script of `virsh migrate` lines (each argument quoted). Each VM is
  * addressed by its UUID; a comment above names it (as a JSON string: nothing in a name can end
- * the comment).
+ * the comment). A local URI (`qemu:///system`) means the machine that runs the script, which is
+ * not necessarily the one the plan was made on: for each local URI the script uses, it first
+ * checks that libvirt there is that machine (`machines`: "HOST-UUID HOSTNAME" per URI, as
+ * machineOf reads it) and stops before any move if not.
  */
-export function planScript(moves: Move[], refs: HostRef[], domains: Domain[], copies: Copies): string {
+export function planScript(
+    moves: Move[],
+    refs: HostRef[],
+    domains: Domain[],
+    copies: Copies,
+    machines: Record<string, string | null> = {},
+): string {
+    const commands = moves.map((m) => ({ m, argvs: moveCommands(m, refs, domains, copies) }));
+    const local = [...new Set(commands.flatMap((c) => c.argvs.flatMap((a) => a.filter(isLocalUri))))];
     return (
         [
             "#!/bin/sh",
             "# cockpit-migrate plan: one virsh migrate per VM, in order; stops at the first failure",
             "set -e",
-            ...moves.flatMap((m) => [
+            ...local.flatMap((uri) => localGuard(uri, machines[uri] ?? null)),
+            ...commands.flatMap(({ m, argvs }) => [
                 `# ${JSON.stringify(m.vm).replace(/[\r\n\u2028\u2029]/g, " ")}`,
-                ...moveCommands(m, refs, domains, copies).map(displayCommand),
+                ...argvs.map(displayCommand),
             ]),
         ].join("\n") + "\n"
     );
+}
+
+const isLocalUri = (a: string) => /^[a-z0-9+]+:\/\/\/[a-z]+$/.test(a);
+
+/** The script's first lines for a local URI: stop unless it reaches the machine the plan was made on. */
+function localGuard(uri: string, machine: string | null): string[] {
+    const [uuid, ...name] = machine?.split(" ") ?? [];
+    if (!uuid || name.length === 0)
+        return [`# ${uri} means the machine that runs this script: run it on the one the plan was made on`];
+    const host = name.join(" ");
+    const stop = displayCommand([
+        "echo",
+        format(_("This plan is for $0 (host UUID $1): $2 here is another machine"), host, uuid, uri),
+    ]);
+    return [
+        `# ${uri} means the machine that runs this script: it must be ${JSON.stringify(host)} (host UUID ${uuid})`,
+        `[ "$(${displayCommand(hostname(uri))})" = ${displayCommand([host])} ] && ` +
+            `${displayCommand(capabilities(uri))} | grep -qiF ${displayCommand([`<uuid>${uuid}</uuid>`])} || ` +
+            `{ ${stop} >&2; exit 1; }`,
+    ];
 }
 
 export interface RunControl {

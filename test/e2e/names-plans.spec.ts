@@ -4,6 +4,7 @@
  * from a VM on another host, This host is offered as a destination, and the migration back works;
  * a plan shows its rows before every move is checked; every code block of a plan has Copy.
  */
+import { execFileSync } from "node:child_process";
 import { test, expect, type Page } from "@playwright/test";
 import { renameSync, writeFileSync } from "node:fs";
 import { domState, domUuid, HOSTS_CONFIG, labGuest, labHost, labHosts, tryVirsh } from "./lab";
@@ -129,4 +130,14 @@ test("a plan counts this machine once (also as the known host 127.0.0.1), shows 
     const copied = await page.evaluate(() => navigator.clipboard.readText());
     expect(copied).toBe(await dialog.getByLabel("Plan script").textContent());
     expect(copied).toContain(`--domain ${domUuid(labHost("b").uri, "lab-e2e-np-1")} --desturi`);
+
+    // a move to This host names it qemu:///system, which means the machine that runs the script: the script
+    // first checks it runs here, and the real virsh on this machine passes that check (the unit test of
+    // planScript runs it on another machine, where it stops before any move)
+    await dialog.getByRole("combobox", { name: "Destination of lab-e2e-np-1" }).selectOption({ label: "This host" });
+    const script = (await dialog.getByLabel("Plan script").textContent()) ?? "";
+    expect(script).toContain("--desturi qemu:///system");
+    const guard = script.slice(0, script.indexOf('\n# "'));
+    expect(guard).toContain("# qemu:///system means the machine that runs this script: it must be");
+    execFileSync("sh", ["-e", "-c", guard], { stdio: "pipe" });
 });

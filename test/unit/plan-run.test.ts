@@ -1,3 +1,7 @@
+import { spawnSync } from "node:child_process";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { moveArgv, planScript, runPlan, type MoveStatus } from "../../src/plan/run";
 import type { Domain } from "../../src/domains/types";
@@ -138,5 +142,94 @@ describe("running a plan", () => {
         expect(final.map((s) => s.state)).toEqual(["completed", "failed", "skipped"]);
         expect(final[2]!.message).toBe("Not started: an earlier move failed");
         expect(started).toEqual(["x", "y"]);
+    });
+});
+
+describe("the plan script runs only where qemu:///system is the machine the plan was made on", () => {
+    const refs = [
+        { id: "a", label: "A", uri: "qemu:///system", target: null },
+        { id: "b", label: "B", uri: "qemu+ssh://root@b/system", target: null },
+    ];
+    const domains: Domain[] = [
+        {
+            name: "x",
+            uuid: uuidOf("x"),
+            state: "running",
+            memoryKiB: 1,
+            maxMemoryKiB: 1,
+            vcpus: 1,
+            persistent: true,
+            autostart: false,
+        },
+    ];
+    const here = "5f2f4a0e-0d47-4a4c-9b1a-5c0d8e2c7a11";
+    const script = planScript(
+        [{ vm: "x", uuid: uuidOf("x"), from: "a", to: "b", memoryKiB: 0, vcpus: 0 }],
+        refs,
+        domains,
+        null,
+        { "qemu:///system": `${here} vm-1`, "qemu+ssh://root@b/system": "0b3c… b" },
+    );
+
+    /** Runs the script with `sh` and a virsh on PATH that answers as machine `uuid name` and records migrations. */
+    function runOn(uuid: string, name: string) {
+        const dir = mkdtempSync(join(tmpdir(), "cm-plan-"));
+        try {
+            writeFileSync(join(dir, "plan.sh"), script);
+            writeFileSync(
+                join(dir, "virsh"),
+                [
+                    "#!/bin/sh",
+                    `case "$3" in`,
+                    `  hostname) echo '${name}' ;;`,
+                    `  capabilities) printf '<capabilities>\\n  <host>\\n    <uuid>${uuid}</uuid>\\n  </host>\\n</capabilities>\\n' ;;`,
+                    `  migrate) echo "$@" >> '${dir}/migrated' ;;`,
+                    "esac",
+                ].join("\n"),
+            );
+            chmodSync(join(dir, "virsh"), 0o755);
+            const r = spawnSync("sh", [join(dir, "plan.sh")], {
+                encoding: "utf8",
+                env: { ...process.env, PATH: `${dir}:${process.env.PATH}` },
+            });
+            return {
+                status: r.status,
+                stderr: r.stderr,
+                migrated: existsSync(join(dir, "migrated")) ? readFileSync(join(dir, "migrated"), "utf8") : "",
+            };
+        } finally {
+            rmSync(dir, { recursive: true, force: true });
+        }
+    }
+
+    it("names the machine in the script", () => {
+        expect(script).toContain(`it must be "vm-1" (host UUID ${here})`);
+    });
+    it("on that machine, the moves run", () => {
+        const r = runOn(here, "vm-1");
+        expect(r.status).toBe(0);
+        expect(r.migrated).toContain(`migrate --live --persistent --undefinesource --domain ${uuidOf("x")}`);
+    });
+    it("on another machine (another host UUID, or another host name) it stops before any move, and says why", () => {
+        for (const [uuid, name] of [
+            ["0c4a8f3e-1111-4222-8333-444455556666", "vm-1"],
+            [here, "vm-2"],
+        ] as const) {
+            const r = runOn(uuid, name);
+            expect(r.status).toBe(1);
+            expect(r.migrated).toBe("");
+            expect(r.stderr).toContain(
+                `This plan is for vm-1 (host UUID ${here}): qemu:///system here is another machine`,
+            );
+        }
+    });
+    it("without the machine known, the script says where to run it", () => {
+        const s = planScript(
+            [{ vm: "x", uuid: uuidOf("x"), from: "a", to: "b", memoryKiB: 0, vcpus: 0 }],
+            refs,
+            domains,
+            null,
+        );
+        expect(s).toContain("# qemu:///system means the machine that runs this script");
     });
 });

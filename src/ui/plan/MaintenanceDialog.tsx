@@ -518,7 +518,7 @@ function PlanScript({ chosen, data, copyStorage }: { chosen: PlannedMove[]; data
                 {_("The plan as a script")}
             </Title>
             <CodeText
-                text={planScript(chosen, data.refs, data.domains, copyStorage ? data.vms : null)}
+                text={planScript(chosen, data.refs, data.domains, copyStorage ? data.vms : null, data.machines)}
                 label={_("Plan script")}
                 copyLabel={_("Copy the script")}
             />
