@@ -31,7 +31,7 @@ export interface Gathered {
     vms: PlanVm[];
     domains: Domain[];
     unreachable: { label: string; error: string }[];
-    /** Each host's machine ("HOST-UUID HOSTNAME", machineOf) by URI: the plan script checks it runs where it was made. */
+    /** Each host's machine ("HOST-UUID HOSTNAME", machineOf) by URI: the plan script checks where it runs. */
     machines: Record<string, string | null>;
 }
 
