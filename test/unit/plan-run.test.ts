@@ -10,21 +10,24 @@ import { HOSTILE } from "./hostile";
 import { nameOf, uuidOf } from "./refs";
 import { MemoryFiles } from "./fakes";
 
+/** A running, persistent 1-vCPU VM named `name` (its UUID from refs.ts). */
+const runningDomain = (name: string): Domain => ({
+    name,
+    uuid: uuidOf(name),
+    state: "running",
+    memoryKiB: 1,
+    maxMemoryKiB: 1,
+    vcpus: 1,
+    persistent: true,
+    autostart: false,
+});
+
 describe("running a plan", () => {
     const refs = [
         { id: "a", label: "A", uri: "qemu:///system", target: null },
         { id: "b", label: "B", uri: "qemu+ssh://root@b/system", target: null, migrationAddress: "10.0.0.2" },
     ];
-    const domains: Domain[] = ["x", "y", "z"].map((name) => ({
-        name,
-        uuid: uuidOf(name),
-        state: "running",
-        memoryKiB: 1,
-        maxMemoryKiB: 1,
-        vcpus: 1,
-        persistent: true,
-        autostart: false,
-    }));
+    const domains: Domain[] = ["x", "y", "z"].map(runningDomain);
     it("the script has one quoted virsh migrate per move", () => {
         const s = planScript(
             [{ vm: "x", uuid: uuidOf("x"), from: "a", to: "b", memoryKiB: 0, vcpus: 0 }],
@@ -150,18 +153,7 @@ describe("the plan script runs only where qemu:///system is the machine the plan
         { id: "a", label: "A", uri: "qemu:///system", target: null },
         { id: "b", label: "B", uri: "qemu+ssh://root@b/system", target: null },
     ];
-    const domains: Domain[] = [
-        {
-            name: "x",
-            uuid: uuidOf("x"),
-            state: "running",
-            memoryKiB: 1,
-            maxMemoryKiB: 1,
-            vcpus: 1,
-            persistent: true,
-            autostart: false,
-        },
-    ];
+    const domains: Domain[] = [runningDomain("x")];
     const here = "5f2f4a0e-0d47-4a4c-9b1a-5c0d8e2c7a11";
     const script = planScript(
         [{ vm: "x", uuid: uuidOf("x"), from: "a", to: "b", memoryKiB: 0, vcpus: 0 }],
