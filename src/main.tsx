@@ -1,4 +1,7 @@
 /** The page itself, loaded by boot.ts with the runner it already started commands on. */
+// PatternFly's base styles first (fonts, variables, resets), then the page's own; the components' follow with them
+import "@patternfly/react-core/dist/styles/base.css";
+import "./ui/app.css";
 import { createRoot } from "react-dom/client";
 import type { Cockpit } from "../pkg/lib/cockpit";
 import { CockpitFileStore } from "../pkg/lib/file";
