@@ -102,7 +102,7 @@ async function openFlow(page: Page, exportOptions?: string): Promise<Locator> {
     if (exportOptions) await d.getByRole("textbox", { name: "Export options", exact: true }).fill(exportOptions);
     await d.getByRole("checkbox", { name: `${VM} (shutoff)` }).check();
     // one client per machine: This host, not also the known host 127.0.0.1 that is this machine
-    await expect(d.getByRole("group", { name: "Client hosts (mount the export)" }).getByRole("checkbox")).toHaveText(
+    await expect(d.getByRole("group", { name: "Client hosts (mount the export)" }).locator("label")).toHaveText(
         ["Client This host", "Client 127.0.0.2", "Client 127.0.0.3"],
         { timeout: 30_000 },
     );
@@ -226,6 +226,7 @@ test("nfs: each host once by its one name (This host, not also 127.0.0.1), and e
     await prepare(d);
     await runStep(d, "mkdir", "done");
     await runStep(d, "copy-0", "done");
+    await runStep(d, "export", "done");
     // every step's commands, and the copy's output
     for (const t of await d.getByRole("button", { name: "Commands", exact: true }).all()) await t.click();
     await expect(d.getByLabel(/^Output of /)).not.toHaveCount(0);
