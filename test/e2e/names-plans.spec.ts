@@ -6,7 +6,7 @@
  */
 import { test, expect, type Page } from "@playwright/test";
 import { renameSync, writeFileSync } from "node:fs";
-import { domState, domUuid, HOSTS_CONFIG, labGuest, labHost, labHosts, tryVirsh } from "./lab";
+import { domState, domUuid, HOSTS_CONFIG, labGuest, labHost, labHosts, tryVirsh, virsh } from "./lab";
 import { clearHistory, writeLabHostsConfig } from "./global-setup";
 import { command, openMigrateDialog, result } from "./migrate-helpers";
 import { expectCopyOnEveryCodeBlock, openPage, openTool } from "./page";
@@ -123,4 +123,18 @@ test("a plan counts this machine once (also as the known host 127.0.0.1), shows 
     const copied = await page.evaluate(() => navigator.clipboard.readText());
     expect(copied).toBe(await dialog.getByLabel("Plan script").textContent());
     expect(copied).toContain(`--domain ${domUuid(labHost("b").uri, "lab-e2e-np-1")} --desturi`);
+});
+
+test("as root, the user session is not a second This host in the host list (libvirt opens the system connection for it)", async ({
+    page,
+}) => {
+    // libvirt's own answer, as the page runs virsh (as root): the session lists the system's VMs
+    expect(virsh("qemu:///session", "list", "--all", "--uuid")).toBe(
+        virsh("qemu:///system", "list", "--all", "--uuid"),
+    );
+    await openPage(page);
+    await expect(page.getByRole("combobox", { name: "Host", exact: true }).locator("option")).toHaveText(
+        ["This host", ...labHosts().map((h) => h.address)],
+        { timeout: 15_000 },
+    );
 });
