@@ -11,7 +11,8 @@ import { errorText } from "../../pkg/lib/error-text";
 import { attr, kid } from "../domains/xml";
 import { loadDomains } from "../domains/load";
 import type { Domain, DomainUuid } from "../domains/types";
-import { machineOf, onePerMachine } from "../hosts/machine";
+import { machineOf } from "../hosts/machine";
+import { onePerMachine } from "../hosts/names";
 import * as v from "../virsh/argv";
 import type { ApplyResult, CpuHost } from "./apply";
 
@@ -85,15 +86,13 @@ export interface HostVms {
 }
 
 /**
- * The persistent VMs of each host with their types, each machine once (this host is often a known
- * host too: its VMs are listed under the first name it has here). A host that cannot be read is
+ * The persistent VMs of each host with their types, each machine once (onePerMachine: this host is
+ * often a known host too; its VMs are listed once, as This host's). A host that cannot be read is
  * reported, not dropped. One `dumpxml --inactive` per persistent VM: the type is in no bulk listing.
  */
 export async function loadHostVms(runner: Runner, hosts: readonly CpuHost[]): Promise<HostVms[]> {
-    const machines = new Map(
-        await Promise.all(hosts.map(async (h) => [h.uri, await machineOf(runner, h.uri)] as const)),
-    );
-    const once = onePerMachine(hosts, (h) => machines.get(h.uri));
+    const machines = await Promise.all(hosts.map(async (h) => [h.uri, await machineOf(runner, h.uri)] as const));
+    const once = onePerMachine(hosts, Object.fromEntries(machines));
     return Promise.all(
         once.map(async (host): Promise<HostVms> => {
             try {

@@ -13,8 +13,9 @@ export type ListedHost = Pick<Host, "id" | "label" | "uri" | "driver"> & Require
 /**
  * This host, then every known host. This host is always in the lists (it is never stored in
  * hosts.json); a known host that is this machine under its address is listed too, as the admin
- * wrote it: telling them apart by machine is for the destination lists (otherMachines) and a plan
- * (onePerMachine).
+ * wrote it (the host selector). A list that offers machines takes one entry per machine
+ * (src/hosts/names.ts: destinationChoices for destinations, onePerMachine for the CPU baseline's
+ * and the NFS flow's hosts, planHosts for a plan).
  */
 export function hostList(known: readonly KnownHost[]): ListedHost[] {
     return [

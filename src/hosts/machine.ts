@@ -27,27 +27,3 @@ export async function machineOf(runner: Runner, uri: string): Promise<string | n
 export function sameMachine(a: string | null | undefined, b: string | null | undefined): boolean {
     return !!a && !!b && a === b;
 }
-
-/** The items that are not the machine `source` is on. */
-export function otherMachines<T>(
-    items: readonly T[],
-    machine: (t: T) => string | null | undefined,
-    source: string | null | undefined,
-): T[] {
-    return items.filter((t) => !sameMachine(machine(t), source));
-}
-
-/**
- * One item per machine: `first` (e.g. the hosts being evacuated) are kept, then the others in order, unless their
- * machine is already in.
- */
-export function onePerMachine<T>(
-    items: readonly T[],
-    machine: (t: T) => string | null | undefined,
-    first: (t: T) => boolean = () => false,
-): T[] {
-    const kept: T[] = [];
-    for (const t of [...items.filter(first), ...items.filter((t) => !first(t))])
-        if (!kept.some((k) => sameMachine(machine(k), machine(t)))) kept.push(t);
-    return items.filter((t) => kept.includes(t));
-}

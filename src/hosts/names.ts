@@ -73,6 +73,17 @@ export function groupByMachine<T extends Nameable>(hosts: readonly T[], identiti
     return [...groups.values()];
 }
 
+/**
+ * One entry per machine, for a list that offers machines (the CPU baseline's hosts, the NFS flow's hosts, the
+ * hosts a baseline's VMs are read from): each machine's primary (groupByMachine), named by the machine's one name.
+ */
+export function onePerMachine<T extends Nameable>(
+    hosts: readonly T[],
+    identities: Identities,
+): (T & Pick<Host, "label">)[] {
+    return groupByMachine(hosts, identities).map((g) => ({ ...g.primary, label: g.name }));
+}
+
 /** A destination a list offers: which machine (its one name), how it is reached, and what the admin should know. */
 export interface DestinationChoice extends Destination {
     /** The option's value: the known host's id, or LOCAL_HOST_ID for this host by its own connection. */

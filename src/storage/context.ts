@@ -3,6 +3,7 @@ import type { Runner } from "../../pkg/lib/runner";
 import type { FileStore } from "../../pkg/lib/filestore";
 import type { KnownHost } from "../hosts/types";
 import { hostList } from "../hosts/list";
+import { onePerMachine, type Identities } from "../hosts/names";
 import { loadDisks } from "../domains/disks";
 import { RunnerFileStore } from "./remote-file";
 import type { FlowContext } from "./run";
@@ -12,12 +13,14 @@ import type { DomainRef } from "../domains/types";
 export const LOCAL_ID = "localhost";
 
 /**
- * The hosts the flow can use: the page's host list (hostList: this host, then the known hosts),
- * each with the address NFS clients and servers are named by and where its commands run.
- * `localAddress` is this host's address as the others reach it (the admin types it).
+ * The hosts the flow can use: the page's host list (hostList: this host, then the known hosts), one
+ * per machine and named by its one name (onePerMachine: the known host that is this machine is This
+ * host, and is not a second client or server of its own export), each with the address NFS clients
+ * and servers are named by and where its commands run. `localAddress` is this host's address as the
+ * others reach it (the admin types it); `identities` the machine behind each URI, as read so far.
  */
-export function nfsHosts(localAddress: string, known: readonly KnownHost[]): NfsHost[] {
-    return hostList(known).map(({ id, label, uri, known: k }) =>
+export function nfsHosts(localAddress: string, known: readonly KnownHost[], identities: Identities = {}): NfsHost[] {
+    return onePerMachine(hostList(known), identities).map(({ id, label, uri, known: k }) =>
         k
             ? {
                   id,

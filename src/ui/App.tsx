@@ -26,6 +26,7 @@ import {
     type KnownHostsState,
 } from "./hooks";
 import { displayName } from "../hosts/names";
+import { sessionIsOwn } from "../hosts/session";
 import { APPLIED_PATH, appliedLabels, readApplied } from "../cpu/store";
 import { DomainTable, LoadingState } from "./DomainTable";
 import { HostIdentityCard } from "./HostIdentityCard";
@@ -47,20 +48,20 @@ import { LockIcon } from "@patternfly/react-icons";
 
 const SESSION_ID = "localhost-session";
 
-/** The host list, with this host's user session after its system connection. */
-function hostChoices(known: KnownHost[]): ListedHost[] {
+/**
+ * The host list, with this host's user session after its system connection when the session is a connection of
+ * its own (sessionIsOwn: for root it is the system connection, the same VMs as This host).
+ */
+function hostChoices(known: KnownHost[], withSession: boolean): ListedHost[] {
     const [local, ...others] = hostList(known).map((h) => ({ ...h, driver: "system" as const }));
-    return [
-        local!,
-        {
-            id: SESSION_ID,
-            label: _("This host (user session)"),
-            uri: localUri("session"),
-            known: null,
-            driver: "session",
-        },
-        ...others,
-    ];
+    const session: ListedHost = {
+        id: SESSION_ID,
+        label: _("This host (user session)"),
+        uri: localUri("session"),
+        known: null,
+        driver: "session",
+    };
+    return [local!, ...(withSession ? [session] : []), ...others];
 }
 
 export function App() {
@@ -77,7 +78,11 @@ export function App() {
         }),
         [covered],
     );
-    const choices = useMemo(() => hostChoices(hosts.data?.hosts ?? []), [hosts.data]);
+    const { runner } = useServices();
+    // who the commands run as changes with administrative access; listed until it is known
+    const ownSession = useLoader(`session-own\n${admin}`, () => sessionIsOwn(runner));
+    const withSession = ownSession.data !== false;
+    const choices = useMemo(() => hostChoices(hosts.data?.hosts ?? [], withSession), [hosts.data, withSession]);
     const hostId = path[0] === "host" && path[1] ? path[1] : LOCAL_HOST_ID;
     const selectedVm = path[2] === "vm" && path[3] ? path[3] : null;
     const host = choices.find((c) => c.id === hostId);

@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useState, type ReactNode } from "react";
 import { Button, CodeBlock, CodeBlockAction, CodeBlockCode } from "@patternfly/react-core";
 import { displayCommand } from "../virsh/argv";
 import { _ } from "../../pkg/lib/gettext";
@@ -18,10 +18,23 @@ export function CommandLine({
 }
 
 /**
- * A script or commands to read and copy, with a Copy action. Nothing at all when there is no text: an
- * empty code block says nothing.
+ * A script, commands, a document or their output to read and copy, with a Copy action. Nothing at all when
+ * there is no text: an empty code block says nothing. `children`: how the text is shown, when not as it is
+ * (a diff's lines in colour); Copy copies `text`. `maxHeight`: a long one scrolls within it.
  */
-export function CodeText({ text, label, copyLabel }: { text: string; label: string; copyLabel: string }) {
+export function CodeText({
+    text,
+    label,
+    copyLabel,
+    maxHeight,
+    children,
+}: {
+    text: string;
+    label: string;
+    copyLabel: string;
+    maxHeight?: string;
+    children?: ReactNode;
+}) {
     const [copied, setCopied] = useState(false);
     if (!text.trim()) return null;
     const copy = () => {
@@ -43,8 +56,12 @@ export function CodeText({ text, label, copyLabel }: { text: string; label: stri
                 </CodeBlockAction>
             }
         >
-            <CodeBlockCode aria-label={label} className="cm-command">
-                {text}
+            <CodeBlockCode
+                aria-label={label}
+                className="cm-command"
+                {...(maxHeight ? { style: { maxHeight, overflow: "auto" } } : {})}
+            >
+                {children ?? text}
             </CodeBlockCode>
         </CodeBlock>
     );

@@ -20,7 +20,6 @@ import {
 } from "@patternfly/react-core";
 import { isActive, type Domain } from "../domains/types";
 import type { KnownHost } from "../hosts/types";
-import { hostUri } from "../hosts/uri";
 import type { MigrationOptions } from "../migration/options";
 import { runPreflight } from "../preflight/checks";
 import { dirtyRates } from "./Preflight";
@@ -28,7 +27,7 @@ import { preflightInput, routeBetween } from "../preflight/input";
 import { readiness, readinessOptions } from "../preflight/readiness";
 import type { CheckResult, Severity } from "../preflight/types";
 import { useServices } from "./services";
-import { useDestinations, usePolicy } from "./hooks";
+import { useDestinationChoices, usePolicy } from "./hooks";
 import { SEVERITY_ICON } from "./severityIcon";
 import { _, format, ngettext } from "../../pkg/lib/gettext";
 
@@ -59,13 +58,15 @@ export function ReadinessDialog({
     sourceUri: string;
     hosts: KnownHost[];
     onClose(): void;
-    /** Opens the Migrate dialog with this known host (by id) as the destination. */
+    /** Opens the Migrate dialog with this destination (a DestinationChoice's id, as the dialog offers it). */
     onMigrate?(hostId: string): void;
 }) {
     const { runner } = useServices();
-    // not the source's own machine, by host UUID (this host is often a known host too)
-    const candidates = useDestinations(sourceUri, hosts);
-    const [chosen, setChosen] = useState<Set<string>>(new Set(candidates.map((h) => h.id)));
+    // the destinations the Migrate dialog offers: one per machine, This host when the source is another machine
+    const candidates = useDestinationChoices(sourceUri, hosts);
+    // every candidate is checked unless the admin unchecked it (the list settles once the machines are read)
+    const [unchecked, setUnchecked] = useState<ReadonlySet<string>>(new Set());
+    const chosen = candidates.filter((c) => !unchecked.has(c.id));
     const [storage, setStorage] = useState<Storage>("shared");
     const [results, setResults] = useState<Record<string, CheckResult[] | "running">>({});
     const generation = useRef(0);
@@ -76,14 +77,13 @@ export function ReadinessDialog({
         const g = ++generation.current;
         const options = readinessOptions(domain.state, mode);
         setResults({});
-        for (const h of candidates.filter((c) => chosen.has(c.id))) {
+        for (const h of chosen) {
             setResults((r) => ({ ...r, [h.id]: "running" }));
-            const uri = hostUri(h);
             void runPreflight(
                 { runner, dirtyRates },
                 preflightInput(
                     domain,
-                    routeBetween(sourceUri, { uri, label: h.address }, hosts),
+                    routeBetween(sourceUri, h, hosts),
                     options,
                     policy.data ? { policy: policy.data } : {},
                 ),
@@ -119,13 +119,13 @@ export function ReadinessDialog({
                             <Checkbox
                                 key={h.id}
                                 id={`readiness-${h.id}`}
-                                label={h.address}
-                                isChecked={chosen.has(h.id)}
+                                label={h.label}
+                                isChecked={!unchecked.has(h.id)}
                                 onChange={(_e, v) =>
-                                    setChosen((s) => {
+                                    setUnchecked((s) => {
                                         const n = new Set(s);
-                                        if (v) n.add(h.id);
-                                        else n.delete(h.id);
+                                        if (v) n.delete(h.id);
+                                        else n.add(h.id);
                                         return n;
                                     })
                                 }
@@ -155,7 +155,7 @@ export function ReadinessDialog({
                             return (
                                 <HostReadiness
                                     key={h.id}
-                                    label={h.address}
+                                    label={h.label}
                                     results={r}
                                     {...(onMigrate ? { onMigrate: () => onMigrate(h.id) } : {})}
                                 />
@@ -164,7 +164,7 @@ export function ReadinessDialog({
                 </Stack>
             </ModalBody>
             <ModalFooter>
-                <Button variant="primary" onClick={() => check(storage)} isDisabled={chosen.size === 0}>
+                <Button variant="primary" onClick={() => check(storage)} isDisabled={chosen.length === 0}>
                     {_("Check")}
                 </Button>
                 <Button variant="link" onClick={onClose}>

@@ -6,9 +6,10 @@ import { HOSTS_CONFIG_PATH, parseHostsConfig, updateHostsConfig } from "../hosts
 import type { HostsConfig, KnownHost } from "../hosts/types";
 import { POLICY_PATH, readPolicy, writePolicy, type OvercommitPolicy } from "../preflight/policy";
 import { useServices } from "./services";
-import { machineOf, otherMachines } from "../hosts/machine";
+import { machineOf } from "../hosts/machine";
 import { hostUri, localUri } from "../hosts/uri";
-import { destinationChoices, type DestinationChoice, type Identities } from "../hosts/names";
+import { hostList, type ListedHost } from "../hosts/list";
+import { destinationChoices, onePerMachine, type DestinationChoice, type Identities } from "../hosts/names";
 
 export interface Loaded<T> {
     data: T | null;
@@ -145,10 +146,6 @@ export function useAdmin(): boolean | null {
     return allowed;
 }
 
-/**
- * The known hosts a VM on `sourceUri` can move to: not the source's own machine (host UUID and
- * name, read for each connection; while they load, only the source's own URI is left out).
- */
 /** The machine behind each URI (machineOf), read once per set of URIs; {} until read. */
 export function useIdentities(uris: readonly string[]): Identities {
     const { runner } = useServices();
@@ -160,17 +157,24 @@ export function useIdentities(uris: readonly string[]): Identities {
 }
 const NO_IDENTITIES: Identities = {};
 
-export function useDestinations(sourceUri: string, hosts: readonly KnownHost[]): KnownHost[] {
-    const machines = useIdentities([sourceUri, ...hosts.map((h) => hostUri(h))]);
-    return otherMachines(
-        hosts.filter((h) => hostUri(h) !== sourceUri),
-        (h) => machines[hostUri(h)],
-        machines[sourceUri],
-    );
-}
-
-/** The Migrate dialog's destinations: one per machine, named once; This host when the source is another machine. */
+/**
+ * Where a VM on `sourceUri` can move to, for every list that offers it (the Migrate dialog, the readiness
+ * check): one per machine, named once; This host when the source is another machine (destinationChoices).
+ */
 export function useDestinationChoices(sourceUri: string, hosts: readonly KnownHost[]): DestinationChoice[] {
     const identities = useIdentities([sourceUri, localUri("system"), ...hosts.map((h) => hostUri(h))]);
     return useMemo(() => destinationChoices(sourceUri, hosts, identities), [sourceUri, hosts, identities]);
+}
+
+/**
+ * The page's hosts (this host, then the known hosts), one per machine, each named once (onePerMachine), and the
+ * machines they were grouped by; `also`: more URIs whose machines the caller needs (read with the others, once).
+ */
+export function useMachineList(
+    known: readonly KnownHost[],
+    also: readonly string[] = [],
+): { hosts: ListedHost[]; identities: Identities } {
+    const identities = useIdentities([localUri("system"), ...known.map((h) => hostUri(h)), ...also]);
+    const hosts = useMemo(() => onePerMachine(hostList(known), identities), [known, identities]);
+    return { hosts, identities };
 }

@@ -7,10 +7,10 @@
 import { execFileSync } from "node:child_process";
 import { test, expect, type Page } from "@playwright/test";
 import { renameSync, writeFileSync } from "node:fs";
-import { domState, domUuid, HOSTS_CONFIG, labGuest, labHost, labHosts, tryVirsh } from "./lab";
+import { domState, domUuid, HOSTS_CONFIG, labGuest, labHost, labHosts, tryVirsh, virsh } from "./lab";
 import { clearHistory, writeLabHostsConfig } from "./global-setup";
 import { command, openMigrateDialog, result } from "./migrate-helpers";
-import { openPage, openTool } from "./page";
+import { expectCopyOnEveryCodeBlock, openPage, openTool } from "./page";
 
 const GUESTS = ["lab-e2e-np-back", "lab-e2e-np-own", "lab-e2e-np-1", "lab-e2e-np-2", "lab-e2e-np-3"];
 
@@ -118,13 +118,7 @@ test("a plan counts this machine once (also as the known host 127.0.0.1), shows 
     ]);
 
     // every code block of the plan has Copy, none is empty, and Copy copies the script
-    const blocks = dialog.locator(".pf-v6-c-code-block");
-    expect(await blocks.count()).toBeGreaterThan(0);
-    expect(await dialog.locator("pre").count()).toBe(await blocks.count());
-    for (const b of await blocks.all()) {
-        await expect(b.getByRole("button", { name: /^Copy/ })).toBeVisible();
-        expect((await b.locator("pre").textContent())?.trim()).not.toBe("");
-    }
+    expect(await expectCopyOnEveryCodeBlock(dialog)).toBeGreaterThan(0);
     await dialog.getByRole("button", { name: "Copy the script" }).click();
     await expect(dialog.getByRole("button", { name: "Copy the script" })).toHaveText("Copied");
     const copied = await page.evaluate(() => navigator.clipboard.readText());
@@ -140,4 +134,18 @@ test("a plan counts this machine once (also as the known host 127.0.0.1), shows 
     const guard = script.slice(0, script.indexOf('\n# "'));
     expect(guard).toContain("# qemu:///system means the machine that runs this script: it must be");
     execFileSync("sh", ["-e", "-c", guard], { stdio: "pipe" });
+});
+
+test("as root, the user session is not a second This host in the host list (libvirt opens the system connection for it)", async ({
+    page,
+}) => {
+    // libvirt's own answer, as the page runs virsh (as root): the session lists the system's VMs
+    expect(virsh("qemu:///session", "list", "--all", "--uuid")).toBe(
+        virsh("qemu:///system", "list", "--all", "--uuid"),
+    );
+    await openPage(page);
+    await expect(page.getByRole("combobox", { name: "Host", exact: true }).locator("option")).toHaveText(
+        ["This host", ...labHosts().map((h) => h.address)],
+        { timeout: 15_000 },
+    );
 });

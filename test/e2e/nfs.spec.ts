@@ -10,7 +10,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { lab, labGuest, tryVirsh } from "./lab";
 import { writeLabHostsConfig } from "./global-setup";
-import { openPage, openTool } from "./page";
+import { expectCopyOnEveryCodeBlock, openPage, openTool } from "./page";
 import { parseExports } from "../../src/storage/exports";
 
 const SAVED = new Map<string, Buffer | null>();
@@ -101,7 +101,13 @@ async function openFlow(page: Page, exportOptions?: string): Promise<Locator> {
     await d.getByRole("textbox", { name: "Export directory", exact: true }).fill(EXPORT_DIR);
     if (exportOptions) await d.getByRole("textbox", { name: "Export options", exact: true }).fill(exportOptions);
     await d.getByRole("checkbox", { name: `${VM} (shutoff)` }).check();
-    await d.getByRole("checkbox", { name: "Client 127.0.0.1", exact: true }).uncheck();
+    // one client per machine: This host, not also the known host 127.0.0.1 that is this machine
+    await expect(d.getByRole("group", { name: "Client hosts (mount the export)" }).locator("label")).toHaveText(
+        ["Client This host", "Client 127.0.0.2", "Client 127.0.0.3"],
+        { timeout: 30_000 },
+    );
+    await d.getByRole("checkbox", { name: "Client This host", exact: true }).check();
+    await d.getByRole("checkbox", { name: "Client 127.0.0.2", exact: true }).uncheck();
     await d.getByRole("checkbox", { name: "Client 127.0.0.3", exact: true }).check();
     await d.getByRole("textbox", { name: "Mount point on the clients", exact: true }).fill(MOUNT_POINT);
     await d.getByRole("radio", { name: "Mount and add to /etc/fstab" }).check();
@@ -201,6 +207,35 @@ test("nfs: directory, verified copy, /etc/exports + exportfs, then mount fails i
     expect(read("/etc/fstab")).toBe(FSTAB);
     expect(onB("exportfs", "-v")).not.toContain(EXPORT_DIR);
     expect(onB("sha256sum", "--", `${EXPORT_DIR}/${VM}.qcow2`).split(" ")[0]).toBe(sum); // data is kept
+});
+
+test("nfs: each host once by its one name (This host, not also 127.0.0.1), and every code block has Copy", async ({
+    page,
+}) => {
+    const d = await openFlow(page);
+    for (const list of ["Storage host", "Source host"])
+        await expect(d.getByRole("combobox", { name: list }).locator("option")).toHaveText([
+            "This host",
+            "127.0.0.2",
+            "127.0.0.3",
+        ]);
+    // the prerequisite checks' commands
+    await expect(d.getByRole("button", { name: "Prepare steps" })).toBeVisible({ timeout: 60_000 });
+    for (const t of await d.getByRole("button", { name: "Details" }).all()) await t.click();
+    expect(await expectCopyOnEveryCodeBlock(d)).toBeGreaterThan(0);
+    await prepare(d);
+    await runStep(d, "mkdir", "done");
+    await runStep(d, "copy-0", "done");
+    await runStep(d, "export", "done");
+    // every step's commands, and the copy's output
+    for (const t of await d.getByRole("button", { name: "Commands", exact: true }).all()) await t.click();
+    await expect(d.getByLabel(/^Output of /)).not.toHaveCount(0);
+    expect(await expectCopyOnEveryCodeBlock(d)).toBeGreaterThan(2);
+    // Undo's output, under its message
+    await d.getByRole("button", { name: "Undo", exact: true }).click();
+    await expect(d.getByText("Undone: the flow's additions were removed")).toBeVisible({ timeout: 30_000 });
+    await expect(d.getByLabel("Undo output")).toContainText(`Kept (data): ${EXPORT_DIR}/${VM}.qcow2`);
+    expect(await expectCopyOnEveryCodeBlock(d)).toBeGreaterThan(0);
 });
 
 test("nfs: exportfs rejects an option — the UI says which, and /etc/exports is byte-identical", async ({ page }) => {

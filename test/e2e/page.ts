@@ -57,3 +57,18 @@ export async function hostAction(dialog: Locator, address: string, action: strin
     await row.getByRole("button", { name: `Actions for ${address}`, exact: true }).click();
     await row.getByRole("menuitem", { name: action }).click();
 }
+
+/**
+ * Every code block shown in `within` has a Copy button and text, and no <pre> shown there is outside one (a block
+ * an admin cannot copy). Collapsed sections are not looked at: open them first. Returns how many blocks it saw.
+ */
+export async function expectCopyOnEveryCodeBlock(within: Locator): Promise<number> {
+    const blocks = within.locator(".pf-v6-c-code-block:visible");
+    const n = await blocks.count();
+    expect(await within.locator("pre:visible").count()).toBe(n);
+    for (const b of await blocks.all()) {
+        await expect(b.getByRole("button", { name: /^Copy/ })).toBeVisible();
+        expect((await b.locator("pre").textContent())?.trim()).not.toBe("");
+    }
+    return n;
+}

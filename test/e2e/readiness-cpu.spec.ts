@@ -8,17 +8,18 @@
 import { test, expect } from "@playwright/test";
 import { labGuest, labHost, tryVirsh } from "./lab";
 import { clearHistory, writeLabHostsConfig } from "./global-setup";
-import { openPage, openTool, vmAction } from "./page";
+import { expectCopyOnEveryCodeBlock, openPage, openTool, vmAction } from "./page";
 
 const DISK = "lab-e2e-h5-disk";
 const ON_B = "lab-e2e-h5-cpub";
+const BACK = "lab-e2e-ha-back";
 
 const remove = (letter: "a" | "b" | "c", name: string) => {
     tryVirsh(labHost(letter).uri, "destroy", "--domain", name);
     tryVirsh(labHost(letter).uri, "undefine", "--domain", name, "--remove-all-storage", "--nvram");
 };
 test.afterAll(() => {
-    for (const h of ["a", "b", "c"] as const) for (const n of [DISK, ON_B]) remove(h, n);
+    for (const h of ["a", "b", "c"] as const) for (const n of [DISK, ON_B, BACK]) remove(h, n);
 });
 test.beforeEach(() => {
     writeLabHostsConfig();
@@ -81,7 +82,41 @@ test("readiness: the blocking check under each blocked host with icons; Copy all
     expect(tryVirsh(labHost("a").uri, "domstate", "--domain", DISK).out.trim()).toBe("running");
 });
 
-test("CPU baseline: the type follows the VMs (qemu), --migratable is on, Apply lists and changes a VM on another chosen host", async ({
+test("readiness of a VM on 127.0.0.2 offers This host (once, for the known host 127.0.0.1 too), checks it, and Migrate… opens the dialog with it", async ({
+    page,
+}) => {
+    labGuest("b", BACK, "tiny");
+    await openPage(page, "/host/127.0.0.2");
+    await vmAction(page, BACK, "Check migration readiness");
+    const dialog = page.getByRole("dialog", { name: `Migration readiness of ${BACK}` });
+    // the destinations the Migrate dialog offers: this machine once, as This host; the source not at all
+    const hosts = dialog.getByRole("group", { name: "Hosts" }).getByRole("checkbox");
+    await expect(hosts).toHaveCount(2, { timeout: 30_000 });
+    await expect(dialog.getByRole("checkbox", { name: "This host", exact: true })).toBeChecked();
+    await expect(dialog.getByRole("checkbox", { name: "127.0.0.3", exact: true })).toBeChecked();
+    await expect(dialog.getByRole("checkbox", { name: "127.0.0.1", exact: true })).toHaveCount(0);
+    await dialog.getByRole("checkbox", { name: "127.0.0.3", exact: true }).uncheck();
+    await dialog.getByRole("button", { name: "Check", exact: true }).click();
+    const row = dialog.locator('[data-readiness="This host"]');
+    await expect(row).toHaveAttribute("data-severity", /^(pass|info|warning)$/, { timeout: 60_000 });
+    await expect(dialog.locator("[data-readiness]")).toHaveCount(1);
+    // its checks, each with a result
+    await row.getByRole("button", { name: /\d+ checks/ }).click();
+    await expect(row.locator('li[data-severity="pass"]').first()).toBeVisible();
+    await row.getByRole("button", { name: "Migrate to This host…" }).click();
+    const migrate = page.getByRole("dialog", { name: `Migrate ${BACK}` });
+    await expect(migrate).toBeVisible();
+    await expect(
+        migrate.getByRole("combobox", { name: "Destination", exact: true }).locator("option:checked"),
+    ).toHaveText("This host");
+    await page.keyboard.press("Escape");
+    await expect(migrate).toBeHidden();
+    // nothing moved: the VM runs on B, and this machine does not have it
+    expect(tryVirsh(labHost("b").uri, "domstate", "--domain", BACK).out.trim()).toBe("running");
+    expect(tryVirsh(labHost("a").uri, "domstate", "--domain", BACK).ok).toBe(false);
+});
+
+test("CPU baseline: this machine is This host once, the type follows the VMs (qemu), --migratable is on, Apply lists and changes a VM on another chosen host, every code block has Copy", async ({
     page,
 }) => {
     labGuest("b", ON_B, "tiny", false);
@@ -90,6 +125,12 @@ test("CPU baseline: the type follows the VMs (qemu), --migratable is on, Apply l
     await openTool(page, "CPU baseline");
     const wizard = page.getByRole("dialog", { name: "CPU baseline" });
     await expect(wizard).toBeVisible();
+    // one checkbox per machine: This host, not also the known host 127.0.0.1 that is this machine
+    await expect(wizard.getByRole("group", { name: "Hosts" }).getByRole("checkbox")).toHaveCount(3, {
+        timeout: 30_000,
+    });
+    for (const h of ["This host", "127.0.0.2", "127.0.0.3"])
+        await expect(wizard.getByRole("checkbox", { name: h, exact: true })).toBeChecked();
 
     // the lab's guests are TCG: the type follows them, without the admin choosing it
     const type = wizard.getByRole("combobox", { name: "Virtualization type" });
@@ -107,8 +148,19 @@ test("CPU baseline: the type follows the VMs (qemu), --migratable is on, Apply l
         await expect(wizard.locator(`[data-cpu-host="${h}"]`)).toHaveAttribute("data-state", "done", {
             timeout: 60_000,
         });
+    await expect(wizard.locator('[data-cpu-host="127.0.0.1"]')).toHaveCount(0);
     await expect(wizard.getByLabel("Commands").first()).toContainText("domcapabilities --virttype qemu");
+    expect(await expectCopyOnEveryCodeBlock(wizard)).toBe(1);
     await wizard.getByRole("button", { name: "Next" }).click();
+    // the compare step: one column per machine, and the merged document can be copied
+    await expect(wizard.getByRole("grid", { name: "Feature matrix" }).locator("thead th")).toHaveText([
+        "Feature",
+        "This host",
+        "127.0.0.2",
+        "127.0.0.3",
+    ]);
+    await expect(wizard.getByLabel("Merged CPU document")).toContainText("<cpu");
+    expect(await expectCopyOnEveryCodeBlock(wizard)).toBe(1);
     await wizard.getByRole("button", { name: "Next" }).click();
 
     // migratable features only, by default
@@ -127,6 +179,9 @@ test("CPU baseline: the type follows the VMs (qemu), --migratable is on, Apply l
             /^(identical|superset)$/,
             { timeout: 60_000 },
         );
+    // the baseline CPU and the commands, each with Copy
+    await expect(wizard.getByLabel("Baseline CPU")).toContainText(`>${model}</model>`);
+    expect(await expectCopyOnEveryCodeBlock(wizard)).toBe(2);
     await wizard.getByRole("button", { name: "Next" }).click();
 
     // Apply: the VMs of every chosen host, this machine once (not again as 127.0.0.1)
@@ -142,6 +197,10 @@ test("CPU baseline: the type follows the VMs (qemu), --migratable is on, Apply l
     await all.uncheck();
     await expect(wizard.getByRole("button", { name: /^Apply to 0 VMs?$/ })).toBeDisabled();
     await wizard.getByRole("checkbox", { name: `Apply to ${ON_B} on 127.0.0.2` }).check();
+    // the change to its definition can be copied too
+    await wizard.getByRole("button", { name: `Show the change for ${ON_B} on 127.0.0.2` }).click();
+    await expect(wizard.getByLabel(`Change of ${ON_B}'s CPU`)).toContainText("+ ");
+    expect(await expectCopyOnEveryCodeBlock(wizard)).toBeGreaterThanOrEqual(2);
     // defined on B through B's URI
     await expect(wizard.getByLabel("Commands").last()).toContainText(
         /virsh -c '?qemu\+ssh:\/\/root@127\.0\.0\.2\/system\S*'? define --file \/dev\/stdin/,

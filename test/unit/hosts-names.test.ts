@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { destinationChoices, displayName, groupByMachine, isThisMachine, sameHost } from "../../src/hosts/names";
+import {
+    destinationChoices,
+    displayName,
+    groupByMachine,
+    isThisMachine,
+    onePerMachine,
+    sameHost,
+} from "../../src/hosts/names";
+import { hostList } from "../../src/hosts/list";
 import { LOCAL_HOST_ID, type KnownHost } from "../../src/hosts/types";
 import { hostUri } from "../../src/hosts/uri";
 
@@ -47,6 +55,41 @@ describe("one name per machine", () => {
         ]);
         // two unknown machines are two groups
         expect(groupByMachine([entry(k2), entry(k3)], {})).toHaveLength(2);
+    });
+});
+
+describe("one entry per machine", () => {
+    it("keeps each machine's primary, named by the machine's one name, in the order the machines first appear", () => {
+        const once = onePerMachine([entry(k1), local, entry(k2), entry(k3), entry(k2again)], ids);
+        expect(once.map((h) => [h.id, h.label, h.uri])).toEqual([
+            [LOCAL_HOST_ID, "This host", "qemu:///system"],
+            ["127.0.0.2", "127.0.0.2", hostUri(k2)],
+            ["127.0.0.3", "127.0.0.3", hostUri(k3)],
+        ]);
+        // the entry kept is the one passed in, with its name: nothing else of it changes
+        expect(once[1]).toEqual({ ...entry(k2), label: "127.0.0.2" });
+    });
+
+    it("the page's host list: This host once when a known host is this machine, and only once its machine is read", () => {
+        const list = hostList([k1, k2, k3]);
+        expect(onePerMachine(list, ids).map((h) => h.label)).toEqual(["This host", "127.0.0.2", "127.0.0.3"]);
+        // not read yet (or unreachable): nothing is merged by guess
+        expect(onePerMachine(list, {}).map((h) => h.label)).toEqual([
+            "This host",
+            "127.0.0.1",
+            "127.0.0.2",
+            "127.0.0.3",
+        ]);
+        // a host that names itself otherwise (its label) is named by its address, as everywhere on the page
+        expect(onePerMachine([{ uri: hostUri(k2), label: "lab-b", known: k2 }], ids)[0]!.label).toBe("127.0.0.2");
+    });
+
+    it("the user session is a list entry of its own", () => {
+        const session = { id: "localhost-session", uri: "qemu:///session", driver: "session" as const, known: null };
+        expect(onePerMachine([local, session], ids).map((h) => h.label)).toEqual([
+            "This host",
+            "This host (user session)",
+        ]);
     });
 });
 

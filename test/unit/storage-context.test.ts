@@ -36,4 +36,23 @@ describe("nfsHosts", () => {
             ]),
         );
     });
+
+    it("offers each machine once: the known host that is this machine is This host, run here", () => {
+        const self: KnownHost = { id: "127.0.0.1", address: "127.0.0.1", sshUser: "root", transport: "ssh" };
+        const A = "761a9c68-4309-48f8-bb21-fbaaca6aee70 vm";
+        const ids = { "qemu:///system": A, "qemu+ssh://root@127.0.0.1/system?no_tty=1": A };
+        const hosts = nfsHosts("10.0.0.1", [self, ...known], ids);
+        expect(hosts.map((h) => [h.id, h.label, h.target.kind, h.address])).toEqual([
+            ["localhost", "This host", "local", "10.0.0.1"],
+            ["b", "b.lab", "ssh", "b.lab"],
+            ["c", "c.lab", "ssh", "c.lab"],
+        ]);
+        // before the machines are read, every entry is listed as the admin wrote it
+        expect(nfsHosts("10.0.0.1", [self, ...known]).map((h) => h.label)).toEqual([
+            "This host",
+            "127.0.0.1",
+            "b.lab",
+            "c.lab",
+        ]);
+    });
 });

@@ -6,9 +6,17 @@ import { createElement, type ReactNode } from "react";
 import { renderToString } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import type { AppLocation } from "../../pkg/lib/location";
-import type { KnownHost } from "../../src/hosts/types";
+import { LOCAL_HOST_ID, type KnownHost } from "../../src/hosts/types";
 import { hostUri } from "../../src/hosts/uri";
-import { useAdmin, useDestinations, useIdentity, useLoader, useLocationPath, type Loaded } from "../../src/ui/hooks";
+import {
+    useAdmin,
+    useDestinationChoices,
+    useIdentity,
+    useLoader,
+    useLocationPath,
+    useMachineList,
+    type Loaded,
+} from "../../src/ui/hooks";
 import { ServicesContext, type Services } from "../../src/ui/services";
 import { MemoryFiles, ScriptedRunner } from "./fakes";
 
@@ -52,14 +60,32 @@ describe("useLoader, first render", () => {
     });
 });
 
-describe("useDestinations, first render (machines not read yet)", () => {
-    it("leaves out only the host whose URI is the source's, and runs no command", () => {
+describe("useDestinationChoices, first render (machines not read yet)", () => {
+    it("leaves out only the host whose URI is the source's, offers This host from another host, and runs no command", () => {
         const s = services();
         const a = host("a.example"),
             b = host("b.example");
-        const sourceUri = hostUri(a);
-        expect(firstRender(() => useDestinations(sourceUri, [a, b]), s)).toEqual([b]);
-        expect(firstRender(() => useDestinations("qemu:///system", [a, b]), s)).toEqual([a, b]);
+        const ids = (sourceUri: string) =>
+            firstRender(() => useDestinationChoices(sourceUri, [a, b]), s).map((c) => [c.id, c.label]);
+        expect(ids(hostUri(a))).toEqual([
+            [LOCAL_HOST_ID, "This host"],
+            ["b.example", "b.example"],
+        ]);
+        expect(ids("qemu:///system")).toEqual([
+            ["a.example", "a.example"],
+            ["b.example", "b.example"],
+        ]);
+        expect(s.runner.calls).toEqual([]);
+    });
+});
+
+describe("useMachineList, first render", () => {
+    it("is this host, then every known host by its address (nothing merged before the machines are read)", () => {
+        const s = services();
+        expect(firstRender(() => useMachineList([host("127.0.0.1")]).hosts, s).map((h) => [h.id, h.label])).toEqual([
+            [LOCAL_HOST_ID, "This host"],
+            ["127.0.0.1", "127.0.0.1"],
+        ]);
         expect(s.runner.calls).toEqual([]);
     });
 });

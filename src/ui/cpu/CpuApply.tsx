@@ -32,7 +32,7 @@ import { recordApplied, saveBaseline, validateBaselineName } from "../../cpu/sto
 import * as v from "../../virsh/argv";
 import * as c from "../../virsh/cpu";
 import { useServices } from "../services";
-import { CommandLine } from "../CommandLine";
+import { CodeText, CommandLine } from "../CommandLine";
 import { StatusTable } from "../StatusTable";
 import { TypeWarning } from "./CpuSteps";
 import { useAction } from "../useAction";
@@ -345,18 +345,19 @@ function ApplyResultCell({
 function DiffView({ diff }: { diff: Diff }) {
     return (
         <StackItem>
-            <pre
-                className="cm-command"
-                aria-label={format(_("Change of $0's CPU"), diff.domain)}
-                style={{ maxHeight: "14em", overflow: "auto" }}
+            <CodeText
+                text={diff.lines.map((l) => `${l.kind} ${l.line}`).join("\n")}
+                label={format(_("Change of $0's CPU"), diff.domain)}
+                copyLabel={format(_("Copy the CPU change of $0"), diff.domain)}
+                maxHeight="14em"
             >
                 {diff.lines.map((l, i) => (
-                    <div
+                    <span
                         key={i}
                         className={l.kind === "+" ? "cm-diff-add" : l.kind === "-" ? "cm-diff-del" : undefined}
-                    >{`${l.kind} ${l.line}`}</div>
+                    >{`${l.kind} ${l.line}\n`}</span>
                 ))}
-            </pre>
+            </CodeText>
             {diff.dropped.length > 0 && (
                 <Alert isInline isPlain variant="info" title={_("Left out: a custom CPU model does not allow it")}>
                     <ul aria-label={format(_("Left out of $0's CPU"), diff.domain)}>

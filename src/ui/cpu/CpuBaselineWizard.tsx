@@ -6,7 +6,7 @@
 import { useMemo, useRef, useState } from "react";
 import { Modal, Wizard, WizardHeader, WizardStep } from "@patternfly/react-core";
 import { localUri } from "../../hosts/uri";
-import { hostList } from "../../hosts/list";
+import { sameHost } from "../../hosts/names";
 import { mergeHostCpus, type HostCpu } from "../../cpu/hostcpu";
 import {
     computeBaseline,
@@ -17,7 +17,7 @@ import {
     type Validation,
 } from "../../cpu/apply";
 import { loadHostVms, typeBasis, virtTypeFor, virtTypeWarning, vmKey, type HostApplyResult } from "../../cpu/vms";
-import { useKnownHosts, useLoader } from "../hooks";
+import { useKnownHosts, useLoader, useMachineList } from "../hooks";
 import { useServices } from "../services";
 import { useAction } from "../useAction";
 import { errorText } from "../../../pkg/lib/error-text";
@@ -26,25 +26,25 @@ import { BaselineStep, CompareStep, HostsStep, type BaselineOptions, type Fetch 
 import type { CpuPreset } from "../tools";
 import { _ } from "../../../pkg/lib/gettext";
 
+const NONE: never[] = [];
+
 /** A host's CPU, cached for the session with the time it was read. */
 const cache = new Map<string, { cpu: HostCpu; at: number }>();
 
 export default function CpuBaselineWizard({ onClose, preset }: { onClose(): void; preset?: CpuPreset }) {
     const { runner } = useServices();
     const known = useKnownHosts();
-    const hosts: CpuHost[] = useMemo(
-        () => hostList(known.data?.hosts ?? []).map((h) => ({ label: h.label, uri: h.uri })),
-        [known.data],
+    // one per machine, named as everywhere on the page (This host, not also the known host that is this machine)
+    const { hosts: machines, identities } = useMachineList(
+        known.data?.hosts ?? NONE,
+        preset ? [preset.sourceUri, preset.destinationUri] : NONE,
     );
+    const hosts: CpuHost[] = useMemo(() => machines.map((h) => ({ label: h.label, uri: h.uri })), [machines]);
     const [chosen, setChosen] = useState<Set<string> | null>(null);
-    // opened from a failed CPU check: the VM's host and the destination
-    const selected =
-        chosen ??
-        new Set(
-            preset
-                ? hosts.filter((h) => h.uri === preset.sourceUri || h.uri === preset.destinationUri).map((h) => h.uri)
-                : hosts.map((h) => h.uri),
-        );
+    // opened from a failed CPU check: the VM's host and the destination, however the check reached them
+    const presetHost = (h: CpuHost) =>
+        !!preset && [preset.sourceUri, preset.destinationUri].some((uri) => sameHost(h, { uri }, identities));
+    const selected = chosen ?? new Set((preset ? hosts.filter(presetHost) : hosts).map((h) => h.uri));
     const chosenHosts = hosts.filter((h) => selected.has(h.uri));
     // the VMs of every chosen host, with the type each runs as: the type follows them
     const hostVms = useLoader(`cpu-vms\n${chosenHosts.map((h) => h.uri).join("\n")}`, () =>

@@ -21,7 +21,7 @@ import { Td, Tr } from "@patternfly/react-table";
 import { featureMatrix, losses, type HostCpu } from "../../cpu/hostcpu";
 import type { Baseline, CpuHost, Validation } from "../../cpu/apply";
 import * as c from "../../virsh/cpu";
-import { CommandLine } from "../CommandLine";
+import { CodeText, CommandLine } from "../CommandLine";
 import { StatusTable } from "../StatusTable";
 import { _, format, ngettext } from "../../../pkg/lib/gettext";
 
@@ -233,13 +233,12 @@ export function CompareStep({ cpus, merged }: { cpus: HostCpu[]; merged: string 
                 <Button variant="secondary" size="sm" onClick={download}>
                     {_("Download host-cpus.xml")}
                 </Button>
-                <pre
-                    className="cm-command"
-                    aria-label={_("Merged CPU document")}
-                    style={{ maxHeight: "12em", overflow: "auto" }}
-                >
-                    {merged}
-                </pre>
+                <CodeText
+                    text={merged}
+                    label={_("Merged CPU document")}
+                    copyLabel={_("Copy host-cpus.xml")}
+                    maxHeight="12em"
+                />
             </StackItem>
         </Stack>
     );
@@ -413,13 +412,12 @@ export function BaselineStep({
             )}
             {baseline && (
                 <StackItem>
-                    <pre
-                        className="cm-command"
-                        aria-label={_("Baseline CPU")}
-                        style={{ maxHeight: "10em", overflow: "auto" }}
-                    >
-                        {baseline.xml}
-                    </pre>
+                    <CodeText
+                        text={baseline.xml}
+                        label={_("Baseline CPU")}
+                        copyLabel={_("Copy the baseline")}
+                        maxHeight="10em"
+                    />
                 </StackItem>
             )}
             <StackItem>

@@ -21,10 +21,23 @@ import type { FlowRecord, NfsInputs, Step } from "../../storage/types";
 import { useKnownHosts, useLoader } from "../hooks";
 import { useServices } from "../services";
 import { errorText } from "../../../pkg/lib/error-text";
-import { CommandLine } from "../CommandLine";
+import { CodeText, CommandLine } from "../CommandLine";
 import { NfsSetup } from "./NfsSetup";
 import { NfsStep } from "./NfsSteps";
-import { _ } from "../../../pkg/lib/gettext";
+import { _, format } from "../../../pkg/lib/gettext";
+
+/** Text to read and copy under a message's title, its label and its Copy button's. */
+type MessageBody = { text: string; label: string; copy: string };
+const errorBody = (parts: (string | undefined)[]): MessageBody => ({
+    text: parts.filter(Boolean).join("\n"),
+    label: _("Error details"),
+    copy: _("Copy the error"),
+});
+const undoBody = (lines: string[]): MessageBody => ({
+    text: lines.join("\n"),
+    label: _("Undo output"),
+    copy: _("Copy Undo's output"),
+});
 
 /** "Shared storage (NFS)": the RHEL shared-images procedure as steps the admin runs one by one or all. */
 export default function NfsFlow({ onClose }: { onClose(): void }) {
@@ -38,7 +51,7 @@ export default function NfsFlow({ onClose }: { onClose(): void }) {
     const [message, setMessage] = useState<{
         variant: "danger" | "success" | "info";
         title: string;
-        body?: string;
+        body?: MessageBody;
     } | null>(null);
 
     const show = (r: FlowRecord | null) => setRecordState(r);
@@ -51,7 +64,7 @@ export default function NfsFlow({ onClose }: { onClose(): void }) {
             setMessage({
                 variant: "danger",
                 title: _("The flow's record could not be saved"),
-                body: [errorText(e), (e as { fix?: string }).fix].filter(Boolean).join("\n"),
+                body: errorBody([errorText(e), (e as { fix?: string }).fix]),
             });
             saved.reload();
             setRecordState(undefined);
@@ -75,7 +88,7 @@ export default function NfsFlow({ onClose }: { onClose(): void }) {
             setMessage({
                 variant: "danger",
                 title: _("The flow's record could not be saved"),
-                body: [r.error.message, r.error.fix].filter(Boolean).join("\n"),
+                body: errorBody([r.error.message, r.error.fix]),
             });
     };
     const runStep = async (step: Step) => saveFailed(await runRecordedStep(ctx, services.files, current!, step, show));
@@ -95,12 +108,17 @@ export default function NfsFlow({ onClose }: { onClose(): void }) {
     });
     const undo = guard(async () => {
         const r = await undoRecorded(ctx, services.files, current!, show);
-        if (r.error) setMessage({ variant: "danger", title: r.error, body: r.output.join("\n") });
+        if (r.error)
+            setMessage({
+                variant: "danger",
+                title: r.error,
+                body: undoBody(r.output),
+            });
         else
             setMessage({
                 variant: "success",
                 title: _("Undone: the flow's additions were removed"),
-                body: [...r.output, ...keptData(r.record).map((p) => `Kept (data): ${p}`)].join("\n"),
+                body: undoBody([...r.output, ...keptData(r.record).map((p) => format(_("Kept (data): $0"), p))]),
             });
     });
     const prepare = (inputs: NfsInputs, selinux: string[]) => void replace(newRecord(inputs, selinux));
@@ -127,7 +145,13 @@ export default function NfsFlow({ onClose }: { onClose(): void }) {
                     {message && (
                         <StackItem>
                             <Alert variant={message.variant} isInline title={message.title}>
-                                {message.body && <pre className="cm-command">{message.body}</pre>}
+                                {message.body && (
+                                    <CodeText
+                                        text={message.body.text}
+                                        label={message.body.label}
+                                        copyLabel={message.body.copy}
+                                    />
+                                )}
                             </Alert>
                         </StackItem>
                     )}

@@ -1,4 +1,4 @@
-import { useMemo, useState, type Dispatch, type SetStateAction } from "react";
+import { useMemo, useState } from "react";
 import {
     Alert,
     Button,
@@ -22,7 +22,7 @@ import { runChecks } from "../../storage/checks";
 import { validateInputs } from "../../storage/plan";
 import type { MountMethod, NfsInputs } from "../../storage/types";
 import type { CheckResult } from "../../preflight/types";
-import { useLoader, type Loaded } from "../hooks";
+import { useLoader, useMachineList, type Loaded } from "../hooks";
 import { useServices } from "../services";
 import { useAction } from "../useAction";
 import { errorText } from "../../../pkg/lib/error-text";
@@ -34,7 +34,8 @@ interface NfsForm {
     localAddress: string;
     storageId: string;
     sourceId: string;
-    clientIds: Set<string>;
+    /** null: the default, this host and the first other machine (the list settles once the machines are read). */
+    clientIds: Set<string> | null;
     domains: Set<string>;
     exportDir: string;
     exportOptions: string;
@@ -50,11 +51,11 @@ type NfsHost = NfsInputs["source"];
 type Checked = { results: CheckResult[]; selinuxHosts: string[]; inputs: NfsInputs };
 type SetForm = (patch: Partial<NfsForm>) => void;
 
-const initialForm = (known: KnownHost[]): NfsForm => ({
+const initialForm = (): NfsForm => ({
     localAddress: typeof location !== "undefined" ? location.hostname : "",
     storageId: LOCAL_ID,
     sourceId: LOCAL_ID,
-    clientIds: new Set([LOCAL_ID, ...(known[0] ? [known[0].id] : [])]),
+    clientIds: null,
     domains: new Set(),
     exportDir: "/var/lib/libvirt/shared-images",
     exportOptions: "rw,no_root_squash",
@@ -65,6 +66,11 @@ const initialForm = (known: KnownHost[]): NfsForm => ({
     overwrite: false,
     override: false,
 });
+
+/** The form with its clients decided: as the admin chose them, or by default this host and the first other machine. */
+type Clients = NfsForm & { clientIds: Set<string> };
+const withClients = (f: NfsForm, hosts: NfsHost[]): Clients =>
+    f.clientIds ? (f as Clients) : { ...f, clientIds: new Set(hosts.slice(0, 2).map((h) => h.id)) };
 
 const toggle = (set: Set<string>, id: string, on: boolean) => {
     const n = new Set(set);
@@ -81,10 +87,13 @@ export function NfsSetup({
     known: KnownHost[];
     onPrepare(inputs: NfsInputs, selinuxHosts: string[]): void;
 }) {
-    const [form, setForm] = useState<NfsForm>(() => initialForm(known));
+    const [picked, setForm] = useState<NfsForm>(initialForm);
     const set: SetForm = (patch) => setForm((f) => ({ ...f, ...patch }));
-    const { localAddress } = form;
-    const hosts = useMemo(() => nfsHosts(localAddress, known), [known, localAddress]);
+    const { localAddress } = picked;
+    // each machine once, by its one name: the known host that is this machine is This host
+    const { identities } = useMachineList(known);
+    const hosts = useMemo(() => nfsHosts(localAddress, known, identities), [known, localAddress, identities]);
+    const form = withClients(picked, hosts);
     const source = hosts.find((h) => h.id === form.sourceId) ?? hosts[0]!;
     const { checks, checking, error, check, vms } = useNfsCheck(form, hosts, source);
 
@@ -96,7 +105,14 @@ export function NfsSetup({
                 chosen={form.domains}
                 onToggle={(n, on) => setForm((f) => ({ ...f, domains: toggle(f.domains, n, on) }))}
             />
-            <ClientSection form={form} set={set} setForm={setForm} hosts={hosts} />
+            <ClientSection
+                form={form}
+                set={set}
+                onClient={(id, on) =>
+                    setForm((f) => ({ ...f, clientIds: toggle(withClients(f, hosts).clientIds, id, on) }))
+                }
+                hosts={hosts}
+            />
             <MethodChoice form={form} set={set} />
             <OverwriteRow overwrite={form.overwrite} onChange={(overwrite) => set({ overwrite })} />
             {error && <Alert variant="danger" isInline title={error} />}
@@ -124,7 +140,7 @@ export function NfsSetup({
 }
 
 /** Reads the chosen VMs' images and runs the prerequisite checks, showing each result as it arrives. */
-function useNfsCheck(form: NfsForm, hosts: NfsHost[], source: NfsHost) {
+function useNfsCheck(form: Clients, hosts: NfsHost[], source: NfsHost) {
     const { runner } = useServices();
     const [checks, setChecks] = useState<Checked | null>(null);
     const { busy: checking, failure: error, setFailure, run } = useAction();
@@ -159,7 +175,7 @@ function useNfsCheck(form: NfsForm, hosts: NfsHost[], source: NfsHost) {
 }
 
 /** The inputs read straight off the form, in NfsInputs' order (the VMs and their images come from the host). */
-function inputsOf(form: NfsForm, hosts: NfsHost[], source: NfsHost) {
+function inputsOf(form: Clients, hosts: NfsHost[], source: NfsHost) {
     return {
         storage: hosts.find((h) => h.id === form.storageId)!,
         exportDir: form.exportDir,
@@ -293,12 +309,12 @@ function VmChoice({
 function ClientSection({
     form,
     set,
-    setForm,
+    onClient,
     hosts,
 }: {
-    form: NfsForm;
+    form: Clients;
     set: SetForm;
-    setForm: Dispatch<SetStateAction<NfsForm>>;
+    onClient(id: string, on: boolean): void;
     hosts: NfsHost[];
 }) {
     return (
@@ -310,7 +326,7 @@ function ClientSection({
                         id={`nfs-client-${h.id}`}
                         label={format(_("Client $0"), h.label)}
                         isChecked={form.clientIds.has(h.id)}
-                        onChange={(_e, v) => setForm((f) => ({ ...f, clientIds: toggle(f.clientIds, h.id, v) }))}
+                        onChange={(_e, v) => onClient(h.id, v)}
                     />
                 ))}
             </FormGroup>

@@ -1,7 +1,7 @@
 import { Alert, Button, ExpandableSection, Label, Progress, Stack, StackItem, Title } from "@patternfly/react-core";
 import type { Step, StepState } from "../../storage/types";
 import { stepStatus } from "../../storage/steps";
-import { CommandLine } from "../CommandLine";
+import { CodeText, CommandLine } from "../CommandLine";
 import { formatBytes } from "../format";
 import { _, format } from "../../../pkg/lib/gettext";
 
@@ -77,11 +77,13 @@ export function NfsStep({
                         </Alert>
                     </StackItem>
                 )}
-                {state?.output && (
+                {state?.output?.trim() && (
                     <StackItem>
-                        <pre className="cm-command" aria-label={format(_("Output of $0"), step.title)}>
-                            {state.output}
-                        </pre>
+                        <CodeText
+                            text={state.output}
+                            label={format(_("Output of $0"), step.title)}
+                            copyLabel={format(_("Copy the output: $0"), step.title)}
+                        />
                     </StackItem>
                 )}
                 {!step.skipReason && (
