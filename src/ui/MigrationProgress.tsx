@@ -24,6 +24,7 @@ import {
 import type { MigrationRecord } from "../history/records";
 import { controls, finishMigration, jobEnded, jobStats, runControl } from "../migration/job";
 import { readJob } from "../../pkg/lib/detach";
+import { markStep } from "../migration/marks";
 import { switchToPostcopy } from "../migration/postcopy";
 import { resumePostcopy } from "../migration/postcopy-resume";
 import { downtimeOutcome, type DowntimeOutcome } from "../migration/downtime";
@@ -135,6 +136,7 @@ export function MigrationProgress({
                     finished.current = true;
                     setVerifying(true);
                     const f = await finishMigration({ runner, files }, record, job, last.current);
+                    markStep("finished", record.id);
                     if (!alive) return;
                     setVerifying(false);
                     if (f.unrecorded) setUnrecorded({ record: f.record, ...f.unrecorded });
