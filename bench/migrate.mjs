@@ -13,9 +13,8 @@
 // with growing pauses): printed as a cross-check.
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
-import { startCockpitWs } from "../scripts/setup.mjs";
 import { labAddKnownHosts } from "../scripts/lab-control.mjs";
-import { launchBrowser, sleep, stats, summary } from "./lib.mjs";
+import { launchBrowser, sleep, startCockpitWs, stats, summary } from "./lib.mjs";
 
 const REPS = Number(process.argv[2] ?? 5);
 const PORT = 9099;
@@ -178,8 +177,8 @@ async function plugin(browser) {
 }
 
 labAddKnownHosts();
-const ws = startCockpitWs(PORT, { stdio: "ignore" });
-await sleep(1000);
+// holds one idle session open: cockpit-ws would end the bridge between the runs (and show its login page)
+const ws = await startCockpitWs(PORT);
 const browser = await launchBrowser();
 const theirs = [],
     ours = { visible: [], playwright: [], job: [], tail: [], learn: [] };
@@ -199,7 +198,7 @@ try {
     }
 } finally {
     await browser.close();
-    ws.kill("SIGTERM");
+    ws.stop();
     spawnSync("virsh", ["-c", "qemu+tcp://127.0.0.2/system", "destroy", "--domain", GUEST]);
     spawnSync("virsh", ["-c", "qemu+tcp://127.0.0.2/system", "undefine", "--domain", GUEST]);
 }
