@@ -43,9 +43,9 @@ export async function recordOutcome(
         try {
             const stored = await finishRecord(deps.files, finished.id, patch);
             markStep("outcome recorded", finished.id);
+            // not waited for: the outcome is recorded, and a leftover directory is harmless
             if (isOurJobDir(finished.jobDir))
-                await deps.runner.run({ kind: "local" }, removeJobArgv(finished.jobDir)).catch(() => undefined); // a leftover directory is harmless
-            markStep("job directory removed", finished.id);
+                void deps.runner.run({ kind: "local" }, removeJobArgv(finished.jobDir)).catch(() => undefined);
             return { record: stored ?? finished, unrecorded: null };
         } catch (e) {
             error = e;
