@@ -12,7 +12,7 @@
 // before the click, i.e. also Playwright's wait for an enabled button, to its `waitFor`, which polls
 // with growing pauses): printed as a cross-check.
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { labAddKnownHosts } from "../scripts/lab-control.mjs";
 import { launchBrowser, sleep, startCockpitWs, stats, summary } from "./lib.mjs";
 
@@ -24,12 +24,41 @@ const JOBS = "/run/cockpit-migrate/jobs";
 const lab = (...a) => execFileSync("bash", ["test/lab/lab.sh", ...a], { stdio: "inherit" });
 const wall = () => performance.timeOrigin + performance.now();
 
+/** CPU time (ms, own and reaped children's) of the processes on this machine, by command name. */
+function cpuByName() {
+    const by = new Map();
+    for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+        try {
+            const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+            const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+            const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+            const ticks = Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+            by.set(comm, (by.get(comm) ?? 0) + ticks * 10); // USER_HZ = 100
+        } catch {
+            /* gone */
+        }
+    }
+    return by;
+}
+
+/** What used the CPU between two cpuByName() samples, the largest first: "name ms, …". */
+function cpuUsed(before, after, top = 8) {
+    return [...after]
+        .map(([name, ms]) => [name, ms - (before.get(name) ?? 0)])
+        .filter(([, ms]) => ms > 0)
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, top)
+        .map(([name, ms]) => `${name} ${ms}`)
+        .join(", ");
+}
+
 /** Bare `virsh migrate`, same flags as the plugin's defaults; libvirt's events on the source for the phases. */
 async function bare() {
     lab("guest", "a", GUEST, "bigram", "--start");
     const onA = libvirtEvents("qemu:///system");
     await sleep(300); // the event stream is connected
     const start = wall();
+    const cpu0 = cpuByName();
     const t0 = performance.now();
     const r = spawnSync(
         "virsh",
@@ -48,11 +77,12 @@ async function bare() {
         { encoding: "utf8" },
     );
     const ms = performance.now() - t0;
+    const cpu = cpuUsed(cpu0, cpuByName());
     await sleep(200);
     onA.stop();
     if (r.status !== 0) throw new Error(r.stderr);
     const steps = onA.events.map((e) => `${(e.at - start).toFixed(0).padStart(6)} ms  libvirt A: ${e.type} ${e.text}`);
-    return { ms, steps };
+    return { ms, steps, cpu };
 }
 
 /** libvirt's domain events of GUEST on a host, with libvirt's timestamps (wall clock ms). */
@@ -139,10 +169,12 @@ async function plugin(browser) {
     const files = jobFiles();
     await sleep(300); // the event streams are connected
     const t0 = performance.now();
+    const cpu0 = cpuByName();
     await dialog.getByRole("button", { name: "Migrate", exact: true }).click();
     const result = page.locator("[data-migration-result]").filter({ hasText: GUEST });
     await result.waitFor({ timeout: 120_000 });
     const playwright = performance.now() - t0;
+    const cpu = cpuUsed(cpu0, cpuByName());
     await page.waitForFunction(() => window.cmBenchShown !== undefined);
     const outcome = await result.getAttribute("data-outcome");
     const pageTimes = await page.evaluate(pageTimeline);
@@ -173,6 +205,7 @@ async function plugin(browser) {
         tail: pageTimes.shown - files.seen.status,
         learn: mark("end learned") - files.seen.status,
         steps: steps.map(([n, t]) => `${rel(t).padStart(6)} ms  ${n}`),
+        cpu,
     };
 }
 
@@ -194,7 +227,9 @@ try {
                 `${p.tail.toFixed(0)} ms, of it until the page learned the end ${p.learn.toFixed(0)} ms`,
         );
         console.log(`  bare virsh, from its start:\n${b.steps.map((s) => `  ${s}`).join("\n")}`);
+        console.log(`  bare virsh, CPU ms meanwhile: ${b.cpu}`);
         console.log(`  plugin, from the click:\n${p.steps.map((s) => `  ${s}`).join("\n")}`);
+        console.log(`  plugin, CPU ms from the click to the result: ${p.cpu}`);
     }
 } finally {
     await browser.close();
