@@ -58,15 +58,20 @@ export class CockpitRunner implements Runner {
         });
         let timer: ReturnType<typeof setTimeout> | undefined;
         if (options.timeoutMs) timer = setTimeout(() => proc.close("timeout"), options.timeoutMs);
+        const cancel = () => proc.close("cancelled");
+        if (options.signal?.aborted) cancel();
+        else options.signal?.addEventListener("abort", cancel, { once: true });
         if (options.input !== undefined) proc.input(options.input);
         return new Promise<string>((resolve, reject) => {
             proc.then(
                 (out) => {
                     clearTimeout(timer);
+                    options.signal?.removeEventListener("abort", cancel);
                     resolve(out);
                 },
                 (err: unknown) => {
                     clearTimeout(timer);
+                    options.signal?.removeEventListener("abort", cancel);
                     reject(toRunError(cleanFailure(err, target), argv, target.kind === "ssh"));
                 },
             );

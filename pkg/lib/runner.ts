@@ -24,6 +24,8 @@ export interface RunOptions {
     /** A `virsh -c qemu+ssh://…` that must go through libvirt's own SSH transport, as a migration does
      * (not run on the host over the shared connection: src/virsh/route.ts). */
     libvirtTransport?: boolean;
+    /** Closes the command when aborted (it fails as "cancelled"). */
+    signal?: AbortSignal;
 }
 
 export interface Runner {

@@ -25,6 +25,7 @@ import { _, format } from "../../pkg/lib/gettext";
 import { migrationSummary, parseJobInfo, type JobStats } from "./jobinfo";
 import type { MigrationOptions } from "./options";
 import { recordOutcome, type Finished } from "./outcome";
+import { markStep } from "./marks";
 import { verifyAfterFailure, verifyMigration, type Presence } from "./verify";
 import { AutostartRefused, autostartAfterEnd, autostartBeforeStart } from "./autostart";
 import {
@@ -70,6 +71,7 @@ export interface StartRequest {
 export async function startMigration(deps: Deps, req: StartRequest): Promise<MigrationRecord> {
     const now = (deps.now ?? Date.now)();
     const id = newRecordId(now);
+    markStep("start requested", id);
     const jobDir = `${JOBS_DIR}/${id}`;
     const downtimeMs = req.options.mode === "live" ? req.options.maxDowntimeMs : undefined;
     const jobArgv =
@@ -99,12 +101,14 @@ export async function startMigration(deps: Deps, req: StartRequest): Promise<Mig
     if (req.options.duration === "temporary" && req.wasAutostart && !req.options.disableSourceAutostart)
         throw new AutostartRefused(req.domain.name);
     await addRecord(deps.files, record);
+    markStep("history written", id);
     try {
         if (await autostartBeforeStart(deps.runner, req.options, req.source.uri, req.domain, req.wasAutostart)) {
             record.options = { ...record.options, sourceAutostartDisabled: true };
             await updateRecord(deps.files, id, { options: record.options });
         }
         await deps.runner.run(LOCAL, detachedArgv(record.jobDir, jobArgv));
+        markStep("job started", id);
     } catch (e) {
         const message = errorText(e, { stderr: true });
         await updateRecord(deps.files, id, { outcome: "failed", endedAt: (deps.now ?? Date.now)(), message });
@@ -138,7 +142,7 @@ export async function pollMigration(runner: Runner, record: MigrationRecord, wit
  * "lost" (killed, host restarted), but only once the start is a few seconds old: right after the
  * start the detached process may not have written its pid yet.
  */
-export function jobEnded(job: JobStatus, record: MigrationRecord, now: number): boolean {
+export function jobEnded(job: JobStatus, record: Pick<MigrationRecord, "startedAt">, now: number): boolean {
     return job.exitStatus !== null || (job.lost && now - record.startedAt > 5000);
 }
 
@@ -198,6 +202,7 @@ export async function finishMigration(
     last: JobStats | null,
 ): Promise<Finished> {
     const endedAt = (deps.now ?? Date.now)();
+    markStep("end learned", record.id);
     const o = record.options;
     const succeeded = job.exitStatus === 0;
     // our own words for a lost job are translated: they are the message, never matched against libvirt's
@@ -213,17 +218,20 @@ export async function finishMigration(
             };
     const names = { source: record.source.label, destination: record.destination.label };
     const ask = async (uri: string) => domainPresence(deps.runner, uri, recordUuid(record)).catch(() => undefined);
+    const asked = <T>(step: string, p: Promise<T>) => p.finally(() => markStep(step, record.id));
     const completedJob = (uri: string, keep: boolean) =>
         (async () => deps.runner.run(LOCAL, vm.domjobinfo(uri, recordUuid(record), true, keep)))()
             .then(parseJobInfo)
             .catch(() => null);
     const answers = await Promise.all([
         // read without --keep-completed: an older outgoing migration read by its own finish is not seen again
-        completedJob(record.source.uri, false),
+        asked("job read on the source", completedJob(record.source.uri, false)),
         // only a migration that succeeded can have left its incoming job there; kept for whoever reads it next
-        succeeded ? completedJob(record.destination.uri, true) : Promise.resolve(null),
-        ask(record.source.uri),
-        ask(record.destination.uri),
+        succeeded
+            ? asked("job read on the destination", completedJob(record.destination.uri, true))
+            : Promise.resolve(null),
+        asked("asked the source", ask(record.source.uri)),
+        asked("asked the destination", ask(record.destination.uri)),
     ]);
     const [completedOut, completedIn] = answers;
     let [, , src, dstAsked] = answers;
@@ -294,6 +302,7 @@ export async function finishMigration(
         ...(split && reasons && postcopyResumable(reasons[1]) ? { postcopyResume: postcopyResumeArgv(record) } : {}),
         ...(record.maxDowntime ? { maxDowntime: { ms: record.maxDowntime.ms, ...downtimeOutcome(job) } } : {}),
     };
+    markStep("verified", record.id);
     return recordOutcome(deps, { ...record, ...patch }, patch);
 }
 

@@ -8,6 +8,7 @@ import { isUnreadable } from "../../pkg/lib/unreadable";
 import { _ } from "../../pkg/lib/gettext";
 import { finishRecord, JOBS_DIR, type MigrationRecord } from "../history/records";
 import type { Deps } from "./job";
+import { markStep } from "./marks";
 
 /** Why the outcome is not in the history (it is still "running" there), and what to do. */
 export interface Unrecorded {
@@ -41,8 +42,10 @@ export async function recordOutcome(
         if (attempt > 0) await sleep(RECORD_BACKOFF_MS[attempt - 1]!);
         try {
             const stored = await finishRecord(deps.files, finished.id, patch);
+            markStep("outcome recorded", finished.id);
+            // not waited for: the outcome is recorded, and a leftover directory is harmless
             if (isOurJobDir(finished.jobDir))
-                await deps.runner.run({ kind: "local" }, removeJobArgv(finished.jobDir)).catch(() => undefined); // a leftover directory is harmless
+                void deps.runner.run({ kind: "local" }, removeJobArgv(finished.jobDir)).catch(() => undefined);
             return { record: stored ?? finished, unrecorded: null };
         } catch (e) {
             error = e;

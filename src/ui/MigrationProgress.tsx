@@ -22,8 +22,9 @@ import {
     TextInput,
 } from "@patternfly/react-core";
 import type { MigrationRecord } from "../history/records";
-import { controls, finishMigration, jobEnded, jobStats, runControl } from "../migration/job";
-import { readJob } from "../../pkg/lib/detach";
+import { controls, finishMigration, jobStats, runControl } from "../migration/job";
+import { followJob } from "../migration/follow";
+import { markStep } from "../migration/marks";
 import { switchToPostcopy } from "../migration/postcopy";
 import { resumePostcopy } from "../migration/postcopy-resume";
 import { downtimeOutcome, type DowntimeOutcome } from "../migration/downtime";
@@ -77,9 +78,9 @@ function figureText(key: FigureKey, value: number): string {
 const FAST_STATS_MS = 5000;
 
 /**
- * Follows a running migration: the job's status every 250 ms (so the end shows at once), its
- * statistics in a loop of their own (a slow answer while libvirt cancels does not hold the status),
- * and finishes its record when the job ends.
+ * Follows a running migration: the job's end as soon as its process exits (src/migration/follow.ts,
+ * with the status polled as the fallback), its statistics in a loop of their own (a slow answer
+ * while libvirt cancels does not hold the status), and finishes its record when the job ends.
  */
 export function MigrationProgress({
     record,
@@ -106,10 +107,14 @@ export function MigrationProgress({
     const [attempt, setAttempt] = useState(0);
     const [downtime, setDowntime] = useState<DowntimeOutcome>({ applied: null, message: "" });
 
+    // the latest of each, for a follow that is not restarted when the parent renders them anew
+    const current = useRef({ record, onFinished });
+    current.current = { record, onFinished };
+
     useEffect(() => {
         let alive = true;
-        let jobTimer: ReturnType<typeof setTimeout>;
         let statsTimer: ReturnType<typeof setTimeout>;
+        const { record } = current.current;
         const statsLoop = async () => {
             const s = await jobStats(runner, record).catch(() => null);
             if (!alive) return;
@@ -124,40 +129,45 @@ export function MigrationProgress({
                     Date.now() - record.startedAt < FAST_STATS_MS ? 250 : 1000,
                 );
         };
-        const jobLoop = async () => {
-            try {
-                const job = await readJob(runner, record.jobDir);
+        const stop = followJob(runner, record, {
+            onStatus: (job) => {
                 if (!alive) return;
                 setPollError(null);
                 setNow(Date.now());
                 if (record.maxDowntime) setDowntime(downtimeOutcome(job));
-                if (jobEnded(job, record, Date.now()) && !finished.current) {
-                    finished.current = true;
-                    setVerifying(true);
-                    const f = await finishMigration({ runner, files }, record, job, last.current);
-                    if (!alive) return;
-                    setVerifying(false);
-                    if (f.unrecorded) setUnrecorded({ record: f.record, ...f.unrecorded });
-                    else onFinished(f.record);
-                    return;
+            },
+            onError: (e) => {
+                if (!alive) return;
+                setVerifying(false);
+                setPollError(errorText(e));
+            },
+            onEnd: async (job) => {
+                // finishing already (a follow of before a re-render, or of before "Record again")
+                if (finished.current) return;
+                finished.current = true;
+                setVerifying(true);
+                let f;
+                try {
+                    f = await finishMigration({ runner, files }, current.current.record, job, last.current);
+                } catch (e) {
+                    finished.current = false;
+                    throw e;
                 }
-            } catch (e) {
-                finished.current = false;
-                if (alive) {
-                    setVerifying(false);
-                    setPollError(errorText(e));
-                }
-            }
-            if (alive) jobTimer = setTimeout(() => void jobLoop(), 250);
-        };
-        void jobLoop();
+                markStep("finished", record.id);
+                if (!alive) return;
+                setVerifying(false);
+                if (f.unrecorded) setUnrecorded({ record: f.record, ...f.unrecorded });
+                else current.current.onFinished(f.record);
+            },
+        });
         void statsLoop();
         return () => {
             alive = false;
-            clearTimeout(jobTimer);
+            stop();
             clearTimeout(statsTimer);
         };
-    }, [runner, files, record, onFinished, attempt]);
+        // the record's id names the job: a new object for the same record (every history read) is the same job
+    }, [runner, files, record.id, attempt]);
 
     const view = progressView({
         sample,

@@ -4,7 +4,8 @@ import { execFile, execFileSync } from "node:child_process";
 import { chmodSync, mkdtempSync as mkdtempRaw, readFileSync, existsSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { detachedArgv, parseJobStatus, readJobArgv } from "../../pkg/lib/detach";
+import { detachedArgv, parseJobStatus, readJobArgv, waitJob, waitJobArgv } from "../../pkg/lib/detach";
+import { RunError, type Runner } from "../../pkg/lib/runner";
 import { HOSTILE } from "./hostile";
 
 const made: string[] = [];
@@ -114,4 +115,66 @@ describe("detached jobs (real setsid and sh)", () => {
         expect({ falseLost, finished }).toEqual({ falseLost: 0, finished: 240 });
     }, 120_000);
     it("refuses a relative job directory", () => expect(() => detachedArgv("rel", ["true"])).toThrow());
+});
+
+/** The Runner contract over execFile: a non-zero exit is a RunError "exit-status" with its status. */
+const execRunner: Runner = {
+    run: (_t, argv) =>
+        new Promise((resolve, reject) =>
+            execFile(argv[0]!, argv.slice(1), { encoding: "utf8" }, (e, out, err) =>
+                e
+                    ? reject(new RunError("exit-status", err, argv, typeof e.code === "number" ? e.code : 1, err))
+                    : resolve(out),
+            ),
+        ),
+};
+
+describe("waiting for a detached job's end (real setsid, sh and flock)", () => {
+    it("answers the moment the job's shell exits, even when it is asked before the job has its lock", async () => {
+        const dir = join(mkdtempSync(join(tmpdir(), "cm-job-")), "j");
+        const t0 = Date.now();
+        run(detachedArgv(dir, ["sh", "-c", "sleep 0.5; echo done; exit 3"]));
+        // asked at once: the job may not even have made its directory yet
+        const job = await waitJob(execRunner, dir);
+        expect(job).toMatchObject({ exitStatus: 3, lost: false, stdout: "done\n" });
+        expect(Date.now() - t0).toBeGreaterThanOrEqual(500);
+    });
+    it("does not wait for what the command left running (the command does not hold the lock)", async () => {
+        const dir = join(mkdtempSync(join(tmpdir(), "cm-job-")), "j");
+        const t0 = Date.now();
+        run(detachedArgv(dir, ["sh", "-c", 'sleep 30 > /dev/null 2>&1 & echo $! > "$0/left"; exit 0', dir]));
+        expect(await waitJob(execRunner, dir)).toMatchObject({ exitStatus: 0 });
+        expect(Date.now() - t0).toBeLessThan(20_000);
+        process.kill(Number(readFileSync(join(dir, "left"), "utf8")));
+    });
+    it("a killed job frees its lock: the wait answers at once, with no status", async () => {
+        const dir = join(mkdtempSync(join(tmpdir(), "cm-job-")), "j");
+        run(detachedArgv(dir, ["sh", "-c", 'echo $$ > "$0/cmd"; exec sleep 30', dir]));
+        await waitFor(join(dir, "cmd"));
+        const waiting = waitJob(execRunner, dir);
+        await new Promise((r) => setTimeout(r, 200));
+        const t0 = Date.now();
+        process.kill(Number(readFileSync(join(dir, "pid"), "utf8")), "SIGKILL"); // the job's shell, not its command
+        // "lost" once init has reaped the shell (a zombie still passes kill -0): jobEnded and the poll decide
+        expect(await waiting).toMatchObject({ exitStatus: null });
+        expect(Date.now() - t0).toBeLessThan(10_000);
+        process.kill(Number(readFileSync(join(dir, "cmd"), "utf8")));
+    });
+    it("a job without a lock (no flock where it ran, or an older version's) is not waited for: null", async () => {
+        // a PATH with what the job needs, but no flock
+        const bin = mkdtempSync(join(tmpdir(), "cm-bin-"));
+        for (const tool of ["sh", "setsid", "mkdir", "mv", "cat", "true"]) {
+            const real = run(["sh", "-c", 'command -v "$1"', "sh", tool]).trim();
+            writeFileSync(join(bin, tool), `#!/bin/sh\nexec ${real} "$@"\n`);
+            chmodSync(join(bin, tool), 0o755);
+        }
+        const dir = join(mkdtempSync(join(tmpdir(), "cm-job-")), "j");
+        const argv = detachedArgv(dir, ["true"]);
+        execFileSync(join(bin, argv[0]!), argv.slice(1), { env: { PATH: bin } });
+        await waitFor(join(dir, "status"));
+        expect(existsSync(join(dir, "lock"))).toBe(false);
+        expect(parseJobStatus(run(readJobArgv(dir)))).toMatchObject({ exitStatus: 0 });
+        expect(await waitJob(execRunner, dir)).toBeNull();
+        expect(() => run(waitJobArgv(dir))).toThrow(expect.objectContaining({ status: 3 }));
+    });
 });

@@ -5,7 +5,8 @@
 import { RunError, type RunOptions, type Runner, type RunTarget } from "../../pkg/lib/runner";
 import type { FileStore } from "../../pkg/lib/filestore";
 
-export type Reply = string | RunError | ((argv: readonly string[], input?: string) => string);
+/** A reply that is a promise answers when it settles (a command that takes its time). */
+export type Reply = string | RunError | ((argv: readonly string[], input?: string) => string | Promise<string>);
 export interface Call {
     target: RunTarget;
     argv: readonly string[];
@@ -20,7 +21,7 @@ export function byPattern(rules: readonly [RegExp, Reply][]): Script {
 }
 
 /** Answers by `<uri> <subcommand>` or the virsh subcommand (`virsh -c URI SUB …`), or by the program otherwise. */
-export function bySubcommand(answers: Record<string, (argv: readonly string[]) => string>): Script {
+export function bySubcommand(answers: Record<string, (argv: readonly string[]) => string | Promise<string>>): Script {
     return (argv) => {
         const key = argv[0] === "virsh" ? `${argv[2]} ${argv[3]}` : argv[0]!;
         return answers[key] ?? answers[argv[0] === "virsh" ? argv[3]! : argv[0]!];
@@ -54,7 +55,16 @@ export class ScriptedRunner implements Runner {
             throw new Error(`unexpected command: ${argv.join(" ")}`);
         }
         if (r instanceof RunError) throw r;
-        return typeof r === "function" ? r(argv, options.input) : r;
+        const answer = typeof r === "function" ? r(argv, options.input) : r;
+        const signal = options.signal;
+        if (!signal) return answer;
+        // an aborted call is closed, as cockpit.spawn's close("cancelled") closes it
+        return new Promise<string>((resolve, reject) => {
+            const cancel = () => reject(new RunError("cancelled", "Cancelled", argv));
+            if (signal.aborted) cancel();
+            signal.addEventListener("abort", cancel, { once: true });
+            Promise.resolve(answer).then(resolve, reject);
+        });
     }
     /** The argv of every call, in order (copies). */
     get argvs(): string[][] {

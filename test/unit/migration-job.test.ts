@@ -12,7 +12,7 @@ import { bySubcommand, MemoryFiles, ScriptedRunner } from "./fakes";
 const memoryStore = () => new MemoryFiles();
 
 /** A scripted runner: answers by the virsh subcommand (or the program), records every argv. */
-function scripted(answers: Record<string, (argv: readonly string[]) => string>): ScriptedRunner {
+function scripted(answers: Record<string, (argv: readonly string[]) => string | Promise<string>>): ScriptedRunner {
     return new ScriptedRunner(bySubcommand(answers), { unknown: "run-error" });
 }
 
@@ -564,6 +564,67 @@ describe("migration job", () => {
         );
         expect(late).toMatchObject({ unrecorded: null, record: { outcome: "completed" } });
         expect((await readHistory(files)).records[0]!.outcome).toBe("completed");
+    });
+    it("the end is checked on both hosts at once: every question is asked before any answers", async () => {
+        const files = memoryStore();
+        const rec = await startMigration({ runner: scripted({ setsid: () => "" }), files, now: () => 1000 }, req());
+        const asked: string[] = [];
+        let answer!: () => void;
+        const allAsked = new Promise<void>((r) => (answer = r));
+        /** Holds each answer until the four questions (job and presence, on each host) have all been asked. */
+        const held = (reply: (argv: readonly string[]) => string) => async (argv: readonly string[]) => {
+            asked.push(`${argv[2]} ${argv[3]}`);
+            if (asked.length === 4) answer();
+            await Promise.race([
+                allAsked,
+                new Promise((_r, no) => setTimeout(() => no(new Error(`only ${asked.join(", ")} asked`)), 2000)),
+            ]);
+            return reply(argv);
+        };
+        const runner = new ScriptedRunner(
+            bySubcommand({
+                "qemu:///system domjobinfo": held(() => "Job type: 0\n"),
+                "qemu+tcp://b/system domjobinfo": held(() => "Job type: 0\n"),
+                "qemu:///system dominfo": held(notFound),
+                "qemu+tcp://b/system dominfo": held(() => "Name: vm\nState:          running\nPersistent:     yes\n"),
+                rm: () => "",
+            }),
+        );
+        const done = await finishMigration(
+            { runner, files },
+            rec,
+            { exitStatus: 0, lost: false, notes: "", stdout: "", stderr: "" },
+            null,
+        );
+        expect(asked.sort()).toEqual([
+            "qemu+tcp://b/system dominfo",
+            "qemu+tcp://b/system domjobinfo",
+            "qemu:///system dominfo",
+            "qemu:///system domjobinfo",
+        ]);
+        expect(done.record).toMatchObject({ outcome: "completed", verification: { ok: true } });
+    });
+    it("the result does not wait for the job directory's removal (the outcome is recorded first)", async () => {
+        const files = memoryStore();
+        const rec = await startMigration({ runner: scripted({ setsid: () => "" }), files }, req());
+        const runner = scripted({
+            "qemu:///system domjobinfo": () => "Job type: 0\n",
+            "qemu:///system dominfo": notFound,
+            "qemu+tcp://b/system dominfo": () => "Name: vm\nState:          running\nPersistent:     yes\n",
+            rm: () => new Promise<string>(() => undefined), // never answers
+        });
+        const done = await Promise.race([
+            finishMigration(
+                { runner, files },
+                rec,
+                { exitStatus: 0, lost: false, notes: "", stdout: "", stderr: "" },
+                null,
+            ),
+            new Promise<"held">((r) => setTimeout(() => r("held"), 1000)),
+        ]);
+        expect(done).toMatchObject({ unrecorded: null, record: { outcome: "completed" } });
+        expect((await readHistory(files)).records[0]!.outcome).toBe("completed");
+        expect(runner.argvs.at(-1)).toEqual(["rm", "-rf", "--", rec.jobDir]);
     });
     it("domainPresence: absent is null, connection errors throw", async () => {
         expect(await domainPresence(scripted({ dominfo: notFound }), "u", uuidOf("vm"))).toBeNull();
