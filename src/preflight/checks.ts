@@ -15,7 +15,7 @@ import { assessCapacity, committed, parseNodeinfo, parseSysctl } from "./capacit
 import { DEFAULT_POLICY, type OvercommitPolicy } from "./policy";
 import { measureDirtyRate, predictPrecopy, recommendations, dirtyRateCommands, type DirtyRateMeter } from "./dirtyrate";
 import { numaCheck } from "./numa";
-import { portChecks } from "./ports";
+import { IPTABLES_SAVE, NFT_LIST, portChecks, probeArgv } from "./ports";
 import { devices, networks } from "./resources";
 import { storage } from "./storage";
 import { firmware } from "./firmware";
@@ -281,9 +281,11 @@ async function reachable(
     sourceVersion: Promise<string>,
 ): Promise<CheckResult> {
     const commands = [v.version(input.destinationUri), v.version(input.sourceUri)];
+    // the source's answer is optional: taken (or its failure dropped) whether or not the destination answers
+    const source = sourceVersion.then(parseVersion, () => null);
     try {
         const ver = parseVersion(await version);
-        const src = await sourceVersion.then(parseVersion, () => null);
+        const src = await source;
         const dest = [input.destinationLabel, ver.libvirtVersion ?? "?", ver.hypervisor ?? "?"];
         const title = src
             ? format(
@@ -499,6 +501,36 @@ async function hostVersions(runner: Runner, input: PreflightInput, machine: stri
 }
 
 const SYSCTL = ["cat", "/proc/sys/vm/overcommit_memory", "/proc/sys/vm/panic_on_oom"];
+
+/** The virsh subcommands of a pre-flight that read what stays put while a plan is checked (no polling, no change). */
+const STEADY = new Set([
+    "capabilities",
+    "dumpxml",
+    "hostname",
+    "hypervisor-cpu-compare",
+    "net-info",
+    "nodeinfo",
+    "secret-list",
+    "version",
+    "vol-info",
+]);
+const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+const PROBE = probeArgv("h", 1).slice(0, -2);
+
+/**
+ * The commands of a pre-flight whose answer one plan can share between all its VM × destination
+ * checks (pkg/lib/memo.ts): the hosts' libvirt facts (version, capabilities, host name, node info,
+ * running guests, networks, secrets), a VM's definition, storage lookups, the hosts' os-release,
+ * sysctls and firewall, whether a path exists there, and the port probe from a source to a
+ * destination. Not the dirty-rate measurement or anything that polls or changes state.
+ */
+export function steadyRead(argv: readonly string[]): boolean {
+    if (argv[0] === "virsh" && argv[1] === "-c" && argv.length >= 4)
+        return STEADY.has(argv[3]!) || same(argv, v.domstatsActive(argv[2]!));
+    if (argv[0] === "test") return argv.length === 3 && argv[1] === "-e";
+    if (same(argv.slice(0, PROBE.length), PROBE)) return argv.length === PROBE.length + 2;
+    return [OS_RELEASE, SYSCTL, NFT_LIST, IPTABLES_SAVE].some((r) => same(argv, r));
+}
 
 async function capacity(runner: Runner, input: PreflightInput, d: DomainDefinition): Promise<CheckResult[]> {
     const commands = [v.nodeinfo(input.destinationUri), v.domstatsActive(input.destinationUri)];
