@@ -182,13 +182,20 @@ export function startPreflight(
             id: "host-versions",
             title: _("Host versions"),
             timeoutMs: 45_000,
-            run: withDef("host-versions", _("Host versions"), (d) => hostVersions(deps.runner, input, d.machine)),
+            // the hosts' os-release is read at once; only the verdict waits for the VM's machine type
+            run: () =>
+                hostVersions(
+                    deps.runner,
+                    input,
+                    definition.then((d) => d.machine),
+                ),
         },
         {
             id: "capacity",
             title: _("Destination capacity"),
             timeoutMs: 45_000,
-            run: withDef("capacity", _("Destination capacity"), (d) => capacity(deps.runner, input, d)),
+            // the destination's node info, guests and sysctls are read at once; the verdict waits for the VM's size
+            run: () => capacity(deps.runner, input, definition),
         },
         ...(input.live && input.measureDirtyRate !== false
             ? [
@@ -196,7 +203,8 @@ export function startPreflight(
                       id: "dirtyrate",
                       title: format(_("Dirty rate (measuring for $0 s)"), dirtySeconds),
                       timeoutMs: dirtySeconds * 1000 + 45_000,
-                      run: withDef("dirtyrate", _("Dirty rate"), (d) => dirtyRate(deps, input, d, abort.signal)),
+                      // the measurement starts at once: only its prediction needs the VM's memory size
+                      run: () => dirtyRate(deps, input, definition, abort.signal),
                   },
               ]
             : []),
@@ -480,8 +488,23 @@ async function machineType(
 
 const OS_RELEASE = ["cat", "/etc/os-release"];
 
-async function hostVersions(runner: Runner, input: PreflightInput, machine: string | null): Promise<CheckResult> {
-    if (!input.sourceTarget || !input.destinationTarget)
+/** The hosts' os-release, asked for at once; the verdict also needs the VM's machine type (from its definition). */
+async function hostVersions(
+    runner: Runner,
+    input: PreflightInput,
+    machineType: Promise<string | null>,
+): Promise<CheckResult> {
+    const targets =
+        input.sourceTarget && input.destinationTarget ? [input.sourceTarget, input.destinationTarget] : null;
+    const reads = targets && Promise.all(targets.map((t) => runner.run(t, OS_RELEASE, { timeoutMs: TIMEOUT })));
+    reads?.catch(() => undefined);
+    let machine: string | null;
+    try {
+        machine = await machineType;
+    } catch (e) {
+        return cannot("host-versions", _("Host versions"), e);
+    }
+    if (!reads)
         return {
             id: "host-versions",
             severity: "info",
@@ -489,11 +512,7 @@ async function hostVersions(runner: Runner, input: PreflightInput, machine: stri
             commands: [],
         };
     try {
-        const [a, b] = await Promise.all(
-            [input.sourceTarget, input.destinationTarget].map((t) =>
-                runner.run(t!, OS_RELEASE, { timeoutMs: TIMEOUT }),
-            ),
-        );
+        const [a, b] = await reads;
         return supportedPath(parseOsRelease(a!), parseOsRelease(b!), machine, [OS_RELEASE]);
     } catch (e) {
         return { ...cannot("host-versions", _("Host versions"), e), severity: "info" };
@@ -532,19 +551,32 @@ export function steadyRead(argv: readonly string[]): boolean {
     return [OS_RELEASE, SYSCTL, NFT_LIST, IPTABLES_SAVE].some((r) => same(argv, r));
 }
 
-async function capacity(runner: Runner, input: PreflightInput, d: DomainDefinition): Promise<CheckResult[]> {
+/** The destination's node info, guests and sysctls, asked for at once; the verdict also needs the VM's definition. */
+async function capacity(
+    runner: Runner,
+    input: PreflightInput,
+    definition: Promise<DomainDefinition>,
+): Promise<CheckResult[]> {
     const commands = [v.nodeinfo(input.destinationUri), v.domstatsActive(input.destinationUri)];
     const run = (argv: string[]) => runner.run(LOCAL, argv, { timeoutMs: TIMEOUT });
+    // as the same user as the migration (over SSH: whose keys and known_hosts are used)
+    let sysctlError: string | undefined;
+    const sysctl = input.destinationTarget
+        ? runner.run(input.destinationTarget, SYSCTL, { timeoutMs: TIMEOUT }).then(parseSysctl, (e) => {
+              sysctlError = message(e);
+              return null;
+          })
+        : Promise.resolve(null);
+    const reads = Promise.all([run(commands[0]!), run(commands[1]!), sysctl]);
+    reads.catch(() => undefined);
+    let d: DomainDefinition;
     try {
-        // as the same user as the migration (over SSH: whose keys and known_hosts are used)
-        let sysctlError: string | undefined;
-        const sysctl = input.destinationTarget
-            ? runner.run(input.destinationTarget, SYSCTL, { timeoutMs: TIMEOUT }).then(parseSysctl, (e) => {
-                  sysctlError = message(e);
-                  return null;
-              })
-            : Promise.resolve(null);
-        const [info, stats, sys] = await Promise.all([run(commands[0]!), run(commands[1]!), sysctl]);
+        d = await definition;
+    } catch (e) {
+        return [cannot("capacity", _("Destination capacity"), e)];
+    }
+    try {
+        const [info, stats, sys] = await reads;
         // the VM itself may already run there (a same-host check reports that); do not count it twice
         const others = parseDomstats(stats).filter(
             (s) => s.name !== input.domain || input.sourceUri !== input.destinationUri,
@@ -568,25 +600,34 @@ async function capacity(runner: Runner, input: PreflightInput, d: DomainDefiniti
 async function dirtyRate(
     deps: PreflightDeps,
     input: PreflightInput,
-    d: DomainDefinition,
+    definition: Promise<DomainDefinition>,
     signal: AbortSignal,
 ): Promise<CheckResult> {
     const seconds = input.dirtyRateSeconds ?? DEFAULT_DIRTYRATE_SECONDS;
     const commands = dirtyRateCommands(input.sourceUri, input.uuid, seconds, input.dirtyRateMode);
+    const options = {
+        ...(input.dirtyRateMode ? { mode: input.dirtyRateMode } : {}),
+        ...(deps.sleep ? { sleep: deps.sleep } : {}),
+        signal,
+    };
+    // started before the definition answers: the period is most of the pre-flight's wall time
+    const measured = (deps.dirtyRates ?? { measure: measureDirtyRate }).measure(
+        deps.runner,
+        LOCAL,
+        input.sourceUri,
+        input.uuid,
+        seconds,
+        options,
+    );
+    measured.catch(() => undefined);
+    let d: DomainDefinition;
     try {
-        const options = {
-            ...(input.dirtyRateMode ? { mode: input.dirtyRateMode } : {}),
-            ...(deps.sleep ? { sleep: deps.sleep } : {}),
-            signal,
-        };
-        const sample = await (deps.dirtyRates ?? { measure: measureDirtyRate }).measure(
-            deps.runner,
-            LOCAL,
-            input.sourceUri,
-            input.uuid,
-            seconds,
-            options,
-        );
+        d = await definition;
+    } catch (e) {
+        return cannot("dirtyrate", _("Dirty rate"), e);
+    }
+    try {
+        const sample = await measured;
         return dirtyRateResult(
             sample.mibs,
             seconds,
