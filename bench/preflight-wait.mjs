@@ -8,7 +8,8 @@
 // the same process: the same checks' commands run directly with bare virsh (and ssh for the destination's
 // files), all at once, the dirty-rate measurement as calc → the period → polling its status. Goal: the
 // dirty-rate period + 1 s. Each run prints the checks that answered last (BENCH_TRACE=1: every command).
-// Run under the lab lock (npm run bench does). Usage: node --experimental-websocket bench/preflight-wait.mjs [reps=5]
+// Run under the lab lock (npm run bench does).
+// Usage: node --experimental-websocket bench/preflight-wait.mjs [reps=5] [case: "this host" or "127.0.0.2"]
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -19,9 +20,11 @@ import { labAddKnownHosts } from "../scripts/lab-control.mjs";
 import { launchBrowser, OURS_PATH, settle, sleep, startCockpitWs, stats, summary } from "./lib.mjs";
 
 const REPS = Number(process.argv[2] ?? 5);
+const ONLY = process.argv[3]; // e.g. "this host" or "127.0.0.2": only the case whose name has it
 const PORT = 9196;
 const sshUri = (a) => `qemu+ssh://root@${a}/system?no_tty=1`; // a known host's URI (src/hosts/uri.ts)
-// `first`: the destination the dialog opens with (null: this host), `dest`: the one chosen next
+// `first`: the destination the dialog opens with (this machine's known-host entry for a remote VM), `dest`: the
+// one chosen next
 const CASES = [
     {
         name: "VM on this host",
@@ -36,7 +39,7 @@ const CASES = [
         host: "127.0.0.2",
         guest: "lab-b-tiny",
         source: sshUri("127.0.0.2"),
-        first: null,
+        first: "127.0.0.1",
         dest: "127.0.0.3",
     },
 ];
@@ -187,7 +190,7 @@ async function ours(browser, c) {
         const opened = await answered();
         const select = dialog.getByRole("combobox", { name: "Destination", exact: true });
         const first = await select.inputValue();
-        if (first !== (c.first ?? "localhost")) throw new Error(`the dialog opened with ${first}, not ${c.first}`);
+        if (first !== c.first) throw new Error(`the dialog opened with ${first}, not ${c.first}`);
         const openedChecks = await checks();
         const chosenAt = performance.now();
         await select.selectOption(c.dest);
@@ -213,10 +216,10 @@ labAddKnownHosts();
 const ws = await startCockpitWs(PORT);
 const browser = await launchBrowser();
 try {
-    for (const c of CASES) {
+    for (const c of CASES.filter((x) => !ONLY || x.name.includes(ONLY))) {
         const uuid = uuidOf(c.source, c.guest);
         const period = 3; // the dialog's default (DEFAULT_DIRTYRATE_SECONDS); the pending title says which is used
-        const firstName = c.first ?? "this host";
+        const firstName = c.first;
         const m = [
             { what: `dialog opened (${firstName} chosen)`, ours: [], bare: [], dest: c.first, dirty: true },
             {
