@@ -16,6 +16,8 @@ const BENCHES = [
     { name: "defaults-sweep", lock: true }, // default options vs --parallel 1–4
     { name: "predict", lock: true }, // predicted vs actual migration duration
     { name: "ssh", lock: true }, // read-only virsh over the shared SSH connection vs a connection per call
+    { name: "preflight-wait", lock: true }, // destination chosen → every check answered vs the bare commands
+    { name: "plan-count", lock: true }, // commands and SSH sessions of one plan's gather on the lab
 ];
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((w) => !BENCHES.some((b) => b.name === w));

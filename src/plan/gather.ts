@@ -9,7 +9,8 @@ import { loadDomains } from "../domains/load";
 import { isActive, type Domain } from "../domains/types";
 import { parseDomstats } from "../domains/parse";
 import { committed, parseNodeinfo } from "../preflight/capacity";
-import { runPreflight } from "../preflight/checks";
+import { runPreflight, steadyRead } from "../preflight/checks";
+import { MemoRunner } from "../../pkg/lib/memo";
 import { preflightInput } from "../preflight/input";
 import type { OvercommitPolicy } from "../preflight/policy";
 import { defaultOptions, type MigrationOptions } from "../migration/options";
@@ -89,13 +90,16 @@ export async function gather(
     },
 ): Promise<Gathered> {
     const unreachable: Gathered["unreachable"] = [];
+    // each host's facts are read once per round of checks, not once per VM × destination: every
+    // check of the round gets the same answer (or the same failure); the retry round reads afresh
+    const firstRound = new MemoRunner(runner, steadyRead);
     const machines: Record<string, string | null> = Object.fromEntries(
-        await Promise.all(refs.map(async (h) => [h.uri, await machineOf(runner, h.uri)] as const)),
+        await Promise.all(refs.map(async (h) => [h.uri, await machineOf(firstRound, h.uri)] as const)),
     );
     refs = planHosts(refs, machines, sourceIds);
     const read = await Promise.all(
         refs.map((h) =>
-            readHost(runner, h).then(
+            readHost(firstRound, h).then(
                 (x) => x,
                 (e) => {
                     unreachable.push({ label: h.label, error: errorText(e) });
@@ -111,7 +115,7 @@ export async function gather(
     for (const sid of sourceIds) {
         const source = refs.find((r) => r.id === sid);
         if (!source || !hosts.some((h) => h.id === sid)) continue;
-        for (const d of await loadDomains(runner, source.uri)) {
+        for (const d of await loadDomains(firstRound, source.uri)) {
             if (!isActive(d.state) && !(o.includeShutOff && d.persistent)) continue;
             const vm: PlanVm = {
                 name: d.name,
@@ -142,13 +146,13 @@ export async function gather(
         machines,
     });
     if (vms.some(ready)) o.onPartial?.(snapshot());
-    const check = (p: (typeof pairs)[number]) => {
+    const check = (p: (typeof pairs)[number], round: Runner) => {
         // checked as shared storage: that tells, per disk, whether the destination sees it; a
         // copying plan then copies exactly the disks it does not see (verdict below)
         const options: MigrationOptions = defaultOptions(p.domain.state);
         // a running VM moves live: checked with its live definition and what a live migration carries (TPM state)
         return runPreflight(
-            { runner },
+            { runner: round },
             preflightInput(
                 p.domain,
                 {
@@ -182,7 +186,7 @@ export async function gather(
     for (let i = 0; i < pairs.length; i += 3) {
         await Promise.all(
             pairs.slice(i, i + 3).map(async (p) => {
-                if (verdict(p, await check(p))) again.push(p);
+                if (verdict(p, await check(p, firstRound))) again.push(p);
                 const n = left.get(p.vm)! - 1;
                 left.set(p.vm, n);
                 if (n === 0) o.onPartial?.(snapshot());
@@ -192,6 +196,7 @@ export async function gather(
     }
     // a check that could not answer (a busy host, a timeout) is asked once more, alone; a move
     // whose checks still cannot answer is not planned: nothing moves unchecked
-    for (const p of again) verdict(p, await check(p));
+    const retryRound = new MemoRunner(runner, steadyRead);
+    for (const p of again) verdict(p, await check(p, retryRound));
     return { refs, hosts, vms, domains, unreachable, machines };
 }

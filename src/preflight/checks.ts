@@ -15,7 +15,7 @@ import { assessCapacity, committed, parseNodeinfo, parseSysctl } from "./capacit
 import { DEFAULT_POLICY, type OvercommitPolicy } from "./policy";
 import { measureDirtyRate, predictPrecopy, recommendations, dirtyRateCommands, type DirtyRateMeter } from "./dirtyrate";
 import { numaCheck } from "./numa";
-import { portChecks } from "./ports";
+import { IPTABLES_SAVE, NFT_LIST, portChecks, probeArgv } from "./ports";
 import { devices, networks } from "./resources";
 import { storage } from "./storage";
 import { firmware } from "./firmware";
@@ -182,13 +182,20 @@ export function startPreflight(
             id: "host-versions",
             title: _("Host versions"),
             timeoutMs: 45_000,
-            run: withDef("host-versions", _("Host versions"), (d) => hostVersions(deps.runner, input, d.machine)),
+            // the hosts' os-release is read at once; only the verdict waits for the VM's machine type
+            run: () =>
+                hostVersions(
+                    deps.runner,
+                    input,
+                    definition.then((d) => d.machine),
+                ),
         },
         {
             id: "capacity",
             title: _("Destination capacity"),
             timeoutMs: 45_000,
-            run: withDef("capacity", _("Destination capacity"), (d) => capacity(deps.runner, input, d)),
+            // the destination's node info, guests and sysctls are read at once; the verdict waits for the VM's size
+            run: () => capacity(deps.runner, input, definition),
         },
         ...(input.live && input.measureDirtyRate !== false
             ? [
@@ -196,7 +203,8 @@ export function startPreflight(
                       id: "dirtyrate",
                       title: format(_("Dirty rate (measuring for $0 s)"), dirtySeconds),
                       timeoutMs: dirtySeconds * 1000 + 45_000,
-                      run: withDef("dirtyrate", _("Dirty rate"), (d) => dirtyRate(deps, input, d, abort.signal)),
+                      // the measurement starts at once: only its prediction needs the VM's memory size
+                      run: () => dirtyRate(deps, input, definition, abort.signal),
                   },
               ]
             : []),
@@ -281,9 +289,11 @@ async function reachable(
     sourceVersion: Promise<string>,
 ): Promise<CheckResult> {
     const commands = [v.version(input.destinationUri), v.version(input.sourceUri)];
+    // the source's answer is optional: taken (or its failure dropped) whether or not the destination answers
+    const source = sourceVersion.then(parseVersion, () => null);
     try {
         const ver = parseVersion(await version);
-        const src = await sourceVersion.then(parseVersion, () => null);
+        const src = await source;
         const dest = [input.destinationLabel, ver.libvirtVersion ?? "?", ver.hypervisor ?? "?"];
         const title = src
             ? format(
@@ -478,8 +488,23 @@ async function machineType(
 
 const OS_RELEASE = ["cat", "/etc/os-release"];
 
-async function hostVersions(runner: Runner, input: PreflightInput, machine: string | null): Promise<CheckResult> {
-    if (!input.sourceTarget || !input.destinationTarget)
+/** The hosts' os-release, asked for at once; the verdict also needs the VM's machine type (from its definition). */
+async function hostVersions(
+    runner: Runner,
+    input: PreflightInput,
+    machineType: Promise<string | null>,
+): Promise<CheckResult> {
+    const targets =
+        input.sourceTarget && input.destinationTarget ? [input.sourceTarget, input.destinationTarget] : null;
+    const reads = targets && Promise.all(targets.map((t) => runner.run(t, OS_RELEASE, { timeoutMs: TIMEOUT })));
+    reads?.catch(() => undefined);
+    let machine: string | null;
+    try {
+        machine = await machineType;
+    } catch (e) {
+        return cannot("host-versions", _("Host versions"), e);
+    }
+    if (!reads)
         return {
             id: "host-versions",
             severity: "info",
@@ -487,11 +512,7 @@ async function hostVersions(runner: Runner, input: PreflightInput, machine: stri
             commands: [],
         };
     try {
-        const [a, b] = await Promise.all(
-            [input.sourceTarget, input.destinationTarget].map((t) =>
-                runner.run(t!, OS_RELEASE, { timeoutMs: TIMEOUT }),
-            ),
-        );
+        const [a, b] = await reads;
         return supportedPath(parseOsRelease(a!), parseOsRelease(b!), machine, [OS_RELEASE]);
     } catch (e) {
         return { ...cannot("host-versions", _("Host versions"), e), severity: "info" };
@@ -500,19 +521,62 @@ async function hostVersions(runner: Runner, input: PreflightInput, machine: stri
 
 const SYSCTL = ["cat", "/proc/sys/vm/overcommit_memory", "/proc/sys/vm/panic_on_oom"];
 
-async function capacity(runner: Runner, input: PreflightInput, d: DomainDefinition): Promise<CheckResult[]> {
+/** The virsh subcommands of a pre-flight that read what stays put while a plan is checked (no polling, no change). */
+const STEADY = new Set([
+    "capabilities",
+    "dumpxml",
+    "hostname",
+    "hypervisor-cpu-compare",
+    "net-info",
+    "nodeinfo",
+    "secret-list",
+    "version",
+    "vol-info",
+]);
+const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+const PROBE = probeArgv("h", 1).slice(0, -2);
+
+/**
+ * The commands of a pre-flight whose answer one plan can share between all its VM × destination
+ * checks (pkg/lib/memo.ts): the hosts' libvirt facts (version, capabilities, host name, node info,
+ * running guests, networks, secrets), a VM's definition, storage lookups, the hosts' os-release,
+ * sysctls and firewall, whether a path exists there, and the port probe from a source to a
+ * destination. Not the dirty-rate measurement or anything that polls or changes state.
+ */
+export function steadyRead(argv: readonly string[]): boolean {
+    if (argv[0] === "virsh" && argv[1] === "-c" && argv.length >= 4)
+        return STEADY.has(argv[3]!) || same(argv, v.domstatsActive(argv[2]!));
+    if (argv[0] === "test") return argv.length === 3 && argv[1] === "-e";
+    if (same(argv.slice(0, PROBE.length), PROBE)) return argv.length === PROBE.length + 2;
+    return [OS_RELEASE, SYSCTL, NFT_LIST, IPTABLES_SAVE].some((r) => same(argv, r));
+}
+
+/** The destination's node info, guests and sysctls, asked for at once; the verdict also needs the VM's definition. */
+async function capacity(
+    runner: Runner,
+    input: PreflightInput,
+    definition: Promise<DomainDefinition>,
+): Promise<CheckResult[]> {
     const commands = [v.nodeinfo(input.destinationUri), v.domstatsActive(input.destinationUri)];
     const run = (argv: string[]) => runner.run(LOCAL, argv, { timeoutMs: TIMEOUT });
+    // as the same user as the migration (over SSH: whose keys and known_hosts are used)
+    let sysctlError: string | undefined;
+    const sysctl = input.destinationTarget
+        ? runner.run(input.destinationTarget, SYSCTL, { timeoutMs: TIMEOUT }).then(parseSysctl, (e) => {
+              sysctlError = message(e);
+              return null;
+          })
+        : Promise.resolve(null);
+    const reads = Promise.all([run(commands[0]!), run(commands[1]!), sysctl]);
+    reads.catch(() => undefined);
+    let d: DomainDefinition;
     try {
-        // as the same user as the migration (over SSH: whose keys and known_hosts are used)
-        let sysctlError: string | undefined;
-        const sysctl = input.destinationTarget
-            ? runner.run(input.destinationTarget, SYSCTL, { timeoutMs: TIMEOUT }).then(parseSysctl, (e) => {
-                  sysctlError = message(e);
-                  return null;
-              })
-            : Promise.resolve(null);
-        const [info, stats, sys] = await Promise.all([run(commands[0]!), run(commands[1]!), sysctl]);
+        d = await definition;
+    } catch (e) {
+        return [cannot("capacity", _("Destination capacity"), e)];
+    }
+    try {
+        const [info, stats, sys] = await reads;
         // the VM itself may already run there (a same-host check reports that); do not count it twice
         const others = parseDomstats(stats).filter(
             (s) => s.name !== input.domain || input.sourceUri !== input.destinationUri,
@@ -536,25 +600,34 @@ async function capacity(runner: Runner, input: PreflightInput, d: DomainDefiniti
 async function dirtyRate(
     deps: PreflightDeps,
     input: PreflightInput,
-    d: DomainDefinition,
+    definition: Promise<DomainDefinition>,
     signal: AbortSignal,
 ): Promise<CheckResult> {
     const seconds = input.dirtyRateSeconds ?? DEFAULT_DIRTYRATE_SECONDS;
     const commands = dirtyRateCommands(input.sourceUri, input.uuid, seconds, input.dirtyRateMode);
+    const options = {
+        ...(input.dirtyRateMode ? { mode: input.dirtyRateMode } : {}),
+        ...(deps.sleep ? { sleep: deps.sleep } : {}),
+        signal,
+    };
+    // started before the definition answers: the period is most of the pre-flight's wall time
+    const measured = (deps.dirtyRates ?? { measure: measureDirtyRate }).measure(
+        deps.runner,
+        LOCAL,
+        input.sourceUri,
+        input.uuid,
+        seconds,
+        options,
+    );
+    measured.catch(() => undefined);
+    let d: DomainDefinition;
     try {
-        const options = {
-            ...(input.dirtyRateMode ? { mode: input.dirtyRateMode } : {}),
-            ...(deps.sleep ? { sleep: deps.sleep } : {}),
-            signal,
-        };
-        const sample = await (deps.dirtyRates ?? { measure: measureDirtyRate }).measure(
-            deps.runner,
-            LOCAL,
-            input.sourceUri,
-            input.uuid,
-            seconds,
-            options,
-        );
+        d = await definition;
+    } catch (e) {
+        return cannot("dirtyrate", _("Dirty rate"), e);
+    }
+    try {
+        const sample = await measured;
         return dirtyRateResult(
             sample.mibs,
             seconds,

@@ -83,49 +83,49 @@ export interface PortsInput {
     destinationTarget: RunTarget | null;
 }
 
+/** The transport port's probe and the destination's firewall, asked at the same time. */
 export async function portChecks(runner: Runner, i: PortsInput): Promise<CheckResult[]> {
+    return Promise.all([transportCheck(runner, i), firewallCheck(runner, i)]);
+}
+
+async function transportCheck(runner: Runner, i: PortsInput): Promise<CheckResult> {
     const tp = transportPort(i.destinationUri);
-    const results: CheckResult[] = [];
     if (!tp)
-        results.push({
+        return {
             id: "ports",
             severity: "pass",
             title: _("The destination is this host's own libvirt socket: no port to open"),
             commands: [],
-        });
-    else {
-        const argv = probeArgv(tp.host, tp.port);
-        try {
-            // as the same user as the migration: over SSH, that decides whose keys and known_hosts are used
-            await runner.run(i.probeFrom, argv, { timeoutMs: 10_000 });
-            results.push({
-                id: "ports",
-                severity: "pass",
-                title: format(_("Port $0 ($1) on $2 accepts connections"), tp.port, tp.transport, tp.host),
-                commands: [argv],
-            });
-        } catch (e) {
-            results.push({
-                id: "ports",
-                severity: "error",
-                title: format(_("Port $0 ($1) on $2 does not accept connections"), tp.port, tp.transport, tp.host),
-                commands: [argv],
-                detail: errorText(e),
-                fix:
-                    tp.transport.startsWith("ssh") || tp.transport.startsWith("libssh")
-                        ? _("Start sshd on the destination and open port 22 in its firewall.")
-                        : format(
-                              _("Make libvirtd listen there ($0) and open port $1 in its firewall."),
-                              tp.transport === "tls"
-                                  ? "listen_tls / libvirtd-tls.socket"
-                                  : "listen_tcp / libvirtd-tcp.socket",
-                              tp.port,
-                          ),
-            });
-        }
+        };
+    const argv = probeArgv(tp.host, tp.port);
+    try {
+        // as the same user as the migration: over SSH, that decides whose keys and known_hosts are used
+        await runner.run(i.probeFrom, argv, { timeoutMs: 10_000 });
+        return {
+            id: "ports",
+            severity: "pass",
+            title: format(_("Port $0 ($1) on $2 accepts connections"), tp.port, tp.transport, tp.host),
+            commands: [argv],
+        };
+    } catch (e) {
+        return {
+            id: "ports",
+            severity: "error",
+            title: format(_("Port $0 ($1) on $2 does not accept connections"), tp.port, tp.transport, tp.host),
+            commands: [argv],
+            detail: errorText(e),
+            fix:
+                tp.transport.startsWith("ssh") || tp.transport.startsWith("libssh")
+                    ? _("Start sshd on the destination and open port 22 in its firewall.")
+                    : format(
+                          _("Make libvirtd listen there ($0) and open port $1 in its firewall."),
+                          tp.transport === "tls"
+                              ? "listen_tls / libvirtd-tls.socket"
+                              : "listen_tcp / libvirtd-tcp.socket",
+                          tp.port,
+                      ),
+        };
     }
-    results.push(await firewallCheck(runner, i));
-    return results;
 }
 
 async function firewallCheck(runner: Runner, i: PortsInput): Promise<CheckResult> {

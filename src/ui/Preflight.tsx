@@ -35,10 +35,12 @@ export function Preflight({
     const [showPassed, setShowPassed] = useState(false);
     const [checkedAt, setCheckedAt] = useState<number | null>(null);
     const [generation, setGeneration] = useState(0);
-    // between an input change and the start of the checks (a 400 ms debounce) the region is busy too
+    // between an input change and the start of the checks (a 400 ms debounce for an option) the region is busy too
     const [starting, setStarting] = useState(false);
     const [complete, setComplete] = useState(false);
     const handle = useRef<PreflightHandle | null>(null);
+    // the VM and destination of the last run: a new destination starts at once, a changed option after a pause
+    const lastMove = useRef<string | null>(null);
     const key = input ? preflightKey(input) : "";
     // the checks restart when the key changes, not on every new input object; the callback is the latest
     const latest = useRef({ input, onResults });
@@ -69,6 +71,10 @@ export function Preflight({
             setComplete(true);
             return;
         }
+        // the debounce is for options being typed; a destination chosen is one choice, checked at once
+        const move = JSON.stringify([input.uuid, input.sourceUri, input.destinationUri]);
+        const debounceMs = move === lastMove.current ? 400 : 0;
+        lastMove.current = move;
         let alive = true;
         setResults([]);
         setTotal(null);
@@ -101,7 +107,7 @@ export function Preflight({
                 },
                 () => undefined,
             );
-        }, 400);
+        }, debounceMs);
         return () => {
             alive = false;
             clearTimeout(timer);

@@ -12,8 +12,11 @@ export interface Call {
     argv: readonly string[];
     input?: string;
 }
-/** How a ScriptedRunner answers: the reply for a command, or undefined when the script has none for it. */
-export type Script = (argv: readonly string[]) => Reply | undefined;
+/**
+ * How a ScriptedRunner answers: the reply for a command (and where it runs, for a script of several hosts), or
+ * undefined when the script has none for it.
+ */
+export type Script = (argv: readonly string[], target: RunTarget) => Reply | undefined;
 
 /** Answers by the first rule whose pattern matches the argv joined with spaces. */
 export function byPattern(rules: readonly [RegExp, Reply][]): Script {
@@ -48,7 +51,7 @@ export class ScriptedRunner implements Runner {
     }
     async run(target: RunTarget, argv: readonly string[], options: RunOptions = {}): Promise<string> {
         this.calls.push({ target, argv, ...(options.input !== undefined ? { input: options.input } : {}) });
-        const r = this.script(argv);
+        const r = this.script(argv, target);
         if (r === undefined) {
             if (this.options.unknown === "run-error")
                 throw new RunError("exit-status", `unexpected ${argv.join(" ")}`, argv, 1);
