@@ -1,6 +1,6 @@
 import { test, expect } from "@playwright/test";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { lab, labGuest, labHost, tryVirsh } from "./lab";
@@ -86,11 +86,35 @@ test("pre-flight: an incompatible CPU model, a passthrough device and vCPU pinni
     tryVirsh(a.uri, "undefine", "--domain", "lab-e2e-pf-hw");
 });
 
+/** What a lab dirty guest on A has printed on its console so far: "lab-dirty: M MiB at T cs" (test/lab/dirty-init.sh). */
+function dirtySamples(name: string): { mib: number; s: number }[] {
+    let log = "";
+    try {
+        log = readFileSync(`/var/lib/libvirt/qemu/${name}.console.log`, "utf8");
+    } catch {
+        return [];
+    }
+    return [...log.matchAll(/^lab-dirty: (\d+) MiB at (\d+) cs$/gm)].map((m) => ({
+        mib: Number(m[1]),
+        s: Number(m[2]) / 100,
+    }));
+}
+
+/** What that guest has dirtied in MiB/s over its last 8 seconds or more. */
+function guestDirtied(name: string): number {
+    const samples = dirtySamples(name);
+    const last = samples.at(-1);
+    const from = [...samples].reverse().find((x) => last && last.s - x.s >= 8);
+    if (!last || !from) throw new Error(`${name} printed too little on its console: ${JSON.stringify(samples)}`);
+    return (last.mib - from.mib) / (last.s - from.s);
+}
+
 test("pre-flight: the guest's dirty rate is measured close to what it was told to dirty, and the duration predicted", async ({
     page,
 }) => {
     labGuest("a", "lab-e2e-pf-dirty", "dirty", true, 16);
-    await page.waitForTimeout(12_000); // let the Linux guest boot and start dirtying memory
+    // the Linux guest boots (about 15 s under TCG) and then dirties: measured once it has for 3 s
+    await expect.poll(() => dirtySamples("lab-e2e-pf-dirty").at(-1)?.s ?? 0, { timeout: 90_000 }).toBeGreaterThan(3);
     const dialog = await openMigrateDialog(page, "localhost", "lab-e2e-pf-dirty");
     await expect(dialog.getByRole("spinbutton", { name: "Dirty-rate measurement (s)" })).toHaveValue("3");
     // 5 s: libvirt samples one page per 2 MiB of guest memory, so longer periods count more pages
@@ -107,19 +131,29 @@ test("pre-flight: the guest's dirty rate is measured close to what it was told t
         /^Dirty rate \d+ MiB\/s \(measured over 5 s\): about \d+ s for 256 MiB at 1 Gbit\/s \(about 112 MiB\/s\), \d+ pass/,
     );
     await expect(rate).toBeVisible({ timeout: 60_000 });
-    // told to dirty 16 MiB/s; page sampling over 5 s counts ~40 changed sample pages (±16 %): accept ±50 %
+    // told to dirty 16 MiB/s, the guest says on its console what it did dirty (a TCG guest on a busy host can
+    // fall behind). Page sampling over 5 s counts ~40 changed sample pages at 16 MiB/s (±16 %). Measured
+    // during the dialog's pre-flight on the lab it reads 0.5-0.6 of what the guest dirtied (8-9 for 15.9),
+    // where bare virsh on the same guest reads 15-19: not explained yet (see docs/performance.md), so the
+    // band is 0.4-1.5 x: it still catches a wrong unit, a stale or an empty measurement
     const mibs = Number(/Dirty rate (\d+) MiB/.exec(await rate.innerText())![1]);
-    expect(mibs).toBeGreaterThanOrEqual(8);
-    expect(mibs).toBeLessThanOrEqual(24);
+    await expect.poll(() => dirtySamples("lab-e2e-pf-dirty").at(-1)?.s ?? 0, { timeout: 30_000 }).toBeGreaterThan(9);
+    const dirtied = guestDirtied("lab-e2e-pf-dirty");
+    console.log(`dirty rate: measured ${mibs} MiB/s, the guest dirtied ${dirtied.toFixed(1)} MiB/s`);
+    expect(dirtied, "the guest could not dirty its memory: the machine is too busy for this test").toBeGreaterThan(3);
+    expect(mibs).toBeGreaterThanOrEqual(Math.floor(dirtied * 0.4));
+    expect(mibs).toBeLessThanOrEqual(Math.ceil(dirtied * 1.5));
     await expect(
         check(dialog, "pass", /127\.0\.0\.3: [\d.]+ of [\d.]+ GiB guest memory committed with this VM/),
     ).toBeVisible();
     await dialog.getByRole("button", { name: "Advanced options" }).click();
-    await dialog.getByLabel("Bandwidth limit (MiB/s)").fill("4");
+    // a limit well below the measured rate
+    const limit = String(Math.max(1, Math.floor(mibs / 3)));
+    await dialog.getByLabel("Bandwidth limit (MiB/s)").fill(limit);
     const stuck = check(
         dialog,
         "warning",
-        /faster than it can be copied at the 4 MiB\/s limit; pre-copy will not converge/,
+        new RegExp(`faster than it can be copied at the ${limit} MiB/s limit; pre-copy will not converge`),
     );
     await expect(stuck).toBeVisible({ timeout: 60_000 });
     await expect(stuck).toContainText(/allow post-copy.*enable auto-converge.*raise the bandwidth limit above/);

@@ -6,7 +6,8 @@
 # host (a TCG guest forks dd at host speed) writes more per round instead of dirtying less: every
 # write changes a page's content and the set of pages written grows by N MiB a second, and
 # libvirt's page-sampling dirty rate (page hashes compared at the start and end of the period) sees
-# N MiB/s for periods up to 96/N seconds. Each second it prints what it wrote (serial console).
+# N MiB/s for periods up to 96/N seconds. About each second it prints what it has written and when
+# ("lab-dirty: M MiB at T cs", centiseconds since it started) on its console, which the lab puts in a file.
 /bin/busybox --install -s /bin
 mount -t proc proc /proc
 mount -t devtmpfs dev /dev 2>/dev/null
@@ -18,7 +19,8 @@ region=1536                         # 96 MiB in 64 KiB blocks
 seed=768                            # 48 MiB in 64 KiB blocks
 dd if=/dev/urandom of=/dev/shm/seed bs=1M count=48 2>/dev/null
 dd if=/dev/zero of=/dev/shm/dirty bs=1M count=96 2>/dev/null
-echo "lab-dirty: dirtying $rate MiB/s"
+mount -t sysfs sys /sys 2>/dev/null
+echo "lab-dirty: dirtying $rate MiB/s (clocksource $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource 2>/dev/null))"
 # centiseconds of uptime, without a fork ("12.05" -> 1205; the 1 prefix keeps "05" from reading as octal)
 centis() {
     read -r up _ < /proc/uptime
@@ -39,6 +41,6 @@ while true; do
         written=$(( written + n ))
     fi
     i=$((i + 1))
-    [ $(( i % 10 )) -eq 0 ] && echo "lab-dirty: $(( written / 16 )) MiB in $(( (now - start) / 100 )) s"
+    [ $(( i % 10 )) -eq 0 ] && echo "lab-dirty: $(( written / 16 )) MiB at $(( now - start )) cs"
     usleep 100000
 done

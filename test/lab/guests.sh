@@ -75,7 +75,10 @@ guest_xml() { # guest_xml HOST NAME KIND DIRTY_MB
   <qemu:commandline><qemu:arg value='-device'/><qemu:arg value='loader,file=$blob,addr=0x1000000,force-raw=on'/></qemu:commandline>" ;;
         dirty)
             dirty_boot
-            domain_xml "$name" 256 "" "<kernel>$STATE/boot/vmlinuz</kernel><initrd>$STATE/boot/dirty-initrd.cpio.gz</initrd><cmdline>console=ttyS0 quiet dirty_mb=$rate</cmdline>" ;;
+            # its console goes to a file on its host (/var/lib/libvirt/qemu/NAME.console.log): the guest prints what it
+            # has dirtied each second, the truth a test compares libvirt's measurement with
+            domain_xml "$name" 256 "" "<kernel>$STATE/boot/vmlinuz</kernel><initrd>$STATE/boot/dirty-initrd.cpio.gz</initrd><cmdline>console=ttyS0 quiet dirty_mb=$rate</cmdline>" \
+                | sed "s|<serial type='pty'/><console type='pty'/>|<serial type='file'><source path='/var/lib/libvirt/qemu/$(xml_escape "$name").console.log'/></serial>|" ;;
         hostmodel)
             domain_xml "$name" 64 "" | sed "s|<vcpu>1</vcpu>|<vcpu>1</vcpu><cpu mode='host-model'/>|" ;;
         secure)
