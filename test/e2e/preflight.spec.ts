@@ -134,7 +134,7 @@ test("pre-flight: the guest's dirty rate is measured close to what it was told t
     // told to dirty 16 MiB/s, the guest says on its console what it did dirty (a TCG guest on a busy host can
     // fall behind). Page sampling over 5 s counts ~40 changed sample pages at 16 MiB/s (±16 %). Measured
     // during the dialog's pre-flight on the lab it reads 0.5-0.6 of what the guest dirtied (8-9 for 15.9),
-    // where bare virsh on the same guest reads 15-19: not explained yet (see docs/performance.md), so the
+    // where bare virsh on the same guest reads 15-19: not explained yet (test/lab/README.md), so the
     // band is 0.4-1.5 x: it still catches a wrong unit, a stale or an empty measurement
     const mibs = Number(/Dirty rate (\d+) MiB/.exec(await rate.innerText())![1]);
     await expect.poll(() => dirtySamples("lab-e2e-pf-dirty").at(-1)?.s ?? 0, { timeout: 30_000 }).toBeGreaterThan(9);
