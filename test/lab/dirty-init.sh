@@ -7,7 +7,8 @@
 # write changes a page's content and the set of pages written grows by N MiB a second, and
 # libvirt's page-sampling dirty rate (page hashes compared at the start and end of the period) sees
 # N MiB/s for periods up to 96/N seconds. About each second it prints what it has written and when
-# ("lab-dirty: M MiB at T cs", centiseconds since it started) on its console, which the lab puts in a file.
+# ("lab-dirty: M MiB at T cs, E s": centiseconds since it started, and the epoch) on its console, which
+# the lab puts in a file.
 /bin/busybox --install -s /bin
 mount -t proc proc /proc
 mount -t devtmpfs dev /dev 2>/dev/null
@@ -41,6 +42,6 @@ while true; do
         written=$(( written + n ))
     fi
     i=$((i + 1))
-    [ $(( i % 10 )) -eq 0 ] && echo "lab-dirty: $(( written / 16 )) MiB at $(( now - start )) cs"
+    [ $(( i % 10 )) -eq 0 ] && echo "lab-dirty: $(( written / 16 )) MiB at $(( now - start )) cs, $(date +%s) s"
     usleep 100000
 done
