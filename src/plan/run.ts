@@ -12,6 +12,7 @@ import type { MigrationRecord } from "../history/records";
 import type { Domain } from "../domains/types";
 import { isActive } from "../domains/types";
 import { withMigrationAddress } from "../migration/address";
+import { parseLibvirtUri } from "../hosts/uri";
 import type { HostRef } from "./gather";
 import type { Move, PlanVm } from "./placement";
 import { _, format } from "../../pkg/lib/gettext";
@@ -101,23 +102,24 @@ export function planScript(
     copies: Copies,
     machines: Record<string, string | null> = {},
 ): string {
-    const commands = moves.map((m) => ({ m, argvs: moveCommands(m, refs, domains, copies) }));
-    const local = [...new Set(commands.flatMap((c) => c.argvs.flatMap((a) => a.filter(isLocalUri))))];
+    // the hosts the moves use that libvirt reaches by a local socket (a URI without a host)
+    const used = new Set(moves.flatMap((m) => [m.from, m.to]));
+    const local = [
+        ...new Set(refs.filter((r) => used.has(r.id) && parseLibvirtUri(r.uri)?.host === null).map((r) => r.uri)),
+    ];
     return (
         [
             "#!/bin/sh",
             "# cockpit-migrate plan: one virsh migrate per VM, in order; stops at the first failure",
             "set -e",
             ...local.flatMap((uri) => localGuard(uri, machines[uri] ?? null)),
-            ...commands.flatMap(({ m, argvs }) => [
+            ...moves.flatMap((m) => [
                 `# ${JSON.stringify(m.vm).replace(/[\r\n\u2028\u2029]/g, " ")}`,
-                ...argvs.map(displayCommand),
+                ...moveCommands(m, refs, domains, copies).map(displayCommand),
             ]),
         ].join("\n") + "\n"
     );
 }
-
-const isLocalUri = (a: string) => /^[a-z0-9+]+:\/\/\/[a-z]+$/.test(a);
 
 /** The script's first lines for a local URI: stop unless it reaches the machine the plan was made on. */
 function localGuard(uri: string, machine: string | null): string[] {
