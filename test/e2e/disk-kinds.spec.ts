@@ -21,18 +21,24 @@ test.beforeEach(() => {
 const [A, B] = ["a", "b"] as const;
 const POOL = "lab-e2e-dk-pool";
 
-/** A dir pool named POOL on a lab host, holding one qcow2 volume. */
-function poolWithVolume(h: "a" | "b", volume: string) {
+const VOLUME = "lab-e2e-dk-vol.qcow2";
+
+/** A started dir pool named POOL on a lab host. */
+function definePool(h: "a" | "b") {
     const uri = labHost(h).uri;
     virsh(uri, "pool-define-as", "--name", POOL, "--type", "dir", "--target", `/var/lib/libvirt/images/${POOL}`);
     virsh(uri, "pool-build", "--pool", POOL);
     virsh(uri, "pool-start", "--pool", POOL);
-    virsh(uri, "vol-create-as", "--pool", POOL, "--name", volume, "--capacity", "16M", "--format", "qcow2");
+}
+
+/** VOLUME (qcow2) in POOL on a lab host. */
+function createVolume(h: "a" | "b") {
+    virsh(labHost(h).uri, "vol-create-as", "--pool", POOL, "--name", VOLUME, "--capacity", "16M", "--format", "qcow2");
 }
 
 function removePool(h: "a" | "b") {
     const uri = labHost(h).uri;
-    for (const v of ["lab-e2e-dk-vol.qcow2"]) tryVirsh(uri, "vol-delete", "--pool", POOL, "--vol", v);
+    tryVirsh(uri, "vol-delete", "--pool", POOL, "--vol", VOLUME);
     tryVirsh(uri, "pool-destroy", "--pool", POOL);
     tryVirsh(uri, "pool-delete", "--pool", POOL);
     tryVirsh(uri, "pool-undefine", "--pool", POOL);
@@ -70,10 +76,11 @@ test("a pool's volume is looked up in that pool on the destination: no pool ther
     removePool(A);
     removePool(B);
     try {
-        poolWithVolume(A, "lab-e2e-dk-vol.qcow2");
+        definePool(A);
+        createVolume(A);
         defineOnA(`<domain type='qemu'><name>${name}</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>
             <os><type arch='x86_64' machine='pc'>hvm</type></os><devices>
-            <disk type='volume' device='disk'><driver name='qemu' type='qcow2'/><source pool='${POOL}' volume='lab-e2e-dk-vol.qcow2'/><target dev='vda' bus='virtio'/></disk>
+            <disk type='volume' device='disk'><driver name='qemu' type='qcow2'/><source pool='${POOL}' volume='${VOLUME}'/><target dev='vda' bus='virtio'/></disk>
             </devices></domain>`);
         const id = domUuid(labHost(A).uri, name);
         const dialog = await toB(page, name);
@@ -82,40 +89,18 @@ test("a pool's volume is looked up in that pool on the destination: no pool ther
         await expect(vda).toContainText(`vda: storage pool ${POOL} does not exist on 127.0.0.2`);
         await expect(dialog.getByRole("button", { name: "Migrate", exact: true })).toBeDisabled();
         // the same pool on B, without the volume: "not visible", not a pass
-        virsh(
-            labHost(B).uri,
-            "pool-define-as",
-            "--name",
-            POOL,
-            "--type",
-            "dir",
-            "--target",
-            `/var/lib/libvirt/images/${POOL}`,
-        );
-        virsh(labHost(B).uri, "pool-build", "--pool", POOL);
-        virsh(labHost(B).uri, "pool-start", "--pool", POOL);
+        definePool(B);
         await dialog.getByRole("button", { name: "Check again" }).click();
         await expect(vda).toHaveAttribute("data-severity", "error", { timeout: 60_000 });
-        await expect(vda).toContainText(`vda: ${POOL}/lab-e2e-dk-vol.qcow2 is not visible on 127.0.0.2`);
+        await expect(vda).toContainText(`vda: ${POOL}/${VOLUME} is not visible on 127.0.0.2`);
         // and with the volume there (shared storage, as far as the definition goes): a pass
-        virsh(
-            labHost(B).uri,
-            "vol-create-as",
-            "--pool",
-            POOL,
-            "--name",
-            "lab-e2e-dk-vol.qcow2",
-            "--capacity",
-            "16M",
-            "--format",
-            "qcow2",
-        );
+        createVolume(B);
         await dialog.getByRole("button", { name: "Check again" }).click();
         await expect(vda).toHaveAttribute("data-severity", "pass", { timeout: 60_000 });
-        await expect(vda).toContainText(`vda: ${POOL}/lab-e2e-dk-vol.qcow2 is visible on 127.0.0.2`);
+        await expect(vda).toContainText(`vda: ${POOL}/${VOLUME} is visible on 127.0.0.2`);
         await movedOffline(page, dialog, name, id);
         expect(virsh(labHost(B).uri, "dumpxml", "--domain", id)).toContain(
-            `<source pool='${POOL}' volume='lab-e2e-dk-vol.qcow2'/>`,
+            `<source pool='${POOL}' volume='${VOLUME}'/>`,
         );
     } finally {
         tryVirsh(labHost(B).uri, "undefine", "--domain", name);
