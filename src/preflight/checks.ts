@@ -183,19 +183,14 @@ export function startPreflight(
             title: _("Host versions"),
             timeoutMs: 45_000,
             // the hosts' os-release is read at once; only the verdict waits for the VM's machine type
-            run: () =>
-                hostVersions(
-                    deps.runner,
-                    input,
-                    definition.then((d) => d.machine),
-                ),
+            run: () => withDef("host-versions", _("Host versions"), hostVersions(deps.runner, input))(),
         },
         {
             id: "capacity",
             title: _("Destination capacity"),
             timeoutMs: 45_000,
             // the destination's node info, guests and sysctls are read at once; the verdict waits for the VM's size
-            run: () => capacity(deps.runner, input, definition),
+            run: () => withDef("capacity", _("Destination capacity"), capacity(deps.runner, input))(),
         },
         ...(input.live && input.measureDirtyRate !== false
             ? [
@@ -204,7 +199,7 @@ export function startPreflight(
                       title: format(_("Dirty rate (measuring for $0 s)"), dirtySeconds),
                       timeoutMs: dirtySeconds * 1000 + 45_000,
                       // the measurement starts at once: only its prediction needs the VM's memory size
-                      run: () => dirtyRate(deps, input, definition, abort.signal),
+                      run: () => withDef("dirtyrate", _("Dirty rate"), dirtyRate(deps, input, abort.signal))(),
                   },
               ]
             : []),
@@ -488,22 +483,16 @@ async function machineType(
 
 const OS_RELEASE = ["cat", "/etc/os-release"];
 
-/** The hosts' os-release, asked for at once; the verdict also needs the VM's machine type (from its definition). */
-async function hostVersions(
-    runner: Runner,
-    input: PreflightInput,
-    machineType: Promise<string | null>,
-): Promise<CheckResult> {
+/** Asks for the hosts' os-release at once; the verdict also needs the VM's machine type (from its definition). */
+function hostVersions(runner: Runner, input: PreflightInput): (d: DomainDefinition) => Promise<CheckResult> {
     const targets =
         input.sourceTarget && input.destinationTarget ? [input.sourceTarget, input.destinationTarget] : null;
     const reads = targets && Promise.all(targets.map((t) => runner.run(t, OS_RELEASE, { timeoutMs: TIMEOUT })));
     reads?.catch(() => undefined);
-    let machine: string | null;
-    try {
-        machine = await machineType;
-    } catch (e) {
-        return cannot("host-versions", _("Host versions"), e);
-    }
+    return (d) => hostVersionsVerdict(reads, d.machine);
+}
+
+async function hostVersionsVerdict(reads: Promise<string[]> | null, machine: string | null): Promise<CheckResult> {
     if (!reads)
         return {
             id: "host-versions",
@@ -551,12 +540,8 @@ export function steadyRead(argv: readonly string[]): boolean {
     return [OS_RELEASE, SYSCTL, NFT_LIST, IPTABLES_SAVE].some((r) => same(argv, r));
 }
 
-/** The destination's node info, guests and sysctls, asked for at once; the verdict also needs the VM's definition. */
-async function capacity(
-    runner: Runner,
-    input: PreflightInput,
-    definition: Promise<DomainDefinition>,
-): Promise<CheckResult[]> {
+/** Asks for the destination's node info, guests and sysctls at once; the verdict also needs the VM's definition. */
+function capacity(runner: Runner, input: PreflightInput): (d: DomainDefinition) => Promise<CheckResult[]> {
     const commands = [v.nodeinfo(input.destinationUri), v.domstatsActive(input.destinationUri)];
     const run = (argv: string[]) => runner.run(LOCAL, argv, { timeoutMs: TIMEOUT });
     // as the same user as the migration (over SSH: whose keys and known_hosts are used)
@@ -569,40 +554,35 @@ async function capacity(
         : Promise.resolve(null);
     const reads = Promise.all([run(commands[0]!), run(commands[1]!), sysctl]);
     reads.catch(() => undefined);
-    let d: DomainDefinition;
-    try {
-        d = await definition;
-    } catch (e) {
-        return [cannot("capacity", _("Destination capacity"), e)];
-    }
-    try {
-        const [info, stats, sys] = await reads;
-        // the VM itself may already run there (a same-host check reports that); do not count it twice
-        const others = parseDomstats(stats).filter(
-            (s) => s.name !== input.domain || input.sourceUri !== input.destinationUri,
-        );
-        return assessCapacity({
-            label: input.destinationLabel,
-            node: parseNodeinfo(info),
-            running: committed(others),
-            guest: d,
-            policy: input.policy ?? DEFAULT_POLICY,
-            sysctl: sys,
-            ...(sysctlError !== undefined ? { sysctlError } : {}),
-            commands: input.destinationTarget ? [...commands, SYSCTL] : commands,
-        });
-    } catch (e) {
-        return [cannot("capacity", _("Destination capacity"), e, commands)];
-    }
+    return async (d) => {
+        try {
+            const [info, stats, sys] = await reads;
+            // the VM itself may already run there (a same-host check reports that); do not count it twice
+            const others = parseDomstats(stats).filter(
+                (s) => s.name !== input.domain || input.sourceUri !== input.destinationUri,
+            );
+            return assessCapacity({
+                label: input.destinationLabel,
+                node: parseNodeinfo(info),
+                running: committed(others),
+                guest: d,
+                policy: input.policy ?? DEFAULT_POLICY,
+                sysctl: sys,
+                ...(sysctlError !== undefined ? { sysctlError } : {}),
+                commands: input.destinationTarget ? [...commands, SYSCTL] : commands,
+            });
+        } catch (e) {
+            return [cannot("capacity", _("Destination capacity"), e, commands)];
+        }
+    };
 }
 
 /** Measures the guest's dirty-page rate and predicts whether pre-copy converges, and how long it takes. */
-async function dirtyRate(
+function dirtyRate(
     deps: PreflightDeps,
     input: PreflightInput,
-    definition: Promise<DomainDefinition>,
     signal: AbortSignal,
-): Promise<CheckResult> {
+): (d: DomainDefinition) => Promise<CheckResult> {
     const seconds = input.dirtyRateSeconds ?? DEFAULT_DIRTYRATE_SECONDS;
     const commands = dirtyRateCommands(input.sourceUri, input.uuid, seconds, input.dirtyRateMode);
     const options = {
@@ -620,25 +600,21 @@ async function dirtyRate(
         options,
     );
     measured.catch(() => undefined);
-    let d: DomainDefinition;
-    try {
-        d = await definition;
-    } catch (e) {
-        return cannot("dirtyrate", _("Dirty rate"), e);
-    }
-    try {
-        const sample = await measured;
-        return dirtyRateResult(
-            sample.mibs,
-            seconds,
-            (d.memoryKiB ?? 0) / 1024,
-            sample.residentMiB,
-            input.options,
-            commands,
-        );
-    } catch (e) {
-        return cannot("dirtyrate", _("Dirty rate"), e, commands);
-    }
+    return async (d) => {
+        try {
+            const sample = await measured;
+            return dirtyRateResult(
+                sample.mibs,
+                seconds,
+                (d.memoryKiB ?? 0) / 1024,
+                sample.residentMiB,
+                input.options,
+                commands,
+            );
+        } catch (e) {
+            return cannot("dirtyrate", _("Dirty rate"), e, commands);
+        }
+    };
 }
 
 export function dirtyRateResult(
