@@ -13,6 +13,7 @@
  * dismissed result stays dismissed after a reload and in other browsers, and goes with the record.
  */
 import { dismissers, type MigrationRecord } from "./records";
+import { sameHost, type Identities, type Nameable } from "../hosts/names";
 
 /** A result that stays until it is handled: the VM is not simply where the migration left it. */
 export function needsAction(r: MigrationRecord): boolean {
@@ -27,8 +28,13 @@ function vmKey(r: MigrationRecord): string {
 export interface ResultsInput {
     /** The history's records (any host), with the ones this page finished itself merged in. */
     records: readonly MigrationRecord[];
-    /** The host being viewed: results that need action of migrations from it. */
-    uri: string;
+    /**
+     * The host being viewed: results that need action of migrations from it. The same machine
+     * however the record reached it (qemu:///system and the known host 127.0.0.1 are one host,
+     * by `identities`), not the same URI text.
+     */
+    viewed: Nameable;
+    identities: Identities;
     /** Records this page saw running. */
     followed: ReadonlySet<string>;
     /** The Cockpit login ("" when unknown): results it dismissed are not shown. */
@@ -55,7 +61,7 @@ export function visibleResults(input: ResultsInput): Results {
         .filter((r) => r.outcome !== "running" && !input.dismissed.has(r.id) && !dismissers(r).includes(input.user))
         .sort((x, y) => (y.endedAt ?? y.startedAt) - (x.endedAt ?? x.startedAt));
     return {
-        pinned: shown.filter((r) => needsAction(r) && r.source.uri === input.uri),
+        pinned: shown.filter((r) => needsAction(r) && sameHost(r.source, input.viewed, input.identities)),
         // this page's own results, whichever host is viewed now
         toasts: shown.filter((r) => !needsAction(r) && input.followed.has(r.id)),
     };

@@ -63,7 +63,7 @@ export function Migrations({
     const mine = records.filter(
         (r) => sameHost(r.source, here, identities) || sameHost(r.destination, here, identities),
     );
-    const running = records.filter((r) => r.outcome === "running" && r.source.uri === uri);
+    const running = records.filter((r) => r.outcome === "running" && sameHost(r.source, here, identities));
     for (const r of running) followedHere.add(r.id);
     const onFinished = useCallback(
         (r: MigrationRecord) => {
@@ -76,7 +76,14 @@ export function Migrations({
     const user = login.data ?? "";
     const { toasts, pinned } = login.loading
         ? { toasts: [], pinned: [] }
-        : visibleResults({ records, uri, followed: followedHere, user, dismissed: dismissedHere });
+        : visibleResults({
+              records,
+              viewed: here,
+              identities,
+              followed: followedHere,
+              user,
+              dismissed: dismissedHere,
+          });
     const dismiss = (r: MigrationRecord) => {
         setDismissedHere((d) => new Set(d).add(r.id));
         setDismissError(null);

@@ -32,7 +32,14 @@ const rec = (p: Partial<MigrationRecord> & { id: string }): MigrationRecord => (
 });
 const ids = (rs: MigrationRecord[]) => rs.map((r) => r.id);
 const view = (records: MigrationRecord[], followed: string[] = [], dismissed: string[] = [], uri = A.uri) =>
-    visibleResults({ records, uri, followed: new Set(followed), user: "root", dismissed: new Set(dismissed) });
+    visibleResults({
+        records,
+        viewed: { uri },
+        identities: {},
+        followed: new Set(followed),
+        user: "root",
+        dismissed: new Set(dismissed),
+    });
 
 describe("results that do not pile up (issue 21 item 5)", () => {
     it("a result from before this page load is in the history only, not shown again", () => {
@@ -82,6 +89,20 @@ describe("results that do not pile up (issue 21 item 5)", () => {
         expect(view([split], [], [], B.uri).pinned).toEqual([]);
         expect(view([split], [], ["pc"]).pinned).toEqual([]);
         // the resume is a newer migration of the same VM: it replaces the failure
+        // on the source's machine however it is viewed: this host as the known host 127.0.0.1 is the same host
+        const knownA = { uri: "qemu+ssh://root@127.0.0.1/system", id: "127.0.0.1" };
+        const same = { [A.uri]: "u-a lab-a", [knownA.uri]: "u-a lab-a", [B.uri]: "u-b lab-b" };
+        const at = (viewed: { uri: string }) =>
+            visibleResults({
+                records: [split],
+                viewed,
+                identities: same,
+                followed: new Set(),
+                user: "root",
+                dismissed: new Set(),
+            });
+        expect(at(knownA).pinned).toEqual([split]);
+        expect(at(B).pinned).toEqual([]);
         const resumed = rec({ id: "rs", startedAt: 3000, endedAt: 4000 });
         expect(view([split, resumed], ["rs"])).toEqual({ toasts: [resumed], pinned: [] });
         // a VM found somewhere it should not be needs action too; a failure with the VM back on its source does not
@@ -106,7 +127,14 @@ describe("dismissals, kept per user in the record", () => {
         expect(dismissers(stored!).sort()).toEqual(["alice", "root"]);
         // after a reload nothing is dismissed on the page yet: the record says it
         const seen = (user: string) =>
-            visibleResults({ records: [stored!], uri: A.uri, followed: new Set(["r1"]), user, dismissed: new Set() });
+            visibleResults({
+                records: [stored!],
+                viewed: A,
+                identities: {},
+                followed: new Set(["r1"]),
+                user,
+                dismissed: new Set(),
+            });
         expect(seen("root").toasts).toEqual([]);
         expect(seen("bob").toasts).toHaveLength(1);
         // an unknown login is "", not everybody
