@@ -110,6 +110,8 @@ remove_guest_everywhere() {
         virsh -c "$uri" undefine --nvram --domain "$name" >/dev/null 2>&1 || true
         # a migration with --undefinesource leaves the source's NVRAM file behind
         rm -f "$(libvirt_state_path "$h" "/var/lib/libvirt/qemu/nvram/${name}_VARS.fd")"
+        # a dirty guest's console file (the guest kind writes it; libvirt leaves it when the guest goes)
+        rm -f "$(libvirt_state_path "$h" "/var/lib/libvirt/qemu/$name.console.log")"
         if [ -f "$(images_dir "$h")/$name.qcow2" ]; then
             rm -f "$(images_dir "$h")/$name.qcow2"
             virsh -c "$uri" pool-refresh default >/dev/null 2>&1 || true # libvirt caches the pool's volumes
