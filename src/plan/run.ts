@@ -6,7 +6,8 @@
 import { errorText } from "../../pkg/lib/error-text";
 import { autostart, capabilities, displayCommand, hostname } from "../virsh/argv";
 import { migrateArgv, type MigrationOptions } from "../migration/options";
-import { finishMigration, jobEnded, pollMigration, startMigration, type Deps } from "../migration/job";
+import { finishMigration, startMigration, type Deps } from "../migration/job";
+import { followJob } from "../migration/follow";
 import type { Finished } from "../migration/outcome";
 import type { MigrationRecord } from "../history/records";
 import type { Domain } from "../domains/types";
@@ -149,7 +150,26 @@ export interface RunOptions {
     stopOnFailure: boolean;
     copies: Copies;
     user: string | null;
-    pollMs?: number;
+}
+
+/**
+ * Follows a started move's job to its end as the progress card does (`followJob`: the job's lock
+ * tells the end at once, the poll is the fallback) and finishes it (verification, the history).
+ * A failed status read is reported and read again; a failed finish fails the move.
+ */
+function untilFinished(deps: Deps, record: MigrationRecord, onReadError: (e: unknown) => void): Promise<Finished> {
+    return new Promise((resolve, reject) => {
+        followJob(
+            deps.runner,
+            record,
+            {
+                onStatus: () => undefined,
+                onError: onReadError,
+                onEnd: (job) => finishMigration(deps, record, job, null).then(resolve, reject),
+            },
+            deps.sleep ? { now: deps.now, sleep: (ms) => deps.sleep!(ms) } : { now: deps.now },
+        );
+    });
 }
 
 /** Runs the moves; `onUpdate` gets every status change. Returns the final statuses. */
@@ -188,23 +208,19 @@ export async function runPlan(
             });
             s.record = record;
             emit();
-            let finished: Finished | null = null;
-            for (;;) {
-                await sleep(o.pollMs ?? 500);
-                const p = await pollMigration(deps.runner, record, false);
-                if (jobEnded(p.job, record, (deps.now ?? Date.now)())) {
-                    finished = await finishMigration(deps, record, p.job, null);
-                    record = finished.record;
-                    break;
-                }
-            }
+            const finished = await untilFinished(deps, record, (e) => {
+                // the follow reads again: say why the move shows no change meanwhile
+                s.message = format(_("The migration's status cannot be read: $0"), errorText(e));
+                emit();
+            });
+            record = finished.record;
             s.record = record;
             s.state =
                 record.outcome === "completed" ? "completed" : record.outcome === "cancelled" ? "cancelled" : "failed";
             s.message =
                 [record.explanation?.title ?? record.message, record.autostart?.text].filter(Boolean).join(" ") ||
                 undefined;
-            if (finished?.unrecorded)
+            if (finished.unrecorded)
                 s.message = [s.message, format(_("The outcome could not be recorded: $0"), finished.unrecorded.message)]
                     .filter(Boolean)
                     .join(". ");

@@ -148,6 +148,44 @@ describe("running a plan", () => {
     });
 });
 
+describe("a running plan learns each move's end from its job, as the progress card does (issue 24 item 3)", () => {
+    it("the job's lock tells the end while the status poll still reads it running; a failed read is said and read again", async () => {
+        const refs = [
+            { id: "a", label: "A", uri: "qemu:///system", target: null },
+            { id: "b", label: "B", uri: "qemu+ssh://root@b/system", target: null },
+        ];
+        let reads = 0;
+        const runner: Runner = {
+            run: async (_t, argv) => {
+                if (argv[0] === "setsid") return "";
+                // waitJobArgv: answers once the job's shell has exited (here: at once)
+                if (argv[0] === "sh" && argv.length === 6) return "status 0\x1e\x1e";
+                // readJobArgv: the poll never sees the end, and its first read fails
+                if (argv[0] === "sh") {
+                    if (reads++ === 0) throw new Error("ssh: connection reset");
+                    return "running\x1e\x1e";
+                }
+                if (argv[3] === "domstate") return "running (migrated)\n";
+                if (argv[3] === "dominfo") return "Persistent:     yes\n";
+                return "";
+            },
+        };
+        const updates: MoveStatus[][] = [];
+        const final = await runPlan(
+            { runner, files: new MemoryFiles(), sleep: () => new Promise((r) => setTimeout(r, 5)) },
+            refs,
+            [runningDomain("x")],
+            [{ vm: "x", uuid: uuidOf("x"), from: "a", to: "b", memoryKiB: 0, vcpus: 0 }],
+            { perSource: 1, stopOnFailure: true, copies: null, user: "root" },
+            { paused: false, cancelled: false },
+            (s) => updates.push(s),
+        );
+        expect(final.map((s) => s.state)).toEqual(["completed"]);
+        expect(final[0]!.record?.outcome).toBe("completed");
+        expect(updates.some((u) => u[0]!.message?.includes("cannot be read: ssh: connection reset"))).toBe(true);
+    });
+});
+
 describe("the plan script runs only where qemu:///system is the machine the plan was made on", () => {
     const refs = [
         { id: "a", label: "A", uri: "qemu:///system", target: null },
