@@ -8,11 +8,18 @@ import { LOCAL, RunError, isRunError, type Runner } from "../../pkg/lib/runner";
 import { checkSshEndpoint, shellQuote, sshArgv } from "../../pkg/lib/ssh";
 import { _, format } from "../../pkg/lib/gettext";
 import type { Explained } from "../../pkg/lib/explained";
-import { appendLinesArgv, AUTHORIZED_KEYS, hostPublicKey, sshTarget, type PublicKey, type SshEndpoint } from "./authorize";
+import {
+    appendLinesArgv,
+    AUTHORIZED_KEYS,
+    hostPublicKey,
+    sshTarget,
+    type PublicKey,
+    type SshEndpoint,
+} from "./authorize";
 
 /** Runs `ssh "$@"` with a private askpass that prints the first line of its stdin (the password). */
 export const ASKPASS_SCRIPT = [
-    'd=$(mktemp -d) || exit 1',
+    "d=$(mktemp -d) || exit 1",
     "trap 'rm -rf -- \"$d\"' EXIT",
     "printf '%s\\n' '#!/bin/sh' 'IFS= read -r p || [ -n \"$p\" ] || exit 1' 'printf \"%s\\n\" \"$p\"' > \"$d/askpass\"",
     'chmod 700 "$d/askpass"',

@@ -94,9 +94,9 @@ export async function hostPublicKey(
  */
 export const APPEND_LINES_SCRIPT = [
     "set -eu",
-    'f=$1; shift',
+    "f=$1; shift",
     'case $f in "~/"*) f=$HOME/${f#"~/"} ;; /*) ;; *) f=$HOME/$f ;; esac',
-    'd=${f%/*}',
+    "d=${f%/*}",
     "umask 077",
     '[ -d "$d" ] || mkdir -p -- "$d"',
     't=$(mktemp "$d/.cockpit-migrate.XXXXXX")',

@@ -45,9 +45,7 @@ export function reachArgv(to: SshEndpoint): string[] {
     return ["sh", "-c", REACH_SCRIPT, "sh", ...sshArgv(to.address, to.user, to.port, ["true"])];
 }
 
-export type Reach =
-    | { ok: true }
-    | { ok: false; cause: RunErrorCause | "source"; message: string };
+export type Reach = { ok: true } | { ok: false; cause: RunErrorCause | "source"; message: string };
 
 export function parseReach(out: string): Reach {
     const m = /(?:^|\n)reach-status (\d+)\s*$/.exec(out);
@@ -94,7 +92,10 @@ export async function scanFrom(runner: Runner, pair: TrustPair): Promise<{ keys:
 export async function trustFrom(runner: Runner, pair: TrustPair, keys: readonly HostKey[]): Promise<string[][]> {
     const config = sshConfigArgv(pair.to.endpoint);
     const file = sshConfigValues(await runner.run(pair.from.target, config), "userknownhostsfile")[0];
-    const append = appendLinesArgv(file ?? "~/.ssh/known_hosts", keys.map((k) => k.line));
+    const append = appendLinesArgv(
+        file ?? "~/.ssh/known_hosts",
+        keys.map((k) => k.line),
+    );
     await runner.run(pair.from.target, append);
     return [config, append];
 }

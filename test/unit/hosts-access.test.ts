@@ -22,7 +22,7 @@ const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHh0ZXN0a2V5dGVzdGtleXRlc3RrZXl
 const PASSWORDS = [
     ...HOSTILE.filter((p, i) => i % 5 === 0 && passwordProblem(p) === null && !/[\uD800-\uDFFF]/.test(p)),
     "pa'ss wörd$x",
-    ' lead and trail ',
+    " lead and trail ",
     '"\\',
     "-n",
     "-e",
@@ -134,7 +134,7 @@ describe("Set up access", () => {
 
     it("installs this host's key over the password login, then checks a key login; the password only on stdin", async () => {
         const runner = script("added 1\n");
-        const password = "s3cr'et \"ü\" $(x)";
+        const password = 's3cr\'et "ü" $(x)';
         const r = await setUpAccess(runner, to, password);
         expect(r.key.line).toBe(KEY);
         const install = runner.calls[2]!;
@@ -147,7 +147,9 @@ describe("Set up access", () => {
     });
 
     it("a refused password ends in the explanation, and no key login is tried", async () => {
-        const runner = script(new RunError("exit-status", "x", [], 255, "root@127.0.0.3: Permission denied (publickey)."));
+        const runner = script(
+            new RunError("exit-status", "x", [], 255, "root@127.0.0.3: Permission denied (publickey)."),
+        );
         const e = await setUpAccess(runner, to, "pw").catch((x: unknown) => x);
         expect(e).toBeInstanceOf(AccessFailure);
         expect((e as AccessFailure).explained.problem).toBe("no-password-login");

@@ -116,9 +116,13 @@ describe("the key ssh would offer (real sh, real ssh-keygen)", () => {
     });
 
     it("the real ssh -G lists the default identities without a config", () => {
-        const r = spawnSync("ssh", ["-F", "/dev/null", ...sshConfigArgv({ address: "h.example", user: "root" }).slice(1)], {
-            encoding: "utf8",
-        });
+        const r = spawnSync(
+            "ssh",
+            ["-F", "/dev/null", ...sshConfigArgv({ address: "h.example", user: "root" }).slice(1)],
+            {
+                encoding: "utf8",
+            },
+        );
         expect(sshConfigValues(r.stdout, "identityfile")).toContain("~/.ssh/id_ed25519");
     });
 

@@ -54,9 +54,13 @@ describe("the trust matrix", () => {
     });
 
     it("the real sh runs the ssh it is given and reports its status", () => {
-        const r = spawnSync("sh", ["-c", reachArgv({ address: "h", user: "root" })[2]!, "sh", "sh", "-c", "echo no >&2; exit 255"], {
-            encoding: "utf8",
-        });
+        const r = spawnSync(
+            "sh",
+            ["-c", reachArgv({ address: "h", user: "root" })[2]!, "sh", "sh", "-c", "echo no >&2; exit 255"],
+            {
+                encoding: "utf8",
+            },
+        );
         expect(parseReach(r.stdout)).toEqual({ ok: false, cause: "exit-status", message: "no" });
     });
 });
