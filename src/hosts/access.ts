@@ -8,6 +8,7 @@ import { LOCAL, RunError, isRunError, type Runner } from "../../pkg/lib/runner";
 import { checkSshEndpoint, shellQuote, sshArgv } from "../../pkg/lib/ssh";
 import { _, format } from "../../pkg/lib/gettext";
 import type { Explained } from "../../pkg/lib/explained";
+import { explainConnectionError, type ConnectionProblem } from "./errors";
 import {
     appendLinesArgv,
     AUTHORIZED_KEYS,
@@ -61,7 +62,7 @@ export function passwordSshArgv(to: SshEndpoint, remote: readonly string[]): str
     ];
 }
 
-export type AccessProblem = "not-root" | "wrong-password" | "no-password-login" | "host-key" | "unreachable" | "other";
+export type AccessProblem = "not-root" | "wrong-password" | "no-password-login" | ConnectionProblem;
 export interface AccessError extends Explained {
     problem: AccessProblem;
     message: string;
@@ -92,15 +93,8 @@ export function explainPasswordLogin(to: SshEndpoint, stderr: string): AccessErr
                   ),
               );
     }
-    if (/Host key verification failed|No [A-Z0-9-]+ host key is known|HOST IDENTIFICATION HAS CHANGED/i.test(stderr))
-        return e(
-            "host-key",
-            format(_("The SSH host key of $0 is not trusted"), to.address),
-            _("Verify and trust its host key first."),
-        );
-    if (/Connection refused|No route to host|Could not resolve|timed out|Connection closed/i.test(stderr))
-        return e("unreachable", format(_("Cannot connect to $0"), to.address), _("Check the address and SSH port."));
-    return e("other", format(_("Access to $0 was not set up"), to.address), _("See ssh's message below."));
+    // anything else: as a failed connection is explained everywhere (host key, refused, unknown host, …)
+    return explainConnectionError(to.address, stderr);
 }
 
 export class AccessFailure extends RunError {

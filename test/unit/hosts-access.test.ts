@@ -116,9 +116,9 @@ describe("what a failed password login means", () => {
         const refused = explainPasswordLogin(to, "root@127.0.0.3: Permission denied (publickey).");
         expect(refused.problem).toBe("no-password-login");
         expect(refused.fix).toMatch(/PasswordAuthentication yes/);
-        expect(explainPasswordLogin(to, "Host key verification failed.").problem).toBe("host-key");
+        expect(explainPasswordLogin(to, "Host key verification failed.").problem).toBe("host-key-unknown");
         expect(explainPasswordLogin(to, "ssh: connect to host 127.0.0.3 port 22: Connection refused").problem).toBe(
-            "unreachable",
+            "refused",
         );
     });
 });
