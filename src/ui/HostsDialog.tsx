@@ -32,7 +32,10 @@ import { AccessSetup } from "./AccessSetup";
 import { HostKeyTrust } from "./HostKeyTrust";
 import { TrustMatrix } from "./TrustMatrix";
 
-/** One modal at a time: the list, a host's form (its own title), or the question before a removal. */
+/**
+ * One modal at a time: the list, a host's form (its own title), the question before a removal, setting up access
+ * to a host, or the trust between hosts.
+ */
 type View =
     { kind: "list" } | { kind: "add" } | { kind: "trust" } | { kind: "edit" | "remove" | "access"; host: KnownHost };
 type Status = HostProbe | "testing";

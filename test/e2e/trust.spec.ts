@@ -7,7 +7,7 @@
  *   from B to C work, which failed before.
  */
 import { test, expect, type Page } from "@playwright/test";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { domUuid, LAB_STATE, lab, labGuest, labHost, tryVirsh } from "./lab";
 import { clearHistory, writeLabHostsConfig } from "./global-setup";
@@ -42,9 +42,15 @@ test("Set up access: a host that takes only root's password gets this host's key
 }) => {
     labGuest("a", VM, "tiny");
     lab("password-only", "c", PASSWORD);
+    lab("forget-hostkey", "c"); // a fresh host: its host key is not known either
+    spawnSync("ssh-keygen", ["-R", "127.0.0.3", "-f", "/root/.ssh/known_hosts"]);
     try {
         const dialog = await knownHosts(page);
         const row = dialog.locator('tr[data-host="127.0.0.3"]');
+        // first the host key, in the list itself (fingerprints shown, trusted on request), then access
+        await expect(row.locator('[data-problem="host-key-unknown"]')).toBeVisible({ timeout: 30_000 });
+        await row.getByRole("button", { name: "Show host key fingerprints" }).click();
+        await row.getByRole("button", { name: "Trust these keys and connect" }).click();
         await expect(row.locator('[data-problem="ssh-auth"]')).toBeVisible({ timeout: 30_000 });
         await row.getByRole("button", { name: "Set up access" }).click();
         const setup = page.getByRole("dialog", { name: "Set up access to 127.0.0.3" });
@@ -93,6 +99,8 @@ test("Set up access: a host that takes only root's password gets this host's key
         expect(tryVirsh(labHost("c").uri, "domstate", "--domain", VM).out.trim()).toBe("running");
         expect(tryVirsh(labHost("a").uri, "domstate", "--domain", VM).out.trim()).not.toBe("running");
     } finally {
+        spawnSync("ssh-keygen", ["-R", "127.0.0.3", "-f", "/root/.ssh/known_hosts"]);
+        lab("restore-hostkey");
         lab("restore-access", "c");
         removeGuest(VM);
     }
