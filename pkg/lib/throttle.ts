@@ -30,7 +30,8 @@ export function sshServers(target: RunTarget, argv: readonly string[]): string[]
     if (target.kind === "ssh") out.add(`${target.address.toLowerCase()}:${target.port ?? 22}`);
     const ssh = argv[0] === "ssh" ? 0 : argv[0] === "sh" && argv[1] === "-c" && argv[4] === "ssh" ? 4 : -1;
     const end = ssh < 0 ? -1 : argv.indexOf("--", ssh);
-    if (end > 0 && argv[end + 1]) {
+    // `ssh -G` only prints its configuration: no connection
+    if (end > 0 && argv[end + 1] && !argv.slice(ssh, end).includes("-G")) {
         const p = argv.slice(ssh, end).indexOf("-p");
         out.add(`${argv[end + 1]!.toLowerCase()}:${p >= 0 ? argv[ssh + p + 1] : 22}`);
     }

@@ -35,6 +35,7 @@ describe("sshServers: which SSH servers a command connects to", () => {
         ]);
         expect(sshServers(LOCAL, reachArgv({ address: "C.example", user: "root" }))).toEqual(["c.example:22"]);
         expect(sshServers(LOCAL, ["cat", "--", "ssh"])).toEqual([]);
+        expect(sshServers(LOCAL, ["ssh", "-G", "-p", "22", "-l", "root", "--", "c.example"])).toEqual([]);
     });
     it("hostile arguments are data: no exception, at most one server per URI-looking argument", () => {
         for (const s of HOSTILE)
