@@ -20,10 +20,21 @@ export const DEFAULT_THROTTLE: ThrottleOptions = { perHost: 6, handshakeMs: 2000
 
 const SSH_URI = /^qemu\+ssh:\/\/(?:[^@/?#]*@)?(\[[^\]]*\]|[^:/?#]*)(?::(\d+))?/i;
 
-/** The SSH servers (host:port) a command connects to: its SSH target, and any qemu+ssh URI among its arguments. */
+/**
+ * The SSH servers (host:port) a command connects to: its SSH target, any qemu+ssh URI among its arguments, and the
+ * host of an `ssh … -- HOST` it runs (the argv itself, or a constant script's `sh -c SCRIPT sh ssh …`: a check that
+ * logs in from one host to another).
+ */
 export function sshServers(target: RunTarget, argv: readonly string[]): string[] {
     const out = new Set<string>();
     if (target.kind === "ssh") out.add(`${target.address.toLowerCase()}:${target.port ?? 22}`);
+    const ssh = argv[0] === "ssh" ? 0 : argv[0] === "sh" && argv[1] === "-c" && argv[4] === "ssh" ? 4 : -1;
+    const end = ssh < 0 ? -1 : argv.indexOf("--", ssh);
+    // `ssh -G` only prints its configuration: no connection
+    if (end > 0 && argv[end + 1] && !argv.slice(ssh, end).includes("-G")) {
+        const p = argv.slice(ssh, end).indexOf("-p");
+        out.add(`${argv[end + 1]!.toLowerCase()}:${p >= 0 ? argv[ssh + p + 1] : 22}`);
+    }
     for (const a of argv) {
         const m = SSH_URI.exec(a);
         if (m && m[1]) out.add(`${m[1].toLowerCase()}:${m[2] ?? 22}`);

@@ -6,15 +6,24 @@ import { useServices } from "./services";
 import { useAction } from "./useAction";
 import { _, format } from "../../pkg/lib/gettext";
 
-/** Shows the fingerprints of an unknown host and appends its keys to known_hosts only on request. */
+/**
+ * Shows the fingerprints of an unknown host and appends its keys to known_hosts only on request: this host's,
+ * or (`scan`, `trust`, `from`) another host's, with the keys as that host sees them.
+ */
 export function HostKeyTrust({
     address,
     port,
     onTrusted,
+    scan,
+    trust,
+    from,
 }: {
     address: string;
     port?: number | undefined;
     onTrusted(): void;
+    scan?: () => Promise<HostKey[]>;
+    trust?: (keys: HostKey[]) => Promise<void>;
+    from?: string;
 }) {
     const { runner, files } = useServices();
     const [keys, setKeys] = useState<HostKey[] | null>(null);
@@ -26,7 +35,9 @@ export function HostKeyTrust({
                 <Button
                     variant="secondary"
                     isLoading={busy}
-                    onClick={() => void run(async () => setKeys(await scanHostKeys(runner, address, port)))}
+                    onClick={() =>
+                        void run(async () => setKeys(await (scan ? scan() : scanHostKeys(runner, address, port))))
+                    }
                 >
                     {_("Show host key fingerprints")}
                 </Button>
@@ -35,6 +46,7 @@ export function HostKeyTrust({
             ) : (
                 <>
                     <p>
+                        {from && format(_("As $0 sees $1."), from, address)}{" "}
                         {format(
                             _(
                                 "Compare these fingerprints with the ones on $0 (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub) before you trust them:",
@@ -56,7 +68,7 @@ export function HostKeyTrust({
                         isLoading={busy}
                         onClick={() =>
                             void run(async () => {
-                                await trustHostKeys(runner, files, keys);
+                                await (trust ? trust(keys) : trustHostKeys(runner, files, keys));
                                 onTrusted();
                             })
                         }

@@ -28,10 +28,16 @@ import { Kebab } from "./Kebab";
 import { useServices } from "./services";
 import { _, format } from "../../pkg/lib/gettext";
 import { useAction } from "./useAction";
+import { AccessSetup } from "./AccessSetup";
+import { HostKeyTrust } from "./HostKeyTrust";
+import { TrustMatrix } from "./TrustMatrix";
 
-/** One modal at a time: the list, a host's form (its own title), or the question before a removal. */
+/**
+ * One modal at a time: the list, a host's form (its own title), the question before a removal, setting up access
+ * to a host, or the trust between hosts.
+ */
 type View =
-    { kind: "list" } | { kind: "add" } | { kind: "edit"; host: KnownHost } | { kind: "remove"; host: KnownHost };
+    { kind: "list" } | { kind: "add" } | { kind: "trust" } | { kind: "edit" | "remove" | "access"; host: KnownHost };
 type Status = HostProbe | "testing";
 
 export function HostsDialog({ hosts, onClose }: { hosts: KnownHostsState; onClose(): void }) {
@@ -91,6 +97,33 @@ export function HostsDialog({ hosts, onClose }: { hosts: KnownHostsState; onClos
                         onSave={(h) => act((c) => upsertHost(c, h, view.kind === "edit" ? view.host.id : undefined))}
                     />
                 </ModalBody>
+            </Modal>
+        );
+    }
+    if (view.kind === "access" || view.kind === "trust") {
+        const title =
+            view.kind === "trust" ? _("Trust between hosts") : format(_("Set up access to $0"), view.host.address);
+        return (
+            <Modal isOpen onClose={back} variant="medium" aria-labelledby="host-trust-title">
+                <ModalHeader title={title} labelId="host-trust-title" />
+                <ModalBody>
+                    {view.kind === "trust" ? (
+                        <TrustMatrix hosts={list} />
+                    ) : (
+                        <AccessSetup
+                            host={view.host}
+                            onDone={() => {
+                                back();
+                                test(view.host);
+                            }}
+                        />
+                    )}
+                </ModalBody>
+                <ModalFooter>
+                    <Button variant="link" onClick={back}>
+                        {_("Back")}
+                    </Button>
+                </ModalFooter>
             </Modal>
         );
     }
@@ -155,7 +188,12 @@ export function HostsDialog({ hosts, onClose }: { hosts: KnownHostsState; onClos
                                     <Td dataLabel={_("Address")}>{h.address}</Td>
                                     <Td dataLabel={_("Connection URI")}>{hostUri(h)}</Td>
                                     <Td dataLabel={_("Status")}>
-                                        <HostStatus status={status.get(h.id)} />
+                                        <HostStatus
+                                            status={status.get(h.id)}
+                                            host={h}
+                                            onRetest={() => test(h)}
+                                            onSetUp={() => setView({ kind: "access", host: h })}
+                                        />
                                     </Td>
                                     <Td isActionCell>
                                         <HostActions
@@ -175,6 +213,11 @@ export function HostsDialog({ hosts, onClose }: { hosts: KnownHostsState; onClos
                 <Button variant="primary" onClick={() => setView({ kind: "add" })}>
                     {_("Add host")}
                 </Button>
+                {list.length > 0 && (
+                    <Button variant="secondary" onClick={() => setView({ kind: "trust" })}>
+                        {_("Trust between hosts")}
+                    </Button>
+                )}
                 <Button variant="link" onClick={onClose}>
                     {_("Close")}
                 </Button>
@@ -219,7 +262,17 @@ function Problem({ error }: { error: ConnectionError }) {
     );
 }
 
-function HostStatus({ status }: { status: Status | undefined }) {
+function HostStatus({
+    status,
+    host,
+    onRetest,
+    onSetUp,
+}: {
+    status: Status | undefined;
+    host: KnownHost;
+    onRetest(): void;
+    onSetUp(): void;
+}) {
     if (status === undefined || status === "testing")
         return (
             <span data-status="testing">
@@ -244,6 +297,14 @@ function HostStatus({ status }: { status: Status | undefined }) {
                 )}
             </>
             {status.ssh.ok === false && <Problem error={status.ssh.error} />}
+            {status.ssh.ok === false && status.ssh.error.problem === "host-key-unknown" && (
+                <HostKeyTrust address={host.address} port={host.sshPort} onTrusted={onRetest} />
+            )}
+            {status.ssh.ok === false && status.ssh.error.problem === "ssh-auth" && (
+                <Button variant="secondary" size="sm" onClick={onSetUp}>
+                    {_("Set up access")}
+                </Button>
+            )}
             {status.libvirt.ok === false && <Problem error={status.libvirt.error} />}
         </div>
     );

@@ -10,6 +10,7 @@
 #        | stop-libvirtd HOST | start-libvirtd HOST | restart-libvirtd-a | kill-qemu HOST NAME
 #        | kill-ssh-to ADDR | cut-migration-to ADDR | close-ssh-master ADDR
 #        | stop-sshd HOST | start-sshd HOST | forget-hostkey HOST | restore-hostkey
+#        | password-only HOST PASSWORD | own-keys HOST | restore-access HOST   (b|c: root's own ~/.ssh, see lib.sh)
 #        | clone-up | clone-down   (host D = 127.0.0.4, lab-d: a cloned installation of B, same host_uuid)
 set -euo pipefail
 
@@ -92,6 +93,9 @@ main() {
         close-ssh-master) require_root; close_ssh_master "$1" ;;
         stop-sshd) require_root; stop_sshd "$1" ;;
         start-sshd) require_root; start_sshd "$1" ;;
+        password-only) require_root; private_root_ssh "$1" password "$2" ;;
+        own-keys) require_root; private_root_ssh "$1" own-keys ;;
+        restore-access) require_root; restore_access "$1" ;;
         *) sed -n '/^# Usage:/,/^set -euo/p' "$0" | sed '$d' >&2; exit 2 ;;
     esac
 }

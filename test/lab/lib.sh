@@ -135,6 +135,56 @@ forget_hostkey() {
 }
 restore_hostkey() { lab_key_known_hosts; }
 
+# ---------- access: a lab host whose root has its own ~/.ssh (issue 20's onboarding tests) ----------
+# password-only HOST PASSWORD: root on HOST has no authorized key (an empty ~/.ssh of its own) but a password (a
+# private /etc/shadow in HOST's mount namespace; A's stays as it is); HOST's sshd reads ~/.ssh/authorized_keys and
+# takes root's password. own-keys HOST: HOST's root has its own ~/.ssh with only the lab key authorized, no key of
+# its own and no known_hosts (so it reaches no other host: no trust from it). restore-access HOST undoes either
+# (and `down` too: the namespace ends with its daemons). Only B and C; A's sshd and password are never touched.
+access_dir() { echo "$(host_root "$1")/access"; }
+
+private_root_ssh() { # HOST password|own-keys [PASSWORD]
+    local h=$1 mode=$2 pid dir
+    case "$h" in b|c) ;; *) echo "only lab-b or lab-c" >&2; return 2 ;; esac
+    pid=$(host_ns_pid "$h"); pid_alive "$pid" || { echo "lab-$h is not up" >&2; return 1; }
+    restore_access "$h"
+    dir=$(access_dir "$h")
+    mkdir -p -m 700 "$dir" "$dir/root-ssh"
+    [ "$mode" = own-keys ] && install -m 600 "$STATE/id_ed25519.pub" "$dir/root-ssh/authorized_keys"
+    {
+        sshd_config "$h" | grep -v '^\(AuthorizedKeysFile\|PermitRootLogin\|PasswordAuthentication\) '
+        echo "AuthorizedKeysFile .ssh/authorized_keys"
+        if [ "$mode" = password ]; then printf 'PermitRootLogin yes\nPasswordAuthentication yes\n'
+        else printf 'PermitRootLogin prohibit-password\nPasswordAuthentication no\n'; fi
+    } > "$dir/sshd_config"
+    if [ "$mode" = password ]; then
+        local hash
+        hash=$(printf '%s\n' "$3" | openssl passwd -6 -stdin)
+        awk -v h="$hash" 'BEGIN { FS = OFS = ":" } $1 == "root" { $2 = h } { print }' /etc/shadow > "$dir/shadow"
+        chown --reference=/etc/shadow "$dir/shadow"; chmod --reference=/etc/shadow "$dir/shadow"
+    fi
+    stop_sshd "$h"
+    close_ssh_master "$(host_addr "$h")"
+    nsenter -t "$pid" -m -u -C bash -c 'mount --bind "$1/root-ssh" /root/.ssh
+        if [ -f "$1/shadow" ]; then mount --bind "$1/shadow" /etc/shadow; fi
+        /usr/sbin/sshd -f "$1/sshd_config"' lab-host "$dir"
+}
+
+restore_access() {
+    local h=$1 pid dir
+    dir=$(access_dir "$h")
+    [ -d "$dir" ] || return 0
+    pid=$(host_ns_pid "$h")
+    if pid_alive "$pid"; then
+        stop_sshd "$h"
+        close_ssh_master "$(host_addr "$h")"
+        nsenter -t "$pid" -m -u -C bash -c 'for m in /etc/shadow /root/.ssh; do
+            if grep -q " $m " /proc/self/mountinfo; then umount "$m"; fi; done' lab-host
+        start_sshd "$h"
+    fi
+    rm -rf "$dir"
+}
+
 ssh_client_unconfig() {
     local line="Include $STATE/ssh_config"
     [ -f /root/.ssh/config ] || return 0
@@ -289,6 +339,7 @@ stop_host() {
     stop_pidfile "$STATE/$h-sshd.pid"
     stop_pidfile "$root/run-libvirt/libvirtd.pid"
     stop_pidfile "$root/run-libvirt/virtlogd.pid"
+    rm -rf "$(access_dir "$h")" # its private ~/.ssh and /etc/shadow ended with the namespace
     sleep 0.2
     remove_cgroups "$h"
 }

@@ -14,7 +14,10 @@ import { oursBytes } from "../../bench/bundle.mjs";
 // before), toasts, code blocks with Copy, the readiness and progress views; bench/bundle.mjs keeps the figure.
 const THEIRS_JS_CSS_GZ = 714_805 + 149_616;
 const GOAL = Math.floor(THEIRS_JS_CSS_GZ / 4);
-const BUDGET = 348_000;
+// Raised on 2026-12-01 from 348,000 to 351,000 for issue #20 items 1-2 (350,704 B measured, +3,889 B): Set up
+// access (≈1.3 KB with its model), Trust between hosts (≈1.2 KB), and the key scripts and dialog views they share.
+// Said so in the helper's report: not a silent raise; the merge with items 3-5 must measure again.
+const BUDGET = 351_000;
 const DIST = join(import.meta.dirname, "..", "..", "dist");
 type Bytes = { js: number; css: number; files: { file: string; gz: number }[] };
 

@@ -3,6 +3,7 @@ import { execFile } from "node:child_process";
 import { resetBeforeHandshake, sshServers, ThrottledRunner } from "../../pkg/lib/throttle";
 import { RunError, type Runner } from "../../pkg/lib/runner";
 import { HOSTILE } from "./hostile";
+import { reachArgv } from "../../src/hosts/trust";
 
 const LOCAL = { kind: "local" } as const;
 
@@ -25,6 +26,16 @@ describe("sshServers: which SSH servers a command connects to", () => {
         ).toEqual(["[fd00::2]:2222", "a:22"]);
         expect(sshServers(LOCAL, ["virsh", "-c", "qemu+tcp://127.0.0.2/system", "list"])).toEqual([]);
         expect(sshServers(LOCAL, ["virsh", "-c", "qemu:///system", "list"])).toEqual([]);
+    });
+    it("a login from one host to another counts for both: the target and the host its ssh logs in to", () => {
+        const b = { kind: "ssh", address: "127.0.0.2", user: "root" } as const;
+        expect(sshServers(b, reachArgv({ address: "127.0.0.3", user: "root", port: 2222 }))).toEqual([
+            "127.0.0.2:22",
+            "127.0.0.3:2222",
+        ]);
+        expect(sshServers(LOCAL, reachArgv({ address: "C.example", user: "root" }))).toEqual(["c.example:22"]);
+        expect(sshServers(LOCAL, ["cat", "--", "ssh"])).toEqual([]);
+        expect(sshServers(LOCAL, ["ssh", "-G", "-p", "22", "-l", "root", "--", "c.example"])).toEqual([]);
     });
     it("hostile arguments are data: no exception, at most one server per URI-looking argument", () => {
         for (const s of HOSTILE)
