@@ -6,8 +6,9 @@
  * stops when the migration ends (cancelled too). After a switch to post-copy the other steps are
  * noted as skipped: the downtime no longer matters and libvirt refuses an abort.
  *
- * The script is a constant; everything else reaches it as positional parameters: DIR SCHEDULE, then
- * argvs each preceded by its length: the job's own command, the statistics command, one per step.
+ * The script is a constant; everything else reaches it as positional parameters: DIR SCHEDULE N,
+ * then N argvs each preceded by its length (the statistics command, one per step), then the job's
+ * own command: all the words after them, so the migration's argv ends the job's argv as before.
  * SCHEDULE is our own words, one per step: s:SECONDS:K or i:PASS:K (K: d downtime, p post-copy,
  * a abort), made of validated numbers only.
  */
@@ -23,7 +24,9 @@ export const SAMPLE_AWK = `{ v[$1] = $2 } END { if (v["Job type"] == 1 || v["Job
 ).join("; ")}; print "" } }`;
 
 const SCRIPT = [
-    "dir=$1; sched=$2; shift 2",
+    "dir=$1; sched=$2; nb=$3; shift 3",
+    // the words after the first K argvs (the job's command when K is N)
+    'rest() ( k=$1; shift; while [ "$k" -gt 0 ]; do shift $(($1 + 1)); k=$((k - 1)); done; "$@" )',
     // the K-th argv of the list: skip K (length, words) pairs, keep the next length's words, run them
     "block() (",
     '    k=$1; shift; while [ "$k" -gt 0 ]; do shift $(($1 + 1)); k=$((k - 1)); done',
@@ -31,10 +34,10 @@ const SCRIPT = [
     '    shift $(($# - n)); "$@"',
     ")",
     'field() { printf "%s\\n" "$out" | sed -n "s/^$1: *\\([0-9][0-9]*\\).*/\\1/p"; }',
-    '( block 0 "$@"; s=$?; : > "$dir/ended"; exit "$s" ) &',
+    '( rest "$nb" "$@"; s=$?; : > "$dir/ended"; exit "$s" ) &',
     "pid=$!; start=$(date +%s); taken=' '; pc=0",
     'while [ ! -e "$dir/ended" ]; do',
-    '    out=$(block 1 "$@" 2> /dev/null)',
+    '    out=$(block 0 "$@" 2> /dev/null)',
     `    line=$(printf "%s\\n" "$out" | awk -F ': *' -v t="$(date +%s%3N)" '${SAMPLE_AWK}')`,
     '    if [ -n "$line" ]; then',
     '        printf "%s\\n" "$line" >> "$dir/samples"',
@@ -47,7 +50,7 @@ const SCRIPT = [
     '            [ -e "$dir/ended" ] && break',
     '            taken="$taken$j "; m=""',
     '            if [ "$pc" = 1 ]; then r=skipped',
-    '            elif m=$(block $((j + 2)) "$@" 2>&1 > /dev/null); then r=ok; [ "$k" = p ] && pc=1',
+    '            elif m=$(block $((j + 1)) "$@" 2>&1 > /dev/null); then r=ok; [ "$k" = p ] && pc=1',
     "            else r=failed; fi",
     '            printf "%s\\t%s\\t%s\\t%s\\n" "$(date +%s%3N)" "$j" "$r" "$(printf "%s" "$m" | tr "\\n\\t" "  ")" >> "$dir/steps"',
     "            j=$((j + 1))",
@@ -81,8 +84,8 @@ export function autopilotArgv(
     stats: readonly string[],
     steps: readonly { step: Step; argv: readonly string[] }[],
 ): string[] {
-    const argvs = [job, stats, ...steps.map((s) => s.argv)];
-    if (argvs.some((a) => a.length === 0)) throw new VirshArgumentError("an empty command");
+    const argvs = [stats, ...steps.map((s) => s.argv)];
+    if ([job, ...argvs].some((a) => a.length === 0)) throw new VirshArgumentError("an empty command");
     return [
         "sh",
         "-c",
@@ -90,7 +93,9 @@ export function autopilotArgv(
         "sh",
         jobDir,
         steps.map((s) => word(s.step)).join(" "),
+        String(argvs.length),
         ...argvs.flatMap((a) => [String(a.length), ...a]),
+        ...job,
     ];
 }
 

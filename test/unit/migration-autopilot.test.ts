@@ -138,8 +138,7 @@ describe("the autopilot loop in the detached job (real setsid, sh, awk)", () => 
             "sh",
             "/run/j",
             "s:30:d i:4:p s:600:a",
-            "5",
-            ...job,
+            "4",
             "9",
             ...["timeout", "20", "virsh", "-c", "qemu+ssh://root@h/system", "domjobinfo", "--domain", u, "--rawstats"],
             "10",
@@ -149,6 +148,7 @@ describe("the autopilot loop in the detached job (real setsid, sh, awk)", () => 
             ...["timeout", "30", "virsh", "-c", "qemu+ssh://root@h/system", "migrate-postcopy", "--domain", u],
             "8",
             ...["timeout", "30", "virsh", "-c", "qemu+ssh://root@h/system", "domjobabort", "--domain", u],
+            ...job,
         ]);
         expect(() =>
             withAutopilot("/run/j", job, "qemu:///system", u, [step({ seconds: 1.5 }, { kind: "abort" })]),
