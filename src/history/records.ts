@@ -62,6 +62,8 @@ export interface MigrationRecord {
     autostart?: { ok: boolean; text: string };
     /** The maximum downtime the job sets once libvirt runs the migration; applied: null until it said. */
     maxDowntime?: { ms: number; applied: boolean | null; message?: string };
+    /** The guest's dirty rate as the pre-flight measured it before the start, MiB/s. */
+    dirtyMiBs?: number;
     /** The convergence policy: its schedule (each step's argv) and, once ended, the steps the job took. */
     autopilot?: AutopilotRecord;
     /** Where the domain is after the end, from libvirt on both hosts. */

@@ -72,11 +72,16 @@ export const STALLED_PASSES = 1;
  * dirties faster, less is sent per second, or a new pass found more to send); otherwise the ETA
  * counts down from the earlier estimate.
  */
-export function verdict(samples: readonly Sample[], maxDowntimeMs: number): Verdict {
+export function verdict(samples: readonly Sample[], maxDowntimeMs: number, measuredBps?: number): Verdict {
     const s = samples.at(-1);
     if (!s) return { kind: "unknown" };
     if (s.postcopy) return { kind: "postcopy" };
-    if (s.iteration <= 1) return { kind: "first-pass", passS: s.bps > 0 ? s.remaining / s.bps : Infinity };
+    if (s.iteration <= 1) {
+        // QEMU has no rate yet: the pre-flight's measurement (page sampling, before the start) says it
+        if (measuredBps !== undefined && s.bps > 0 && measuredBps >= s.bps * DIVERGES)
+            return { kind: "diverges", dirtyBps: measuredBps, bps: s.bps };
+        return { kind: "first-pass", passS: s.bps > 0 ? s.remaining / s.bps : Infinity };
+    }
     if (s.dirtyBps >= s.bps * DIVERGES) return { kind: "diverges", dirtyBps: s.dirtyBps, bps: s.bps };
     const stalled = stalledPasses(samples);
     if (stalled >= STALLED_PASSES) return { kind: "stalled", iterations: stalled };

@@ -66,6 +66,8 @@ export interface StartRequest {
     user: string | null;
     /** The convergence policy and its schedule (./policies.ts); none: today's behaviour. */
     policy?: { choice: PolicyChoice; schedule: Schedule } | null | undefined;
+    /** The dirty rate the pre-flight measured before the start, MiB/s. */
+    dirtyMiBs?: number | undefined;
 }
 
 /**
@@ -106,6 +108,7 @@ export async function startMigration(deps: Deps, req: StartRequest): Promise<Mig
         jobDir,
         outcome: "running",
         ...(downtimeMs === undefined ? {} : { maxDowntime: { ms: downtimeMs, applied: null } }),
+        ...(req.dirtyMiBs !== undefined ? { dirtyMiBs: req.dirtyMiBs } : {}),
         ...(policy
             ? { autopilot: autopilotRecord(policy.choice, policy.schedule, req.source.uri, req.domain.uuid) }
             : {}),

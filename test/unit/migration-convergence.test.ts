@@ -39,6 +39,19 @@ describe("the convergence verdict over real samples (lab, libvirt 9.0)", () => {
         expect(v.kind === "first-pass" && v.passS).toBeCloseTo(24.8, 1);
     });
 
+    it("first pass with the pre-flight's measurement: at or above the rate sent, it will not converge", () => {
+        // the pre-flight measured 16 MiB/s; 4.2 MB/s are sent
+        expect(verdict(upTo(BW4, 29), 300, 16 * 1048576)).toEqual({
+            kind: "diverges",
+            dirtyBps: 16 * 1048576,
+            bps: 4227300,
+        });
+        // 2 MiB/s measured: below the rate sent, the first pass says only when it ends
+        expect(verdict(upTo(BW4, 29), 300, 2 * 1048576).kind).toBe("first-pass");
+        // from the 2nd pass QEMU's own rate counts
+        expect(verdict(BW8.slice(0, 11), 2000, 16 * 1048576).kind).toBe("converges");
+    });
+
     it("dirtied faster than sent (9.4 MB/s at 6.5-8.4 MB/s): will not converge", () => {
         const v = verdict(upTo(BW8, 8), 300);
         expect(v).toEqual({ kind: "diverges", dirtyBps: 2287 * 4096, bps: 8413380 });
