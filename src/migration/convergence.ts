@@ -40,14 +40,17 @@ export function stalledPasses(samples: readonly Sample[]): number {
     return n;
 }
 
+/** libvirt expects the rest to fit in the maximum downtime: the switch-over comes at the end of this pass. */
+const fits = (s: Sample, maxDowntimeMs: number) =>
+    s.expectedDowntimeMs !== null && s.iteration > 1 && s.expectedDowntimeMs <= maxDowntimeMs;
+
 /** Seconds from this sample until the switch-over, by the model; Infinity when it will not converge. */
-export function estimate(s: Sample, maxDowntimeMs: number): number {
+export function estimate(s: Sample, maxDowntimeMs: number, measuredBps = 0): number {
     if (s.bps <= 0) return Infinity;
     // libvirt's own figure: the rest would fit now, so the switch-over comes at the end of this pass
-    if (s.expectedDowntimeMs !== null && s.iteration > 1 && s.expectedDowntimeMs <= maxDowntimeMs)
-        return s.remaining / s.bps;
+    if (fits(s, maxDowntimeMs)) return s.remaining / s.bps;
     const p = predictPrecopy({
-        dirtyMiBs: s.dirtyBps / MiB,
+        dirtyMiBs: Math.max(s.dirtyBps, measuredBps) / MiB,
         memoryMiB: s.remaining / MiB,
         bandwidthMiBs: s.bps / MiB,
         maxDowntimeMs,
@@ -82,14 +85,16 @@ export function verdict(samples: readonly Sample[], maxDowntimeMs: number, measu
             return { kind: "diverges", dirtyBps: measuredBps, bps: s.bps };
         return { kind: "first-pass", passS: s.bps > 0 ? s.remaining / s.bps : Infinity };
     }
-    if (s.dirtyBps >= s.bps * DIVERGES) return { kind: "diverges", dirtyBps: s.dirtyBps, bps: s.bps };
+    // QEMU's rate is a lower bound (pages counted once per pass): the pre-flight's measurement counts too
+    const dirty = Math.max(s.dirtyBps, measuredBps ?? 0);
+    if (!fits(s, maxDowntimeMs) && dirty >= s.bps * DIVERGES) return { kind: "diverges", dirtyBps: dirty, bps: s.bps };
     const stalled = stalledPasses(samples);
     if (stalled >= STALLED_PASSES) return { kind: "stalled", iterations: stalled };
     let shown: { end: number; from: Sample } | null = null;
     let later: Later | null = null;
     for (const x of samples) {
         if (x.iteration <= 1 || x.postcopy) continue;
-        const e = estimate(x, maxDowntimeMs);
+        const e = estimate(x, maxDowntimeMs, measuredBps);
         if (!Number.isFinite(e)) {
             shown = null;
             continue;
@@ -112,6 +117,6 @@ export function verdict(samples: readonly Sample[], maxDowntimeMs: number, measu
             shown = { end, from: x };
         }
     }
-    if (shown === null) return { kind: "diverges", dirtyBps: s.dirtyBps, bps: s.bps };
+    if (shown === null) return { kind: "diverges", dirtyBps: dirty, bps: s.bps };
     return { kind: "converges", etaS: Math.max(0, (shown.end - s.at) / 1000), later };
 }
