@@ -48,7 +48,7 @@ describe("the convergence verdict over real samples (lab, libvirt 9.0)", () => {
         });
         // 2 MiB/s measured: below the rate sent, the first pass says only when it ends
         expect(verdict(upTo(BW4, 29), 300, 2 * 1048576).kind).toBe("first-pass");
-        // later too, QEMU's rate being a lower bound (the lab's bench at 32 MiB/s read "converges" in pass 2 without it)
+        // later too, QEMU's rate being a lower bound (the bench at 32 MiB/s read "converges" in pass 2 without it)
         expect(verdict(BW4, 300, 16 * 1048576)).toMatchObject({
             kind: "diverges",
             dirtyBps: 16 * 1048576,
