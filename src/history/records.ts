@@ -7,6 +7,7 @@ import type { Host } from "../hosts/types";
 import { modifyFile, type FileStore } from "../../pkg/lib/filestore";
 import { parseDomainUuid } from "../virsh/argv";
 import type { MigrationOptions } from "../migration/options";
+import type { AutopilotRecord } from "../migration/autopilot";
 import type { DomainRef, DomainUuid } from "../domains/types";
 import { UnreadableFileError } from "../../pkg/lib/unreadable";
 import { _, format } from "../../pkg/lib/gettext";
@@ -61,6 +62,10 @@ export interface MigrationRecord {
     autostart?: { ok: boolean; text: string };
     /** The maximum downtime the job sets once libvirt runs the migration; applied: null until it said. */
     maxDowntime?: { ms: number; applied: boolean | null; message?: string };
+    /** The guest's dirty rate as the pre-flight measured it before the start, MiB/s. */
+    dirtyMiBs?: number;
+    /** The convergence policy: its schedule (each step's argv) and, once ended, the steps the job took. */
+    autopilot?: AutopilotRecord;
     /** Where the domain is after the end, from libvirt on both hosts. */
     verification?: { ok: boolean; where: string; problems: string[] };
     /** The Cockpit logins ("" for an unknown one) that dismissed this result: the page no longer shows it them. */

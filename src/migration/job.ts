@@ -20,6 +20,8 @@ import { dominfo, domstate } from "../virsh/argv";
 import * as vm from "../virsh/migrate";
 import type { DomainRef, DomainState, DomainUuid } from "../domains/types";
 import { downtimeOutcome, withMaxDowntime } from "./downtime";
+import { autopilotRecord, parseSteps, withAutopilot } from "./autopilot";
+import type { PolicyChoice, Schedule } from "./policies";
 import { explainMigrationError } from "./errors";
 import { _, format } from "../../pkg/lib/gettext";
 import { migrationSummary, parseJobInfo, type JobStats } from "./jobinfo";
@@ -62,6 +64,10 @@ export interface StartRequest {
     /** Whether the VM starts at boot on the source (`virsh list --autostart`). */
     wasAutostart: boolean;
     user: string | null;
+    /** The convergence policy and its schedule (./policies.ts); none: today's behaviour. */
+    policy?: { choice: PolicyChoice; schedule: Schedule } | null | undefined;
+    /** The dirty rate the pre-flight measured before the start, MiB/s. */
+    dirtyMiBs?: number | undefined;
 }
 
 /**
@@ -74,10 +80,16 @@ export async function startMigration(deps: Deps, req: StartRequest): Promise<Mig
     markStep("start requested", id);
     const jobDir = `${JOBS_DIR}/${id}`;
     const downtimeMs = req.options.mode === "live" ? req.options.maxDowntimeMs : undefined;
-    const jobArgv =
+    const inner =
         downtimeMs === undefined
             ? req.argv
             : withMaxDowntime(jobDir, vm.migrateSetMaxDowntime(req.source.uri, req.domain.uuid, downtimeMs), req.argv);
+    // a live migration's job samples its statistics (the chart, the verdict) and takes the policy's steps
+    const live = req.options.mode === "live";
+    const policy = live ? (req.policy ?? null) : null;
+    const jobArgv = live
+        ? withAutopilot(jobDir, inner, req.source.uri, req.domain.uuid, policy?.schedule.steps ?? [])
+        : inner;
     const record: MigrationRecord = {
         id,
         domain: req.domain.name,
@@ -96,6 +108,10 @@ export async function startMigration(deps: Deps, req: StartRequest): Promise<Mig
         jobDir,
         outcome: "running",
         ...(downtimeMs === undefined ? {} : { maxDowntime: { ms: downtimeMs, applied: null } }),
+        ...(req.dirtyMiBs !== undefined ? { dirtyMiBs: req.dirtyMiBs } : {}),
+        ...(policy
+            ? { autopilot: autopilotRecord(policy.choice, policy.schedule, req.source.uri, req.domain.uuid) }
+            : {}),
     };
     // refused before anything is recorded: nothing has happened
     if (req.options.duration === "temporary" && req.wasAutostart && !req.options.disableSourceAutostart)
@@ -234,6 +250,10 @@ export async function finishMigration(
         asked("asked the destination", ask(record.destination.uri)),
     ]);
     const [completedOut, completedIn] = answers;
+    // the steps the policy took, noted by the job (none when it had no policy)
+    const taken = record.autopilot
+        ? parseSteps(await deps.runner.run(LOCAL, ["cat", "--", `${record.jobDir}/steps`]).catch(() => ""))
+        : null;
     let [, , src, dstAsked] = answers;
     // a libvirtd that just restarted (the very fault that ended the job) answers again within seconds
     const sleep = deps.sleep ?? ((ms) => new Promise<void>((r) => setTimeout(r, ms)));
@@ -300,6 +320,7 @@ export async function finishMigration(
               }
             : {}),
         ...(split && reasons && postcopyResumable(reasons[1]) ? { postcopyResume: postcopyResumeArgv(record) } : {}),
+        ...(record.autopilot && taken ? { autopilot: { ...record.autopilot, taken } } : {}),
         ...(record.maxDowntime ? { maxDowntime: { ms: record.maxDowntime.ms, ...downtimeOutcome(job) } } : {}),
     };
     markStep("verified", record.id);

@@ -651,6 +651,7 @@ export function dirtyRateResult(
               : "";
         return {
             id: "dirtyrate",
+            dirtyMiBs: mibs,
             severity: o.postcopy || o.autoConverge ? "info" : "warning",
             title: format(
                 _("The VM dirties $0 MiB/s ($1): faster than it can be copied $2; pre-copy will not converge.$3"),
@@ -671,6 +672,7 @@ export function dirtyRateResult(
     const slow = p.rounds > 30 || mibs > p.bandwidthMiBs * 0.8;
     return {
         id: "dirtyrate",
+        dirtyMiBs: mibs,
         severity: slow ? "warning" : "pass",
         title: format(
             ngettext(

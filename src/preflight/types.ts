@@ -17,6 +17,8 @@ export interface CheckResult extends Explanation {
     disk?: { target: string; visible: boolean };
     /** The check could not reach a verdict (it failed to run, timed out or was cancelled). */
     unchecked?: true;
+    /** The dirty-rate check's measurement, MiB/s (the progress view's verdict uses it during the first pass). */
+    dirtyMiBs?: number;
     /** The tool that fixes it, set by the check on the errors that tool fixes. */
     remedy?: Remedy;
 }

@@ -257,6 +257,8 @@ function FullHostView({ host, known, readOnly, selectedVm, onSelectVm }: HostVie
                 },
                 destination: { hostId: r.destinationHostId, label: r.destinationLabel, uri: r.destinationUri },
                 user: await services.userName(),
+                policy: r.policy,
+                dirtyMiBs: r.dirtyMiBs,
             },
         );
         setMigrating(null);

@@ -2,6 +2,7 @@ import { Alert, ExpandableSection, Form, Modal, ModalBody, ModalHeader } from "@
 import type { Domain, DomainRef } from "../domains/types";
 import type { KnownHost } from "../hosts/types";
 import type { MigrationOptions } from "../migration/options";
+import type { PolicyChoice, Schedule } from "../migration/policies";
 import { loadDisks } from "../domains/disks";
 import { commandsBeforeStart } from "../migration/autostart";
 import { useLoader } from "./hooks";
@@ -15,6 +16,7 @@ import { DurationRow } from "./migrate/DurationRow";
 import { MigrateFooter } from "./migrate/MigrateFooter";
 import { ModeRow } from "./migrate/ModeRow";
 import { PreflightSection } from "./migrate/PreflightSection";
+import { PolicyRow } from "./migrate/PolicyRow";
 import { StorageRow } from "./migrate/StorageRow";
 import { useMigrateChecks } from "./migrate/useMigrateChecks";
 import { useMigrateForm } from "./migrate/useMigrateForm";
@@ -28,6 +30,10 @@ export interface MigrateRequest {
     destinationHostId: string;
     options: MigrationOptions;
     argv: string[];
+    /** The convergence policy the job follows; null: none. */
+    policy: { choice: PolicyChoice; schedule: Schedule } | null;
+    /** The dirty rate the pre-flight measured, MiB/s. */
+    dirtyMiBs?: number | undefined;
 }
 
 interface Props {
@@ -74,6 +80,8 @@ export function MigrateDialog({
                 destinationHostId: form.listed?.id ?? dest.known?.id ?? dest.label,
                 options: effective,
                 argv,
+                policy: form.policy && form.schedule ? { choice: form.policy, schedule: form.schedule } : null,
+                dirtyMiBs: checks.dirtyMiBs,
             }),
         );
     };
@@ -122,6 +130,7 @@ export function MigrateDialog({
 
                     <ExpandableSection toggleText={_("Advanced options")}>
                         <AdvancedOptions options={options} set={set} errors={form.check.errors} live={live} />
+                        {live && <PolicyRow form={form} sourceUri={sourceUri} uuid={domain.uuid} />}
                     </ExpandableSection>
 
                     <PreflightSection live={live} checks={checks} />

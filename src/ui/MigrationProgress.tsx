@@ -31,6 +31,7 @@ import { downtimeOutcome, type DowntimeOutcome } from "../migration/downtime";
 import type { JobStats } from "../migration/jobinfo";
 import { progressView, type FigureKey, type ViewPhase } from "../migration/progress-view";
 import { CommandLine } from "./CommandLine";
+import { Convergence, PolicySteps } from "./Convergence";
 import { useServices } from "./services";
 import { useAction } from "./useAction";
 import { errorText } from "../../pkg/lib/error-text";
@@ -222,6 +223,9 @@ export function MigrationProgress({
                         return v !== null && <Stat key={k} term={FIGURE[k]} value={figureText(k, v)} />;
                     })}
                 </DescriptionList>
+                {record.options.mode === "live" && (
+                    <Convergence record={record} active={!verifying} onPostcopy={() => setPostcopy(true)} />
+                )}
                 {record.maxDowntime && downtime.applied === false && (
                     <DowntimeNotSet ms={record.maxDowntime.ms} message={downtime.message} />
                 )}
@@ -516,6 +520,7 @@ export function MigrationResult({
             {record.postcopyResume && <PostcopyResume record={record} onResumed={onResumed} />}
             {record.autostart && <p data-autostart={record.autostart.ok ? "ok" : "failed"}>{record.autostart.text}</p>}
             {record.summary && <Summary summary={record.summary} />}
+            {record.autopilot && <PolicySteps record={record} steps={record.autopilot.taken ?? []} />}
             {record.maxDowntime?.applied === false && (
                 <p data-downtime="failed">
                     {format(

@@ -52,3 +52,8 @@ export function migrateSetSpeed(uri: string, domain: DomainUuid, mibPerSecond: n
         String(Math.round(mibPerSecond)),
     );
 }
+
+/** `virsh suspend`: pauses the guest; a migration of a paused guest has nothing re-dirtied and finishes. */
+export function suspend(uri: string, domain: DomainUuid): string[] {
+    return virsh(uri, "suspend", "--domain", domainArg(domain));
+}

@@ -7,6 +7,7 @@ import { argProblem } from "../../pkg/lib/runner";
 import { detachedArgv, parseJobStatus, readJobArgv } from "../../pkg/lib/detach";
 import { downtimeOutcome, withMaxDowntime } from "../../src/migration/downtime";
 import { finishMigration, startMigration } from "../../src/migration/job";
+import { withAutopilot } from "../../src/migration/autopilot";
 import { defaultOptions } from "../../src/migration/options";
 import { readHistory } from "../../src/history/records";
 import { RunError } from "../../pkg/lib/runner";
@@ -73,6 +74,7 @@ describe("maximum downtime set by the detached job (real setsid and sh)", () => 
 });
 
 const memoryStore = () => new MemoryFiles();
+const live = (dir: string, job: string[]) => withAutopilot(dir, job, "qemu:///system", uuidOf("vm"), []);
 const recording = (answer: (argv: readonly string[]) => string) => new ScriptedRunner(() => answer);
 const req = (maxDowntimeMs: number | undefined) => ({
     domain: ref("vm"),
@@ -107,30 +109,34 @@ describe("maximum downtime in the migration's record", () => {
         await new Promise((r) => setTimeout(r, 300));
         expect(runner.argvs).toHaveLength(1);
         const started = runner.argvs[0]!;
+        // wrapped in the autopilot's loop (src/migration/autopilot.ts), without a policy: it only samples
         expect(started).toEqual(
             detachedArgv(
                 rec.jobDir,
-                withMaxDowntime(
+                live(
                     rec.jobDir,
-                    [
-                        "virsh",
-                        "-c",
-                        "qemu:///system",
-                        "migrate-setmaxdowntime",
-                        "--domain",
-                        uuidOf("vm"),
-                        "--downtime",
-                        "500",
-                    ],
-                    req(500).argv,
+                    withMaxDowntime(
+                        rec.jobDir,
+                        [
+                            "virsh",
+                            "-c",
+                            "qemu:///system",
+                            "migrate-setmaxdowntime",
+                            "--domain",
+                            uuidOf("vm"),
+                            "--downtime",
+                            "500",
+                        ],
+                        req(500).argv,
+                    ),
                 ),
             ),
         );
         expect((await readHistory(files)).records[0]).toMatchObject({ maxDowntime: { ms: 500, applied: null } });
-        // without a maximum downtime, the job is virsh migrate itself
+        // without a maximum downtime, the job is virsh migrate itself, in the loop
         const plain = recording(() => "");
         const rec2 = await startMigration({ runner: plain, files: memoryStore() }, req(undefined));
-        expect(plain.argvs).toEqual([detachedArgv(rec2.jobDir, req(undefined).argv)]);
+        expect(plain.argvs).toEqual([detachedArgv(rec2.jobDir, live(rec2.jobDir, req(undefined).argv))]);
         expect(rec2.maxDowntime).toBeUndefined();
     });
     it("the history records whether it was applied", async () => {

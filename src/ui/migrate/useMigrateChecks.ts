@@ -30,6 +30,8 @@ export interface MigrateChecks {
     withoutWaiting: boolean;
     setWithoutWaiting(v: boolean): void;
     gate: Gate;
+    /** The guest's dirty rate as the pre-flight measured it, MiB/s. */
+    dirtyMiBs: number | undefined;
     /** The disks the pre-flight found the destination can see, and those it cannot. */
     copyOnly: { unseen: string[]; seen: string[] };
 }
@@ -84,5 +86,6 @@ export function useMigrateChecks(
         setWithoutWaiting,
         gate,
         copyOnly: diskVisibility(checks?.results ?? []),
+        dirtyMiBs: checks?.results.find((r) => r.dirtyMiBs !== undefined)?.dirtyMiBs,
     };
 }

@@ -14,6 +14,7 @@ import {
     type OptionCheck,
 } from "../../migration/options";
 import { withMigrationAddress } from "../../migration/address";
+import { policyProblem, schedule, withSchedule, type PolicyChoice, type Schedule } from "../../migration/policies";
 import { errorText } from "../../../pkg/lib/error-text";
 import { useDestinationChoices } from "../hooks";
 import type { DestinationChoice } from "../../hosts/names";
@@ -44,6 +45,11 @@ export interface MigrateForm {
     argvError: string | null;
     /** The VM runs (or is paused): only a live migration fits it. */
     live: boolean;
+    /** The convergence policy chosen (null: none, today's behaviour), its schedule, and why it makes none. */
+    policy: PolicyChoice | null;
+    setPolicy(p: PolicyChoice | null): void;
+    schedule: Schedule | null;
+    policyError: string | null;
 }
 
 /** `initialDestination`: a candidate's id (`KnownHost.id`) to choose first; see MigrateDialog. */
@@ -61,13 +67,22 @@ export function useMigrateForm(
     const choice = picked === OTHER || candidates.some((h) => h.id === picked) ? picked! : (candidates[0]?.id ?? OTHER);
     const [typed, setTyped] = useState("");
     const [options, setOptions] = useState<MigrationOptions>(() => defaultOptions(domain.state));
+    const [policy, setPolicy] = useState<PolicyChoice | null>(null);
+    const live = isActive(domain.state);
+    const policyError = policy && live ? policyProblem(policy) : null;
+    const sched =
+        policy && live && !policyError
+            ? schedule(policy, domain.memoryKiB !== null ? domain.memoryKiB * 1024 : null, options.maxDowntimeMs)
+            : null;
 
     const listed = candidates.find((c) => c.id === choice);
     const resolved = listed
         ? { destination: listed, error: null }
         : resolveDestination(choice === OTHER ? typed : choice, hosts);
     const dest = resolved.destination;
-    const effective = withMigrationAddress(options, dest?.known?.migrationAddress);
+    // a policy's schedule turns on the flags it needs from the start (post-copy, auto-converge)
+    const addressed = withMigrationAddress(options, dest?.known?.migrationAddress);
+    const effective = sched ? withSchedule(addressed, sched) : addressed;
     const check = validateOptions(effective, {
         domainState: domain.state,
         persistent: domain.persistent,
@@ -76,7 +91,7 @@ export function useMigrateForm(
     const sameHost = dest !== null && dest.uri === sourceUri;
     let argv: string[] | null = null;
     let argvError: string | null = null;
-    if (dest && !sameHost) {
+    if (dest && !sameHost && !policyError) {
         try {
             argv = migrateArgv(sourceUri, domain.uuid, dest.uri, effective);
         } catch (e) {
@@ -105,6 +120,10 @@ export function useMigrateForm(
         argv,
         argvError,
         // the same rule as the pre-flight's and the options' (a crashed VM has no QEMU process to move live)
-        live: isActive(domain.state),
+        live,
+        policy,
+        setPolicy,
+        schedule: sched,
+        policyError,
     };
 }
