@@ -15,6 +15,7 @@ import { assessCapacity, committed, parseNodeinfo, parseSysctl } from "./capacit
 import { DEFAULT_POLICY, type OvercommitPolicy } from "./policy";
 import { measureDirtyRate, predictPrecopy, recommendations, dirtyRateCommands, type DirtyRateMeter } from "./dirtyrate";
 import { numaCheck } from "./numa";
+import { p2pCheck } from "./p2p";
 import { IPTABLES_SAVE, NFT_LIST, portChecks, probeArgv } from "./ports";
 import { devices, networks } from "./resources";
 import { storage } from "./storage";
@@ -130,8 +131,26 @@ export function startPreflight(
                     destinationLabel: input.destinationLabel,
                     probeFrom: input.sourceTarget ?? LOCAL,
                     destinationTarget: input.destinationTarget ?? null,
+                    options: input.options,
+                    live: input.live,
                 }),
         },
+        ...(input.options.p2p
+            ? [
+                  {
+                      id: "peer-to-peer",
+                      title: _("Peer-to-peer"),
+                      timeoutMs: 45_000,
+                      run: () =>
+                          p2pCheck(deps.runner, {
+                              options: input.options,
+                              destinationUri: input.destinationUri,
+                              destinationLabel: input.destinationLabel,
+                              sourceTarget: input.sourceTarget ?? null,
+                          }),
+                  },
+              ]
+            : []),
         {
             id: "cpu",
             title: _("CPU compatibility"),

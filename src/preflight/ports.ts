@@ -5,6 +5,7 @@
 import { errorText } from "../../pkg/lib/error-text";
 import type { Runner, RunTarget } from "../../pkg/lib/runner";
 import { parseLibvirtUri } from "../hosts/uri";
+import type { MigrationOptions } from "../migration/options";
 import type { CheckResult } from "./types";
 import { _, format } from "../../pkg/lib/gettext";
 
@@ -81,6 +82,8 @@ export interface PortsInput {
     destinationLabel: string;
     probeFrom: RunTarget;
     destinationTarget: RunTarget | null;
+    options: Pick<MigrationOptions, "tunnelled">;
+    live: boolean;
 }
 
 /** The transport port's probe and the destination's firewall, asked at the same time. */
@@ -130,6 +133,16 @@ async function transportCheck(runner: Runner, i: PortsInput): Promise<CheckResul
 
 async function firewallCheck(runner: Runner, i: PortsInput): Promise<CheckResult> {
     const range = `${MIGRATION_PORTS[0]}–${MIGRATION_PORTS[1]}`;
+    if (i.live && i.options.tunnelled)
+        return {
+            id: "firewall",
+            severity: "pass",
+            title: format(
+                _("Tunnelled: the memory travels in libvirtd's connection, migration ports $0 are not used"),
+                range,
+            ),
+            commands: [],
+        };
     if (!i.destinationTarget)
         return {
             id: "firewall",
@@ -162,12 +175,13 @@ async function firewallCheck(runner: Runner, i: PortsInput): Promise<CheckResult
                 commands: [argv],
                 fix: format(
                     _(
-                        "Open TCP $0 on the destination (firewall-cmd --add-port=$1-$2/tcp --permanent), or use tunnelled migration.",
+                        "Open TCP $0 on the destination (firewall-cmd --add-port=$1-$2/tcp --permanent), or tunnel the migration through libvirtd's connection (--p2p --tunnelled), which needs no migration ports.",
                     ),
                     range,
                     MIGRATION_PORTS[0],
                     MIGRATION_PORTS[1],
                 ),
+                ...(i.live ? { remedy: "tunnelled" as const } : {}),
             };
         if (verdict === "open")
             return {

@@ -22,9 +22,12 @@ export const dirtyRates = new DirtyRateMeter();
 export function Preflight({
     input,
     onResults,
+    onTunnel,
 }: {
     input: PreflightInput | null;
     onResults(r: PreflightProgress | null): void;
+    /** Switches the Migrate dialog's channel to --p2p --tunnelled (a blocked port's fix); absent elsewhere. */
+    onTunnel?: () => void;
 }) {
     const { runner } = useServices();
     const [results, setResults] = useState<CheckResult[]>([]);
@@ -122,7 +125,9 @@ export function Preflight({
     const groups = orderChecks(results);
     const problems = [...groups.blocking, ...groups.warnings, ...groups.info];
     const summary = summaryLine({ results, complete, total, pending: total !== null ? pending.length : null });
-    const row = (r: CheckResult) => <CheckRow key={r.id} result={r} input={input} cacheKey={key} />;
+    const row = (r: CheckResult) => (
+        <CheckRow key={r.id} result={r} input={input} cacheKey={key} {...(onTunnel ? { onTunnel } : {})} />
+    );
     return (
         <div aria-label={_("Pre-flight checks")} role="region" aria-busy={running}>
             {summary && (
@@ -192,7 +197,17 @@ export function Preflight({
 }
 
 /** One check's line: its icon and title, what to do, the tool that fixes it, its details and commands. */
-function CheckRow({ result: r, input, cacheKey }: { result: CheckResult; input: PreflightInput; cacheKey: string }) {
+function CheckRow({
+    result: r,
+    input,
+    cacheKey,
+    onTunnel,
+}: {
+    result: CheckResult;
+    input: PreflightInput;
+    cacheKey: string;
+    onTunnel?: () => void;
+}) {
     const tools = useTools();
     return (
         <ListItem icon={SEVERITY_ICON[r.severity]} data-check={r.id} data-severity={r.severity}>
@@ -229,6 +244,11 @@ function CheckRow({ result: r, input, cacheKey }: { result: CheckResult; input: 
                     }}
                 >
                     {_("Set up shared storage (NFS)")}
+                </Button>
+            )}
+            {r.remedy === "tunnelled" && onTunnel && !input.options.tunnelled && (
+                <Button variant="link" isInline onClick={onTunnel}>
+                    {_("Tunnel it through libvirtd's connection (--p2p --tunnelled)")}
                 </Button>
             )}
             {(r.detail || r.commands.length > 0) && (

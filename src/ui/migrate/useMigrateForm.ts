@@ -14,6 +14,7 @@ import {
     type OptionCheck,
 } from "../../migration/options";
 import { withMigrationAddress } from "../../migration/address";
+import { p2pRouteError } from "../../migration/channel";
 import { errorText } from "../../../pkg/lib/error-text";
 import { useDestinationChoices } from "../hooks";
 import type { DestinationChoice } from "../../hosts/names";
@@ -74,6 +75,8 @@ export function useMigrateForm(
         autostart: domain.autostart,
     });
     const sameHost = dest !== null && dest.uri === sourceUri;
+    const route = dest ? p2pRouteError(effective, sourceUri, dest.uri) : null;
+    if (route) check.errors.p2p = route;
     let argv: string[] | null = null;
     let argvError: string | null = null;
     if (dest && !sameHost) {
