@@ -30,25 +30,13 @@ export function channelErrors(o: MigrationOptions): ChannelErrors {
     const e: ChannelErrors = {};
     if (!o.tunnelled) return e;
     const no = (why: string) => (e.tunnelled ??= why);
-    if (!o.p2p) no(_("Tunnelled migration needs peer-to-peer (--p2p): libvirt refuses it without"));
-    if (o.mode === "offline") no(_("An offline migration moves no memory: there is nothing to tunnel"));
-    if (o.parallelConnections !== undefined)
-        no(_("Tunnelled migration has one stream, libvirtd's connection: parallel connections cannot be used with it"));
-    if (o.postcopy) no(_("libvirt does not support post-copy with tunnelled migration"));
-    if (o.storage !== "shared")
-        no(_("libvirt cannot copy disks through the tunnel: use shared storage, or a direct channel to copy disks"));
-    if (o.tls)
-        no(
-            _(
-                "Tunnelled data is encrypted by libvirtd's connection; native TLS (--tls) is the other channel, not both",
-            ),
-        );
-    if (o.migrateUri || o.listenAddress)
-        no(
-            _(
-                "A tunnelled migration opens no connection of its own: libvirt refuses a migration address (--migrateuri, --listen-address) with it",
-            ),
-        );
+    if (!o.p2p) no(_("Tunnelled needs peer-to-peer (--p2p)"));
+    if (o.mode === "offline") no(_("Offline moves no memory to tunnel"));
+    if (o.parallelConnections !== undefined) no(_("A tunnel is one stream: no parallel connections"));
+    if (o.postcopy) no(_("libvirt has no post-copy through a tunnel"));
+    if (o.storage !== "shared") no(_("libvirt cannot copy disks through a tunnel"));
+    if (o.tls) no(_("TLS or the tunnel, not both"));
+    if (o.migrateUri || o.listenAddress) no(_("A tunnel takes no migration address"));
     return e;
 }
 
@@ -59,15 +47,8 @@ export function channelErrors(o: MigrationOptions): ChannelErrors {
  */
 export function p2pRouteError(o: MigrationOptions, sourceUri: string, destinationUri: string): string | null {
     if (!o.p2p && !o.tunnelled) return null;
-    const src = parseLibvirtUri(sourceUri),
-        dst = parseLibvirtUri(destinationUri);
-    if (src?.host && !dst?.host)
-        return format(
-            _(
-                "With peer-to-peer the source host connects to $0 itself, and there it names the source's own libvirt. Choose a destination URI with a host name (qemu+ssh://…).",
-            ),
-            destinationUri,
-        );
+    if (parseLibvirtUri(sourceUri)?.host && !parseLibvirtUri(destinationUri)?.host)
+        return _("Peer-to-peer: the source opens this URI itself, where it names the source; choose one with a host");
     return null;
 }
 
@@ -75,55 +56,17 @@ export interface ChannelDescription {
     /** "Plain TCP on ports 49152–49215" */
     title: string;
     encrypted: boolean;
-    detail: string;
 }
 
 /** How the memory (and copied disks) travel with these options, in plain words. */
 export function describeChannel(o: MigrationOptions, destinationUri: string): ChannelDescription {
     if (o.mode === "offline")
-        return {
-            title: _("Only the definition moves"),
-            encrypted: false,
-            detail: _(
-                "An offline migration sends the VM's definition over libvirt's connection; no memory moves and no migration port is used.",
-            ),
-        };
+        return { title: _("Only the definition moves, over libvirt's connection"), encrypted: false };
     if (o.tunnelled) {
-        const transport = parseLibvirtUri(destinationUri)?.transport ?? null;
-        const encrypted =
-            transport === "ssh" || transport === "libssh" || transport === "libssh2" || transport === "tls";
-        return {
-            title: _("Tunnelled through libvirtd's connection"),
-            encrypted,
-            detail: encrypted
-                ? format(
-                      _(
-                          "The source's libvirtd sends the memory inside its own $0 connection to the destination: no migration ports, encrypted by $1.",
-                      ),
-                      transport!,
-                      transport === "tls" ? "TLS" : "SSH",
-                  )
-                : format(
-                      _(
-                          "The source's libvirtd sends the memory inside its own connection to the destination: no migration ports, but this $0 connection is not encrypted.",
-                      ),
-                      transport ?? _("local"),
-                  ),
-        };
+        const t = parseLibvirtUri(destinationUri)?.transport ?? "unix";
+        return { title: format(_("In libvirtd's $0 connection, no migration ports"), t), encrypted: /ssh|tls/.test(t) };
     }
-    if (o.tls)
-        return {
-            title: _("Native TLS on ports 49152–49215"),
-            encrypted: true,
-            detail: _(
-                "QEMU connects to the destination's migration port and encrypts the memory and copied disks with TLS (--tls); both hosts need QEMU's certificates in /etc/pki/qemu.",
-            ),
-        };
-    return {
-        title: _("Plain TCP on ports 49152–49215"),
-        encrypted: false,
-        detail: _(
-            "QEMU sends the memory and copied disks unencrypted to the destination's migration ports. A qemu+ssh connection encrypts only libvirt's control messages, not this data.",
-        ),
-    };
+    if (o.tls) return { title: _("TLS to ports 49152–49215 (certificates in /etc/pki/qemu)"), encrypted: true };
+    // a qemu+ssh connection carries only libvirt's control messages, not this data
+    return { title: _("Plain TCP to ports 49152–49215, whatever the URI's transport"), encrypted: false };
 }

@@ -27,10 +27,7 @@ export async function p2pCheck(runner: Runner, i: P2pInput): Promise<CheckResult
             {
                 id: "peer-to-peer",
                 severity: "info",
-                title: format(
-                    _("Peer-to-peer: no way to run commands on the source host, so whether it reaches $0 is not known"),
-                    i.destinationLabel,
-                ),
+                title: _("Peer-to-peer: no way to run commands on the source host"),
                 commands: [],
             },
         ];
@@ -56,11 +53,9 @@ export async function p2pCheck(runner: Runner, i: P2pInput): Promise<CheckResult
                 commands: [argv],
                 fix: ssh
                     ? _(
-                          "Give the source host's root SSH access to the destination (its public key in the destination's authorized_keys, the destination's host key in its known_hosts), or migrate without peer-to-peer.",
+                          "Install the source root's SSH key on the destination and its host key in the source's known_hosts.",
                       )
-                    : _(
-                          "Make the destination's libvirtd accept the source host's connection on this URI, or migrate without peer-to-peer.",
-                      ),
+                    : _("Let the destination's libvirtd accept the source's connection."),
             },
         ];
     }

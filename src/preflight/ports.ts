@@ -137,10 +137,7 @@ async function firewallCheck(runner: Runner, i: PortsInput): Promise<CheckResult
         return {
             id: "firewall",
             severity: "pass",
-            title: format(
-                _("Tunnelled: the memory travels in libvirtd's connection, migration ports $0 are not used"),
-                range,
-            ),
+            title: _("Tunnelled: no migration ports used"),
             commands: [],
         };
     if (!i.destinationTarget)
@@ -175,7 +172,7 @@ async function firewallCheck(runner: Runner, i: PortsInput): Promise<CheckResult
                 commands: [argv],
                 fix: format(
                     _(
-                        "Open TCP $0 on the destination (firewall-cmd --add-port=$1-$2/tcp --permanent), or tunnel the migration through libvirtd's connection (--p2p --tunnelled), which needs no migration ports.",
+                        "Open TCP $0 on the destination (firewall-cmd --add-port=$1-$2/tcp --permanent), or use tunnelled migration (--p2p --tunnelled).",
                     ),
                     range,
                     MIGRATION_PORTS[0],

@@ -248,7 +248,7 @@ function CheckRow({
             )}
             {r.remedy === "tunnelled" && onTunnel && !input.options.tunnelled && (
                 <Button variant="link" isInline onClick={onTunnel}>
-                    {_("Tunnel it through libvirtd's connection (--p2p --tunnelled)")}
+                    {_("Use tunnelled migration")}
                 </Button>
             )}
             {(r.detail || r.commands.length > 0) && (

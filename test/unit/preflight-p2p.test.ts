@@ -48,7 +48,7 @@ describe("peer-to-peer: the source host opens the destination URI itself", () =>
         expect(r).toMatchObject({
             severity: "error",
             detail: expect.stringMatching(/Permission denied/),
-            fix: expect.stringMatching(/authorized_keys/),
+            fix: expect.stringMatching(/source root's SSH key on the destination/),
         });
     });
     it("nothing for a migration that is not peer-to-peer; information when the source cannot be reached", async () => {

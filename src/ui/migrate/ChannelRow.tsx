@@ -2,7 +2,7 @@ import { Checkbox, FormGroup, Radio } from "@patternfly/react-core";
 import { describeChannel, type ChannelErrors } from "../../migration/channel";
 import { Help } from "./Help";
 import type { OptionsProps } from "./props";
-import { _, format } from "../../../pkg/lib/gettext";
+import { _ } from "../../../pkg/lib/gettext";
 
 interface Props extends OptionsProps {
     live: boolean;
@@ -30,19 +30,14 @@ export function ChannelRow({ options, set, live, destinationUri, errors }: Props
             {radio("direct", _("Direct (TCP)"), { tls: false, tunnelled: false })}
             {radio("tls", _("Direct with TLS (--tls)"), { tls: true, tunnelled: false })}
             {radio("tunnelled", _("Tunnelled (--p2p --tunnelled)"), { tls: false, tunnelled: true, p2p: true }, !live)}
-            <Help
-                error={errors.tunnelled}
-                text={format(_("$0, $1: $2"), d.title, d.encrypted ? _("encrypted") : _("not encrypted"), d.detail)}
-            />
+            <Help error={errors.tunnelled} text={`${d.title}: ${d.encrypted ? _("encrypted") : _("not encrypted")}`} />
             <Checkbox
                 id="opt-p2p"
                 label={_("Peer-to-peer (--p2p)")}
                 isChecked={options.p2p === true || options.tunnelled === true}
                 isDisabled={options.tunnelled === true}
                 onChange={(_e, v) => set({ p2p: v })}
-                description={_(
-                    "The source host's libvirtd drives the migration and connects to the destination itself: its root must reach the destination URI.",
-                )}
+                description={_("The source's libvirtd connects to the destination itself, as its root.")}
             />
             <Help error={errors.p2p} />
         </FormGroup>
