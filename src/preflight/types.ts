@@ -20,6 +20,8 @@ export interface CheckResult extends Explanation {
     unchecked?: true;
     /** The tool that fixes it, set by the check on the errors that tool fixes. */
     remedy?: Remedy;
+    /** The destination's firewall change offered: open (or close again) the migration ports with these commands. */
+    firewall?: { open: boolean; commands: string[][] };
 }
 
 export const SEVERITY_ORDER: Severity[] = ["error", "warning", "info", "pass"];

@@ -28,16 +28,15 @@ export function ChannelRow({ options, set, live, destinationUri, errors }: Props
     return (
         <FormGroup role="radiogroup" label={_("Channel for memory and disks")} fieldId="migrate-channel" isInline>
             {radio("direct", _("Direct (TCP)"), { tls: false, tunnelled: false })}
-            {radio("tls", _("Direct with TLS (--tls)"), { tls: true, tunnelled: false })}
+            {radio("tls", _("TLS (--tls)"), { tls: true, tunnelled: false })}
             {radio("tunnelled", _("Tunnelled (--p2p --tunnelled)"), { tls: false, tunnelled: true, p2p: true }, !live)}
             <Help error={errors.tunnelled} text={`${d.title}: ${d.encrypted ? _("encrypted") : _("not encrypted")}`} />
             <Checkbox
                 id="opt-p2p"
-                label={_("Peer-to-peer (--p2p)")}
+                label={_("Peer-to-peer (--p2p): the source connects to the destination itself")}
                 isChecked={options.p2p === true || options.tunnelled === true}
                 isDisabled={options.tunnelled === true}
                 onChange={(_e, v) => set({ p2p: v })}
-                description={_("The source's libvirtd connects to the destination itself, as its root.")}
             />
             <Help error={errors.p2p} />
         </FormGroup>
