@@ -22,41 +22,20 @@ export interface P2pInput {
 export async function p2pCheck(runner: Runner, i: P2pInput): Promise<CheckResult[]> {
     if (!i.options.p2p) return [];
     const argv = version(i.destinationUri);
-    if (!i.sourceTarget)
-        return [
-            {
-                id: "peer-to-peer",
-                severity: "info",
-                title: _("Peer-to-peer: no way to run commands on the source host"),
-                commands: [],
-            },
-        ];
+    const result = (severity: CheckResult["severity"], title: string, more: Partial<CheckResult> = {}) => [
+        { id: "peer-to-peer", severity, title, commands: [argv], ...more },
+    ];
+    if (!i.sourceTarget) return result("info", _("Peer-to-peer: no way to run commands on the source host"));
     try {
         // the same user as the source's libvirtd (root): over SSH, whose keys and known_hosts are used
         await runner.run(i.sourceTarget, argv, { timeoutMs: 20_000 });
-        return [
-            {
-                id: "peer-to-peer",
-                severity: "pass",
-                title: format(_("The source host reaches $0 itself (peer-to-peer)"), i.destinationLabel),
-                commands: [argv],
-            },
-        ];
+        return result("pass", format(_("The source host reaches $0 itself (peer-to-peer)"), i.destinationLabel));
     } catch (e) {
-        const ssh = /ssh/.test(parseLibvirtUri(i.destinationUri)?.transport ?? "");
-        return [
-            {
-                id: "peer-to-peer",
-                severity: "error",
-                title: format(_("The source host cannot open $0 itself (peer-to-peer)"), i.destinationUri),
-                detail: message(e),
-                commands: [argv],
-                fix: ssh
-                    ? _(
-                          "Install the source root's SSH key on the destination and its host key in the source's known_hosts.",
-                      )
-                    : _("Let the destination's libvirtd accept the source's connection."),
-            },
-        ];
+        return result("error", format(_("The source host cannot open $0 itself (peer-to-peer)"), i.destinationUri), {
+            detail: message(e),
+            fix: /ssh/.test(parseLibvirtUri(i.destinationUri)?.transport ?? "")
+                ? _("Install the source root's SSH key and the destination's host key there.")
+                : _("Let the destination's libvirtd accept the source's connection."),
+        });
     }
 }

@@ -278,7 +278,7 @@ function CheckRow({
                         {fw.open ? _("Open the migration ports there") : _("Close them again")}
                     </Button>
                     {change.failure && <small> {change.failure}</small>}
-                    <CommandLine argv={fw.commands} label={_("Commands")} />
+                    <CommandLine argv={fw.commands} />
                 </div>
             )}
             {(r.detail || r.commands.length > 0) && (

@@ -2,6 +2,7 @@
  * The channel that carries the memory: the combinations the dialog refuses with --tunnelled are the
  * ones the real libvirt refuses, and a --p2p --tunnelled migration chosen in the dialog runs as shown.
  */
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { test, expect } from "@playwright/test";
 import { domState, domUuid, lab, labGuest, labHost, tryVirsh } from "./lab";
@@ -83,4 +84,63 @@ test("a --p2p --tunnelled migration B→C from the dialog: no migration ports, t
         .filter((r) => r.domain === name)
         .map((r) => displayCommand(r.argv));
     expect(ran).toEqual([shown]);
+});
+
+test("B's firewall drops the migration ports: the pre-flight shows it, the page opens them, the VM moves, closing restores the rules", async ({
+    page,
+}) => {
+    const [a, b] = [labHost("a"), labHost("b")];
+    const name = "lab-e2e-h20b-fw";
+    labGuest("a", name, "tiny");
+    labGuest("a", `${name}-2`, "tiny", false);
+    const save = () =>
+        execFileSync("iptables-save", ["-t", "filter"], { encoding: "utf8" })
+            .split("\n")
+            .filter((l) => l.startsWith("-A ") || l.startsWith(":"))
+            .map((l) => l.replace(/ \[\d+:\d+\]$/, ""));
+    const before = save();
+    lab("block-migration-ports", "b");
+    try {
+        const blocked = save();
+        expect(blocked.filter((l) => !before.includes(l))).toEqual([
+            "-A INPUT -d 127.0.0.2/32 -p tcp -m tcp --dport 49152:49215 -m comment --comment cockpit-migrate-lab -j DROP",
+        ]);
+        const dialog = await openMigrateDialog(page, "localhost", name);
+        await dialog.getByRole("combobox", { name: "Destination", exact: true }).selectOption("127.0.0.2");
+        const fw = check(dialog, "warning", /firewall appears to drop migration ports 49152–49215/);
+        await expect(fw).toBeVisible({ timeout: 60_000 });
+        await expect(fw.getByLabel("Equivalent command")).toHaveText(
+            "iptables -I INPUT -p tcp --dport 49152:49215 -m comment --comment cockpit-migrate -j ACCEPT",
+        );
+        await fw.getByRole("button", { name: "Open the migration ports there" }).click();
+        const open = check(dialog, "pass", /firewall lets migration ports 49152–49215 through/);
+        await expect(open).toBeVisible({ timeout: 60_000 });
+        const opened = save();
+        expect(opened.filter((l) => !blocked.includes(l))).toEqual([
+            "-A INPUT -p tcp -m tcp --dport 49152:49215 -m comment --comment cockpit-migrate -j ACCEPT",
+        ]);
+        expect(opened.indexOf(opened.find((l) => l.includes("cockpit-migrate -j ACCEPT"))!)).toBeLessThan(
+            opened.indexOf(opened.find((l) => l.includes("cockpit-migrate-lab"))!),
+        );
+        await dialog.getByRole("button", { name: "Migrate", exact: true }).click();
+        await expect(result(page, name)).toHaveAttribute("data-outcome", "completed", { timeout: 90_000 });
+        expect(domState(b.uri, name)).toBe("running");
+        expect(domState(a.uri, name)).toBeNull();
+        // the ports stay open until closed: the dialog of another VM for B offers to close them again
+        const third = await openMigrateDialog(page, "localhost", `${name}-2`);
+        await third.getByRole("combobox", { name: "Destination", exact: true }).selectOption("127.0.0.2");
+        const close = check(third, "pass", /firewall lets migration ports 49152–49215 through/);
+        await expect(close.getByLabel("Equivalent command")).toHaveText(
+            "iptables -D INPUT -p tcp --dport 49152:49215 -m comment --comment cockpit-migrate -j ACCEPT",
+            { timeout: 60_000 },
+        );
+        await close.getByRole("button", { name: "Close them again" }).click();
+        await expect(check(third, "warning", /firewall appears to drop migration ports/)).toBeVisible({
+            timeout: 60_000,
+        });
+        expect(save()).toEqual(blocked);
+    } finally {
+        lab("unblock-migration-ports", "b");
+    }
+    expect(save()).toEqual(before);
 });

@@ -48,12 +48,12 @@ describe("peer-to-peer: the source host opens the destination URI itself", () =>
         expect(r).toMatchObject({
             severity: "error",
             detail: expect.stringMatching(/Permission denied/),
-            fix: expect.stringMatching(/source root's SSH key on the destination/),
+            fix: expect.stringMatching(/source root's SSH key/),
         });
     });
     it("nothing for a migration that is not peer-to-peer; information when the source cannot be reached", async () => {
         const runner: Runner = { run: () => Promise.reject(new Error("not run")) };
         expect(await p2pCheck(runner, input(false))).toEqual([]);
-        expect((await p2pCheck(runner, input(true, null)))[0]).toMatchObject({ severity: "info", commands: [] });
+        expect((await p2pCheck(runner, input(true, null)))[0]).toMatchObject({ severity: "info" });
     });
 });
