@@ -12,9 +12,12 @@ import { oursBytes } from "../../bench/bundle.mjs";
 // Raised on 2026-12-01 from 336,000 to 348,000 for issue #21 (344,919 B measured): the toolbar's menus and the
 // rows' kebabs are PatternFly's Dropdown (Menu + Popper, ~3.2 KB with their CSS, which the page did not load
 // before), toasts, code blocks with Copy, the readiness and progress views; bench/bundle.mjs keeps the figure.
+// Raised on 2026-12-01 from 348,000 to 349,000 for issue #20 items 3-4 (348,595 B measured, 346,815 before):
+// the Migrate dialog's channel row (--p2p/--tunnelled and what is encrypted), the peer-to-peer check and the
+// firewall's open/close; their texts were cut to one line each first (1,594 B -> 1,171 B of it).
 const THEIRS_JS_CSS_GZ = 714_805 + 149_616;
 const GOAL = Math.floor(THEIRS_JS_CSS_GZ / 4);
-const BUDGET = 348_000;
+const BUDGET = 349_000;
 const DIST = join(import.meta.dirname, "..", "..", "dist");
 type Bytes = { js: number; css: number; files: { file: string; gz: number }[] };
 
