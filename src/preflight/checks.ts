@@ -17,6 +17,7 @@ import { measureDirtyRate, predictPrecopy, recommendations, dirtyRateCommands, t
 import { numaCheck } from "./numa";
 import { p2pCheck } from "./p2p";
 import { IPTABLES_SAVE, NFT_LIST, portChecks, probeArgv } from "./ports";
+import { FIREWALLD_QUERY, FIREWALLD_STATE } from "./firewall";
 import { devices, networks } from "./resources";
 import { storage } from "./storage";
 import { firmware } from "./firmware";
@@ -548,7 +549,7 @@ const PROBE = probeArgv("h", 1).slice(0, -2);
  * The commands of a pre-flight whose answer one plan can share between all its VM × destination
  * checks (pkg/lib/memo.ts): the hosts' libvirt facts (version, capabilities, host name, node info,
  * running guests, networks, secrets), a VM's definition, storage lookups, the hosts' os-release,
- * sysctls and firewall, whether a path exists there, and the port probe from a source to a
+ * sysctls and firewall (firewalld's state and port too), whether a path exists there, and the port probe from a source to a
  * destination. Not the dirty-rate measurement or anything that polls or changes state.
  */
 export function steadyRead(argv: readonly string[]): boolean {
@@ -556,7 +557,7 @@ export function steadyRead(argv: readonly string[]): boolean {
         return STEADY.has(argv[3]!) || same(argv, v.domstatsActive(argv[2]!));
     if (argv[0] === "test") return argv.length === 3 && argv[1] === "-e";
     if (same(argv.slice(0, PROBE.length), PROBE)) return argv.length === PROBE.length + 2;
-    return [OS_RELEASE, SYSCTL, NFT_LIST, IPTABLES_SAVE].some((r) => same(argv, r));
+    return [OS_RELEASE, SYSCTL, NFT_LIST, IPTABLES_SAVE, FIREWALLD_STATE, FIREWALLD_QUERY].some((r) => same(argv, r));
 }
 
 /** Asks for the destination's node info, guests and sysctls at once; the verdict also needs the VM's definition. */
