@@ -549,8 +549,8 @@ const PROBE = probeArgv("h", 1).slice(0, -2);
  * The commands of a pre-flight whose answer one plan can share between all its VM × destination
  * checks (pkg/lib/memo.ts): the hosts' libvirt facts (version, capabilities, host name, node info,
  * running guests, networks, secrets), a VM's definition, storage lookups, the hosts' os-release,
- * sysctls and firewall (firewalld's state and port too), whether a path exists there, and the port probe from a source to a
- * destination. Not the dirty-rate measurement or anything that polls or changes state.
+ * sysctls and firewall (firewalld's state and port too), whether a path exists there, and the port
+ * probe from a source to a destination. Not the dirty-rate measurement or anything that polls or changes state.
  */
 export function steadyRead(argv: readonly string[]): boolean {
     if (argv[0] === "virsh" && argv[1] === "-c" && argv.length >= 4)
