@@ -12,9 +12,12 @@ import type { MigrationOptions } from "./options";
  * listen address is never used; but the destination's Prepare still reads the migration URI, and
  * without one it builds its own from its host name and refuses a name starting with "localhost"
  * (qemuMigrationDstPrepareDirect), which is one of the faults a migration address is set for.
+ *
+ * A tunnelled migration gets neither: its data travels inside libvirtd's connection.
  */
 export function withMigrationAddress(o: MigrationOptions, address: string | undefined): MigrationOptions {
-    if (!address || o.migrateUri) return o;
+    // a tunnelled migration opens no connection to the destination's migration ports (libvirt refuses both options)
+    if (!address || o.migrateUri || o.tunnelled) return o;
     const { migrateUri, listenAddress } = migrationTarget(address);
     return o.mode === "offline" ? { ...o, migrateUri } : { ...o, migrateUri, listenAddress };
 }

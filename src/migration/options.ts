@@ -4,6 +4,7 @@ import { isActive } from "../domains/types";
 import { migrate } from "../virsh/migrate";
 import { checkValue, VirshArgumentError, type DomainUuid } from "../virsh/argv";
 import { argProblem } from "../../pkg/lib/runner";
+import { channelErrors } from "./channel";
 import { _, format } from "../../pkg/lib/gettext";
 
 export interface MigrationOptions {
@@ -30,6 +31,10 @@ export interface MigrationOptions {
     /** --bandwidth MiB/s */
     bandwidthMiBs?: number | undefined;
     tls: boolean;
+    /** --p2p: the source's libvirtd drives the migration and opens the destination URI itself */
+    p2p?: boolean | undefined;
+    /** --tunnelled (with --p2p): the data travels inside libvirtd's connection, no migration ports (channel.ts) */
+    tunnelled?: boolean | undefined;
     compressed: boolean;
     abortOnError: boolean;
     /** --migrateuri, --listen-address: where the destination receives migration data */
@@ -130,6 +135,7 @@ export function validateOptions(o: MigrationOptions, ctx: DomainContext): Option
         else if (o.migrateDisks.some((t) => migrateDiskProblem(t) !== null))
             errors.migrateDisks = _("Not a disk target (vda, sdb, …)");
     }
+    Object.assign(errors, channelErrors(o));
     if (o.duration === "temporary" && ctx.autostart && !o.disableSourceAutostart)
         errors.disableSourceAutostart = _(
             "This VM starts automatically on this host: after a Temporary migration the next boot here would start it a second time while it runs on the destination (two QEMUs on one disk). Turn autostart off here for the migration, or migrate it Permanently.",
@@ -209,6 +215,8 @@ export function migrateFlags(o: MigrationOptions): string[] {
     if (o.bandwidthMiBs !== undefined) f.push("--bandwidth", String(o.bandwidthMiBs));
     if (o.compressed) f.push("--compressed");
     if (o.tls) f.push("--tls");
+    if (o.p2p) f.push("--p2p");
+    if (o.tunnelled) f.push("--tunnelled");
     if (o.abortOnError) f.push("--abort-on-error");
     if (o.migrateUri) f.push("--migrateuri", checkValue(_("migration URI"), o.migrateUri));
     if (o.listenAddress) f.push("--listen-address", checkValue(_("listen address"), o.listenAddress));

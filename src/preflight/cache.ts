@@ -19,6 +19,8 @@ export function preflightKey(i: PreflightInput): string {
         o.parallelConnections ?? null,
         o.postcopy,
         o.autoConverge,
+        o.p2p === true,
+        o.tunnelled === true,
         i.dirtyRateSeconds ?? null,
         i.dirtyRateMode ?? null,
         i.policy ?? null,

@@ -15,7 +15,9 @@ import { assessCapacity, committed, parseNodeinfo, parseSysctl } from "./capacit
 import { DEFAULT_POLICY, type OvercommitPolicy } from "./policy";
 import { measureDirtyRate, predictPrecopy, recommendations, dirtyRateCommands, type DirtyRateMeter } from "./dirtyrate";
 import { numaCheck } from "./numa";
+import { p2pCheck } from "./p2p";
 import { IPTABLES_SAVE, NFT_LIST, portChecks, probeArgv } from "./ports";
+import { FIREWALLD_QUERY, FIREWALLD_STATE } from "./firewall";
 import { devices, networks } from "./resources";
 import { storage } from "./storage";
 import { firmware } from "./firmware";
@@ -130,8 +132,26 @@ export function startPreflight(
                     destinationLabel: input.destinationLabel,
                     probeFrom: input.sourceTarget ?? LOCAL,
                     destinationTarget: input.destinationTarget ?? null,
+                    options: input.options,
+                    live: input.live,
                 }),
         },
+        ...(input.options.p2p
+            ? [
+                  {
+                      id: "peer-to-peer",
+                      title: _("Peer-to-peer"),
+                      timeoutMs: 45_000,
+                      run: () =>
+                          p2pCheck(deps.runner, {
+                              options: input.options,
+                              destinationUri: input.destinationUri,
+                              destinationLabel: input.destinationLabel,
+                              sourceTarget: input.sourceTarget ?? null,
+                          }),
+                  },
+              ]
+            : []),
         {
             id: "cpu",
             title: _("CPU compatibility"),
@@ -529,15 +549,15 @@ const PROBE = probeArgv("h", 1).slice(0, -2);
  * The commands of a pre-flight whose answer one plan can share between all its VM × destination
  * checks (pkg/lib/memo.ts): the hosts' libvirt facts (version, capabilities, host name, node info,
  * running guests, networks, secrets), a VM's definition, storage lookups, the hosts' os-release,
- * sysctls and firewall, whether a path exists there, and the port probe from a source to a
- * destination. Not the dirty-rate measurement or anything that polls or changes state.
+ * sysctls and firewall (firewalld's state and port too), whether a path exists there, and the port
+ * probe from a source to a destination. Not the dirty-rate measurement or anything that polls or changes state.
  */
 export function steadyRead(argv: readonly string[]): boolean {
     if (argv[0] === "virsh" && argv[1] === "-c" && argv.length >= 4)
         return STEADY.has(argv[3]!) || same(argv, v.domstatsActive(argv[2]!));
     if (argv[0] === "test") return argv.length === 3 && argv[1] === "-e";
     if (same(argv.slice(0, PROBE.length), PROBE)) return argv.length === PROBE.length + 2;
-    return [OS_RELEASE, SYSCTL, NFT_LIST, IPTABLES_SAVE].some((r) => same(argv, r));
+    return [OS_RELEASE, SYSCTL, NFT_LIST, IPTABLES_SAVE, FIREWALLD_STATE, FIREWALLD_QUERY].some((r) => same(argv, r));
 }
 
 /** Asks for the destination's node info, guests and sysctls at once; the verdict also needs the VM's definition. */

@@ -5,10 +5,12 @@
 import { errorText } from "../../pkg/lib/error-text";
 import type { Runner, RunTarget } from "../../pkg/lib/runner";
 import { parseLibvirtUri } from "../hosts/uri";
+import type { MigrationOptions } from "../migration/options";
 import type { CheckResult } from "./types";
+import { FIREWALLD_QUERY, FIREWALLD_STATE, hasOwnRule, MIGRATION_PORTS, portCommands } from "./firewall";
 import { _, format } from "../../pkg/lib/gettext";
 
-export const MIGRATION_PORTS: [number, number] = [49152, 49215];
+export { MIGRATION_PORTS };
 
 const TRANSPORT_PORTS: Record<string, number> = { ssh: 22, libssh: 22, libssh2: 22, tls: 16514, tcp: 16509 };
 
@@ -50,30 +52,38 @@ export function nftVerdict(ruleset: string): FirewallVerdict {
     return "open";
 }
 
-/** Reads `iptables-save`: a DROP policy or a final reject on INPUT blocks the range unless a rule accepts it. */
-export function iptablesVerdict(save: string): FirewallVerdict {
-    if (!/^\*filter/m.test(save)) return "none";
-    const policyDrop = /^:INPUT (DROP|REJECT)/m.test(save);
-    const rules = save.split("\n").filter((l) => l.startsWith("-A INPUT "));
-    const rejects = rules.some((r) => / -j (DROP|REJECT)\b/.test(r) && !/--dports? /.test(r));
-    if (!policyDrop && !rejects) return "open";
-    const accepted = rules.some(
-        (r) =>
-            / -j ACCEPT\b/.test(r) &&
-            (/--dports? (\S+)/.exec(r) ? portsCover(/--dports? (\S+)/.exec(r)![1]!.replace(/:/g, "-")) : false),
-    );
-    return accepted ? "open" : "blocked";
+/**
+ * Reads `iptables-save`'s filter table, INPUT chain, in order: the first rule that decides TCP to the
+ * migration ports for `address` (an ACCEPT covering them, a DROP/REJECT touching them or naming no
+ * port) gives the verdict; none does: the chain's policy.
+ */
+export function iptablesVerdict(save: string, address?: string): FirewallVerdict {
+    const filter = /^\*filter\n([\s\S]*?)^COMMIT/m.exec(save)?.[1];
+    if (filter === undefined) return "none";
+    for (const r of filter.split("\n").filter((l) => l.startsWith("-A INPUT "))) {
+        const d = / -d (\S+?)(?:\/32)? /.exec(r)?.[1];
+        if ((d && address && d !== address) || / -s /.test(r) || / -i (?!lo\b)/.test(r)) continue;
+        const ports = / --dports? (\S+)/.exec(r)?.[1]?.replace(/:/g, "-");
+        if (/ -j ACCEPT$/.test(r) && ports && portsCover(ports)) return "open";
+        if (/ -j (DROP|REJECT)\b/.test(r) && (!ports || portsTouch(ports))) return "blocked";
+    }
+    return /^:INPUT (DROP|REJECT)/m.test(filter) ? "blocked" : "open";
 }
+
+const ranges = (spec: string) =>
+    spec
+        .replace(/[{}\s]/g, "")
+        .split(",")
+        .map((p) => /^(\d+)(?:-(\d+))?$/.exec(p))
+        .filter((m) => m !== null)
+        .map((m) => [Number(m[1]), Number(m[2] ?? m[1])] as const);
+
+/** A port list that names at least one of the migration ports. */
+const portsTouch = (spec: string) => ranges(spec).some(([a, b]) => a <= MIGRATION_PORTS[1] && b >= MIGRATION_PORTS[0]);
 
 /** "49152-49215", "{ 22, 49152-49215 }", "49000-50000" → whether the migration range is inside. */
 function portsCover(spec: string): boolean {
-    return spec
-        .replace(/[{}\s]/g, "")
-        .split(",")
-        .some((p) => {
-            const m = /^(\d+)(?:-(\d+))?$/.exec(p);
-            return !!m && coversRange(Number(m[1]), Number(m[2] ?? m[1]));
-        });
+    return ranges(spec).some(([a, b]) => coversRange(a, b));
 }
 
 export interface PortsInput {
@@ -81,6 +91,8 @@ export interface PortsInput {
     destinationLabel: string;
     probeFrom: RunTarget;
     destinationTarget: RunTarget | null;
+    options: Pick<MigrationOptions, "tunnelled">;
+    live: boolean;
 }
 
 /** The transport port's probe and the destination's firewall, asked at the same time. */
@@ -130,6 +142,13 @@ async function transportCheck(runner: Runner, i: PortsInput): Promise<CheckResul
 
 async function firewallCheck(runner: Runner, i: PortsInput): Promise<CheckResult> {
     const range = `${MIGRATION_PORTS[0]}–${MIGRATION_PORTS[1]}`;
+    if (i.live && i.options.tunnelled)
+        return {
+            id: "firewall",
+            severity: "pass",
+            title: _("Tunnelled: no migration ports used"),
+            commands: [],
+        };
     if (!i.destinationTarget)
         return {
             id: "firewall",
@@ -141,46 +160,65 @@ async function firewallCheck(runner: Runner, i: PortsInput): Promise<CheckResult
             ),
             commands: [],
         };
+    const target = i.destinationTarget;
+    const read = (argv: string[]) => runner.run(target, argv, { timeoutMs: 15_000 });
+    const address = parseLibvirtUri(i.destinationUri)?.host ?? undefined;
+    // where firewalld runs it owns the rules: it answers for the ports, and opens them (runtime and permanent)
+    const firewalld = read(FIREWALLD_STATE).then(
+        (out) => out.trim() === "running",
+        () => false,
+    );
     const tried: string[][] = [];
     for (const [argv, verdictOf] of [
         [NFT_LIST, nftVerdict],
-        [IPTABLES_SAVE, iptablesVerdict],
+        [IPTABLES_SAVE, (out: string) => iptablesVerdict(out, address)],
     ] as const) {
         tried.push(argv);
         let out: string;
         try {
-            out = await runner.run(i.destinationTarget, argv, { timeoutMs: 15_000 });
+            out = await read(argv);
         } catch {
             continue;
         }
-        const verdict = verdictOf(out);
+        let verdict = verdictOf(out);
+        const tool = (await firewalld) ? "firewalld" : argv === IPTABLES_SAVE ? "iptables" : null;
+        const commands = [argv];
+        let own = tool === "iptables" && hasOwnRule(out);
+        if (tool === "firewalld") {
+            commands.push(FIREWALLD_QUERY);
+            own = await read(FIREWALLD_QUERY).then(
+                (q) => q.trim() === "yes",
+                () => false,
+            );
+            if (own) verdict = "open";
+        }
         if (verdict === "blocked")
             return {
                 id: "firewall",
                 severity: "warning",
                 title: format(_("$0's firewall appears to drop migration ports $1"), i.destinationLabel, range),
-                commands: [argv],
+                commands,
                 fix: format(
                     _(
-                        "Open TCP $0 on the destination (firewall-cmd --add-port=$1-$2/tcp --permanent), or use tunnelled migration.",
+                        "Open TCP $0 on the destination (firewall-cmd --add-port=$1-$2/tcp --permanent), or use tunnelled migration (--p2p --tunnelled).",
                     ),
                     range,
                     MIGRATION_PORTS[0],
                     MIGRATION_PORTS[1],
                 ),
-            };
-        if (verdict === "open")
-            return {
-                id: "firewall",
-                severity: "pass",
-                title: format(_("$0's firewall lets migration ports $1 through"), i.destinationLabel, range),
-                commands: [argv],
+                ...(i.live ? { remedy: "tunnelled" as const } : {}),
+                ...(tool ? { firewall: { open: true, commands: portCommands(tool, true) } } : {}),
             };
         return {
             id: "firewall",
             severity: "pass",
-            title: format(_("No firewall rules on $0"), i.destinationLabel),
-            commands: [argv],
+            title:
+                verdict === "open"
+                    ? format(_("$0's firewall lets migration ports $1 through"), i.destinationLabel, range)
+                    : format(_("No firewall rules on $0"), i.destinationLabel),
+            commands,
+            // the rule (or port) this page opens: offered to close again
+            ...(own && tool ? { firewall: { open: false, commands: portCommands(tool, false) } } : {}),
         };
     }
     return {

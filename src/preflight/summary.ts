@@ -15,6 +15,7 @@ const CHECKS: readonly { id: string; name: () => string; also?: readonly string[
     { id: "reachable", name: () => _("Destination reachable") },
     { id: "same-host", name: () => _("Not the same host") },
     { id: "ports", name: () => _("Ports and firewall"), also: ["firewall"] },
+    { id: "peer-to-peer", name: () => _("Peer-to-peer") },
     { id: "cpu", name: () => _("CPU compatibility") },
     { id: "storage", name: () => _("Storage") },
     { id: "firmware", name: () => _("UEFI and TPM state"), also: ["nvram", "tpm"] },

@@ -4,9 +4,10 @@ export type Severity = "pass" | "info" | "warning" | "error";
 
 /**
  * A tool that can fix what a check found, which the UI offers next to it: "cpu-baseline" (a CPU
- * model both hosts run), "shared-storage" (the NFS flow shares the disk images).
+ * model both hosts run), "shared-storage" (the NFS flow shares the disk images), "tunnelled" (the
+ * Migrate dialog's channel switched to --p2p --tunnelled: no migration ports needed).
  */
-export type Remedy = "cpu-baseline" | "shared-storage";
+export type Remedy = "cpu-baseline" | "shared-storage" | "tunnelled";
 
 export interface CheckResult extends Explanation {
     id: string;
@@ -21,6 +22,8 @@ export interface CheckResult extends Explanation {
     dirtyMiBs?: number;
     /** The tool that fixes it, set by the check on the errors that tool fixes. */
     remedy?: Remedy;
+    /** The destination's firewall change offered: open (or close again) the migration ports with these commands. */
+    firewall?: { open: boolean; commands: string[][] };
 }
 
 export const SEVERITY_ORDER: Severity[] = ["error", "warning", "info", "pass"];

@@ -10,6 +10,7 @@ import { useServices } from "./services";
 import { useAction } from "./useAction";
 import { useTools } from "./tools";
 import { AdvancedOptions } from "./migrate/AdvancedOptions";
+import { ChannelRow } from "./migrate/ChannelRow";
 import { CommandRow } from "./migrate/CommandRow";
 import { DestinationRow } from "./migrate/DestinationRow";
 import { DurationRow } from "./migrate/DurationRow";
@@ -124,6 +125,14 @@ export function MigrateDialog({
                         disks={disks}
                     />
 
+                    <ChannelRow
+                        options={options}
+                        set={set}
+                        live={live}
+                        destinationUri={dest?.uri ?? ""}
+                        errors={form.check.errors}
+                    />
+
                     {form.check.warnings.map((w) => (
                         <Alert key={w} variant="warning" isInline isPlain title={w} />
                     ))}
@@ -133,7 +142,11 @@ export function MigrateDialog({
                         {live && <PolicyRow form={form} sourceUri={sourceUri} uuid={domain.uuid} />}
                     </ExpandableSection>
 
-                    <PreflightSection live={live} checks={checks} />
+                    <PreflightSection
+                        live={live}
+                        checks={checks}
+                        onTunnel={() => set({ tunnelled: true, p2p: true, tls: false })}
+                    />
 
                     <CommandRow
                         commands={

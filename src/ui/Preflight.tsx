@@ -10,6 +10,8 @@ import { useServices } from "./services";
 import { useTools } from "./tools";
 import { SEVERITY_ICON } from "./severityIcon";
 import { CommandLine } from "./CommandLine";
+import { changeFirewall } from "../preflight/firewall";
+import { useAction } from "./useAction";
 import { _, format, ngettext } from "../../pkg/lib/gettext";
 
 /** Results of complete runs, kept for a minute per VM + destination + options. */
@@ -22,9 +24,12 @@ export const dirtyRates = new DirtyRateMeter();
 export function Preflight({
     input,
     onResults,
+    onTunnel,
 }: {
     input: PreflightInput | null;
     onResults(r: PreflightProgress | null): void;
+    /** Switches the Migrate dialog's channel to --p2p --tunnelled (a blocked port's fix); absent elsewhere. */
+    onTunnel?: () => void;
 }) {
     const { runner } = useServices();
     const [results, setResults] = useState<CheckResult[]>([]);
@@ -122,7 +127,20 @@ export function Preflight({
     const groups = orderChecks(results);
     const problems = [...groups.blocking, ...groups.warnings, ...groups.info];
     const summary = summaryLine({ results, complete, total, pending: total !== null ? pending.length : null });
-    const row = (r: CheckResult) => <CheckRow key={r.id} result={r} input={input} cacheKey={key} />;
+    const again = () => {
+        cache.forget(key);
+        setGeneration((g) => g + 1);
+    };
+    const row = (r: CheckResult) => (
+        <CheckRow
+            key={r.id}
+            result={r}
+            input={input}
+            cacheKey={key}
+            onChanged={again}
+            {...(onTunnel ? { onTunnel } : {})}
+        />
+    );
     return (
         <div aria-label={_("Pre-flight checks")} role="region" aria-busy={running}>
             {summary && (
@@ -175,14 +193,7 @@ export function Preflight({
             {checkedAt !== null && !running && (
                 <small>
                     {format(_("Checked at $0."), new Date(checkedAt).toLocaleTimeString())}{" "}
-                    <Button
-                        variant="link"
-                        isInline
-                        onClick={() => {
-                            cache.forget(key);
-                            setGeneration((g) => g + 1);
-                        }}
-                    >
+                    <Button variant="link" isInline onClick={again}>
                         {_("Check again")}
                     </Button>
                 </small>
@@ -192,8 +203,25 @@ export function Preflight({
 }
 
 /** One check's line: its icon and title, what to do, the tool that fixes it, its details and commands. */
-function CheckRow({ result: r, input, cacheKey }: { result: CheckResult; input: PreflightInput; cacheKey: string }) {
+function CheckRow({
+    result: r,
+    input,
+    cacheKey,
+    onTunnel,
+    onChanged,
+}: {
+    result: CheckResult;
+    input: PreflightInput;
+    cacheKey: string;
+    onTunnel?: () => void;
+    /** The destination was changed (its firewall): check again. */
+    onChanged(): void;
+}) {
     const tools = useTools();
+    const { runner } = useServices();
+    const change = useAction();
+    const fw = r.firewall;
+    const target = input.destinationTarget;
     return (
         <ListItem icon={SEVERITY_ICON[r.severity]} data-check={r.id} data-severity={r.severity}>
             {r.title}
@@ -230,6 +258,28 @@ function CheckRow({ result: r, input, cacheKey }: { result: CheckResult; input: 
                 >
                     {_("Set up shared storage (NFS)")}
                 </Button>
+            )}
+            {r.remedy === "tunnelled" && onTunnel && !input.options.tunnelled && (
+                <Button variant="link" isInline onClick={onTunnel}>
+                    {_("Use tunnelled migration")}
+                </Button>
+            )}
+            {fw && target && (
+                <div>
+                    <Button
+                        variant="secondary"
+                        size="sm"
+                        isLoading={change.busy}
+                        isDisabled={change.busy}
+                        onClick={() =>
+                            void change.run(() => changeFirewall(runner, target, fw.commands).then(onChanged))
+                        }
+                    >
+                        {fw.open ? _("Open the migration ports there") : _("Close them again")}
+                    </Button>
+                    {change.failure && <small> {change.failure}</small>}
+                    <CommandLine argv={fw.commands} />
+                </div>
             )}
             {(r.detail || r.commands.length > 0) && (
                 <ExpandableSection toggleText={_("Details")} isIndented>

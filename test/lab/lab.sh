@@ -9,6 +9,7 @@
 #        faults for the reliability tests:
 #        | stop-libvirtd HOST | start-libvirtd HOST | restart-libvirtd-a | kill-qemu HOST NAME
 #        | kill-ssh-to ADDR | cut-migration-to ADDR | close-ssh-master ADDR
+#        | block-migration-ports HOST | unblock-migration-ports HOST   (HOST: b|c; its firewall drops 49152-49215)
 #        | stop-sshd HOST | start-sshd HOST | forget-hostkey HOST | restore-hostkey
 #        | password-only HOST PASSWORD | own-keys HOST | restore-access HOST   (b|c: root's own ~/.ssh, see lib.sh)
 #        | clone-up | clone-down   (host D = 127.0.0.4, lab-d: a cloned installation of B, same host_uuid)
@@ -47,6 +48,7 @@ cmd_down() {
     local t0=$SECONDS
     require_root
     remove_lab_guests_a
+    for h in b c; do unblock_migration_ports "$h"; done
     for h in b c d; do stop_host "$h"; done
     stop_host_a
     ssh_client_unconfig
@@ -88,6 +90,8 @@ main() {
         kill-qemu) require_root; kill_qemu "$1" "$2" ;;
         kill-ssh-to) require_root; kill_ssh_to "$1" ;;
         cut-migration-to) require_root; cut_migration_to "$1" ;;
+        block-migration-ports) require_root; block_migration_ports "$1" ;;
+        unblock-migration-ports) require_root; unblock_migration_ports "$1" ;;
         forget-hostkey) require_root; forget_hostkey "$1" ;;
         restore-hostkey) require_root; restore_hostkey ;;
         close-ssh-master) require_root; close_ssh_master "$1" ;;

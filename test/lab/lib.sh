@@ -400,6 +400,23 @@ kill_qemu() {
 # cut the SSH connections that libvirt or virsh opened to a lab address (the network failing mid-way)
 # Breaks the migration stream to ADDR: resets every TCP connection to its migration ports (QEMU's
 # 49152-49215), as a network failure would; nothing stays blocked, so a resume can connect again.
+# A host's firewall dropping QEMU's migration ports for its own address (one marked iptables rule in
+# INPUT; the lab hosts share this machine's network stack, so it matches 127.0.0.N and the port range
+# only, never :22, libvirtd's ports or cockpit-ws). Undone by unblock-migration-ports and by `down`.
+LAB_FW_RULE=(-p tcp --dport 49152:49215 -m comment --comment cockpit-migrate-lab -j DROP)
+block_migration_ports() {
+    local addr; addr=$(host_addr "$1")
+    iptables -C INPUT -d "$addr" "${LAB_FW_RULE[@]}" 2>/dev/null || iptables -I INPUT -d "$addr" "${LAB_FW_RULE[@]}"
+    echo "lab-$1's firewall drops TCP 49152-49215 to $addr"
+}
+unblock_migration_ports() {
+    local addr; addr=$(host_addr "$1")
+    command -v iptables >/dev/null || return 0
+    while iptables -D INPUT -d "$addr" "${LAB_FW_RULE[@]}" 2>/dev/null; do :; done
+    # what the page's "Open" added for it (cockpit-migrate's own rule), should a test have stopped before closing
+    while iptables -D INPUT -p tcp --dport 49152:49215 -m comment --comment cockpit-migrate -j ACCEPT 2>/dev/null; do :; done
+}
+
 cut_migration_to() {
     local addr=$1
     ss -K dst "$addr" dport ge 49152 dport le 49215 >/dev/null 2>&1

@@ -28,6 +28,10 @@ describe("pre-flight cache", () => {
         expect(preflightKey({ ...input, destinationLabel: "other label" })).toBe(k);
         expect(preflightKey({ ...input, options: { ...input.options, bandwidthMiBs: 10 } })).not.toBe(k);
         expect(preflightKey({ ...input, dirtyRateSeconds: 30 })).not.toBe(k);
+        // peer-to-peer adds a check from the source; a tunnel needs no migration ports
+        const p2p = preflightKey({ ...input, options: { ...input.options, p2p: true } });
+        expect(p2p).not.toBe(k);
+        expect(preflightKey({ ...input, options: { ...input.options, p2p: true, tunnelled: true } })).not.toBe(p2p);
         cache.set(k, [{ id: "x", severity: "pass", title: "ok", commands: [] }]);
         t = 999;
         expect(cache.get(k)?.at).toBe(0);

@@ -66,6 +66,8 @@ describe("ports and firewall", () => {
             destinationLabel: "X",
             probeFrom: { kind: "local" },
             destinationTarget: { kind: "local" },
+            options: {},
+            live: true,
         });
         expect(r[0]).toMatchObject({
             severity: "error",
@@ -87,8 +89,34 @@ describe("ports and firewall", () => {
             destinationLabel: "B",
             probeFrom: { kind: "local" },
             destinationTarget: { kind: "local" },
+            options: {},
+            live: true,
         });
         expect(r.map((x) => x.severity)).toEqual(["pass", "warning"]);
         expect(r[1]!.fix).toMatch(/49152-49215\/tcp/);
+        // the fix that needs no port: the dialog's channel switched to tunnelled
+        expect(r[1]).toMatchObject({ remedy: "tunnelled", fix: expect.stringMatching(/--p2p --tunnelled/) });
+    });
+    it("an offline migration is not offered the tunnel; a tunnelled one needs no migration ports", async () => {
+        const nft: string[][] = [];
+        const runner: Runner = {
+            run: async (_t, argv) => {
+                if (argv[0] === "nft") nft.push([...argv]);
+                return argv[0] === "nft" ? fixture("nft-firewalld-drop.txt") : "";
+            },
+        };
+        const input = {
+            destinationUri: "qemu+ssh://root@127.0.0.2/system",
+            destinationLabel: "B",
+            probeFrom: { kind: "local" } as const,
+            destinationTarget: { kind: "local" } as const,
+        };
+        const offline = await portChecks(runner, { ...input, options: {}, live: false });
+        expect(offline[1]).toMatchObject({ severity: "warning" });
+        expect(offline[1]!.remedy).toBeUndefined();
+        nft.length = 0;
+        const tunnelled = await portChecks(runner, { ...input, options: { tunnelled: true }, live: true });
+        expect(tunnelled[1]).toMatchObject({ severity: "pass", title: "Tunnelled: no migration ports used" });
+        expect(nft).toEqual([]);
     });
 });

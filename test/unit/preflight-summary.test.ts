@@ -33,7 +33,8 @@ describe("the checks the summary knows are the checks startPreflight runs", () =
                 sourceUri: "src",
                 destinationUri: "dst",
                 destinationLabel: "B",
-                options: defaultOptions("running"),
+                // every check: the peer-to-peer one runs only for a --p2p migration
+                options: { ...defaultOptions("running"), p2p: true },
                 live: true,
             },
             undefined,

@@ -135,13 +135,6 @@ function OtherGroup({ options, set, live }: OptionsProps & { live: boolean }) {
                 description={_("--compressed: trades CPU for bandwidth on slow links.")}
             />
             <Checkbox
-                id="opt-tls"
-                label={_("Encrypt migration data (TLS)")}
-                isChecked={options.tls}
-                onChange={(_e, v) => set({ tls: v })}
-                description={_("--tls: needs libvirt TLS certificates on both hosts.")}
-            />
-            <Checkbox
                 id="opt-abort"
                 label={_("Abort on I/O errors")}
                 isChecked={options.abortOnError}

@@ -7,9 +7,10 @@ import { _ } from "../../../pkg/lib/gettext";
 interface Props {
     live: boolean;
     checks: MigrateChecks;
+    onTunnel(): void;
 }
 
-export function PreflightSection({ live, checks: p }: Props) {
+export function PreflightSection({ live, checks: p, onTunnel }: Props) {
     return (
         <FormGroup label={_("Pre-flight checks")} fieldId="migrate-preflight">
             {live && (
@@ -38,7 +39,7 @@ export function PreflightSection({ live, checks: p }: Props) {
                     title={_("The overcommit policy could not be read; the defaults apply.")}
                 />
             )}
-            <Preflight input={p.checkInput} onResults={p.setChecks} />
+            <Preflight input={p.checkInput} onResults={p.setChecks} onTunnel={onTunnel} />
             {p.gate.failed.length > 0 && (
                 <Checkbox
                     id="migrate-override"

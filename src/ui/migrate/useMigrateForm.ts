@@ -15,6 +15,7 @@ import {
 } from "../../migration/options";
 import { withMigrationAddress } from "../../migration/address";
 import { policyProblem, schedule, withSchedule, type PolicyChoice, type Schedule } from "../../migration/policies";
+import { p2pRouteError } from "../../migration/channel";
 import { errorText } from "../../../pkg/lib/error-text";
 import { useDestinationChoices } from "../hooks";
 import type { DestinationChoice } from "../../hosts/names";
@@ -89,6 +90,8 @@ export function useMigrateForm(
         autostart: domain.autostart,
     });
     const sameHost = dest !== null && dest.uri === sourceUri;
+    const route = dest ? p2pRouteError(effective, sourceUri, dest.uri) : null;
+    if (route) check.errors.p2p = route;
     let argv: string[] | null = null;
     let argvError: string | null = null;
     if (dest && !sameHost && !policyError) {
