@@ -7,6 +7,7 @@
 import type { DomainDefinition } from "../domains/definition";
 import type { DomainUuid } from "../virsh/argv";
 import { checkValue } from "../virsh/argv";
+import { errorText } from "../../pkg/lib/error-text";
 import { _ } from "../../pkg/lib/gettext";
 
 /** One image of a chain, as `qemu-img info --output=json` names its fields. */
@@ -117,11 +118,12 @@ export function carriedFiles(
                 allocatedBytes: null,
             });
     }
-    if (d.nvram?.path)
+    const nvram = nvramPath(d);
+    if (nvram)
         add({
             kind: "nvram",
             target: null,
-            path: d.nvram.path,
+            path: nvram.path,
             format: null,
             virtualBytes: null,
             allocatedBytes: null,
@@ -136,6 +138,19 @@ export function carriedFiles(
             allocatedBytes: null,
         });
     return out;
+}
+
+/** qemu.conf's nvram_dir default for the system daemon. */
+const NVRAM_DIR = "/var/lib/libvirt/qemu/nvram";
+
+/**
+ * The UEFI variable store: the file `<os><nvram>` names, or (libvirt 9.0 keeps `<os firmware='efi'>`
+ * without it in the persistent definition) the default NAME_VARS.fd, which exists once the VM has run.
+ */
+export function nvramPath(d: DomainDefinition): { path: string; named: boolean } | null {
+    if (d.nvram && d.nvram.type !== "file") return null;
+    if (d.nvram?.path) return { path: d.nvram.path, named: true };
+    return d.efi && d.name ? { path: `${NVRAM_DIR}/${d.name}_VARS.fd`, named: false } : null;
 }
 
 /** The bytes the destination must hold: the allocated size of each file (unknown sizes count as 0 and are said). */
@@ -154,4 +169,66 @@ export function parentDir(path: string): string {
 
 export function baseName(path: string): string {
     return path.slice(path.lastIndexOf("/") + 1);
+}
+
+/** `du -s -B1 -- PATH`: the bytes a file or directory occupies (for the NVRAM file and the TPM directory). */
+export const duArgv = (path: string) => ["du", "-s", "-B1", "--", checkValue(_("path"), path)];
+
+export function parseDu(out: string): number | null {
+    const m = /^(\d+)\s/.exec(out.trim() + "\n");
+    return m ? Number(m[1]) : null;
+}
+
+export interface Carried {
+    files: CarriedFile[];
+    /** The commands that read them (shown with the list). */
+    commands: string[][];
+    /** Files that could not be read: path and why. */
+    problems: { path: string; message: string }[];
+}
+
+/**
+ * Reads, on the source host itself (`run`), each disk's chain and the sizes of the NVRAM file and TPM
+ * directory; a file that cannot be read is listed with its reason, never left out silently.
+ */
+export async function loadCarried(
+    run: (argv: string[]) => Promise<string>,
+    d: DomainDefinition,
+    uuid: DomainUuid,
+    destPaths?: ReadonlyMap<string, string>,
+): Promise<Carried> {
+    const problems: Carried["problems"] = [];
+    const commands: string[][] = [];
+    const chains = new Map<string, ImageInfo[]>();
+    const why = (e: unknown) => errorText(e, { stderr: true });
+    await Promise.all(
+        diskPaths(d).map(async ({ path }) => {
+            const argv = imageInfoArgv(path);
+            commands.push(argv);
+            try {
+                chains.set(path, parseImageChain(await run(argv)));
+            } catch (e) {
+                problems.push({ path, message: why(e) });
+            }
+        }),
+    );
+    const files = carriedFiles(d, uuid, chains, destPaths);
+    const absent = new Set<CarriedFile>();
+    // a default NVRAM file the VM never created, or a TPM never started, has no state to carry
+    const optional = (f: CarriedFile) => f.kind === "tpm" || (f.kind === "nvram" && !nvramPath(d)?.named);
+    await Promise.all(
+        files
+            .filter((f) => f.kind === "nvram" || f.kind === "tpm")
+            .map(async (f) => {
+                const argv = duArgv(f.path);
+                commands.push(argv);
+                try {
+                    f.allocatedBytes = parseDu(await run(argv));
+                } catch (e) {
+                    if (optional(f) && /No such file or directory/.test(why(e))) absent.add(f);
+                    else problems.push({ path: f.path, message: why(e) });
+                }
+            }),
+    );
+    return { files: files.filter((f) => !absent.has(f)), commands, problems };
 }

@@ -17,6 +17,7 @@ const CHECKS: readonly { id: string; name: () => string; also?: readonly string[
     { id: "ports", name: () => _("Ports and firewall"), also: ["firewall"] },
     { id: "cpu", name: () => _("CPU compatibility") },
     { id: "storage", name: () => _("Storage") },
+    { id: "cold-move", name: () => _("Disks to carry") },
     { id: "firmware", name: () => _("UEFI and TPM state"), also: ["nvram", "tpm"] },
     { id: "devices", name: () => _("Devices") },
     { id: "numa", name: () => _("NUMA pinning") },
