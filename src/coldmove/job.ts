@@ -29,10 +29,20 @@ const JOB = [
     'if [ "$R" = 1 ]; then grp; chk=$g; for ((k = 0; k < F; k++)); do grp; rs[k]=$g; done; fi',
     "placed=0",
     'undo() { for ((k = 0; k < placed; k++)); do run "${un[k]}"; done; for ((k = 0; k < C; k++)); do run "${cl[k]}"; done; }',
-    'fail() { say "$1"; undo; say "the source is unchanged; nothing was left on the destination"; exit 1; }',
+    'fail() { trap "" TERM; say "$1"; undo; say "the source is unchanged; nothing was left on the destination"; exit 1; }',
+    // the copy's own messages (ssh, tar) since the last file's mark, without dd's progress. "$dir/stdout" is the
+    // job's stdout (pkg/lib/detach.ts), where the copy writes its progress
+    "errs() { tr '\\r' '\\n' < \"$dir/stdout\" | sed -n \"/^cockpit-migrate: copying $1\\//,\\$p\" | grep -Ev '^cockpit-migrate: |^[0-9]+ bytes .*copied|^[0-9]+\\+[0-9]+ records (in|out)$|^$' | tail -n 5 >&2; }",
+    // Cancel (coldMoveCancelArgv) signals this shell: until the definition moves, end the copy and undo what was placed
+    'c=; echo $$ > "$dir/cold.pid"',
+    'cancel() { [ -n "$c" ] && kill -TERM -- "-$c" 2> /dev/null && wait "$c"; fail "the cold move job was canceled by the admin"; }',
+    "trap cancel TERM",
     "for ((k = 0; k < F; k++)); do",
-    '    phase "copy $((k + 1)) $F"; say "copying $((k + 1))/$F: ${label[k]}"',
-    '    run "${cp[k]}" || fail "copying ${label[k]} failed"',
+    '    phase "copy $((k + 1)) $F"; printf \'cockpit-migrate: copying %s/%s: %s\\n\' $((k + 1)) "$F" "${label[k]}"',
+    // in the background and a session of its own (setsid: its pid is its process group), so that a cancel
+    // ends all of it at once; dd's progress goes to stdout (parseColdProgress)
+    '    setsid "${a[@]:$((cp[k] + 1)):${a[cp[k]]}}" 2>&1 & c=$!; wait "$c"; r=$?; c=',
+    '    [ "$r" = 0 ] || { errs $((k + 1)); fail "copying ${label[k]} failed"; }',
     '    phase "verify $((k + 1)) $F"',
     '    s=$(run "${sd[k]}") || fail "could not read ${label[k]} on the source to verify it"',
     '    d=$(run "${dd[k]}") || fail "could not read the copy of ${label[k]} to verify it"',
@@ -42,7 +52,8 @@ const JOB = [
     "phase place",
     'for ((k = 0; k < F; k++)); do run "${pl[k]}" || fail "could not move the copy of ${label[k]} into place"; placed=$((k + 1)); done',
     'for ((k = 0; k < C; k++)); do run "${cl[k]}"; done',
-    "phase migrate",
+    // from here the definition moves: a cancel would stop virsh half-way
+    'trap "" TERM; phase migrate',
     'run "$mig" || fail "the definition did not move"',
     '[ "$R" = 1 ] || exit 0',
     "phase remove",
@@ -56,8 +67,6 @@ export interface ColdMoveJob {
     destinationUri: string;
     uuid: DomainUuid;
     files: CarriedFile[];
-    /** The history record's id: names the staging directories. */
-    id: string;
     /** The `virsh migrate --offline --persistent …` argv. */
     migrate: string[];
     replace: boolean;
@@ -68,14 +77,14 @@ export interface ColdMoveJob {
 function plan(j: ColdMoveJob) {
     const files = j.files.map((f) => ({
         label: fileLabel(f),
-        copy: copyArgv(j.source, j.destination, f, j.id),
+        copy: copyArgv(j.source, j.destination, f, j.uuid),
         sourceDigest: onTarget(j.source, digestArgv(f.path)),
-        destDigest: onTarget(j.destination, digestArgv(stagedPath(f, j.id))),
-        place: onTarget(j.destination, placeArgv(stagedPath(f, j.id), f.destPath, j.replace)),
+        destDigest: onTarget(j.destination, digestArgv(stagedPath(f, j.uuid))),
+        place: onTarget(j.destination, placeArgv(stagedPath(f, j.uuid), f.destPath, j.replace)),
         undo: onTarget(j.destination, removeArgv(f.destPath)),
         remove: onTarget(j.source, removeArgv(f.path)),
     }));
-    const cleanup = [...new Set(j.files.map((f) => stagingDir(f.destPath, j.id)))].map((d) =>
+    const cleanup = [...new Set(j.files.map((f) => stagingDir(f.destPath, j.uuid)))].map((d) =>
         onTarget(j.destination, removeArgv(d)),
     );
     return { files, cleanup, check: dominfo(j.destinationUri, j.uuid) };
@@ -113,6 +122,10 @@ export function coldMoveArgv(j: ColdMoveJob, jobDir: string): string[] {
         ...(j.removeSource ? [...group(p.check), ...p.files.flatMap((f) => group(f.remove))] : []),
     ];
 }
+
+// Constant script: signals the cold move's shell, whose trap ends the copy and removes what it placed.
+const CANCEL = 'p=$(cat -- "$1/cold.pid") || exit 1; case $p in "" | *[!0-9]*) exit 1 ;; esac; exec kill -TERM "$p"';
+export const coldMoveCancelArgv = (jobDir: string) => ["sh", "-c", CANCEL, "cancel", jobDir];
 
 export interface ColdProgress {
     /** The file being copied (1-based) and how many there are; 0 before the first. */
