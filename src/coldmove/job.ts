@@ -8,10 +8,12 @@
  * ./copy.ts, run as arrays (never a shell string). It notes its phase in "$dir/notes" and marks each
  * file on stderr before dd's progress for that file (`parseColdProgress`).
  */
-import type { RunTarget } from "../../pkg/lib/runner";
-import { dominfo, type DomainUuid } from "../virsh/argv";
+import { LOCAL, type Runner, type RunTarget } from "../../pkg/lib/runner";
+import { dominfo, dumpxml, type DomainUuid } from "../virsh/argv";
+import { parseDefinition } from "../domains/definition";
+import type { MigrationOptions } from "../migration/options";
 import { copyArgv, digestArgv, fileLabel, onTarget, placeArgv, removeArgv, stagedPath, stagingDir } from "./copy";
-import type { CarriedFile } from "./files";
+import { loadCarried, type Carried, type CarriedFile } from "./files";
 
 const JOB = [
     'dir=$1; shift; a=("$@"); i=0',
@@ -161,5 +163,34 @@ export function parseColdProgress(stderr: string, files: readonly Pick<CarriedFi
         total,
         mibPerSecond: rate === null ? null : rate / 1048576,
         etaSeconds: rate ? Math.max(0, (total - bytes) / rate) : null,
+    };
+}
+
+/** The files of a VM's persistent definition, read on the source host itself (`source`). */
+export async function readCarried(
+    runner: Runner,
+    sourceUri: string,
+    uuid: DomainUuid,
+    source: RunTarget,
+): Promise<Carried> {
+    const xml = await runner.run(LOCAL, dumpxml(sourceUri, uuid, { inactive: true }));
+    return loadCarried((a) => runner.run(source, a), parseDefinition(xml), uuid);
+}
+
+/** The job for a migration's options: its replace and remove choices, its migrate argv. */
+export function coldMoveJob(
+    route: { source: RunTarget; destination: RunTarget; destinationUri: string },
+    uuid: DomainUuid,
+    files: CarriedFile[],
+    migrate: string[],
+    options: Pick<MigrationOptions, "replaceExisting" | "removeSourceFiles">,
+): ColdMoveJob {
+    return {
+        ...route,
+        uuid,
+        files,
+        migrate,
+        replace: options.replaceExisting === true,
+        removeSource: options.removeSourceFiles === true,
     };
 }

@@ -7,6 +7,7 @@ import type { Host } from "../hosts/types";
 import { modifyFile, type FileStore } from "../../pkg/lib/filestore";
 import { parseDomainUuid } from "../virsh/argv";
 import type { MigrationOptions } from "../migration/options";
+import type { CarriedFile } from "../coldmove/files";
 import type { DomainRef, DomainUuid } from "../domains/types";
 import { UnreadableFileError } from "../../pkg/lib/unreadable";
 import { _, format } from "../../pkg/lib/gettext";
@@ -63,6 +64,8 @@ export interface MigrationRecord {
     maxDowntime?: { ms: number; applied: boolean | null; message?: string };
     /** Where the domain is after the end, from libvirt on both hosts. */
     verification?: { ok: boolean; where: string; problems: string[] };
+    /** A cold move: the files its job carries (their sizes give its progress) and every command it runs. */
+    coldMove?: { files: CarriedFile[]; commands: string[][] };
     /** The Cockpit logins ("" for an unknown one) that dismissed this result: the page no longer shows it them. */
     dismissedBy?: string[];
 }

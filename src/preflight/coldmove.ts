@@ -179,15 +179,12 @@ async function destinationPaths(
                     fix: _("Install tar on the destination (apt-get install tar, dnf install tar)."),
                     commands: [argv],
                 };
+            // the copy makes it (mkdir -p): told, not refused
             if (p.dir === "missing")
                 return {
                     id,
-                    severity: "error",
-                    title: format(_("$0 does not exist on $1"), dir, input.destinationLabel),
-                    fix: format(
-                        _("Create it there first ($0), or carry the file to another directory."),
-                        displayCommand(["mkdir", "-p", "--", dir]),
-                    ),
+                    severity: "info",
+                    title: format(_("$0 does not exist on $1: the copy creates it"), dir, input.destinationLabel),
                     commands: [argv],
                 };
             if (p.dir === "readonly")

@@ -3,6 +3,10 @@ import type { Domain, DomainRef } from "../domains/types";
 import type { KnownHost } from "../hosts/types";
 import type { MigrationOptions } from "../migration/options";
 import { loadDisks } from "../domains/disks";
+import { isColdMove } from "../migration/options";
+import { routeBetween } from "../preflight/input";
+import { coldMoveCommands, coldMoveJob, readCarried } from "../coldmove/job";
+import type { RunTarget } from "../../pkg/lib/runner";
 import { commandsBeforeStart } from "../migration/autostart";
 import { useLoader } from "./hooks";
 import { useServices } from "./services";
@@ -28,6 +32,8 @@ export interface MigrateRequest {
     destinationHostId: string;
     options: MigrationOptions;
     argv: string[];
+    /** A cold move: where each host's own commands run. */
+    coldMove?: { source: RunTarget | null; destination: RunTarget | null };
 }
 
 interface Props {
@@ -62,6 +68,13 @@ export function MigrateDialog({
     const disks = useLoader(`${sourceUri}\n${domain.uuid}`, () => loadDisks(runner, sourceUri, domain.uuid));
     const { options, set, effective, dest, argv, live } = form;
     const { canMigrate } = checks.gate;
+    const route = dest ? routeBetween(sourceUri, dest, hosts) : null;
+    const cold = isColdMove(effective) && route !== null;
+    // the files a cold move carries, read on the source: for the commands it will run
+    const from = cold ? route.sourceTarget : null;
+    const carried = useLoader(from ? `carried\n${sourceUri}\n${domain.uuid}` : "", () =>
+        from ? readCarried(runner, sourceUri, domain.uuid, from) : Promise.resolve(null),
+    );
 
     const submit = async () => {
         if (!argv || !dest || !canMigrate) return;
@@ -74,6 +87,7 @@ export function MigrateDialog({
                 destinationHostId: form.listed?.id ?? dest.known?.id ?? dest.label,
                 options: effective,
                 argv,
+                ...(cold ? { coldMove: { source: route.sourceTarget, destination: route.destinationTarget } } : {}),
             }),
         );
     };
@@ -128,9 +142,25 @@ export function MigrateDialog({
 
                     <CommandRow
                         commands={
-                            argv
-                                ? [...commandsBeforeStart(effective, sourceUri, domain.uuid, domain.autostart), argv]
-                                : null
+                            argv && cold
+                                ? route.sourceTarget && route.destinationTarget && carried.data
+                                    ? coldMoveCommands(
+                                          coldMoveJob(
+                                              {
+                                                  source: route.sourceTarget,
+                                                  destination: route.destinationTarget,
+                                                  destinationUri: route.destinationUri,
+                                              },
+                                              domain.uuid,
+                                              carried.data.files,
+                                              argv,
+                                              effective,
+                                          ),
+                                      )
+                                    : null
+                                : argv
+                                  ? [...commandsBeforeStart(effective, sourceUri, domain.uuid, domain.autostart), argv]
+                                  : null
                         }
                         error={form.argvError}
                     />
