@@ -10,7 +10,7 @@ import { domState, isPersistent, lab, labGuest, labHost, virsh, LAB_STATE } from
 import { clearHistory, writeLabHostsConfig } from "./global-setup";
 import { command, openMigrateDialog, progressCard, result } from "./migrate-helpers";
 
-const GUESTS = ["lab-e2e-h22-cold", "lab-e2e-h22-full", "lab-e2e-h22-cut"];
+const GUESTS = ["lab-e2e-h22-cold", "lab-e2e-h22-full", "lab-e2e-h22-cut", "lab-e2e-h22-uefi"];
 test.afterAll(() => {
     for (const g of GUESTS) lab("remove-guest", g);
 });
@@ -109,4 +109,35 @@ test("a copy cut mid-way fails cleanly: the VM stays defined on the source with 
     expect(sha(onA(name, `${name}-data.raw`))).toBe(before);
     const left = `${LAB_STATE}/hosts/b/var-lib-libvirt/images/${name}`;
     expect(existsSync(left) ? readdirSync(left) : []).toEqual([]);
+});
+
+test("cold move B→C of a UEFI VM: the copy runs on B straight to C and carries the NVRAM file and the TPM state", async ({
+    page,
+}) => {
+    const name = "lab-e2e-h22-uefi";
+    const [b, c] = [labHost("b"), labHost("c")];
+    // started once, so that libvirt has made its variable store and swtpm its state
+    labGuest("b", name, "uefi", true);
+    virsh(b.uri, "destroy", "--domain", name);
+    const nvram = `/var/lib/libvirt/qemu/nvram/${name}_VARS.fd`;
+    const uuid = virsh(b.uri, "domuuid", "--domain", name).trim();
+    const onHost = (h: "b" | "c", p: string) =>
+        `${LAB_STATE}/hosts/${h}/var-lib-libvirt${p.slice("/var/lib/libvirt".length)}`;
+    const tpm = (h: "b" | "c") => onHost(h, `/var/lib/libvirt/swtpm/${uuid}/tpm2/tpm2-00.permall`);
+    // libvirt removes the source's TPM state with the definition (--undefinesource): compared with what it was
+    const tpmBefore = sha(tpm("b"));
+    const dialog = await openMigrateDialog(page, "127.0.0.2", name);
+    await dialog.getByRole("combobox", { name: "Destination", exact: true }).selectOption("127.0.0.3");
+    await dialog.getByLabel("Copy all disks").check();
+    const region = dialog.getByRole("region", { name: "Pre-flight checks" });
+    await expect(region).toContainText(`UEFI variables ${nvram} are carried`, { timeout: 60_000 });
+    await expect(region).toContainText(`TPM state /var/lib/libvirt/swtpm/${uuid} is carried`);
+    await expect(region).toContainText("The source reaches 127.0.0.3 over SSH for the copy");
+    await expect(region).toHaveAttribute("aria-busy", "false", { timeout: 90_000 });
+    await dialog.getByRole("button", { name: "Migrate", exact: true }).click();
+    await expect(result(page, name)).toHaveAttribute("data-outcome", "completed", { timeout: 120_000 });
+    expect(domState(c.uri, name)).toBe("shut off");
+    expect(domState(b.uri, name)).toBeNull();
+    expect(sha(onHost("c", nvram))).toBe(sha(onHost("b", nvram)));
+    expect(sha(tpm("c"))).toBe(tpmBefore);
 });
