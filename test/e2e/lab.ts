@@ -67,7 +67,8 @@ export function labGuest(
         | "uefi"
         | "uefi-local-template"
         | "cold"
-        | "cold-big",
+        | "cold-big"
+        | "cold-uefi",
     start = true,
     dirtyMiBs?: number,
 ): void {
