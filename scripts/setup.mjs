@@ -48,6 +48,7 @@ const PACKAGES = {
     },
     // ovmf, swtpm: the lab's UEFI guest (NVRAM from OVMF's template, an emulated TPM)
     // sudo: the browser tests log in as a non-root admin (PAM) who turns on administrative access through sudo
+    // iptables: a lab host whose firewall drops the migration ports (lab.sh block-migration-ports)
     lab: {
         deb: [
             "openssh-server",
@@ -61,6 +62,7 @@ const PACKAGES = {
             "ovmf",
             "swtpm",
             "swtpm-tools",
+            "iptables",
         ],
         rpm: [
             "openssh-server",
@@ -74,6 +76,7 @@ const PACKAGES = {
             "edk2-ovmf",
             "swtpm",
             "swtpm-tools",
+            "iptables",
         ],
     },
     // packaging tests: make install, the release tarball, a .deb and an .rpm built from it

@@ -8,6 +8,7 @@ import { modifyFile, type FileStore } from "../../pkg/lib/filestore";
 import { parseDomainUuid } from "../virsh/argv";
 import type { MigrationOptions } from "../migration/options";
 import type { AutopilotRecord } from "../migration/autopilot";
+import type { CarriedFile } from "../coldmove/files";
 import type { DomainRef, DomainUuid } from "../domains/types";
 import { UnreadableFileError } from "../../pkg/lib/unreadable";
 import { _, format } from "../../pkg/lib/gettext";
@@ -68,6 +69,8 @@ export interface MigrationRecord {
     autopilot?: AutopilotRecord;
     /** Where the domain is after the end, from libvirt on both hosts. */
     verification?: { ok: boolean; where: string; problems: string[] };
+    /** A cold move: the files its job carries (their sizes give its progress) and every command it runs. */
+    coldMove?: { files: CarriedFile[]; commands: string[][] };
     /** The Cockpit logins ("" for an unknown one) that dismissed this result: the page no longer shows it them. */
     dismissedBy?: string[];
 }

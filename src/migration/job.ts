@@ -3,7 +3,7 @@
  * the history, polled through domjobinfo on the source, and verified on both hosts when it ends.
  */
 import { errorText } from "../../pkg/lib/error-text";
-import { LOCAL, type Runner } from "../../pkg/lib/runner";
+import { LOCAL, type Runner, type RunTarget } from "../../pkg/lib/runner";
 import { isRunError } from "../../pkg/lib/runner";
 import { detachedArgv, readJob, type JobStatus } from "../../pkg/lib/detach";
 import type { FileStore } from "../../pkg/lib/filestore";
@@ -17,6 +17,7 @@ import {
     type MigrationRecord,
 } from "../history/records";
 import { dominfo, domstate } from "../virsh/argv";
+import { coldMoveArgv, coldMoveCancelArgv, coldMoveCommands, coldMoveJob, readCarried } from "../coldmove/job";
 import * as vm from "../virsh/migrate";
 import type { DomainRef, DomainState, DomainUuid } from "../domains/types";
 import { downtimeOutcome, withMaxDowntime } from "./downtime";
@@ -25,7 +26,7 @@ import type { PolicyChoice, Schedule } from "./policies";
 import { explainMigrationError } from "./errors";
 import { _, format } from "../../pkg/lib/gettext";
 import { migrationSummary, parseJobInfo, type JobStats } from "./jobinfo";
-import type { MigrationOptions } from "./options";
+import { isColdMove, type MigrationOptions } from "./options";
 import { recordOutcome, type Finished } from "./outcome";
 import { markStep } from "./marks";
 import { verifyAfterFailure, verifyMigration, type Presence } from "./verify";
@@ -68,6 +69,35 @@ export interface StartRequest {
     policy?: { choice: PolicyChoice; schedule: Schedule } | null | undefined;
     /** The dirty rate the pre-flight measured before the start, MiB/s. */
     dirtyMiBs?: number | undefined;
+    /** A cold move (offline + copy disks): where each host's own commands run; the copy goes from one to the other. */
+    coldMove?: { source: RunTarget | null; destination: RunTarget | null } | undefined;
+}
+
+/**
+ * A cold move's job: the files read on the source now (what the pre-flight listed may have changed), then one job
+ * that carries them and moves the definition (src/coldmove/job.ts). Throws, before anything is recorded, when a host
+ * has no shell to copy with or a file cannot be read.
+ */
+async function coldMoveStart(
+    deps: Deps,
+    req: StartRequest,
+    jobDir: string,
+): Promise<NonNullable<MigrationRecord["coldMove"]> & { argv: string[] }> {
+    const source = req.coldMove?.source;
+    const destination = req.coldMove?.destination;
+    if (!source || !destination)
+        throw new Error(_("The disks cannot be carried: no shell on one of the hosts to copy them with"));
+    const carried = await readCarried(deps.runner, req.source.uri, req.domain.uuid, source);
+    const problem = carried.problems[0];
+    if (problem) throw new Error(format(_("$0 cannot be read on the source: $1"), problem.path, problem.message));
+    const job = coldMoveJob(
+        { source, destination, destinationUri: req.destination.uri },
+        req.domain.uuid,
+        carried.files,
+        req.argv,
+        req.options,
+    );
+    return { files: carried.files, commands: coldMoveCommands(job), argv: coldMoveArgv(job, jobDir) };
 }
 
 /**
@@ -80,6 +110,7 @@ export async function startMigration(deps: Deps, req: StartRequest): Promise<Mig
     markStep("start requested", id);
     const jobDir = `${JOBS_DIR}/${id}`;
     const downtimeMs = req.options.mode === "live" ? req.options.maxDowntimeMs : undefined;
+    const cold = isColdMove(req.options) ? await coldMoveStart(deps, req, jobDir) : null;
     const inner =
         downtimeMs === undefined
             ? req.argv
@@ -87,9 +118,11 @@ export async function startMigration(deps: Deps, req: StartRequest): Promise<Mig
     // a live migration's job samples its statistics (the chart, the verdict) and takes the policy's steps
     const live = req.options.mode === "live";
     const policy = live ? (req.policy ?? null) : null;
-    const jobArgv = live
-        ? withAutopilot(jobDir, inner, req.source.uri, req.domain.uuid, policy?.schedule.steps ?? [])
-        : inner;
+    const jobArgv = cold
+        ? cold.argv
+        : live
+          ? withAutopilot(jobDir, inner, req.source.uri, req.domain.uuid, policy?.schedule.steps ?? [])
+          : inner;
     const record: MigrationRecord = {
         id,
         domain: req.domain.name,
@@ -112,6 +145,7 @@ export async function startMigration(deps: Deps, req: StartRequest): Promise<Mig
         ...(policy
             ? { autopilot: autopilotRecord(policy.choice, policy.schedule, req.source.uri, req.domain.uuid) }
             : {}),
+        ...(cold ? { coldMove: { files: cold.files, commands: cold.commands } } : {}),
     };
     // refused before anything is recorded: nothing has happened
     if (req.options.duration === "temporary" && req.wasAutostart && !req.options.disableSourceAutostart)
@@ -329,7 +363,9 @@ export async function finishMigration(
 
 /** The live controls, each the argv it runs (for "show the command") and the run. */
 export const controls = {
-    abort: (r: MigrationRecord) => vm.domjobabort(r.source.uri, recordUuid(r)),
+    // a cold move is this host's job until the definition moves: its shell ends the copy and undoes it
+    abort: (r: MigrationRecord) =>
+        r.coldMove ? coldMoveCancelArgv(r.jobDir) : vm.domjobabort(r.source.uri, recordUuid(r)),
     postcopy: (r: MigrationRecord) => vm.migratePostcopy(r.source.uri, recordUuid(r)),
     maxDowntime: (r: MigrationRecord, ms: number) => vm.migrateSetMaxDowntime(r.source.uri, recordUuid(r), ms),
     speed: (r: MigrationRecord, mibs: number) => vm.migrateSetSpeed(r.source.uri, recordUuid(r), mibs),

@@ -46,7 +46,21 @@ export interface MigrationOptions {
      * the VM a second time while it runs on the destination).
      */
     disableSourceAutostart?: boolean | undefined;
+    /**
+     * A cold move (offline with copy-all): a file already at a destination path is replaced by the
+     * verified copy; without it such a file holds the move.
+     */
+    replaceExisting?: boolean | undefined;
+    /** A cold move: the source's files are removed once libvirt on the destination has the VM. */
+    removeSourceFiles?: boolean | undefined;
 }
+
+/**
+ * An offline migration that carries the VM's files (src/coldmove/): libvirt's --offline copies no
+ * storage, so the files are copied, verified and placed first, and the definition moves after them.
+ */
+export const isColdMove = (o: Pick<MigrationOptions, "mode" | "storage">) =>
+    o.mode === "offline" && o.storage === "copy-all";
 
 export function defaultOptions(state: DomainState): MigrationOptions {
     return {
@@ -90,10 +104,12 @@ export function validateOptions(o: MigrationOptions, ctx: DomainContext): Option
             errors.duration = _(
                 "An offline migration always defines the VM on the destination (libvirt requires --persistent)",
             );
-        if (o.storage !== "shared")
+        if (o.storage === "copy-inc")
             errors.storage = _(
-                "Offline migration moves the definition only; copy the disks separately or use shared storage",
+                "An offline migration copies whole files: choose Copy all disks, or share the base image and copy the top layer live",
             );
+        if (o.migrateDisks !== undefined)
+            errors.migrateDisks = _("An offline move carries every file-backed disk: share or copy them all");
         if (o.postcopy) errors.postcopy = _("Post-copy needs a running VM");
         if (o.parallelConnections !== undefined)
             errors.parallelConnections = _("Parallel connections need a live migration");
@@ -136,6 +152,8 @@ export function validateOptions(o: MigrationOptions, ctx: DomainContext): Option
             errors.migrateDisks = _("Not a disk target (vda, sdb, …)");
     }
     Object.assign(errors, channelErrors(o));
+    if (!isColdMove(o) && (o.replaceExisting || o.removeSourceFiles))
+        errors.removeSourceFiles = _("Only an offline move that copies the disks replaces or removes files");
     if (o.duration === "temporary" && ctx.autostart && !o.disableSourceAutostart)
         errors.disableSourceAutostart = _(
             "This VM starts automatically on this host: after a Temporary migration the next boot here would start it a second time while it runs on the destination (two QEMUs on one disk). Turn autostart off here for the migration, or migrate it Permanently.",
@@ -192,9 +210,10 @@ export function migrateFlags(o: MigrationOptions): string[] {
         if (o.mode === "live") f.push("--persistent");
         f.push("--undefinesource");
     }
-    if (o.storage === "copy-all") f.push("--copy-storage-all");
+    // a cold move copies the files itself before the definition moves: libvirt's offline migration copies none
+    if (o.storage === "copy-all" && o.mode === "live") f.push("--copy-storage-all");
     if (o.storage === "copy-inc") f.push("--copy-storage-inc");
-    if (o.storage !== "shared" && o.migrateDisks !== undefined) {
+    if (o.storage !== "shared" && o.mode === "live" && o.migrateDisks !== undefined) {
         const bad = o.migrateDisks.find((t) => migrateDiskProblem(t) !== null);
         if (bad !== undefined || o.migrateDisks.length === 0)
             throw new VirshArgumentError(

@@ -9,7 +9,8 @@ import * as v from "../virsh/argv";
 import { parseCapabilities, parseDomstats, parseMachineTypes, parseTopology, parseVersion } from "../domains/parse";
 import { parseDefinition, type DomainDefinition } from "../domains/definition";
 import { explainConnectionError } from "../hosts/errors";
-import type { MigrationOptions } from "../migration/options";
+import { isColdMove, type MigrationOptions } from "../migration/options";
+import { coldMoveChecks } from "./coldmove";
 import type { CheckResult } from "./types";
 import { assessCapacity, committed, parseNodeinfo, parseSysctl } from "./capacity";
 import { DEFAULT_POLICY, type OvercommitPolicy } from "./policy";
@@ -166,6 +167,16 @@ export function startPreflight(
                 storage(run, input, d, pathExists(deps.runner, input.destinationTarget)),
             ),
         },
+        ...(isColdMove(input.options)
+            ? [
+                  {
+                      id: "cold-move",
+                      title: _("Disks to carry"),
+                      timeoutMs: 60_000,
+                      run: withDef("cold-move", _("Disks to carry"), (d) => coldMoveChecks(deps.runner, input, d)),
+                  },
+              ]
+            : []),
         {
             id: "firmware",
             title: _("UEFI and TPM state"),

@@ -13,6 +13,7 @@ import type { CheckResult } from "./types";
 import type { PreflightInput } from "./checks";
 import { pathOnDestination } from "./storage";
 import { cannot } from "./util";
+import { isColdMove } from "../migration/options";
 import { _, format } from "../../pkg/lib/gettext";
 
 type Run = (a: string[]) => Promise<string>;
@@ -108,6 +109,13 @@ async function nvram(run: Run, input: PreflightInput, d: DomainDefinition, exist
             fix: _(
                 "Start the VM once (libvirt then names its NVRAM file), or name it in <os><nvram>, and check again.",
             ),
+        };
+    if (isColdMove(input.options))
+        return {
+            id,
+            severity: "pass",
+            title: format(_("UEFI variables $0 are carried with the disks"), path),
+            commands: [],
         };
     const argv = v.volInfo(input.destinationUri, path);
     let where: Awaited<ReturnType<typeof pathOnDestination>>;
@@ -267,6 +275,13 @@ async function tpm(input: PreflightInput, exists: Exists): Promise<CheckResult> 
             commands: [],
             title: _("Emulated TPM: its state moves with the live migration"),
             detail: _("libvirt carries swtpm's state in the migration stream; the destination needs swtpm installed."),
+        };
+    if (isColdMove(input.options))
+        return {
+            id,
+            severity: "pass",
+            commands: [],
+            title: format(_("Emulated TPM: its state $0 is carried with the disks"), `${SWTPM_DIR}/${input.uuid}`),
         };
     if (!isSystem(input.sourceUri) || !isSystem(input.destinationUri))
         return {

@@ -10,6 +10,7 @@ import * as v from "../virsh/argv";
 import type { CheckResult } from "./types";
 import type { PreflightInput } from "./checks";
 import { cannot, message } from "./util";
+import { isColdMove } from "../migration/options";
 import { _, format } from "../../pkg/lib/gettext";
 
 type Run = (a: string[]) => Promise<string>;
@@ -72,6 +73,19 @@ async function checkDisk(
             title: format(_("$0: local $1 image $2"), disk.target, disk.device, name),
             commands: [],
             fix: _("Eject it, or make sure the same image exists on the destination."),
+        };
+    // a cold move carries file disks itself; their destination paths are its own check's ("Disks to carry")
+    if (isColdMove(input.options) && disk.type === "file" && disk.device === "disk" && !disk.shareable)
+        return {
+            id,
+            severity: "pass",
+            title: format(
+                _("$0: $1 is carried to $2 before the definition moves"),
+                disk.target,
+                name,
+                input.destinationLabel,
+            ),
+            commands: [],
         };
     const { argv, found } =
         disk.type === "network"

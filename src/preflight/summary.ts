@@ -18,6 +18,7 @@ const CHECKS: readonly { id: string; name: () => string; also?: readonly string[
     { id: "peer-to-peer", name: () => _("Peer-to-peer") },
     { id: "cpu", name: () => _("CPU compatibility") },
     { id: "storage", name: () => _("Storage") },
+    { id: "cold-move", name: () => _("Disks to carry") },
     { id: "firmware", name: () => _("UEFI and TPM state"), also: ["nvram", "tpm"] },
     { id: "devices", name: () => _("Devices") },
     { id: "numa", name: () => _("NUMA pinning") },

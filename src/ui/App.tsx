@@ -256,6 +256,7 @@ function FullHostView({ host, known, readOnly, selectedVm, onSelectVm }: HostVie
                     uri: host.uri,
                 },
                 destination: { hostId: r.destinationHostId, label: r.destinationLabel, uri: r.destinationUri },
+                coldMove: r.coldMove,
                 user: await services.userName(),
                 policy: r.policy,
                 dirtyMiBs: r.dirtyMiBs,

@@ -4,6 +4,10 @@ import type { KnownHost } from "../hosts/types";
 import type { MigrationOptions } from "../migration/options";
 import type { PolicyChoice, Schedule } from "../migration/policies";
 import { loadDisks } from "../domains/disks";
+import { isColdMove } from "../migration/options";
+import { routeBetween } from "../preflight/input";
+import { coldMoveCommands, coldMoveJob, readCarried } from "../coldmove/job";
+import type { RunTarget } from "../../pkg/lib/runner";
 import { commandsBeforeStart } from "../migration/autostart";
 import { useLoader } from "./hooks";
 import { useServices } from "./services";
@@ -35,6 +39,8 @@ export interface MigrateRequest {
     policy: { choice: PolicyChoice; schedule: Schedule } | null;
     /** The dirty rate the pre-flight measured, MiB/s. */
     dirtyMiBs?: number | undefined;
+    /** A cold move: where each host's own commands run. */
+    coldMove?: { source: RunTarget | null; destination: RunTarget | null };
 }
 
 interface Props {
@@ -69,6 +75,13 @@ export function MigrateDialog({
     const disks = useLoader(`${sourceUri}\n${domain.uuid}`, () => loadDisks(runner, sourceUri, domain.uuid));
     const { options, set, effective, dest, argv, live } = form;
     const { canMigrate } = checks.gate;
+    const route = dest ? routeBetween(sourceUri, dest, hosts) : null;
+    const cold = isColdMove(effective) && route !== null;
+    // the files a cold move carries, read on the source: for the commands it will run
+    const from = cold ? route.sourceTarget : null;
+    const carried = useLoader(from ? `carried\n${sourceUri}\n${domain.uuid}` : "", () =>
+        from ? readCarried(runner, sourceUri, domain.uuid, from) : Promise.resolve(null),
+    );
 
     const submit = async () => {
         if (!argv || !dest || !canMigrate) return;
@@ -83,6 +96,7 @@ export function MigrateDialog({
                 argv,
                 policy: form.policy && form.schedule ? { choice: form.policy, schedule: form.schedule } : null,
                 dirtyMiBs: checks.dirtyMiBs,
+                ...(cold ? { coldMove: { source: route.sourceTarget, destination: route.destinationTarget } } : {}),
             }),
         );
     };
@@ -150,9 +164,25 @@ export function MigrateDialog({
 
                     <CommandRow
                         commands={
-                            argv
-                                ? [...commandsBeforeStart(effective, sourceUri, domain.uuid, domain.autostart), argv]
-                                : null
+                            argv && cold
+                                ? route.sourceTarget && route.destinationTarget && carried.data
+                                    ? coldMoveCommands(
+                                          coldMoveJob(
+                                              {
+                                                  source: route.sourceTarget,
+                                                  destination: route.destinationTarget,
+                                                  destinationUri: route.destinationUri,
+                                              },
+                                              domain.uuid,
+                                              carried.data.files,
+                                              argv,
+                                              effective,
+                                          ),
+                                      )
+                                    : null
+                                : argv
+                                  ? [...commandsBeforeStart(effective, sourceUri, domain.uuid, domain.autostart), argv]
+                                  : null
                         }
                         error={form.argvError}
                     />

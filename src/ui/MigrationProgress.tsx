@@ -24,6 +24,7 @@ import {
 import type { MigrationRecord } from "../history/records";
 import { controls, finishMigration, jobStats, runControl } from "../migration/job";
 import { followJob } from "../migration/follow";
+import { parseColdProgress, type ColdProgress } from "../coldmove/job";
 import { markStep } from "../migration/marks";
 import { switchToPostcopy } from "../migration/postcopy";
 import { resumePostcopy } from "../migration/postcopy-resume";
@@ -107,6 +108,7 @@ export function MigrationProgress({
     );
     const [attempt, setAttempt] = useState(0);
     const [downtime, setDowntime] = useState<DowntimeOutcome>({ applied: null, message: "" });
+    const [cold, setCold] = useState<ColdProgress | null>(null);
 
     // the latest of each, for a follow that is not restarted when the parent renders them anew
     const current = useRef({ record, onFinished });
@@ -136,6 +138,7 @@ export function MigrationProgress({
                 setPollError(null);
                 setNow(Date.now());
                 if (record.maxDowntime) setDowntime(downtimeOutcome(job));
+                if (record.coldMove) setCold(parseColdProgress(job.stdout, record.coldMove.files));
             },
             onError: (e) => {
                 if (!alive) return;
@@ -193,7 +196,9 @@ export function MigrationProgress({
                 </Label>
             </CardTitle>
             <CardBody>
-                {view.percent !== null && view.data ? (
+                {record.coldMove ? (
+                    <ColdMoveProgress progress={cold} />
+                ) : view.percent !== null && view.data ? (
                     <Progress
                         aria-label={_("Migration progress")}
                         value={view.percent}
@@ -272,10 +277,29 @@ export function MigrationProgress({
                     />
                 )}
                 <ExpandableSection toggleText={_("Command")}>
-                    <CommandLine argv={record.argv} label={_("Command")} />
+                    <CommandLine argv={record.coldMove?.commands ?? record.argv} label={_("Command")} />
                 </ExpandableSection>
             </CardBody>
         </Card>
+    );
+}
+
+/** A cold move's copy: bytes of the allocated total, MiB/s and the time left, file by file. */
+function ColdMoveProgress({ progress: p }: { progress: ColdProgress | null }) {
+    if (!p || p.file === 0) return <Spinner size="lg" aria-label={_("Preparing the copy")} />;
+    return (
+        <Progress
+            aria-label={_("Copy progress")}
+            data-cold-progress
+            value={p.total > 0 ? Math.round((100 * p.bytes) / p.total) : 0}
+            measureLocation={ProgressMeasureLocation.outside}
+            title={format(_("File $0 of $1: $2 of $3"), p.file, p.files, formatBytes(p.bytes), formatBytes(p.total))}
+            helperText={
+                p.mibPerSecond !== null
+                    ? format(_("$0 MiB/s, about $1 s left"), p.mibPerSecond.toFixed(1), Math.round(p.etaSeconds ?? 0))
+                    : undefined
+            }
+        />
     );
 }
 

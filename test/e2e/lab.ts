@@ -57,7 +57,18 @@ export function isPersistent(uri: string, domain: string): boolean | null {
 export function labGuest(
     host: "a" | "b" | "c",
     name: string,
-    kind: "tiny" | "disk" | "bigram" | "dirty" | "secure" | "hostmodel" | "uefi" | "uefi-local-template",
+    kind:
+        | "tiny"
+        | "disk"
+        | "bigram"
+        | "dirty"
+        | "secure"
+        | "hostmodel"
+        | "uefi"
+        | "uefi-local-template"
+        | "cold"
+        | "cold-big"
+        | "cold-uefi",
     start = true,
     dirtyMiBs?: number,
 ): void {

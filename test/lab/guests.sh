@@ -5,6 +5,8 @@
 #        fleet's definitions hold; libvirt leaves the password out of dumpxml without
 #        --security-info. Shut-off use only: there is no ceph monitor to start it against),
 #        uefi, uefi-local-template (UEFI + NVRAM + emulated TPM; see guest_xml)
+#        cold, cold-big (two file disks in /var/lib/libvirt/images/NAME/: a sparse qcow2 and a raw image),
+#        cold-uefi (cold's disks, UEFI + NVRAM + emulated TPM)
 #        hostmodel (tiny with <cpu mode='host-model'/>, the default of many tools: running, its live
 #        definition holds the expanded model the destination must run).
 
@@ -69,6 +71,25 @@ guest_xml() { # guest_xml HOST NAME KIND DIRTY_MB
             img="$(images_dir "$h")/$name.qcow2"
             rm -f "$img"; qemu-img create -q -f qcow2 "$img" 64M
             domain_xml "$name" 64 "<disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='/var/lib/libvirt/images/$(xml_escape "$name").qcow2'/><target dev='vda' bus='virtio'/></disk>" ;;
+        cold-uefi)
+            # cold's disks in a UEFI VM with its variable store and an emulated TPM (uefi below)
+            guest_xml "$h" "$name" cold | sed "s|<os><type arch='x86_64' machine='pc'>hvm</type></os>|<os><type arch='x86_64' machine='pc'>hvm</type><loader readonly='yes' type='pflash'>/usr/share/OVMF/OVMF_CODE_4M.fd</loader><nvram template='/usr/share/OVMF/OVMF_VARS_4M.fd'>/var/lib/libvirt/qemu/nvram/$(xml_escape "$name")_VARS.fd</nvram></os>|; s|<serial type='pty'/>|<tpm model='tpm-tis'><backend type='emulator' version='2.0'/></tpm><serial type='pty'/>|; s|<on_poweroff>|<features><acpi/></features><on_poweroff>|" ;;
+        cold | cold-big)
+            # for the cold move: in a directory of its own (a test can mount a small file system there on the
+            # destination), a sparse qcow2 (4 GiB virtual, 6 MiB written) and a raw disk (32 MiB with 2 MiB of
+            # random data; cold-big: 256 MiB of it, so that a copy lasts long enough to be cut)
+            local dir img raw data=2
+            [ "$kind" = cold-big ] && data=256
+            dir="$(images_dir "$h")/$name"; mkdir -p "$dir"
+            img="$dir/$name.qcow2"; raw="$dir/$name-data.raw"
+            rm -f "$img" "$raw"
+            qemu-img create -q -f qcow2 "$img" 4G
+            qemu-io -f qcow2 -c 'write -P 0x5a 0 6M' "$img" > /dev/null
+            truncate -s $((data + 30))M "$raw"
+            dd if=/dev/urandom of="$raw" bs=1M count="$data" seek=8 conv=notrunc status=none
+            local src="/var/lib/libvirt/images/$(xml_escape "$name")"
+            domain_xml "$name" 64 "<disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='$src/$(xml_escape "$name").qcow2'/><target dev='vda' bus='virtio'/></disk>
+    <disk type='file' device='disk'><driver name='qemu' type='raw'/><source file='$src/$(xml_escape "$name")-data.raw'/><target dev='vdb' bus='virtio'/></disk>" ;;
         bigram)
             local blob; blob=$(bigram_blob)
             domain_xml "$name" 512 "" "" "
@@ -112,6 +133,8 @@ remove_guest_everywhere() {
         rm -f "$(libvirt_state_path "$h" "/var/lib/libvirt/qemu/nvram/${name}_VARS.fd")"
         # a dirty guest's console file (the guest kind writes it; libvirt leaves it when the guest goes)
         rm -f "$(libvirt_state_path "$h" "/var/lib/libvirt/qemu/$name.console.log")"
+        # a cold guest's directory (its name is a lab-e2e-* guest's: nothing else lives there)
+        case "$name" in lab-e2e-*) [ -d "$(images_dir "$h")/$name" ] && rm -rf -- "$(images_dir "$h")/$name" ;; esac
         if [ -f "$(images_dir "$h")/$name.qcow2" ]; then
             rm -f "$(images_dir "$h")/$name.qcow2"
             virsh -c "$uri" pool-refresh default >/dev/null 2>&1 || true # libvirt caches the pool's volumes

@@ -13,6 +13,9 @@
 #        | stop-sshd HOST | start-sshd HOST | forget-hostkey HOST | restore-hostkey
 #        | password-only HOST PASSWORD | own-keys HOST | restore-access HOST   (b|c: root's own ~/.ssh, see lib.sh)
 #        | clone-up | clone-down   (host D = 127.0.0.4, lab-d: a cloned installation of B, same host_uuid)
+#        | remove-guest NAME          (from every lab host, with its images)
+#        | small-fs HOST DIR SIZE | small-fs-undo HOST DIR   (a tmpfs at DIR in b's or c's namespace only)
+#        | cut-copy-to ADDR           (kills a cold move's copy ssh to ADDR)
 set -euo pipefail
 
 # Daemons started here must not inherit the caller's descriptors (a `flock` lock file, a pipe a
@@ -96,6 +99,10 @@ main() {
         restore-hostkey) require_root; restore_hostkey ;;
         close-ssh-master) require_root; close_ssh_master "$1" ;;
         stop-sshd) require_root; stop_sshd "$1" ;;
+        remove-guest) require_root; remove_guest_everywhere "$1" ;;
+        small-fs) require_root; small_fs "$1" "$2" "$3" ;;
+        small-fs-undo) require_root; small_fs_undo "$1" "$2" ;;
+        cut-copy-to) require_root; cut_copy_to "$1" ;;
         start-sshd) require_root; start_sshd "$1" ;;
         password-only) require_root; private_root_ssh "$1" password "$2" ;;
         own-keys) require_root; private_root_ssh "$1" own-keys ;;

@@ -434,3 +434,33 @@ kill_ssh_to() {
     echo "cut $n SSH connection(s) to $addr"
     [ "$n" -gt 0 ]
 }
+
+# A small file system (tmpfs of SIZE) at DIR inside lab host b's or c's mount namespace only: a destination
+# without enough space. DIR must be a lab-e2e-* directory of the images directory. The namespace ends with the
+# host (`down`); small_fs_undo unmounts it at once and removes the directory.
+small_fs() {
+    local h=$1 dir=$2 size=$3 pid
+    case "$h" in b | c) ;; *) echo "small-fs: host b or c" >&2; return 2 ;; esac
+    case "$dir" in /var/lib/libvirt/images/lab-e2e-*) ;; *) echo "small-fs: DIR is /var/lib/libvirt/images/lab-e2e-*" >&2; return 2 ;; esac
+    pid=$(host_ns_pid "$h")
+    nsenter -t "$pid" -m mkdir -p -- "$dir"
+    nsenter -t "$pid" -m mount -t tmpfs -o "size=$size,mode=755" lab-small-fs "$dir"
+    echo "a $size file system at $dir on lab-$h"
+}
+small_fs_undo() {
+    local h=$1 dir=$2 pid
+    pid=$(host_ns_pid "$h")
+    nsenter -t "$pid" -m sh -c 'while mountpoint -q "$1"; do umount -- "$1" || exit 1; done; rm -rf -- "$1"' small-fs "$dir"
+}
+
+# cut the SSH connections a cold move's copy opened to ADDR (ssh running tar on the other end)
+cut_copy_to() {
+    local addr=$1 p n=0
+    for p in $(pgrep -x ssh); do
+        tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null | grep -qw -- "$addr" || continue
+        tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null | grep -q -- "tar -x --sparse" || continue
+        kill -9 "$p" && n=$((n + 1))
+    done
+    echo "cut $n copy connection(s) to $addr"
+    [ "$n" -gt 0 ]
+}

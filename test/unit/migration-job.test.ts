@@ -641,3 +641,55 @@ describe("jobEnded", () => {
         expect(jobEnded({ exitStatus: null, lost: true, notes: "", stdout: "", stderr: "" }, rec, 16_000)).toBe(true);
     });
 });
+
+describe("a cold move (offline + copy disks) as a migration job", () => {
+    const XML = `<domain type='qemu'><name>vm</name><memory unit='KiB'>65536</memory><os><type>hvm</type></os><devices>
+<disk type='file' device='disk'><driver name='qemu' type='raw'/><source file='/tmp/h22/data.raw'/><target dev='vda' bus='virtio'/></disk>
+</devices></domain>`;
+    const cold = (over: Partial<MigrationOptions> = {}) => ({
+        ...req({ mode: "offline", storage: "copy-all", ...over }),
+        wasRunning: false,
+        coldMove: {
+            source: { kind: "local" } as const,
+            destination: { kind: "ssh", address: "b", user: "root" } as const,
+        },
+    });
+
+    it("reads the files on the source, records them and starts one job that carries them, then runs the migrate", async () => {
+        const files = memoryStore();
+        const runner = scripted({
+            "qemu:///system dumpxml": () => XML,
+            "qemu-img": () => readFileSync(`${__dirname}/fixtures/coldmove/qemu-img-info-raw.json`, "utf8"),
+            setsid: () => "",
+        });
+        const rec = await startMigration({ runner, files, now: () => 1000 }, cold({ removeSourceFiles: true }));
+        expect(runner.argvs[0]).toContain("--inactive");
+        const started = runner.argvs.find((a) => a[0] === "setsid")!;
+        expect(started.slice(0, 4)).toEqual(["setsid", "--fork", "sh", "-c"]);
+        expect(started).toContain("cold-move");
+        // the migrate argv travels as one count-prefixed group of the job
+        const at = started.indexOf("virsh");
+        expect(started.slice(at - 1, at + req().argv.length)).toEqual([String(req().argv.length), ...req().argv]);
+        expect(rec.coldMove?.files.map((f) => [f.path, f.allocatedBytes])).toEqual([["/tmp/h22/data.raw", 2097152]]);
+        expect(rec.coldMove?.commands.some((c) => c[0] === "bash" && c.includes("tar"))).toBe(true);
+        expect((await readHistory(files)).records[0]!.coldMove?.files).toHaveLength(1);
+    });
+
+    it("refuses before recording when a host has no shell or a file cannot be read", async () => {
+        const files = memoryStore();
+        const runner = scripted({
+            "qemu:///system dumpxml": () => XML,
+            "qemu-img": (argv) => {
+                throw new RunError("exit-status", "No such file", argv, 1, "qemu-img: Could not open: No such file");
+            },
+        });
+        await expect(startMigration({ runner, files }, cold())).rejects.toThrow(/cannot be read on the source/);
+        await expect(
+            startMigration(
+                { runner, files },
+                { ...cold(), coldMove: { source: { kind: "local" }, destination: null } },
+            ),
+        ).rejects.toThrow(/no shell/);
+        expect((await readHistory(files)).records).toEqual([]);
+    });
+});

@@ -105,7 +105,17 @@ describe("validation never offers what libvirt refuses", () => {
             validateOptions(base({ mode: "offline", ...p }), { domainState: "shutoff", persistent: true }).errors;
         expect(off({})).toEqual({});
         expect(off({ duration: "temporary" }).duration).toMatch(/--persistent/);
-        expect(off({ storage: "copy-all" }).storage).toBeTruthy();
+        // a cold move: the files are copied by src/coldmove, the definition moves offline
+        expect(off({ storage: "copy-all" })).toEqual({});
+        expect(off({ storage: "copy-all", replaceExisting: true, removeSourceFiles: true })).toEqual({});
+        expect(migrateFlags(base({ mode: "offline", storage: "copy-all" }))).toEqual([
+            "--offline",
+            "--persistent",
+            "--undefinesource",
+        ]);
+        expect(off({ storage: "copy-inc" }).storage).toBeTruthy();
+        expect(off({ storage: "copy-all", migrateDisks: ["vda"] }).migrateDisks).toBeTruthy();
+        expect(off({ removeSourceFiles: true }).removeSourceFiles).toBeTruthy();
         expect(off({ postcopy: true }).postcopy).toBeTruthy();
         expect(
             validateOptions(base({ mode: "offline" }), { domainState: "shutoff", persistent: false }).errors.mode,

@@ -23,6 +23,28 @@ function permutations<T>(xs: T[]): T[][] {
 }
 
 describe("the checks the summary knows are the checks startPreflight runs", () => {
+    it("a cold move (offline, copy disks) adds the disks to carry after the storage, and measures no dirty rate", async () => {
+        let first: PendingCheck[] | null = null;
+        const h = startPreflight(
+            { runner: { run: () => new Promise<string>(() => undefined) } },
+            {
+                domain: "vm",
+                uuid: uuidOf("vm"),
+                sourceUri: "src",
+                destinationUri: "dst",
+                destinationLabel: "B",
+                options: { ...defaultOptions("shutoff"), storage: "copy-all" },
+                live: false,
+            },
+            undefined,
+            (p) => (first ??= p),
+        );
+        h.cancel();
+        await h.done;
+        // no --p2p here: the peer-to-peer check runs only for a --p2p migration (below)
+        expect(first!.map((p) => p.id)).toEqual(CHECK_IDS.filter((id) => id !== "dirtyrate" && id !== "peer-to-peer"));
+        expect(checkName({ id: "cold-move:/a.qcow2", title: "?" })).toBe("Disks to carry");
+    });
     it("same ids, same order, same names as their titles", async () => {
         let first: PendingCheck[] | null = null;
         const h = startPreflight(
@@ -42,7 +64,8 @@ describe("the checks the summary knows are the checks startPreflight runs", () =
         );
         h.cancel();
         await h.done;
-        expect(first!.map((p) => p.id)).toEqual(CHECK_IDS);
+        // the disks to carry are checked only for a cold move (below)
+        expect(first!.map((p) => p.id)).toEqual(CHECK_IDS.filter((id) => id !== "cold-move"));
         for (const p of first!) {
             const name = checkName({ id: p.id, title: "?" });
             if (p.id === "dirtyrate") expect(p.title.startsWith(name)).toBe(true);

@@ -1,5 +1,6 @@
 import { Checkbox, FormGroup, Radio } from "@patternfly/react-core";
 import type { Disk } from "../../domains/disks";
+import { isColdMove } from "../../migration/options";
 import type { Loaded } from "../hooks";
 import { formatBytes } from "../format";
 import { Help } from "./Help";
@@ -30,7 +31,14 @@ export function StorageRow({ options, set, live, copyOnly, destLabel, error, dis
                 name="storage"
                 label={_("Shared")}
                 isChecked={options.storage === "shared"}
-                onChange={() => set({ storage: "shared", migrateDisks: undefined })}
+                onChange={() =>
+                    set({
+                        storage: "shared",
+                        migrateDisks: undefined,
+                        replaceExisting: undefined,
+                        removeSourceFiles: undefined,
+                    })
+                }
                 description={_("Both hosts see the disk images at the same path (NFS, iSCSI, …).")}
             />
             <Radio
@@ -38,11 +46,16 @@ export function StorageRow({ options, set, live, copyOnly, destLabel, error, dis
                 name="storage"
                 label={_("Copy all disks")}
                 isChecked={options.storage === "copy-all"}
-                isDisabled={!live}
                 onChange={() => set({ storage: "copy-all" })}
-                description={_(
-                    "Copies every disk to the destination (--copy-storage-all); the images must exist there with the same size.",
-                )}
+                description={
+                    live
+                        ? _(
+                              "Copies every disk to the destination (--copy-storage-all); the images must exist there with the same size.",
+                          )
+                        : _(
+                              "Carries each file-backed disk (and the UEFI and TPM state) straight to the destination, sparse and verified, then moves the definition.",
+                          )
+                }
             />
             <Radio
                 id="storage-copy-inc"
@@ -53,7 +66,8 @@ export function StorageRow({ options, set, live, copyOnly, destLabel, error, dis
                 onChange={() => set({ storage: "copy-inc" })}
                 description={_("Copies only the top layer; the base image must be shared (--copy-storage-inc).")}
             />
-            {options.storage !== "shared" &&
+            {live &&
+                options.storage !== "shared" &&
                 (copyOnly.seen.length > 0 || options.migrateDisks !== undefined) &&
                 copyOnly.unseen.length > 0 && (
                     <Checkbox
@@ -67,6 +81,23 @@ export function StorageRow({ options, set, live, copyOnly, destLabel, error, dis
                         onChange={(_e, on) => set({ migrateDisks: on ? copyOnly.unseen : undefined })}
                     />
                 )}
+            {isColdMove(options) && (
+                <>
+                    <Checkbox
+                        id="opt-replace-existing"
+                        isChecked={options.replaceExisting === true}
+                        label={_("Replace files already on the destination")}
+                        onChange={(_e, on) => set({ replaceExisting: on || undefined })}
+                    />
+                    <Checkbox
+                        id="opt-remove-source"
+                        isChecked={options.removeSourceFiles === true}
+                        label={_("Remove the source's copies after verification")}
+                        description={_("Only once libvirt on the destination has the VM; otherwise they stay.")}
+                        onChange={(_e, on) => set({ removeSourceFiles: on || undefined })}
+                    />
+                </>
+            )}
             <Help error={error} />
             <Help text={diskSummary(disks)} />
         </FormGroup>
