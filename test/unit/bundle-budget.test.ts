@@ -12,21 +12,14 @@ import { oursBytes } from "../../bench/bundle.mjs";
 // Raised on 2026-12-01 from 336,000 to 348,000 for issue #21 (344,919 B measured): the toolbar's menus and the
 // rows' kebabs are PatternFly's Dropdown (Menu + Popper, ~3.2 KB with their CSS, which the page did not load
 // before), toasts, code blocks with Copy, the readiness and progress views; bench/bundle.mjs keeps the figure.
-// Raised on 2026-12-01 from 348,000 to 354,000 for issue #22 (353,705 B measured, ~6.8 KB over the 346,9xx before):
-// the cold move's model (its constant job script, the files it carries, the pre-flight "Disks to carry" and their
-// messages, ~5 KB) and its dialog options and progress view. NOT yet reviewed: to be trimmed or accepted on merge.
-// Raised on 2026-12-01 from 348,000 to 349,000 for issue #20 items 3-4 (348,595 B measured, 346,815 before):
-// the Migrate dialog's channel row (--p2p/--tunnelled and what is encrypted), the peer-to-peer check and the
-// firewall's open/close; their texts were cut to one line each first (1,594 B -> 1,171 B of it).
-// Raised on 2026-12-01 from 348,000 to 353,000 for issue #23 (352,396 B measured, 346,815 B before it): the
-// convergence view (verdict, a chart of our own SVG with its table, remedies, policy steps), the Migrate dialog's
-// policy, and the autopilot's job script with its model; NOT silently: the helper's report says so, for review.
+// Raised on 2026-12-01 (session 5) from 348,000 to 366,000 for four features (364,823 B measured after merging
+// them, 346,815 B before; each measured on its own branch, plus about what it added): trust onboarding items
+// 1-2, Set up access and Trust between hosts (+3.9 KB); items 3-4, the channel row, peer-to-peer check and
+// firewall open/close (+1.8 KB, texts cut first); the cold move with disks (+6.9 KB); the convergence view,
+// policies and autopilot (+5.6 KB). No dependency was added; the chart is our own SVG. Said in the closing note.
 const THEIRS_JS_CSS_GZ = 714_805 + 149_616;
 const GOAL = Math.floor(THEIRS_JS_CSS_GZ / 4);
-// Raised on 2026-12-01 from 348,000 to 351,000 for issue #20 items 1-2 (350,704 B measured, +3,889 B): Set up
-// access (≈1.3 KB with its model), Trust between hosts (≈1.2 KB), and the key scripts and dialog views they share.
-// Said so in the helper's report: not a silent raise; the merge with items 3-5 must measure again.
-const BUDGET = 358_000;
+const BUDGET = 366_000;
 const DIST = join(import.meta.dirname, "..", "..", "dist");
 type Bytes = { js: number; css: number; files: { file: string; gz: number }[] };
 
