@@ -7,7 +7,7 @@
 // Needs the lab up. Usage: node --experimental-websocket bench/convergence.mjs [rates=2,12,32] [bandwidth=8]
 import { execFileSync, spawnSync } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
-import { chromium } from "@playwright/test";
+import { launchBrowser } from "./lib.mjs";
 import { startCockpitWs } from "../scripts/setup.mjs";
 import { labAddKnownHosts } from "../scripts/lab-control.mjs";
 import { keepSessionAlive } from "../scripts/keepalive.mjs";
@@ -96,18 +96,7 @@ labAddKnownHosts();
 const ws = startCockpitWs(PORT, { stdio: "ignore" });
 await sleep(1000);
 keepSessionAlive(PORT);
-const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-    ],
-});
+const browser = await launchBrowser();
 const rows = [];
 try {
     for (const rate of RATES) {

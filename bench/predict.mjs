@@ -6,7 +6,7 @@
 // [bandwidths=32,64]
 import { execFileSync, spawnSync } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
-import { chromium } from "@playwright/test";
+import { launchBrowser } from "./lib.mjs";
 import { startCockpitWs } from "../scripts/setup.mjs";
 import { labAddKnownHosts } from "../scripts/lab-control.mjs";
 import { keepSessionAlive } from "../scripts/keepalive.mjs";
@@ -72,18 +72,7 @@ const ws = startCockpitWs(PORT, { stdio: "ignore" });
 await new Promise((r) => setTimeout(r, 1000));
 // the guests boot for 15 s between pages: hold the session open past cockpit-ws's 15 s idle limit
 keepSessionAlive(PORT);
-const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-    ],
-});
+const browser = await launchBrowser();
 const rows = [];
 try {
     for (const bandwidth of BANDWIDTHS)
