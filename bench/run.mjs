@@ -18,6 +18,8 @@ const BENCHES = [
     { name: "ssh", lock: true }, // read-only virsh over the shared SSH connection vs a connection per call
     { name: "preflight-wait", lock: true }, // destination chosen → every check answered vs the bare commands
     { name: "plan-count", lock: true }, // commands and SSH sessions of one plan's gather on the lab
+    { name: "cold-move", lock: true }, // the cold move's copy vs bare dd/tar pipelines of the same files
+    { name: "convergence", lock: true }, // the convergence verdict vs what happened, at three dirty rates
 ];
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((w) => !BENCHES.some((b) => b.name === w));
