@@ -4,7 +4,7 @@
  * argv element is sent as one POSIX single-quoted word, which the remote shell turns back into
  * exactly that element.
  */
-import { argProblem, RunError } from "./runner";
+import { argProblem, RunError, type RunTarget } from "./runner";
 import { _, format } from "./gettext";
 
 /** One argv element as a single-quoted POSIX shell word. NUL cannot be carried and is refused. */
@@ -38,6 +38,11 @@ export function checkSshEndpoint(address: string, user: string, port?: number): 
         throw new RunError("invalid-argument", format(_("Not a valid user name: $0"), JSON.stringify(user)), [user]);
     if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535))
         throw new RunError("invalid-argument", format(_("Not a valid port: $0"), port), [String(port)]);
+}
+
+/** The local argv that runs `argv` on `target`: itself for this host, over ssh for another. */
+export function onTarget(target: RunTarget, argv: string[]): string[] {
+    return target.kind === "local" ? argv : sshArgv(target.address, target.user, target.port, argv);
 }
 
 /** The local argv that runs `argv` on `address` as `user`. */

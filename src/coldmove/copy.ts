@@ -16,28 +16,15 @@
  * tar cannot resume inside a file: a copy cut mid-way is started again for that file.
  */
 import type { RunTarget } from "../../pkg/lib/runner";
-import { sshArgv } from "../../pkg/lib/ssh";
+import { onTarget } from "../../pkg/lib/ssh";
+import { progressPipeArgv } from "../../pkg/lib/pipe";
 import { checkValue } from "../virsh/argv";
 import { baseName, parentDir, type CarriedFile } from "./files";
 import { _, format } from "../../pkg/lib/gettext";
 
-/** The argv that runs `argv` on `target` from where the caller runs. */
-export function onTarget(target: RunTarget, argv: string[]): string[] {
-    return target.kind === "local" ? argv : sshArgv(target.address, target.user, target.port, argv);
-}
-
 /** The staging directory beside the destination path, named after the migration's record. */
 export const stagingDir = (destPath: string, id: string) =>
     `${parentDir(destPath)}/.cockpit-migrate-${checkValue(_("record id"), id)}`;
-
-// Constant script: the reader and writer argvs arrive as positional parameters (reader's count first).
-// Their stderr is kept apart from dd's progress and printed after it (see src/storage/copy.ts).
-const PIPE = [
-    'n=$1; shift; r=("${@:1:$n}"); shift "$n"; set -o pipefail',
-    "t=$(mktemp -d) || exit 1",
-    '"${r[@]}" 2> "$t/reader" | dd bs=4M iflag=fullblock status=progress | "$@" 2> "$t/writer"; s=$?',
-    'cat -- "$t/reader" "$t/writer" >&2; rm -rf -- "$t"; exit "$s"',
-].join("\n");
 
 // Constant script: makes the staging directory and unpacks the stream into it.
 const UNTAR = 'mkdir -p -m 700 -- "$1" && exec tar -x --sparse -p -f - -C "$1"';
@@ -64,11 +51,11 @@ export function copyArgv(source: RunTarget, destination: RunTarget, f: CarriedFi
     const staging = stagingDir(f.destPath, id);
     if (destination.kind === "local") {
         const reader = onTarget(source, tarReader(f.path));
-        return ["bash", "-c", PIPE, "copy", String(reader.length), ...reader, ...tarWriter(staging)];
+        return progressPipeArgv(reader, tarWriter(staging));
     }
     const reader = tarReader(f.path);
     const writer = onTarget(destination, tarWriter(staging));
-    return onTarget(source, ["bash", "-c", PIPE, "copy", String(reader.length), ...reader, ...writer]);
+    return onTarget(source, progressPipeArgv(reader, writer));
 }
 
 // Constant script: SHA-256 of a file, or of each file of a directory (relative names, sorted).

@@ -12,7 +12,8 @@ import { LOCAL, type Runner, type RunTarget } from "../../pkg/lib/runner";
 import { dominfo, dumpxml, type DomainUuid } from "../virsh/argv";
 import { parseDefinition } from "../domains/definition";
 import type { MigrationOptions } from "../migration/options";
-import { copyArgv, digestArgv, fileLabel, onTarget, placeArgv, removeArgv, stagedPath, stagingDir } from "./copy";
+import { copyArgv, digestArgv, fileLabel, placeArgv, removeArgv, stagedPath, stagingDir } from "./copy";
+import { onTarget } from "../../pkg/lib/ssh";
 import { loadCarried, type Carried, type CarriedFile } from "./files";
 
 const JOB = [

@@ -9,7 +9,7 @@ import type { Runner, RunTarget } from "../../pkg/lib/runner";
 import { sshArgv } from "../../pkg/lib/ssh";
 import { formatBytes } from "../../pkg/lib/size";
 import { loadCarried, parentDir, type CarriedFile } from "../coldmove/files";
-import { onTarget } from "../coldmove/copy";
+import { onTarget } from "../../pkg/lib/ssh";
 import type { DomainDefinition } from "../domains/definition";
 import { freeSpace } from "../storage/argv";
 import { displayCommand } from "../virsh/argv";

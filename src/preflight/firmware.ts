@@ -5,7 +5,7 @@
  * Whether the file is visible on the destination is decided as for disks (./storage.ts).
  */
 import type { RunTarget } from "../../pkg/lib/runner";
-import { sshArgv } from "../../pkg/lib/ssh";
+import { onTarget } from "../../pkg/lib/ssh";
 import type { DomainDefinition } from "../domains/definition";
 import { parseLibvirtUri } from "../hosts/uri";
 import * as v from "../virsh/argv";
@@ -27,9 +27,6 @@ const isSystem = (uri: string) => parseLibvirtUri(uri)?.path === "/system";
 
 // Constant script: the reader argv (count first) and the writer argv arrive as positional parameters.
 const PIPE = 'n=$1; shift; set -o pipefail; "${@:1:$n}" | "${@:$((n + 1))}"';
-
-const onTarget = (t: RunTarget, argv: string[]) =>
-    t.kind === "local" ? argv : sshArgv(t.address, t.user, t.port, argv);
 
 /**
  * The argv, run on this host, that copies `path` from the source to the same path on the

@@ -5,26 +5,12 @@
  * then renamed into place. An existing file is never replaced without the explicit choice.
  */
 import { detachedArgv, readJob } from "../../pkg/lib/detach";
-import { sshArgv } from "../../pkg/lib/ssh";
+import { onTarget } from "../../pkg/lib/ssh";
+import { progressPipeArgv } from "../../pkg/lib/pipe";
 import { isRunError, type RunTarget, type Runner } from "../../pkg/lib/runner";
 import { exists, moveIntoPlace, removeFile, sha256, statSize } from "./argv";
 import type { NfsHost } from "./types";
 import { _, format } from "../../pkg/lib/gettext";
-
-/** The argv that runs `argv` on a target, as the copy pipeline starts it from this host. */
-export function onTarget(target: RunTarget, argv: string[]): string[] {
-    return target.kind === "local" ? argv : sshArgv(target.address, target.user, target.port, argv);
-}
-
-// Constant script: reader argv (count first) and writer argv arrive as positional parameters. The reader's
-// and writer's stderr are kept in files and printed after the pipeline: written straight into the same
-// stderr as dd's progress, their messages got interleaved mid-line ("dd: 0+1 records in…failed to open").
-const PIPE = [
-    'n=$1; shift; r=("${@:1:$n}"); shift "$n"; set -o pipefail',
-    "t=$(mktemp -d) || exit 1",
-    '"${r[@]}" 2> "$t/reader" | dd bs=4M iflag=fullblock status=progress | "$@" 2> "$t/writer"; s=$?',
-    'cat -- "$t/reader" "$t/writer" >&2; rm -rf -- "$t"; exit "$s"',
-].join("\n");
 
 export const partPath = (dest: string) => `${dest}.cockpit-migrate-part`;
 
@@ -38,7 +24,7 @@ export function copyPipeline(source: NfsHost, sourcePath: string, storage: NfsHo
         "conv=excl,sparse",
         "status=none",
     ]);
-    return ["bash", "-c", PIPE, "copy", String(reader.length), ...reader, ...writer];
+    return progressPipeArgv(reader, writer);
 }
 
 export interface CopyProgress {
