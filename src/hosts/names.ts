@@ -99,6 +99,11 @@ export interface DestinationChoice extends Destination {
  * own connection: the migration is driven from here (virsh opens both connections, not peer to peer),
  * and the source's QEMU sends the data to the address this host's libvirt announces (its host name, or
  * qemu.conf's migration_host), which the help text says.
+ *
+ * A host whose machine is not read yet is not offered: it may be the source, or this machine (a known entry
+ * of 127.0.0.1 is), and a destination once offered is what a command shown at once would name. Nothing is
+ * offered before the source's machine and this machine's are read (any host could be either);
+ * readingDestinations says whether some are still held back. An unreachable host (read as null) is offered.
  */
 export function destinationChoices(
     sourceUri: string,
@@ -112,7 +117,9 @@ export function destinationChoices(
     ];
     const sourceLocal = isThisMachine(source, identities);
     const out: DestinationChoice[] = [];
+    if (!endsRead(sourceUri, identities)) return out;
     for (const g of groupByMachine(candidates, identities)) {
+        if (!g.hosts.every((h) => identities[h.uri] !== undefined || h.uri === LOCAL)) continue;
         const local = g.hosts.some((h) => h.id === LOCAL_HOST_ID);
         const isSource = (h: Nameable) => h.uri === sourceUri || sameMachine(identities[h.uri], identities[sourceUri]);
         if (local ? sourceLocal : g.hosts.some(isSource)) continue;
@@ -128,6 +135,17 @@ export function destinationChoices(
         out.push(choice);
     }
     return out;
+}
+
+/** Whether some destination is held back by destinationChoices because its machine (or the source's) is not read. */
+export function readingDestinations(sourceUri: string, known: readonly KnownHost[], identities: Identities): boolean {
+    return !endsRead(sourceUri, identities) || known.some((k) => identities[hostUri(k)] === undefined);
+}
+
+/** Whether the source's machine and this machine's are read (or the source is this machine by its URI). */
+function endsRead(sourceUri: string, identities: Identities): boolean {
+    const read = (uri: string) => identities[uri] !== undefined;
+    return read(LOCAL) && (sourceUri === LOCAL || isSession({ uri: sourceUri }) || read(sourceUri));
 }
 
 /**

@@ -27,6 +27,7 @@ import { preflightInput, routeBetween } from "../preflight/input";
 import { readiness, readinessOptions } from "../preflight/readiness";
 import type { CheckResult, Severity } from "../preflight/types";
 import { useServices } from "./services";
+import { Help } from "./migrate/Help";
 import { useDestinationChoices, usePolicy } from "./hooks";
 import { SEVERITY_ICON } from "./severityIcon";
 import { _, format, ngettext } from "../../pkg/lib/gettext";
@@ -63,7 +64,7 @@ export function ReadinessDialog({
 }) {
     const { runner } = useServices();
     // the destinations the Migrate dialog offers: one per machine, This host when the source is another machine
-    const candidates = useDestinationChoices(sourceUri, hosts);
+    const { choices: candidates, reading } = useDestinationChoices(sourceUri, hosts);
     // every candidate is checked unless the admin unchecked it (the list settles once the machines are read)
     const [unchecked, setUnchecked] = useState<ReadonlySet<string>>(new Set());
     const chosen = candidates.filter((c) => !unchecked.has(c.id));
@@ -131,6 +132,9 @@ export function ReadinessDialog({
                                 }
                             />
                         ))}
+                        {reading && (
+                            <Help text={_("Reading which machine each host is: the source's own is not offered.")} />
+                        )}
                     </FormGroup>
                     <FormGroup role="radiogroup" label={_("Storage")} fieldId="readiness-storage" isInline>
                         {STORAGE.map(([mode, label]) => (
@@ -164,7 +168,7 @@ export function ReadinessDialog({
                 </Stack>
             </ModalBody>
             <ModalFooter>
-                <Button variant="primary" onClick={() => check(storage)} isDisabled={chosen.length === 0}>
+                <Button variant="primary" onClick={() => check(storage)} isDisabled={chosen.length === 0 || reading}>
                     {_("Check")}
                 </Button>
                 <Button variant="link" onClick={onClose}>

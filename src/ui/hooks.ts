@@ -6,10 +6,17 @@ import { HOSTS_CONFIG_PATH, parseHostsConfig, updateHostsConfig } from "../hosts
 import type { HostsConfig, KnownHost } from "../hosts/types";
 import { POLICY_PATH, readPolicy, writePolicy, type OvercommitPolicy } from "../preflight/policy";
 import { useServices } from "./services";
+import type { Runner } from "../../pkg/lib/runner";
 import { machineOf } from "../hosts/machine";
 import { hostUri, localUri } from "../hosts/uri";
 import { hostList, type ListedHost } from "../hosts/list";
-import { destinationChoices, onePerMachine, type DestinationChoice, type Identities } from "../hosts/names";
+import {
+    destinationChoices,
+    onePerMachine,
+    readingDestinations,
+    type DestinationChoice,
+    type Identities,
+} from "../hosts/names";
 
 export interface Loaded<T> {
     data: T | null;
@@ -146,24 +153,82 @@ export function useAdmin(): boolean | null {
     return allowed;
 }
 
-/** The machine behind each URI (machineOf), read once per set of URIs; {} until read. */
+/**
+ * The machine behind each URI (machineOf), each as soon as it is read: absent while being read, null when it
+ * could not be. A machine once read is kept for the page's life (a URI's machine does not change under a page;
+ * the pre-flight's same-host check still reads it again); an unreadable one is read again next time.
+ */
 export function useIdentities(uris: readonly string[]): Identities {
     const { runner } = useServices();
-    const sorted = [...new Set(uris)].sort();
-    const loaded = useLoader(`machines\n${sorted.join("\n")}`, async () =>
-        Object.fromEntries(await Promise.all(sorted.map(async (u) => [u, await machineOf(runner, u)] as const))),
-    );
-    return loaded.data ?? NO_IDENTITIES;
+    const key = [...new Set(uris)].sort().join("\n");
+    const [state, setState] = useState<{ key: string; ids: Identities }>(() => ({
+        key,
+        ids: readAlready(runner, key),
+    }));
+    useEffect(() => {
+        let alive = true;
+        for (const uri of key.split("\n").filter(Boolean))
+            void readMachine(runner, uri).then((id) => {
+                if (alive)
+                    setState((s) =>
+                        s.key === key && s.ids[uri] === id
+                            ? s
+                            : { key, ids: { ...(s.key === key ? s.ids : readAlready(runner, key)), [uri]: id } },
+                    );
+            });
+        return () => {
+            alive = false;
+        };
+    }, [key, runner]);
+    const already = useMemo(() => readAlready(runner, key), [runner, key]);
+    return state.key === key ? state.ids : already;
 }
-const NO_IDENTITIES: Identities = {};
+
+const machines = new WeakMap<Runner, Map<string, { read: Promise<string | null>; id?: string }>>();
+
+/** The machine behind `uri` (machineOf), read once per runner; an unreadable one (null) is read again next time. */
+export function readMachine(runner: Runner, uri: string): Promise<string | null> {
+    let known = machines.get(runner);
+    if (!known) machines.set(runner, (known = new Map()));
+    const kept = known.get(uri);
+    if (kept) return kept.read;
+    const entry: { read: Promise<string | null>; id?: string } = { read: machineOf(runner, uri) };
+    known.set(uri, entry);
+    void entry.read.then((id) => {
+        if (id === null) known.delete(uri);
+        else entry.id = id;
+    });
+    return entry.read;
+}
+
+/** The machines of `key`'s URIs (one per line) that readMachine has read already. */
+function readAlready(runner: Runner, key: string): Identities {
+    const known = machines.get(runner);
+    const ids: Record<string, string> = {};
+    for (const uri of key.split("\n")) {
+        const id = known?.get(uri)?.id;
+        if (id) ids[uri] = id;
+    }
+    return ids;
+}
 
 /**
  * Where a VM on `sourceUri` can move to, for every list that offers it (the Migrate dialog, the readiness
  * check): one per machine, named once; This host when the source is another machine (destinationChoices).
+ * `reading`: some are held back until their machine is read.
  */
-export function useDestinationChoices(sourceUri: string, hosts: readonly KnownHost[]): DestinationChoice[] {
+export function useDestinationChoices(
+    sourceUri: string,
+    hosts: readonly KnownHost[],
+): { choices: DestinationChoice[]; reading: boolean } {
     const identities = useIdentities([sourceUri, localUri("system"), ...hosts.map((h) => hostUri(h))]);
-    return useMemo(() => destinationChoices(sourceUri, hosts, identities), [sourceUri, hosts, identities]);
+    return useMemo(
+        () => ({
+            choices: destinationChoices(sourceUri, hosts, identities),
+            reading: readingDestinations(sourceUri, hosts, identities),
+        }),
+        [sourceUri, hosts, identities],
+    );
 }
 
 /**

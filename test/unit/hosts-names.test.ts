@@ -5,6 +5,7 @@ import {
     groupByMachine,
     isThisMachine,
     onePerMachine,
+    readingDestinations,
     sameHost,
 } from "../../src/hosts/names";
 import { hostList } from "../../src/hosts/list";
@@ -124,6 +125,32 @@ describe("destinations", () => {
             LOCAL_HOST_ID,
             "127.0.0.3",
         ]);
+    });
+});
+
+describe("destinations while the machines are read", () => {
+    const { [hostUri(k1)]: _k1, ...noK1 } = ids;
+    it("a host whose machine is not read yet is not offered: 127.0.0.1 may be the source itself", () => {
+        expect(destinationChoices("qemu:///system", [k1, k2, k3], noK1).map((x) => x.id)).toEqual([
+            "127.0.0.2",
+            "127.0.0.3",
+        ]);
+        expect(readingDestinations("qemu:///system", [k1, k2, k3], noK1)).toBe(true);
+        expect(readingDestinations("qemu:///system", [k1, k2, k3], ids)).toBe(false);
+    });
+
+    it("nothing is offered before this machine's and the source's machines are read", () => {
+        const { "qemu:///system": _l, ...noLocal } = ids;
+        expect(destinationChoices("qemu:///system", [k1, k2, k3], noLocal)).toEqual([]);
+        const { [hostUri(k2)]: _s, ...noSource } = ids;
+        expect(destinationChoices(hostUri(k2), [k1, k2, k3], noSource)).toEqual([]);
+        expect(readingDestinations(hostUri(k2), [k1, k2, k3], noSource)).toBe(true);
+        // the user session is this machine by its URI: only this machine's own needs reading
+        expect(destinationChoices("qemu:///session", [k2], { "qemu:///system": A, [hostUri(k2)]: B })).toHaveLength(1);
+    });
+
+    it("an unreachable host (read, but unknown) is offered", () => {
+        expect(destinationChoices("qemu:///system", [k3], ids).map((x) => x.id)).toEqual(["127.0.0.3"]);
     });
 });
 

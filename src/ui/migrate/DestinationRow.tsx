@@ -6,14 +6,17 @@ import { _, format } from "../../../pkg/lib/gettext";
 
 type Props = Pick<
     MigrateForm,
-    "candidates" | "choice" | "setChoice" | "typed" | "setTyped" | "dest" | "resolveError" | "sameHost"
+    "candidates" | "reading" | "choice" | "setChoice" | "typed" | "setTyped" | "dest" | "resolveError" | "sameHost"
 >;
 
 export function DestinationRow({ form }: { form: Props }) {
-    const { candidates, choice, setChoice, typed, setTyped, dest, resolveError, sameHost } = form;
+    const { candidates, reading, choice, setChoice, typed, setTyped, dest, resolveError, sameHost } = form;
     return (
         <FormGroup label={_("Destination")} fieldId="migrate-destination" isRequired>
             <FormSelect id="migrate-destination" value={choice} onChange={(_e, v) => setChoice(v)}>
+                {choice === "" && (
+                    <FormSelectOption value="" label={_("Reading the hosts…")} isPlaceholder isDisabled />
+                )}
                 {candidates.map((h) => (
                     <FormSelectOption key={h.id} value={h.id} label={h.label} />
                 ))}
@@ -38,11 +41,13 @@ export function DestinationRow({ form }: { form: Props }) {
                           : null
                 }
                 text={
-                    dest
-                        ? [candidates.find((c) => c.id === choice)?.help, format(_("Connection: $0"), dest.uri)]
-                              .filter(Boolean)
-                              .join(" ")
-                        : undefined
+                    reading && !dest
+                        ? _("Reading which machine each host is: the source's own machine is not offered.")
+                        : dest
+                          ? [candidates.find((c) => c.id === choice)?.help, format(_("Connection: $0"), dest.uri)]
+                                .filter(Boolean)
+                                .join(" ")
+                          : undefined
                 }
             />
         </FormGroup>

@@ -26,7 +26,12 @@ export interface MigrateForm {
     candidates: DestinationChoice[];
     /** The offered destination chosen, if one is (not a host or URI typed in). */
     listed: DestinationChoice | undefined;
-    /** The Destination select's value: a candidate's id, or OTHER for a host or URI typed in. */
+    /** Some destinations are held back until their machine is read (destinationChoices). */
+    reading: boolean;
+    /**
+     * The Destination select's value: a candidate's id, OTHER for a host or URI typed in, or "" while the
+     * hosts are read and the one to choose is not offered yet (no destination, no command).
+     */
     choice: string;
     setChoice(v: string): void;
     typed: string;
@@ -62,10 +67,16 @@ export function useMigrateForm(
 ): MigrateForm {
     // one per machine, by host UUID, not by how its URI reads (this host is often also a known host); This host
     // is offered when the source is another machine
-    const candidates = useDestinationChoices(sourceUri, hosts);
+    const { choices: candidates, reading } = useDestinationChoices(sourceUri, hosts);
     const [picked, setChoice] = useState<string | null>(initialDestination ?? null);
-    // a choice that is not (or not yet) a candidate falls back to the first one; it is chosen once it is offered
-    const choice = picked === OTHER || candidates.some((h) => h.id === picked) ? picked! : (candidates[0]?.id ?? OTHER);
+    // the choice once it is offered; while the hosts are read, none (the first offered may not stay first, and
+    // the one asked for may come); then a choice that is not a candidate falls back to the first one
+    const choice =
+        picked === OTHER || candidates.some((h) => h.id === picked)
+            ? picked!
+            : reading
+              ? ""
+              : (candidates[0]?.id ?? OTHER);
     const [typed, setTyped] = useState("");
     const [options, setOptions] = useState<MigrationOptions>(() => defaultOptions(domain.state));
     const [policy, setPolicy] = useState<PolicyChoice | null>(null);
@@ -79,7 +90,9 @@ export function useMigrateForm(
     const listed = candidates.find((c) => c.id === choice);
     const resolved = listed
         ? { destination: listed, error: null }
-        : resolveDestination(choice === OTHER ? typed : choice, hosts);
+        : choice === ""
+          ? { destination: null, error: null }
+          : resolveDestination(choice === OTHER ? typed : choice, hosts);
     const dest = resolved.destination;
     // a policy's schedule turns on the flags it needs from the start (post-copy, auto-converge)
     const addressed = withMigrationAddress(options, dest?.known?.migrationAddress);
@@ -108,6 +121,7 @@ export function useMigrateForm(
 
     return {
         candidates,
+        reading,
         listed,
         choice,
         setChoice,
