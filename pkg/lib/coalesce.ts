@@ -4,12 +4,15 @@
  * question at once (the source's definition, both hosts' versions, capabilities, host names,
  * node info): while such a command runs, a second identical call (same target, argv and options,
  * no standard input) waits for the same answer instead of starting it again. Nothing is kept once
- * the command ends: a later call runs it afresh, so no answer is ever stale.
+ * the command ends: a later call runs it afresh, so no answer is ever stale. A caller's `signal` ends
+ * its own wait; the command is closed once no caller waits for it any more (one run cancelled does
+ * not fail the run that shares its read).
  */
-import type { RunOptions, Runner, RunTarget } from "./runner";
+import { _ } from "./gettext";
+import { RunError, type RunOptions, type Runner, type RunTarget } from "./runner";
 
 export class CoalescingRunner implements Runner {
-    private readonly running = new Map<string, Promise<string>>();
+    private readonly running = new Map<string, Shared>();
     /** How many calls were answered by a command already running (for tests and benches). */
     shared = 0;
 
@@ -28,17 +31,52 @@ export class CoalescingRunner implements Runner {
             options?.timeoutMs ?? null,
             options?.libvirtTransport ?? false,
         ]);
-        const now = this.running.get(key);
-        if (now) {
-            this.shared++;
-            return now;
+        if (options?.signal?.aborted) return Promise.reject(new RunError("cancelled", _("Cancelled"), argv));
+        let entry = this.running.get(key);
+        if (entry) this.shared++;
+        else {
+            // the command runs for whoever still waits: it is closed only when every caller has given up on it
+            const close = new AbortController();
+            const answer = this.inner.run(target, argv, { ...options, signal: close.signal });
+            const started: Shared = { answer, close, waiting: 0 };
+            entry = started;
+            this.running.set(key, started);
+            const forget = () => {
+                if (this.running.get(key) === started) this.running.delete(key);
+            };
+            answer.then(forget, forget);
         }
-        const answer = this.inner.run(target, argv, options);
-        this.running.set(key, answer);
-        const forget = () => {
-            if (this.running.get(key) === answer) this.running.delete(key);
-        };
-        answer.then(forget, forget);
-        return answer;
+        return wait(entry, argv, options?.signal);
     }
+}
+
+interface Shared {
+    answer: Promise<string>;
+    close: AbortController;
+    /** Callers still waiting for the answer. */
+    waiting: number;
+}
+
+/** The shared answer for one caller; its `signal` gives up its own wait, and the command's once no one waits. */
+function wait(entry: Shared, argv: readonly string[], signal: AbortSignal | undefined): Promise<string> {
+    entry.waiting++;
+    if (!signal) return entry.answer;
+    return new Promise<string>((resolve, reject) => {
+        const giveUp = () => {
+            reject(new RunError("cancelled", _("Cancelled"), argv));
+            if (--entry.waiting === 0) entry.close.abort();
+        };
+        if (signal.aborted) return giveUp();
+        signal.addEventListener("abort", giveUp, { once: true });
+        entry.answer.then(
+            (out) => {
+                signal.removeEventListener("abort", giveUp);
+                resolve(out);
+            },
+            (e: unknown) => {
+                signal.removeEventListener("abort", giveUp);
+                reject(e);
+            },
+        );
+    });
 }

@@ -6,9 +6,11 @@
  * - at most `perHost` commands that open an SSH connection to one host start at a time; a command
  *   keeps its slot until it ends or until its connection has had `handshakeMs` to authenticate;
  * - a command whose connection was reset before the SSH handshake (`kex_exchange_identification`)
- *   never ran on the other side and is started again, up to `retries` times.
+ *   never ran on the other side and is started again, up to `retries` times;
+ * - a command cancelled while it waits for a slot never starts.
  */
-import { isRunError, type RunOptions, type Runner, type RunTarget } from "./runner";
+import { _ } from "./gettext";
+import { isRunError, RunError, type RunOptions, type Runner, type RunTarget } from "./runner";
 
 export interface ThrottleOptions {
     perHost: number;
@@ -109,6 +111,11 @@ export class ThrottledRunner implements Runner {
         const release = () => {
             for (const r of releases) r();
         };
+        // given up on while it waited for its turn: it never starts
+        if (options?.signal?.aborted) {
+            release();
+            throw new RunError("cancelled", _("Cancelled"), argv);
+        }
         const timer = setTimeout(release, this.o.handshakeMs);
         try {
             return await this.inner.run(target, argv, options);

@@ -84,6 +84,12 @@ export function startPreflight(
     onResult?: (r: CheckResult) => void,
     onPending?: (p: PendingCheck[]) => void,
 ): PreflightHandle {
+    // cancelling the whole run (another destination or option chosen, the dialog closed) closes its commands:
+    // a superseded run must not keep the hosts busy under the one that replaced it (a shared read goes on while
+    // another run still waits for it: pkg/lib/coalesce.ts)
+    const whole = new AbortController();
+    const direct = deps.runner;
+    deps = { ...deps, runner: { run: (t, a, o) => direct.run(t, a, { signal: whole.signal, ...o }) } };
     const run = (argv: string[], stdin?: string) =>
         deps.runner.run(LOCAL, argv, { timeoutMs: TIMEOUT, ...(stdin !== undefined ? { input: stdin } : {}) });
     // A live migration sends the running VM as it is: its live definition in the form libvirt sends
@@ -230,7 +236,12 @@ export function startPreflight(
                       title: format(_("Dirty rate (measuring for $0 s)"), dirtySeconds),
                       timeoutMs: dirtySeconds * 1000 + 45_000,
                       // the measurement starts at once: only its prediction needs the VM's memory size
-                      run: () => withDef("dirtyrate", _("Dirty rate"), dirtyRate(deps, input, abort.signal))(),
+                      run: () =>
+                          withDef(
+                              "dirtyrate",
+                              _("Dirty rate"),
+                              dirtyRate({ ...deps, runner: direct }, input, abort.signal),
+                          )(),
                   },
               ]
             : []),
@@ -285,6 +296,7 @@ export function startPreflight(
     return {
         done,
         cancel(id?: string) {
+            if (id === undefined) whole.abort();
             if (id === undefined || id === "dirtyrate") abort.abort();
             for (const [k, c] of cancels) if (id === undefined || k === id) c();
         },

@@ -3,7 +3,7 @@
  * firewall must not drop QEMU's migration ports (49152–49215, qemu.conf migration_port_min/max).
  */
 import { errorText } from "../../pkg/lib/error-text";
-import type { Runner, RunTarget } from "../../pkg/lib/runner";
+import { isRunError, type Runner, type RunTarget } from "../../pkg/lib/runner";
 import { parseLibvirtUri } from "../hosts/uri";
 import type { MigrationOptions } from "../migration/options";
 import type { CheckResult } from "./types";
@@ -112,7 +112,9 @@ async function transportCheck(runner: Runner, i: PortsInput): Promise<CheckResul
     const argv = probeArgv(tp.host, tp.port);
     try {
         // as the same user as the migration: over SSH, that decides whose keys and known_hosts are used
-        await runner.run(i.probeFrom, argv, { timeoutMs: 10_000 });
+        // the probe ends itself after 5 s (`timeout 5`: a port that drops); the rest is the way to the host that
+        // probes, which a loaded host makes slow
+        await runner.run(i.probeFrom, argv, { timeoutMs: 30_000 });
         return {
             id: "ports",
             severity: "pass",
@@ -120,6 +122,21 @@ async function transportCheck(runner: Runner, i: PortsInput): Promise<CheckResul
             commands: [argv],
         };
     } catch (e) {
+        // no answer from the host that probes: the port was not tried, which says nothing about it
+        if (isRunError(e) && (e.cause === "timeout" || e.cause === "cancelled"))
+            return {
+                id: "ports",
+                severity: "warning",
+                title: format(
+                    _("Port $0 ($1) on $2: not checked (no answer from the probing host)"),
+                    tp.port,
+                    tp.transport,
+                    tp.host,
+                ),
+                commands: [argv],
+                detail: errorText(e),
+                unchecked: true,
+            };
         return {
             id: "ports",
             severity: "error",

@@ -87,6 +87,72 @@ describe("CoalescingRunner: identical read-only calls at the same time run once"
     });
 });
 
+describe("CoalescingRunner: a caller that gives up", () => {
+    const ver = ["virsh", "-c", "qemu:///system", "version"];
+    /** Answers when told to; records whether each command was closed by its signal. */
+    function held() {
+        const closed: boolean[] = [];
+        let answer: (out: string) => void = () => undefined;
+        const runner: Runner = {
+            run: (_t, argv, o) =>
+                new Promise((res, rej) => {
+                    const i = closed.push(false) - 1;
+                    answer = res;
+                    o?.signal?.addEventListener("abort", () => {
+                        closed[i] = true;
+                        rej(new RunError("cancelled", "Cancelled", argv));
+                    });
+                }),
+        };
+        return { runner, closed, answer: (out: string) => answer(out) };
+    }
+
+    it("one caller's cancel ends its wait only; the command goes on for the other, then is not closed", async () => {
+        const h = held();
+        const c = new CoalescingRunner(h.runner, readsOnly);
+        const first = new AbortController();
+        const a = c.run(LOCAL, ver, { signal: first.signal });
+        const b = c.run(LOCAL, ver, { signal: new AbortController().signal });
+        first.abort();
+        await expect(a).rejects.toMatchObject({ cause: "cancelled" });
+        expect(h.closed).toEqual([false]);
+        h.answer("9.0.0");
+        expect(await b).toBe("9.0.0");
+        expect(h.closed).toEqual([false]);
+    });
+
+    it("when every caller has given up, the command is closed; a caller without a signal keeps it running", async () => {
+        const h = held();
+        const c = new CoalescingRunner(h.runner, readsOnly);
+        const [x, y] = [new AbortController(), new AbortController()];
+        const runs = [c.run(LOCAL, ver, { signal: x.signal }), c.run(LOCAL, ver, { signal: y.signal })];
+        x.abort();
+        y.abort();
+        expect((await Promise.allSettled(runs)).map((r) => r.status)).toEqual(["rejected", "rejected"]);
+        expect(h.closed).toEqual([true]);
+
+        const kept = held();
+        const k = new CoalescingRunner(kept.runner, readsOnly);
+        const z = new AbortController();
+        const gaveUp = k.run(LOCAL, ver, { signal: z.signal });
+        const waits = k.run(LOCAL, ver);
+        z.abort();
+        await expect(gaveUp).rejects.toMatchObject({ cause: "cancelled" });
+        kept.answer("ok");
+        expect(await waits).toBe("ok");
+        expect(kept.closed).toEqual([false]);
+    });
+
+    it("a caller already cancelled starts nothing", async () => {
+        const h = held();
+        const c = new CoalescingRunner(h.runner, readsOnly);
+        const done = new AbortController();
+        done.abort();
+        await expect(c.run(LOCAL, ver, { signal: done.signal })).rejects.toMatchObject({ cause: "cancelled" });
+        expect(h.closed).toEqual([]);
+    });
+});
+
 describe("CoalescingRunner under pre-flight (commands counted, same results)", () => {
     const XML =
         "<domain type='kvm'><name>vm</name><memory unit='GiB'>1</memory><vcpu>1</vcpu><os><type arch='x86_64' machine='pc'>hvm</type></os>" +

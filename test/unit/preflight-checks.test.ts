@@ -331,4 +331,43 @@ describe("startPreflight: each check has its own timeout and can be cancelled", 
         expect(results.find((r) => r.id === "devices")).toMatchObject({ severity: "error" });
         expect(results.filter((r) => /cancelled/.test(r.title)).length).toBeGreaterThan(3);
     });
+
+    it("cancelling the whole run closes its commands still running (another destination chosen, the dialog closed)", async () => {
+        const running = new Map<string, AbortSignal | undefined>();
+        const closed: string[] = [];
+        const hanging: Runner = {
+            run: (_t, argv, o) =>
+                new Promise((_resolve, reject) => {
+                    const name = argv.join(" ");
+                    running.set(name, o?.signal);
+                    o?.signal?.addEventListener("abort", () => {
+                        closed.push(name);
+                        reject(new RunError("cancelled", "Cancelled", argv));
+                    });
+                }),
+        };
+        const h = startPreflight(
+            { runner: hanging, sleep: () => new Promise((r) => setTimeout(r, 1)) },
+            {
+                domain: "vm",
+                uuid: uuidOf("vm"),
+                sourceUri: "src",
+                destinationUri: "dst",
+                destinationLabel: "B",
+                options: defaultOptions("running"),
+                live: true,
+            },
+        );
+        await new Promise((r) => setTimeout(r, 5));
+        expect(running.size).toBeGreaterThan(3);
+        // every command of the run can be closed by it, but the dirty-rate measurement: one per VM, shared by the
+        // runs for each destination (DirtyRateMeter), it stops with its own signal
+        const own = [...running.keys()].filter((n) => !n.includes("domdirtyrate-calc"));
+        expect(own.filter((n) => !running.get(n))).toEqual([]);
+        h.cancel("reachable");
+        expect(closed).toEqual([]); // one check cancelled: its reads may serve the others
+        h.cancel();
+        await h.done;
+        expect(new Set(closed)).toEqual(new Set(own));
+    });
 });

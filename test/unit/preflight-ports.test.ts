@@ -80,6 +80,31 @@ describe("ports and firewall", () => {
             commands: [["nft", "list", "ruleset"], ["iptables-save"]],
         });
     });
+    it("no answer from the probing host (our own wait ran out) is not a closed port: not checked, a warning", async () => {
+        const waits: (number | undefined)[] = [];
+        const runner: Runner = {
+            run: async (_t, argv, o) => {
+                if (argv[0] !== "timeout") return "";
+                waits.push(o?.timeoutMs);
+                throw new RunError("timeout", "The command timed out", argv);
+            },
+        };
+        const r = await portChecks(runner, {
+            destinationUri: "qemu+ssh://root@127.0.0.3/system",
+            destinationLabel: "C",
+            probeFrom: { kind: "ssh", address: "127.0.0.2", user: "root" },
+            destinationTarget: { kind: "local" },
+            options: {},
+            live: true,
+        });
+        expect(r[0]).toMatchObject({
+            severity: "warning",
+            unchecked: true,
+            title: "Port 22 (ssh) on 127.0.0.3: not checked (no answer from the probing host)",
+        });
+        // the probe gives up by itself after 5 s; the wait for the host that runs it is longer
+        expect(waits[0]).toBeGreaterThanOrEqual(30_000);
+    });
     it("a dropping firewall warns", async () => {
         const runner: Runner = {
             run: async (_t, argv) => (argv[0] === "nft" ? fixture("nft-firewalld-drop.txt") : ""),

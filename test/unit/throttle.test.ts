@@ -115,6 +115,27 @@ describe("ThrottledRunner", () => {
         finishLong();
         await expect(long).resolves.toBe("migrated");
     });
+    it("a command cancelled while it waits for its slot never starts, and gives its turn on", async () => {
+        const started: string[] = [];
+        let finish!: () => void;
+        const inner: Runner = {
+            run: (_t, argv) => {
+                started.push(argv[3]!);
+                return argv[3] === "first" ? new Promise((res) => (finish = () => res("done"))) : Promise.resolve("ok");
+            },
+        };
+        const r = new ThrottledRunner(inner, { perHost: 1, handshakeMs: 10_000, retries: 0, retryDelayMs: 0 });
+        const first = r.run(LOCAL, ["virsh", "-c", uri("b"), "first"]);
+        const gaveUp = new AbortController();
+        const waiting = r.run(LOCAL, ["virsh", "-c", uri("b"), "second"], { signal: gaveUp.signal });
+        const third = r.run(LOCAL, ["virsh", "-c", uri("b"), "third"]);
+        gaveUp.abort();
+        await new Promise((r) => setTimeout(r, 1));
+        finish();
+        await expect(waiting).rejects.toMatchObject({ cause: "cancelled" });
+        expect(await Promise.all([first, third])).toEqual(["done", "ok"]);
+        expect(started).toEqual(["first", "third"]);
+    });
     it("a reset before the handshake is retried; any other failure is not", async () => {
         let calls = 0;
         const reset: Runner = {
