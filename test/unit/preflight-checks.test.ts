@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
 import { parseDefinition } from "../../src/domains/definition";
-import { dirtyRateResult, runPreflight, startPreflight } from "../../src/preflight/checks";
+import { dirtyRateResult, runPreflight, startPreflight, type PreflightInput } from "../../src/preflight/checks";
 import { worst } from "../../src/preflight/types";
 import { defaultOptions } from "../../src/migration/options";
 import { domstats } from "../../src/virsh/argv";
@@ -301,19 +301,20 @@ describe("startPreflight: each check has its own timeout and can be cancelled", 
                 else setTimeout(() => reject(new Error("never")), 10_000_000);
             }),
     };
+    const liveVm: PreflightInput = {
+        domain: "vm",
+        uuid: uuidOf("vm"),
+        sourceUri: "src",
+        destinationUri: "dst",
+        destinationLabel: "B",
+        options: defaultOptions("running"),
+        live: true,
+    };
     it("cancelling one check reports it as not checked; the others go on", async () => {
         const pending: string[][] = [];
         const h = startPreflight(
             { runner: slow, sleep: () => new Promise((r) => setTimeout(r, 1)) },
-            {
-                domain: "vm",
-                uuid: uuidOf("vm"),
-                sourceUri: "src",
-                destinationUri: "dst",
-                destinationLabel: "B",
-                options: defaultOptions("running"),
-                live: true,
-            },
+            liveVm,
             undefined,
             (p) => pending.push(p.map((x) => x.id)),
         );
@@ -346,18 +347,7 @@ describe("startPreflight: each check has its own timeout and can be cancelled", 
                     });
                 }),
         };
-        const h = startPreflight(
-            { runner: hanging, sleep: () => new Promise((r) => setTimeout(r, 1)) },
-            {
-                domain: "vm",
-                uuid: uuidOf("vm"),
-                sourceUri: "src",
-                destinationUri: "dst",
-                destinationLabel: "B",
-                options: defaultOptions("running"),
-                live: true,
-            },
-        );
+        const h = startPreflight({ runner: hanging, sleep: () => new Promise((r) => setTimeout(r, 1)) }, liveVm);
         await new Promise((r) => setTimeout(r, 5));
         expect(running.size).toBeGreaterThan(3);
         // every command of the run can be closed by it, but the dirty-rate measurement: one per VM, shared by the
