@@ -3,7 +3,7 @@
  * itself, as root there, with that host's keys and known_hosts; whether this page reaches the
  * destination says nothing about it. The check runs `virsh -c DEST version` on the source host.
  */
-import type { Runner, RunTarget } from "../../pkg/lib/runner";
+import { isRunError, type Runner, type RunTarget } from "../../pkg/lib/runner";
 import { parseLibvirtUri } from "../hosts/uri";
 import type { MigrationOptions } from "../migration/options";
 import { version } from "../virsh/argv";
@@ -28,9 +28,16 @@ export async function p2pCheck(runner: Runner, i: P2pInput): Promise<CheckResult
     if (!i.sourceTarget) return result("info", _("Peer-to-peer: no way to run commands on the source host"));
     try {
         // the same user as the source's libvirtd (root): over SSH, whose keys and known_hosts are used
-        await runner.run(i.sourceTarget, argv, { timeoutMs: 20_000 });
+        await runner.run(i.sourceTarget, argv, { timeoutMs: 30_000 });
         return result("pass", format(_("The source host reaches $0 itself (peer-to-peer)"), i.destinationLabel));
     } catch (e) {
+        // no answer in time (a loaded host) or the run given up: not a refusal
+        if (isRunError(e) && (e.cause === "timeout" || e.cause === "cancelled"))
+            return result(
+                "warning",
+                format(_("Peer-to-peer: not checked (no answer from the source host about $0)"), i.destinationLabel),
+                { detail: message(e), unchecked: true },
+            );
         return result("error", format(_("The source host cannot open $0 itself (peer-to-peer)"), i.destinationUri), {
             detail: message(e),
             fix: /ssh/.test(parseLibvirtUri(i.destinationUri)?.transport ?? "")

@@ -51,6 +51,19 @@ describe("peer-to-peer: the source host opens the destination URI itself", () =>
             fix: expect.stringMatching(/source root's SSH key/),
         });
     });
+    it("no answer from the source in time is not a refusal: not checked, a warning", async () => {
+        const runner: Runner = {
+            run: async (_t, argv) => {
+                throw new RunError("timeout", "The command timed out", argv);
+            },
+        };
+        const [r] = await p2pCheck(runner, input(true));
+        expect(r).toMatchObject({
+            severity: "warning",
+            unchecked: true,
+            title: "Peer-to-peer: not checked (no answer from the source host about C)",
+        });
+    });
     it("nothing for a migration that is not peer-to-peer; information when the source cannot be reached", async () => {
         const runner: Runner = { run: () => Promise.reject(new Error("not run")) };
         expect(await p2pCheck(runner, input(false))).toEqual([]);
