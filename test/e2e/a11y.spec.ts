@@ -108,7 +108,12 @@ test("keyboard only: open the Migrate dialog, choose a destination and migrate, 
     for (let i = 0; i < 20 && !(await destination.evaluate((el) => el === document.activeElement)); i++)
         await page.keyboard.press("Tab");
     await expect(destination).toBeFocused();
+    // the first destination is chosen once the hosts' machines are read (the select says "Reading the hosts…"
+    // until then, and the arrow would reach only the hosts read so far)
+    await expect(destination).not.toHaveValue("");
+    const first = await destination.inputValue();
     await page.keyboard.press("ArrowDown"); // the next known host
+    await expect(destination).not.toHaveValue(first);
     await expect(destination).not.toHaveValue("");
     await expect(dialog.getByRole("region", { name: "Pre-flight checks" })).toHaveAttribute("aria-busy", "false", {
         timeout: 60_000,

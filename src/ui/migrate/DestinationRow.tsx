@@ -20,7 +20,10 @@ export function DestinationRow({ form }: { form: Props }) {
                 {candidates.map((h) => (
                     <FormSelectOption key={h.id} value={h.id} label={h.label} />
                 ))}
-                <FormSelectOption value={OTHER} label={_("Other host or URI…")} />
+                {/* not before the first host is offered: an arrow key on "Reading the hosts…" would land on it */}
+                {!(reading && candidates.length === 0) && (
+                    <FormSelectOption value={OTHER} label={_("Other host or URI…")} />
+                )}
             </FormSelect>
             {choice === OTHER && (
                 <TextInput
