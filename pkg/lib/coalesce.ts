@@ -8,8 +8,7 @@
  * its own wait; the command is closed once no caller waits for it any more (one run cancelled does
  * not fail the run that shares its read).
  */
-import { _ } from "./gettext";
-import { RunError, type RunOptions, type Runner, type RunTarget } from "./runner";
+import { cancelledError, untilAborted, type RunOptions, type Runner, type RunTarget } from "./runner";
 
 export class CoalescingRunner implements Runner {
     private readonly running = new Map<string, Shared>();
@@ -31,7 +30,7 @@ export class CoalescingRunner implements Runner {
             options?.timeoutMs ?? null,
             options?.libvirtTransport ?? false,
         ]);
-        if (options?.signal?.aborted) return Promise.reject(new RunError("cancelled", _("Cancelled"), argv));
+        if (options?.signal?.aborted) return Promise.reject(cancelledError(argv));
         let entry = this.running.get(key);
         if (entry) this.shared++;
         else {
@@ -60,23 +59,8 @@ interface Shared {
 /** The shared answer for one caller; its `signal` gives up its own wait, and the command's once no one waits. */
 function wait(entry: Shared, argv: readonly string[], signal: AbortSignal | undefined): Promise<string> {
     entry.waiting++;
-    if (!signal) return entry.answer;
-    return new Promise<string>((resolve, reject) => {
-        const giveUp = () => {
-            reject(new RunError("cancelled", _("Cancelled"), argv));
-            if (--entry.waiting === 0) entry.close.abort();
-        };
-        if (signal.aborted) return giveUp();
-        signal.addEventListener("abort", giveUp, { once: true });
-        entry.answer.then(
-            (out) => {
-                signal.removeEventListener("abort", giveUp);
-                resolve(out);
-            },
-            (e: unknown) => {
-                signal.removeEventListener("abort", giveUp);
-                reject(e);
-            },
-        );
+    return untilAborted(entry.answer, signal, () => {
+        if (--entry.waiting === 0) entry.close.abort();
+        return cancelledError(argv);
     });
 }

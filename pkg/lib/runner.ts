@@ -112,7 +112,7 @@ export function toRunError(failure: unknown, argv: readonly string[], overSsh = 
         return new RunError("not-found", format(_("$0 is not installed"), argv[0]), argv, null, message);
     if (problem === "access-denied" || problem === "authentication-failed")
         return new RunError("access-denied", _("Administrative access is required"), argv, null, message);
-    if (problem === "cancelled") return new RunError("cancelled", _("Cancelled"), argv, null, message);
+    if (problem === "cancelled") return cancelledError(argv, message);
     if (problem === "terminated" || problem === "disconnected" || problem === "no-session")
         return new RunError("disconnected", _("The connection to Cockpit was lost"), argv, null, message);
     if (problem === "timeout") return new RunError("timeout", _("The command timed out"), argv, null, message);
@@ -169,4 +169,32 @@ function sshSummary(cause: RunErrorCause): string {
         default:
             return _("SSH failed");
     }
+}
+
+/** The failure of a command closed on purpose (its caller gave up on it). */
+export function cancelledError(argv: readonly string[], stderr = ""): RunError {
+    return new RunError("cancelled", _("Cancelled"), argv, null, stderr);
+}
+
+/**
+ * `p`'s outcome, or a rejection with `cancelled()` as soon as `signal` aborts (at once when it already has);
+ * `p` itself goes on.
+ */
+export function untilAborted<T>(p: Promise<T>, signal: AbortSignal | undefined, cancelled: () => unknown): Promise<T> {
+    if (!signal) return p;
+    if (signal.aborted) return Promise.reject(cancelled());
+    return new Promise<T>((resolve, reject) => {
+        const stop = () => reject(cancelled());
+        signal.addEventListener("abort", stop, { once: true });
+        p.then(
+            (x) => {
+                signal.removeEventListener("abort", stop);
+                resolve(x);
+            },
+            (e: unknown) => {
+                signal.removeEventListener("abort", stop);
+                reject(e);
+            },
+        );
+    });
 }

@@ -9,8 +9,7 @@
  *   never ran on the other side and is started again, up to `retries` times;
  * - a command cancelled while it waits for a slot never starts.
  */
-import { _ } from "./gettext";
-import { isRunError, RunError, type RunOptions, type Runner, type RunTarget } from "./runner";
+import { cancelledError, isRunError, type RunOptions, type Runner, type RunTarget } from "./runner";
 
 export interface ThrottleOptions {
     perHost: number;
@@ -114,7 +113,7 @@ export class ThrottledRunner implements Runner {
         // given up on while it waited for its turn: it never starts
         if (options?.signal?.aborted) {
             release();
-            throw new RunError("cancelled", _("Cancelled"), argv);
+            throw cancelledError(argv);
         }
         const timer = setTimeout(release, this.o.handshakeMs);
         try {

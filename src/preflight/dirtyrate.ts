@@ -3,7 +3,7 @@
  * `domstats --dirtyrate`), and a pre-copy model that predicts whether the migration converges
  * and how long it takes.
  */
-import type { Runner, RunTarget } from "../../pkg/lib/runner";
+import { untilAborted, type Runner, type RunTarget } from "../../pkg/lib/runner";
 import { parseDomstats } from "../domains/parse";
 import * as v from "../virsh/argv";
 import { _, format, ngettext } from "../../pkg/lib/gettext";
@@ -136,27 +136,8 @@ export class DirtyRateMeter {
                     if (this.latest.get(vm) === started) this.latest.delete(vm);
                 });
         }
-        return untilAborted(p, options.signal);
+        return untilAborted(p, options.signal, () => new Error(_("Cancelled")));
     }
-}
-
-function untilAborted<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-    if (!signal) return p;
-    if (signal.aborted) return Promise.reject(new Error(_("Cancelled")));
-    return new Promise<T>((resolve, reject) => {
-        const stop = () => reject(new Error(_("Cancelled")));
-        signal.addEventListener("abort", stop, { once: true });
-        p.then(
-            (x) => {
-                signal.removeEventListener("abort", stop);
-                resolve(x);
-            },
-            (e: unknown) => {
-                signal.removeEventListener("abort", stop);
-                reject(e);
-            },
-        );
-    });
 }
 
 export interface PredictInput {
