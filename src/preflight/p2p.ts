@@ -3,12 +3,12 @@
  * itself, as root there, with that host's keys and known_hosts; whether this page reaches the
  * destination says nothing about it. The check runs `virsh -c DEST version` on the source host.
  */
-import { isRunError, type Runner, type RunTarget } from "../../pkg/lib/runner";
+import type { Runner, RunTarget } from "../../pkg/lib/runner";
 import { parseLibvirtUri } from "../hosts/uri";
 import type { MigrationOptions } from "../migration/options";
 import { version } from "../virsh/argv";
 import type { CheckResult } from "./types";
-import { message } from "./util";
+import { message, noAnswer } from "./util";
 import { _, format } from "../../pkg/lib/gettext";
 
 export interface P2pInput {
@@ -32,7 +32,7 @@ export async function p2pCheck(runner: Runner, i: P2pInput): Promise<CheckResult
         return result("pass", format(_("The source host reaches $0 itself (peer-to-peer)"), i.destinationLabel));
     } catch (e) {
         // no answer in time (a loaded host) or the run given up: not a refusal
-        if (isRunError(e) && (e.cause === "timeout" || e.cause === "cancelled"))
+        if (noAnswer(e))
             return result(
                 "warning",
                 format(_("Peer-to-peer: not checked (no answer from the source host about $0)"), i.destinationLabel),

@@ -3,10 +3,11 @@
  * firewall must not drop QEMU's migration ports (49152–49215, qemu.conf migration_port_min/max).
  */
 import { errorText } from "../../pkg/lib/error-text";
-import { isRunError, type Runner, type RunTarget } from "../../pkg/lib/runner";
+import type { Runner, RunTarget } from "../../pkg/lib/runner";
 import { parseLibvirtUri } from "../hosts/uri";
 import type { MigrationOptions } from "../migration/options";
 import type { CheckResult } from "./types";
+import { noAnswer } from "./util";
 import { FIREWALLD_QUERY, FIREWALLD_STATE, hasOwnRule, MIGRATION_PORTS, portCommands } from "./firewall";
 import { _, format } from "../../pkg/lib/gettext";
 
@@ -123,7 +124,7 @@ async function transportCheck(runner: Runner, i: PortsInput): Promise<CheckResul
         };
     } catch (e) {
         // no answer from the host that probes: the port was not tried, which says nothing about it
-        if (isRunError(e) && (e.cause === "timeout" || e.cause === "cancelled"))
+        if (noAnswer(e))
             return {
                 id: "ports",
                 severity: "warning",

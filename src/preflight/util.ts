@@ -1,4 +1,5 @@
 import { errorText } from "../../pkg/lib/error-text";
+import { isRunError } from "../../pkg/lib/runner";
 import type { CheckResult } from "./types";
 import { _, format } from "../../pkg/lib/gettext";
 
@@ -14,4 +15,9 @@ export function cannot(id: string, what: string, e: unknown, commands: string[][
         commands,
         unchecked: true,
     };
+}
+
+/** The command got no answer (our wait ran out, or the run was given up): it says nothing about what it asked. */
+export function noAnswer(e: unknown): boolean {
+    return isRunError(e) && (e.cause === "timeout" || e.cause === "cancelled");
 }
