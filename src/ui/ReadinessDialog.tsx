@@ -133,7 +133,9 @@ export function ReadinessDialog({
                             />
                         ))}
                         {reading && (
-                            <Help text={_("Reading which machine each host is: the source's own is not offered.")} />
+                            <Help
+                                text={_("Reading which machine each host is: the source's own machine is not offered.")}
+                            />
                         )}
                     </FormGroup>
                     <FormGroup role="radiogroup" label={_("Storage")} fieldId="readiness-storage" isInline>

@@ -161,10 +161,9 @@ export function useAdmin(): boolean | null {
 export function useIdentities(uris: readonly string[]): Identities {
     const { runner } = useServices();
     const key = [...new Set(uris)].sort().join("\n");
-    const [state, setState] = useState<{ key: string; ids: Identities }>(() => ({
-        key,
-        ids: readAlready(runner, key),
-    }));
+    // what the page has read already: the start for this set of URIs, until its own reads answer
+    const already = useMemo(() => readAlready(runner, key), [runner, key]);
+    const [state, setState] = useState<{ key: string; ids: Identities }>(() => ({ key, ids: already }));
     useEffect(() => {
         let alive = true;
         for (const uri of key.split("\n").filter(Boolean))
@@ -173,14 +172,13 @@ export function useIdentities(uris: readonly string[]): Identities {
                     setState((s) =>
                         s.key === key && s.ids[uri] === id
                             ? s
-                            : { key, ids: { ...(s.key === key ? s.ids : readAlready(runner, key)), [uri]: id } },
+                            : { key, ids: { ...(s.key === key ? s.ids : already), [uri]: id } },
                     );
             });
         return () => {
             alive = false;
         };
-    }, [key, runner]);
-    const already = useMemo(() => readAlready(runner, key), [runner, key]);
+    }, [key, runner, already]);
     return state.key === key ? state.ids : already;
 }
 
